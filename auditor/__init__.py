@@ -1,0 +1,42 @@
+"""ftaudit: a thread-safety auditor for free-threaded CPython (PEP 703).
+
+The library API; the ``ftaudit`` command is a thin layer over these functions:
+
+* :func:`scan` - static audit of an installed environment (nothing imported)
+* :func:`probe` - import each extension module in its own free-threaded subprocess
+* :func:`hammer` - compile sample extensions and stress them from many threads
+* :func:`scan_source` - source rules over C/C++/Cython/Python files
+* :func:`build_report`, :func:`check`, :func:`resolve_tree`, :func:`diff_reports`
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# Public name -> "module:attribute". Imported lazily so `import auditor` stays cheap
+# and a user who only scans never pays for the harness or libcst.
+_PUBLIC_API = {
+    "scan": "auditor.scan:scan",
+    "probe": "auditor.probe:probe",
+    "hammer": "auditor.harness:hammer",
+    "scan_source": "auditor.source:scan_source",
+    "build_report": "auditor.report:build_report",
+    "check": "auditor.gate:check",
+    "resolve_tree": "auditor.tree:resolve_tree",
+    "diff_reports": "auditor.diff:diff_reports",
+    "find_interpreters": "auditor.interpreters.discovery:find_interpreters",
+    "provision": "auditor.interpreters.provision:provision",
+}
+
+__all__ = ["__version__", *_PUBLIC_API]
+
+
+def __getattr__(name: str) -> Any:
+    target = _PUBLIC_API.get(name)
+    if target is None:
+        raise AttributeError(f"module 'auditor' has no attribute {name!r}")
+    module_name, attribute = target.split(":")
+    return getattr(importlib.import_module(module_name), attribute)

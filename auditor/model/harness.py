@@ -1,0 +1,77 @@
+"""Results of hammering samples from many threads (the dynamic harness)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .finding import Finding
+
+
+class HammerVerdict(str, Enum):
+    RACE = "race"
+    NO_RACE_OBSERVED = "no-race-observed"
+    BUILD_ERROR = "build-error"
+    ERROR = "error"  # the harness could not run the sample at all (bad scenario.py, ...)
+
+
+class FailureKind(str, Enum):
+    WRONG_RESULT = "wrong-result"  # AssertionError from work() or check()
+    EXCEPTION = "exception"  # any other exception from the scenario
+    CRASH = "crash"  # signal / fatal error
+    HANG = "hang"  # timeout
+    TSAN = "tsan"  # ThreadSanitizer report
+
+
+@dataclass
+class TrialFailure:
+    kind: FailureKind
+    message: str
+    trial: int
+    seconds_into_run: float
+    detail: str = ""  # traceback, faulthandler dump, every thread's stack, TSan report
+
+
+@dataclass
+class Throughput:
+    threads: int
+    calls_per_second: float
+
+
+@dataclass
+class InterpreterRun:
+    """One sample on one interpreter."""
+
+    python: str
+    label: str  # "CPython 3.13.5t"
+    free_threaded: bool
+    build_route: str  # "capi", "cffi", "cffi-ctypes" (cffi refuses 3.13t)
+    verdict: HammerVerdict
+    trials: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+    first_failure_seconds: float | None = None
+    failure_examples: list[TrialFailure] = field(default_factory=list)
+    throughput: list[Throughput] = field(default_factory=list)
+    build_log: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SampleResult:
+    name: str
+    path: str
+    kind: str  # "capi" | "cffi"
+    expect: str | None  # "race-without-gil" | "race" | "safe"
+    verdict: HammerVerdict  # on the free-threaded target
+    failures: int
+    trials: int
+    baseline_verdict: HammerVerdict | None
+    # "race-without-gil" (migration risk), "race" (racy with and without the GIL),
+    # "safe" (nothing observed), or None when the run could not decide.
+    classification: str | None
+    matches_expectation: bool | None
+    target: InterpreterRun | None = None
+    baseline: InterpreterRun | None = None
+    findings: list[Finding] = field(default_factory=list)
+    description: str = ""

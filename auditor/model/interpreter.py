@@ -1,0 +1,27 @@
+"""What we know about one Python interpreter, as reported by the interpreter itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class InterpreterInfo:
+    executable: str
+    version: str  # "3.13.5"
+    implementation: str  # "cpython"
+    free_threaded: bool  # Py_GIL_DISABLED in sysconfig
+    abi_tag: str  # "cp313t", "cp313"
+    soabi: str  # "cpython-313t-x86_64-linux-gnu"
+    ext_suffix: str  # ".cpython-313t-x86_64-linux-gnu.so"
+    tsan: bool  # built --with-thread-sanitizer
+    found_via: str  # "PATH", "pyenv", "uv", "cache", "--python", "running"
+    platlib: str | None = None  # the interpreter's own site-packages
+    include_dir: str | None = None
+    cffi_supported: bool | None = None  # can `import cffi` / build with cffi there
+
+    @property
+    def label(self) -> str:
+        flavour = "t" if self.free_threaded else ""
+        sanitizer = " (TSan)" if self.tsan else ""
+        return f"CPython {self.version}{flavour}{sanitizer}"

@@ -1,0 +1,43 @@
+"""The whole audit: every section optional, so scan, probe, hammer, source and tree
+results can be produced separately (as JSON) and merged into one report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .environment import ScanResult
+from .finding import Finding
+from .harness import SampleResult
+from .source import SourceScanResult
+from .tree import TreeResult
+
+# Bump the major part when a field changes meaning or disappears; the minor part when
+# fields are added. Readers accept any 1.x document.
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class AuditReport:
+    schema_version: str = SCHEMA_VERSION
+    tool: str = "ftaudit"
+    tool_version: str = ""
+    created: str = ""  # ISO 8601, UTC
+    target: str = "3.13t"
+    scan: ScanResult | None = None
+    source: SourceScanResult | None = None
+    hammer: list[SampleResult] | None = None
+    tree: TreeResult | None = None
+    # Findings not owned by a section (interpreter guard, merged extras).
+    findings: list[Finding] = field(default_factory=list)
+
+    def all_findings(self) -> list[Finding]:
+        """Every finding of every section, in a stable order."""
+        collected: list[Finding] = list(self.findings)
+        if self.scan:
+            for distribution in self.scan.distributions:
+                collected.extend(distribution.findings)
+        if self.source:
+            collected.extend(self.source.findings)
+        for sample in self.hammer or []:
+            collected.extend(sample.findings)
+        return collected

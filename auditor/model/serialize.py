@@ -1,0 +1,81 @@
+"""Faithful JSON dumps of the result model, and loading them back.
+
+The JSON form is the interface between commands (``scan --format json`` feeds
+``report`` and ``diff``), so loading must rebuild the same dataclasses. Both directions
+are driven by the dataclasses' type hints rather than hand-written per class, so a field
+added to the model is serialised without touching this file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import types
+import typing
+from enum import Enum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def to_dict(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [to_dict(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): to_dict(item) for key, item in value.items()}
+    return value
+
+
+def dumps(value: Any, indent: int | None = 2) -> str:
+    return json.dumps(to_dict(value), indent=indent, sort_keys=False)
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    module = sys.modules[cls.__module__]
+    return typing.get_type_hints(cls, globalns=vars(module))
+
+
+def from_dict(cls: type[T], data: Any) -> T:
+    """Rebuild ``cls`` from :func:`to_dict` output; unknown keys are ignored (forward
+    compatibility within a schema major version)."""
+    return _convert(cls, data)
+
+
+def _convert(annotation: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        candidates = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        last_error: Exception | None = None
+        for candidate in candidates:
+            try:
+                return _convert(candidate, data)
+            except (TypeError, ValueError, KeyError) as error:
+                last_error = error
+        raise ValueError(f"cannot read {data!r} as {annotation}: {last_error}")
+    if origin in (list, tuple):
+        (item_type, *_) = typing.get_args(annotation) or (Any,)
+        return [_convert(item_type, item) for item in data]
+    if origin is dict:
+        _, value_type = typing.get_args(annotation) or (Any, Any)
+        return {key: _convert(value_type, item) for key, item in data.items()}
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return annotation(data)
+    if dataclasses.is_dataclass(annotation):
+        if not isinstance(data, dict):
+            raise TypeError(f"expected an object for {annotation.__name__}, got {type(data).__name__}")
+        hints = _hints(annotation)
+        kwargs = {}
+        for f in dataclasses.fields(annotation):
+            if f.name in data and f.init:
+                kwargs[f.name] = _convert(hints[f.name], data[f.name])
+        return annotation(**kwargs)
+    if annotation is float and isinstance(data, int):
+        return float(data)
+    return data

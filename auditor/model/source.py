@@ -1,0 +1,26 @@
+"""Results of checking C/C++/Cython/Python sources against the source rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .finding import Finding
+
+
+@dataclass
+class FileProblem:
+    """A file that could not be checked (undecodable, syntax error, too large, unsafe path)."""
+
+    path: str
+    message: str
+
+
+@dataclass
+class SourceScanResult:
+    roots: list[str]
+    files_checked: int = 0
+    files_from_cache: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    partial: bool = False
+    duration_seconds: float = 0.0

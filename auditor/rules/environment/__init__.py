@@ -1,0 +1,1 @@
+"""Rules about the interpreter and the environment as a whole (``FTE``)."""
