@@ -92,6 +92,11 @@ class Distribution:
     reason: str = ""
     findings: list[Finding] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Where the listing came from: "dist-info", "egg-info", or "unowned" for the
+    # pseudo-distribution holding extension modules that no RECORD lists.
+    metadata_kind: str = "dist-info"
+    installer: str | None = None  # INSTALLER ("pip", "uv", ...)
+    top_level: list[str] = field(default_factory=list)  # top_level.txt, when present
 
 
 @dataclass
@@ -105,3 +110,4 @@ class ScanResult:
     partial: bool = False  # some requested work was not done; errors say what
     probed_with: str | None = None  # the interpreter the probe used, if any
     duration_seconds: float = 0.0
+    extensions_from_cache: int = 0  # extension analyses reused from the scan cache
