@@ -1,0 +1,363 @@
+"""Build one migration report out of the pieces the other commands write.
+
+``scan``, ``probe``, ``hammer``, ``scan-source`` and ``tree`` each write a JSON
+document (an :class:`~auditor.model.AuditReport` with one section filled, or the bare
+section). :func:`build_report` merges any number of them, in order:
+
+* a later scan section *refines* an earlier one: distributions are matched by their
+  normalised name (PEP 503) and extensions by module name, so a probe run over the same
+  environment adds ``runtime_gil`` and agreement to the static results rather than
+  listing every distribution twice;
+* findings are de-duplicated by :attr:`~auditor.model.Finding.fingerprint`;
+* hammer samples are matched by name (the later run wins), as are tree packages.
+
+:func:`next_steps` turns a report into concrete advice, most urgent first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from .model import (
+    SCHEMA_VERSION,
+    AuditReport,
+    Distribution,
+    ExtensionModule,
+    Finding,
+    HammerVerdict,
+    PackageWheelStatus,
+    RuntimeGil,
+    SampleResult,
+    ScanResult,
+    SourceScanResult,
+    TreeResult,
+    Verdict,
+)
+from .model.serialize import from_dict
+
+ReportSource = AuditReport | ScanResult | SourceScanResult | TreeResult | list | dict | str | PathLike
+
+
+class ReportInputError(ValueError):
+    """An input document that cannot be read or is not an ftaudit document."""
+
+
+def normalize_name(name: str) -> str:
+    """PEP 503 normalisation: 'Foo.Bar_baz' and 'foo-bar-baz' are one project."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def build_report(*sources: ReportSource, target: str | None = None) -> AuditReport:
+    """Merge reports, sections, JSON dicts or JSON files (paths) into one AuditReport.
+
+    Raises :class:`ReportInputError` naming the input that could not be read.
+    """
+    from . import __version__
+
+    merged = AuditReport(tool_version=__version__)
+    targets: list[str] = []
+    for source in sources:
+        piece = _as_report(source)
+        if piece.target and (piece.scan or piece.source or piece.hammer or piece.tree or piece.findings):
+            targets.append(piece.target)
+        _merge_into(merged, piece)
+    merged.target = (
+        target or (merged.scan.target if merged.scan else None) or (targets[0] if targets else "3.13t")
+    )
+    merged.created = datetime.now(UTC).replace(microsecond=0).isoformat()
+    return merged
+
+
+def load_report(path: str | PathLike) -> AuditReport:
+    """Read one JSON document written by any ftaudit command."""
+    return _as_report(Path(path))
+
+
+def _as_report(source: ReportSource) -> AuditReport:
+    if isinstance(source, AuditReport):
+        return source
+    if isinstance(source, ScanResult):
+        return AuditReport(target=source.target, scan=source)
+    if isinstance(source, SourceScanResult):
+        return AuditReport(source=source)
+    if isinstance(source, TreeResult):
+        return AuditReport(target=source.target, tree=source)
+    if isinstance(source, (str, PathLike)):
+        path = Path(source)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ReportInputError(f"{path}: cannot read it ({error.strerror or error})") from error
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ReportInputError(f"{path}: not a JSON document ({error})") from error
+        try:
+            return _report_from_json(data)
+        except ReportInputError as error:
+            raise ReportInputError(f"{path}: {error}") from error
+    if isinstance(source, (dict, list)):
+        return _report_from_json(source)
+    raise ReportInputError(f"cannot build a report from a {type(source).__name__}")
+
+
+def _report_from_json(data: Any) -> AuditReport:
+    """Recognise a whole report or a bare section by its keys."""
+    try:
+        if isinstance(data, list):
+            return AuditReport(hammer=[from_dict(SampleResult, item) for item in data])
+        if not isinstance(data, dict):
+            raise ReportInputError(f"expected a JSON object, found {type(data).__name__}")
+        if "schema_version" in data:
+            version = str(data["schema_version"])
+            if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+                raise ReportInputError(
+                    f"schema version {version} is not readable by this ftaudit (it reads "
+                    f"{SCHEMA_VERSION.split('.')[0]}.x); upgrade ftaudit"
+                )
+            return from_dict(AuditReport, data)
+        if "distributions" in data and "site_packages" in data:
+            scan = from_dict(ScanResult, data)
+            return AuditReport(target=scan.target, scan=scan)
+        if "roots" in data and "files_checked" in data:
+            return AuditReport(source=from_dict(SourceScanResult, data))
+        if "packages" in data and "index_url" in data:
+            tree = from_dict(TreeResult, data)
+            return AuditReport(target=tree.target, tree=tree)
+        if "samples" in data and isinstance(data["samples"], list):
+            return AuditReport(hammer=[from_dict(SampleResult, item) for item in data["samples"]])
+    except (TypeError, ValueError, KeyError) as error:
+        if isinstance(error, ReportInputError):
+            raise
+        raise ReportInputError(f"not a valid ftaudit document ({error})") from error
+    raise ReportInputError(
+        "not an ftaudit document (no schema_version, and not a scan, source, tree or hammer section)"
+    )
+
+
+def _merge_into(merged: AuditReport, piece: AuditReport) -> None:
+    if piece.scan:
+        merged.scan = piece.scan if merged.scan is None else _merge_scans(merged.scan, piece.scan)
+    if piece.source:
+        merged.source = piece.source if merged.source is None else _merge_sources(merged.source, piece.source)
+    if piece.hammer is not None:
+        by_name = {sample.name: sample for sample in merged.hammer or []}
+        for sample in piece.hammer:
+            by_name[sample.name] = sample
+        merged.hammer = list(by_name.values())
+    if piece.tree:
+        merged.tree = piece.tree if merged.tree is None else _merge_trees(merged.tree, piece.tree)
+    merged.findings = _unique_findings(merged.findings + piece.findings)
+
+
+def _unique_findings(findings: list[Finding]) -> list[Finding]:
+    seen: set[str] = set()
+    unique = []
+    for finding in findings:
+        if finding.fingerprint not in seen:
+            seen.add(finding.fingerprint)
+            unique.append(finding)
+    return unique
+
+
+def _merge_scans(first: ScanResult, later: ScanResult) -> ScanResult:
+    by_name = {normalize_name(d.name): d for d in first.distributions}
+    for distribution in later.distributions:
+        existing = by_name.get(normalize_name(distribution.name))
+        if existing is None or existing.version != distribution.version:
+            # A different version is a different installation: keep both rather than mix.
+            key = (
+                normalize_name(distribution.name)
+                if existing is None
+                else (f"{normalize_name(distribution.name)}=={distribution.version}")
+            )
+            by_name[key] = distribution
+            continue
+        _merge_distribution(existing, distribution)
+    first.distributions = list(by_name.values())
+    first.site_packages = _union(first.site_packages, later.site_packages)
+    first.errors = _union(first.errors, later.errors)
+    first.partial = first.partial or later.partial
+    first.probed_with = later.probed_with or first.probed_with
+    first.interpreter = first.interpreter or later.interpreter
+    first.duration_seconds += later.duration_seconds
+    return first
+
+
+def _merge_distribution(existing: Distribution, later: Distribution) -> None:
+    by_module = {extension.module: extension for extension in existing.extensions}
+    for extension in later.extensions:
+        match = by_module.get(extension.module)
+        if match is None:
+            existing.extensions.append(extension)
+        else:
+            _merge_extension(match, extension)
+    # A later, probed scan has seen more; its verdict and reason stand unless it could
+    # not decide and the earlier one could.
+    if later.verdict is not Verdict.UNKNOWN or existing.verdict is Verdict.UNKNOWN:
+        existing.verdict = later.verdict
+        existing.reason = later.reason or existing.reason
+    existing.findings = _unique_findings(existing.findings + later.findings)
+    existing.errors = _union(existing.errors, later.errors)
+    existing.free_threading_classifier = existing.free_threading_classifier or later.free_threading_classifier
+    existing.wheel_tags = _union(existing.wheel_tags, later.wheel_tags)
+
+
+def _merge_extension(existing: ExtensionModule, later: ExtensionModule) -> None:
+    if later.runtime_gil is not None:
+        existing.runtime_gil = later.runtime_gil
+        existing.runtime_warning = later.runtime_warning
+        existing.runtime_detail = later.runtime_detail
+        existing.agrees_with_runtime = later.agrees_with_runtime
+    existing.errors = _union(existing.errors, later.errors)
+
+
+def _merge_sources(first: SourceScanResult, later: SourceScanResult) -> SourceScanResult:
+    first.roots = _union(first.roots, later.roots)
+    first.files_checked += later.files_checked
+    first.files_from_cache += later.files_from_cache
+    first.findings = _unique_findings(first.findings + later.findings)
+    seen = {(problem.path, problem.message) for problem in first.problems}
+    first.problems += [problem for problem in later.problems if (problem.path, problem.message) not in seen]
+    first.partial = first.partial or later.partial
+    first.duration_seconds += later.duration_seconds
+    return first
+
+
+def _merge_trees(first: TreeResult, later: TreeResult) -> TreeResult:
+    by_name = {normalize_name(package.name): package for package in first.packages}
+    for package in later.packages:
+        by_name[normalize_name(package.name)] = package
+    later.packages = list(by_name.values())
+    later.errors = _union(first.errors, later.errors)
+    later.partial = first.partial or later.partial
+    return later
+
+
+def _union(first: list[str], later: list[str]) -> list[str]:
+    return first + [item for item in later if item not in first]
+
+
+# --------------------------------------------------------------------------- next steps
+
+
+def next_steps(report: AuditReport) -> list[str]:
+    """Concrete advice, most urgent first: races, then blockers, then findings."""
+    steps: list[str] = []
+    target = report.target or "3.13t"
+    wheel_tag = "cp" + target.replace(".", "")
+    tree_packages = {normalize_name(p.name): p for p in (report.tree.packages if report.tree else [])}
+
+    for sample in report.hammer or []:
+        if sample.classification == "race-without-gil":
+            steps.append(
+                f"Fix sample {sample.name} (race only without the GIL): it is safe today only "
+                f"because the GIL serialises it; add a lock or per-object critical section."
+            )
+        elif sample.classification == "race":
+            steps.append(
+                f"Fix sample {sample.name} (racy even with the GIL): the bug is not new to "
+                f"free-threading, but will show up more often without the GIL."
+            )
+        elif sample.verdict in (HammerVerdict.ERROR, HammerVerdict.BUILD_ERROR):
+            steps.append(
+                f"Make sample {sample.name} run ({sample.verdict.value}): until it does, the "
+                f"harness says nothing about it."
+            )
+
+    installed: set[str] = set()
+    for distribution in report.scan.distributions if report.scan else []:
+        key = normalize_name(distribution.name)
+        installed.add(key)
+        package = tree_packages.get(key)
+        if distribution.verdict is Verdict.NEEDS_BUILD:
+            steps.append(_needs_build_step(distribution.name, distribution.version, package, wheel_tag))
+        elif distribution.verdict is Verdict.GIL_FALLBACK:
+            modules = [e.module for e in distribution.extensions if e.gil.value != "not-used"]
+            listed = ", ".join(modules[:3]) + (f" and {len(modules) - 3} more" if len(modules) > 3 else "")
+            step = (
+                f"Ask upstream of {distribution.name} {distribution.version} to declare Py_mod_gil "
+                f"(Py_MOD_GIL_NOT_USED) in {listed or 'its extension modules'} once they are "
+                f"thread-safe; importing it re-enables the GIL for the whole process."
+            )
+            if (
+                package
+                and package.first_ready_version
+                and package.first_ready_version != distribution.version
+            ):
+                step += f" {package.first_ready_version} ships {wheel_tag} wheels: try upgrading to it."
+            steps.append(step)
+        elif distribution.verdict is Verdict.UNKNOWN:
+            steps.append(
+                f"Check {distribution.name} {distribution.version} by hand or with "
+                f"`ftaudit probe`: the static scan could not decide ({distribution.reason or 'no reason'})."
+            )
+        for extension in distribution.extensions:
+            if extension.agrees_with_runtime is False:
+                seen = extension.runtime_gil.value if extension.runtime_gil else "?"
+                steps.append(
+                    f"{extension.module}: the static reading and the probe disagree "
+                    f"({extension.gil.value} vs {seen});"
+                    f" trust the probe and report it to ftaudit."
+                )
+            elif extension.runtime_gil in (RuntimeGil.IMPORT_ERROR, RuntimeGil.CRASH, RuntimeGil.TIMEOUT):
+                steps.append(
+                    f"{extension.module} ({distribution.name}) does not import on {target} "
+                    f"({extension.runtime_gil.value}); see the probe detail."
+                )
+
+    for key, package in tree_packages.items():
+        if key in installed:
+            continue
+        if package.status == "needs-build":
+            steps.append(_needs_build_step(package.name, package.version or "?", package, wheel_tag))
+
+    if (
+        report.scan
+        and not was_probed(report)
+        and any(d.verdict is Verdict.GIL_FALLBACK for d in report.scan.distributions)
+    ):
+        steps.append(
+            "Run `ftaudit probe` to confirm the GIL fallbacks by importing each module in a "
+            "free-threaded subprocess."
+        )
+
+    open_errors = [f for f in report.all_findings() if f.severity.value == "error" and not f.suppressed]
+    if open_errors:
+        by_rule: dict[str, int] = {}
+        for finding in open_errors:
+            by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
+        listed = ", ".join(f"{rule} x{count}" for rule, count in sorted(by_rule.items()))
+        steps.append(
+            f"Fix or baseline {len(open_errors)} error finding(s): {listed} "
+            f"(`ftaudit rules CODE` explains each)."
+        )
+    return steps
+
+
+def _needs_build_step(name: str, version: str, package: PackageWheelStatus | None, wheel_tag: str) -> str:
+    if package and package.first_ready_version and package.first_ready_version != version:
+        return (
+            f"Upgrade {name} from {version} to {package.first_ready_version}, the first release with "
+            f"{wheel_tag} wheels."
+        )
+    if package and package.latest_version and package.ready is False:
+        return (
+            f"{name}: no release up to {package.latest_version} ships {wheel_tag} wheels; rebuild from "
+            f"source for {wheel_tag} (pip install --no-binary {name} {name}) and ask upstream for wheels."
+        )
+    return (
+        f"Rebuild {name} {version} from source for {wheel_tag} (pip install --no-binary {name} {name}), "
+        f"or run `ftaudit tree` to find a release that ships {wheel_tag} wheels."
+    )
+
+
+def was_probed(report: AuditReport) -> bool:
+    if not report.scan:
+        return False
+    return bool(report.scan.probed_with) or any(
+        e.runtime_gil is not None for d in report.scan.distributions for e in d.extensions
+    )

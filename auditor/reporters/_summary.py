@@ -1,0 +1,257 @@
+"""What every human-readable reporter says, computed once.
+
+The terminal, Markdown and HTML reporters differ only in how they draw; the numbers
+(how much of the environment is ready, what blocks, which results are partial) come
+from here so the three never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import (
+    AuditReport,
+    Distribution,
+    ExtensionModule,
+    Finding,
+    HammerVerdict,
+    InterpreterRun,
+    RuntimeGil,
+    SampleResult,
+    Severity,
+    Verdict,
+)
+from ..report import was_probed  # noqa: F401  (re-exported for the reporters)
+
+# Reading order: good news first, then what blocks, then what could not be decided.
+VERDICT_ORDER = [Verdict.READY, Verdict.PURE, Verdict.GIL_FALLBACK, Verdict.NEEDS_BUILD, Verdict.UNKNOWN]
+VERDICT_LABELS = {
+    Verdict.READY: "ready",
+    Verdict.PURE: "pure Python",
+    Verdict.GIL_FALLBACK: "falls back to the GIL",
+    Verdict.NEEDS_BUILD: "needs a build",
+    Verdict.UNKNOWN: "unknown",
+}
+# Colours chosen to stay apart for the common colour-vision deficiencies (Okabe-Ito).
+VERDICT_COLOURS = {
+    Verdict.READY: "#009E73",
+    Verdict.PURE: "#56B4E9",
+    Verdict.GIL_FALLBACK: "#E69F00",
+    Verdict.NEEDS_BUILD: "#D55E00",
+    Verdict.UNKNOWN: "#999999",
+}
+SEVERITY_ORDER = [Severity.ERROR, Severity.WARNING, Severity.NOTE]
+
+
+@dataclass
+class ReadinessSummary:
+    total: int
+    counts: dict[Verdict, int]
+    blockers: list[Distribution] = field(default_factory=list)  # gil-fallback and needs-build
+    undecided: list[Distribution] = field(default_factory=list)
+
+    @property
+    def usable(self) -> int:
+        """Distributions that run without the GIL today: ready ones and pure Python."""
+        return self.counts[Verdict.READY] + self.counts[Verdict.PURE]
+
+    @property
+    def usable_share(self) -> float:
+        return self.usable / self.total if self.total else 0.0
+
+    def headline(self) -> str:
+        if not self.total:
+            return "no installed distributions were scanned"
+        share = round(100 * self.usable_share)
+        parts = [f"{self.usable} of {self.total} distributions ({share}%) run without the GIL"]
+        if self.counts[Verdict.GIL_FALLBACK]:
+            parts.append(f"{self.counts[Verdict.GIL_FALLBACK]} fall back to the GIL")
+        if self.counts[Verdict.NEEDS_BUILD]:
+            parts.append(f"{self.counts[Verdict.NEEDS_BUILD]} need a build for the target")
+        if self.counts[Verdict.UNKNOWN]:
+            parts.append(f"{self.counts[Verdict.UNKNOWN]} could not be decided")
+        return "; ".join(parts)
+
+
+def summarize(report: AuditReport) -> ReadinessSummary:
+    distributions = report.scan.distributions if report.scan else []
+    counts = {verdict: 0 for verdict in VERDICT_ORDER}
+    for distribution in distributions:
+        counts[distribution.verdict] += 1
+    return ReadinessSummary(
+        total=len(distributions),
+        counts=counts,
+        blockers=[d for d in distributions if d.verdict in (Verdict.GIL_FALLBACK, Verdict.NEEDS_BUILD)],
+        undecided=[d for d in distributions if d.verdict is Verdict.UNKNOWN],
+    )
+
+
+def sorted_distributions(report: AuditReport) -> list[Distribution]:
+    """Blockers first (what a reader acts on), then by name."""
+    if not report.scan:
+        return []
+    rank = {
+        Verdict.NEEDS_BUILD: 0,
+        Verdict.GIL_FALLBACK: 1,
+        Verdict.UNKNOWN: 2,
+        Verdict.READY: 3,
+        Verdict.PURE: 4,
+    }
+    return sorted(report.scan.distributions, key=lambda d: (rank[d.verdict], d.name.lower()))
+
+
+def partial_warnings(report: AuditReport) -> list[str]:
+    """Every reason the report is incomplete, as sentences; empty when it is whole."""
+    warnings: list[str] = []
+    if report.scan:
+        if report.scan.partial:
+            warnings.append("The environment scan is partial: some items could not be read.")
+        warnings.extend(f"scan: {message}" for message in report.scan.errors)
+        for distribution in report.scan.distributions:
+            warnings.extend(f"{distribution.name}: {message}" for message in distribution.errors)
+            for extension in distribution.extensions:
+                warnings.extend(f"{extension.module}: {message}" for message in extension.errors)
+    if report.source:
+        if report.source.partial:
+            warnings.append("The source check is partial: some files could not be checked.")
+        warnings.extend(f"{problem.path}: {problem.message}" for problem in report.source.problems)
+    if report.tree:
+        if report.tree.partial:
+            warnings.append("The dependency-tree check is partial: some packages could not be judged.")
+        warnings.extend(f"tree: {message}" for message in report.tree.errors)
+        for package in report.tree.packages:
+            warnings.extend(f"{package.name}: {message}" for message in package.errors)
+    for sample in report.hammer or []:
+        if sample.verdict in (HammerVerdict.ERROR, HammerVerdict.BUILD_ERROR):
+            warnings.append(f"sample {sample.name}: the harness could not run it ({sample.verdict.value})")
+    return warnings
+
+
+def findings_by_severity(report: AuditReport) -> dict[Severity, list[Finding]]:
+    grouped: dict[Severity, list[Finding]] = {severity: [] for severity in SEVERITY_ORDER}
+    for finding in report.all_findings():
+        grouped[finding.severity].append(finding)
+    return grouped
+
+
+def location_text(finding: Finding) -> str:
+    location = finding.location
+    if location is None:
+        return finding.distribution or ""
+    text = location.path
+    if location.line:
+        text += f":{location.line}"
+        if location.column:
+            text += f":{location.column}"
+    if location.symbol:
+        text += f" ({location.symbol})"
+    return text
+
+
+def runtime_text(extension: ExtensionModule) -> str:
+    """What the probe saw, and whether the static reading predicted it."""
+    if extension.runtime_gil is None:
+        return "not probed"
+    text = {
+        RuntimeGil.ENABLED: "GIL enabled",
+        RuntimeGil.DISABLED: "GIL stays off",
+        RuntimeGil.IMPORT_ERROR: "import failed",
+        RuntimeGil.CRASH: "crashed on import",
+        RuntimeGil.TIMEOUT: "import timed out",
+    }[extension.runtime_gil]
+    if extension.agrees_with_runtime is True:
+        text += " (agrees)"
+    elif extension.agrees_with_runtime is False:
+        text += " (DISAGREES with static)"
+    return text
+
+
+def distribution_runtime_text(distribution: Distribution) -> str:
+    probed = [extension for extension in distribution.extensions if extension.runtime_gil is not None]
+    if not distribution.extensions:
+        return "-"
+    if not probed:
+        return "not probed"
+    disagreements = [extension for extension in probed if extension.agrees_with_runtime is False]
+    enabled = [extension for extension in probed if extension.runtime_gil is RuntimeGil.ENABLED]
+    failed = [
+        extension
+        for extension in probed
+        if extension.runtime_gil in (RuntimeGil.IMPORT_ERROR, RuntimeGil.CRASH, RuntimeGil.TIMEOUT)
+    ]
+    parts = []
+    if enabled:
+        parts.append(f"{len(enabled)}/{len(probed)} enable the GIL")
+    if failed:
+        parts.append(f"{len(failed)} failed to import")
+    if not parts:
+        parts.append("GIL stays off")
+    if disagreements:
+        parts.append(f"{len(disagreements)} disagree with static")
+    elif all(extension.agrees_with_runtime for extension in probed):
+        parts.append("agrees")
+    return ", ".join(parts)
+
+
+def extensions_text(distribution: Distribution, limit: int = 3) -> str:
+    names = [extension.module for extension in distribution.extensions]
+    if not names:
+        return "-"
+    shown = ", ".join(names[:limit])
+    if len(names) > limit:
+        shown += f" +{len(names) - limit} more"
+    return shown
+
+
+def throughput_text(run: InterpreterRun | None) -> str:
+    """'1 thread 120k/s, 8 threads 610k/s (5.1x)'; empty when not measured."""
+    if run is None or not run.throughput:
+        return ""
+    points = sorted(run.throughput, key=lambda point: point.threads)
+    parts = [
+        f"{point.threads} thread{'s' if point.threads != 1 else ''} {human_rate(point.calls_per_second)}/s"
+        for point in points
+    ]
+    text = ", ".join(parts)
+    first, last = points[0], points[-1]
+    if len(points) > 1 and first.calls_per_second > 0:
+        text += f" ({last.calls_per_second / first.calls_per_second:.1f}x)"
+    return text
+
+
+def human_rate(value: float) -> str:
+    for threshold, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if value >= threshold:
+            return f"{value / threshold:.1f}{suffix}"
+    return f"{value:.0f}"
+
+
+HAMMER_VERDICT_LABELS = {
+    HammerVerdict.RACE: "race",
+    HammerVerdict.NO_RACE_OBSERVED: "no race",
+    HammerVerdict.BUILD_ERROR: "build error",
+    HammerVerdict.ERROR: "harness error",
+}
+
+
+def sample_verdict_text(sample: SampleResult) -> str:
+    text = HAMMER_VERDICT_LABELS[sample.verdict]
+    if sample.trials:
+        text += (
+            f" in {sample.failures}/{sample.trials} trials"
+            if sample.failures
+            else f" in {sample.trials} trials"
+        )
+    return text
+
+
+def baseline_verdict_text(sample: SampleResult) -> str:
+    return HAMMER_VERDICT_LABELS[sample.baseline_verdict] if sample.baseline_verdict else "-"
+
+
+def classification_text(sample: SampleResult) -> str:
+    return {
+        "race-without-gil": "race only without the GIL (migration risk)",
+        "race": "racy with and without the GIL",
+        "safe": "no race observed",
+    }.get(sample.classification or "", "undecided")
