@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .model.finding import Finding, Severity
+from .model.finding import Finding
 from .model.report import AuditReport
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,9 @@ class AuditOutcome:
 def _problem_finding(message: str) -> Finding:
     # A part of the audit that could not run at all is itself reported, so a partial
     # report never looks complete.
-    return Finding(rule="FTE000", message=message, severity=Severity.WARNING)
+    from .rules.environment.audit_incomplete import AuditIncomplete
+
+    return AuditIncomplete.finding(message)
 
 
 def audit(
