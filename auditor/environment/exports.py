@@ -1,0 +1,35 @@
+"""Telling an extension module from a plain shared library that sits beside it.
+
+A file named with an interpreter tag (``.cpython-313t-….so``, ``.abi3.so``) is built as
+an extension module by every build backend. A bare ``name.so`` may be either: Cython or
+hand builds name modules so, but so are helper libraries (``capstone/lib/libcapstone.so``,
+``scipy/special/libsf_error_state.so``). CPython imports a file only through its
+``PyInit_<name>`` export (Python/importdl.c), so for bare names we look for that symbol
+in the dynamic symbol table; nothing is loaded or run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def exports_module_init(path: Path, module_basename: str) -> bool | None:
+    """True when the ELF file exports ``PyInit_<module_basename>``; None when it cannot be
+    read as ELF (the binary analysis reports why)."""
+    from elftools.common.exceptions import ELFError
+    from elftools.elf.elffile import ELFFile
+    from elftools.elf.sections import SymbolTableSection
+
+    wanted = f"PyInit_{module_basename}"
+    try:
+        with open(path, "rb") as stream:
+            elf = ELFFile(stream)
+            table = elf.get_section_by_name(".dynsym")
+            if not isinstance(table, SymbolTableSection):
+                return False
+            for symbol in table.iter_symbols():
+                if symbol.name == wanted and symbol["st_shndx"] != "SHN_UNDEF":
+                    return True
+            return False
+    except (OSError, ELFError, ValueError, KeyError, AssertionError):
+        return None
