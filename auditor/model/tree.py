@@ -18,6 +18,9 @@ class PackageWheelStatus:
     required_by: list[str] = field(default_factory=list)
     reason: str = ""
     errors: list[str] = field(default_factory=list)
+    origin: str = ""  # where the file asked for it ("requirements.txt:3"); "" for transitive ones
+    judged_from: str = "index"  # "index", or "lock-file" when the index could not be asked
+    yanked: bool = False  # the judged release is yanked (PEP 592); only when pinned
 
 
 @dataclass
@@ -29,3 +32,7 @@ class TreeResult:
     errors: list[str] = field(default_factory=list)
     partial: bool = False
     offline: bool = False
+    source_kind: str = ""  # "requirements" | "pyproject" | "pylock" | "uv-lock"
+    platforms: list[str] = field(default_factory=list)  # as asked (--platform), or the default
+    notes: list[str] = field(default_factory=list)  # entries read but deliberately not judged
+    duration_seconds: float = 0.0

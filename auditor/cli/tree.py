@@ -1,0 +1,85 @@
+"""`ftaudit tree`: judge a dependency file's packages against a package index, before install."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
+
+EPILOG = """exit codes for `tree`:
+  0  every package has a wheel the target installs (ready, or pure Python)
+  1  at least one package would have to be built from source for the target
+  2  the file could not be read, or an unknown --target / --platform
+  3  partial: some packages could not be judged (index unreachable, not cached with
+     --offline, a line that could not be parsed); the output says which
+"""
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "tree",
+        help="check which releases in a requirements / pyproject / pylock / uv.lock file ship"
+             " free-threaded wheels (asks the package index; installs nothing)",
+        description="Resolve a dependency file and ask a package index (PEP 691 JSON or PEP 503"
+                    " HTML) whether the releases that would be installed ship wheels for the target."
+                    " Pinned and locked versions are judged by their own files.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", type=Path,
+                        help="requirements*.txt, pyproject.toml, pylock.toml (pylock.NAME.toml) or uv.lock")
+    parser.add_argument("--target", default="3.13t",
+                        help="the interpreter to judge for: 3.13t (default), 3.14t, ... (t: free-threaded)")
+    parser.add_argument("--index-url", default=None,
+                        help="simple index URL (default: the one the file names, else https://pypi.org/simple)")
+    parser.add_argument("--platform", action="append", default=None, metavar="TAG",
+                        help="wheel platform tag of the machine, e.g. manylinux_2_28_x86_64, macosx_11_0_arm64,"
+                             " win_amd64 (repeatable; default: any manylinux/musllinux x86_64)")
+    parser.add_argument("--extra", action="append", default=[], metavar="NAME",
+                        help="include an optional-dependencies extra or a dependency group (repeatable)")
+    parser.add_argument("--offline", action="store_true",
+                        help="use only the on-disk cache; what is not cached is reported and the result is partial")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="index cache folder (default: ~/.cache/ftaudit/index-cache)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP request (default: 30)")
+    add_output_options(parser, default_format="terminal")
+    parser.set_defaults(handler=run)
+
+
+def exit_code_for(tree) -> int:
+    """The documented exit code for a :class:`~auditor.model.TreeResult`."""
+    if tree.partial:
+        return EXIT_PARTIAL
+    if any(package.status == "needs-build" for package in tree.packages):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def run(args) -> int:
+    from .. import __version__
+    from ..model.report import AuditReport
+    from ..tree import TargetError, TreeInputError, resolve_tree
+
+    try:
+        tree = resolve_tree(
+            args.file, target=args.target, index_url=args.index_url, platform=args.platform,
+            extras=args.extra, offline=args.offline, cache_dir=args.cache_dir,
+            timeout_seconds=args.timeout,
+        )
+    except (TreeInputError, TargetError) as problem:
+        error(str(problem))
+        return EXIT_USAGE
+    report = AuditReport(
+        tool_version=__version__,
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        target=tree.target,
+        tree=tree,
+    )
+    try:
+        emit(args, report)
+    except KeyError as problem:  # unknown --format
+        error(str(problem).strip("'\""))
+        return EXIT_USAGE
+    return exit_code_for(tree)

@@ -1,0 +1,164 @@
+"""``resolve_tree``: read a dependency file, resolve it, and judge every release.
+
+The point of the whole exercise is the issue's story: a tool that looks at a project's
+*latest* release called ten pinned 2024 releases ready for 3.14t, and none of them
+shipped such a wheel. So every package is judged by the files of the release that
+would actually be installed - the pinned one, the locked one, or the newest one that
+the resolver picks - and the latest release only appears as advice
+(``first_ready_version``, ``latest_version``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from ..model.tree import PackageWheelStatus, TreeResult
+from .index.cache import HttpCache
+from .index.client import DEFAULT_INDEX_URL, IndexClient, IndexFetchError
+from .index.project_page import ProjectPage
+from .judge import NEEDS_BUILD, PURE, READY, UNKNOWN, FileLike, ReleaseJudgement, judge_release
+from .resolver import Resolver
+from .sources import LockedPackage, read_dependency_source
+from .target import Target, make_target
+
+
+def _release_history(page: ProjectPage, target: Target) -> tuple[str | None, str | None]:
+    """(first release that installs without a build, latest release), ignoring yanked
+    releases and pre-releases (unless a project has nothing else)."""
+    versions = [version for version in page.versions()
+                if page.files_for(version) and not all(file.yanked for file in page.files_for(version))]
+    finals = [version for version in versions if not version.is_prerelease] or versions
+    latest = str(finals[-1]) if finals else None
+    for version in finals:
+        if judge_release(page.files_for(version), target).status in (READY, PURE):
+            return str(version), latest
+    return None, latest
+
+
+def _status(name: str, version: str | None, pinned: bool, judgement: ReleaseJudgement) -> PackageWheelStatus:
+    ready = {READY: True, PURE: True, NEEDS_BUILD: False}.get(judgement.status)
+    return PackageWheelStatus(name=name, version=version, pinned=pinned, ready=ready, status=judgement.status,
+                              matching_files=judgement.matching_files, reason=judgement.reason)
+
+
+def _judge_on_page(name: str, version: Version, pinned: bool, page: ProjectPage, target: Target) -> PackageWheelStatus:
+    files = page.files_for(version)
+    if not files:
+        status = PackageWheelStatus(
+            name=name, version=str(version), pinned=pinned, ready=None, status=UNKNOWN,
+            reason=f"version {version} is not on the index")
+        status.errors.append(f"{name} {version}: the index lists no files for this version")
+    else:
+        status = _status(name, str(version), pinned, judge_release(files, target))
+        yanked = [file for file in files if file.yanked]
+        if yanked and len(yanked) == len(files):
+            status.yanked = True
+            reason = next((file.yanked_reason for file in yanked if file.yanked_reason), None)
+            status.reason += f"; this release is yanked{f' ({reason})' if reason else ''}"
+    status.first_ready_version, status.latest_version = _release_history(page, target)
+    return status
+
+
+def _judge_locked(package: LockedPackage, client: IndexClient, target: Target) -> tuple[PackageWheelStatus, bool]:
+    """(status, partial) for a package a lock file fixes."""
+    try:
+        version = Version(package.version)
+    except InvalidVersion:
+        status = PackageWheelStatus(name=package.name, version=package.version, pinned=True, ready=None,
+                                    status=UNKNOWN, reason="the lock file's version is not a PEP 440 version")
+        status.errors.append(f"{package.origin}: invalid version {package.version!r}")
+        return status, True
+    try:
+        page = client.project_page(package.name)
+    except IndexFetchError as problem:
+        page = None
+        index_problem = str(problem)
+    if page is not None and page.files_for(version):
+        status = _judge_on_page(package.name, version, True, page, target)
+        partial = False
+    else:
+        # The index could not answer; the lock's own file list is the next best evidence
+        # about this release, though it says nothing about later releases.
+        if page is not None:
+            index_problem = f"the index lists no files for {package.name} {version}"
+        lock_files = [FileLike(filename) for filename in package.wheel_filenames]
+        if package.sdist_filename:
+            lock_files.append(FileLike(package.sdist_filename))
+        status = _status(package.name, package.version, True, judge_release(lock_files, target))
+        status.judged_from = "lock-file"
+        status.errors.append(index_problem)
+        if page is not None:
+            status.first_ready_version, status.latest_version = _release_history(page, target)
+        partial = True
+    status.origin = package.origin
+    status.required_by = list(package.required_by)
+    return status, partial
+
+
+def resolve_tree(
+    source: Path,
+    *,
+    target: str = "3.13t",
+    index_url: str | None = None,
+    platform: str | Iterable[str] | None = None,
+    extras: Iterable[str] = (),
+    offline: bool = False,
+    cache_dir: Path | None = None,
+    timeout_seconds: float = 30.0,
+) -> TreeResult:
+    """Judge every package of a dependency file for ``target`` against a package index.
+
+    ``source`` is a requirements file, a ``pyproject.toml``, a ``pylock.toml`` or a
+    ``uv.lock``. ``index_url`` defaults to the one the file names, else PyPI.
+    ``platform`` is one or more wheel platform tags (default: any manylinux or
+    musllinux x86_64). Raises :class:`~auditor.tree.sources.TreeInputError` when the
+    file cannot be read at all and :class:`~auditor.tree.target.TargetError` for an
+    unknown target or platform; everything else is recorded in the result.
+    """
+    started = time.monotonic()
+    platforms = [platform] if isinstance(platform, str) else list(platform or [])
+    target_spec = make_target(target, platforms)
+    dependency_source = read_dependency_source(Path(source), target_spec.marker_environment, extras)
+    chosen_index = index_url or dependency_source.index_url or DEFAULT_INDEX_URL
+    client = IndexClient(chosen_index, cache=HttpCache(cache_dir), offline=offline,
+                         timeout_seconds=timeout_seconds)
+    result = TreeResult(
+        source=str(source), target=target_spec.name, index_url=client.index_url.rstrip("/"),
+        offline=offline, source_kind=dependency_source.kind,
+        platforms=platforms or ["manylinux_2_39_x86_64", "musllinux_1_2_x86_64"],
+        errors=list(dependency_source.problems), notes=list(dependency_source.notes),
+    )
+    if dependency_source.problems:
+        result.partial = True
+    if dependency_source.locked is not None:
+        for package in dependency_source.locked:
+            status, partial = _judge_locked(package, client, target_spec)
+            result.packages.append(status)
+            result.partial |= partial
+    else:
+        resolution = Resolver(client, target_spec).resolve(
+            dependency_source.requirements, dependency_source.constraints)
+        result.errors.extend(resolution.errors)
+        result.partial |= resolution.partial
+        for name, project in resolution.projects.items():
+            if project.version is None or project.page is None:
+                status = PackageWheelStatus(
+                    name=project.name, version=None, pinned=project.pinned, ready=None, status=UNKNOWN,
+                    reason="could not be resolved on the index", errors=list(project.errors))
+            else:
+                status = _judge_on_page(project.name, project.version, project.pinned, project.page, target_spec)
+                status.errors.extend(project.errors)
+            status.required_by = sorted(project.required_by)
+            status.origin = ", ".join(project.origins)
+            result.packages.append(status)
+    for status in result.packages:
+        if status.status == UNKNOWN:
+            result.partial = True
+    result.packages.sort(key=lambda status: canonicalize_name(status.name))
+    result.duration_seconds = round(time.monotonic() - started, 3)
+    return result

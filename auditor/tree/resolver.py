@@ -1,0 +1,250 @@
+"""A small dependency resolver: enough to know which releases pip would pick.
+
+The rule is pip's default one, without backtracking:
+
+* a project's version is the newest one that satisfies every specifier seen for it
+  (from the file, from constraints, from the ``Requires-Dist`` of every selected
+  parent) and has a file the target could install (a compatible wheel or an sdist,
+  whose ``Requires-Python`` admits the target); yanked releases only when pinned with
+  ``==`` (PEP 592), pre-releases only when a specifier asks for one or nothing else fits;
+* ``Requires-Dist`` markers are evaluated in the target's environment, with ``extra``
+  set to each extra requested of the parent;
+* the walk repeats until the selection no longer changes (a later specifier can rule
+  out a version chosen earlier); when specifiers contradict each other the project is
+  reported with an error instead of being backtracked, so the tree is marked partial.
+
+Why not resolvelib: the question here is "which release would be installed, and does
+it ship a wheel", not producing an installable set in every corner case; a fixed-point
+walk answers that for the trees pip resolves without backtracking (most of them),
+adds no dependency, and says plainly when it cannot decide.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from packaging.markers import Marker
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import NormalizedName, canonicalize_name
+from packaging.version import Version
+
+from .index.client import IndexClient, IndexFetchError
+from .index.metadata import MetadataUnavailable, release_metadata
+from .index.project_page import IndexFile, ProjectPage
+from .judge import python_supported, wheel_tags
+from .sources.interface import RootRequirement
+from .target import Target
+
+MAX_ROUNDS = 12
+ROOT = "<root>"
+
+
+@dataclass
+class ResolvedProject:
+    name: str  # as first written
+    version: Version | None
+    pinned: bool
+    required_by: set[str] = field(default_factory=set)
+    origins: list[str] = field(default_factory=list)
+    extras: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+    page: ProjectPage | None = None
+
+
+@dataclass
+class Resolution:
+    projects: dict[NormalizedName, ResolvedProject]
+    errors: list[str] = field(default_factory=list)
+    partial: bool = False
+    rounds: int = 0
+
+
+def _is_exact_pin(requirement: Requirement) -> bool:
+    return any(spec.operator in ("==", "===") and not spec.version.endswith(".*")
+               for spec in requirement.specifier)
+
+
+class Resolver:
+    def __init__(self, client: IndexClient, target: Target) -> None:
+        self.client = client
+        self.target = target
+        self._dependencies: dict[tuple[str, Version], list[Requirement] | str] = {}
+
+    # -- the index, one question at a time --------------------------------------------
+    def _page(self, name: NormalizedName) -> ProjectPage | str:
+        try:
+            return self.client.project_page(name)
+        except IndexFetchError as problem:
+            return str(problem)
+
+    def _installable(self, files: list[IndexFile]) -> bool:
+        for file in files:
+            if not python_supported(file.requires_python, self.target):
+                continue
+            if not file.is_wheel:
+                return True
+            tags = wheel_tags(file.filename)
+            if tags and tags & self.target.all_tags:
+                return True
+        return False
+
+    def choose(self, page: ProjectPage, requirements: list[Requirement]) -> tuple[Version | None, str]:
+        """The version pip would pick for ``requirements``; (None, why) when none fits."""
+        specifier = SpecifierSet()
+        for requirement in requirements:
+            specifier &= requirement.specifier
+        pinned = any(_is_exact_pin(requirement) for requirement in requirements)
+        versions = sorted(page.versions(), reverse=True)
+        if not versions:
+            return None, f"{page.name} has no releases on the index"
+
+        def usable(version: Version) -> bool:
+            files = page.files_for(version)
+            if all(file.yanked for file in files) and files and not pinned:
+                return False
+            return True
+
+        matching = [version for version in versions if specifier.contains(version, prereleases=True)]
+        if not matching:
+            return None, (f"no release of {page.name} satisfies {specifier or 'any version'}"
+                          f" (newest: {versions[0]})")
+        explicit_prereleases = specifier.prereleases is True
+        finals = [version for version in matching if not version.is_prerelease or explicit_prereleases]
+        candidates = [version for version in (finals or matching) if usable(version)]
+        if not candidates:
+            return None, f"every release of {page.name} satisfying {specifier or 'any version'} is yanked"
+        # pip skips files whose Requires-Python excludes the interpreter (PEP 345/503).
+        supported = [version for version in candidates
+                     if any(python_supported(file.requires_python, self.target) for file in page.files_for(version))]
+        if not supported and pinned:
+            # A pin is judged by its own files even when they exclude the target.
+            supported = candidates
+        if not supported:
+            return None, (f"no release of {page.name} satisfying {specifier or 'any version'} supports"
+                          f" Python {self.target.name.rstrip('t')} (Requires-Python)")
+        candidates = supported
+        for version in candidates:
+            if self._installable(page.files_for(version)):
+                return version, ""
+        # Nothing the target could install at all: judge the newest so the report can
+        # say why (pip would fail here).
+        return candidates[0], ""
+
+    def dependencies(self, page: ProjectPage, version: Version) -> list[Requirement] | str:
+        key = (page.name, version)
+        if key not in self._dependencies:
+            try:
+                metadata = release_metadata(self.client, page.files_for(version))
+            except MetadataUnavailable as problem:
+                self._dependencies[key] = f"dependencies of {page.name} {version} unknown: {problem}"
+            else:
+                parsed: list[Requirement] = []
+                for text in metadata.requires_dist:
+                    try:
+                        parsed.append(Requirement(text))
+                    except InvalidRequirement:
+                        continue  # pip skips an unparsable Requires-Dist too
+                self._dependencies[key] = parsed
+        return self._dependencies[key]
+
+    def _applies(self, requirement: Requirement, parent_extras: Iterable[str]) -> bool:
+        if requirement.marker is None:
+            return True
+        environment = dict(self.target.marker_environment)
+        for extra in ("", *parent_extras):
+            environment["extra"] = extra
+            if requirement.marker.evaluate(environment):
+                return True
+        return False
+
+    # -- the walk -----------------------------------------------------------------------
+    def resolve(self, roots: list[RootRequirement], constraints: list[RootRequirement] = ()) -> Resolution:
+        constraint_map: dict[NormalizedName, list[Requirement]] = {}
+        for constraint in constraints:
+            if self._applies(constraint.requirement, ()):
+                constraint_map.setdefault(canonicalize_name(constraint.requirement.name), []).append(
+                    constraint.requirement)
+        root_pins = {canonicalize_name(root.requirement.name) for root in roots
+                     if _is_exact_pin(root.requirement)}
+        root_pins |= {name for name, items in constraint_map.items() if any(map(_is_exact_pin, items))}
+        previous: dict[NormalizedName, Version | None] = {}
+        pages: dict[NormalizedName, ProjectPage | str] = {}
+        resolution = Resolution(projects={})
+        for round_number in range(1, MAX_ROUNDS + 1):
+            demands: dict[NormalizedName, list[Requirement]] = {}
+            projects: dict[NormalizedName, ResolvedProject] = {}
+            used: dict[NormalizedName, Version | None] = {}
+            expanded: set[tuple[NormalizedName, Version, frozenset[str]]] = set()
+            # Root markers hold or not in the target environment (no parent extras).
+            queue: deque[tuple[Requirement, str, str]] = deque(
+                (root.requirement, ROOT, root.origin) for root in roots if self._applies(root.requirement, ()))
+            while queue:
+                requirement, parent, origin = queue.popleft()
+                name = canonicalize_name(requirement.name)
+                project = projects.setdefault(name, ResolvedProject(
+                    name=requirement.name, version=None, pinned=name in root_pins))
+                project.required_by.add(parent)
+                if origin and origin not in project.origins:
+                    project.origins.append(origin)
+                project.extras |= set(requirement.extras)
+                demands.setdefault(name, []).append(requirement)
+                if name not in pages:
+                    pages[name] = self._page(name)
+                page = pages[name]
+                if isinstance(page, str):
+                    used[name] = None
+                    continue
+                project.page = page
+                if name not in used:
+                    wanted = demands[name] + constraint_map.get(name, [])
+                    earlier = previous.get(name)
+                    if earlier is not None and all(req.specifier.contains(earlier, prereleases=True)
+                                                   for req in wanted):
+                        used[name] = earlier
+                    else:
+                        used[name], _ = self.choose(page, wanted)
+                version = used[name]
+                if version is None:
+                    continue
+                key = (name, version, frozenset(project.extras))
+                if key in expanded:
+                    continue
+                expanded.add(key)
+                dependencies = self.dependencies(page, version)
+                if isinstance(dependencies, str):
+                    continue
+                for dependency in dependencies:
+                    if self._applies(dependency, project.extras):
+                        queue.append((dependency, page.name, ""))
+            # Settle each project with every specifier now known.
+            final: dict[NormalizedName, Version | None] = {}
+            for name, project in projects.items():
+                page = pages.get(name)
+                if isinstance(page, str) or page is None:
+                    project.errors = [page or f"{name}: no index page"]
+                    final[name] = None
+                    continue
+                version, why = self.choose(page, demands[name] + constraint_map.get(name, []))
+                project.version = version
+                project.errors = [why] if why else []
+                final[name] = version
+                dependencies = self.dependencies(page, version) if version is not None else []
+                if isinstance(dependencies, str):
+                    project.errors.append(dependencies)
+            resolution = Resolution(projects=projects, rounds=round_number)
+            if final == used:
+                break
+            previous = final
+        else:
+            resolution.errors.append(
+                f"the selection did not settle after {MAX_ROUNDS} rounds (contradicting specifiers?);"
+                " the versions shown are the last ones tried")
+            resolution.partial = True
+        for project in resolution.projects.values():
+            project.required_by.discard(ROOT)
+            if project.errors:
+                resolution.partial = True
+        return resolution

@@ -1,0 +1,79 @@
+"""``pylock.toml`` (PEP 751): a lock file is the whole tree, already resolved.
+
+The file is validated with ``packaging.pylock`` (the reference implementation of the
+PEP's data model), then each package that applies to the target (its ``marker``
+evaluated in the target's environment) becomes a :class:`LockedPackage`. Packages
+locked from a VCS, a local directory or an archive URL are not on an index; they are
+noted and not judged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from packaging.markers import Marker
+from packaging.pylock import Pylock, PylockUnsupportedVersionError, PylockValidationError
+
+from .interface import DependencySource, LockedPackage, TreeInputError, line_of
+from .pyproject import load_toml
+
+
+def _file_name(name: str | None, path: str | None, url: str | None) -> str | None:
+    if name:
+        return name
+    for location in (path, url):
+        if location:
+            return location.rstrip("/").rsplit("/", 1)[-1].split("#", 1)[0]
+    return None
+
+
+def read_pylock(path: Path, marker_environment: dict[str, str]) -> DependencySource:
+    path = Path(path)
+    document, text = load_toml(path)
+    try:
+        lock = Pylock.from_dict(document)
+    except (PylockValidationError, PylockUnsupportedVersionError) as problem:
+        raise TreeInputError(f"{path}: not a valid PEP 751 lock file: {problem}") from problem
+    source = DependencySource(path=path, kind="pylock", locked=[])
+    applicable: list = []
+    for package in lock.packages:
+        line = line_of(text, f'name = "{package.name}"')
+        origin = f"{path}:{line}" if line else str(path)
+        if package.marker is not None and not Marker(str(package.marker)).evaluate(marker_environment):
+            continue
+        applicable.append(package)
+        if package.version is None or (package.sdist is None and not package.wheels):
+            source.notes.append(f"{origin}: {package.name} is locked from a VCS, directory or archive,"
+                                " not an index; not judged")
+            continue
+        wheel_names = []
+        for wheel in package.wheels or []:
+            filename = _file_name(wheel.name, wheel.path, wheel.url)
+            if filename:
+                wheel_names.append(filename)
+        sdist_name = None
+        if package.sdist is not None:
+            sdist_name = _file_name(package.sdist.name, package.sdist.path, package.sdist.url)
+        dependencies = []
+        for dependency in package.dependencies or []:
+            if isinstance(dependency, dict) and dependency.get("name"):
+                dependencies.append(str(dependency["name"]))
+        source.locked.append(LockedPackage(
+            name=str(package.name),
+            version=str(package.version),
+            origin=origin,
+            wheel_filenames=wheel_names,
+            sdist_filename=sdist_name,
+            dependencies=dependencies,
+            index_url=package.index,
+        ))
+    by_name = {package.name.lower(): package for package in source.locked}
+    for package in source.locked:
+        for dependency in package.dependencies:
+            child = by_name.get(dependency.lower())
+            if child is not None and package.name not in child.required_by:
+                child.required_by.append(package.name)
+    index_urls = {package.index for package in applicable if package.index}
+    if len(index_urls) == 1:
+        source.index_url = index_urls.pop()
+    return source
