@@ -31,6 +31,9 @@ class FileList:
 def _inside(relative: str, source: str, errors: list[str]) -> str | None:
     """``relative`` normalised, or None when it points outside site-packages."""
     relative = relative.replace("\\", "/")
+    if "\x00" in relative:
+        errors.append(f"{source}: path {relative!r} contains a NUL byte; ignored")
+        return None
     if relative.startswith("/") or (len(relative) > 1 and relative[1] == ":"):
         errors.append(f"{source}: absolute path {relative!r} ignored (entries must be relative)")
         return None
@@ -68,7 +71,8 @@ def read_record(dist_info: Path) -> FileList:
         if not result.found:
             result.errors.append(f"{source} is missing: the distribution's files are unknown")
         return result
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: every installer writes well-formed CSV, so a stray quote means corruption.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         for row in reader:
             if not row or not row[0].strip():

@@ -169,8 +169,10 @@ def _walk_modules(site_packages: Path, owned: set[str], errors: list[str]) -> _W
             try:
                 is_folder = entry.is_dir(follow_symlinks=True)
             except OSError as error:
-                errors.append(f"{entry.path}: cannot be examined ({error.strerror or error})")
-                continue
+                if not looks_like_extension_file(entry.name):
+                    errors.append(f"{entry.path}: cannot be examined ({error.strerror or error})")
+                    continue
+                is_folder = False  # a module-like name: kept, and its problem reported with it
             if is_folder:
                 if entry.name in _SKIPPED_FOLDER_NAMES or entry.name.endswith(_SKIPPED_FOLDER_SUFFIXES):
                     continue
