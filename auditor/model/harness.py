@@ -75,3 +75,5 @@ class SampleResult:
     baseline: InterpreterRun | None = None
     findings: list[Finding] = field(default_factory=list)
     description: str = ""
+    # Why the sample could not be run completely (bad sample.toml, missing interpreter...).
+    errors: list[str] = field(default_factory=list)

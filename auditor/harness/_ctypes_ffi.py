@@ -1,0 +1,254 @@
+"""A small cffi-like ``ffi`` / ``lib`` pair over ctypes, for interpreters cffi refuses.
+
+cffi (through 2.x) refuses free-threaded CPython 3.13, but a cffi sample's C code is
+plain C. The harness compiles it as an ordinary shared library and this module (run in
+the child, standard library only) reaches it through ctypes. The signatures are NOT
+guessed: the auditor parses the sample's ``cdef`` with cffi's own parser on the host
+and hands over a JSON description (functions, structs, typedefs, constants, globals).
+
+Supported: ``lib.function(...)``, ``lib.CONSTANT``, global variables; ``ffi.new``,
+``ffi.string``, ``ffi.cast``, ``ffi.buffer``, ``ffi.sizeof``, ``ffi.NULL``,
+``ffi.typeof``. Type strings are C type names with ``*`` and one ``[N]``/``[]``.
+Like cffi, calls through ctypes' ``CDLL`` release the GIL on GIL builds.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+
+_PRIMITIVES = {
+    "char": ctypes.c_char, "signed char": ctypes.c_byte, "unsigned char": ctypes.c_ubyte,
+    "short": ctypes.c_short, "unsigned short": ctypes.c_ushort, "int": ctypes.c_int,
+    "unsigned int": ctypes.c_uint, "long": ctypes.c_long, "unsigned long": ctypes.c_ulong,
+    "long long": ctypes.c_longlong, "unsigned long long": ctypes.c_ulonglong,
+    "float": ctypes.c_float, "double": ctypes.c_double, "long double": ctypes.c_longdouble,
+    "_Bool": ctypes.c_bool, "bool": ctypes.c_bool, "size_t": ctypes.c_size_t, "ssize_t": ctypes.c_ssize_t,
+    "int8_t": ctypes.c_int8, "uint8_t": ctypes.c_uint8, "int16_t": ctypes.c_int16,
+    "uint16_t": ctypes.c_uint16, "int32_t": ctypes.c_int32, "uint32_t": ctypes.c_uint32,
+    "int64_t": ctypes.c_int64, "uint64_t": ctypes.c_uint64, "intptr_t": ctypes.c_ssize_t,
+    "uintptr_t": ctypes.c_size_t, "ptrdiff_t": ctypes.c_ssize_t, "wchar_t": ctypes.c_wchar,
+}
+_ARRAY = re.compile(r"^(?P<base>.*?)\s*\[\s*(?P<length>\d*)\s*\]$")
+
+
+class UnsupportedDeclaration(TypeError):
+    pass
+
+
+class _Types:
+    """Turns the JSON type descriptions into ctypes types (structs built once, by name)."""
+
+    def __init__(self, description: dict) -> None:
+        self.description = description
+        self.structs: dict[str, type] = {}
+        self.typedefs = description.get("typedefs", {})
+        for name, struct in description.get("structs", {}).items():
+            base = ctypes.Union if struct.get("union") else ctypes.Structure
+            self.structs[name] = type(name.replace(" ", "_"), (base,), {})
+        for name, struct in description.get("structs", {}).items():
+            if struct.get("fields") is not None:
+                self.structs[name]._fields_ = [(field, self.ctype(kind)) for field, kind in struct["fields"]]
+
+    def ctype(self, kind: dict):
+        tag = kind["kind"]
+        if tag == "void":
+            return None
+        if tag == "primitive":
+            if kind["name"] not in _PRIMITIVES:
+                raise UnsupportedDeclaration(f"primitive type {kind['name']!r} has no ctypes equivalent here")
+            return _PRIMITIVES[kind["name"]]
+        if tag == "enum":
+            return ctypes.c_int
+        if tag == "struct":
+            return self.structs[kind["name"]]
+        if tag == "pointer":
+            target = self.ctype(kind["to"])
+            return ctypes.c_void_p if target is None else ctypes.POINTER(target)
+        if tag == "array":
+            item = self.ctype(kind["of"])
+            return ctypes.POINTER(item) if kind.get("length") is None else item * kind["length"]
+        if tag == "function":
+            result = self.ctype(kind["result"])
+            return ctypes.CFUNCTYPE(result, *(self.ctype(arg) for arg in kind["args"]))
+        raise UnsupportedDeclaration(f"type {kind!r} is not supported by the ctypes route")
+
+    def parse(self, text: str):
+        """A C type string as cffi accepts it, e.g. "char[]", "struct node *", "point_t[4]"."""
+        text = " ".join(text.replace("const ", "").split())
+        length: int | None | str = "none"
+        match = _ARRAY.match(text)
+        if match:
+            text = match.group("base")
+            length = int(match.group("length")) if match.group("length") else None
+        pointer_depth = text.count("*")
+        base_name = text.replace("*", "").strip()
+        if base_name == "void":
+            base = None
+        elif base_name in _PRIMITIVES:
+            base = _PRIMITIVES[base_name]
+        elif base_name in self.structs:
+            base = self.structs[base_name]
+        elif base_name in self.typedefs:
+            base = self.ctype(self.typedefs[base_name])
+        else:
+            raise UnsupportedDeclaration(f"unknown type {base_name!r} (not in the cdef)")
+        for _ in range(pointer_depth):
+            base = ctypes.c_void_p if base is None else ctypes.POINTER(base)
+        return base, length
+
+
+class CtypesFFI:
+    NULL = None
+
+    def __init__(self, types: _Types) -> None:
+        self._types = types
+
+    def new(self, ctype: str, init=None):
+        base, length = self._types.parse(ctype)
+        if length == "none":
+            if not (isinstance(base, type) and issubclass(base, ctypes._Pointer)):
+                raise TypeError(f"ffi.new({ctype!r}): expected a pointer or array type, like cffi")
+            target = base._type_()
+            if init is not None:
+                if isinstance(target, (ctypes.Structure, ctypes.Union)):
+                    values = init.items() if isinstance(init, dict) else zip((f[0] for f in target._fields_), init)
+                    for name, value in values:
+                        setattr(target, name, value)
+                else:
+                    target.value = init
+            return ctypes.pointer(target)
+        if base is ctypes.c_char and isinstance(init, bytes):
+            size = len(init) + 1 if length is None else length
+            return ctypes.create_string_buffer(init, size)
+        if length is None:
+            if isinstance(init, int):
+                length, init = init, None
+            elif init is not None:
+                init = list(init)
+                length = len(init)
+            else:
+                raise TypeError(f"ffi.new({ctype!r}) needs a length or initializer")
+        array = (base * length)()
+        for index, value in enumerate(init or ()):
+            array[index] = value
+        return array
+
+    def string(self, cdata, maxlen: int = -1) -> bytes:
+        if cdata is None:
+            raise RuntimeError("cannot use string() on a NULL pointer")
+        if isinstance(cdata, bytes):
+            return cdata
+        if isinstance(cdata, ctypes.Array) and cdata._type_ is ctypes.c_char:
+            raw = bytes(cdata)
+            end = raw.find(b"\0")
+            raw = raw if end < 0 else raw[:end]
+            return raw if maxlen < 0 else raw[:maxlen]
+        address = ctypes.cast(cdata, ctypes.c_void_p).value
+        if not address:
+            raise RuntimeError("cannot use string() on a NULL pointer")
+        return ctypes.string_at(address, maxlen).split(b"\0")[0] if maxlen >= 0 else ctypes.string_at(address)
+
+    def cast(self, ctype: str, value):
+        base, length = self._types.parse(ctype)
+        if length != "none":
+            raise TypeError("ffi.cast to an array type is not supported")
+        if base is not None and issubclass(base, ctypes._SimpleCData) and base is not ctypes.c_void_p:
+            if isinstance(value, int):
+                return base(value).value
+            return base(ctypes.cast(value, ctypes.c_void_p).value or 0).value
+        return ctypes.cast(value, base if base is not None else ctypes.c_void_p)
+
+    def buffer(self, cdata, size: int | None = None) -> memoryview:
+        if size is None:
+            size = ctypes.sizeof(cdata) if isinstance(cdata, ctypes.Array) else ctypes.sizeof(cdata._type_)
+        address = ctypes.cast(cdata, ctypes.c_void_p).value
+        return memoryview((ctypes.c_char * size).from_address(address)).cast("B")
+
+    def sizeof(self, ctype_or_cdata) -> int:
+        if isinstance(ctype_or_cdata, str):
+            base, length = self._types.parse(ctype_or_cdata)
+            if length not in ("none", None):
+                return ctypes.sizeof(base) * length
+            return ctypes.sizeof(base)
+        return ctypes.sizeof(ctype_or_cdata)
+
+    def typeof(self, ctype: str):
+        return self._types.parse(ctype)[0]
+
+
+def _argument(value, expected):
+    """Convert what a scenario passes, the way cffi would accept it."""
+    if value is None or expected is None:
+        return value
+    if isinstance(value, bytes) and expected in (ctypes.POINTER(ctypes.c_char), ctypes.c_void_p):
+        return ctypes.c_char_p(value)
+    if isinstance(value, ctypes.Array) and isinstance(expected, type) and issubclass(expected, ctypes._Pointer):
+        return ctypes.cast(value, expected)
+    return value
+
+
+class _Function:
+    __slots__ = ("name", "raw", "argtypes")
+
+    def __init__(self, name: str, raw, argtypes: list) -> None:
+        self.name, self.raw, self.argtypes = name, raw, argtypes
+
+    def __call__(self, *args):
+        if len(args) != len(self.argtypes):
+            raise TypeError(f"{self.name}() expects {len(self.argtypes)} arguments, got {len(args)}")
+        converted = [_argument(value, expected) for value, expected in zip(args, self.argtypes)]
+        result = self.raw(*converted)
+        if isinstance(result, ctypes._Pointer) and not result:
+            return None
+        return result
+
+
+class CtypesLib:
+    def __init__(self, library: ctypes.CDLL, description: dict, types: _Types) -> None:
+        object.__setattr__(self, "_library", library)
+        object.__setattr__(self, "_description", description)
+        object.__setattr__(self, "_types", types)
+        object.__setattr__(self, "_functions", {})
+
+    def __getattr__(self, name: str):
+        description = self._description
+        if name in self._functions:
+            return self._functions[name]
+        if name in description.get("functions", {}):
+            signature = description["functions"][name]
+            if signature.get("ellipsis"):
+                raise UnsupportedDeclaration(f"{name}: variadic functions are not supported by the ctypes route")
+            raw = getattr(self._library, name)
+            argtypes = [self._types.ctype(arg) for arg in signature["args"]]
+            raw.argtypes = [ctypes.c_void_p if arg is not None and _is_char_pointer(arg) else arg
+                            for arg in argtypes]
+            raw.restype = self._types.ctype(signature["result"])
+            function = _Function(name, raw, [ctypes.c_void_p if _is_char_pointer(arg) else arg for arg in argtypes])
+            self._functions[name] = function
+            return function
+        if name in description.get("constants", {}):
+            value = description["constants"][name]
+            if value is None:
+                raise UnsupportedDeclaration(f"{name}: a constant whose value only the C compiler knows "
+                                             "(declare it with #define NAME value in the cdef)")
+            return value
+        if name in description.get("variables", {}):
+            return self._types.ctype(description["variables"][name]).in_dll(self._library, name).value
+        raise AttributeError(f"cffi library has no function, constant or global variable named {name!r}")
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in self._description.get("variables", {}):
+            self._types.ctype(self._description["variables"][name]).in_dll(self._library, name).value = value
+            return
+        raise AttributeError(f"cannot set {name!r}: not a global variable of the cdef")
+
+
+def _is_char_pointer(ctype) -> bool:
+    return ctype is ctypes.POINTER(ctypes.c_char)
+
+
+def open_library(path: str, description: dict) -> tuple[CtypesFFI, CtypesLib]:
+    types = _Types(description)
+    library = ctypes.CDLL(path)
+    return CtypesFFI(types), CtypesLib(library, description, types)

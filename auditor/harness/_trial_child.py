@@ -1,0 +1,235 @@
+"""The child side of the harness: run by the TARGET interpreter, standard library only.
+
+Invoked as ``python -X faulthandler ... _trial_child.py CONFIG.json``. It loads the built
+sample and ``scenario.py``, then either runs trials (``mode = "trials"``) or measures
+throughput (``mode = "throughput"``). Every event is one JSON line appended to the
+results file and flushed at once, so the parent knows how far a child got even when it
+is killed by a signal or by the hang watchdog. Nothing here is imported by the auditor.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import importlib
+import importlib.util
+import json
+import os
+import sys
+import threading
+import time
+import traceback
+import types
+
+# Running a file puts its folder first on sys.path; the harness's own modules must not
+# shadow a sample's imports (a sample may well have a module called "sample").
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if sys.path and os.path.abspath(sys.path[0] or ".") == _HERE:
+    del sys.path[0]
+
+
+class Reporter:
+    def __init__(self, path: str) -> None:
+        self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - lives as long as the child
+
+    def event(self, **fields) -> None:
+        self._file.write(json.dumps(fields) + "\n")
+        self._file.flush()
+
+
+def _load_module_from(path: str, name: str) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_sample_module(load: dict) -> object:
+    """What the scenario gets as ``mod``."""
+    route = load["route"]
+    sys.path.insert(0, load["directory"])
+    if route == "capi":
+        return importlib.import_module(load["module"])
+    if route == "cffi":
+        compiled = importlib.import_module(load["module"])
+        return types.SimpleNamespace(ffi=compiled.ffi, lib=compiled.lib)
+    if route == "cffi-ctypes":
+        shim = _load_module_from(os.path.join(_HERE, "_ctypes_ffi.py"), "_ftaudit_ctypes_ffi")
+        with open(load["description"], encoding="utf-8") as file:
+            description = json.load(file)
+        ffi, lib = shim.open_library(load["library"], description)
+        return types.SimpleNamespace(ffi=ffi, lib=lib)
+    raise SystemExit(f"unknown build route {route!r}")
+
+
+def _describe(error: BaseException) -> tuple[str, str, str]:
+    kind = "wrong-result" if isinstance(error, AssertionError) else "exception"
+    message = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    detail = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return kind, message, detail
+
+
+def run_threads(scenario, mod, state, threads: int, iterations: int) -> BaseException | None:
+    """Release ``threads`` threads together on a barrier; return the first error raised."""
+    barrier = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def body(index: int) -> None:
+        try:
+            barrier.wait()
+            scenario.work(mod, state, index, iterations)
+        except BaseException as error:  # noqa: BLE001 - every error is a finding
+            errors.append(error)
+
+    workers = [threading.Thread(target=body, args=(index,), name=f"hammer-{index}") for index in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    if errors:
+        return errors[0]
+    return None
+
+
+def one_trial(scenario, mod, threads: int, iterations: int) -> tuple[str, BaseException] | None:
+    try:
+        state = scenario.setup(mod)
+    except BaseException as error:  # noqa: BLE001
+        return "setup", error
+    error = run_threads(scenario, mod, state, threads, iterations)
+    if error is not None:
+        return "work", error
+    try:
+        scenario.check(mod, state, threads, iterations)
+    except BaseException as error:  # noqa: BLE001
+        return "check", error
+    return None
+
+
+def run_trials(config: dict, reporter: Reporter, scenario, mod) -> None:
+    threads, iterations = config["threads"], config["iterations"]
+    if config.get("sanity"):
+        # A race needs two threads. If one thread alone fails, the scenario or the code
+        # is wrong in itself, and calling that a race would be a false alarm.
+        failed = one_trial(scenario, mod, 1, iterations)
+        if failed is not None:
+            stage, error = failed
+            kind, message, detail = _describe(error)
+            reporter.event(event="sanity", ok=False, stage=stage, kind=kind, message=message, detail=detail)
+            return
+        reporter.event(event="sanity", ok=True)
+    if config.get("switch_interval") and _gil_enabled():
+        # With the GIL, a thread switch can only happen between bytecodes (or where C code
+        # releases the GIL); switching far more often than the default 5 ms shows races
+        # in Python-level read-modify-write sequences quickly, and cannot split a C call
+        # that holds the GIL throughout (what the GIL really protects).
+        sys.setswitchinterval(config["switch_interval"])
+    started = time.monotonic()
+    trial = config["first_trial"]
+    while True:
+        reporter.event(event="trial-start", trial=trial)
+        faulthandler.dump_traceback_later(config["trial_timeout"], exit=True)
+        failed = one_trial(scenario, mod, threads, iterations)
+        faulthandler.cancel_dump_traceback_later()
+        if failed is not None:
+            stage, error = failed
+            kind, message, detail = _describe(error)
+            reporter.event(event="trial", trial=trial, ok=False, stage=stage, kind=kind, message=message,
+                           detail=detail)
+            return
+        reporter.event(event="trial", trial=trial, ok=True)
+        trial += 1
+        if (trial - config["first_trial"] >= config["max_trials"]
+                or time.monotonic() - started >= config["time_slice"]):
+            return
+
+
+def measure_throughput(config: dict, reporter: Reporter, scenario, mod) -> None:
+    """Calls per second of ``work`` with 1 thread and with N, each for a fixed time.
+
+    One "call" is one of the ``iterations`` that ``work`` is asked to do. Errors are
+    counted, not raised: a racy sample is still measured (its errors are the race).
+    """
+    iterations = config["iterations"]
+    chunk = max(1, iterations // 20)
+    duration = config["throughput_seconds"]
+    for threads in config["throughput_threads"]:
+        try:
+            state = scenario.setup(mod)
+        except BaseException as error:  # noqa: BLE001
+            kind, message, detail = _describe(error)
+            reporter.event(event="throughput-error", threads=threads, message=message)
+            return
+        barrier = threading.Barrier(threads + 1)
+        done = [0] * threads
+        errors = [0] * threads
+        deadline_holder: list[float] = []
+
+        def body(index: int) -> None:
+            barrier.wait()
+            deadline = deadline_holder[0]
+            while time.perf_counter() < deadline:
+                try:
+                    scenario.work(mod, state, index, chunk)
+                    done[index] += chunk
+                except Exception:  # noqa: BLE001
+                    errors[index] += 1
+
+        workers = [threading.Thread(target=body, args=(index,)) for index in range(threads)]
+        for worker in workers:
+            worker.start()
+        start = time.perf_counter()
+        deadline_holder.append(start + duration)
+        barrier.wait()
+        for worker in workers:
+            worker.join()
+        elapsed = time.perf_counter() - start
+        reporter.event(event="throughput", threads=threads, calls_per_second=sum(done) / elapsed,
+                       errors=sum(errors))
+
+
+def _gil_enabled() -> bool:
+    check = getattr(sys, "_is_gil_enabled", None)
+    return True if check is None else bool(check())
+
+
+def main() -> int:
+    with open(sys.argv[1], encoding="utf-8") as file:
+        config = json.load(file)
+    reporter = Reporter(config["results"])
+    sys.path.insert(0, config["sample_dir"])
+    free_threaded = hasattr(sys, "_is_gil_enabled")
+    gil_before = _gil_enabled()
+    try:
+        mod = load_sample_module(config["load"])
+    except BaseException as error:  # noqa: BLE001
+        kind, message, detail = _describe(error)
+        reporter.event(event="error", stage="import", message=message, detail=detail)
+        return 0
+    gil_after = _gil_enabled()
+    reporter.event(event="loaded", gil_enabled=gil_after, free_threaded=free_threaded,
+                   gil_reenabled=bool(free_threaded and not gil_before and gil_after))
+    if free_threaded and not gil_before and gil_after and config.get("stop_if_gil_reenabled"):
+        # The extension did not declare Py_mod_gil = Py_MOD_GIL_NOT_USED, so CPython 3.13t
+        # turned the GIL back on (Python/import.c): this would not be a free-threaded run.
+        return 0
+    try:
+        scenario = _load_module_from(config["scenario"], "scenario")
+    except BaseException as error:  # noqa: BLE001
+        kind, message, detail = _describe(error)
+        reporter.event(event="error", stage="scenario", message=message, detail=detail)
+        return 0
+    if config["mode"] == "throughput":
+        measure_throughput(config, reporter, scenario, mod)
+    else:
+        run_trials(config, reporter, scenario, mod)
+    reporter.event(event="done")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter finalisation: a sample's leaked threads or broken module state
+    # must not turn a finished run into a hang or a crash at exit.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

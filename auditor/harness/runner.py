@@ -1,0 +1,308 @@
+"""Run a built sample's scenario in fresh subprocesses of one interpreter.
+
+Each child (``_trial_child.py``) runs several trials back to back (starting an
+interpreter costs 20-40 ms here, a counter trial 1-5 ms), for at most ``TIME_SLICE``
+seconds or ``TRIALS_PER_PROCESS`` trials, and stops at the first failure; then a fresh
+child starts. Fresh processes matter twice: a crash kills only one child, and races on
+first use (lazy initialisation) get a new first use in every child.
+
+Every trial runs under ``faulthandler.dump_traceback_later`` in the child, which dumps
+every thread's stack and exits if the trial outlives ``trial_timeout``; the parent
+also kills the child's whole process group if it stops reporting progress, in case a
+sample hangs so badly that even faulthandler's watchdog thread cannot run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model.harness import FailureKind, HammerVerdict, InterpreterRun, Throughput, TrialFailure
+from .build import BuildResult
+from .build.toolchain import child_environment
+from .sample import Sample
+from .tsan import TsanReport, parse_tsan_reports, reports_touching
+
+CHILD_SCRIPT = Path(__file__).with_name("_trial_child.py")
+# Default seconds of trials per sample per interpreter. Every racy sample shipped here is
+# found in under a second on a loaded 2-core machine; the rest of the budget is what a
+# safe sample must survive. Racy runs stop at the first failure.
+DEFAULT_BUDGET_SECONDS = 10.0
+DEFAULT_TRIAL_TIMEOUT_SECONDS = 10.0
+TSAN_TRIAL_TIMEOUT_SECONDS = 60.0
+TIME_SLICE_SECONDS = 0.5
+TRIALS_PER_PROCESS = 25
+# Time allowed for a child to start, import the sample and run the one-thread check
+# before it reports its first trial (a TSan interpreter starts ~10x slower).
+STARTUP_GRACE_SECONDS = 15.0
+# GIL builds only: a thread switch may happen every 2 microseconds instead of every 5 ms.
+GIL_SWITCH_INTERVAL_SECONDS = 2e-6
+THROUGHPUT_SECONDS = 0.5
+_POLL_SECONDS = 0.02
+
+
+@dataclass
+class ProgressUpdate:
+    sample: str
+    interpreter: str
+    phase: str  # "build" | "trials" | "throughput" | "done"
+    trials: int = 0
+    failures: int = 0
+    elapsed: float = 0.0
+    budget: float = 0.0
+
+
+ProgressCallback = Callable[[ProgressUpdate], None]
+
+
+@dataclass
+class RunSettings:
+    threads: int
+    iterations: int
+    budget: float = DEFAULT_BUDGET_SECONDS
+    trial_timeout: float = DEFAULT_TRIAL_TIMEOUT_SECONDS
+    tsan_suppressions: Path | None = None
+    tsan: bool = False
+    throughput: bool = True
+    throughput_seconds: float = THROUGHPUT_SECONDS
+    time_slice: float = TIME_SLICE_SECONDS
+    trials_per_process: int = TRIALS_PER_PROCESS
+    stop_at_first_failure: bool = True
+
+
+@dataclass
+class ChildOutcome:
+    events: list[dict]
+    returncode: int | None
+    stderr: str
+    stdout: str
+    killed_by_watchdog: bool
+    seconds: float
+    tsan_reports: list[TsanReport] = field(default_factory=list)
+
+
+def _run_child(python: str, config: dict, *, force_gil_off: bool, environment: dict[str, str],
+               watchdog_seconds: float, workdir: Path) -> ChildOutcome:
+    results = workdir / "events.jsonl"
+    results.write_text("")
+    config = dict(config, results=str(results))
+    config_path = workdir / "config.json"
+    config_path.write_text(json.dumps(config))
+    command = [python, "-E", "-s", "-X", "faulthandler"]
+    if force_gil_off:
+        # Keep the GIL off even though the sample's module did not declare
+        # Py_MOD_GIL_NOT_USED (PEP 703: -X gil=0 overrides the per-module request).
+        command += ["-X", "gil=0"]
+    command += [str(CHILD_SCRIPT), str(config_path)]
+    started = time.monotonic()
+    with open(workdir / "stdout", "w+b") as stdout, open(workdir / "stderr", "w+b") as stderr:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
+                                   env=environment, cwd=str(workdir), start_new_session=True)
+        last_progress = started
+        seen_size = 0
+        killed = False
+        while process.poll() is None:
+            time.sleep(_POLL_SECONDS)
+            size = results.stat().st_size
+            now = time.monotonic()
+            if size != seen_size:
+                seen_size, last_progress = size, now
+            elif now - last_progress > watchdog_seconds:
+                killed = True
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                process.wait()
+                break
+        stdout.seek(0)
+        stderr.seek(0)
+        out_text = stdout.read().decode(errors="replace")
+        err_text = stderr.read().decode(errors="replace")
+    events = []
+    for line in results.read_text(errors="replace").splitlines():
+        try:
+            events.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut short by a kill
+    return ChildOutcome(events=events, returncode=process.returncode, stderr=err_text, stdout=out_text,
+                        killed_by_watchdog=killed, seconds=time.monotonic() - started)
+
+
+def _signal_name(returncode: int) -> str:
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
+
+
+def _abnormal_end(outcome: ChildOutcome) -> tuple[FailureKind, str] | None:
+    """A child that did not report "done": why."""
+    if any(event["event"] == "done" for event in outcome.events):
+        return None
+    if any(event["event"] in ("trial", "sanity") and not event.get("ok", True) for event in outcome.events):
+        return None
+    if any(event["event"] == "error" for event in outcome.events):
+        return None
+    if any(event["event"] == "loaded" and event.get("gil_reenabled") for event in outcome.events) and \
+            outcome.returncode == 0:
+        return None
+    if outcome.killed_by_watchdog:
+        return FailureKind.HANG, "the trial stopped making progress and was killed (hang or deadlock)"
+    if "Timeout (" in outcome.stderr and outcome.returncode == 1:
+        # faulthandler.dump_traceback_later(exit=True) wrote every thread's stack and exited.
+        return FailureKind.HANG, "the trial did not finish in time (hang or deadlock); every thread's stack below"
+    if outcome.returncode is not None and outcome.returncode < 0:
+        return FailureKind.CRASH, f"the interpreter died from {_signal_name(outcome.returncode)}"
+    fatal = next((line for line in outcome.stderr.splitlines() if line.startswith("Fatal Python error")), None)
+    if fatal:
+        return FailureKind.CRASH, fatal
+    return FailureKind.CRASH, f"the interpreter exited with status {outcome.returncode} in the middle of a trial"
+
+
+def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_threaded: bool,
+                       settings: RunSettings, progress: ProgressCallback | None = None) -> InterpreterRun:
+    """Trials (then throughput) of one built sample on one interpreter."""
+    run = InterpreterRun(python=build.python, label=label, free_threaded=free_threaded, build_route=build.route,
+                         verdict=HammerVerdict.NO_RACE_OBSERVED, build_log=build.log, notes=list(build.notes))
+    environment = child_environment()
+    if settings.tsan:
+        options = ["halt_on_error=0", "report_signal_unsafe=0", "second_deadlock_stack=1", "history_size=4"]
+        if settings.tsan_suppressions:
+            options.insert(0, f"suppressions={settings.tsan_suppressions}")
+        environment["TSAN_OPTIONS"] = " ".join(options)
+    base_config = {
+        "mode": "trials", "load": build.load, "scenario": str(sample.scenario_path),
+        "sample_dir": str(sample.path), "threads": settings.threads, "iterations": settings.iterations,
+        "trial_timeout": settings.trial_timeout, "max_trials": settings.trials_per_process,
+        "switch_interval": GIL_SWITCH_INTERVAL_SECONDS, "stop_if_gil_reenabled": free_threaded,
+    }
+    watchdog = settings.trial_timeout + STARTUP_GRACE_SECONDS
+    force_gil_off = False
+    started = time.monotonic()
+    sanity_done = False
+
+    def report(phase: str) -> None:
+        if progress:
+            progress(ProgressUpdate(sample.name, label, phase, run.trials, run.failures,
+                                    time.monotonic() - started, settings.budget))
+
+    report("trials")
+    with tempfile.TemporaryDirectory(prefix="ftaudit-hammer-") as scratch:
+        workdir = Path(scratch)
+        while True:
+            elapsed = time.monotonic() - started
+            remaining = settings.budget - elapsed
+            if remaining <= 0 and sanity_done:
+                break
+            config = dict(base_config, first_trial=run.trials + 1, sanity=not sanity_done,
+                          time_slice=max(0.0, min(settings.time_slice, remaining)))
+            outcome = _run_child(build.python, config, force_gil_off=force_gil_off, environment=environment,
+                                 watchdog_seconds=watchdog, workdir=workdir)
+            events = outcome.events
+            loaded = next((event for event in events if event["event"] == "loaded"), None)
+            if loaded and loaded.get("gil_reenabled") and not force_gil_off:
+                force_gil_off = True
+                run.notes.append(
+                    "GIL RE-ENABLED: importing the sample turned the GIL back on (its module does not declare "
+                    "Py_mod_gil = Py_MOD_GIL_NOT_USED), so a plain run would not be a free-threaded run. "
+                    "The trials were run with -X gil=0 to keep the GIL off; users of this module get the GIL "
+                    "unless they do the same.")
+                continue
+            error = next((event for event in events if event["event"] == "error"), None)
+            if error:
+                run.verdict = HammerVerdict.ERROR
+                run.notes.append(f"could not run the sample ({error['stage']}): {error['message']}")
+                run.failure_examples.append(TrialFailure(FailureKind.EXCEPTION, error["message"], 0, 0.0,
+                                                         error.get("detail", "")))
+                break
+            sanity = next((event for event in events if event["event"] == "sanity"), None)
+            if not sanity_done:
+                if sanity and not sanity["ok"]:
+                    run.verdict = HammerVerdict.ERROR
+                    run.notes.append(f"the scenario fails with a single thread, so this is not a race: "
+                                     f"{sanity['message']} (in {sanity['stage']})")
+                    run.failure_examples.append(TrialFailure(FailureKind(sanity["kind"]), sanity["message"], 0,
+                                                             0.0, sanity.get("detail", "")))
+                    break
+                if sanity is None and loaded is not None:
+                    abnormal = _abnormal_end(outcome)
+                    message = abnormal[1] if abnormal else "no answer"
+                    run.verdict = HammerVerdict.ERROR
+                    run.notes.append(f"the scenario failed with a single thread, so this is not a race: {message}")
+                    run.failure_examples.append(TrialFailure(abnormal[0] if abnormal else FailureKind.CRASH,
+                                                             message, 0, 0.0, outcome.stderr[-20000:]))
+                    break
+                if loaded is None:
+                    abnormal = _abnormal_end(outcome)
+                    run.verdict = HammerVerdict.ERROR
+                    run.notes.append("the child interpreter failed before loading the sample: "
+                                     + (abnormal[1] if abnormal else "no answer"))
+                    run.failure_examples.append(TrialFailure(FailureKind.CRASH, run.notes[-1], 0, 0.0,
+                                                             outcome.stderr[-20000:]))
+                    break
+                sanity_done = True
+            seconds_into_run = time.monotonic() - started
+            finished = [event for event in events if event["event"] == "trial"]
+            run.trials += len(finished)
+            failed = [event for event in finished if not event["ok"]]
+            for event in failed:
+                run.failures += 1
+                run.failure_examples.append(TrialFailure(FailureKind(event["kind"]), event["message"],
+                                                         event["trial"], seconds_into_run, event.get("detail", "")))
+            abnormal = _abnormal_end(outcome)
+            if abnormal:
+                started_trials = [event["trial"] for event in events if event["event"] == "trial-start"]
+                trial = started_trials[-1] if started_trials else run.trials + 1
+                run.trials += 1
+                run.failures += 1
+                run.failure_examples.append(TrialFailure(abnormal[0], abnormal[1], trial, seconds_into_run,
+                                                         outcome.stderr[-20000:]))
+            if settings.tsan:
+                reports = reports_touching(parse_tsan_reports(outcome.stderr), sample)
+                if reports:
+                    run.failures += 1
+                    for tsan_report in reports:
+                        run.failure_examples.append(TrialFailure(FailureKind.TSAN, tsan_report.summary,
+                                                                 run.trials, seconds_into_run, tsan_report.text))
+            if run.failures and run.first_failure_seconds is None:
+                run.first_failure_seconds = seconds_into_run
+            report("trials")
+            if run.failures and settings.stop_at_first_failure:
+                break
+        run.seconds = time.monotonic() - started
+        if run.failures:
+            run.verdict = HammerVerdict.RACE
+        if run.verdict is not HammerVerdict.ERROR and settings.throughput:
+            report("throughput")
+            _measure_throughput(run, sample, build, settings, base_config, force_gil_off, environment, workdir)
+    report("done")
+    return run
+
+
+def _measure_throughput(run: InterpreterRun, sample: Sample, build: BuildResult, settings: RunSettings,
+                        base_config: dict, force_gil_off: bool, environment: dict[str, str], workdir: Path) -> None:
+    thread_counts = sorted({1, settings.threads})
+    config = dict(base_config, mode="throughput", throughput_threads=thread_counts,
+                  throughput_seconds=settings.throughput_seconds)
+    watchdog = settings.throughput_seconds * len(thread_counts) + settings.trial_timeout + STARTUP_GRACE_SECONDS
+    outcome = _run_child(build.python, config, force_gil_off=force_gil_off, environment=environment,
+                         watchdog_seconds=watchdog, workdir=workdir)
+    for event in outcome.events:
+        if event["event"] == "throughput":
+            run.throughput.append(Throughput(threads=event["threads"], calls_per_second=event["calls_per_second"]))
+            if event.get("errors"):
+                run.notes.append(f"throughput with {event['threads']} thread(s): work() raised {event['errors']} "
+                                 "time(s) while measured")
+        elif event["event"] == "throughput-error":
+            run.notes.append(f"throughput not measured: setup() failed: {event['message']}")
+    abnormal = _abnormal_end(outcome)
+    if abnormal:
+        run.notes.append(f"throughput measurement incomplete: {abnormal[1]}")

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from ...model.finding import Severity
+from ..registry import Example, Rule, register
+
+
+@register
+class RaceObserved(Rule):
+    """The scenario gave a wrong result on the free-threaded interpreter and no GIL build
+    was run to compare with (``--no-baseline``, or none was found), so whether the GIL
+    used to hide the race is unknown. The race itself is real: it was observed.
+    """
+
+    code = "FTR003"
+    name = "race-observed"
+    category = "runtime"
+    severity = Severity.ERROR
+    summary = "race observed on the free-threaded interpreter (no GIL baseline to compare with)"
+    fix = "protect the shared state (PyMutex, critical section, atomics, thread-local or per-module state)"
+    invalid = [Example("ext_samples/static_counter", language="sample", note="with --no-baseline")]
+    valid = [Example("ext_samples/static_counter_atomic", language="sample", note="with --no-baseline")]
