@@ -136,7 +136,21 @@ def standard_world() -> list[Release]:
         Release("newpy", "2.0", [f"cp314-cp314t-{LINUX}"], requires_python=">=3.14"),
         # An sdist whose PKG-INFO marks Requires-Dist dynamic: dependencies unknown.
         Release("dynsdist", "1.0", [], sdist=True, requires_dist=["purelib"], sdist_dynamic_requires=True),
+        *story_world(10),
     ]
+
+
+def story_world(count: int) -> list[Release]:
+    """The issue's story: ``count`` projects whose 2024 release has no cp314t wheel while
+    their latest release does."""
+    releases = []
+    for number in range(count):
+        name = f"story{number}"
+        releases.append(Release(name, "2024.3", [f"cp312-cp312-{LINUX}", f"cp313-cp313-{LINUX}",
+                                                 f"cp313-cp313t-{LINUX}"], sdist=True))
+        releases.append(Release(name, "2025.9", [f"cp313-cp313t-{LINUX}", f"cp314-cp314-{LINUX}",
+                                                 f"cp314-cp314t-{LINUX}"], sdist=True))
+    return releases
 
 
 class FixtureIndex:
