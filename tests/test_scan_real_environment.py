@@ -1,0 +1,71 @@
+"""End to end on a real free-threaded environment: real packages from PyPI with cp313t
+wheels, scanned statically and probed at run time; the two must agree module by module.
+
+The venv is created once under ``~/.cache/ftaudit/test-envs`` (PyPI is reachable from the
+machines this runs on) and reused by later sessions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from auditor.model.environment import RuntimeGil, Verdict
+from auditor.scan import scan
+
+from _scan_helpers import free_threaded_python
+
+# Small distributions with cp313t wheels, made by different generators: hand-written C
+# (markupsafe, regex, psutil, frozenlist via Cython), PyO3 (rpds-py), xxhash (C).
+PACKAGES = ["markupsafe", "regex", "xxhash", "frozenlist", "psutil", "rpds-py"]
+ENVIRONMENTS = Path(os.environ.get("FTAUDIT_TEST_ENVS", Path.home() / ".cache" / "ftaudit" / "test-envs"))
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+
+@pytest.fixture(scope="module")
+def real_environment() -> Path:
+    venv = ENVIRONMENTS / "scan-real-3.13t"
+    marker = venv / ".ftaudit-packages.json"
+    python = venv / "bin" / "python"
+    if marker.is_file() and json.loads(marker.read_text()) == PACKAGES and python.exists():
+        return python
+    if not python.exists():
+        venv.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([free_threaded_python(), "-m", "venv", str(venv)], check=True, timeout=300)
+    completed = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--only-binary=:all:", *PACKAGES],
+                               capture_output=True, text=True, timeout=800)
+    if completed.returncode != 0:
+        pytest.skip(f"could not install {PACKAGES} from PyPI: {completed.stderr.strip()[-500:]}")
+    marker.write_text(json.dumps(PACKAGES))
+    return python
+
+
+def test_static_verdict_equals_runtime_for_every_module(real_environment, tmp_path):
+    binary = pytest.importorskip("auditor.binary")
+    probe = pytest.importorskip("auditor.probe")
+    if not hasattr(binary, "analyse_extension") or not hasattr(probe, "probe_modules"):
+        pytest.skip("the binary analyser or the probe is not available yet")
+    result = scan(python=real_environment, probe=True, cache_dir=tmp_path / "cache")
+    assert result.interpreter and result.interpreter.free_threaded
+    assert result.probed_with
+    names = {d.name.lower().replace("_", "-") for d in result.distributions}
+    assert {"markupsafe", "regex", "xxhash", "frozenlist", "psutil", "rpds-py"} <= names
+    disagreements = []
+    probed = 0
+    for distribution in result.distributions:
+        assert distribution.verdict in (Verdict.READY, Verdict.GIL_FALLBACK, Verdict.PURE), (
+            distribution.name, distribution.verdict, distribution.reason)
+        for module in distribution.extensions:
+            assert module.runtime_gil in (RuntimeGil.ENABLED, RuntimeGil.DISABLED), (
+                module.module, module.runtime_gil, module.runtime_detail)
+            probed += 1
+            if module.agrees_with_runtime is not True:
+                disagreements.append((module.module, module.gil.value, module.runtime_gil.value,
+                                      module.gil_evidence, module.runtime_warning))
+    assert probed >= len(PACKAGES)
+    assert disagreements == []
