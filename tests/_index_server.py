@@ -136,6 +136,8 @@ def standard_world() -> list[Release]:
         Release("newpy", "2.0", [f"cp314-cp314t-{LINUX}"], requires_python=">=3.14"),
         # An sdist whose PKG-INFO marks Requires-Dist dynamic: dependencies unknown.
         Release("dynsdist", "1.0", [], sdist=True, requires_dist=["purelib"], sdist_dynamic_requires=True),
+        # Wheels for CPython 3.13 with the GIL only: the most common trap on 3.13t.
+        Release("gilonly", "1.0", [f"cp313-cp313-{LINUX}", f"cp312-cp312-{LINUX}"], sdist=True),
         *story_world(10),
     ]
 

@@ -468,11 +468,12 @@ def test_tree_agrees_with_pip_on_a_real_313t_interpreter(world, tmp_path):
     if python is None:
         pytest.skip("no provisioned free-threaded 3.13 (run `ftaudit provision`)")
     requirements = write(tmp_path, "requirements.txt",
-                         "purelib[speed]\nchaina\noldpin==2024.1\nsdistonly\nyankpkg\nnometa\nnewpy\n")
+                         "purelib[speed]\nchaina\noldpin==2024.1\nsdistonly\nyankpkg\nnometa\nnewpy\ngilonly\n")
     result = tree(requirements, world, tmp_path / "cache")
     extra = tree(write(tmp_path, "old.txt", "fastlib==1.0\n"), world, tmp_path / "cache")
     judged = result.packages + extra.packages
-    assert len(judged) >= 10
+    assert len(judged) >= 11
+    assert by_name(result)["gilonly"].status == "needs-build"
     environment = {"PIP_CONFIG_FILE": "/dev/null", "PIP_NO_CACHE_DIR": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
                    "PATH": "/usr/bin:/bin"}
     for package in judged:
