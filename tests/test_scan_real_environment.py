@@ -69,3 +69,16 @@ def test_static_verdict_equals_runtime_for_every_module(real_environment, tmp_pa
                                       module.gil_evidence, module.runtime_warning))
     assert probed >= len(PACKAGES)
     assert disagreements == []
+
+
+def test_distributions_match_what_pip_reports(real_environment, tmp_path):
+    """Our reading of the metadata must list what pip itself lists, with the same versions."""
+    listed = subprocess.run([str(real_environment), "-m", "pip", "list", "--format", "json"], capture_output=True,
+                            text=True, check=True, timeout=120)
+    from_pip = {item["name"].lower().replace("_", "-"): item["version"] for item in json.loads(listed.stdout)}
+    result = scan(python=real_environment, cache_dir=tmp_path / "cache")
+    ours = {d.name.lower().replace("_", "-"): d.version for d in result.distributions if d.metadata_kind != "unowned"}
+    assert ours == from_pip
+    assert result.interpreter.free_threaded and result.site_packages
+    extension_owners = {d.name.lower() for d in result.distributions if d.extensions}
+    assert {"markupsafe", "regex", "xxhash", "frozenlist", "psutil", "rpds-py"} <= extension_owners
