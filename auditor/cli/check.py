@@ -1,0 +1,161 @@
+"""`ftaudit check`: the CI gate.
+
+  ftaudit check --python "$(command -v python3.13t)" --format sarif > ftaudit.sarif
+
+Scans the environment (or reads --input JSON documents), checks the interpreter itself
+(FTE001: not a free-threaded build; FTE002: the GIL is enabled after importing the
+project's own modules, found from pyproject.toml, or those given with --import), applies
+the [tool.ftaudit] policy of pyproject.toml and the baseline, writes the report in the
+chosen format and exits with a code CI can act on. Without a [tool.ftaudit] table,
+distributions that fall back to the GIL or cannot load on the target fail the check,
+as do error findings. The reasons are printed on standard error.
+
+Exit codes (docs/exit-codes.md):
+  0  passed
+  1  the gate failed (a policy violation; the reasons are on standard error)
+  2  bad arguments, an unreadable policy, baseline or input, or no environment to scan
+  3  passed, but the result is partial (some items could not be processed)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .common import EXIT_USAGE, add_output_options, emit, error
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="CI gate: scan, guard the interpreter, apply the [tool.ftaudit] policy, exit 0/1/3",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--python",
+        default=None,
+        metavar="PY",
+        help="the target interpreter and its environment (default: the one running ftaudit)",
+    )
+    parser.add_argument(
+        "--path",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="SITE_PACKAGES",
+        help="scan this site-packages folder (repeatable) instead of an interpreter's",
+    )
+    parser.add_argument(
+        "--input",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="REPORT.json",
+        help="check these JSON results instead of scanning (repeatable; merged in order)",
+    )
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        default=None,
+        metavar="PYPROJECT",
+        help="read [tool.ftaudit] from this file (default: ./pyproject.toml when present)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="accepted findings (overrides the policy's `baseline`)",
+    )
+    parser.add_argument(
+        "--target", default=None, help="target interpreter, e.g. 3.13t (default: policy, 3.13t)"
+    )
+    parser.add_argument(
+        "--probe",
+        action="store_true",
+        help="also import each extension in a free-threaded subprocess (finds FTE005)",
+    )
+    parser.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=None,
+        metavar="MODULE",
+        help="modules to import when checking that the GIL stays disabled (repeatable;"
+        " default: the project's own top-level packages)",
+    )
+    parser.add_argument(
+        "--no-interpreter-guard",
+        action="store_true",
+        help="do not run the interpreter (FTE001/FTE002 are not checked)",
+    )
+    add_output_options(parser, default_format="terminal")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..gate import check, guard_interpreter, project_modules
+    from ..policy import PolicyError, load_policy
+    from ..report import ReportInputError, build_report
+
+    try:
+        policy = load_policy(args.policy)
+    except PolicyError as problem:
+        error(str(problem))
+        return EXIT_USAGE
+    project_root = (args.policy.parent if args.policy else Path.cwd()).resolve()
+    target = args.target or policy.target or "3.13t"
+
+    baseline = None
+    if args.baseline:
+        from ..baseline import BaselineError, load_baseline
+
+        try:
+            baseline = load_baseline(args.baseline)
+        except BaselineError as problem:
+            error(str(problem))
+            return EXIT_USAGE
+
+    sources: list = list(args.input)
+    if not args.input:
+        from ..scan import ScanError, scan
+
+        try:
+            sources.insert(
+                0, scan(python=args.python, paths=args.path or None, target=target, probe=args.probe)
+            )
+        except ScanError as problem:
+            error(str(problem))
+            return EXIT_USAGE
+    try:
+        report = build_report(*sources, target=target)
+    except ReportInputError as problem:
+        error(str(problem))
+        return EXIT_USAGE
+
+    facts = None
+    guarded_python = args.python or (None if (args.path or args.input) else sys.executable)
+    if guarded_python and not args.no_interpreter_guard:
+        modules = args.imports if args.imports is not None else project_modules(project_root)
+        facts = guard_interpreter(guarded_python, modules, project_root)
+
+    result = check(report, policy, baseline=baseline, interpreter=facts)
+    report.findings.extend(result.added_findings)
+    try:
+        emit(args, report)
+    except KeyError as problem:
+        error(str(problem.args[0] if problem.args else problem))
+        return EXIT_USAGE
+    for note in result.notes:
+        print(f"ftaudit check: note: {note}", file=sys.stderr)
+    for failure in result.failures:
+        print(f"ftaudit check: FAIL {failure.reason}", file=sys.stderr)
+    if guarded_python is None and not args.no_interpreter_guard:
+        print(
+            "ftaudit check: note: the interpreter was not checked (give --python to check it)",
+            file=sys.stderr,
+        )
+    print(f"ftaudit check: {result.summary()}", file=sys.stderr)
+    return result.exit_code
