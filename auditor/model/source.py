@@ -24,3 +24,10 @@ class SourceScanResult:
     problems: list[FileProblem] = field(default_factory=list)
     partial: bool = False
     duration_seconds: float = 0.0
+    # Files deliberately not checked (generated C from Cython/SWIG): not a partial result.
+    skipped: list[FileProblem] = field(default_factory=list)
+    # Files the real parser (tree-sitter / LibCST) read; the rest were cleared by the
+    # cheap pre-filter or came from the cache.
+    files_parsed: int = 0
+    # The rule codes that were applied (after --select / --ignore).
+    rules: list[str] = field(default_factory=list)

@@ -1,0 +1,94 @@
+"""FTC003: C-API calls that return a borrowed reference from a shared container."""
+
+from __future__ import annotations
+
+from ...model.finding import Severity
+from ..registry import Example, register
+from . import CSourceRule
+
+# Borrowed-reference API -> the strong-reference replacement (CPython 3.13 C API; the
+# free-threading extension HOWTO lists these). Tuples are immutable, so
+# PyTuple_GetItem is not here.
+REPLACEMENTS = {
+    "PyDict_GetItem": "PyDict_GetItemRef",
+    "PyDict_GetItemWithError": "PyDict_GetItemRef",
+    "PyDict_GetItemString": "PyDict_GetItemStringRef",
+    "_PyDict_GetItemStringWithError": "PyDict_GetItemStringRef",
+    "PyDict_SetDefault": "PyDict_SetDefaultRef",
+    "PyList_GetItem": "PyList_GetItemRef",
+    "PyList_GET_ITEM": "PyList_GetItemRef",
+    "PyWeakref_GetObject": "PyWeakref_GetRef",
+    "PyWeakref_GET_OBJECT": "PyWeakref_GetRef",
+    "PyImport_AddModule": "PyImport_AddModuleRef",
+    "PyImport_AddModuleObject": "PyImport_AddModuleRef",
+    "PyObject_GenericGetDict": "PyObject_GenericGetDict (returns a new reference) or PyObject_GetAttr",
+}
+# Calls whose result is borrowed from a process-wide object, whatever the argument.
+_ALWAYS_SHARED = {"PyWeakref_GetObject", "PyWeakref_GET_OBJECT", "PyImport_AddModule",
+                  "PyImport_AddModuleObject"}
+
+
+@register
+class BorrowedReferenceCall(CSourceRule):
+    """A borrowed reference is only valid while something else keeps the object alive.
+
+    With the GIL, the container holding the object could not change between the call
+    and the use of its result. Without it, another thread can replace the dict entry or
+    list item (or the last strong reference to a weakly referenced object can go) right
+    after the call, and the borrowed pointer dangles: a use-after-free that no test
+    under the GIL ever shows.
+
+    Not reported: containers created in the same function (no one else can see them),
+    the keyword-arguments dict of the call, calls made inside a critical section, and
+    module initialisation code.
+    """
+
+    code = "FTC003"
+    name = "borrowed-reference-call"
+    severity = Severity.WARNING
+    summary = "borrowed-reference C-API call on a container other threads can reach"
+    fix = ("Use the strong-reference variant (PyDict_GetItemRef, PyList_GetItemRef, "
+           "PyWeakref_GetRef, PyDict_SetDefaultRef, PyImport_AddModuleRef) and Py_DECREF the "
+           "result when done, or hold Py_BEGIN_CRITICAL_SECTION(container) around the use.")
+    references = ["https://docs.python.org/3/howto/free-threading-extensions.html#borrowed-references"]
+    invalid = [
+        Example("static PyObject *lookup(PyObject *self, PyObject *key) {\n"
+                "    PyObject *registry = get_registry(self);\n"
+                "    PyObject *value = PyDict_GetItem(registry, key);\n"
+                "    return Py_XNewRef(value);\n}\n"),
+        Example("static PyObject *deref(PyObject *self, PyObject *ref) {\n"
+                "    PyObject *target = PyWeakref_GetObject(ref);\n"
+                "    return Py_NewRef(target);\n}\n"),
+        Example("static PyObject *first(PyObject *self, PyObject *items) {\n"
+                "    return Py_NewRef(PyList_GET_ITEM(items, 0));\n}\n"),
+    ]
+    valid = [
+        Example("static PyObject *lookup(PyObject *self, PyObject *key) {\n"
+                "    PyObject *value;\n"
+                "    if (PyDict_GetItemRef(get_registry(self), key, &value) < 0) return NULL;\n"
+                "    return value;\n}\n"),
+        Example("static PyObject *build(PyObject *self, PyObject *args) {\n"
+                "    PyObject *result = PyList_New(2);\n"
+                "    PyObject *item = PyList_GET_ITEM(result, 0);\n"
+                "    return result;\n}\n", note="a list created here is private to this thread"),
+        Example("static PyObject *first(PyObject *self, PyObject *items) {\n"
+                "    PyObject *item;\n    Py_BEGIN_CRITICAL_SECTION(items);\n"
+                "    item = Py_NewRef(PyList_GET_ITEM(items, 0));\n    Py_END_CRITICAL_SECTION();\n"
+                "    return item;\n}\n"),
+    ]
+
+    @classmethod
+    def check(cls, unit):
+        for call, name, function in unit.calls(REPLACEMENTS):
+            if function is None or function.init_only or unit.is_protected(call, function):
+                continue
+            arguments = unit.call_arguments(call)
+            if name not in _ALWAYS_SHARED and arguments and unit.is_private_object(arguments[0], function):
+                continue
+            replacement = REPLACEMENTS[name]
+            yield cls.finding(
+                f"{name}() returns a borrowed reference that another thread can invalidate; "
+                f"use {replacement}() (new reference) or a critical section",
+                unit.location(call),
+                fix=f"replace {name}() with {replacement}() and Py_DECREF the result when done",
+            )

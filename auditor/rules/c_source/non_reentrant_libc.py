@@ -1,0 +1,81 @@
+"""FTC005: non-reentrant C library calls."""
+
+from __future__ import annotations
+
+from ...model.finding import Severity
+from ..registry import Example, register
+from . import CSourceRule
+
+# POSIX marks these "not thread-safe" (XSH 2.9.1) or they return static buffers; the
+# value is the reentrant replacement.
+REPLACEMENTS = {
+    "strtok": "strtok_r", "localtime": "localtime_r", "gmtime": "gmtime_r", "ctime": "ctime_r",
+    "asctime": "asctime_r", "rand": "rand_r or a per-thread generator", "srand": "a per-thread generator",
+    "random": "random_r / a per-thread generator", "drand48": "erand48 with per-thread state",
+    "lrand48": "nrand48 with per-thread state", "mrand48": "jrand48 with per-thread state",
+    "strerror": "strerror_r", "readdir": "readdir_r or one DIR* per thread",
+    "gethostbyname": "getaddrinfo", "gethostbyaddr": "getnameinfo", "getservbyname": "getaddrinfo",
+    "getpwnam": "getpwnam_r", "getpwuid": "getpwuid_r", "getgrnam": "getgrnam_r", "getgrgid": "getgrgid_r",
+    "getlogin": "getlogin_r", "ttyname": "ttyname_r", "tmpnam": "mkstemp", "tempnam": "mkstemp",
+    "inet_ntoa": "inet_ntop", "ecvt": "snprintf", "fcvt": "snprintf", "gcvt": "snprintf",
+    "strsignal": "sigdescr_np / a static table", "setenv": "pass the value explicitly (no safe variant)",
+    "putenv": "pass the value explicitly (no safe variant)", "unsetenv": "pass the value explicitly",
+    "getenv": "read it once during module initialisation", "setlocale": "uselocale / newlocale",
+    "localeconv": "nl_langinfo_l", "mbtowc": "mbrtowc", "wctomb": "wcrtomb", "mblen": "mbrlen",
+    "crypt": "crypt_r", "getdate": "getdate_r", "ptsname": "ptsname_r", "lgamma": "lgamma_r",
+    "getopt": "parse arguments without global state", "dirname": "a copy and your own parser",
+    "basename": "a copy and your own parser",
+}
+# getenv alone is harmless; it races only with setenv/putenv in another thread, which
+# the interpreter itself does (os.environ writes). Read once at import time instead.
+_INIT_SAFE = {"getenv", "setlocale"}
+
+
+@register
+class NonReentrantLibcCall(CSourceRule):
+    """These libc functions keep their state or result in one static buffer per process.
+
+    ``strtok`` remembers its position in a hidden static; ``localtime`` and ``strerror``
+    return pointers into a shared buffer that the next call (from any thread)
+    overwrites; ``getenv`` races with ``setenv``. The GIL used to serialise the C code
+    calling them; free-threaded Python runs it in parallel.
+    """
+
+    code = "FTC005"
+    name = "non-reentrant-libc"
+    severity = Severity.WARNING
+    summary = "non-reentrant C library function called from code that threads run in parallel"
+    fix = "Use the reentrant variant (strtok_r, localtime_r, gmtime_r, strerror_r, getaddrinfo, ...)."
+    references = ["https://pubs.opengroup.org/onlinepubs/9799919799/functions/V2_chap02.html#tag_16_09_01"]
+    invalid = [
+        Example("#include <time.h>\nstatic PyObject *stamp(PyObject *self, PyObject *arg) {\n"
+                "    time_t now = time(NULL);\n    struct tm *parts = localtime(&now);\n"
+                "    return PyLong_FromLong(parts->tm_hour);\n}\n"),
+        Example("#include <string.h>\nstatic int count_words(char *text) {\n"
+                "    int n = 0;\n    for (char *w = strtok(text, \" \"); w; w = strtok(NULL, \" \")) n++;\n"
+                "    return n;\n}\n"),
+    ]
+    valid = [
+        Example("#include <time.h>\nstatic int hour(void) {\n    time_t now = time(NULL); struct tm parts;\n"
+                "    localtime_r(&now, &parts);\n    return parts.tm_hour;\n}\n"),
+        Example("#include <stdlib.h>\nstatic int verbose;\nPyMODINIT_FUNC PyInit_demo(void) {\n"
+                "    verbose = getenv(\"DEMO_VERBOSE\") != NULL;\n    return PyModule_Create(&demo_module);\n}\n",
+                note="read once during module initialisation"),
+    ]
+
+    @classmethod
+    def check(cls, unit):
+        defined_here = {function.name for function in unit.functions}
+        for call, name, function in unit.calls(REPLACEMENTS):
+            if name in defined_here:
+                continue  # a project function that happens to share the name
+            if function is not None and name in _INIT_SAFE and function.init_only:
+                continue
+            if function is not None and unit.is_protected(call, function):
+                continue
+            replacement = REPLACEMENTS[name]
+            yield cls.finding(
+                f"{name}() is not thread-safe (shared static state); use {replacement}",
+                unit.location(call),
+                fix=f"replace {name}() with {replacement}",
+            )

@@ -1,0 +1,64 @@
+"""FTP003: check-then-act lazy initialisation of shared state."""
+
+from __future__ import annotations
+
+from ...model.finding import Severity
+from ..registry import Example, register
+from . import PythonSourceRule
+
+
+@register
+class CheckThenActInit(PythonSourceRule):
+    """``if _x is None: _x = build()`` lets two threads both build.
+
+    The test and the store are separate steps. Two threads that arrive together both
+    see ``None`` (or a missing key), both run the initialiser and both store: work is
+    done twice, objects that must be unique (a connection, a registry, a singleton
+    instance) are not, and the second store silently replaces what the first thread
+    already handed out. Also reported: ``if key not in _cache: _cache[key] = ...`` and
+    ``if cls._instance is None: cls._instance = ...``.
+
+    ``functools.lru_cache`` / ``functools.cache`` are thread-safe and are the simplest
+    fix for memoisation; ``ftaudit fix`` can add double-checked locking.
+    """
+
+    code = "FTP003"
+    name = "check-then-act-init"
+    severity = Severity.ERROR
+    summary = "lazy initialisation by check-then-act on shared state without a lock"
+    fix = ("Use functools.cache / lru_cache, initialise at import time, or take a module-level "
+           "threading.Lock and check again inside it (double-checked locking; `ftaudit fix` does this).")
+    references = ["https://py-free-threading.github.io/porting/"]
+    invalid = [
+        Example("_client = None\n\n\ndef get_client():\n    global _client\n    if _client is None:\n"
+                "        _client = object()\n    return _client\n",
+                language="python",
+                expected_fix="import threading\n\n_client = None\n_client_lock = threading.Lock()\n\n\n"
+                             "def get_client():\n    global _client\n    if _client is None:\n"
+                             "        with _client_lock:\n            if _client is None:\n"
+                             "                _client = object()\n    return _client\n"),
+        Example("_cache = {}\n\ndef lookup(key):\n    if key not in _cache:\n        _cache[key] = len(key)\n"
+                "    return _cache[key]\n", language="python"),
+        Example("class Service:\n    _instance = None\n\n    @classmethod\n    def instance(cls):\n"
+                "        if cls._instance is None:\n            cls._instance = cls()\n"
+                "        return cls._instance\n", language="python"),
+    ]
+    valid = [
+        Example("import functools\n\n@functools.cache\ndef get_client():\n    return object()\n",
+                language="python"),
+        Example("import threading\n_lock = threading.Lock()\n_client = None\n\ndef get_client():\n"
+                "    global _client\n    if _client is None:\n        with _lock:\n"
+                "            if _client is None:\n                _client = object()\n    return _client\n",
+                language="python"),
+        Example("def local_only(value=None):\n    if value is None:\n        value = []\n    return value\n",
+                language="python", note="a parameter, not shared state"),
+    ]
+
+    @classmethod
+    def check(cls, analysis):
+        for event in analysis.events_of("lazy-init"):
+            yield cls.finding(
+                f"`{event.name}` is checked and then set in {event.function}() without a lock: two threads "
+                "can both initialise it",
+                analysis.location(event.node),
+            )

@@ -1,0 +1,53 @@
+"""FTP004: a class-level mutable attribute mutated through the class or an instance."""
+
+from __future__ import annotations
+
+from ...model.finding import Severity
+from ..registry import Example, register
+from . import PythonSourceRule
+
+
+@register
+class ClassAttributeMutation(PythonSourceRule):
+    """A list or dict in a class body is shared by the class and all its instances.
+
+    ``self.items.append(x)`` on a class-level ``items = []`` mutates the one list every
+    instance sees, from every thread that uses any instance: instance caches, registries
+    and counters kept on the class race exactly like module globals, but look per-object
+    to the reader. Not reported when the instance assigns its own ``self.attr`` (which
+    shadows the class attribute) or when the mutation is under a lock.
+    """
+
+    code = "FTP004"
+    name = "class-attribute-mutation"
+    severity = Severity.WARNING
+    summary = "class-level mutable attribute mutated through the class or an instance without a lock"
+    fix = ("Create the container per instance in __init__, or guard the class-level one with a class-level "
+           "threading.Lock.")
+    references = ["https://py-free-threading.github.io/porting/"]
+    invalid = [
+        Example("class Plugin:\n    registry = {}\n\n    def register(self, name):\n"
+                "        self.registry[name] = self\n", language="python"),
+        Example("class Counter:\n    totals = []\n\n    @classmethod\n    def add(cls, value):\n"
+                "        cls.totals.append(value)\n", language="python"),
+    ]
+    valid = [
+        Example("class Plugin:\n    registry = {}\n\n    def __init__(self):\n        self.registry = {}\n\n"
+                "    def register(self, name):\n        self.registry[name] = self\n", language="python",
+                note="the instance attribute shadows the class one"),
+        Example("import threading\n\nclass Plugin:\n    _lock = threading.Lock()\n    registry = {}\n\n"
+                "    def register(self, name):\n        with self._lock:\n            self.registry[name] = self\n",
+                language="python"),
+        Example("from dataclasses import dataclass, field\n\n@dataclass\nclass Box:\n"
+                "    items: list = field(default_factory=list)\n\n    def add(self, item):\n"
+                "        self.items.append(item)\n", language="python", note="a per-instance field"),
+    ]
+
+    @classmethod
+    def check(cls, analysis):
+        for event in analysis.events_of("class-attr-mutation"):
+            yield cls.finding(
+                f"class attribute `{event.name}` is shared by all instances and mutated in {event.function}() "
+                "without a lock",
+                analysis.location(event.node),
+            )

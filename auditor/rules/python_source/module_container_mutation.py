@@ -1,0 +1,63 @@
+"""FTP001: a module-level mutable container mutated inside a function."""
+
+from __future__ import annotations
+
+from ...model.finding import Severity
+from ..registry import Example, register
+from . import PythonSourceRule
+
+
+@register
+class ModuleContainerMutation(PythonSourceRule):
+    """A list, dict or set bound at module level is one object shared by every thread.
+
+    Each single ``dict``/``list`` operation is atomic in free-threaded CPython, but the
+    code around it rarely is: ``counts[key] += 1`` is a read and a write that another
+    thread can interleave (lost updates), a registry filled while another thread
+    iterates it raises ``RuntimeError: dictionary changed size during iteration``, and
+    two related containers updated one after the other are seen half-updated. Under the
+    GIL these windows were rare enough to go unnoticed; without it they are routine.
+
+    Not reported: mutation inside ``with lock:`` (or between ``acquire()`` and
+    ``release()``), module-level code, ``main()`` and private helpers that only module
+    level code calls (they run once, at import), and names a function binds locally.
+    """
+
+    code = "FTP001"
+    name = "module-container-mutation"
+    severity = Severity.WARNING
+    summary = "module-level mutable container mutated inside a function without a lock"
+    fix = ("Guard every access with one module-level threading.Lock, keep the state per thread "
+           "(threading.local) or per object, or build it once at import time and never mutate it.")
+    references = ["https://py-free-threading.github.io/porting/",
+                  "https://docs.python.org/3/howto/free-threading-python.html"]
+    invalid = [
+        Example("_handlers = []\n\ndef add_handler(handler):\n    _handlers.append(handler)\n",
+                language="python"),
+        Example("from collections import defaultdict\n\nhits = defaultdict(int)\n\n"
+                "def record(path):\n    hits[path] += 1\n", language="python"),
+        Example("_registry = {}\n\ndef forget(name):\n    del _registry[name]\n", language="python"),
+    ]
+    valid = [
+        Example("import threading\n\n_lock = threading.Lock()\n_handlers = []\n\n"
+                "def add_handler(handler):\n    with _lock:\n        _handlers.append(handler)\n",
+                language="python"),
+        Example("def collect(items):\n    seen = []\n    for item in items:\n        seen.append(item)\n"
+                "    return seen\n", language="python", note="a local list"),
+        Example("_table = {}\n\ndef _fill():\n    _table['a'] = 1\n\n_fill()\n", language="python",
+                note="a private helper only called at import time"),
+        Example("_handlers = []\n_handlers.append(print)\n", language="python", note="module level runs once"),
+    ]
+
+    @classmethod
+    def check(cls, analysis):
+        for event in analysis.events_of("container-mutation"):
+            how = {"subscript": f"{event.name}[...] {'+=' if event.compound else '='}",
+                   "del": f"del {event.name}[...]"}.get(event.detail, f"{event.name}.{event.detail}()")
+            risk = ("a read-modify-write that loses updates when threads interleave" if event.compound
+                    else "other threads may read or iterate it at the same time")
+            yield cls.finding(
+                f"module-level container `{event.name}` is mutated in {event.function}() ({how}) "
+                f"without a lock: {risk}",
+                analysis.location(event.node),
+            )

@@ -1,0 +1,55 @@
+"""FTP005: iterating a shared container that other functions mutate."""
+
+from __future__ import annotations
+
+from ...model.finding import Severity
+from ..registry import Example, register
+from . import PythonSourceRule
+
+_MUTATIONS = {"container-mutation", "lazy-init", "class-attr-mutation"}
+
+
+@register
+class SharedContainerIteration(PythonSourceRule):
+    """Iterating a shared dict or set while another thread adds to it raises.
+
+    ``for name, handler in _handlers.items():`` in one thread and
+    ``_handlers[name] = h`` in another ends in ``RuntimeError: dictionary changed size
+    during iteration`` (sets likewise; lists skip or repeat items). Only reported when
+    the same module mutates that container from a function, so read-only tables built
+    at import time are left alone.
+    """
+
+    code = "FTP005"
+    name = "shared-container-iteration"
+    severity = Severity.WARNING
+    summary = "shared container iterated without a lock while other code mutates it"
+    fix = "Iterate a snapshot taken under the lock (`with _lock: items = list(_handlers.items())`)."
+    references = ["https://docs.python.org/3/howto/free-threading-python.html"]
+    invalid = [
+        Example("_listeners = {}\n\ndef subscribe(name, callback):\n    _listeners[name] = callback\n\n"
+                "def publish(event):\n    for callback in _listeners.values():\n        callback(event)\n",
+                language="python"),
+    ]
+    valid = [
+        Example("_NAMES = {'a': 1, 'b': 2}\n\ndef names():\n    return [key for key in _NAMES]\n",
+                language="python", note="never mutated after import"),
+        Example("import threading\n_lock = threading.Lock()\n_listeners = {}\n\n"
+                "def subscribe(name, callback):\n    with _lock:\n        _listeners[name] = callback\n\n"
+                "def publish(event):\n    with _lock:\n        callbacks = list(_listeners.values())\n"
+                "    for callback in callbacks:\n        callback(event)\n", language="python"),
+    ]
+
+    @classmethod
+    def check(cls, analysis):
+        mutated = {event.name for event in analysis.events if event.kind in _MUTATIONS}
+        # A container mutated only under a lock is still mutated: its lock must cover
+        # the iteration too. Collect names written anywhere in functions, locked or not.
+        mutated |= analysis.locked_mutations
+        for event in analysis.events_of("iteration"):
+            if event.name not in mutated:
+                continue
+            yield cls.finding(
+                f"`{event.name}` is iterated in {event.function}() without a lock while other code mutates it",
+                analysis.location(event.node),
+            )

@@ -1,0 +1,581 @@
+"""C and C++ sources through tree-sitter: the facts the FTC rules share.
+
+tree-sitter parses a file as written, without running the preprocessor, so unexpanded
+macros (``Py_BEGIN_ALLOW_THREADS``, ``PYBIND11_MODULE(...)``) become call expressions,
+function definitions or small ERROR nodes instead of stopping the parse. The rules never
+see raw text alone: they ask this module which variables have static storage, which
+functions only run during module initialisation, and whether a given node sits inside
+a lock or a critical section.
+
+What counts as shared state here: every variable with static storage duration (file
+scope, or ``static`` inside a function) that is not const, not thread-local and not
+atomic. In the free-threaded build every thread sees the same copy and the GIL no
+longer serialises the C code that touches it (PEP 703, "Thread Safety of C Code").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..model.finding import Location
+
+# Qualifiers and type names that make a static safe to share or that *are* the lock.
+_THREAD_LOCAL_TOKENS = re.compile(r"\b(_Thread_local|thread_local|__thread|Py_THREAD_LOCAL)\b|__declspec\s*\(\s*thread")
+_SYNCHRONISED_TYPE = re.compile(
+    r"\b(_Atomic|atomic\w*|std::atomic\w*|PyMutex|PyOnceFlag|_PyOnceFlag|std::mutex|std::recursive_mutex|"
+    r"std::shared_mutex|std::once_flag|pthread_mutex_t|pthread_once_t|pthread_rwlock_t|mtx_t|once_flag|"
+    r"PyThread_type_lock|CRITICAL_SECTION|SRWLOCK|INIT_ONCE|std::condition_variable)\b"
+)
+# Calls that acquire / release mutual exclusion. Counting them before a node in its
+# function is how the rules decide that a write is protected; RAII guards have no
+# release call and protect to the end of their scope (approximated by the function).
+_ACQUIRE = re.compile(
+    r"\b(PyMutex_Lock|PyMutex_LockFlags|Py_BEGIN_CRITICAL_SECTION2?|Py_BEGIN_CRITICAL_SECTION_MUT|"
+    r"pthread_mutex_lock|pthread_rwlock_wrlock|pthread_rwlock_rdlock|PyThread_acquire_lock(?:_timed)?|"
+    r"EnterCriticalSection|AcquireSRWLockExclusive|mtx_lock|_PyMutex_Lock|PyEval_AcquireLock|"
+    r"(?:std::)?(?:lock_guard|unique_lock|scoped_lock|shared_lock)\b|nb::ft_lock_guard|"
+    r"nb::ft_object_guard|py::scoped_critical_section)|"
+    r"\.\s*lock\s*\(\s*\)|->\s*lock\s*\(\s*\)"
+)
+_RELEASE = re.compile(
+    r"\b(PyMutex_Unlock|Py_END_CRITICAL_SECTION2?|pthread_mutex_unlock|pthread_rwlock_unlock|"
+    r"PyThread_release_lock|LeaveCriticalSection|ReleaseSRWLockExclusive|mtx_unlock|_PyMutex_Unlock|"
+    r"PyEval_ReleaseLock)\b|\.\s*unlock\s*\(\s*\)|->\s*unlock\s*\(\s*\)"
+)
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+# C++ container methods that change the container (a static std::vector grown from
+# two threads corrupts it).
+_CPP_MUTATORS = {
+    "push_back", "emplace_back", "push_front", "emplace_front", "pop_back", "pop_front", "insert",
+    "emplace", "erase", "clear", "resize", "reserve", "assign", "swap", "insert_or_assign",
+    "try_emplace", "append", "merge", "extract", "reset", "release",
+}
+# Writes through these macros replace the variable's value (Include/refcount.h).
+_SETREF_MACROS = {"Py_SETREF", "Py_XSETREF"}
+_KWARGS_NAMES = {"kwds", "kwargs", "kw", "keywds", "kwnames_dict"}
+# Calls that return a new container only the caller holds.
+_CONSTRUCTORS = ("PyDict_New|PyList_New|PyTuple_New|PyDict_Copy|PySequence_List|PySequence_Tuple|"
+                 "PyList_AsTuple|PyList_GetSlice|PyDict_Items|PyDict_Keys|PyDict_Values|PyMapping_Items|"
+                 "PyMapping_Keys|PyMapping_Values|Py_BuildValue|PyObject_Dir|_PyDict_NewPresized|"
+                 "PyDict_Copy|PySet_New|PyFrozenSet_New|PyObject_CallNoArgs|_PyTuple_FromArray")
+
+
+# Include/ceval.h: Py_BEGIN_ALLOW_THREADS expands to `{ PyThreadState *_save; ...` and
+# Py_END_ALLOW_THREADS to `...; }`, written without a semicolon, which tree-sitter
+# cannot know. Blanking them to a brace of the same length keeps the block structure.
+_STATEMENT_MACROS = re.compile(
+    rb"^([ \t]*)(Py_BEGIN_ALLOW_THREADS|Py_END_ALLOW_THREADS|Py_BLOCK_THREADS|Py_UNBLOCK_THREADS)([ \t]*;?)",
+    re.MULTILINE)
+
+
+def mask_statement_macros(source: bytes) -> bytes:
+    if b"_THREADS" not in source:
+        return source
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        name = match.group(2)
+        brace = b"{" if name == b"Py_BEGIN_ALLOW_THREADS" else b"}" if name == b"Py_END_ALLOW_THREADS" else b" "
+        return match.group(1) + brace + b" " * (len(name) + len(match.group(3)) - 1)
+
+    return _STATEMENT_MACROS.sub(replace, source)
+
+
+@lru_cache(maxsize=2)
+def _parser(language: str):
+    import tree_sitter
+
+    if language == "cpp":
+        import tree_sitter_cpp as grammar
+    else:
+        import tree_sitter_c as grammar
+    return tree_sitter.Parser(tree_sitter.Language(grammar.language()))
+
+
+@dataclass
+class StaticVariable:
+    name: str
+    line: int
+    declaration_text: str
+    function: str | None = None  # set for a `static` declared inside a function
+    mutable: bool = True
+    is_pointer: bool = False
+
+
+@dataclass
+class StaticWrite:
+    variable: StaticVariable
+    node: object  # the assignment / update / call node
+    function: FunctionInfo
+    protected: bool
+    # Set by analysis that claims the write for a more specific rule (lazy init,
+    # GIL-released region) so the general rule does not report the same line twice.
+    claimed_by: str | None = None
+
+
+@dataclass
+class FunctionInfo:
+    name: str
+    node: object
+    body: object
+    start_byte: int
+    locals: set[str] = field(default_factory=set)
+    init_only: bool = False
+    # Byte ranges (absolute) of Py_BEGIN_ALLOW_THREADS..END and PyGILState_Ensure..Release.
+    released_regions: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+class CTranslationUnit:
+    """One parsed C/C++ file and the shared-state facts the FTC rules use."""
+
+    def __init__(self, path: str, source: bytes, language: str = "c") -> None:
+        self.path = path
+        self.source = source
+        self.language = language
+        self.original = source
+        self.text = source.decode("utf-8", errors="replace")
+        self.lines = self.text.splitlines()
+        # The tree is built from a copy where statement macros without a semicolon are
+        # replaced by same-length braces, so offsets and lines still match the file.
+        self.source = mask_statement_macros(source)
+        self.tree = _parser(language).parse(self.source)
+        self.root = self.tree.root_node
+        self.statics: dict[str, StaticVariable] = {}
+        self.function_statics: dict[tuple[str, str], StaticVariable] = {}
+        self.functions: list[FunctionInfo] = []
+        self._collect()
+        self._mark_init_only()
+        self.writes: list[StaticWrite] = []
+        for function in self.functions:
+            self._collect_writes(function)
+        self._claim_writes()
+
+    # -- helpers shared with the rules -------------------------------------------------
+    def node_text(self, node) -> str:
+        return self.source[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+
+    def location(self, node) -> Location:
+        line = node.start_point[0] + 1
+        return Location(
+            path=self.path,
+            line=line,
+            column=node.start_point[1] + 1,
+            end_line=node.end_point[0] + 1,
+            end_column=node.end_point[1] + 1,
+            snippet=self.line_text(line),
+        )
+
+    def line_text(self, line: int) -> str:
+        if 1 <= line <= len(self.lines):
+            return self.lines[line - 1].strip()
+        return ""
+
+    def walk(self, node=None):
+        """Every node below ``node`` (pre-order), iteratively: generated files nest deep."""
+        stack = [node or self.root]
+        while stack:
+            current = stack.pop()
+            yield current
+            stack.extend(reversed(current.children))
+
+    def function_at(self, node) -> FunctionInfo | None:
+        starts = self._function_starts
+        index = bisect.bisect_right(starts, node.start_byte) - 1
+        if index >= 0:
+            function = self._functions_by_start[index]
+            if node.start_byte < function.node.end_byte:
+                return function
+        return None
+
+    @property
+    def _function_starts(self) -> list[int]:
+        if not hasattr(self, "_starts_cache"):
+            ordered = sorted(self.functions, key=lambda function: function.node.start_byte)
+            self._functions_by_start = ordered
+            self._starts_cache = [function.node.start_byte for function in ordered]
+        return self._starts_cache
+
+    def lazy_init_guard(self, write: StaticWrite):
+        """The ``if`` that tests the written static for NULL/zero before the write, if any.
+
+        ``if (cache == NULL) cache = build();`` lets two threads both see NULL, both
+        build, and one leak or, worse, one read a half-initialised object.
+        """
+        name = write.variable.name
+        node = write.node.parent
+        while node is not None and node != write.function.body:
+            if node.type == "if_statement":
+                condition = node.child_by_field_name("condition")
+                consequence = node.child_by_field_name("consequence")
+                if condition is not None and consequence is not None \
+                        and consequence.start_byte <= write.node.start_byte < consequence.end_byte \
+                        and self._tests_unset(condition, name):
+                    return node
+            node = node.parent
+        return None
+
+    def _tests_unset(self, condition, name: str) -> bool:
+        text = " ".join(_COMMENT.sub(" ", self.node_text(condition)).split())
+        escaped = re.escape(name)
+        patterns = (
+            rf"!\s*\(?\s*{escaped}\b(?!\s*(?:\.|->|\[|\())",
+            rf"\b{escaped}\s*==\s*(?:NULL|nullptr|0|false|Py_None)\b",
+            rf"\b(?:NULL|nullptr|0|false)\s*==\s*{escaped}\b",
+            rf"^\(\s*{escaped}\s*\)$",  # `if (initialized)` guards the *else* branch
+        )
+        return any(re.search(pattern, text) for pattern in patterns[:3])
+
+    def _claim_writes(self) -> None:
+        for write in self.writes:
+            if write.protected or write.function.init_only:
+                continue
+            if self.lazy_init_guard(write) is not None:
+                write.claimed_by = "lazy-init"
+            elif self.released_region_at(write.node, write.function):
+                write.claimed_by = "released-region"
+
+    def resolve(self, identifier: str, function: FunctionInfo | None) -> StaticVariable | None:
+        """The static an identifier means inside ``function`` (None if a local shadows it)."""
+        if function is not None:
+            own = self.function_statics.get((function.name, identifier))
+            if own is not None:
+                return own
+            if identifier in function.locals:
+                return None
+        return self.statics.get(identifier)
+
+    def is_protected(self, node, function: FunctionInfo) -> bool:
+        """True when more locks were taken than released between the function start and node."""
+        before = self.source[function.body.start_byte:node.start_byte].decode("utf-8", errors="replace")
+        before = _COMMENT.sub(" ", before)
+        return len(_ACQUIRE.findall(before)) > len(_RELEASE.findall(before))
+
+    def released_region_at(self, node, function: FunctionInfo) -> str | None:
+        for start, end, kind in function.released_regions:
+            if start <= node.start_byte < end:
+                return kind
+        return None
+
+    def call_arguments(self, call) -> list:
+        arguments = call.child_by_field_name("arguments")
+        return [child for child in arguments.children if child.is_named] if arguments is not None else []
+
+    def calls(self, names: set[str] | dict):
+        """(call node, callee name, function) for every call of one of ``names``.
+
+        Macros that tree-sitter could not place in a call (inside an ERROR node) are not
+        seen; that is the price of not running the preprocessor.
+        """
+        for node in self.walk():
+            if node.type != "call_expression":
+                continue
+            callee = node.child_by_field_name("function")
+            if callee is None:
+                continue
+            if callee.type == "qualified_identifier":
+                # std::localtime, ::strtok
+                callee_name = self.node_text(callee).split("::")[-1]
+                scope = self.node_text(callee)[: -len(callee_name)].strip(":")
+                if scope not in ("", "std"):
+                    continue
+            elif callee.type == "identifier":
+                callee_name = self.node_text(callee)
+            else:
+                continue
+            if callee_name in names:
+                yield node, callee_name, self.function_at(node)
+
+    def is_private_object(self, argument, function: FunctionInfo | None) -> bool:
+        """True when ``argument`` names a container no other thread can see yet.
+
+        A local assigned from a constructor (PyDict_New, PyList_New, a copy) in the same
+        function, or the keyword-arguments dict, which CPython builds afresh for each
+        call made through vectorcall (Objects/call.c, _PyStack_AsDict).
+        """
+        if function is None or argument is None:
+            return False
+        name = self.node_text(argument).strip()
+        if not re.fullmatch(r"[A-Za-z_]\w*", name):
+            return False
+        if name in _KWARGS_NAMES:
+            return True
+        if name not in function.locals:
+            return False
+        body = _COMMENT.sub(" ", self.node_text(function.body))
+        return re.search(rf"\b{re.escape(name)}\s*=\s*(?:\([^)]*\)\s*)?(?:{_CONSTRUCTORS})\s*\(", body) is not None
+
+    # -- collection --------------------------------------------------------------------
+    def _collect(self) -> None:
+        for child in self.root.children:
+            self._collect_top_level(child)
+
+    def _collect_top_level(self, node) -> None:
+        kind = node.type
+        if kind == "declaration":
+            for variable in self._declared_variables(node, function=None, require_static=False):
+                self.statics.setdefault(variable.name, variable)
+        elif kind == "function_definition":
+            self._add_function(node)
+        elif kind in ("preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "linkage_specification",
+                      "declaration_list", "namespace_definition", "preproc_elifdef"):
+            for child in node.children:
+                self._collect_top_level(child)
+        elif kind == "template_declaration":
+            for child in node.children:
+                if child.type == "function_definition":
+                    self._add_function(child)
+        elif kind in ("class_specifier", "struct_specifier"):
+            body = node.child_by_field_name("body")
+            if body is not None:
+                for child in body.children:
+                    if child.type == "function_definition":
+                        self._add_function(child)
+
+    def _declared_variables(self, declaration, function: str | None, require_static: bool):
+        specifiers = [child for child in declaration.children if child.type == "storage_class_specifier"]
+        storage = {self.node_text(child) for child in specifiers}
+        if "typedef" in storage or declaration.type != "declaration":
+            return
+        if require_static and "static" not in storage:
+            return
+        text = self.node_text(declaration)
+        if _THREAD_LOCAL_TOKENS.search(text):
+            return
+        type_node = declaration.child_by_field_name("type")
+        type_text = self.node_text(type_node) if type_node is not None else ""
+        qualifiers = {self.node_text(child) for child in declaration.children if child.type == "type_qualifier"}
+        if _SYNCHRONISED_TYPE.search(type_text) or "_Atomic" in qualifiers:
+            return
+        if type_node is not None and type_node.type in ("struct_specifier", "enum_specifier",
+                                                        "union_specifier", "class_specifier"):
+            # `struct foo { ... };` declares a type, not a variable, when it has no declarator.
+            pass
+        for declarator in declaration.children_by_field_name("declarator"):
+            name, is_pointer, pointer_const, is_function = self._declarator_name(declarator)
+            if not name or is_function:
+                continue
+            const = ("const" in qualifiers or "constexpr" in qualifiers or "constexpr" in storage) and not is_pointer
+            if is_pointer:
+                const = pointer_const
+            yield StaticVariable(
+                name=name,
+                line=declaration.start_point[0] + 1,
+                declaration_text=text.split("=")[0].strip(),
+                function=function,
+                mutable=not const,
+                is_pointer=is_pointer,
+            )
+
+    def _declarator_name(self, declarator):
+        """(name, is_pointer, top-level pointer is const, is a function declarator)."""
+        is_pointer = False
+        pointer_const = False
+        node = declarator
+        first_pointer = True
+        while node is not None:
+            kind = node.type
+            if kind in ("identifier", "field_identifier"):
+                return self.node_text(node), is_pointer, pointer_const, False
+            if kind in ("function_declarator", "abstract_function_declarator"):
+                # A pointer to function is a variable; a function prototype is not.
+                inner = node.child_by_field_name("declarator")
+                if inner is not None and inner.type == "parenthesized_declarator":
+                    node = inner
+                    continue
+                return None, False, False, True
+            if kind == "pointer_declarator":
+                if first_pointer:
+                    pointer_const = any(
+                        child.type == "type_qualifier" and self.node_text(child) == "const"
+                        for child in node.children
+                    )
+                    first_pointer = False
+                is_pointer = True
+            if kind == "qualified_identifier":
+                return self.node_text(node), is_pointer, pointer_const, False
+            next_node = node.child_by_field_name("declarator")
+            if next_node is None:
+                next_node = next((child for child in node.children if child.is_named), None)
+            node = next_node
+        return None, False, False, False
+
+    def _add_function(self, node) -> None:
+        declarator = node.child_by_field_name("declarator")
+        body = node.child_by_field_name("body")
+        if declarator is None or body is None:
+            return
+        name = self._function_name(declarator) or "<anonymous>"
+        function = FunctionInfo(name=name, node=node, body=body, start_byte=node.start_byte)
+        # Parameters are locals.
+        for descendant in self.walk(declarator):
+            if descendant.type == "parameter_declaration":
+                inner = descendant.child_by_field_name("declarator")
+                if inner is not None:
+                    param_name = self._declarator_name(inner)[0]
+                    if param_name:
+                        function.locals.add(param_name)
+        for descendant in self.walk(body):
+            if descendant.type == "declaration":
+                storage = {self.node_text(child) for child in descendant.children
+                           if child.type == "storage_class_specifier"}
+                if "static" in storage:
+                    for variable in self._declared_variables(descendant, function=name, require_static=True):
+                        self.function_statics[(name, variable.name)] = variable
+                    continue
+                for declarator_node in descendant.children_by_field_name("declarator"):
+                    local_name = self._declarator_name(declarator_node)[0]
+                    if local_name:
+                        function.locals.add(local_name)
+            elif descendant.type in ("for_range_loop",):
+                inner = descendant.child_by_field_name("declarator")
+                if inner is not None:
+                    local_name = self._declarator_name(inner)[0]
+                    if local_name:
+                        function.locals.add(local_name)
+            elif descendant.type == "lambda_expression":
+                continue
+        function.released_regions = self._released_regions(body)
+        self.functions.append(function)
+
+    def _function_name(self, declarator) -> str | None:
+        node = declarator
+        while node is not None:
+            if node.type == "function_declarator":
+                inner = node.child_by_field_name("declarator")
+                if inner is None:
+                    return None
+                if inner.type in ("identifier", "field_identifier", "qualified_identifier",
+                                  "destructor_name", "operator_name"):
+                    return self.node_text(inner)
+                node = inner
+                continue
+            node = node.child_by_field_name("declarator")
+        return None
+
+    def _released_regions(self, body) -> list[tuple[int, int, str]]:
+        """Byte ranges where the thread runs without an attached thread state.
+
+        ``Py_BEGIN_ALLOW_THREADS`` .. ``Py_END_ALLOW_THREADS`` (Include/ceval.h) detaches;
+        ``PyGILState_Ensure`` .. ``PyGILState_Release`` (Include/pystate.h) used to *be* the
+        lock that made static state safe, and in the free-threaded build it no longer
+        excludes other threads.
+        """
+        text = _COMMENT.sub(lambda match: " " * len(match.group(0)),
+                            self.original[body.start_byte:body.end_byte].decode("latin-1"))
+        regions = []
+        for begin, end, kind in (
+            (r"\bPy_BEGIN_ALLOW_THREADS\b", r"\bPy_END_ALLOW_THREADS\b", "allow-threads"),
+            (r"\bPyGILState_Ensure\s*\(", r"\bPyGILState_Release\s*\(", "gilstate"),
+        ):
+            for match in re.finditer(begin, text):
+                closing = re.compile(end).search(text, match.end())
+                stop = closing.start() if closing else len(text)
+                regions.append((body.start_byte + match.end(), body.start_byte + stop, kind))
+        return regions
+
+    # -- init-only functions ----------------------------------------------------------
+    def _mark_init_only(self) -> None:
+        """Functions that only run while the module is imported (under the import lock).
+
+        PyInit_* and the functions named in a ``Py_mod_exec`` slot run once per
+        interpreter while the import machinery holds the module's import lock; writes to
+        statics there are the normal way to set up a module. A static helper called only
+        from such functions is init-only too.
+        """
+        by_name = {function.name: function for function in self.functions}
+        exec_functions = set(re.findall(r"\{\s*Py_mod_exec\s*,\s*\(?\s*(?:void\s*\*\s*\)\s*)?&?\s*(\w+)", self.text))
+        for function in self.functions:
+            if function.name.startswith("PyInit_") or function.name in exec_functions \
+                    or function.name.startswith("PYBIND11_MODULE") or function.name.startswith("NB_MODULE"):
+                function.init_only = True
+        # Callers of each function name, and names used outside calls (method tables).
+        callers: dict[str, set[str]] = {}
+        referenced_elsewhere: set[str] = set()
+        for node in self.walk():
+            if node.type != "identifier":
+                continue
+            name = self.node_text(node)
+            if name not in by_name:
+                continue
+            parent = node.parent
+            if parent is not None and parent.type == "function_declarator":
+                continue
+            enclosing = self.function_at(node)
+            if parent is not None and parent.type == "call_expression" and parent.child_by_field_name(
+                    "function") == node and enclosing is not None:
+                callers.setdefault(name, set()).add(enclosing.name)
+            else:
+                referenced_elsewhere.add(name)
+        changed = True
+        while changed:
+            changed = False
+            for function in self.functions:
+                if function.init_only or function.name in referenced_elsewhere:
+                    continue
+                its_callers = callers.get(function.name)
+                if its_callers and all(by_name[caller].init_only for caller in its_callers if caller in by_name) \
+                        and function.name not in its_callers:
+                    function.init_only = True
+                    changed = True
+
+    # -- writes -----------------------------------------------------------------------
+    def base_identifier(self, node):
+        """The variable an lvalue is rooted in: ``a`` for ``a``, ``a.b``, ``a->b[i]``, ``*a``."""
+        while node is not None:
+            kind = node.type
+            if kind == "identifier":
+                return node
+            if kind in ("field_expression",):
+                node = node.child_by_field_name("argument")
+            elif kind == "subscript_expression":
+                node = node.child_by_field_name("argument")
+            elif kind == "pointer_expression":
+                node = node.child_by_field_name("argument")
+            elif kind in ("parenthesized_expression", "cast_expression"):
+                node = node.child_by_field_name("value") or next(
+                    (child for child in node.children if child.is_named), None)
+            else:
+                return None
+        return None
+
+    def _collect_writes(self, function: FunctionInfo) -> None:
+        for node in self.walk(function.body):
+            target = None
+            if node.type == "assignment_expression":
+                target = node.child_by_field_name("left")
+            elif node.type == "update_expression":
+                target = node.child_by_field_name("argument")
+            elif node.type == "call_expression":
+                callee = node.child_by_field_name("function")
+                if callee is None:
+                    continue
+                if callee.type == "identifier" and self.node_text(callee) in _SETREF_MACROS:
+                    arguments = node.child_by_field_name("arguments")
+                    named = [child for child in arguments.children if child.is_named] if arguments else []
+                    target = named[0] if named else None
+                elif callee.type == "field_expression" and self.language == "cpp":
+                    field_node = callee.child_by_field_name("field")
+                    if field_node is not None and self.node_text(field_node) in _CPP_MUTATORS:
+                        target = callee.child_by_field_name("argument")
+            if target is None:
+                continue
+            base = self.base_identifier(target)
+            if base is None:
+                continue
+            variable = self.resolve(self.node_text(base), function)
+            if variable is None or not variable.mutable:
+                continue
+            if target.type == "identifier" and not variable.mutable:
+                continue
+            self.writes.append(StaticWrite(
+                variable=variable,
+                node=node,
+                function=function,
+                protected=self.is_protected(node, function),
+            ))
+
+
+def parse_translation_unit(path: str, source: bytes, language: str) -> CTranslationUnit:
+    return CTranslationUnit(path, source, language)

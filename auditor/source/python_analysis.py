@@ -1,0 +1,591 @@
+"""Python sources through LibCST: where module-level and class-level state is shared.
+
+One pass over a module (with LibCST's position metadata) records *events* that the FTP
+rules turn into findings: a module-level container mutated in a function, a ``global``
+rebound, a check-then-act lazy initialisation, a class attribute mutated through the
+class or an instance, a shared container iterated. Facts that decide whether an event
+is a risk at all are worked out here once, so every rule agrees on them:
+
+* what is shared: names bound at module level (and class attributes), not locals;
+* what is protected: statements inside ``with <lock>:`` or between ``lock.acquire()``
+  and ``lock.release()``; ``threading.local()`` attributes are per thread;
+* what runs once: module-level code, ``if __name__ == "__main__":`` and private helpers
+  that only module-level code calls run while the module is imported.
+
+Built-in ``dict``/``list``/``set`` operations are individually atomic in free-threaded
+CPython (each takes the object's lock), so the risk these rules point to is the
+unsynchronised *combination*: check-then-act, read-modify-write, iterate-while-mutated,
+and state that other threads see half-updated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..model.finding import Location
+
+MUTABLE_FACTORIES = {
+    "list", "dict", "set", "bytearray", "defaultdict", "deque", "OrderedDict", "Counter", "ChainMap",
+    "WeakValueDictionary", "WeakKeyDictionary", "WeakSet",
+}
+MUTATING_METHODS = {
+    "append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "add", "discard",
+    "popitem", "appendleft", "extendleft", "popleft", "rotate", "sort", "reverse", "difference_update",
+    "intersection_update", "symmetric_difference_update", "move_to_end", "__setitem__", "__delitem__",
+}
+LOCK_FACTORIES = {"Lock", "RLock", "Condition", "Semaphore", "BoundedSemaphore", "allocate_lock"}
+_LOCK_NAME = re.compile(r"lock|mutex|_cond\b|condition|semaphore|\bsem\b", re.IGNORECASE)
+_MAIN_FUNCTIONS = {"main", "_main", "cli", "_cli"}
+
+
+@dataclass
+class Event:
+    kind: str  # "container-mutation" | "global-rebind" | "lazy-init" | "class-attr-mutation" | "iteration"
+    name: str  # the shared name (container, global, "Class.attr")
+    node: cst.CSTNode
+    function: str
+    detail: str = ""  # e.g. "append", "+=", "subscript"
+    compound: bool = False  # read-modify-write (x += 1, d[k] += 1)
+
+
+@dataclass
+class _FunctionScope:
+    name: str
+    locals: set[str]
+    globals: set[str]
+    class_name: str | None
+    first_parameter: str | None
+    # Names/containers tested for "unset" earlier in this function (early-return form).
+    checked: set[str] = field(default_factory=set)
+    acquired: int = 0
+
+
+def _call_name(node: cst.BaseExpression) -> str | None:
+    """``dict`` for ``dict()``, ``defaultdict`` for ``collections.defaultdict(list)``."""
+    if isinstance(node, cst.Call):
+        func = node.func
+        if isinstance(func, cst.Name):
+            return func.value
+        if isinstance(func, cst.Attribute):
+            return func.attr.value
+    return None
+
+
+def is_mutable_container(value: cst.BaseExpression) -> bool:
+    if isinstance(value, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)):
+        return True
+    return _call_name(value) in MUTABLE_FACTORIES
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    return None
+
+
+class _BoundNames(cst.CSTVisitor):
+    """Names a function binds locally (its own scope only, nested defs excluded)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.globals: set[str] = set()
+        self.nonlocals: set[str] = set()
+        self.depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        if self.depth > 1:
+            self.names.add(node.name.value)
+            return False
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.depth -= 1
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        self.names.add(node.name.value)
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_Param(self, node: cst.Param) -> bool:
+        self.names.add(node.name.value)
+        return False
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.globals.update(item.name.value for item in node.names)
+
+    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
+        self.nonlocals.update(item.name.value for item in node.names)
+
+    def _targets(self, target: cst.BaseExpression) -> None:
+        if isinstance(target, cst.Name):
+            self.names.add(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._targets(element.value)
+        elif isinstance(target, cst.StarredElement):
+            self._targets(target.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._targets(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._targets(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._targets(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._targets(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._targets(node.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._targets(node.target)
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
+        if node.asname is None:
+            name = _dotted(node.name)
+            if name:
+                self.names.add(name.split(".")[0])
+
+    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+        if node.name is not None:
+            self._targets(node.name.name)
+
+
+class _ModuleFacts(cst.CSTVisitor):
+    """Module-level bindings, locks, thread-locals and class-level mutable attributes."""
+
+    def __init__(self) -> None:
+        self.containers: dict[str, int] = {}
+        self.module_names: set[str] = set()
+        self.locks: set[str] = set()
+        self.thread_locals: set[str] = set()
+        self.class_mutable_attrs: dict[str, set[str]] = {}
+        self.instance_assigned: dict[str, set[str]] = {}
+        self.functions_called_from_module_level: set[str] = set()
+        self.names_used_in_functions: set[str] = set()
+        self._class_stack: list[str] = []
+        self._function_depth = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        if self._function_depth == 0 and not self._class_stack:
+            self.module_names.add(node.name.value)
+        # Decorators run where the def is; the name itself is not a use.
+        for decorator in node.decorators:
+            decorator.visit(self)
+        self._function_depth += 1
+        node.params.visit(self)
+        node.body.visit(self)
+        self._function_depth -= 1
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self._function_depth == 0 and not self._class_stack:
+            self.module_names.add(node.name.value)
+        self._class_stack.append(node.name.value)
+        self.class_mutable_attrs.setdefault(node.name.value, set())
+        self.instance_assigned.setdefault(node.name.value, set())
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._class_stack.pop()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if self._function_depth:
+            self.names_used_in_functions.add(node.value)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._function_depth == 0 and isinstance(node.func, cst.Name):
+            self.functions_called_from_module_level.add(node.func.value)
+
+    def visit_Decorator(self, node: cst.Decorator) -> None:
+        if self._function_depth == 0:
+            decorator = node.decorator.func if isinstance(node.decorator, cst.Call) else node.decorator
+            if isinstance(decorator, cst.Name):
+                self.functions_called_from_module_level.add(decorator.value)
+
+    def _record_binding(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        in_class_body = bool(self._class_stack) and self._function_depth == 0
+        if isinstance(target, cst.Name):
+            name = target.value
+            if self._function_depth == 0 and not self._class_stack:
+                self.module_names.add(name)
+                if value is not None and is_mutable_container(value):
+                    self.containers.setdefault(name, 0)
+                elif name in self.containers and value is not None and not is_mutable_container(value):
+                    # Rebound to something else at module level (e.g. a frozen view).
+                    self.containers.pop(name, None)
+                factory = _call_name(value) if value is not None else None
+                if factory in LOCK_FACTORIES:
+                    self.locks.add(name)
+                if factory == "local":
+                    self.thread_locals.add(name)
+            elif in_class_body and value is not None and is_mutable_container(value):
+                self.class_mutable_attrs[self._class_stack[-1]].add(name)
+        elif isinstance(target, cst.Attribute) and self._class_stack and self._function_depth:
+            if isinstance(target.value, cst.Name) and target.value.value == "self":
+                self.instance_assigned[self._class_stack[-1]].add(target.attr.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._record_binding(element.value, None)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._record_binding(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        in_class_body = bool(self._class_stack) and self._function_depth == 0
+        if in_class_body and "ClassVar" not in cst.Module([]).code_for_node(node.annotation.annotation):
+            # Annotated class-body assignments are dataclass / attrs / pydantic fields,
+            # copied per instance (or rejected when mutable), not shared class state.
+            return
+        self._record_binding(node.target, node.value)
+
+
+class _EventCollector(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, facts: _ModuleFacts) -> None:
+        self.facts = facts
+        self.events: list[Event] = []
+        self.scopes: list[_FunctionScope] = []
+        self.class_stack: list[str] = []
+        self.lock_depth = 0
+        # Stack of "unset" tests of enclosing ifs: sets of names / containers / attrs.
+        self.unset_tests: list[set[str]] = []
+        self.main_guard_depth = 0
+        self.locked_mutations: set[str] = set()
+
+    # -- scopes ----------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.class_stack.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.class_stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        bound = _BoundNames()
+        node.visit(bound)
+        locals_ = (bound.names - bound.globals) | bound.nonlocals
+        if self.scopes:
+            # Names local to an enclosing function are closures, not module state.
+            locals_ |= self.scopes[-1].locals
+        params = node.params.params
+        first = params[0].name.value if params else None
+        in_class = bool(self.class_stack) and (not self.scopes or self.scopes[-1].class_name != self.class_stack[-1])
+        self.scopes.append(_FunctionScope(
+            name=node.name.value,
+            locals=locals_,
+            globals=bound.globals,
+            class_name=self.class_stack[-1] if self.class_stack and in_class else
+            (self.scopes[-1].class_name if self.scopes else None),
+            first_parameter=first,
+        ))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    @property
+    def scope(self) -> _FunctionScope | None:
+        return self.scopes[-1] if self.scopes else None
+
+    def _protected(self) -> bool:
+        return self.lock_depth > 0 or (self.scope is not None and self.scope.acquired > 0)
+
+    # -- locks -----------------------------------------------------------------------
+    def _is_lock_expression(self, expression: cst.BaseExpression) -> bool:
+        if isinstance(expression, cst.Call):
+            expression = expression.func if _call_name(expression) not in LOCK_FACTORIES else expression
+        name = _dotted(expression)
+        if name is None:
+            return False
+        last = name.split(".")[-1]
+        return last in self.facts.locks or name in self.facts.locks or bool(_LOCK_NAME.search(last))
+
+    def visit_With(self, node: cst.With) -> None:
+        if any(self._is_lock_expression(item.item) for item in node.items):
+            self.lock_depth += 1
+            self._with_locked = getattr(self, "_with_locked", [])
+            self._with_locked.append(node)
+
+    def leave_With(self, original_node: cst.With) -> None:
+        locked = getattr(self, "_with_locked", [])
+        if locked and locked[-1] is original_node:
+            locked.pop()
+            self.lock_depth -= 1
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        call = node.value
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and self.scope is not None:
+            method = call.func.attr.value
+            if method == "acquire" and self._is_lock_expression(call.func.value):
+                self.scope.acquired += 1
+            elif method == "release" and self._is_lock_expression(call.func.value):
+                self.scope.acquired = max(0, self.scope.acquired - 1)
+
+    # -- if-tests: main guard and check-then-act --------------------------------------
+    def visit_If(self, node: cst.If) -> None:
+        test_code = cst.Module([]).code_for_node(node.test)
+        if self.scope is None and "__name__" in test_code and "__main__" in test_code:
+            self.main_guard_depth += 1
+        self.unset_tests.append(self._unset_names(node.test))
+        # Early-return form: `if _x is not None: return _x` then `_x = ...` below.
+        if self.scope is not None and _body_returns(node.body):
+            self.scope.checked |= self._set_names(node.test)
+
+    def leave_If(self, original_node: cst.If) -> None:
+        test_code = cst.Module([]).code_for_node(original_node.test)
+        if self.scope is None and "__name__" in test_code and "__main__" in test_code:
+            self.main_guard_depth -= 1
+        self.unset_tests.pop()
+
+    def _unset_names(self, test: cst.BaseExpression) -> set[str]:
+        """Names / containers / attributes that ``test`` checks for being unset or missing."""
+        names: set[str] = set()
+        if isinstance(test, cst.BooleanOperation):
+            return self._unset_names(test.left) | self._unset_names(test.right)
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            operand = test.expression
+            if isinstance(operand, cst.Call) and _call_name(operand) == "hasattr" and len(operand.args) >= 2:
+                target = _dotted(operand.args[0].value)
+                attribute = operand.args[1].value
+                if target and isinstance(attribute, cst.SimpleString):
+                    names.add(f"{target}.{attribute.evaluated_value}")
+            else:
+                name = _dotted(_strip_get(operand))
+                if name:
+                    names.add(name)
+        elif isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            comparison = test.comparisons[0]
+            operator = comparison.operator
+            right = comparison.comparator
+            if isinstance(operator, (cst.Is, cst.Equal)) and isinstance(right, cst.Name) \
+                    and right.value in ("None", "False"):
+                name = _dotted(_strip_get(test.left))
+                if name:
+                    names.add(name)
+            elif isinstance(operator, cst.NotIn):
+                name = _dotted(right)
+                if name:
+                    names.add(name)
+        return names
+
+    def _set_names(self, test: cst.BaseExpression) -> set[str]:
+        """Names the test checks for being *set* (``x is not None``, ``key in cache``, ``x``)."""
+        names: set[str] = set()
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            comparison = test.comparisons[0]
+            if isinstance(comparison.operator, cst.IsNot) and isinstance(comparison.comparator, cst.Name) \
+                    and comparison.comparator.value == "None":
+                name = _dotted(_strip_get(test.left))
+                if name:
+                    names.add(name)
+            elif isinstance(comparison.operator, cst.In):
+                name = _dotted(comparison.comparator)
+                if name:
+                    names.add(name)
+        else:
+            name = _dotted(test)
+            if name:
+                names.add(name)
+        return names
+
+    def _under_unset_test(self, name: str) -> bool:
+        return any(name in tested for tested in self.unset_tests) or (
+            self.scope is not None and name in self.scope.checked)
+
+    # -- shared-name resolution --------------------------------------------------------
+    def _module_container(self, expression: cst.BaseExpression) -> str | None:
+        if not isinstance(expression, cst.Name) or self.scope is None:
+            return None
+        name = expression.value
+        if name in self.scope.locals:
+            return None
+        return name if name in self.facts.containers else None
+
+    def _class_attribute(self, expression: cst.BaseExpression) -> str | None:
+        """``Class.attr`` when ``expression`` is self.attr / cls.attr / Class.attr of a shared mutable attr."""
+        if not isinstance(expression, cst.Attribute) or not isinstance(expression.value, cst.Name):
+            return None
+        owner = expression.value.value
+        attribute = expression.attr.value
+        scope = self.scope
+        if scope is None:
+            return None
+        if owner in self.facts.class_mutable_attrs and owner not in scope.locals:
+            class_name = owner
+        elif scope.class_name and owner == scope.first_parameter and owner in ("self", "cls", "mcs", "metacls"):
+            class_name = scope.class_name
+            if owner == "self" and attribute in self.facts.instance_assigned.get(class_name, set()):
+                return None  # the instance has its own attribute that shadows the class one
+        else:
+            return None
+        if attribute in self.facts.class_mutable_attrs.get(class_name, set()):
+            return f"{class_name}.{attribute}"
+        return None
+
+    def _record(self, kind: str, name: str, node: cst.CSTNode, detail: str = "", compound: bool = False) -> None:
+        if self.scope is None:
+            return
+        if self._protected():
+            if kind != "iteration":
+                self.locked_mutations.add(name)
+            return
+        self.events.append(Event(kind, name, node, self.scope.name, detail, compound))
+
+    def _record_mutation(self, target_object: cst.BaseExpression, node: cst.CSTNode, detail: str,
+                         compound: bool = False) -> None:
+        container = self._module_container(target_object)
+        if container:
+            kind = "lazy-init" if detail == "subscript" and self._under_unset_test(container) \
+                else "container-mutation"
+            self._record(kind, container, node, detail, compound)
+            return
+        attribute = self._class_attribute(target_object)
+        if attribute:
+            short = _dotted(target_object) or attribute
+            kind = "lazy-init" if detail == "subscript" and (
+                self._under_unset_test(short) or self._under_unset_test(attribute)) else "class-attr-mutation"
+            self._record(kind, attribute, node, detail, compound)
+
+    # -- writes ----------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATING_METHODS:
+            self._record_mutation(node.func.value, node, node.func.attr.value)
+
+    def _assignment_target(self, target: cst.BaseExpression, node: cst.CSTNode, compound: bool) -> None:
+        scope = self.scope
+        if scope is None:
+            return
+        if isinstance(target, cst.Name):
+            name = target.value
+            if name in scope.globals:
+                kind = "lazy-init" if self._under_unset_test(name) and not compound else "global-rebind"
+                self._record(kind, name, node, "+=" if compound else "=", compound)
+        elif isinstance(target, cst.Subscript):
+            self._record_mutation(target.value, node, "subscript", compound)
+        elif isinstance(target, cst.Attribute):
+            # cls._instance = ... / Class._instance = ... on a class attribute that is None
+            if isinstance(target.value, cst.Name):
+                owner = target.value.value
+                class_name = None
+                if owner in self.facts.class_mutable_attrs and owner not in scope.locals:
+                    class_name = owner
+                elif owner == scope.first_parameter and owner in ("cls", "mcs", "metacls") and scope.class_name:
+                    class_name = scope.class_name
+                dotted = f"{owner}.{target.attr.value}"
+                if class_name and self._under_unset_test(dotted):
+                    self._record("lazy-init", f"{class_name}.{target.attr.value}", node, "=")
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._assignment_target(element.value, node, compound)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._assignment_target(target.target, node, compound=False)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._assignment_target(node.target, node, compound=False)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._assignment_target(node.target, node, compound=True)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        target = node.target
+        targets = [element.value for element in target.elements] if isinstance(target, cst.Tuple) else [target]
+        for item in targets:
+            if isinstance(item, cst.Subscript):
+                self._record_mutation(item.value, node, "del")
+            elif isinstance(item, cst.Name) and self.scope is not None and item.value in self.scope.globals:
+                self._record("global-rebind", item.value, node, "del")
+
+    # -- iteration -------------------------------------------------------------------
+    def _iterated_container(self, iterable: cst.BaseExpression) -> str | None:
+        if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute) \
+                and iterable.func.attr.value in ("items", "keys", "values") and not iterable.args:
+            iterable = iterable.func.value
+        return self._module_container(iterable) or self._class_attribute(iterable)
+
+    def visit_For(self, node: cst.For) -> None:
+        container = self._iterated_container(node.iter)
+        if container:
+            self._record("iteration", container, node, "for")
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        container = self._iterated_container(node.iter)
+        if container:
+            self._record("iteration", container, node, "comprehension")
+
+
+def _strip_get(expression: cst.BaseExpression) -> cst.BaseExpression:
+    """``cache`` for ``cache.get(key)`` so ``if cache.get(k) is None`` tests the container."""
+    if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute) \
+            and expression.func.attr.value == "get":
+        return expression.func.value
+    return expression
+
+
+def _body_returns(body: cst.BaseSuite) -> bool:
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    for statement in statements:
+        small = statement.body if isinstance(statement, cst.SimpleStatementLine) else (
+            statement.body if isinstance(statement, cst.SimpleStatementSuite) else [])
+        if any(isinstance(item, (cst.Return, cst.Raise)) for item in small):
+            return True
+    return False
+
+
+class PythonModuleAnalysis:
+    """The parsed module, its facts and its events; what every FTP rule reads."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.lines = text.splitlines()
+        self.module = cst.parse_module(text)
+        self.wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        self.facts = _ModuleFacts()
+        self.module.visit(self.facts)
+        collector = _EventCollector(self.facts)
+        self.wrapper.visit(collector)
+        self.positions = self.wrapper.resolve(PositionProvider)
+        self.events = [event for event in collector.events if not self._runs_once(event.function)]
+        self.locked_mutations = collector.locked_mutations
+
+    def _runs_once(self, function: str) -> bool:
+        """Functions that only import-time code (or a script's main) calls."""
+        if function in _MAIN_FUNCTIONS:
+            return True
+        return (function.startswith("_") and not function.startswith("__")
+                and function in self.facts.functions_called_from_module_level
+                and function not in self.facts.names_used_in_functions)
+
+    def location(self, node: cst.CSTNode) -> Location:
+        position = self.positions[node]
+        line = position.start.line
+        return Location(
+            path=self.path,
+            line=line,
+            column=position.start.column + 1,
+            end_line=position.end.line,
+            end_column=position.end.column + 1,
+            snippet=self.lines[line - 1].strip() if 0 < line <= len(self.lines) else "",
+        )
+
+    def events_of(self, kind: str) -> list[Event]:
+        return [event for event in self.events if event.kind == kind]
