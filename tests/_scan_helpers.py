@@ -23,7 +23,9 @@ from pathlib import Path
 
 import pytest
 
-BUILD_CACHE = Path(os.environ.get("FTAUDIT_TEST_BUILDS", Path.home() / ".cache" / "ftaudit" / "test-builds")) / "scan"
+BUILD_CACHE = (
+    Path(os.environ.get("FTAUDIT_TEST_BUILDS", Path.home() / ".cache" / "ftaudit" / "test-builds")) / "scan"
+)
 
 # Multi-phase init (PEP 489). GIL_SLOT is replaced by a Py_mod_gil entry or by nothing;
 # Py_mod_gil exists in the 3.13 headers of both builds (Include/moduleobject.h).
@@ -35,14 +37,15 @@ static PyModuleDef_Slot slots[] = {
     GIL_SLOT
     {0, NULL},
 };
-static struct PyModuleDef definition = {PyModuleDef_HEAD_INIT, "FULL_NAME", NULL, 0, NULL, NULL, slots};
+static struct PyModuleDef definition = {
+    PyModuleDef_HEAD_INIT, .m_name = "FULL_NAME", .m_size = 0, .m_slots = slots};
 PyMODINIT_FUNC PyInit_BASE_NAME(void) { return PyModuleDef_Init(&definition); }
 """
 
 # Single-phase init; SET_GIL is replaced by a PyUnstable_Module_SetGIL call or by nothing.
 SINGLE_PHASE = r"""
 #include <Python.h>
-static struct PyModuleDef definition = {PyModuleDef_HEAD_INIT, "FULL_NAME", NULL, -1, NULL};
+static struct PyModuleDef definition = {PyModuleDef_HEAD_INIT, .m_name = "FULL_NAME", .m_size = -1};
 PyMODINIT_FUNC PyInit_BASE_NAME(void) {
     PyObject *module = PyModule_Create(&definition);
     if (module == NULL) return NULL;
@@ -65,15 +68,18 @@ class InterpreterHeaders:
     free_threaded: bool
 
 
-_ASK = ("import json, sys, sysconfig; print(json.dumps({'include_dir': sysconfig.get_paths()['include'],"
-        " 'ext_suffix': sysconfig.get_config_var('EXT_SUFFIX'),"
-        " 'free_threaded': bool(sysconfig.get_config_var('Py_GIL_DISABLED'))}))")
+_ASK = (
+    "import json, sys, sysconfig; print(json.dumps({'include_dir': sysconfig.get_paths()['include'],"
+    " 'ext_suffix': sysconfig.get_config_var('EXT_SUFFIX'),"
+    " 'free_threaded': bool(sysconfig.get_config_var('Py_GIL_DISABLED'))}))"
+)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def headers_of(python: str) -> InterpreterHeaders:
-    output = subprocess.run([python, "-I", "-c", _ASK], capture_output=True, text=True, check=True,
-                            timeout=60).stdout
+    output = subprocess.run(
+        [python, "-I", "-c", _ASK], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     return InterpreterHeaders(executable=python, **json.loads(output))
 
 
@@ -118,8 +124,9 @@ def compile_shared(source: str, python: str | None, output_name: str) -> Path:
     source_file = built.parent / "module.c"
     source_file.write_text(source)
     temporary = built.parent / (output_name + ".partial")
-    completed = subprocess.run(["gcc", *flags, "-o", str(temporary), str(source_file)], capture_output=True,
-                               text=True, timeout=300)
+    completed = subprocess.run(
+        ["gcc", *flags, "-o", str(temporary), str(source_file)], capture_output=True, text=True, timeout=300
+    )
     if completed.returncode != 0:
         raise RuntimeError(f"gcc failed for {output_name}:\n{completed.stderr[-3000:]}")
     os.replace(temporary, built)
@@ -139,10 +146,17 @@ def _record_hash(data: bytes) -> str:
     return f"sha256={digest}"
 
 
-def write_distribution(site: Path, name: str, version: str, files: dict[str, bytes | Path],
-                       classifiers: list[str] = (), wheel_tags: list[str] = ("py3-none-any",),
-                       installer: str = "pip", top_level: list[str] | None = None,
-                       write_record: bool = True) -> Path:
+def write_distribution(
+    site: Path,
+    name: str,
+    version: str,
+    files: dict[str, bytes | Path],
+    classifiers: list[str] = (),
+    wheel_tags: list[str] = ("py3-none-any",),
+    installer: str = "pip",
+    top_level: list[str] | None = None,
+    write_record: bool = True,
+) -> Path:
     """Install ``files`` (relative path -> bytes, or a file to copy) and a .dist-info for them."""
     site.mkdir(parents=True, exist_ok=True)
     records: list[list[str]] = []
@@ -157,11 +171,23 @@ def write_distribution(site: Path, name: str, version: str, files: dict[str, byt
         records.append([relative, _record_hash(data), str(len(data))])
     dist_info = site / f"{name.replace('-', '_')}-{version}.dist-info"
     dist_info.mkdir(exist_ok=True)
-    metadata = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}",
-                *(f"Classifier: {classifier}" for classifier in classifiers), "", "A test distribution.", ""]
+    metadata = [
+        "Metadata-Version: 2.1",
+        f"Name: {name}",
+        f"Version: {version}",
+        *(f"Classifier: {classifier}" for classifier in classifiers),
+        "",
+        "A test distribution.",
+        "",
+    ]
     (dist_info / "METADATA").write_text("\n".join(metadata))
-    wheel = ["Wheel-Version: 1.0", "Generator: ftaudit-tests", "Root-Is-Purelib: false",
-             *(f"Tag: {tag}" for tag in wheel_tags), ""]
+    wheel = [
+        "Wheel-Version: 1.0",
+        "Generator: ftaudit-tests",
+        "Root-Is-Purelib: false",
+        *(f"Tag: {tag}" for tag in wheel_tags),
+        "",
+    ]
     (dist_info / "WHEEL").write_text("\n".join(wheel))
     (dist_info / "INSTALLER").write_text(installer + "\n")
     if top_level is not None:
