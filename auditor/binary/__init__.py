@@ -1,0 +1,132 @@
+"""Reading extension binaries without importing them.
+
+:func:`analyse_extension` is the one entry point the scan uses: file name -> ABI tag and
+loadability (:mod:`.abi_tag`), ELF -> imported symbols, generator, GIL declaration
+(:mod:`.elf`, :mod:`.generators`, :mod:`.gil_declaration`), risky imports
+(:mod:`.risky_symbols`), and the FTB findings that follow from them.
+"""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path, PurePosixPath
+
+from ..model.environment import ExtensionModule, GilDeclaration, GilDeclaredBy, RiskySymbol
+from ..model.finding import Finding, Location
+from .abi_tag import Target, abi_from_imported_symbols, loadability, module_name_from_filename, parse_abi_tag
+from .elf import ElfImage, ElfReadError
+from .generators import recognise_generator
+from .gil_declaration import read_gil_declaration
+from .risky_symbols import risky_imports
+
+__all__ = ["analyse_extension", "dotted_module_name", "ElfReadError"]
+
+
+def _host_platform() -> str | None:
+    """The platform triplet of the host's extension suffix (e.g. ``x86_64-linux-gnu``)."""
+    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ""
+    return parse_abi_tag("x" + suffix).platform
+
+
+_HOST_PLATFORM = _host_platform()
+
+
+def dotted_module_name(path: Path, site_packages: Path) -> tuple[str, str]:
+    """(path relative to site-packages with POSIX separators, dotted import name)."""
+    try:
+        relative = PurePosixPath(Path(path).relative_to(site_packages).as_posix())
+    except ValueError:
+        relative = PurePosixPath(Path(path).name)
+    leaf = module_name_from_filename(relative.name)
+    return relative.as_posix(), ".".join([*relative.parent.parts, leaf]) if relative.parent.parts else leaf
+
+
+def analyse_extension(path: Path, site_packages: Path, target: str = "3.13t",
+                      *, distribution: str | None = None) -> tuple[ExtensionModule, list[Finding]]:
+    """Read one extension module for ``target``; never raises for bad input.
+
+    Problems with the file (not ELF, truncated, unreadable, a symlink loop, no init
+    function) go into ``ExtensionModule.errors`` and leave ``gil`` at ``unknown``.
+    """
+    from ..rules.registry import get_rule
+
+    path = Path(path)
+    relative, dotted = dotted_module_name(path, Path(site_packages))
+    abi = parse_abi_tag(path.name)
+    extension = ExtensionModule(path=relative, module=dotted, abi=abi.tag, abi_free_threaded=abi.free_threaded,
+                                loadable_on_target=None)
+    findings: list[Finding] = []
+    try:
+        parsed_target = Target.parse(target)
+    except ValueError as error:
+        extension.errors.append(str(error))
+        return extension, findings
+
+    def finding(code: str, message: str, evidence: list[str], symbol: str | None = None) -> Finding:
+        return get_rule(code).finding(message, Location(path=relative, symbol=symbol), evidence=evidence,
+                                      distribution=distribution, module=dotted)
+
+    try:
+        image = ElfImage(path)
+    except ElfReadError as error:
+        extension.errors.append(str(error).replace(str(path), relative, 1))
+        extension.loadable_on_target = loadability(abi, parsed_target, host_platform=_HOST_PLATFORM).loadable \
+            if abi.tag != "unknown" else None
+        return extension, findings
+    try:
+        with image:
+            _read_binary(image, extension, abi, parsed_target, findings, finding)
+    except Exception as error:  # a mangled binary must not stop a scan of hundreds
+        extension.errors.append(f"{relative}: could not be read completely ({type(error).__name__}: {error})")
+        extension.gil = GilDeclaration.UNKNOWN
+        extension.gil_declared_by = GilDeclaredBy.UNDETERMINED
+    return extension, findings
+
+
+def _read_binary(image: ElfImage, extension: ExtensionModule, abi, target: Target, findings: list[Finding],
+                 finding) -> None:
+    imported = image.imported_symbols
+    symbol_free_threaded, symbol_reason = abi_from_imported_symbols(imported)
+    if extension.abi_free_threaded is None:
+        extension.abi_free_threaded = symbol_free_threaded
+    elif symbol_free_threaded is not None and symbol_free_threaded != extension.abi_free_threaded:
+        # A renamed file: the name promises one ABI, the code was compiled for the other.
+        extension.errors.append(f"the file name says {abi.tag} but the binary {symbol_reason}")
+        extension.abi_free_threaded = symbol_free_threaded
+    verdict = loadability(abi, target, symbol_abi_free_threaded=symbol_free_threaded, host_platform=_HOST_PLATFORM)
+    if verdict.loadable and extension.errors:
+        verdict = type(verdict)(False, f"{verdict.reason}, but its code is built for the other ABI")
+    extension.loadable_on_target = verdict.loadable
+    if verdict.loadable is False:
+        findings.append(finding("FTB003", f"{extension.module}: {verdict.reason}", [verdict.reason]))
+
+    generator = recognise_generator(image)
+    extension.generator = generator.name
+    leaf = extension.module.rsplit(".", 1)[-1]
+    reading = read_gil_declaration(image, leaf, extension.abi_free_threaded, generator)
+    extension.gil = reading.gil
+    extension.gil_declared_by = reading.declared_by
+    extension.gil_evidence = reading.evidence
+    extension.init_style = reading.init_style
+    if reading.declared_by == GilDeclaredBy.UNDETERMINED and "exports no PyInit" in reading.evidence:
+        extension.errors.append(reading.evidence)
+
+    # Declarations matter only where the target reads them: a free-threaded target that loads the file.
+    if target.free_threaded and extension.loadable_on_target is not False:
+        evidence = [reading.evidence, f"generator: {generator.name} ({generator.evidence})"]
+        if reading.declared_by == GilDeclaredBy.NEVER:
+            findings.append(finding("FTB001", f"{extension.module} never declares Py_mod_gil: importing it "
+                                              "re-enables the GIL", evidence))
+        elif reading.declared_by in (GilDeclaredBy.SLOT, GilDeclaredBy.SET_GIL_CALL) \
+                and reading.gil == GilDeclaration.USED:
+            findings.append(finding("FTB002", f"{extension.module} declares Py_MOD_GIL_USED: importing it "
+                                              "re-enables the GIL", evidence))
+        elif reading.gil == GilDeclaration.UNKNOWN and not extension.errors:
+            findings.append(finding("FTB004", f"{extension.module}: Py_mod_gil declaration undetermined "
+                                              f"({reading.evidence})", evidence))
+
+    for risky in risky_imports(imported):
+        extension.risky_symbols.append(RiskySymbol(risky.name, risky.rule, risky.replacement))
+        findings.append(finding(risky.rule, f"{extension.module} imports {risky.name}: {risky.reason}",
+                                [f"undefined dynamic symbol {risky.name}"], symbol=risky.name))
+        findings[-1].fix = f"use {risky.replacement}"

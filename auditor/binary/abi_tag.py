@@ -1,0 +1,160 @@
+"""The ABI an extension module was built for, read from its file name, and whether a target loads it.
+
+CPython's importer looks for extension modules by suffix, in the order of
+``_PyImport_DynLoadFiletab`` (Python/dynload_shlib.c, 3.13): ``.<SOABI>.so``, then
+``.abi3.so``, then a bare ``.so``. On the free-threaded build the SOABI is
+``cpython-313t-<triplet>`` and the list still contains ``.abi3.so`` (3.13.5 keeps it
+unconditionally), so the importer *finds* a stable-ABI binary. It cannot work, though:
+the stable ABI is the GIL build's object layout (``ob_refcnt`` first, 16-byte header),
+the free-threaded header is 32 bytes (``ob_tid``, ``ob_ref_local``, ``ob_ref_shared``),
+and ``Python.h`` refuses ``Py_LIMITED_API`` together with ``Py_GIL_DISABLED``
+(gh-111506). So an ``abi3`` file on ``3.13t`` / ``3.14t`` counts as "cannot load":
+installers never pick such wheels for free-threaded targets either (PEP 703; the
+free-threaded stable ABI ``abi3t`` of PEP 803 is for later releases).
+
+A bare ``foo.so`` is tried by every CPython; its file name says nothing about the ABI,
+so :func:`abi_from_imported_symbols` decides from what the binary imports.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# ".cpython-313t-x86_64-linux-gnu.so", ".cpython-311-darwin.so", ".cpython-313td-..." (debug)
+_CPYTHON_SUFFIX = re.compile(
+    r"\.cpython-(?P<major>\d)(?P<minor>\d+)(?P<flags>[a-z]*)(?:-(?P<platform>[A-Za-z0-9_.-]+?))?\.so$")
+_ABI3_SUFFIX = re.compile(r"\.abi3\.so$")
+# Windows names: "foo.cp313t-win_amd64.pyd", "foo.pyd"; never loadable by a Linux CPython.
+_WINDOWS_SUFFIX = re.compile(r"(?:\.cp(?P<version>\d+)(?P<flags>t?)-[A-Za-z0-9_]+)?\.pyd$")
+_TARGET = re.compile(r"^(?P<major>\d)\.(?P<minor>\d+)(?P<free_threaded>t?)$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """An interpreter we judge binaries for, e.g. ``3.13t``."""
+
+    major: int
+    minor: int
+    free_threaded: bool
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        match = _TARGET.match(text.strip())
+        if not match:
+            raise ValueError(f"target {text!r} is not like '3.13t' or '3.13'")
+        return cls(int(match["major"]), int(match["minor"]), bool(match["free_threaded"]))
+
+    @property
+    def abi_tag(self) -> str:
+        return f"cp{self.major}{self.minor}{'t' if self.free_threaded else ''}"
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}{'t' if self.free_threaded else ''}"
+
+
+@dataclass(frozen=True)
+class AbiTag:
+    """What a file name tells about the ABI of an extension module."""
+
+    tag: str  # "cp313t", "cp313", "abi3", "unknown" (bare .so), "windows"
+    free_threaded: bool | None  # None: the name does not say
+    suffix: str  # the matched suffix, stripped to get the module name
+    platform: str | None = None  # "x86_64-linux-gnu"
+    debug: bool = False
+
+
+def module_name_from_filename(filename: str) -> str:
+    """``foo.cpython-313t-x86_64-linux-gnu.so`` -> ``foo`` (the part PyInit_<name> uses)."""
+    return filename.split(".", 1)[0]
+
+
+def parse_abi_tag(filename: str) -> AbiTag:
+    """Read the ABI tag from an extension module's file name."""
+    match = _CPYTHON_SUFFIX.search(filename)
+    if match:
+        flags = match["flags"]
+        return AbiTag(
+            tag=f"cp{match['major']}{match['minor']}{'t' if 't' in flags else ''}",
+            free_threaded="t" in flags,
+            suffix=match.group(0),
+            platform=match["platform"],
+            debug="d" in flags,
+        )
+    match = _ABI3_SUFFIX.search(filename)
+    if match:
+        # The limited API is refused by free-threaded headers, so abi3 is a GIL build.
+        return AbiTag(tag="abi3", free_threaded=False, suffix=match.group(0))
+    match = _WINDOWS_SUFFIX.search(filename)
+    if match:
+        free_threaded = bool(match["flags"]) if match["version"] else None
+        return AbiTag(tag="windows", free_threaded=free_threaded, suffix=match.group(0))
+    if filename.endswith(".so"):
+        return AbiTag(tag="unknown", free_threaded=None, suffix=".so")
+    return AbiTag(tag="unknown", free_threaded=None, suffix="")
+
+
+@dataclass(frozen=True)
+class Loadability:
+    loadable: bool | None  # None: cannot tell from what we know
+    reason: str
+
+
+def loadability(abi: AbiTag, target: Target | str, *, symbol_abi_free_threaded: bool | None = None,
+                 host_platform: str | None = None) -> Loadability:
+    """Whether ``target`` can import a module with this ABI tag, and why.
+
+    ``symbol_abi_free_threaded`` is what the binary's imports say (see
+    :func:`abi_from_imported_symbols`); it decides bare ``.so`` files.
+    """
+    if isinstance(target, str):
+        target = Target.parse(target)
+    if abi.tag == "windows":
+        return Loadability(False, "a Windows .pyd binary; CPython on Linux only imports .so files")
+    if abi.platform and host_platform and abi.platform != host_platform:
+        return Loadability(False, f"built for platform {abi.platform}, not {host_platform}")
+    if abi.tag == "abi3":
+        if target.free_threaded:
+            return Loadability(False, f"abi3 (stable ABI) is the GIL ABI; the free-threaded {target} "
+                                      "does not support the limited API (gh-111506, PEP 703)")
+        return Loadability(True, f"abi3 binaries load on every GIL CPython since their minimum version "
+                                 f"(assumed <= {target})")
+    if abi.tag.startswith("cp"):
+        if abi.tag == target.abi_tag:
+            return Loadability(True, f"built for {abi.tag}, the target's ABI")
+        return Loadability(False, f"built for {abi.tag}; {target} imports only .cpython-"
+                                  f"{target.major}{target.minor}{'t' if target.free_threaded else ''}-*.so "
+                                  "besides abi3 and bare .so names")
+    # Bare ".so": every CPython's importer tries it; the ABI must come from the binary.
+    if symbol_abi_free_threaded is None:
+        return Loadability(None, "bare .so name: any CPython imports it, its ABI could not be told "
+                                 "from its imported symbols")
+    if symbol_abi_free_threaded == target.free_threaded:
+        kind = "free-threaded" if target.free_threaded else "GIL"
+        return Loadability(True, f"bare .so name whose imported symbols show the {kind} ABI")
+    built = "free-threaded" if symbol_abi_free_threaded else "GIL"
+    return Loadability(False, f"bare .so name whose imported symbols show the {built} ABI, not {target}'s")
+
+
+# Symbols only a free-threaded build's inline Py_DECREF / Py_INCREF reference
+# (Include/object.h, 3.13, under Py_GIL_DISABLED): the local/shared refcount split.
+FREE_THREADED_ONLY_SYMBOLS = frozenset({
+    "_Py_MergeZeroLocalRefcount", "_Py_DecRefShared", "_Py_DecRefSharedDebug",
+})
+# The GIL build's inline Py_DECREF calls _Py_Dealloc when ob_refcnt reaches zero; the
+# free-threaded one never does (it goes through _Py_MergeZeroLocalRefcount).
+GIL_ONLY_SYMBOLS = frozenset({"_Py_Dealloc"})
+
+
+def abi_from_imported_symbols(imported: set[str] | frozenset[str]) -> tuple[bool | None, str]:
+    """Decide free-threaded vs GIL ABI from the undefined dynamic symbols, with the reason."""
+    free_threaded_hits = sorted(imported & FREE_THREADED_ONLY_SYMBOLS)
+    gil_hits = sorted(imported & GIL_ONLY_SYMBOLS)
+    if free_threaded_hits:
+        # A GIL libpython does not export these at all, so a GIL binary cannot import them.
+        return True, f"imports {', '.join(free_threaded_hits)} (free-threaded Py_DECREF, Include/object.h)"
+    if gil_hits:
+        return False, "imports _Py_Dealloc (the GIL build's inline Py_DECREF, Include/object.h)"
+    if imported & {"_Py_DecRef", "Py_DecRef", "_Py_IncRef", "Py_IncRef"}:
+        return None, "uses only out-of-line Py_IncRef/Py_DecRef (limited API style): ABI not visible"
+    return None, "no refcounting symbols imported"
