@@ -176,9 +176,9 @@ class TerminalReporter(Reporter):
 
     def _hammer_table(self, report: AuditReport) -> Table:
         table = Table(title="Thread-hammer harness", title_justify="left", expand=True)
-        table.add_column("sample", overflow="fold", ratio=2)
-        table.add_column("free-threaded", overflow="fold", ratio=2)
-        table.add_column("with GIL", overflow="fold", ratio=1)
+        table.add_column("sample", overflow="fold", ratio=3)
+        table.add_column("free-threaded", overflow="fold", ratio=3)
+        table.add_column("with GIL", overflow="fold", ratio=1, min_width=8)
         table.add_column("classification", overflow="fold", ratio=3)
         table.add_column("throughput (free-threaded)", overflow="fold", ratio=3)
         for sample in report.hammer or []:
