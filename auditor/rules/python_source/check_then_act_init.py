@@ -38,7 +38,11 @@ class CheckThenActInit(PythonSourceRule):
                              "        with _client_lock:\n            if _client is None:\n"
                              "                _client = object()\n    return _client\n"),
         Example("_cache = {}\n\ndef lookup(key):\n    if key not in _cache:\n        _cache[key] = len(key)\n"
-                "    return _cache[key]\n", language="python"),
+                "    return _cache[key]\n", language="python",
+                expected_fix="import threading\n\n_cache = {}\n_cache_lock = threading.Lock()\n\n"
+                             "def lookup(key):\n    if key not in _cache:\n        with _cache_lock:\n"
+                             "            if key not in _cache:\n                _cache[key] = len(key)\n"
+                             "    return _cache[key]\n"),
         Example("class Service:\n    _instance = None\n\n    @classmethod\n    def instance(cls):\n"
                 "        if cls._instance is None:\n            cls._instance = cls()\n"
                 "        return cls._instance\n", language="python"),
