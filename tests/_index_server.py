@@ -14,6 +14,7 @@ import io
 import json
 import tarfile
 import threading
+import time
 import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -160,8 +161,9 @@ class FixtureIndex:
     (a PEP 503-only server) or "json". Use as a context manager."""
 
     def __init__(self, releases: list[Release], build_dir: Path, *, mode: str = "negotiate",
-                 max_age: int | None = 600) -> None:
+                 max_age: int | None = 600, latency_seconds: float = 0.0) -> None:
         self.mode = mode
+        self.latency_seconds = latency_seconds  # simulated round trip (benchmarks)
         self.max_age = max_age
         self.requests: list[str] = []
         self.not_modified = 0
@@ -264,6 +266,8 @@ class FixtureIndex:
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 with index._lock:
                     index.requests.append(self.path)
+                if index.latency_seconds:
+                    time.sleep(index.latency_seconds)
                 path = self.path.split("?", 1)[0]
                 if path.startswith("/files/"):
                     name = path[len("/files/"):]

@@ -11,6 +11,7 @@ the resolver picks - and the latest release only appears as advice
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from .index.cache import HttpCache
 from .index.client import DEFAULT_INDEX_URL, IndexClient, IndexFetchError
 from .index.project_page import ProjectPage
 from .judge import NEEDS_BUILD, PURE, READY, UNKNOWN, FileLike, ReleaseJudgement, judge_release
-from .resolver import Resolver
+from .resolver import PARALLEL_REQUESTS, Resolver
 from .sources import LockedPackage, read_dependency_source
 from .target import Target, make_target
 
@@ -100,6 +101,13 @@ def _judge_locked(package: LockedPackage, client: IndexClient, target: Target) -
     return status, partial
 
 
+def _page_or_none(client: IndexClient, name: str) -> ProjectPage | None:
+    try:
+        return client.project_page(name)
+    except IndexFetchError:
+        return None
+
+
 def resolve_tree(
     source: Path,
     *,
@@ -136,6 +144,10 @@ def resolve_tree(
     if dependency_source.problems:
         result.partial = True
     if dependency_source.locked is not None:
+        # Ask the index about every locked project at once; judging then reads the
+        # client's memory.
+        with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+            list(pool.map(lambda package: _page_or_none(client, package.name), dependency_source.locked))
         for package in dependency_source.locked:
             status, partial = _judge_locked(package, client, target_spec)
             result.packages.append(status)

@@ -21,7 +21,9 @@ adds no dependency, and says plainly when it cannot decide.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -39,6 +41,8 @@ from .sources.interface import RootRequirement
 from .target import Target
 
 MAX_ROUNDS = 12
+# Concurrent requests to the index: the walk is bound by round trips, not by CPU.
+PARALLEL_REQUESTS = 8
 ROOT = "<root>"
 
 
@@ -72,6 +76,7 @@ class Resolver:
         self.client = client
         self.target = target
         self._dependencies: dict[tuple[str, Version], list[Requirement] | str] = {}
+        self._dependencies_lock = threading.Lock()
 
     # -- the index, one question at a time --------------------------------------------
     def _page(self, name: NormalizedName) -> ProjectPage | str:
@@ -135,11 +140,13 @@ class Resolver:
 
     def dependencies(self, page: ProjectPage, version: Version) -> list[Requirement] | str:
         key = (page.name, version)
-        if key not in self._dependencies:
+        with self._dependencies_lock:
+            known = self._dependencies.get(key)
+        if known is None:
             try:
                 metadata = release_metadata(self.client, page.files_for(version))
             except MetadataUnavailable as problem:
-                self._dependencies[key] = f"dependencies of {page.name} {version} unknown: {problem}"
+                known = f"dependencies of {page.name} {version} unknown: {problem}"
             else:
                 parsed: list[Requirement] = []
                 for text in metadata.requires_dist:
@@ -147,8 +154,10 @@ class Resolver:
                         parsed.append(Requirement(text))
                     except InvalidRequirement:
                         continue  # pip skips an unparsable Requires-Dist too
-                self._dependencies[key] = parsed
-        return self._dependencies[key]
+                known = parsed
+            with self._dependencies_lock:
+                self._dependencies[key] = known
+        return known
 
     def _applies(self, requirement: Requirement, parent_extras: Iterable[str]) -> bool:
         if requirement.marker is None:
@@ -159,6 +168,58 @@ class Resolver:
             if requirement.marker.evaluate(environment):
                 return True
         return False
+
+    def _visit(self, requirement: Requirement, parent: str, origin: str,
+               projects: dict[NormalizedName, ResolvedProject], demands: dict[NormalizedName, list[Requirement]],
+               pages: dict[NormalizedName, ProjectPage | str], used: dict[NormalizedName, Version | None],
+               previous: dict[NormalizedName, Version | None], constraint_map: dict[NormalizedName, list[Requirement]],
+               root_pins: set[NormalizedName], expanded: set[tuple[NormalizedName, Version, frozenset[str]]],
+               to_expand: list[tuple[ProjectPage, Version, ResolvedProject]]) -> None:
+        """Record one requirement and decide (once per round) its project's version."""
+        name = canonicalize_name(requirement.name)
+        project = projects.setdefault(name, ResolvedProject(
+            name=requirement.name, version=None, pinned=name in root_pins))
+        project.required_by.add(parent)
+        if origin and origin not in project.origins:
+            project.origins.append(origin)
+        project.extras |= set(requirement.extras)
+        demands.setdefault(name, []).append(requirement)
+        if name not in pages:
+            pages[name] = self._page(name)
+        page = pages[name]
+        if isinstance(page, str):
+            used[name] = None
+            return
+        project.page = page
+        if name not in used:
+            wanted = demands[name] + constraint_map.get(name, [])
+            earlier = previous.get(name)
+            if earlier is not None and all(req.specifier.contains(earlier, prereleases=True) for req in wanted):
+                used[name] = earlier
+            else:
+                used[name], _ = self.choose(page, wanted)
+        version = used[name]
+        if version is None:
+            return
+        key = (name, version, frozenset(project.extras))
+        if key in expanded:
+            return
+        expanded.add(key)
+        to_expand.append((page, version, project))
+
+    # -- asking the index about many projects at once -------------------------------------
+    def prefetch_pages(self, names: Iterable[NormalizedName], pages: dict[NormalizedName, ProjectPage | str]) -> None:
+        missing = sorted({name for name in names if name not in pages})
+        if len(missing) > 1:
+            with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+                for name, page in zip(missing, pool.map(self._page, missing)):
+                    pages[name] = page
+
+    def prefetch_dependencies(self, releases: list[tuple[ProjectPage, Version]]) -> None:
+        missing = [(page, version) for page, version in releases if (page.name, version) not in self._dependencies]
+        if len(missing) > 1:
+            with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+                list(pool.map(lambda item: self.dependencies(*item), missing))
 
     # -- the walk -----------------------------------------------------------------------
     def resolve(self, roots: list[RootRequirement], constraints: list[RootRequirement] = ()) -> Resolution:
@@ -182,43 +243,24 @@ class Resolver:
             queue: deque[tuple[Requirement, str, str]] = deque(
                 (root.requirement, ROOT, root.origin) for root in roots if self._applies(root.requirement, ()))
             while queue:
-                requirement, parent, origin = queue.popleft()
-                name = canonicalize_name(requirement.name)
-                project = projects.setdefault(name, ResolvedProject(
-                    name=requirement.name, version=None, pinned=name in root_pins))
-                project.required_by.add(parent)
-                if origin and origin not in project.origins:
-                    project.origins.append(origin)
-                project.extras |= set(requirement.extras)
-                demands.setdefault(name, []).append(requirement)
-                if name not in pages:
-                    pages[name] = self._page(name)
-                page = pages[name]
-                if isinstance(page, str):
-                    used[name] = None
-                    continue
-                project.page = page
-                if name not in used:
-                    wanted = demands[name] + constraint_map.get(name, [])
-                    earlier = previous.get(name)
-                    if earlier is not None and all(req.specifier.contains(earlier, prereleases=True)
-                                                   for req in wanted):
-                        used[name] = earlier
-                    else:
-                        used[name], _ = self.choose(page, wanted)
-                version = used[name]
-                if version is None:
-                    continue
-                key = (name, version, frozenset(project.extras))
-                if key in expanded:
-                    continue
-                expanded.add(key)
-                dependencies = self.dependencies(page, version)
-                if isinstance(dependencies, str):
-                    continue
-                for dependency in dependencies:
-                    if self._applies(dependency, project.extras):
-                        queue.append((dependency, page.name, ""))
+                # One breadth-first level at a time, so the index is asked about the
+                # whole level at once (see prefetch); the order of decisions is the
+                # same as popping one by one.
+                self.prefetch_pages([canonicalize_name(item[0].name) for item in queue], pages)
+                level = list(queue)
+                queue.clear()
+                to_expand: list[tuple[ProjectPage, Version, ResolvedProject]] = []
+                for requirement, parent, origin in level:
+                    self._visit(requirement, parent, origin, projects, demands, pages, used, previous,
+                                constraint_map, root_pins, expanded, to_expand)
+                self.prefetch_dependencies([(page, version) for page, version, _ in to_expand])
+                for page, version, project in to_expand:
+                    dependencies = self.dependencies(page, version)
+                    if isinstance(dependencies, str):
+                        continue
+                    for dependency in dependencies:
+                        if self._applies(dependency, project.extras):
+                            queue.append((dependency, page.name, ""))
             # Settle each project with every specifier now known.
             final: dict[NormalizedName, Version | None] = {}
             for name, project in projects.items():

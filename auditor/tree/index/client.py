@@ -64,7 +64,7 @@ class IndexClient:
         self.offline = offline
         self.timeout_seconds = timeout_seconds
         self.network_requests = 0  # for benchmarks and tests: how often the network was used
-        self._pages: dict[str, ProjectPage] = {}
+        self._pages: dict[str, ProjectPage | IndexFetchError] = {}
         self._lock = threading.Lock()
 
     def project_url(self, name: str) -> str:
@@ -75,14 +75,23 @@ class IndexClient:
         """The project's file list; raises :class:`IndexFetchError` (or a subclass)."""
         project = canonicalize_name(name)
         with self._lock:
-            if project in self._pages:
-                return self._pages[project]
+            known = self._pages.get(project)
+        if isinstance(known, IndexFetchError):
+            raise known
+        if known is not None:
+            return known
         url = self.project_url(project)
-        response = self.fetch(url, accept=PROJECT_PAGE_ACCEPT)
         try:
-            page = parse_project_page(project, response.url, response.body, response.content_type)
-        except ProjectPageError as problem:
-            raise IndexFetchError(str(problem)) from problem
+            response = self.fetch(url, accept=PROJECT_PAGE_ACCEPT)
+            try:
+                page = parse_project_page(project, response.url, response.body, response.content_type)
+            except ProjectPageError as problem:
+                raise IndexFetchError(str(problem)) from problem
+        except IndexFetchError as problem:
+            # Remembered for this run: one project asked about twice is not fetched twice.
+            with self._lock:
+                self._pages[project] = problem
+            raise
         page.from_cache = response.from_cache
         page.stale = response.stale
         with self._lock:
