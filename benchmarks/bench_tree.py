@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from _index_server import LINUX, FixtureIndex, Release  # noqa: E402
+from _index_server import LINUX, FixtureIndex, Release
 
-from auditor.tree import resolve_tree  # noqa: E402
+from auditor.tree import resolve_tree
 
 
 def synthetic_world(count: int) -> tuple[list[Release], list[str]]:
@@ -74,7 +74,7 @@ def main() -> None:
                                   latency_seconds=latency / 1000) as index:
                     cache = scratch_path / f"cache-{max_age}"
 
-                    def run(offline: bool = False, index=index, cache=cache):
+                    def run(offline: bool = False, index=index, cache=cache, requirements=requirements):
                         return resolve_tree(requirements, index_url=index.url, cache_dir=cache, offline=offline)
 
                     if max_age:

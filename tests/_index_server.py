@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 from packaging.utils import canonicalize_name
 
@@ -189,7 +190,7 @@ class FixtureIndex:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/simple"
 
-    def __enter__(self) -> FixtureIndex:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -263,7 +264,7 @@ class FixtureIndex:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 with index._lock:
                     index.requests.append(self.path)
                 if index.latency_seconds:

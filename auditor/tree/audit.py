@@ -11,8 +11,8 @@ the resolver picks - and the latest release only appears as advice
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -157,7 +157,7 @@ def resolve_tree(
             dependency_source.requirements, dependency_source.constraints)
         result.errors.extend(resolution.errors)
         result.partial |= resolution.partial
-        for name, project in resolution.projects.items():
+        for project in resolution.projects.values():
             if project.version is None or project.page is None:
                 status = PackageWheelStatus(
                     name=project.name, version=None, pinned=project.pinned, ready=None, status=UNKNOWN,

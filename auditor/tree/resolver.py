@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
@@ -108,9 +107,8 @@ class Resolver:
 
         def usable(version: Version) -> bool:
             files = page.files_for(version)
-            if all(file.yanked for file in files) and files and not pinned:
-                return False
-            return True
+            # PEP 592: a yanked release is chosen only when pinned with ==.
+            return pinned or not files or not all(file.yanked for file in files)
 
         matching = [version for version in versions if specifier.contains(version, prereleases=True)]
         if not matching:

@@ -9,7 +9,6 @@ error that names it.
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import urllib.error
@@ -132,7 +131,7 @@ class IndexClient:
             if problem.code == 404:
                 raise ProjectNotFound(f"{url}: not found on the index (HTTP 404)") from problem
             raise IndexFetchError(f"{url}: HTTP {problem.code} {problem.reason}") from problem
-        except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as problem:
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as problem:
             reason = getattr(problem, "reason", problem)
             raise IndexFetchError(f"{url}: cannot reach the index ({reason})") from problem
         content_type = headers.get("Content-Type", "")

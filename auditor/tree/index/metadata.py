@@ -80,7 +80,7 @@ def _metadata_from_sdist(sdist_bytes: bytes, filename: str) -> bytes:
     raise MetadataUnavailable(f"{filename}: the sdist has no top-level PKG-INFO")
 
 
-def _sdist_metadata_is_static(metadata: ReleaseMetadata, text: bytes) -> bool:
+def _sdist_metadata_is_static(text: bytes) -> bool:
     raw, _ = parse_email(text)
     try:
         version = Version(raw.get("metadata_version", "1.0"))
@@ -135,7 +135,7 @@ def release_metadata(client: IndexClient, files: list[IndexFile]) -> ReleaseMeta
                 continue
             client.store_derived(derived_key, text)
         metadata = _parse(text, "sdist", sdist.filename)
-        if _sdist_metadata_is_static(metadata, text):
+        if _sdist_metadata_is_static(text):
             return metadata
         reasons.append(f"{sdist.filename}: PKG-INFO is older than Metadata-Version 2.2 or marks Requires-Dist"
                        " as Dynamic, so only a build would tell the dependencies")
