@@ -38,6 +38,8 @@ own source, so an upgraded ftaudit never reuses a stale answer.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -45,11 +47,16 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 import time
+import types
+import typing
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from .environment import (
     DistributionListing,
@@ -119,9 +126,14 @@ def _analyse_in_worker(absolute_path: str, site_packages: str, target: str) -> t
         extension, findings = analyse_extension(Path(absolute_path), Path(site_packages), target)
     except Exception as error:  # noqa: BLE001 - the analyser promises not to raise; keep going if it does
         relative = os.path.relpath(absolute_path, site_packages)
-        extension = ExtensionModule(path=relative, module="", abi="unknown", abi_free_threaded=None,
-                                    loadable_on_target=None,
-                                    errors=[f"{absolute_path}: analysis failed ({type(error).__name__}: {error})"])
+        extension = ExtensionModule(
+            path=relative,
+            module="",
+            abi="unknown",
+            abi_free_threaded=None,
+            loadable_on_target=None,
+            errors=[f"{absolute_path}: analysis failed ({type(error).__name__}: {error})"],
+        )
         findings = []
     return to_dict(extension), [to_dict(finding) for finding in findings]
 
@@ -141,7 +153,8 @@ class _AnalysisCache:
             self.connection = sqlite3.connect(folder / "analyses.sqlite3", timeout=30)
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute(
-                "CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, extension TEXT, findings TEXT)")
+                "CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, extension TEXT, findings TEXT)"
+            )
         except (OSError, sqlite3.Error) as error:
             self.problem = f"scan cache {folder} unusable ({error}); analysing every binary"
             self.connection = None
@@ -151,16 +164,24 @@ class _AnalysisCache:
             status = os.stat(path)
         except OSError:
             return None
-        identity = [self.fingerprint, self.target, os.path.realpath(path), status.st_dev, status.st_ino,
-                    status.st_size, status.st_mtime_ns]
+        identity = [
+            self.fingerprint,
+            self.target,
+            os.path.realpath(path),
+            status.st_dev,
+            status.st_ino,
+            status.st_size,
+            status.st_mtime_ns,
+        ]
         return hashlib.sha256(json.dumps(identity).encode()).hexdigest()
 
     def get(self, key: str | None) -> tuple[dict, list[dict]] | None:
         if self.connection is None or key is None:
             return None
         try:
-            row = self.connection.execute("SELECT extension, findings FROM analysis WHERE key = ?",
-                                          (key,)).fetchone()
+            row = self.connection.execute(
+                "SELECT extension, findings FROM analysis WHERE key = ?", (key,)
+            ).fetchone()
         except sqlite3.Error:
             return None
         return (json.loads(row[0]), json.loads(row[1])) if row else None
@@ -172,7 +193,8 @@ class _AnalysisCache:
             with self.connection:
                 self.connection.executemany(
                     "INSERT OR REPLACE INTO analysis (key, extension, findings) VALUES (?, ?, ?)",
-                    [(key, json.dumps(extension), json.dumps(findings)) for key, extension, findings in rows])
+                    [(key, json.dumps(extension), json.dumps(findings)) for key, extension, findings in rows],
+                )
         except sqlite3.Error as error:
             self.problem = f"scan cache could not be written ({error})"
 
@@ -197,13 +219,25 @@ class _Job:
 
 
 def _unreadable_extension(file: ExtensionFile) -> ExtensionModule:
-    return ExtensionModule(path=file.relative_path, module=file.module, abi="unknown", abi_free_threaded=None,
-                           loadable_on_target=None, errors=[file.problem or "could not be read"])
+    return ExtensionModule(
+        path=file.relative_path,
+        module=file.module,
+        abi="unknown",
+        abi_free_threaded=None,
+        loadable_on_target=None,
+        errors=[file.problem or "could not be read"],
+    )
 
 
-def _analyse_all(listing: EnvironmentListing, target: str, jobs: int | None, cache: _AnalysisCache,
-                 progress: ProgressCallback | None, pool_kind: str, errors: list[str]) -> tuple[
-                     dict[int, tuple[ExtensionModule, list[Finding]]], int]:
+def _analyse_all(
+    listing: EnvironmentListing,
+    target: str,
+    jobs: int | None,
+    cache: _AnalysisCache,
+    progress: ProgressCallback | None,
+    pool_kind: str,
+    errors: list[str],
+) -> tuple[dict[int, tuple[ExtensionModule, list[Finding]]], int]:
     """Analyse every extension file; results keyed by id(ExtensionFile)."""
     results: dict[int, tuple[ExtensionModule, list[Finding]]] = {}
     pending: list[_Job] = []
@@ -233,9 +267,17 @@ def _analyse_all(listing: EnvironmentListing, target: str, jobs: int | None, cac
     except ImportError as error:
         errors.append(f"binary analysis is not available ({error}); extension modules were listed, not read")
         for job in pending:
-            results[id(job.file)] = (ExtensionModule(
-                path=job.file.relative_path, module=job.file.module, abi="unknown", abi_free_threaded=None,
-                loadable_on_target=None, errors=["binary analysis not available"]), [])
+            results[id(job.file)] = (
+                ExtensionModule(
+                    path=job.file.relative_path,
+                    module=job.file.module,
+                    abi="unknown",
+                    abi_free_threaded=None,
+                    loadable_on_target=None,
+                    errors=["binary analysis not available"],
+                ),
+                [],
+            )
         return results, from_cache
     fresh: list[tuple[str, dict, list[dict]]] = []
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
@@ -251,25 +293,46 @@ def _analyse_all(listing: EnvironmentListing, target: str, jobs: int | None, cac
 
     if workers == 1 or len(pending) < POOL_THRESHOLD:
         for job in pending:
-            record(job, _analyse_in_worker(str(job.file.absolute_path), job.listing.distribution.site_packages,
-                                           target))
+            record(
+                job,
+                _analyse_in_worker(
+                    str(job.file.absolute_path), job.listing.distribution.site_packages, target
+                ),
+            )
     else:
         # Largest first: one big binary (scipy's, numpy's) should not start last and
         # leave the other worker idle at the end.
         pending.sort(key=lambda job: _size(job.file.absolute_path), reverse=True)
         with _make_pool(pool_kind, workers) as pool:
-            futures = {pool.submit(_analyse_in_worker, str(job.file.absolute_path),
-                                   job.listing.distribution.site_packages, target): job for job in pending}
+            futures = {
+                pool.submit(
+                    _analyse_in_worker,
+                    str(job.file.absolute_path),
+                    job.listing.distribution.site_packages,
+                    target,
+                ): job
+                for job in pending
+            }
             for future in as_completed(futures):
                 job = futures[future]
                 try:
                     answer = future.result()
                 except Exception as error:  # noqa: BLE001 - a dead worker must not end the scan
-                    answer = (to_dict(ExtensionModule(
-                        path=job.file.relative_path, module=job.file.module, abi="unknown",
-                        abi_free_threaded=None, loadable_on_target=None,
-                        errors=[f"{job.file.absolute_path}: analysis failed ({type(error).__name__}: {error})"])),
-                        [])
+                    answer = (
+                        to_dict(
+                            ExtensionModule(
+                                path=job.file.relative_path,
+                                module=job.file.module,
+                                abi="unknown",
+                                abi_free_threaded=None,
+                                loadable_on_target=None,
+                                errors=[
+                                    f"{job.file.absolute_path}: analysis failed ({type(error).__name__}: {error})"
+                                ],
+                            )
+                        ),
+                        [],
+                    )
                 record(job, answer)
     cache.put_many(fresh)
     return results, from_cache
@@ -282,9 +345,40 @@ def _size(path: Path) -> int:
         return 0
 
 
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, globalns=vars(sys.modules[cls.__module__]))
+
+
+def _load(annotation: Any, data: Any) -> Any:
+    """:func:`auditor.model.serialize.from_dict` with the type hints computed once per class:
+    a warm scan rebuilds hundreds of cached analyses, and resolving the hints each time
+    was 80 % of its run time. Anything unusual goes to from_dict itself."""
+    if data is None:
+        return None
+    if dataclasses.is_dataclass(annotation) and isinstance(data, dict):
+        hints = _field_types(annotation)
+        return annotation(
+            **{name: _load(hints[name], value) for name, value in data.items() if name in hints}
+        )
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        (item_type,) = typing.get_args(annotation)
+        return [_load(item_type, item) for item in data]
+    if origin in (typing.Union, types.UnionType):
+        arguments = [argument for argument in typing.get_args(annotation) if argument is not type(None)]
+        if len(arguments) == 1:
+            return _load(arguments[0], data)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return annotation(data)
+    if annotation in (str, int, float, bool) and isinstance(data, annotation):
+        return data
+    return from_dict(annotation, data)
+
+
 def _rebuild(answer: tuple[dict, list[dict]]) -> tuple[ExtensionModule, list[Finding]]:
     extension_data, finding_data = answer
-    return from_dict(ExtensionModule, extension_data), [from_dict(Finding, item) for item in finding_data]
+    return _load(ExtensionModule, extension_data), [_load(Finding, item) for item in finding_data]
 
 
 # --------------------------------------------------------------------------- verdicts
@@ -307,10 +401,17 @@ def judge_distribution(distribution: Distribution, target_free_threaded: bool = 
     cannot_load = [e for e in extensions if e.loadable_on_target is False]
     if cannot_load:
         abis = sorted({e.abi for e in cannot_load})
-        return Verdict.NEEDS_BUILD, (f"{len(cannot_load)} of {count} extension modules cannot load on the target"
-                                     f" (built for {', '.join(abis)}): {_names(cannot_load)}")
-    undecided = [e for e in extensions if e.errors or e.loadable_on_target is None
-                 or (target_free_threaded and e.gil is GilDeclaration.UNKNOWN)]
+        return Verdict.NEEDS_BUILD, (
+            f"{len(cannot_load)} of {count} extension modules cannot load on the target"
+            f" (built for {', '.join(abis)}): {_names(cannot_load)}"
+        )
+    undecided = [
+        e
+        for e in extensions
+        if e.errors
+        or e.loadable_on_target is None
+        or (target_free_threaded and e.gil is GilDeclaration.UNKNOWN)
+    ]
     undecided_ids = {id(e) for e in undecided}
     if target_free_threaded:
         gil_users = [e for e in extensions if e.gil is GilDeclaration.USED and id(e) not in undecided_ids]
@@ -319,7 +420,9 @@ def judge_distribution(distribution: Distribution, target_free_threaded: bool = 
             declared = [e for e in gil_users if e.gil_declared_by is not GilDeclaredBy.NEVER]
             parts = []
             if never:
-                parts.append(f"{len(never)} of {count} extension modules never declare Py_mod_gil: {_names(never)}")
+                parts.append(
+                    f"{len(never)} of {count} extension modules never declare Py_mod_gil: {_names(never)}"
+                )
             if declared:
                 parts.append(f"{len(declared)} of {count} declare Py_MOD_GIL_USED: {_names(declared)}")
             if undecided:
@@ -355,8 +458,9 @@ def runtime_agreement(extension: ExtensionModule) -> bool | None:
     return False
 
 
-def _choose_probe_interpreter(probe_python: str | Path | None, environment_interpreter: InterpreterInfo | None,
-                              errors: list[str]) -> InterpreterInfo | None:
+def _choose_probe_interpreter(
+    probe_python: str | Path | None, environment_interpreter: InterpreterInfo | None, errors: list[str]
+) -> InterpreterInfo | None:
     from .interpreters.discovery import InterpreterError, default_free_threaded, describe_interpreter
 
     if probe_python is not None:
@@ -377,13 +481,20 @@ def _choose_probe_interpreter(probe_python: str | Path | None, environment_inter
         errors.append(f"probe not run: {error}")
         return None
     if info is None:
-        errors.append("probe not run: no free-threaded interpreter found (`ftaudit provision` builds one,"
-                      " or pass --probe-python)")
+        errors.append(
+            "probe not run: no free-threaded interpreter found (`ftaudit provision` builds one,"
+            " or pass --probe-python)"
+        )
     return info
 
 
-def _probe(result: ScanResult, probe_interpreter: InterpreterInfo, environment_interpreter: InterpreterInfo | None,
-           timeout: float, jobs: int | None) -> None:
+def _probe(
+    result: ScanResult,
+    probe_interpreter: InterpreterInfo,
+    timeout: float,
+    jobs: int | None,
+    progress: ProgressCallback | None,
+) -> None:
     try:
         from .probe import probe_modules
     except ImportError as error:
@@ -395,11 +506,28 @@ def _probe(result: ScanResult, probe_interpreter: InterpreterInfo, environment_i
         for extension in distribution.extensions:
             if extension.loadable_on_target is not False and not extension.errors and extension.module:
                 candidates.append((extension.module, Path(distribution.site_packages) / extension.path))
-    same_interpreter = (environment_interpreter is not None and os.path.realpath(
-        environment_interpreter.executable) == os.path.realpath(probe_interpreter.executable))
-    extra_sys_path = () if same_interpreter else tuple(result.site_packages)
-    outcomes = probe_modules(probe_interpreter.executable, candidates, timeout=timeout, jobs=jobs,
-                             extra_sys_path=extra_sys_path)
+    # The scanned folders go on the child's sys.path even when they are the interpreter's
+    # own (harmless then): with --path they usually are not, and nothing would import.
+    extra_sys_path = tuple(Path(folder) for folder in result.site_packages)
+    total = len(candidates)
+    finished = 0
+    counter_lock = threading.Lock()
+
+    def probed(name: str, outcome: object) -> None:
+        nonlocal finished
+        with counter_lock:  # called from the probe's worker threads
+            finished += 1
+            if progress:
+                progress(finished, total, f"probe {name}")
+
+    outcomes = probe_modules(
+        probe_interpreter.executable,
+        candidates,
+        timeout=timeout,
+        jobs=jobs,
+        extra_sys_path=extra_sys_path,
+        on_result=probed,
+    )
     result.probed_with = probe_interpreter.executable
     for distribution in result.distributions:
         disagreements: list[str] = []
@@ -412,18 +540,22 @@ def _probe(result: ScanResult, probe_interpreter: InterpreterInfo, environment_i
             extension.runtime_detail = outcome.detail or None
             extension.agrees_with_runtime = runtime_agreement(extension)
             if extension.agrees_with_runtime is False:
-                disagreements.append(f"{extension.module} (static {extension.gil.value}, runtime GIL"
-                                     f" {extension.runtime_gil.value})")
+                disagreements.append(
+                    f"{extension.module} (static {extension.gil.value}, runtime GIL"
+                    f" {extension.runtime_gil.value})"
+                )
         if disagreements:
-            distribution.reason += (f"; the probe disagrees for {len(disagreements)} module(s): "
-                                    + ", ".join(disagreements[:_NAMES_IN_REASON]))
+            distribution.reason += f"; the probe disagrees for {len(disagreements)} module(s): " + ", ".join(
+                disagreements[:_NAMES_IN_REASON]
+            )
 
 
 # --------------------------------------------------------------------------- scan
 
 
-def _resolve_folders(python: str | Path | None, paths: list[Path] | None) -> tuple[
-        InterpreterInfo | None, list[Path], list[str]]:
+def _resolve_folders(
+    python: str | Path | None, paths: list[Path] | None
+) -> tuple[InterpreterInfo | None, list[Path], list[str]]:
     from .interpreters.discovery import InterpreterError, describe_interpreter
 
     problems: list[str] = []
@@ -479,16 +611,25 @@ def scan(
     target_free_threaded = bool(target_match["free_threaded"])
     interpreter, folders, problems = _resolve_folders(python, paths)
     listing = read_site_packages(folders)
-    result = ScanResult(target=target, site_packages=[str(folder) for folder in folders],
-                        interpreter=interpreter, errors=problems + list(listing.errors), partial=listing.partial)
+    result = ScanResult(
+        target=target,
+        site_packages=[str(folder) for folder in folders],
+        interpreter=interpreter,
+        errors=problems + list(listing.errors),
+        partial=listing.partial,
+    )
     readable = [folder for folder in folders if folder.is_dir()]
     if not readable:
-        raise ScanError("no site-packages folder could be read: " + "; ".join(listing.errors or ["none given"]))
-    cache = _AnalysisCache((cache_dir or default_cache_dir()) if use_cache else None, _analyser_fingerprint(),
-                           target)
+        raise ScanError(
+            "no site-packages folder could be read: " + "; ".join(listing.errors or ["none given"])
+        )
+    cache = _AnalysisCache(
+        (cache_dir or default_cache_dir()) if use_cache else None, _analyser_fingerprint(), target
+    )
     try:
         analyses, result.extensions_from_cache = _analyse_all(
-            listing, target, jobs, cache, progress, pool, result.errors)
+            listing, target, jobs, cache, progress, pool, result.errors
+        )
     finally:
         cache.close()
     if cache.problem:
@@ -515,8 +656,10 @@ def scan(
             result.partial = True
         else:
             if not probe_interpreter.version.startswith(f"{target_version}."):
-                result.errors.append(f"the probe runs {probe_interpreter.label}, not the target {target}: its"
-                                     " answers apply to that interpreter")
-            _probe(result, probe_interpreter, interpreter, probe_timeout, jobs)
+                result.errors.append(
+                    f"the probe runs {probe_interpreter.label}, not the target {target}: its"
+                    " answers apply to that interpreter"
+                )
+            _probe(result, probe_interpreter, probe_timeout, jobs, progress)
     result.duration_seconds = round(time.perf_counter() - started, 3)
     return result

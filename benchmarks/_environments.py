@@ -23,19 +23,61 @@ from pathlib import Path
 # Distributions with compiled code and cp313t wheels on PyPI (as of 2025/2026), plus a
 # few pure ones that real environments always carry. Order matters only for the log.
 BENCH_PACKAGES = [
-    "numpy", "scipy", "pandas", "pillow", "pyyaml", "markupsafe", "msgspec", "ujson", "orjson",
-    "regex", "wrapt", "charset-normalizer", "psutil", "lxml", "aiohttp", "frozenlist", "multidict",
-    "yarl", "propcache", "zstandard", "cryptography", "pydantic", "kiwisolver", "contourpy",
-    "matplotlib", "scikit-learn", "cython", "greenlet", "rpds-py", "jiter", "xxhash", "brotli",
-    "simplejson", "coverage", "pyzmq", "bcrypt", "cffi", "mypy", "rapidfuzz", "bitarray",
-    "httptools", "uvloop", "pyarrow", "tornado",
+    "numpy",
+    "scipy",
+    "pandas",
+    "pillow",
+    "pyyaml",
+    "markupsafe",
+    "msgspec",
+    "ujson",
+    "orjson",
+    "regex",
+    "wrapt",
+    "charset-normalizer",
+    "psutil",
+    "lxml",
+    "aiohttp",
+    "frozenlist",
+    "multidict",
+    "yarl",
+    "propcache",
+    "zstandard",
+    "cryptography",
+    "pydantic",
+    "kiwisolver",
+    "contourpy",
+    "matplotlib",
+    "scikit-learn",
+    "cython",
+    "greenlet",
+    "rpds-py",
+    "jiter",
+    "xxhash",
+    "brotli",
+    "simplejson",
+    "coverage",
+    "pyzmq",
+    "bcrypt",
+    "cffi",
+    "mypy",
+    "rapidfuzz",
+    "bitarray",
+    "httptools",
+    "uvloop",
+    "pyarrow",
+    "tornado",
 ]
 MARKER = ".ftaudit-bench-env.json"
 
 
 def cache_root() -> Path:
     configured = os.environ.get("FTAUDIT_CACHE")
-    base = Path(configured) if configured else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ftaudit"
+    base = (
+        Path(configured)
+        if configured
+        else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "ftaudit"
+    )
     return base / "bench-envs"
 
 
@@ -70,7 +112,9 @@ def bench_env(packages: list[str] | None = None, log=print) -> tuple[Path, dict]
     for package in packages:
         completed = subprocess.run(
             [str(venv_python(venv)), "-m", "pip", "install", "--quiet", "--only-binary=:all:", package],
-            capture_output=True, text=True)
+            capture_output=True,
+            text=True,
+        )
         if completed.returncode == 0:
             installed.append(package)
             log(f"installed {package}")

@@ -30,9 +30,11 @@ from auditor.scan import scan  # noqa: E402
 def describe(label: str, seconds: float, result) -> None:
     distributions = len(result.distributions)
     extensions = sum(len(d.extensions) for d in result.distributions)
-    print(f"{label:<28} {seconds:7.2f} s  {distributions / seconds:8.1f} distributions/s  "
-          f"{extensions / seconds:8.1f} extension modules/s  ({distributions} distributions, {extensions} extension"
-          f" modules, {result.extensions_from_cache} from cache)")
+    print(
+        f"{label:<28} {seconds:7.2f} s  {distributions / seconds:8.1f} distributions/s  "
+        f"{extensions / seconds:8.1f} extension modules/s  ({distributions} distributions, {extensions} extension"
+        f" modules, {result.extensions_from_cache} from cache)"
+    )
 
 
 def timed(**kwargs):
@@ -42,18 +44,23 @@ def timed(**kwargs):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--no-probe", action="store_true", help="skip the probe run (agreement figures)")
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
 
     python, record = bench_env(log=lambda message: print(message, file=sys.stderr))
-    print(f"environment: {python} ({len(record['installed'])} requested packages installed,"
-          f" {len(record['failed'])} without a cp313t wheel: {', '.join(record['failed']) or 'none'})")
+    print(
+        f"environment: {python} ({len(record['installed'])} requested packages installed,"
+        f" {len(record['failed'])} without a cp313t wheel: {', '.join(record['failed']) or 'none'})"
+    )
     with tempfile.TemporaryDirectory() as scratch:
         cache = Path(scratch) / "cache"
-        seconds, thread_result = timed(python=python, cache_dir=Path(scratch) / "thread-cache", jobs=args.jobs,
-                                       pool="thread")
+        seconds, thread_result = timed(
+            python=python, cache_dir=Path(scratch) / "thread-cache", jobs=args.jobs, pool="thread"
+        )
         describe("cold scan, thread pool", seconds, thread_result)
         seconds, cold = timed(python=python, cache_dir=cache, jobs=args.jobs, pool="process")
         describe("cold scan, process pool", seconds, cold)
@@ -63,8 +70,12 @@ def main() -> int:
         for distribution in warm.distributions:
             verdicts[distribution.verdict.value] = verdicts.get(distribution.verdict.value, 0) + 1
         print("verdicts:", ", ".join(f"{name} {count}" for name, count in sorted(verdicts.items())))
-        undecided = [(d.name, e.module, e.gil_evidence or "; ".join(e.errors)) for d in warm.distributions
-                     for e in d.extensions if e.gil.value == "unknown"]
+        undecided = [
+            (d.name, e.module, e.gil_evidence or "; ".join(e.errors))
+            for d in warm.distributions
+            for e in d.extensions
+            if e.gil.value == "unknown"
+        ]
         print(f"extension modules with gil=unknown: {len(undecided)}")
         for name, module, why in undecided[:20]:
             print(f"  {name}: {module}: {why[:160]}")
@@ -88,11 +99,20 @@ def main() -> int:
                 if extension.agrees_with_runtime:
                     agreed += 1
                 else:
-                    disagreements.append((distribution.name, extension.module, extension.gil.value,
-                                          extension.runtime_gil.value, extension.gil_evidence))
+                    disagreements.append(
+                        (
+                            distribution.name,
+                            extension.module,
+                            extension.gil.value,
+                            extension.runtime_gil.value,
+                            extension.gil_evidence,
+                        )
+                    )
         share = 100.0 * agreed / compared if compared else 0.0
-        print(f"static vs runtime: {agreed} of {compared} extension modules agree ({share:.1f} %);"
-              f" {unobserved} not observable (import error, crash, timeout, or GIL enabled by another module)")
+        print(
+            f"static vs runtime: {agreed} of {compared} extension modules agree ({share:.1f} %);"
+            f" {unobserved} not observable (import error, crash, timeout, or GIL enabled by another module)"
+        )
         for name, module, static, runtime, evidence in disagreements:
             print(f"  DISAGREE {name}: {module}: static {static}, runtime {runtime} ({evidence[:120]})")
     return 0

@@ -8,29 +8,35 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from _scan_helpers import MULTI_PHASE, compile_module, free_threaded_python, gil_python, write_distribution
 
 
 def ftaudit(*arguments: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "auditor", *arguments], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "auditor", *arguments], capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
 def pure_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("cli") / "site-packages"
     write_distribution(site, "alpha", "1.0", {"alpha.py": b""})
-    write_distribution(site, "beta", "2.0", {"beta/__init__.py": b""},
-                       classifiers=["Programming Language :: Python :: Free Threading :: 2 - Beta"])
+    write_distribution(
+        site,
+        "beta",
+        "2.0",
+        {"beta/__init__.py": b""},
+        classifiers=["Programming Language :: Python :: Free Threading :: 2 - Beta"],
+    )
     return site
 
 
 @pytest.fixture(scope="module")
 def binary_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("cli-binary") / "site-packages"
-    built, file_name = compile_module(MULTI_PHASE, "speedy._core", free_threaded_python(),
-                                      GIL_SLOT="{Py_mod_gil, Py_MOD_GIL_NOT_USED},")
+    built, file_name = compile_module(
+        MULTI_PHASE, "speedy._core", free_threaded_python(), GIL_SLOT="{Py_mod_gil, Py_MOD_GIL_NOT_USED},"
+    )
     write_distribution(site, "speedy", "1.0", {"speedy/__init__.py": b"", f"speedy/{file_name}": built})
     return site
 
@@ -44,7 +50,9 @@ def test_json_report_of_a_pure_environment(pure_site, tmp_path):
     scan = report["scan"]
     assert scan["site_packages"] == [str(pure_site)] and scan["partial"] is False
     assert [(d["name"], d["version"], d["verdict"]) for d in scan["distributions"]] == [
-        ("alpha", "1.0", "pure"), ("beta", "2.0", "pure")]
+        ("alpha", "1.0", "pure"),
+        ("beta", "2.0", "pure"),
+    ]
     assert scan["distributions"][1]["free_threading_classifier"].endswith("2 - Beta")
 
 
@@ -66,8 +74,17 @@ def test_every_extension_carries_path_module_gil_and_runtime_gil(binary_site, tm
 
 def test_output_file_and_fail_on(pure_site, tmp_path):
     output = tmp_path / "report.json"
-    completed = ftaudit("scan", "--path", str(pure_site), "--output", str(output), "--fail-on", "pure,needs-build",
-                        "--cache-dir", str(tmp_path))
+    completed = ftaudit(
+        "scan",
+        "--path",
+        str(pure_site),
+        "--output",
+        str(output),
+        "--fail-on",
+        "pure,needs-build",
+        "--cache-dir",
+        str(tmp_path),
+    )
     assert completed.returncode == 1
     assert "2 distribution(s) with a --fail-on verdict: alpha (pure), beta (pure)" in completed.stderr
     assert json.loads(output.read_text())["scan"]["distributions"]
@@ -78,8 +95,17 @@ def test_exit_codes_for_bad_input(pure_site, tmp_path):
     assert missing.returncode == 2 and "no site-packages folder could be read" in missing.stderr
     bad_verdict = ftaudit("scan", "--path", str(pure_site), "--fail-on", "bogus")
     assert bad_verdict.returncode == 2 and "unknown verdict 'bogus'" in bad_verdict.stderr
-    partial = ftaudit("scan", "--path", str(pure_site), "--path", str(tmp_path / "missing"), "--format", "json",
-                      "--cache-dir", str(tmp_path))
+    partial = ftaudit(
+        "scan",
+        "--path",
+        str(pure_site),
+        "--path",
+        str(tmp_path / "missing"),
+        "--format",
+        "json",
+        "--cache-dir",
+        str(tmp_path),
+    )
     assert partial.returncode == 3
     assert any("missing: not a folder" in message for message in json.loads(partial.stdout)["scan"]["errors"])
 
@@ -97,11 +123,23 @@ def test_probe_command_shows_agreement(binary_site, tmp_path):
     binary = pytest.importorskip("auditor.binary")
     if not hasattr(probe, "probe_modules") or not hasattr(binary, "analyse_extension"):
         pytest.skip("the probe or the binary analyser is not available yet")
-    completed = ftaudit("probe", "--python", free_threaded_python(), "--path", str(binary_site), "--format",
-                        "json", "--cache-dir", str(tmp_path))
+    completed = ftaudit(
+        "probe",
+        "--python",
+        free_threaded_python(),
+        "--path",
+        str(binary_site),
+        "--format",
+        "json",
+        "--cache-dir",
+        str(tmp_path),
+    )
     assert completed.returncode == 0, completed.stderr
     scan = json.loads(completed.stdout)["scan"]
     (extension,) = scan["distributions"][0]["extensions"]
     assert scan["probed_with"]
     assert (extension["gil"], extension["runtime_gil"], extension["agrees_with_runtime"]) == (
-        "not-used", "disabled", True)
+        "not-used",
+        "disabled",
+        True,
+    )

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _scan_helpers import PLAIN_LIBRARY, compile_shared, write_distribution  # noqa: E402
 
 from auditor.environment import (
     UNOWNED_NAME,
@@ -19,8 +20,6 @@ from auditor.environment import (
 )
 from auditor.environment.locations import EnvironmentLocationError
 
-from _scan_helpers import PLAIN_LIBRARY, compile_shared, write_distribution  # noqa: E402
-
 FT_SUFFIX = ".cpython-313t-x86_64-linux-gnu.so"
 
 
@@ -28,25 +27,33 @@ def by_name(listing):
     return {item.distribution.name: item for item in listing.distributions}
 
 
-@pytest.mark.parametrize("raw, normal", [
-    ("Foo_Bar", "foo-bar"), ("foo.bar", "foo-bar"), ("FOO--_.bar", "foo-bar"), ("charset-normalizer",
-                                                                               "charset-normalizer"),
-])
+@pytest.mark.parametrize(
+    "raw, normal",
+    [
+        ("Foo_Bar", "foo-bar"),
+        ("foo.bar", "foo-bar"),
+        ("FOO--_.bar", "foo-bar"),
+        ("charset-normalizer", "charset-normalizer"),
+    ],
+)
 def test_names_are_normalised_per_pep_503(raw, normal):
     assert normalize_name(raw) == normal
 
 
-@pytest.mark.parametrize("relative, module", [
-    ("numpy/_core/_multiarray_umath.cpython-313t-x86_64-linux-gnu.so", "numpy._core._multiarray_umath"),
-    ("_cffi_backend.cpython-311-x86_64-linux-gnu.so", "_cffi_backend"),
-    ("tree_sitter_c/_binding.abi3.so", "tree_sitter_c._binding"),
-    ("pkg/plain.so", "pkg.plain"),
-    ("pkg/mod.cp313t-win_amd64.pyd", "pkg.mod"),
-    ("numpy.libs/libopenblas64_p-r0-0cf96a72.3.23.dev.so", None),  # bundled library, not a module
-    ("pkg/libz-1a2b3c.so", None),
-    ("pkg/libz.so.1", None),
-    ("my-pkg/mod.cpython-313t-x86_64-linux-gnu.so", None),  # a dash: never importable
-])
+@pytest.mark.parametrize(
+    "relative, module",
+    [
+        ("numpy/_core/_multiarray_umath.cpython-313t-x86_64-linux-gnu.so", "numpy._core._multiarray_umath"),
+        ("_cffi_backend.cpython-311-x86_64-linux-gnu.so", "_cffi_backend"),
+        ("tree_sitter_c/_binding.abi3.so", "tree_sitter_c._binding"),
+        ("pkg/plain.so", "pkg.plain"),
+        ("pkg/mod.cp313t-win_amd64.pyd", "pkg.mod"),
+        ("numpy.libs/libopenblas64_p-r0-0cf96a72.3.23.dev.so", None),  # bundled library, not a module
+        ("pkg/libz-1a2b3c.so", None),
+        ("pkg/libz.so.1", None),
+        ("my-pkg/mod.cpython-313t-x86_64-linux-gnu.so", None),  # a dash: never importable
+    ],
+)
 def test_extension_module_names_come_from_the_path(relative, module):
     found = extension_module_name(relative)
     assert (found.module if found else None) == module
@@ -55,25 +62,42 @@ def test_extension_module_names_come_from_the_path(relative, module):
 def test_reads_a_dist_info_with_its_metadata_and_files(tmp_path):
     site = tmp_path / "site-packages"
     write_distribution(
-        site, "Fast-Thing", "1.2.3",
-        {"fast_thing/__init__.py": b"", f"fast_thing/_speedups{FT_SUFFIX}": b"\x7fELF not really",
-         "fast_thing/util.py": b"x = 1\n", "fast_thing.libs/libhelper-0a1b2c.so": b"\x7fELF"},
-        classifiers=["Programming Language :: Python :: 3",
-                     "Programming Language :: Python :: Free Threading",
-                     "Programming Language :: Python :: Free Threading :: 3 - Stable"],
+        site,
+        "Fast-Thing",
+        "1.2.3",
+        {
+            "fast_thing/__init__.py": b"",
+            f"fast_thing/_speedups{FT_SUFFIX}": b"\x7fELF not really",
+            "fast_thing/util.py": b"x = 1\n",
+            "fast_thing.libs/libhelper-0a1b2c.so": b"\x7fELF",
+        },
+        classifiers=[
+            "Programming Language :: Python :: 3",
+            "Programming Language :: Python :: Free Threading",
+            "Programming Language :: Python :: Free Threading :: 3 - Stable",
+        ],
         wheel_tags=["cp313-cp313t-manylinux_2_17_x86_64", "cp313-cp313t-manylinux2014_x86_64"],
-        installer="uv", top_level=["fast_thing"])
+        installer="uv",
+        top_level=["fast_thing"],
+    )
     listing = read_site_packages([site])
     assert listing.errors == [] and not listing.partial
     (item,) = listing.distributions
     distribution = item.distribution
     assert (distribution.name, distribution.version) == ("Fast-Thing", "1.2.3")
-    assert distribution.free_threading_classifier == "Programming Language :: Python :: Free Threading :: 3 - Stable"
-    assert distribution.wheel_tags == ["cp313-cp313t-manylinux_2_17_x86_64", "cp313-cp313t-manylinux2014_x86_64"]
+    assert (
+        distribution.free_threading_classifier
+        == "Programming Language :: Python :: Free Threading :: 3 - Stable"
+    )
+    assert distribution.wheel_tags == [
+        "cp313-cp313t-manylinux_2_17_x86_64",
+        "cp313-cp313t-manylinux2014_x86_64",
+    ]
     assert distribution.installer == "uv" and distribution.top_level == ["fast_thing"]
     assert sorted(distribution.python_files) == ["fast_thing/__init__.py", "fast_thing/util.py"]
     assert [(f.module, f.relative_path, f.problem) for f in item.extension_files] == [
-        ("fast_thing._speedups", f"fast_thing/_speedups{FT_SUFFIX}", None)]
+        ("fast_thing._speedups", f"fast_thing/_speedups{FT_SUFFIX}", None)
+    ]
     assert distribution.errors == []
 
 
@@ -117,8 +141,14 @@ def test_broken_record_is_reported_and_unlisted_modules_still_found(tmp_path):
         record.write("../../../bin/escaping-tool,,\n")  # a script: normal, silently skipped
         record.write(f"../../outside{FT_SUFFIX},,\n")  # a module outside site-packages: reported
         record.write(f"/etc/absolute{FT_SUFFIX},,\n")
-    no_record = write_distribution(site, "norecord", "1.0", {f"norecord/_fast{FT_SUFFIX}": b"\x7fELF"},
-                                   top_level=["norecord"], write_record=False)
+    no_record = write_distribution(
+        site,
+        "norecord",
+        "1.0",
+        {f"norecord/_fast{FT_SUFFIX}": b"\x7fELF"},
+        top_level=["norecord"],
+        write_record=False,
+    )
     assert not (no_record / "RECORD").exists()
     listing = read_site_packages([site])
     found = by_name(listing)
@@ -182,7 +212,9 @@ def test_thousands_of_distributions(tmp_path):
     for index in range(count):
         dist_info = site / f"generated_{index}-1.{index}.dist-info"
         dist_info.mkdir()
-        (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: generated-{index}\nVersion: 1.{index}\n")
+        (dist_info / "METADATA").write_text(
+            f"Metadata-Version: 2.1\nName: generated-{index}\nVersion: 1.{index}\n"
+        )
         (dist_info / "RECORD").write_text(f"generated_{index}.py,,\n{dist_info.name}/METADATA,,\n")
         (site / f"generated_{index}.py").write_text("")
     started = time.perf_counter()
@@ -193,8 +225,10 @@ def test_thousands_of_distributions(tmp_path):
     assert not listing.partial and listing.errors == []
     versions = {item.distribution.name: item.distribution.version for item in listing.distributions}
     assert versions["generated-2999"] == "1.2999"
-    assert all(item.distribution.python_files == [f"{item.distribution.name.replace('-', '_')}.py"]
-               for item in listing.distributions)
+    assert all(
+        item.distribution.python_files == [f"{item.distribution.name.replace('-', '_')}.py"]
+        for item in listing.distributions
+    )
 
 
 def test_running_interpreter_site_packages_are_real_folders():
@@ -207,6 +241,7 @@ def test_another_interpreter_is_asked_for_its_folders():
     info, folders = site_packages_of(sys.executable)
     assert info.executable and folders
     assert {os.path.realpath(folder) for folder in folders} >= {
-        os.path.realpath(folder) for folder in running_site_packages()}
+        os.path.realpath(folder) for folder in running_site_packages()
+    }
     with pytest.raises(EnvironmentLocationError):
         site_packages_of("/no/such/python3")

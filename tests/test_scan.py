@@ -13,6 +13,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from _scan_helpers import (  # noqa: E402
+    MULTI_PHASE,
+    SINGLE_PHASE,
+    compile_module,
+    free_threaded_python,
+    gil_python,
+    write_distribution,
+)
 
 from auditor.model.environment import (
     Distribution,
@@ -22,16 +30,8 @@ from auditor.model.environment import (
     RuntimeGil,
     Verdict,
 )
+from auditor.model.finding import Finding
 from auditor.scan import ScanError, judge_distribution, runtime_agreement, scan
-
-from _scan_helpers import (  # noqa: E402
-    MULTI_PHASE,
-    SINGLE_PHASE,
-    compile_module,
-    free_threaded_python,
-    gil_python,
-    write_distribution,
-)
 
 
 def require_analyser():
@@ -46,62 +46,105 @@ def require_probe():
         pytest.skip("auditor.probe.probe_modules is not available yet")
 
 
-def extension(module: str, gil: GilDeclaration, declared_by: GilDeclaredBy = GilDeclaredBy.SLOT,
-              loadable: bool | None = True, abi: str = "cp313t", errors: list[str] | None = None) -> ExtensionModule:
-    return ExtensionModule(path=module.replace(".", "/") + ".so", module=module, abi=abi,
-                           abi_free_threaded=abi.endswith("t"), loadable_on_target=loadable, gil=gil,
-                           gil_declared_by=declared_by, errors=list(errors or []))
+def extension(
+    module: str,
+    gil: GilDeclaration,
+    declared_by: GilDeclaredBy = GilDeclaredBy.SLOT,
+    loadable: bool | None = True,
+    abi: str = "cp313t",
+    errors: list[str] | None = None,
+) -> ExtensionModule:
+    return ExtensionModule(
+        path=module.replace(".", "/") + ".so",
+        module=module,
+        abi=abi,
+        abi_free_threaded=abi.endswith("t"),
+        loadable_on_target=loadable,
+        gil=gil,
+        gil_declared_by=declared_by,
+        errors=list(errors or []),
+    )
 
 
 def distribution(*extensions: ExtensionModule, classifier: str | None = None) -> Distribution:
-    return Distribution(name="example", version="1.0", site_packages="/site", metadata_path="/site/x.dist-info",
-                        extensions=list(extensions), free_threading_classifier=classifier)
+    return Distribution(
+        name="example",
+        version="1.0",
+        site_packages="/site",
+        metadata_path="/site/x.dist-info",
+        extensions=list(extensions),
+        free_threading_classifier=classifier,
+    )
 
 
 # ----------------------------------------------------------------- verdict rules
 
 
 def test_no_extensions_is_pure_and_shows_the_classifier():
-    verdict, reason = judge_distribution(distribution(
-        classifier="Programming Language :: Python :: Free Threading :: 4 - Resilient"))
+    verdict, reason = judge_distribution(
+        distribution(classifier="Programming Language :: Python :: Free Threading :: 4 - Resilient")
+    )
     assert verdict is Verdict.PURE and "4 - Resilient" in reason
 
 
 def test_all_not_used_is_ready():
-    verdict, reason = judge_distribution(distribution(
-        extension("a._x", GilDeclaration.NOT_USED), extension("a._y", GilDeclaration.NOT_USED, GilDeclaredBy.SET_GIL_CALL)))
+    verdict, reason = judge_distribution(
+        distribution(
+            extension("a._x", GilDeclaration.NOT_USED),
+            extension("a._y", GilDeclaration.NOT_USED, GilDeclaredBy.SET_GIL_CALL),
+        )
+    )
     assert verdict is Verdict.READY and "all 2 extension modules" in reason
 
 
 def test_gil_fallback_names_never_declared_and_declared_used_apart():
-    verdict, reason = judge_distribution(distribution(
-        extension("np._core._umath", GilDeclaration.USED, GilDeclaredBy.NEVER),
-        extension("np._core._other", GilDeclaration.USED, GilDeclaredBy.SLOT),
-        extension("np.fine", GilDeclaration.NOT_USED)))
+    verdict, reason = judge_distribution(
+        distribution(
+            extension("np._core._umath", GilDeclaration.USED, GilDeclaredBy.NEVER),
+            extension("np._core._other", GilDeclaration.USED, GilDeclaredBy.SLOT),
+            extension("np.fine", GilDeclaration.NOT_USED),
+        )
+    )
     assert verdict is Verdict.GIL_FALLBACK
     assert "1 of 3 extension modules never declare Py_mod_gil: np._core._umath" in reason
     assert "1 of 3 declare Py_MOD_GIL_USED: np._core._other" in reason
 
 
 def test_a_module_that_cannot_load_means_needs_build_first():
-    verdict, reason = judge_distribution(distribution(
-        extension("old._c", GilDeclaration.UNKNOWN, GilDeclaredBy.NOT_APPLICABLE, loadable=False, abi="cp313"),
-        extension("old._d", GilDeclaration.USED, GilDeclaredBy.NEVER)))
+    verdict, reason = judge_distribution(
+        distribution(
+            extension(
+                "old._c", GilDeclaration.UNKNOWN, GilDeclaredBy.NOT_APPLICABLE, loadable=False, abi="cp313"
+            ),
+            extension("old._d", GilDeclaration.USED, GilDeclaredBy.NEVER),
+        )
+    )
     assert verdict is Verdict.NEEDS_BUILD and "built for cp313" in reason and "old._c" in reason
 
 
 def test_undecided_modules_give_unknown_with_the_first_problem():
-    verdict, reason = judge_distribution(distribution(
-        extension("b._x", GilDeclaration.NOT_USED),
-        extension("b._broken", GilDeclaration.UNKNOWN, GilDeclaredBy.UNDETERMINED, loadable=None,
-                  errors=["b/_broken.so: not an ELF file"])))
+    verdict, reason = judge_distribution(
+        distribution(
+            extension("b._x", GilDeclaration.NOT_USED),
+            extension(
+                "b._broken",
+                GilDeclaration.UNKNOWN,
+                GilDeclaredBy.UNDETERMINED,
+                loadable=None,
+                errors=["b/_broken.so: not an ELF file"],
+            ),
+        )
+    )
     assert verdict is Verdict.UNKNOWN and "b._broken" in reason and "not an ELF file" in reason
 
 
 def test_a_known_gil_user_outranks_an_undecided_module():
-    verdict, reason = judge_distribution(distribution(
-        extension("c._uses", GilDeclaration.USED, GilDeclaredBy.NEVER),
-        extension("c._odd", GilDeclaration.UNKNOWN, GilDeclaredBy.UNDETERMINED)))
+    verdict, reason = judge_distribution(
+        distribution(
+            extension("c._uses", GilDeclaration.USED, GilDeclaredBy.NEVER),
+            extension("c._odd", GilDeclaration.UNKNOWN, GilDeclaredBy.UNDETERMINED),
+        )
+    )
     assert verdict is Verdict.GIL_FALLBACK and "1 could not be decided: c._odd" in reason
 
 
@@ -115,18 +158,21 @@ def test_reasons_list_at_most_five_names():
 # ----------------------------------------------------------------- agreement rules
 
 
-@pytest.mark.parametrize("static, runtime, warning, expected", [
-    (GilDeclaration.NOT_USED, RuntimeGil.DISABLED, None, True),
-    (GilDeclaration.NOT_USED, RuntimeGil.ENABLED, "to load module 'pkg.mod', which", False),
-    (GilDeclaration.USED, RuntimeGil.ENABLED, "to load module 'pkg.mod', which", True),
-    (GilDeclaration.USED, RuntimeGil.DISABLED, None, False),
-    (GilDeclaration.UNKNOWN, RuntimeGil.DISABLED, None, False),
-    (GilDeclaration.NOT_USED, RuntimeGil.IMPORT_ERROR, None, None),
-    (GilDeclaration.USED, RuntimeGil.CRASH, None, None),
-    (GilDeclaration.USED, RuntimeGil.TIMEOUT, None, None),
-    # Another module turned the GIL on first: this module's own answer was not observed.
-    (GilDeclaration.NOT_USED, RuntimeGil.ENABLED, "to load module 'pkg._helper', which", None),
-])
+@pytest.mark.parametrize(
+    "static, runtime, warning, expected",
+    [
+        (GilDeclaration.NOT_USED, RuntimeGil.DISABLED, None, True),
+        (GilDeclaration.NOT_USED, RuntimeGil.ENABLED, "to load module 'pkg.mod', which", False),
+        (GilDeclaration.USED, RuntimeGil.ENABLED, "to load module 'pkg.mod', which", True),
+        (GilDeclaration.USED, RuntimeGil.DISABLED, None, False),
+        (GilDeclaration.UNKNOWN, RuntimeGil.DISABLED, None, False),
+        (GilDeclaration.NOT_USED, RuntimeGil.IMPORT_ERROR, None, None),
+        (GilDeclaration.USED, RuntimeGil.CRASH, None, None),
+        (GilDeclaration.USED, RuntimeGil.TIMEOUT, None, None),
+        # Another module turned the GIL on first: this module's own answer was not observed.
+        (GilDeclaration.NOT_USED, RuntimeGil.ENABLED, "to load module 'pkg._helper', which", None),
+    ],
+)
 def test_runtime_agreement(static, runtime, warning, expected):
     module = extension("pkg.mod", static)
     module.runtime_gil = runtime
@@ -147,30 +193,57 @@ def built_site(tmp_path_factory) -> Path:
     free_threaded = free_threaded_python()
     site = tmp_path_factory.mktemp("scan") / "site-packages"
 
-    def module(template: str, name: str, python: str = free_threaded, **replacements: str) -> tuple[str, Path]:
+    def module(
+        template: str, name: str, python: str = free_threaded, **replacements: str
+    ) -> tuple[str, Path]:
         built, file_name = compile_module(template, name, python, **replacements)
         return f"{name.rsplit('.', 1)[0].replace('.', '/')}/{file_name}", built
 
     ready_a = module(MULTI_PHASE, "readypkg._alpha", GIL_SLOT=SLOT_NOT_USED)
     ready_b = module(SINGLE_PHASE, "readypkg._beta", SET_GIL=SET_GIL_NOT_USED)
-    write_distribution(site, "readypkg", "1.0", {"readypkg/__init__.py": b"", ready_a[0]: ready_a[1],
-                                                 ready_b[0]: ready_b[1]},
-                       classifiers=["Programming Language :: Python :: Free Threading :: 3 - Stable"],
-                       wheel_tags=["cp313-cp313t-linux_x86_64"])
+    write_distribution(
+        site,
+        "readypkg",
+        "1.0",
+        {"readypkg/__init__.py": b"", ready_a[0]: ready_a[1], ready_b[0]: ready_b[1]},
+        classifiers=["Programming Language :: Python :: Free Threading :: 3 - Stable"],
+        wheel_tags=["cp313-cp313t-linux_x86_64"],
+    )
     never = module(MULTI_PHASE, "fallbackpkg._never", GIL_SLOT="")
     used = module(MULTI_PHASE, "fallbackpkg._used", GIL_SLOT=SLOT_USED)
     single = module(SINGLE_PHASE, "fallbackpkg._single", SET_GIL="")
     fine = module(MULTI_PHASE, "fallbackpkg._fine", GIL_SLOT=SLOT_NOT_USED)
-    write_distribution(site, "fallbackpkg", "2.0", {"fallbackpkg/__init__.py": b"", never[0]: never[1],
-                                                    used[0]: used[1], single[0]: single[1], fine[0]: fine[1]})
+    write_distribution(
+        site,
+        "fallbackpkg",
+        "2.0",
+        {
+            "fallbackpkg/__init__.py": b"",
+            never[0]: never[1],
+            used[0]: used[1],
+            single[0]: single[1],
+            fine[0]: fine[1],
+        },
+    )
     gil_build = module(MULTI_PHASE, "gilonly._c", gil_python(), GIL_SLOT="")
-    write_distribution(site, "gilonly", "3.0", {"gilonly/__init__.py": b"", gil_build[0]: gil_build[1]},
-                       wheel_tags=["cp313-cp313-linux_x86_64"])
+    write_distribution(
+        site,
+        "gilonly",
+        "3.0",
+        {"gilonly/__init__.py": b"", gil_build[0]: gil_build[1]},
+        wheel_tags=["cp313-cp313-linux_x86_64"],
+    )
     real_bytes = ready_a[1].read_bytes()
-    write_distribution(site, "damaged", "4.0", {
-        "damaged/__init__.py": b"",
-        "damaged/_truncated.cpython-313t-x86_64-linux-gnu.so": real_bytes[:200],
-        "damaged/_text.cpython-313t-x86_64-linux-gnu.so": b"this is a text file named like a module\n"})
+    write_distribution(
+        site,
+        "damaged",
+        "4.0",
+        {
+            "damaged/__init__.py": b"",
+            "damaged/_truncated.cpython-313t-x86_64-linux-gnu.so": real_bytes[:200],
+            "damaged/_text.cpython-313t-x86_64-linux-gnu.so": b"this is a text file named like a module\n",
+        },
+    )
     write_distribution(site, "purepkg", "5.0", {"purepkg/__init__.py": b"VALUE = 1\n"})
     return site
 
@@ -218,10 +291,13 @@ def test_the_cache_is_reused_and_invalidated_by_a_changed_file(built_site, tmp_p
     readable = sum(1 for d in warm.distributions for e in d.extensions if not e.errors)
     assert warm.extensions_from_cache == readable > 0
     assert [(d.name, d.verdict, d.reason) for d in warm.distributions] == [
-        (d.name, d.verdict, d.reason) for d in cold.distributions]
+        (d.name, d.verdict, d.reason) for d in cold.distributions
+    ]
     # Rebuild one module so that it now declares Py_MOD_GIL_NOT_USED: the cache must notice.
     (never_path,) = site.glob("fallbackpkg/_never.*.so")
-    rebuilt, _ = compile_module(MULTI_PHASE, "fallbackpkg._never", free_threaded_python(), GIL_SLOT=SLOT_NOT_USED)
+    rebuilt, _ = compile_module(
+        MULTI_PHASE, "fallbackpkg._never", free_threaded_python(), GIL_SLOT=SLOT_NOT_USED
+    )
     replacement = never_path.with_suffix(".tmp")
     shutil.copyfile(rebuilt, replacement)
     os.replace(replacement, never_path)
@@ -241,8 +317,10 @@ def test_parallel_and_serial_analysis_agree(built_site):
     threads = scan(paths=[built_site], jobs=2, use_cache=False, pool="thread")
 
     def shape(result):
-        return [(d.name, d.verdict, d.reason, [(e.module, e.gil, e.gil_declared_by) for e in d.extensions])
-                for d in result.distributions]
+        return [
+            (d.name, d.verdict, d.reason, [(e.module, e.gil, e.gil_declared_by) for e in d.extensions])
+            for d in result.distributions
+        ]
 
     assert shape(serial) == shape(parallel) == shape(threads)
 
@@ -268,15 +346,42 @@ def test_no_readable_environment_is_an_error(tmp_path):
 def test_probe_agrees_with_the_static_verdict(built_site, tmp_path):
     require_analyser()
     require_probe()
-    result = scan(paths=[built_site], probe=True, probe_python=free_threaded_python(),
-                  cache_dir=tmp_path / "cache")
+    result = scan(
+        paths=[built_site], probe=True, probe_python=free_threaded_python(), cache_dir=tmp_path / "cache"
+    )
     assert result.probed_with
     checked = 0
     for item in result.distributions:
         for module in item.extensions:
             if module.loadable_on_target and not module.errors:
                 assert module.runtime_gil in (RuntimeGil.ENABLED, RuntimeGil.DISABLED), module
-                assert module.agrees_with_runtime is True, (module.module, module.gil, module.runtime_gil,
-                                                            module.runtime_warning)
+                assert module.agrees_with_runtime is True, (
+                    module.module,
+                    module.gil,
+                    module.runtime_gil,
+                    module.runtime_warning,
+                )
                 checked += 1
     assert checked == 6
+
+
+def test_cached_analyses_are_rebuilt_exactly():
+    """The warm path's fast loader must rebuild what serialize.from_dict rebuilds."""
+    from auditor.model.environment import RiskySymbol
+    from auditor.model.finding import Location, Severity
+    from auditor.model.serialize import from_dict, to_dict
+    from auditor.scan import _rebuild
+
+    module = extension("pkg.mod", GilDeclaration.NOT_USED, errors=["a note"])
+    module.risky_symbols = [RiskySymbol("PyDict_GetItem", "FTB001", "PyDict_GetItemRef")]
+    module.runtime_gil = RuntimeGil.CRASH
+    finding = Finding(
+        rule="FTB001",
+        message="borrowed",
+        severity=Severity.WARNING,
+        location=Location("pkg/mod.so", symbol="PyDict_GetItem"),
+        evidence=["imports it"],
+    )
+    rebuilt_module, (rebuilt_finding,) = _rebuild((to_dict(module), [to_dict(finding)]))
+    assert rebuilt_module == module == from_dict(ExtensionModule, to_dict(module))
+    assert rebuilt_finding == finding

@@ -13,11 +13,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _scan_helpers import free_threaded_python
 
 from auditor.model.environment import RuntimeGil, Verdict
 from auditor.scan import scan
-
-from _scan_helpers import free_threaded_python
 
 # Small distributions with cp313t wheels, made by different generators: hand-written C
 # (markupsafe, regex, psutil, frozenlist via Cython), PyO3 (rpds-py), xxhash (C).
@@ -37,8 +36,12 @@ def real_environment() -> Path:
     if not python.exists():
         venv.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run([free_threaded_python(), "-m", "venv", str(venv)], check=True, timeout=300)
-    completed = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--only-binary=:all:", *PACKAGES],
-                               capture_output=True, text=True, timeout=800)
+    completed = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--only-binary=:all:", *PACKAGES],
+        capture_output=True,
+        text=True,
+        timeout=800,
+    )
     if completed.returncode != 0:
         pytest.skip(f"could not install {PACKAGES} from PyPI: {completed.stderr.strip()[-500:]}")
     marker.write_text(json.dumps(PACKAGES))
@@ -59,25 +62,47 @@ def test_static_verdict_equals_runtime_for_every_module(real_environment, tmp_pa
     probed = 0
     for distribution in result.distributions:
         assert distribution.verdict in (Verdict.READY, Verdict.GIL_FALLBACK, Verdict.PURE), (
-            distribution.name, distribution.verdict, distribution.reason)
+            distribution.name,
+            distribution.verdict,
+            distribution.reason,
+        )
         for module in distribution.extensions:
             assert module.runtime_gil in (RuntimeGil.ENABLED, RuntimeGil.DISABLED), (
-                module.module, module.runtime_gil, module.runtime_detail)
+                module.module,
+                module.runtime_gil,
+                module.runtime_detail,
+            )
             probed += 1
             if module.agrees_with_runtime is not True:
-                disagreements.append((module.module, module.gil.value, module.runtime_gil.value,
-                                      module.gil_evidence, module.runtime_warning))
+                disagreements.append(
+                    (
+                        module.module,
+                        module.gil.value,
+                        module.runtime_gil.value,
+                        module.gil_evidence,
+                        module.runtime_warning,
+                    )
+                )
     assert probed >= len(PACKAGES)
     assert disagreements == []
 
 
 def test_distributions_match_what_pip_reports(real_environment, tmp_path):
     """Our reading of the metadata must list what pip itself lists, with the same versions."""
-    listed = subprocess.run([str(real_environment), "-m", "pip", "list", "--format", "json"], capture_output=True,
-                            text=True, check=True, timeout=120)
+    listed = subprocess.run(
+        [str(real_environment), "-m", "pip", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     from_pip = {item["name"].lower().replace("_", "-"): item["version"] for item in json.loads(listed.stdout)}
     result = scan(python=real_environment, cache_dir=tmp_path / "cache")
-    ours = {d.name.lower().replace("_", "-"): d.version for d in result.distributions if d.metadata_kind != "unowned"}
+    ours = {
+        d.name.lower().replace("_", "-"): d.version
+        for d in result.distributions
+        if d.metadata_kind != "unowned"
+    }
     assert ours == from_pip
     assert result.interpreter.free_threaded and result.site_packages
     extension_owners = {d.name.lower() for d in result.distributions if d.extensions}

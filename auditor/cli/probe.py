@@ -20,13 +20,25 @@ from .scan import add_environment_options, run_scan, write_report
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "probe", help="import each extension module of a free-threaded environment in its own subprocess",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--python", required=True, metavar="FREE_THREADED_PY",
-                        help="the free-threaded interpreter whose environment is probed (and that imports)")
+        "probe",
+        help="import each extension module of a free-threaded environment in its own subprocess",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--python",
+        required=True,
+        metavar="FREE_THREADED_PY",
+        help="the free-threaded interpreter whose environment is probed (and that imports)",
+    )
     add_environment_options(parser)
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="S",
-                        help="seconds allowed for one module's import (default: 30)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds allowed for one module's import (default: 30)",
+    )
     add_output_options(parser)
     parser.set_defaults(handler=run)
 
@@ -41,23 +53,42 @@ def run(args: argparse.Namespace) -> int:
         error(str(problem))
         return EXIT_USAGE
     if not interpreter.free_threaded:
-        error(f"{interpreter.executable} is {interpreter.label}, not free-threaded: the probe needs a"
-              " free-threaded interpreter (`ftaudit interpreters` lists them)")
+        error(
+            f"{interpreter.executable} is {interpreter.label}, not free-threaded: the probe needs a"
+            " free-threaded interpreter (`ftaudit interpreters` lists them)"
+        )
         return EXIT_USAGE
-    result = run_scan(args, lambda progress: scan(
-        python=args.python, paths=args.path or None, target=args.target, probe=True, probe_python=args.python,
-        jobs=args.jobs, cache_dir=args.cache_dir, progress=progress, use_cache=not args.no_cache,
-        probe_timeout=args.timeout))
+    result = run_scan(
+        args,
+        lambda progress: scan(
+            python=args.python,
+            paths=args.path or None,
+            target=args.target,
+            probe=True,
+            probe_python=args.python,
+            jobs=args.jobs,
+            cache_dir=args.cache_dir,
+            progress=progress,
+            use_cache=not args.no_cache,
+            probe_timeout=args.timeout,
+        ),
+    )
     if result is None:
         return EXIT_USAGE
     if not write_report(args, result):
         return EXIT_USAGE
     if result.probed_with is None:
         return EXIT_PARTIAL
-    disagreeing = [f"{distribution.name}: {extension.module}" for distribution in result.distributions
-                   for extension in distribution.extensions if extension.agrees_with_runtime is False]
+    disagreeing = [
+        f"{distribution.name}: {extension.module}"
+        for distribution in result.distributions
+        for extension in distribution.extensions
+        if extension.agrees_with_runtime is False
+    ]
     if disagreeing:
-        error(f"static verdict and runtime disagree for {len(disagreeing)} module(s): "
-              + ", ".join(disagreeing[:10]))
+        error(
+            f"static verdict and runtime disagree for {len(disagreeing)} module(s): "
+            + ", ".join(disagreeing[:10])
+        )
         return EXIT_FAILED
     return EXIT_PARTIAL if result.partial else EXIT_OK

@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..model.environment import ScanResult, Verdict
@@ -37,37 +37,83 @@ def parse_verdicts(text: str) -> set[Verdict]:
 
 
 def add_environment_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--path", action="append", type=Path, default=[], metavar="SITE_PACKAGES",
-                        help="scan this site-packages folder (repeatable) instead of an interpreter's")
-    parser.add_argument("--target", choices=TARGETS, default="3.13t",
-                        help="the free-threaded interpreter to judge against (default: 3.13t)")
-    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                        help="parallel binary analyses and probes (default: CPU count)")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="analyse every binary again instead of reusing ~/.cache/ftaudit/scan-cache")
+    parser.add_argument(
+        "--path",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="SITE_PACKAGES",
+        help="scan this site-packages folder (repeatable) instead of an interpreter's",
+    )
+    parser.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="3.13t",
+        help="the free-threaded interpreter to judge against (default: 3.13t)",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parallel binary analyses and probes (default: CPU count)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse every binary again instead of reusing ~/.cache/ftaudit/scan-cache",
+    )
     parser.add_argument("--cache-dir", type=Path, default=None, help="where analyses are cached")
-    parser.add_argument("--progress", action="store_true",
-                        help="show a progress bar on standard error even when it is not a terminal")
+    parser.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on standard error even when it is not a terminal",
+    )
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "scan", help="judge every installed distribution for a free-threaded target, without importing it",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--python", default=None, metavar="PY",
-                        help="scan this interpreter's environment (default: the one running ftaudit)")
+        "scan",
+        help="judge every installed distribution for a free-threaded target, without importing it",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--python",
+        default=None,
+        metavar="PY",
+        help="scan this interpreter's environment (default: the one running ftaudit)",
+    )
     add_environment_options(parser)
-    parser.add_argument("--probe", action="store_true",
-                        help="also import each extension module in its own free-threaded subprocess and"
-                             " compare with the static verdict")
-    parser.add_argument("--probe-python", default=None, metavar="PY",
-                        help="free-threaded interpreter for --probe (default: the environment's own when"
-                             " free-threaded, else ftaudit's provisioned 3.13t)")
-    parser.add_argument("--probe-timeout", type=float, default=30.0, metavar="S",
-                        help="seconds allowed for one module's import in the probe (default: 30)")
-    parser.add_argument("--fail-on", type=parse_verdicts, default=set(), metavar="VERDICTS",
-                        help="exit 1 when a distribution has one of these comma-separated verdicts"
-                             " (ready, gil-fallback, needs-build, pure, unknown)")
+    parser.add_argument(
+        "--probe",
+        action="store_true",
+        help="also import each extension module in its own free-threaded subprocess and"
+        " compare with the static verdict",
+    )
+    parser.add_argument(
+        "--probe-python",
+        default=None,
+        metavar="PY",
+        help="free-threaded interpreter for --probe (default: the environment's own when"
+        " free-threaded, else ftaudit's provisioned 3.13t)",
+    )
+    parser.add_argument(
+        "--probe-timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="seconds allowed for one module's import in the probe (default: 30)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        type=parse_verdicts,
+        default=set(),
+        metavar="VERDICTS",
+        help="exit 1 when a distribution has one of these comma-separated verdicts"
+        " (ready, gil-fallback, needs-build, pure, unknown)",
+    )
     add_output_options(parser)
     parser.set_defaults(handler=run)
 
@@ -82,8 +128,15 @@ def progress_reporter(enabled: bool):
 
     from .common import stderr_console
 
-    with Progress(TextColumn("[bold]analysing[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=stderr_console(), transient=True) as bar:
+    with Progress(
+        TextColumn("[bold]analysing[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=stderr_console(),
+        transient=True,
+    ) as bar:
         task = bar.add_task("", total=None)
 
         def update(done: int, total: int, label: str) -> None:
@@ -96,8 +149,12 @@ def build_report(result: ScanResult, target: str):
     from .. import __version__
     from ..model.report import AuditReport
 
-    return AuditReport(tool_version=__version__, created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                       target=target, scan=result)
+    return AuditReport(
+        tool_version=__version__,
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        target=target,
+        scan=result,
+    )
 
 
 def run_scan(args: argparse.Namespace, call: Callable[[Callable | None], ScanResult]) -> ScanResult | None:
@@ -127,10 +184,21 @@ def run(args: argparse.Namespace) -> int:
 
     if args.probe_python and not args.probe:
         args.probe = True
-    result = run_scan(args, lambda progress: scan(
-        python=args.python, paths=args.path or None, target=args.target, probe=args.probe,
-        probe_python=args.probe_python, jobs=args.jobs, cache_dir=args.cache_dir, progress=progress,
-        use_cache=not args.no_cache, probe_timeout=args.probe_timeout))
+    result = run_scan(
+        args,
+        lambda progress: scan(
+            python=args.python,
+            paths=args.path or None,
+            target=args.target,
+            probe=args.probe,
+            probe_python=args.probe_python,
+            jobs=args.jobs,
+            cache_dir=args.cache_dir,
+            progress=progress,
+            use_cache=not args.no_cache,
+            probe_timeout=args.probe_timeout,
+        ),
+    )
     if result is None:
         return EXIT_USAGE
     if not write_report(args, result):

@@ -18,7 +18,14 @@ from .site_packages import (
 )
 
 __all__ = [
-    "UNOWNED_NAME", "DistributionListing", "EnvironmentListing", "EnvironmentLocationError",
-    "ExtensionFile", "extension_module_name", "normalize_name", "read_site_packages",
-    "running_site_packages", "site_packages_of",
+    "UNOWNED_NAME",
+    "DistributionListing",
+    "EnvironmentListing",
+    "EnvironmentLocationError",
+    "ExtensionFile",
+    "extension_module_name",
+    "normalize_name",
+    "read_site_packages",
+    "running_site_packages",
+    "site_packages_of",
 ]

@@ -18,18 +18,24 @@ def exports_module_init(path: Path, module_basename: str) -> bool | None:
     read as ELF (the binary analysis reports why)."""
     from elftools.common.exceptions import ELFError
     from elftools.elf.elffile import ELFFile
+    from elftools.elf.hash import ELFHashSection, GNUHashSection
     from elftools.elf.sections import SymbolTableSection
 
     wanted = f"PyInit_{module_basename}"
     try:
         with open(path, "rb") as stream:
             elf = ELFFile(stream)
+            # The dynamic linker's own hash tables answer "is this name exported" without
+            # walking every symbol (helper libraries such as OpenBLAS export thousands).
+            for section in elf.iter_sections():
+                if isinstance(section, (GNUHashSection, ELFHashSection)):
+                    symbol = section.get_symbol(wanted)
+                    return symbol is not None and symbol["st_shndx"] != "SHN_UNDEF"
             table = elf.get_section_by_name(".dynsym")
             if not isinstance(table, SymbolTableSection):
                 return False
-            for symbol in table.iter_symbols():
-                if symbol.name == wanted and symbol["st_shndx"] != "SHN_UNDEF":
-                    return True
-            return False
+            return any(
+                symbol.name == wanted and symbol["st_shndx"] != "SHN_UNDEF" for symbol in table.iter_symbols()
+            )
     except (OSError, ELFError, ValueError, KeyError, AssertionError):
         return None

@@ -56,11 +56,18 @@ def site_packages_of(python: str | os.PathLike) -> tuple[InterpreterInfo, list[P
     # used because site.getsitepackages() is what we want to hear.
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     try:
-        completed = subprocess.run([info.executable, "-I", "-c", _ASK_FOLDERS], capture_output=True,
-                                   text=True, timeout=ASK_TIMEOUT_SECONDS, env=environment)
+        completed = subprocess.run(
+            [info.executable, "-I", "-c", _ASK_FOLDERS],
+            capture_output=True,
+            text=True,
+            timeout=ASK_TIMEOUT_SECONDS,
+            env=environment,
+        )
         folders = json.loads(completed.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as error:
-        raise EnvironmentLocationError(f"{info.executable}: could not list its site-packages ({error})") from error
+        raise EnvironmentLocationError(
+            f"{info.executable}: could not list its site-packages ({error})"
+        ) from error
     return info, _existing_unique([str(folder) for folder in folders])
 
 

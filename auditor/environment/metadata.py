@@ -64,7 +64,9 @@ def read_core_metadata(metadata_file: Path) -> CoreMetadata:
     # parse them as email addresses and dates).
     message = email.parser.HeaderParser(policy=email.policy.compat32).parsestr(text)
     if message.defects:
-        result.errors.append(f"{metadata_file}: malformed header block ({message.defects[0].__class__.__name__})")
+        result.errors.append(
+            f"{metadata_file}: malformed header block ({message.defects[0].__class__.__name__})"
+        )
     name = message.get("Name")
     version = message.get("Version")
     result.name = name.strip() if isinstance(name, str) and name.strip() else None

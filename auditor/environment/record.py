@@ -79,12 +79,15 @@ def read_record(dist_info: Path) -> FileList:
                 continue
             if len(row) > 3:
                 result.errors.append(
-                    f"{source} line {reader.line_num}: {len(row)} fields, expected 3 (path,hash,size)")
+                    f"{source} line {reader.line_num}: {len(row)} fields, expected 3 (path,hash,size)"
+                )
             relative = _inside(row[0].strip(), source, result.errors)
             if relative is not None:
                 result.files.append(relative)
     except csv.Error as error:
-        result.errors.append(f"{source} line {reader.line_num}: not valid CSV ({error}); rest of RECORD ignored")
+        result.errors.append(
+            f"{source} line {reader.line_num}: not valid CSV ({error}); rest of RECORD ignored"
+        )
     return result
 
 

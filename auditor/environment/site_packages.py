@@ -126,8 +126,10 @@ def _read_distribution(site_packages: Path, metadata_folder: Path) -> tuple[Dist
     elif metadata_folder.is_dir():
         file_list = read_installed_files(metadata_folder)
         if not file_list.found:
-            errors.append(f"{metadata_folder.name}: no installed-files.txt; files found under its"
-                          " top-level names are attributed to it")
+            errors.append(
+                f"{metadata_folder.name}: no installed-files.txt; files found under its"
+                " top-level names are attributed to it"
+            )
     else:
         file_list = FileList(found=False)
     errors.extend(file_list.errors)
@@ -161,8 +163,10 @@ def _walk_modules(site_packages: Path, owned: set[str], errors: list[str]) -> _W
             with os.scandir(folder) as iterator:
                 entries = list(iterator)
         except OSError as error:
-            errors.append(f"{folder}: cannot list the folder ({error.strerror or error}); modules in it were"
-                          " not examined")
+            errors.append(
+                f"{folder}: cannot list the folder ({error.strerror or error}); modules in it were"
+                " not examined"
+            )
             continue
         for entry in entries:
             relative = f"{prefix}{entry.name}"
@@ -187,8 +191,10 @@ def _walk_modules(site_packages: Path, owned: set[str], errors: list[str]) -> _W
                 identity = (status.st_dev, status.st_ino)
                 if identity in visited:
                     if entry.is_symlink():
-                        errors.append(f"{entry.path}: symbolic link back to a folder already walked"
-                                      f" ({os.path.realpath(entry.path)}); not followed")
+                        errors.append(
+                            f"{entry.path}: symbolic link back to a folder already walked"
+                            f" ({os.path.realpath(entry.path)}); not followed"
+                        )
                     continue
                 visited.add(identity)
                 pending.append((entry.path, relative + "/"))
@@ -211,8 +217,9 @@ def read_site_packages(folders: list[Path]) -> EnvironmentListing:
             listing.partial = True
             continue
         _read_one_folder(folder, listing)
-    listing.distributions.sort(key=lambda item: (normalize_name(item.distribution.name),
-                                                 item.distribution.site_packages))
+    listing.distributions.sort(
+        key=lambda item: (normalize_name(item.distribution.name), item.distribution.site_packages)
+    )
     return listing
 
 
@@ -229,8 +236,10 @@ def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
         folder_listings.append(item)
         key = normalize_name(distribution.name)
         if key in seen_names:
-            distribution.errors.append(f"{metadata_folder.name}: a second metadata folder for {distribution.name}"
-                                       f" (the other is {seen_names[key]}); a stale or interrupted install")
+            distribution.errors.append(
+                f"{metadata_folder.name}: a second metadata folder for {distribution.name}"
+                f" (the other is {seen_names[key]}); a stale or interrupted install"
+            )
         else:
             seen_names[key] = metadata_folder.name
         for relative in file_list.files:
@@ -239,7 +248,8 @@ def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
             if relative in owner_of:
                 if owner_of[relative] is not item and looks_like_extension_file(relative):
                     distribution.errors.append(
-                        f"{relative} is also listed by {owner_of[relative].distribution.name}; attributed to that one")
+                        f"{relative} is also listed by {owner_of[relative].distribution.name}; attributed to that one"
+                    )
                 continue
             owner_of[relative] = item
             if looks_like_extension_file(relative):
@@ -248,9 +258,15 @@ def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
             for name in distribution.top_level:
                 by_top_level.setdefault(name, item)
     walked = _walk_modules(folder, set(owner_of), listing.errors)
-    unowned = DistributionListing(Distribution(
-        name=UNOWNED_NAME, version="", site_packages=str(folder), metadata_path=str(folder),
-        metadata_kind="unowned"))
+    unowned = DistributionListing(
+        Distribution(
+            name=UNOWNED_NAME,
+            version="",
+            site_packages=str(folder),
+            metadata_path=str(folder),
+            metadata_kind="unowned",
+        )
+    )
     for relative in sorted(walked.extension_paths):
         claimant = by_top_level.get(relative.split("/", 1)[0])
         _add_extension(claimant or unowned, folder, relative, "the folder")
@@ -263,7 +279,8 @@ def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
         more = "" if len(unowned.extension_files) <= 5 else f" and {len(unowned.extension_files) - 5} more"
         unowned.distribution.errors.append(
             f"{len(unowned.extension_files)} extension module file(s) in {folder} are listed in no RECORD"
-            f" (installed by hand or by a tool that keeps no record): {names}{more}")
+            f" (installed by hand or by a tool that keeps no record): {names}{more}"
+        )
         folder_listings.append(unowned)
     for item in folder_listings:
         if item.distribution.errors:
