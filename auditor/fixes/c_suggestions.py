@@ -29,7 +29,7 @@ _RETURN_FORMS = {
     "PyImport_AddModuleObject": "PyImport_AddModuleRef(PyUnicode_AsUTF8({args}))",
 }
 _ASSIGNMENT = re.compile(
-    r"^(?P<indent>\s*)(?P<decl>(?:const\s+)?\w+\s*\*\s*)?(?P<out>\w+)\s*=\s*(?P<call>\w+)\s*\((?P<args>.*)\)\s*;\s*$")
+    r"^(?P<indent>\s*)(?P<decl>(?:const\s+)?\w+\s*\*\s*)?(?P<out>\w+)\s*=\s*(?P<call>\w+)\s*\((?P<args>.*)\)\s*;\s*(?:/\*.*\*/|//.*)?\s*$")
 
 
 def suggest_patch(finding: Finding, source_lines: list[str]) -> str | None:

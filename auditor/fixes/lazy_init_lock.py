@@ -55,6 +55,10 @@ def _unset_tested(test: cst.BaseExpression) -> set[str]:
 class _AssignedNames(cst.CSTVisitor):
     def __init__(self) -> None:
         self.names: set[str] = set()
+        self.contains_with = False
+
+    def visit_With(self, node: cst.With) -> None:
+        self.contains_with = True
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         target = node.target
@@ -96,6 +100,8 @@ class LazyInitLockTransformer(cst.CSTTransformer):
             return None
         assigned = _AssignedNames()
         node.body.visit(assigned)
+        if assigned.contains_with:
+            return None  # already guarded (e.g. by an earlier run of this codemod)
         for name in sorted(_unset_tested(node.test)):
             if name not in assigned.names:
                 continue

@@ -86,7 +86,7 @@ def extract_archive(archive: Path, destination: Path) -> ExtractedArchive:
                     if info.is_dir():
                         continue
                     mode = info.external_attr >> 16
-                    if mode and not stat.S_ISREG(mode):
+                    if stat.S_IFMT(mode) and not stat.S_ISREG(mode):  # no type bits: a plain file
                         result.problems.append(FileProblem(
                             f"{archive}::{info.filename}", "archive member is a link or special file; not extracted"))
                         continue
