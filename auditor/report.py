@@ -340,10 +340,14 @@ def next_steps(report: AuditReport) -> list[str]:
 
 def _needs_build_step(name: str, version: str, package: PackageWheelStatus | None, wheel_tag: str) -> str:
     if package and package.first_ready_version and package.first_ready_version != version:
-        return (
+        step = (
             f"Upgrade {name} from {version} to {package.first_ready_version}, the first release with "
             f"{wheel_tag} wheels."
         )
+        held_back_by = getattr(package, "held_back_by", None)
+        if held_back_by:
+            step += f" Other requirements rule it out first: {'; '.join(held_back_by)}."
+        return step
     if package and package.latest_version and package.ready is False:
         return (
             f"{name}: no release up to {package.latest_version} ships {wheel_tag} wheels; rebuild from "
