@@ -443,21 +443,38 @@ def environment_scenario(text: str):
     facts = None
     if "interpreter" in data:
         described = dict(data["interpreter"])
-        facts = InterpreterFacts(executable=described.pop("executable", "/usr/bin/python3"),
-                                 version=described.pop("version", "3.13.5"),
-                                 py_gil_disabled=1 if described.get("free_threaded") else 0, **described)
+        facts = InterpreterFacts(
+            executable=described.pop("executable", "/usr/bin/python3"),
+            version=described.pop("version", "3.13.5"),
+            py_gil_disabled=1 if described.get("free_threaded") else 0,
+            **described,
+        )
     distributions = []
     for described in data.get("distribution", []):
         extensions = [
-            _extension(f"{item['module'].replace('.', '/')}.so", item["module"],
-                       runtime=RuntimeGil(item["runtime_gil"]) if "runtime_gil" in item else None)
-            for item in described.get("extension", [])]
-        distributions.append(Distribution(
-            name=described["name"], version=described["version"], site_packages=SITE,
-            metadata_path=f"{described['name']}-{described['version']}.dist-info",
-            verdict=Verdict(described["verdict"]), reason=described.get("reason", "from the example"),
-            extensions=extensions))
-    scan = ScanResult(target="3.13t", site_packages=[SITE], distributions=distributions) if distributions else None
+            _extension(
+                f"{item['module'].replace('.', '/')}.so",
+                item["module"],
+                runtime=RuntimeGil(item["runtime_gil"]) if "runtime_gil" in item else None,
+            )
+            for item in described.get("extension", [])
+        ]
+        distributions.append(
+            Distribution(
+                name=described["name"],
+                version=described["version"],
+                site_packages=SITE,
+                metadata_path=f"{described['name']}-{described['version']}.dist-info",
+                verdict=Verdict(described["verdict"]),
+                reason=described.get("reason", "from the example"),
+                extensions=extensions,
+            )
+        )
+    scan = (
+        ScanResult(target="3.13t", site_packages=[SITE], distributions=distributions)
+        if distributions
+        else None
+    )
     return AuditReport(scan=scan), facts
 
 
@@ -474,9 +491,17 @@ def build_extension(python: str, name: str, c_source: str, folder) -> None:
     from pathlib import Path
 
     answer = subprocess.run(
-        [python, "-c", "import json, sysconfig; print(json.dumps([sysconfig.get_paths()['include'],"
-                       " sysconfig.get_config_var('EXT_SUFFIX')]))"],
-        capture_output=True, text=True, check=True, timeout=60)
+        [
+            python,
+            "-c",
+            "import json, sysconfig; print(json.dumps([sysconfig.get_paths()['include'],"
+            " sysconfig.get_config_var('EXT_SUFFIX')]))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     include, suffix = json_module.loads(answer.stdout)
     key = hashlib.sha256(f"{c_source}\0{include}\0{suffix}\0{name}".encode()).hexdigest()[:20]
     cache = Path.home() / ".cache" / "ftaudit" / "test-builds" / f"report-{key}"
@@ -486,8 +511,12 @@ def build_extension(python: str, name: str, c_source: str, folder) -> None:
         source = cache / f"{name}.c"
         source.write_text(c_source, encoding="utf-8")
         partial = cache / f"{name}.tmp.so"
-        subprocess.run(["gcc", "-shared", "-fPIC", "-O0", f"-I{include}", str(source), "-o", str(partial)],
-                       check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            ["gcc", "-shared", "-fPIC", "-O0", f"-I{include}", str(source), "-o", str(partial)],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
         partial.replace(built)
     Path(folder).mkdir(parents=True, exist_ok=True)
     shutil.copy2(built, Path(folder) / built.name)

@@ -34,7 +34,8 @@ def test_new_gil_fallback_and_ready_upgrade_and_version_change():
     lxml.version, lxml.verdict = "5.4.0", Verdict.READY
     diff = diff_reports(old, new)
     assert [(c.name, c.old_verdict, c.new_verdict) for c in diff.new_gil_fallbacks] == [
-        ("numpy", Verdict.READY, Verdict.GIL_FALLBACK)]
+        ("numpy", Verdict.READY, Verdict.GIL_FALLBACK)
+    ]
     assert [(c.name, c.old_version, c.new_version) for c in diff.became_ready] == [("lxml", "5.2.2", "5.4.0")]
     assert {c.name for c in diff.version_changes} == {"numpy", "lxml"}
     assert diff.has_regression
@@ -46,9 +47,16 @@ def test_new_gil_fallback_and_ready_upgrade_and_version_change():
 def test_names_are_matched_after_normalisation_and_new_dependencies_count():
     old, new = full_report(), full_report()
     _distribution(new, "PyYAML").name = "pyyaml"
-    new.scan.distributions.append(Distribution(name="grpcio", version="1.66.0", site_packages="/s",
-                                               metadata_path="grpcio-1.66.0.dist-info",
-                                               verdict=Verdict.NEEDS_BUILD, reason="cp313 only"))
+    new.scan.distributions.append(
+        Distribution(
+            name="grpcio",
+            version="1.66.0",
+            site_packages="/s",
+            metadata_path="grpcio-1.66.0.dist-info",
+            verdict=Verdict.NEEDS_BUILD,
+            reason="cp313 only",
+        )
+    )
     new.scan.distributions = [d for d in new.scan.distributions if d.name != "requests"]
     diff = diff_reports(old, new)
     assert [c.name for c in diff.added_distributions] == ["grpcio"]
@@ -60,12 +68,30 @@ def test_names_are_matched_after_normalisation_and_new_dependencies_count():
 def test_findings_are_matched_by_fingerprint_not_line():
     old, new = full_report(), full_report()
     new.source.findings[0].location.line += 40  # code moved: same finding
-    new.source.findings.append(Finding(rule="FTC004", message="static mutable written from two threads",
-                                       severity=Severity.WARNING, location=Location(path="src/state.c", line=3)))
-    new.source.findings.append(Finding(rule="FTP001", message="a note", severity=Severity.NOTE,
-                                       location=Location(path="src/a.py", line=1)))
-    old.source.findings.append(Finding(rule="FTC009", message="fixed since", severity=Severity.ERROR,
-                                       location=Location(path="src/old.c", line=9)))
+    new.source.findings.append(
+        Finding(
+            rule="FTC004",
+            message="static mutable written from two threads",
+            severity=Severity.WARNING,
+            location=Location(path="src/state.c", line=3),
+        )
+    )
+    new.source.findings.append(
+        Finding(
+            rule="FTP001",
+            message="a note",
+            severity=Severity.NOTE,
+            location=Location(path="src/a.py", line=1),
+        )
+    )
+    old.source.findings.append(
+        Finding(
+            rule="FTC009",
+            message="fixed since",
+            severity=Severity.ERROR,
+            location=Location(path="src/old.c", line=9),
+        )
+    )
     diff = diff_reports(old, new)
     assert [f.rule for f in diff.new_findings] == ["FTC004", "FTP001"]
     assert [f.rule for f in diff.removed_findings] == ["FTC009"]
@@ -98,7 +124,10 @@ def test_cli_diff_formats_and_fail_on_regression(tmp_path, capsys):
     assert main(["diff", str(old_path), str(new_path), "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["has_regression"] is True and document["new_blockers"][0]["name"] == "numpy"
-    assert main(["diff", str(old_path), str(new_path), "--format", "markdown", "-o", str(tmp_path / "d.md")]) == 0
+    assert (
+        main(["diff", str(old_path), str(new_path), "--format", "markdown", "-o", str(tmp_path / "d.md")])
+        == 0
+    )
     assert (tmp_path / "d.md").read_text(encoding="utf-8").startswith("# ftaudit diff: 1 regression(s)")
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     assert main(["diff", str(old_path), str(tmp_path / "bad.json")]) == 2

@@ -87,13 +87,17 @@ def test_exempt_select_ignore_and_severity_change_the_outcome():
     only_verdicts = policy_from_table({"ignore": ["FTE003"], "fail-on-severity": "none"})
     assert {f.rule for f in check(report, only_verdicts).failures} == {"FTE004"}
 
-    warnings_too = policy_from_table({"fail-on-verdicts": [], "fail-on-severity": "warning", "select": ["FTB"]})
+    warnings_too = policy_from_table(
+        {"fail-on-verdicts": [], "fail-on-severity": "warning", "select": ["FTB"]}
+    )
     assert {f.rule for f in check(report, warnings_too).failures} == {"FTB002", "FTB010"}
 
 
 def test_unknown_verdict_fails_only_when_asked():
     report = full_report()
-    policy = policy_from_table({"fail-on-verdicts": ["unknown"], "fail-on-severity": "none", "ignore": ["FTE005"]})
+    policy = policy_from_table(
+        {"fail-on-verdicts": ["unknown"], "fail-on-severity": "none", "ignore": ["FTE005"]}
+    )
     failures = check(report, policy).failures
     assert [(f.distribution, f.rule) for f in failures] == [("oddpkg", None)]
 
@@ -117,10 +121,12 @@ def test_baseline_accepts_known_findings(tmp_path):
     assert result.passed, result.failures
     assert result.baselined == len(first.failures)
     # A new error after the baseline was written still fails.
-    report.source.findings.append(report.source.findings[0].__class__(
-        rule="FTC001", message="new", severity=Severity.ERROR))
-    assert [f.reason for f in check(report, policy_from_table({"baseline": str(baseline_file)})).failures] == [
-        "FTC001: new"]
+    report.source.findings.append(
+        report.source.findings[0].__class__(rule="FTC001", message="new", severity=Severity.ERROR)
+    )
+    assert [
+        f.reason for f in check(report, policy_from_table({"baseline": str(baseline_file)})).failures
+    ] == ["FTC001: new"]
 
 
 def test_unreadable_baseline_fails_safe(tmp_path):
@@ -151,7 +157,9 @@ def test_guard_fails_fte001_on_the_host_gil_interpreter(tmp_path):
     assert [f.rule for f in findings] == ["FTE001"]
     result = check(_clean_report(), interpreter=facts)
     assert not result.passed and result.failures[0].rule == "FTE001"
-    assert check(_clean_report(), policy_from_table({"require-free-threaded": False}), interpreter=facts).passed
+    assert check(
+        _clean_report(), policy_from_table({"require-free-threaded": False}), interpreter=facts
+    ).passed
 
 
 @needs_free_threaded
@@ -160,7 +168,9 @@ def test_guard_names_the_module_that_re_enables_the_gil(tmp_path, monkeypatch):
     project = tmp_path / "project"
     package = project / "src" / "myproject"
     package.mkdir(parents=True)
-    (project / "pyproject.toml").write_text('[project]\nname = "myproject"\nversion = "1"\n', encoding="utf-8")
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "myproject"\nversion = "1"\n', encoding="utf-8"
+    )
     (package / "__init__.py").write_text("import gilneeder\n", encoding="utf-8")
     (project / "tests").mkdir()
     (project / "tests" / "__init__.py").write_text("", encoding="utf-8")
@@ -215,7 +225,9 @@ def test_cli_check_on_input_documents_exit_codes(tmp_path, monkeypatch, capsys):
     assert "FAIL PyYAML 6.0.2 is gil-fallback" in captured.err and "gate FAILED" in captured.err
 
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.ftaudit]\nexempt = ["pyyaml", "markupsafe", "lxml"]\nfail-on-severity = "none"\n', encoding="utf-8")
+        '[tool.ftaudit]\nexempt = ["pyyaml", "markupsafe", "lxml"]\nfail-on-severity = "none"\n',
+        encoding="utf-8",
+    )
     assert main(["check", "--input", failing, "--format", "junit", "-o", str(tmp_path / "j.xml")]) == 3
     (tmp_path / "pyproject.toml").write_text("[tool.ftaudit]\nfail-on = 1\n", encoding="utf-8")
     assert main(["check", "--input", failing]) == 2
@@ -257,12 +269,14 @@ def _workflow_ftaudit_commands() -> list[list[str]]:
     import shlex
 
     yaml = pytest.importorskip("yaml")
-    workflow = yaml.safe_load((REPOSITORY / ".github" / "workflows" / "ftaudit.yml").read_text(encoding="utf-8"))
+    workflow = yaml.safe_load(
+        (REPOSITORY / ".github" / "workflows" / "ftaudit.yml").read_text(encoding="utf-8")
+    )
     commands = []
     for step in workflow["jobs"]["free-threading"]["steps"]:
         script = step.get("run", "").replace("\\\n", " ")
         for line in script.splitlines():
-            if "/bin/ftaudit\"" not in line:
+            if '/bin/ftaudit"' not in line:
                 continue
             line = re.sub(r"\$\{\{[^}]*\}\}", "/opt/python3.13t", line).split(" > ")[0].split(" || ")[0]
             words = shlex.split(line)
@@ -295,6 +309,7 @@ def test_pre_commit_hook_runs_scan_source_on_the_files_it_is_given(tmp_path):
     clean = tmp_path / "clean.py"
     clean.write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
     executable = str(Path(sys.executable).with_name("ftaudit"))
-    completed = subprocess.run([executable, *entry[1:], str(clean)], capture_output=True, text=True, timeout=300,
-                               cwd=tmp_path)
+    completed = subprocess.run(
+        [executable, *entry[1:], str(clean)], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
     assert completed.returncode == 0, completed.stderr

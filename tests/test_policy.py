@@ -28,7 +28,9 @@ def test_defaults_fail_on_gil_fallback_needs_build_and_errors():
 
 
 def test_every_key_is_read(tmp_path):
-    path = _pyproject(tmp_path, """
+    path = _pyproject(
+        tmp_path,
+        """
 [tool.ftaudit]
 fail-on-verdicts = ["gil-fallback", "unknown"]
 fail-on-severity = "warning"
@@ -38,7 +40,8 @@ target = "3.14t"
 select = ["FTB", "fte"]
 ignore = ["FTB011"]
 require-free-threaded = false
-""")
+""",
+    )
     policy = load_policy(path)
     assert policy.fail_on_verdicts == {Verdict.GIL_FALLBACK, Verdict.UNKNOWN}
     assert policy.fail_on_severity is Severity.WARNING and policy.severity_fails(Severity.WARNING)
@@ -69,18 +72,21 @@ def test_none_severity_lets_findings_pass(tmp_path):
     assert policy.fail_on_severity is None and not policy.severity_fails(Severity.ERROR)
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ('fail-on-verdict = ["gil-fallback"]', "unknown key"),
-    ('fail-on-verdicts = "gil-fallback"', "list of strings"),
-    ('fail-on-verdicts = ["slow"]', "not a verdict"),
-    ('fail-on-verdicts = ["ready"]', "would fail every check"),
-    ('fail-on-severity = "fatal"', "not one of"),
-    ('exempt = "numpy"', "list of strings"),
-    ("baseline = 3", "path string"),
-    ('target = "313t"', "3.13t"),
-    ('select = ["E501"]', "not a rule code"),
-    ('require-free-threaded = "yes"', "true or false"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('fail-on-verdict = ["gil-fallback"]', "unknown key"),
+        ('fail-on-verdicts = "gil-fallback"', "list of strings"),
+        ('fail-on-verdicts = ["slow"]', "not a verdict"),
+        ('fail-on-verdicts = ["ready"]', "would fail every check"),
+        ('fail-on-severity = "fatal"', "not one of"),
+        ('exempt = "numpy"', "list of strings"),
+        ("baseline = 3", "path string"),
+        ('target = "313t"', "3.13t"),
+        ('select = ["E501"]', "not a rule code"),
+        ('require-free-threaded = "yes"', "true or false"),
+    ],
+)
 def test_bad_tables_are_errors_that_name_the_key(tmp_path, body, message):
     path = _pyproject(tmp_path, "[tool.ftaudit]\n" + body + "\n")
     with pytest.raises(PolicyError, match=message) as raised:

@@ -68,19 +68,24 @@ def test_later_hammer_run_of_a_sample_wins_and_findings_are_unique():
     later = copy.deepcopy(first[:1])
     later[0].failures = 3
     extra = Finding(rule="FTE000", message="probe interpreter missing", severity=Severity.WARNING)
-    report = build_report(AuditReport(hammer=first, findings=[extra]), AuditReport(hammer=later, findings=[extra]))
+    report = build_report(
+        AuditReport(hammer=first, findings=[extra]), AuditReport(hammer=later, findings=[extra])
+    )
     assert len(report.hammer) == 3
     assert next(s for s in report.hammer if s.name == "shared_counter").failures == 3
     assert len(report.findings) == 1
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("{not json", "not a JSON document"),
-    ('{"schema_version": "2.0", "scan": null}', "schema version 2.0"),
-    ('{"hello": 1}', "not an ftaudit document"),
-    ('"a string"', "expected a JSON object"),
-    ('{"distributions": [{"name": 1}], "site_packages": []}', "not a valid ftaudit document"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not a JSON document"),
+        ('{"schema_version": "2.0", "scan": null}', "schema version 2.0"),
+        ('{"hello": 1}', "not an ftaudit document"),
+        ('"a string"', "expected a JSON object"),
+        ('{"distributions": [{"name": 1}], "site_packages": []}', "not a valid ftaudit document"),
+    ],
+)
 def test_bad_inputs_are_named_with_the_reason(tmp_path, content, message):
     path = tmp_path / "bad.json"
     path.write_text(content, encoding="utf-8")
@@ -115,13 +120,17 @@ def test_next_steps_without_tree_or_probe_suggest_the_next_command():
 
 
 def test_cli_report_writes_html_and_markdown_from_json_inputs(tmp_path, capsys):
-    inputs = [_write(tmp_path / "scan.json", AuditReport(scan=scan_result())),
-              _write(tmp_path / "hammer.json", AuditReport(hammer=hammer_results()))]
+    inputs = [
+        _write(tmp_path / "scan.json", AuditReport(scan=scan_result())),
+        _write(tmp_path / "hammer.json", AuditReport(hammer=hammer_results())),
+    ]
     assert main(["report", *inputs, "-o", str(tmp_path / "report.html")]) == 3  # the scan is partial
     html_text = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert html_text.startswith("<!DOCTYPE html>") and "shared_counter" in html_text
     assert main(["report", *inputs, "-o", str(tmp_path / "report.md")]) == 3
-    assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# Free-threading readiness report")
+    assert (
+        (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# Free-threading readiness report")
+    )
     assert main(["report", *inputs, "-o", str(tmp_path / "report.out")]) == 3
     assert (tmp_path / "report.out").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert main(["report", *inputs, "--format", "json"]) == 3

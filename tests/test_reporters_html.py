@@ -20,17 +20,33 @@ from _report_samples import HOSTILE, full_report, hostile_report
 from auditor.reporters.html import HtmlReporter
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
-_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-          "--disable-default-apps", "--hide-scrollbars"]
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
+)
+_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--hide-scrollbars",
+]
 
 
 def _chromium(tmp_path: Path, page: Path, *extra: str) -> subprocess.CompletedProcess:
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
     profile.mkdir()
-    return subprocess.run([CHROMIUM, *_FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()],
-                          capture_output=True, text=True, timeout=90, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [CHROMIUM, *_FLAGS, f"--user-data-dir={profile}", *extra, page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def _dump_dom(tmp_path: Path, page: Path) -> str:
@@ -44,9 +60,9 @@ def _png_size_and_distinct_rows(png: bytes) -> tuple[int, int, int]:
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     position, idat, width, height, bytes_per_pixel = 8, b"", 0, 0, 4
     while position < len(png):
-        (length,) = struct.unpack(">I", png[position:position + 4])
-        kind = png[position + 4:position + 8]
-        data = png[position + 8:position + 8 + length]
+        (length,) = struct.unpack(">I", png[position : position + 4])
+        kind = png[position + 4 : position + 8]
+        data = png[position + 8 : position + 8 + length]
         if kind == b"IHDR":
             width, height, _, colour_type = struct.unpack(">IIBB", data[:10])
             bytes_per_pixel = {2: 3, 6: 4}.get(colour_type, 4)
@@ -56,7 +72,7 @@ def _png_size_and_distinct_rows(png: bytes) -> tuple[int, int, int]:
     raw = zlib.decompress(idat)
     stride = 1 + width * bytes_per_pixel
     # Filter bytes differ between identical rows, so compare the rows without them.
-    rows = {raw[offset + 1:offset + stride] for offset in range(0, len(raw), stride)}
+    rows = {raw[offset + 1 : offset + stride] for offset in range(0, len(raw), stride)}
     return width, height, len(rows)
 
 
@@ -89,8 +105,11 @@ def test_rows_and_sections():
 def test_chromium_renders_the_rows_and_runs_no_injected_script(tmp_path):
     # First prove the check can fail: a page that does run a script changes its title.
     control = tmp_path / "control.html"
-    control.write_text('<!DOCTYPE html><html><head><title>clean</title></head><body>'
-                       '<script>document.title="pwned"</script></body></html>', encoding="utf-8")
+    control.write_text(
+        "<!DOCTYPE html><html><head><title>clean</title></head><body>"
+        '<script>document.title="pwned"</script></body></html>',
+        encoding="utf-8",
+    )
     assert "<title>pwned</title>" in _dump_dom(tmp_path, control)
 
     page = tmp_path / "report.html"
@@ -101,7 +120,7 @@ def test_chromium_renders_the_rows_and_runs_no_injected_script(tmp_path):
     assert len(re.findall(r'<tr class="sample"', dom)) == 3
     assert "<script" not in dom.lower() and "<img" not in dom.lower()
     # The hostile name is shown as text, exactly as the package wrote it.
-    assert "evil&lt;script&gt;document.title=\"pwned\"&lt;/script&gt;" in dom
+    assert 'evil&lt;script&gt;document.title="pwned"&lt;/script&gt;' in dom
 
 
 @needs_chromium

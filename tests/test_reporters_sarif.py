@@ -76,7 +76,10 @@ def test_locations_are_relative_with_declared_bases():
     binary = by_rule["FTB010"]["locations"][0]
     artifact = binary["physicalLocation"]["artifactLocation"]
     assert artifact["uri"] == "markupsafe/_speedups.cpython-313t-x86_64-linux-gnu.so"
-    assert run["originalUriBaseIds"][artifact["uriBaseId"]]["uri"] == "file:///venv/lib/python3.13t/site-packages/"
+    assert (
+        run["originalUriBaseIds"][artifact["uriBaseId"]]["uri"]
+        == "file:///venv/lib/python3.13t/site-packages/"
+    )
     assert {"name": "PyDict_GetItem", "kind": "function"} in binary["logicalLocations"]
     source = by_rule["FTC001"]["locations"][0]["physicalLocation"]
     assert source["artifactLocation"] == {"uri": "src/fastpath.c", "uriBaseId": "%SRCROOT%"}
@@ -112,15 +115,32 @@ def test_partial_runs_are_not_reported_as_successful():
 
 
 def test_unregistered_rule_and_awkward_paths_still_validate(validator):
-    report = AuditReport(findings=[
-        Finding(rule="FTX999", message="from a newer ftaudit", severity=Severity.NOTE,
-                location=Location(path="dir with space/ü.c", line=1, column=0)),
-        Finding(rule="FTC001", message="absolute path", severity=Severity.ERROR,
-                location=Location(path="/abs/path/file.c", line=3, end_line=4, end_column=2)),
-    ])
+    report = AuditReport(
+        findings=[
+            Finding(
+                rule="FTX999",
+                message="from a newer ftaudit",
+                severity=Severity.NOTE,
+                location=Location(path="dir with space/ü.c", line=1, column=0),
+            ),
+            Finding(
+                rule="FTC001",
+                message="absolute path",
+                severity=Severity.ERROR,
+                location=Location(path="/abs/path/file.c", line=3, end_line=4, end_column=2),
+            ),
+        ]
+    )
     document = _sarif(report)
     _assert_valid(validator, document)
     results = document["runs"][0]["results"]
-    assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "dir%20with%20space/%C3%BC.c"
-    assert "startColumn" not in results[0]["locations"][0]["physicalLocation"]["region"]  # column 0 is unknown
-    assert results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "file:///abs/path/file.c"
+    assert (
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "dir%20with%20space/%C3%BC.c"
+    )
+    assert (
+        "startColumn" not in results[0]["locations"][0]["physicalLocation"]["region"]
+    )  # column 0 is unknown
+    assert (
+        results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "file:///abs/path/file.c"
+    )
