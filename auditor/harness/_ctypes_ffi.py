@@ -140,14 +140,11 @@ class CtypesFFI:
         if isinstance(cdata, bytes):
             return cdata
         if isinstance(cdata, ctypes.Array) and cdata._type_ is ctypes.c_char:
-            raw = bytes(cdata)
-            end = raw.find(b"\0")
-            raw = raw if end < 0 else raw[:end]
-            return raw if maxlen < 0 else raw[:maxlen]
-        address = ctypes.cast(cdata, ctypes.c_void_p).value
-        if not address:
+            return cdata.value if maxlen < 0 else cdata.value[:maxlen]  # .value stops at the NUL
+        text = ctypes.cast(cdata, ctypes.c_char_p).value
+        if text is None:
             raise RuntimeError("cannot use string() on a NULL pointer")
-        return ctypes.string_at(address, maxlen).split(b"\0")[0] if maxlen >= 0 else ctypes.string_at(address)
+        return text if maxlen < 0 else text[:maxlen]
 
     def cast(self, ctype: str, value):
         base, length = self._types.parse(ctype)
@@ -177,31 +174,17 @@ class CtypesFFI:
         return self._types.parse(ctype)[0]
 
 
-def _argument(value, expected):
-    """Convert what a scenario passes, the way cffi would accept it."""
-    if value is None or expected is None:
-        return value
-    if isinstance(value, bytes) and expected in (ctypes.POINTER(ctypes.c_char), ctypes.c_void_p):
-        return ctypes.c_char_p(value)
-    if isinstance(value, ctypes.Array) and isinstance(expected, type) and issubclass(expected, ctypes._Pointer):
-        return ctypes.cast(value, expected)
-    return value
+class _PointerResult:
+    """A function returning a pointer: NULL comes back as ``None`` (== ``ffi.NULL``)."""
 
+    __slots__ = ("raw",)
 
-class _Function:
-    __slots__ = ("name", "raw", "argtypes")
-
-    def __init__(self, name: str, raw, argtypes: list) -> None:
-        self.name, self.raw, self.argtypes = name, raw, argtypes
+    def __init__(self, raw) -> None:
+        self.raw = raw
 
     def __call__(self, *args):
-        if len(args) != len(self.argtypes):
-            raise TypeError(f"{self.name}() expects {len(self.argtypes)} arguments, got {len(args)}")
-        converted = [_argument(value, expected) for value, expected in zip(args, self.argtypes)]
-        result = self.raw(*converted)
-        if isinstance(result, ctypes._Pointer) and not result:
-            return None
-        return result
+        result = self.raw(*args)
+        return result if result else None
 
 
 class CtypesLib:
@@ -209,23 +192,22 @@ class CtypesLib:
         object.__setattr__(self, "_library", library)
         object.__setattr__(self, "_description", description)
         object.__setattr__(self, "_types", types)
-        object.__setattr__(self, "_functions", {})
 
     def __getattr__(self, name: str):
         description = self._description
-        if name in self._functions:
-            return self._functions[name]
         if name in description.get("functions", {}):
             signature = description["functions"][name]
             if signature.get("ellipsis"):
                 raise UnsupportedDeclaration(f"{name}: variadic functions are not supported by the ctypes route")
             raw = getattr(self._library, name)
-            argtypes = [self._types.ctype(arg) for arg in signature["args"]]
-            raw.argtypes = [ctypes.c_void_p if arg is not None and _is_char_pointer(arg) else arg
-                            for arg in argtypes]
+            # `char *` parameters are declared void *: ctypes' c_void_p accepts bytes and
+            # char arrays, as cffi accepts both for a `char *`; POINTER(c_char) takes no bytes.
+            raw.argtypes = [ctypes.c_void_p if _is_char_pointer(arg) else arg
+                            for arg in (self._types.ctype(kind) for kind in signature["args"])]
             raw.restype = self._types.ctype(signature["result"])
-            function = _Function(name, raw, [ctypes.c_void_p if _is_char_pointer(arg) else arg for arg in argtypes])
-            self._functions[name] = function
+            function = _PointerResult(raw) if signature["result"]["kind"] == "pointer" else raw
+            # Cached as a plain attribute: later lookups never reach __getattr__ again.
+            object.__setattr__(self, name, function)
             return function
         if name in description.get("constants", {}):
             value = description["constants"][name]

@@ -14,6 +14,7 @@ import importlib
 import importlib.util
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -128,9 +129,7 @@ def run_trials(config: dict, reporter: Reporter, scenario, mod) -> None:
     trial = config["first_trial"]
     while True:
         reporter.event(event="trial-start", trial=trial)
-        faulthandler.dump_traceback_later(config["trial_timeout"], exit=True)
         failed = one_trial(scenario, mod, threads, iterations)
-        faulthandler.cancel_dump_traceback_later()
         if failed is not None:
             stage, error = failed
             kind, message, detail = _describe(error)
@@ -196,6 +195,9 @@ def _gil_enabled() -> bool:
 def main() -> int:
     with open(sys.argv[1], encoding="utf-8") as file:
         config = json.load(file)
+    # The parent's hang watchdog sends SIGUSR1 to get every thread's stack; faulthandler
+    # writes it from the signal handler, so it works while all threads are blocked.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     reporter = Reporter(config["results"])
     sys.path.insert(0, config["sample_dir"])
     free_threaded = hasattr(sys, "_is_gil_enabled")
