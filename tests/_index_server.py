@@ -39,6 +39,7 @@ class Release:
     pep658: bool = True  # serve <wheel>.metadata
     sdist_metadata_version: str = "2.2"
     sdist_dynamic_requires: bool = False
+    tampered_metadata: bool = False  # serve a .metadata that does not match its advertised hash
 
 
 def _metadata_text(release: Release, metadata_version: str = "2.1", dynamic: bool = False) -> str:
@@ -105,7 +106,8 @@ class ServedFile:
     filename: str
     path: Path
     release: Release
-    metadata: bytes | None  # PEP 658 body
+    metadata: bytes | None  # PEP 658 body (its hash is what the pages advertise)
+    served_metadata: bytes | None = None  # what is actually sent, when tampered with
 
 
 def standard_world() -> list[Release]:
@@ -140,6 +142,8 @@ def standard_world() -> list[Release]:
         Release("dynsdist", "1.0", [], sdist=True, requires_dist=["purelib"], sdist_dynamic_requires=True),
         # Wheels for CPython 3.13 with the GIL only: the most common trap on 3.13t.
         Release("gilonly", "1.0", [f"cp313-cp313-{LINUX}", f"cp312-cp312-{LINUX}"], sdist=True),
+        # A PEP 658 file that does not match its hash: not trusted, the wheel is read instead.
+        Release("tampered", "1.0", [f"cp313-cp313t-{LINUX}"], requires_dist=["purelib"], tampered_metadata=True),
         *story_world(10),
     ]
 
@@ -181,6 +185,8 @@ class FixtureIndex:
                 if path.name.endswith(".whl") and release.pep658:
                     metadata = _metadata_text(release).encode()
                 served = ServedFile(path.name, path, release, metadata)
+                if release.tampered_metadata and metadata is not None:
+                    served.served_metadata = metadata + b"Requires-Dist: evilpkg\n"
                 self.files[path.name] = served
                 self.projects.setdefault(canonicalize_name(release.project), []).append(served)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -273,7 +279,8 @@ class FixtureIndex:
                 if path.startswith("/files/"):
                     name = path[len("/files/"):]
                     if name.endswith(".metadata") and name[:-len(".metadata")] in index.files:
-                        metadata = index.files[name[:-len(".metadata")]].metadata
+                        served = index.files[name[:-len(".metadata")]]
+                        metadata = served.served_metadata or served.metadata
                         if metadata is not None:
                             self._send(200, metadata, "application/octet-stream")
                             return

@@ -71,6 +71,9 @@ def test_unpinned_requirements_resolve_to_newest_final_release_with_dependencies
     assert packages["chainc"].first_ready_version == "2.0"
     assert packages["chainc"].latest_version == "2.0"
     assert packages["chainc"].required_by == ["chainb"]
+    assert packages["chainc"].held_back_by == ["chainb requires chainc<2"]
+    assert "2.0 ships one but is ruled out (chainb requires chainc<2)" in packages["chainc"].reason
+    assert packages["fastlib"].held_back_by == []
     assert not result.partial and result.errors == []
     assert result.target == "3.13t" and result.source_kind == "requirements"
 
@@ -99,6 +102,10 @@ def test_abi3_wheels_do_not_count_on_free_threaded_targets(world, tmp_path):
     free_threaded = by_name(tree(requirements, world, tmp_path / "cache"))["fastlib"]
     assert free_threaded.status == "needs-build"
     assert "abi3" in free_threaded.reason and free_threaded.first_ready_version == "1.1"
+    # Only the 2.0rc1 pre-release ships cp314t wheels: not chosen, but worth saying.
+    on_314 = by_name(tree(write(tmp_path, "b.txt", "fastlib\n"), world, tmp_path / "cache", target="3.14t"))
+    assert on_314["fastlib"].version == "1.1" and on_314["fastlib"].first_ready_version is None
+    assert "pre-release 2.0rc1 ships one" in on_314["fastlib"].reason
     gil = by_name(tree(requirements, world, tmp_path / "cache", target="3.13"))["fastlib"]
     assert gil.status == "ready"
     assert gil.matching_files == ["fastlib-1.0-cp311-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"]
@@ -162,6 +169,14 @@ def test_wheel_is_downloaded_for_metadata_when_the_index_has_no_pep658_file(worl
     assert world.count("nometa-1.0-cp313-cp313t-manylinux_2_17_x86_64.manylinux2014_x86_64.whl.metadata") == 0
 
 
+def test_metadata_that_does_not_match_its_hash_is_not_trusted(world, tmp_path):
+    packages = by_name(tree(write(tmp_path, "requirements.txt", "tampered\n"), world, tmp_path / "cache"))
+    assert set(packages) == {"tampered", "purelib"}  # not evilpkg from the tampered .metadata
+    wheel = "/files/tampered-1.0-cp313-cp313t-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+    assert world.requests.count(wheel + ".metadata") == 1
+    assert world.requests.count(wheel) == 1  # read METADATA from the wheel instead
+
+
 def test_contradicting_specifiers_are_reported_not_guessed(world, tmp_path):
     result = tree(write(tmp_path, "requirements.txt", "chaina\nchainc>=2\n"), world, tmp_path / "cache")
     chainc = by_name(result)["chainc"]
@@ -185,6 +200,7 @@ def test_constraints_file_pins_a_transitive_dependency(world, tmp_path):
                   tmp_path / "cache")
     fastlib = by_name(result)["fastlib"]
     assert (fastlib.version, fastlib.pinned, fastlib.status) == ("1.0", True, "needs-build")
+    assert fastlib.held_back_by == ["constraints file requires fastlib==1.0"]
 
 
 # -- index forms, cache, offline --------------------------------------------------------------

@@ -36,7 +36,7 @@ def test_pep503_html_page():
     sdist, wheel, yanked, yanked_with_reason = page.files
     assert sdist.url == "https://index.example/packages/demo_pkg-1.0.tar.gz"
     assert sdist.requires_python == ">=3.9" and sdist.hashes == {"sha256": "aa"} and not sdist.is_wheel
-    assert wheel.has_core_metadata and wheel.is_wheel
+    assert wheel.has_core_metadata and wheel.is_wheel and wheel.metadata_hashes == {"sha256": "cc"}
     assert yanked.yanked and yanked.yanked_reason is None
     assert yanked_with_reason.yanked_reason == "security hole" and yanked_with_reason.has_core_metadata
     assert [str(version) for version in page.versions()] == ["1.0", "1.1", "1.2"]
@@ -61,6 +61,7 @@ def test_pep691_json_page():
     assert wheel.url == "https://index.example/f/demo_pkg-1.0-py3-none-any.whl"
     assert wheel.yanked and wheel.yanked_reason == "bad" and wheel.has_core_metadata
     assert not sdist.has_core_metadata
+    assert wheel.metadata_hashes == {"sha256": "x"}
     # PEP 700 versions without files still count as releases.
     assert [str(version) for version in page.versions()] == ["1.0", "3.0"]
     assert any("garbage.whl" in problem for problem in page.problems)

@@ -21,6 +21,9 @@ class PackageWheelStatus:
     origin: str = ""  # where the file asked for it ("requirements.txt:3"); "" for transitive ones
     judged_from: str = "index"  # "index", or "lock-file" when the index could not be asked
     yanked: bool = False  # the judged release is yanked (PEP 592); only when pinned
+    # Requirements that rule out first_ready_version ("chainb requires chainc<2"), so an
+    # upgrade is not a one-line change; empty when nothing holds it back.
+    held_back_by: list[str] = field(default_factory=list)
 
 
 @dataclass

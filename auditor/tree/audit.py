@@ -23,7 +23,7 @@ from .index.cache import HttpCache
 from .index.client import DEFAULT_INDEX_URL, IndexClient, IndexFetchError
 from .index.project_page import ProjectPage
 from .judge import NEEDS_BUILD, PURE, READY, UNKNOWN, FileLike, ReleaseJudgement, judge_release
-from .resolver import PARALLEL_REQUESTS, Resolver
+from .resolver import PARALLEL_REQUESTS, ROOT, ResolvedProject, Resolver
 from .sources import LockedPackage, read_dependency_source
 from .target import Target, make_target
 
@@ -39,6 +39,34 @@ def _release_history(page: ProjectPage, target: Target) -> tuple[str | None, str
         if judge_release(page.files_for(version), target).status in (READY, PURE):
             return str(version), latest
     return None, latest
+
+
+def _first_ready_prerelease(page: ProjectPage, target: Target, after: str | None) -> str | None:
+    """A pre-release newer than every final release that ships a target wheel, if any
+    (projects often publish free-threaded wheels in a release candidate first)."""
+    newest_final = Version(after) if after else None
+    for version in page.versions():
+        if not version.is_prerelease or (newest_final is not None and version <= newest_final):
+            continue
+        if judge_release(page.files_for(version), target).status in (READY, PURE):
+            return str(version)
+    return None
+
+
+def _holders(project: ResolvedProject, version: str) -> list[str]:
+    """Who rules out ``version`` of ``project``: "chainb requires chainc<2". The file's
+    own lines are left out: a pin the user wrote is the user's to change, and the
+    report already says it is pinned."""
+    wanted = Version(version)
+    holders = []
+    for parent, requirement in project.demanded_by:
+        if parent == ROOT:
+            continue
+        if requirement.specifier and not requirement.specifier.contains(wanted, prereleases=True):
+            text = f"{parent} requires {requirement.name}{requirement.specifier}"
+            if text not in holders:
+                holders.append(text)
+    return holders
 
 
 def _status(name: str, version: str | None, pinned: bool, judgement: ReleaseJudgement) -> PackageWheelStatus:
@@ -62,6 +90,10 @@ def _judge_on_page(name: str, version: Version, pinned: bool, page: ProjectPage,
             reason = next((file.yanked_reason for file in yanked if file.yanked_reason), None)
             status.reason += f"; this release is yanked{f' ({reason})' if reason else ''}"
     status.first_ready_version, status.latest_version = _release_history(page, target)
+    if status.status == NEEDS_BUILD and status.first_ready_version is None:
+        prerelease = _first_ready_prerelease(page, target, status.latest_version)
+        if prerelease:
+            status.reason += f"; pre-release {prerelease} ships one"
     return status
 
 
@@ -165,6 +197,11 @@ def resolve_tree(
             else:
                 status = _judge_on_page(project.name, project.version, project.pinned, project.page, target_spec)
                 status.errors.extend(project.errors)
+                if status.status == NEEDS_BUILD and status.first_ready_version:
+                    status.held_back_by = _holders(project, status.first_ready_version)
+                    if status.held_back_by:
+                        status.reason += (f"; {status.first_ready_version} ships one but is ruled out"
+                                          f" ({'; '.join(status.held_back_by)})")
             status.required_by = sorted(project.required_by)
             status.origin = ", ".join(project.origins)
             result.packages.append(status)

@@ -55,6 +55,8 @@ class ResolvedProject:
     extras: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     page: ProjectPage | None = None
+    # (who asked, what they asked for): the file itself is "<root>".
+    demanded_by: list[tuple[str, Requirement]] = field(default_factory=list)
 
 
 @dataclass
@@ -178,6 +180,7 @@ class Resolver:
         project = projects.setdefault(name, ResolvedProject(
             name=requirement.name, version=None, pinned=name in root_pins))
         project.required_by.add(parent)
+        project.demanded_by.append((parent, requirement))
         if origin and origin not in project.origins:
             project.origins.append(origin)
         project.extras |= set(requirement.extras)
@@ -283,8 +286,9 @@ class Resolver:
                 f"the selection did not settle after {MAX_ROUNDS} rounds (contradicting specifiers?);"
                 " the versions shown are the last ones tried")
             resolution.partial = True
-        for project in resolution.projects.values():
+        for name, project in resolution.projects.items():
             project.required_by.discard(ROOT)
+            project.demanded_by.extend(("constraints file", requirement) for requirement in constraint_map.get(name, []))
             if project.errors:
                 resolution.partial = True
         return resolution

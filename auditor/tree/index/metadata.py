@@ -13,6 +13,7 @@ In order of cost:
 
 from __future__ import annotations
 
+import hashlib
 import io
 import tarfile
 import zipfile
@@ -92,6 +93,17 @@ def _sdist_metadata_is_static(text: bytes) -> bool:
     return version >= Version("2.2") and "requires-dist" not in dynamic
 
 
+def hash_problem(body: bytes, expected: dict[str, str], what: str) -> str | None:
+    """A message when ``body`` does not match the index's digest (sha256 preferred)."""
+    for algorithm in ("sha256", "sha384", "sha512"):
+        if algorithm in expected:
+            actual = hashlib.new(algorithm, body).hexdigest()
+            if actual != expected[algorithm].lower():
+                return f"{what}: {algorithm} is {actual[:16]}..., the index says {expected[algorithm][:16]}...; not used"
+            return None
+    return None
+
+
 def _preferred_wheels(files: list[IndexFile]) -> list[IndexFile]:
     wheels = [file for file in files if file.is_wheel]
     # Files with PEP 658 metadata first: they cost one small request.
@@ -108,7 +120,10 @@ def release_metadata(client: IndexClient, files: list[IndexFile]) -> ReleaseMeta
         if wheel.has_core_metadata:
             try:
                 response = client.fetch(wheel.url + ".metadata", immutable=True)
-                return _parse(response.body, "pep658", wheel.filename + ".metadata")
+                mismatch = hash_problem(response.body, wheel.metadata_hashes, wheel.filename + ".metadata")
+                if mismatch is None:
+                    return _parse(response.body, "pep658", wheel.filename + ".metadata")
+                reasons.append(mismatch)
             except IndexFetchError as problem:
                 reasons.append(str(problem))
         derived_key = wheel.url + "#ftaudit-METADATA"
@@ -117,6 +132,9 @@ def release_metadata(client: IndexClient, files: list[IndexFile]) -> ReleaseMeta
             return _parse(cached, "wheel", wheel.filename)
         try:
             response = client.fetch(wheel.url, store=False)
+            mismatch = hash_problem(response.body, wheel.hashes, wheel.filename)
+            if mismatch:
+                raise MetadataUnavailable(mismatch)
             text = _metadata_from_wheel(response.body, wheel.filename)
         except (IndexFetchError, MetadataUnavailable) as problem:
             reasons.append(str(problem))
@@ -129,6 +147,9 @@ def release_metadata(client: IndexClient, files: list[IndexFile]) -> ReleaseMeta
         if text is None:
             try:
                 response = client.fetch(sdist.url, store=False)
+                mismatch = hash_problem(response.body, sdist.hashes, sdist.filename)
+                if mismatch:
+                    raise MetadataUnavailable(mismatch)
                 text = _metadata_from_sdist(response.body, sdist.filename)
             except (IndexFetchError, MetadataUnavailable) as problem:
                 reasons.append(str(problem))

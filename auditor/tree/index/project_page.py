@@ -46,6 +46,7 @@ class IndexFile:
     # PEP 658: the server offers the file's core metadata at ``url + ".metadata"``.
     has_core_metadata: bool = False
     hashes: dict[str, str] = field(default_factory=dict)
+    metadata_hashes: dict[str, str] = field(default_factory=dict)  # of the PEP 658 file
 
 
 @dataclass
@@ -95,9 +96,19 @@ def _yanked(value: object) -> tuple[bool, str | None]:
     return bool(value), None
 
 
-def _metadata_flag(value: object) -> bool:
-    # PEP 658/714: false, true, or a dict of hashes of the metadata file.
-    return bool(value) and value is not False
+def _metadata_flag(value: object) -> tuple[bool, dict[str, str]]:
+    # PEP 691/714 JSON: false, true, or a dict of hashes of the metadata file.
+    if isinstance(value, dict):
+        return True, {str(key): str(digest) for key, digest in value.items()}
+    return bool(value), {}
+
+
+def _metadata_attribute(value: str | None) -> tuple[bool, dict[str, str]]:
+    # PEP 658/714 HTML: "true", or "<hashname>=<hashvalue>"; absent or "false" means none.
+    if value is None or value.strip().lower() == "false":
+        return False, {}
+    algorithm, separator, digest = value.partition("=")
+    return True, ({algorithm.strip(): digest.strip()} if separator else {})
 
 
 def parse_json_page(project: str, url: str, body: bytes) -> ProjectPage:
@@ -122,7 +133,8 @@ def parse_json_page(project: str, url: str, body: bytes) -> ProjectPage:
         if version is None:
             continue
         yanked, reason = _yanked(entry.get("yanked", False))
-        metadata = entry.get("core-metadata", entry.get("dist-info-metadata", False))
+        has_metadata, metadata_hashes = _metadata_flag(
+            entry.get("core-metadata", entry.get("dist-info-metadata", False)))
         page.files.append(IndexFile(
             filename=filename,
             url=urldefrag(urljoin(url, str(entry["url"])))[0],
@@ -131,8 +143,9 @@ def parse_json_page(project: str, url: str, body: bytes) -> ProjectPage:
             requires_python=entry.get("requires-python") or None,
             yanked=yanked,
             yanked_reason=reason,
-            has_core_metadata=_metadata_flag(metadata),
+            has_core_metadata=has_metadata,
             hashes=dict(entry.get("hashes") or {}),
+            metadata_hashes=metadata_hashes,
         ))
     for text in document.get("versions", []) or []:
         try:
@@ -194,9 +207,12 @@ def parse_html_page(project: str, url: str, body: bytes) -> ProjectPage:
             algorithm, _, digest = fragment.partition("=")
             hashes[algorithm] = digest
         yanked = "data-yanked" in attributes
-        metadata = attributes.get("data-core-metadata", attributes.get("data-dist-info-metadata"))
-        has_metadata = ("data-core-metadata" in attributes or "data-dist-info-metadata" in attributes) \
-            and metadata != "false"
+        if "data-core-metadata" in attributes:
+            has_metadata, metadata_hashes = _metadata_attribute(attributes["data-core-metadata"] or "true")
+        elif "data-dist-info-metadata" in attributes:
+            has_metadata, metadata_hashes = _metadata_attribute(attributes["data-dist-info-metadata"] or "true")
+        else:
+            has_metadata, metadata_hashes = False, {}
         page.files.append(IndexFile(
             filename=filename,
             url=absolute,
@@ -209,6 +225,7 @@ def parse_html_page(project: str, url: str, body: bytes) -> ProjectPage:
             yanked_reason=(attributes.get("data-yanked") or None) if yanked else None,
             has_core_metadata=has_metadata,
             hashes=hashes,
+            metadata_hashes=metadata_hashes,
         ))
     return page
 
