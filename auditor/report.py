@@ -325,7 +325,12 @@ def next_steps(report: AuditReport) -> list[str]:
             "free-threaded subprocess."
         )
 
-    open_errors = [f for f in report.all_findings() if f.severity.value == "error" and not f.suppressed]
+    # The environment findings (FTE003-FTE005) repeat what the steps above already say.
+    open_errors = [
+        f
+        for f in report.all_findings()
+        if f.severity.value == "error" and not f.suppressed and f.rule not in _COVERED_ABOVE
+    ]
     if open_errors:
         by_rule: dict[str, int] = {}
         for finding in open_errors:
@@ -336,6 +341,9 @@ def next_steps(report: AuditReport) -> list[str]:
             f"(`ftaudit rules CODE` explains each)."
         )
     return steps
+
+
+_COVERED_ABOVE = {"FTE003", "FTE004", "FTE005"}
 
 
 def _needs_build_step(name: str, version: str, package: PackageWheelStatus | None, wheel_tag: str) -> str:

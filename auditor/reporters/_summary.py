@@ -138,7 +138,7 @@ def findings_by_severity(report: AuditReport) -> dict[Severity, list[Finding]]:
 def location_text(finding: Finding) -> str:
     location = finding.location
     if location is None:
-        return finding.distribution or ""
+        return f"distribution {finding.distribution}" if finding.distribution else ""
     text = location.path
     if location.line:
         text += f":{location.line}"

@@ -9,6 +9,7 @@ import sys
 
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -63,7 +64,11 @@ class TerminalReporter(Reporter):
         )
         for renderable in self._renderables(report):
             console.print(renderable)
-        return buffer.getvalue()
+        if self.color:
+            return buffer.getvalue()
+        # rich pads wrapped text to the full width; piped output (CI logs) is easier to
+        # read and diff without the trailing blanks.
+        return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
     def _renderables(self, report: AuditReport) -> list:
         parts: list = [self._summary_panel(report)]
@@ -206,22 +211,27 @@ class TerminalReporter(Reporter):
         for severity, findings in _summary.findings_by_severity(report).items():
             if not findings:
                 continue
-            text = Text()
-            text.append(f"{severity.value.upper()} ({len(findings)})\n", style=_RICH_SEVERITY_STYLE[severity])
+            heading = f"\n{severity.value.upper()} ({len(findings)})"
+            parts.append(Text(heading, style=_RICH_SEVERITY_STYLE[severity]))
             for finding in findings:
-                text.append(f"  {finding.rule} ", style="bold")
-                text.append(finding.message)
+                headline = Text()
+                headline.append(f"{finding.rule} ", style="bold")
+                headline.append(finding.message)
                 if finding.suppressed:
-                    text.append(
+                    headline.append(
                         f"  [suppressed: {finding.suppression_reason or 'no reason given'}]", style="dim"
                     )
-                text.append("\n")
+                parts.append(Padding(headline, (0, 0, 0, 2), expand=False))
+                details = Text(style="dim")
                 where = _summary.location_text(finding)
                 if where:
-                    text.append(f"      at {where}\n", style="dim")
+                    details.append(f"at {where}\n")
                 for line in finding.evidence[:3]:
-                    text.append(f"      evidence: {line}\n", style="dim")
+                    details.append(f"evidence: {line}\n")
                 if finding.fix and not finding.suppressed:
-                    text.append(f"      fix: {finding.fix}\n", style="dim")
-            parts.append(text)
+                    details.append(f"fix: {finding.fix}\n")
+                details.rstrip()
+                if details.plain:
+                    # Indented as a block, so wrapped lines stay under their finding.
+                    parts.append(Padding(details, (0, 0, 0, 8), expand=False))
         return parts
