@@ -148,6 +148,7 @@ HAND_WRITTEN = {
     "sp_no_setgil": ("sp_no_setgil.c", "sp_no_setgil", False),
     "cpp_mp_not_used": ("cpp_mp_not_used.cpp", "cpp_mp_not_used", True),
     "cpp_mp_no_slot": ("cpp_mp_no_slot.cpp", "cpp_mp_no_slot", True),
+    "cpp_mp_dynamic_slots": ("cpp_mp_dynamic_slots.cpp", "cpp_mp_dynamic_slots", True),
     "risky_calls": ("risky_calls.c", "risky_calls", False),
     "submodule": ("package/submodule.c", "fixture_pkg.submodule", False),
     "crash_in_init": ("crash_in_init.c", "crash_in_init", False),
@@ -157,7 +158,8 @@ HAND_WRITTEN = {
 EXPECTED_ON_FREE_THREADED = {
     "mp_slot_not_used": "not-used", "mp_slot_used": "used", "mp_no_slot": "used",
     "sp_setgil_not_used": "not-used", "sp_setgil_used": "used", "sp_no_setgil": "used",
-    "cpp_mp_not_used": "not-used", "cpp_mp_no_slot": "used", "risky_calls": "not-used",
+    "cpp_mp_not_used": "not-used", "cpp_mp_no_slot": "used", "cpp_mp_dynamic_slots": "not-used",
+    "risky_calls": "not-used",
     "submodule": "not-used",
 }
 

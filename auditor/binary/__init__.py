@@ -87,23 +87,29 @@ def _read_binary(image: ElfImage, extension: ExtensionModule, abi, target: Targe
                  finding) -> None:
     imported = image.imported_symbols
     symbol_free_threaded, symbol_reason = abi_from_imported_symbols(imported)
+    generator = recognise_generator(image)
+    extension.generator = generator.name
+    leaf = extension.module.rsplit(".", 1)[-1]
+    # The name's ABI unless the imports say otherwise; the init code may still tell (below).
+    assumed = symbol_free_threaded if symbol_free_threaded is not None else extension.abi_free_threaded
+    reading = read_gil_declaration(image, leaf, assumed, generator)
+    binary_free_threaded, binary_reason = symbol_free_threaded, symbol_reason
+    if binary_free_threaded is None and reading.def_layout_free_threaded is not None:
+        binary_free_threaded, binary_reason = reading.def_layout_free_threaded, reading.def_layout_evidence
     if extension.abi_free_threaded is None:
-        extension.abi_free_threaded = symbol_free_threaded
-    elif symbol_free_threaded is not None and symbol_free_threaded != extension.abi_free_threaded:
+        extension.abi_free_threaded = binary_free_threaded
+    elif binary_free_threaded is not None and binary_free_threaded != extension.abi_free_threaded:
         # A renamed file: the name promises one ABI, the code was compiled for the other.
-        extension.errors.append(f"the file name says {abi.tag} but the binary {symbol_reason}")
-        extension.abi_free_threaded = symbol_free_threaded
-    verdict = loadability(abi, target, symbol_abi_free_threaded=symbol_free_threaded, host_platform=_HOST_PLATFORM)
+        extension.errors.append(f"the file name says {abi.tag} but {binary_reason}")
+        extension.abi_free_threaded = binary_free_threaded
+        reading = read_gil_declaration(image, leaf, binary_free_threaded, generator)
+    verdict = loadability(abi, target, symbol_abi_free_threaded=binary_free_threaded, host_platform=_HOST_PLATFORM)
     if verdict.loadable and extension.errors:
         verdict = type(verdict)(False, f"{verdict.reason}, but its code is built for the other ABI")
     extension.loadable_on_target = verdict.loadable
     if verdict.loadable is False:
         findings.append(finding("FTB003", f"{extension.module}: {verdict.reason}", [verdict.reason]))
 
-    generator = recognise_generator(image)
-    extension.generator = generator.name
-    leaf = extension.module.rsplit(".", 1)[-1]
-    reading = read_gil_declaration(image, leaf, extension.abi_free_threaded, generator)
     extension.gil = reading.gil
     extension.gil_declared_by = reading.declared_by
     extension.gil_evidence = reading.evidence

@@ -165,15 +165,35 @@ class CodeReader:
             reading.problems.append(f"disassembler error at {address:#x}: {error}")
         return reading
 
+    def read_initialisers(self, reading: CodeReading) -> int:
+        """Walk the functions in ``.init_array`` (C++ dynamic initialisers) into ``reading``.
+
+        A C++ ``static PyModuleDef_Slot slots[] = {...}`` whose values are not constant
+        expressions is zero in the file and filled by such a function before PyInit runs.
+        Returns how many functions were read.
+        """
+        bounds = self.image.section_range(".init_array")
+        if bounds is None:
+            return 0
+        count = 0
+        for slot in range(bounds[0], bounds[1], self.image.pointer_size):
+            target = self.image.read_pointer(slot)
+            if target is None or not target.address or not self.image.is_executable(target.address):
+                continue
+            self._walk(target.address, self._function_size(target.address), {}, reading, depth=1, visited=set())
+            count += 1
+        return count
+
     def _walk(self, address: int, size: int, registers: dict, reading: CodeReading, depth: int,
-              visited: set[int]) -> None:
+              visited: set[int]) -> object:
+        """Read one function; returns its result register at the first ``ret`` (None: unknown)."""
         if address in visited:
-            return
+            return None
         visited.add(address)
         code = self.image.function_code(address, size, limit=_UNSIZED_FUNCTION_LIMIT if not size else 1 << 20)
         if not code:
             reading.problems.append(f"no code at {address:#x}")
-            return
+            return None
         end = address + len(code)
         state = dict(registers)
         stack_region = ("stack", next(self._heap_counter))
@@ -183,15 +203,20 @@ class CodeReader:
         else:
             state["sp"] = Pointer(stack_region, 0)
             step = self._step_arm64
+        return_register = "rax" if self.image.machine == "x86_64" else "x0"
+        returned: list[object] = []
         for instruction in self.engine.disasm(code, address):
             reading.instructions += 1
             if reading.instructions > _INSTRUCTION_BUDGET:
                 reading.truncated = True
-                return
+                break
+            if instruction.mnemonic == "ret" and not returned:
+                returned.append(state.get(return_register))  # the straight-line path's result
             outcome = step(instruction, state, reading, depth, visited, (address, end))
             if outcome == "stop" and not size:
                 # Without a size we cannot tell cold paths from the next function: stop.
-                return
+                break
+        return returned[0] if returned else None
 
     # -- shared helpers -----------------------------------------------------------------------
     def _new_heap(self) -> Pointer:
@@ -235,8 +260,11 @@ class CodeReader:
                                                internal=True))
                 if depth < _MAX_CALL_DEPTH and self.image.is_executable(target_address):
                     callee_state = {register: state.get(register) for register in argument_registers}
-                    self._walk(target_address, self._function_size(target_address), callee_state, reading,
-                               depth + 1, visited)
+                    result = self._walk(target_address, self._function_size(target_address), callee_state, reading,
+                                        depth + 1, visited)
+                    # Only plain values: a Pointer into the callee's own stack frame is meaningless here.
+                    if isinstance(result, int) or (isinstance(result, Pointer) and result.region[0] != "stack"):
+                        return result
                 return None
         name = target_name or "?"
         reading.calls.append(CallEvent(name, instruction_address, arguments))

@@ -118,7 +118,18 @@ class ElfImage:
             hint = " (a Mach-O or PE binary?)" if magic[:2] in (b"MZ", b"\xcf\xfa", b"\xfe\xed") else ""
             raise ElfReadError(f"{self.path}: not an ELF file: starts with {magic!r}{hint}")
         self._file.seek(0)
+        header_size = 64 if magic and self._file.read(5)[4:5] == b"\x02" else 52
+        if size < header_size:
+            raise ElfReadError(f"{self.path}: truncated: {size} bytes, shorter than an ELF header; "
+                               "reinstall the package")
+        self._file.seek(0)
         self.elf = ELFFile(self._file)
+        for what, offset, count, entry_size in (
+                ("program header table", self.elf["e_phoff"], self.elf["e_phnum"], self.elf["e_phentsize"]),
+                ("section header table", self.elf["e_shoff"], self.elf["e_shnum"], self.elf["e_shentsize"])):
+            if count and offset + count * entry_size > size:
+                raise ElfReadError(f"{self.path}: truncated: its {what} ends at byte {offset + count * entry_size} "
+                                   f"but the file has {size}; reinstall the package")
         machine = self.elf["e_machine"]
         self.machine = SUPPORTED_MACHINES.get(machine, machine)
         self.is_64bit = self.elf.elfclass == 64
@@ -214,6 +225,12 @@ class ElfImage:
         return None if raw is None else PointerValue(address=raw)
 
     def read_c_string(self, address: int, limit: int = 256) -> str | None:
+        for segment in self._segments:
+            if segment.vaddr <= address < segment.vaddr + segment.memsz:
+                limit = min(limit, segment.vaddr + segment.memsz - address)
+                break
+        else:
+            return None
         data = self.read(address, limit)
         if data is None:
             return None

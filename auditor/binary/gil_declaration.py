@@ -48,6 +48,41 @@ class GilReading:
     declared_by: GilDeclaredBy
     evidence: str
     init_style: str = "unknown"
+    # What the static PyModuleDef's object header says about the ABI (None: not seen).
+    def_layout_free_threaded: bool | None = None
+    def_layout_evidence: str = ""
+
+
+_IMMORTAL_32 = 0xFFFFFFFF  # _Py_IMMORTAL_REFCNT (GIL, 64-bit) / _Py_IMMORTAL_REFCNT_LOCAL (free-threaded)
+
+
+def module_def_layout(reader: CodeReader, reading: CodeReading, definition: object) -> tuple[bool | None, str]:
+    """Which ABI a static ``PyModuleDef`` was compiled for, from its ``PyModuleDef_HEAD_INIT``.
+
+    GIL 3.13 (Include/object.h): ``PyObject_HEAD_INIT`` sets ``ob_refcnt`` (offset 0) to
+    ``_Py_IMMORTAL_REFCNT`` (0xFFFFFFFF on 64-bit) and ``m_name`` sits at offset 40.
+    Free-threaded: ``ob_tid`` (offset 0) is 0, ``ob_ref_local`` (offset 12) is
+    ``_Py_IMMORTAL_REFCNT_LOCAL`` (0xFFFFFFFF) and ``m_name`` sits at offset 56. Useful
+    when a module never touches a reference count, so its imports cannot tell.
+    """
+    definition = _as_pointer(reader.image, definition)
+    if definition is None or definition.region != STATIC:
+        return None, ""
+    first_word = reader.load(reading, definition, 8)
+    local_refcount = reader.load(reading, definition.moved(12), 4)
+
+    def names_a_string(offset: int) -> bool:
+        name = _as_pointer(reader.image, reader.load(reading, definition.moved(offset), 8))
+        if name is None or name.region != STATIC:
+            return False
+        text = reader.image.read_c_string(name.offset, 128)
+        return bool(text) and text.replace(".", "_").replace("_", "a").isalnum()
+
+    if first_word == 0 and local_refcount == _IMMORTAL_32 and names_a_string(M_SLOTS_OFFSET[True] - 32):
+        return True, "its PyModuleDef has the free-threaded object header (ob_tid, ob_ref_local)"
+    if first_word == _IMMORTAL_32 and names_a_string(M_SLOTS_OFFSET[False] - 32):
+        return False, "its PyModuleDef has the GIL object header (immortal ob_refcnt)"
+    return None, ""
 
 
 def _may_declare_elsewhere(name: str) -> bool:
@@ -106,10 +141,17 @@ def read_slot_array(reader: CodeReader, reading: CodeReading, definition: object
         return _SlotArrayResult(None, False, "the PyModuleDef's m_slots pointer could not be read")
     stores = reading.memory.get(slots.region, {})
     written_by_code = any(slots.offset <= offset < slots.offset + _SLOT_SIZE * _MAX_SLOTS for offset in stores)
-    if slots.region == STATIC and _in_bss(image, slots) and not written_by_code:
-        return _SlotArrayResult(None, False, f"the slot array at {slots.offset:#x} is zero-initialised memory "
-                                             "filled at run time by code that was not followed")
-    where = "built by the init code" if written_by_code else (
+    zero_initialised = slots.region == STATIC and _in_bss(image, slots)
+    if zero_initialised and not written_by_code:
+        # Zero in the file: filled by a C++ dynamic initialiser, or really just {0, NULL}.
+        reader.read_initialisers(reading)
+        stores = reading.memory.get(slots.region, {})
+        written_by_code = any(slots.offset <= offset < slots.offset + _SLOT_SIZE * _MAX_SLOTS for offset in stores)
+        if not written_by_code and reading.truncated:
+            return _SlotArrayResult(None, False, f"the slot array at {slots.offset:#x} is zero-initialised memory "
+                                                 "and the code that may fill it was too long to read")
+    where = "built by the init code" if written_by_code else "zero-initialised, written by no code read" \
+        if zero_initialised else (
         f"static data at {slots.offset:#x}" if slots.region == STATIC else "memory the init code allocates")
     for index in range(_MAX_SLOTS):
         entry = slots.moved(index * _SLOT_SIZE)
@@ -134,9 +176,11 @@ def read_gil_declaration(image: ElfImage, module_leaf: str, free_threaded_abi: b
     imports_set_gil = _SET_GIL in imported
     init_style = "multi-phase" if imports_def_init else (
         "single-phase" if any(name in imported for name in _SINGLE_PHASE_CREATORS) else "unknown")
+    not_applicable = GilReading(GilDeclaration.USED, GilDeclaredBy.NOT_APPLICABLE,
+                                "built for the GIL ABI: the GIL is always there and Py_mod_gil is ignored",
+                                init_style)
     if free_threaded_abi is False:
-        return GilReading(GilDeclaration.USED, GilDeclaredBy.NOT_APPLICABLE,
-                          "built for the GIL ABI: the GIL is always there and Py_mod_gil is ignored", init_style)
+        return not_applicable
 
     init_name = init_function_name(module_leaf)
     init_symbol = image.symbols.get(init_name)
@@ -155,7 +199,17 @@ def read_gil_declaration(image: ElfImage, module_leaf: str, free_threaded_abi: b
 
     decision: GilReading | None = None
     notes: list[str] = []
+    layout: tuple[bool | None, str] = (None, "")
     if reading is not None:
+        for call in reading.calls:
+            if call.target in (_DEF_INIT, *_SINGLE_PHASE_CREATORS):
+                layout = module_def_layout(reader, reading, call.arguments[0])
+                if layout[0] is not None:
+                    break
+        if free_threaded_abi is None and layout[0] is False:
+            not_applicable.def_layout_free_threaded, not_applicable.def_layout_evidence = layout
+            not_applicable.evidence = f"{layout[1]}: built for the GIL ABI, Py_mod_gil is ignored"
+            return not_applicable
         set_gil_calls = reading.calls_to(_SET_GIL)
         def_init_calls = reading.calls_to(_DEF_INIT)
         if set_gil_calls:
@@ -219,9 +273,10 @@ def read_gil_declaration(image: ElfImage, module_leaf: str, free_threaded_abi: b
                                   f"nanobind built without NB_FREE_THREADED ({generator.evidence}): no Py_mod_gil "
                                   "slot", "multi-phase")
     if decision is not None:
+        decision.def_layout_free_threaded, decision.def_layout_evidence = layout
         return decision
     if problem:
         notes.append(problem)
     if not notes:
         notes.append(f"{init_name} reaches neither PyModuleDef_Init nor PyUnstable_Module_SetGIL in the code read")
-    return GilReading(GilDeclaration.UNKNOWN, GilDeclaredBy.UNDETERMINED, "; ".join(notes), init_style)
+    return GilReading(GilDeclaration.UNKNOWN, GilDeclaredBy.UNDETERMINED, "; ".join(notes), init_style, *layout)

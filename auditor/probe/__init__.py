@@ -78,12 +78,16 @@ def _signal_name(returncode: int) -> str:
         return f"signal {-returncode}"
 
 
-def probe_module(python: str | Path, module: str, path: Path | None = None, *, timeout: float = 30,
-                 extra_sys_path: Iterable[Path] = ()) -> ProbeOutcome:
-    """Import ``module`` (from ``path`` when given) in a fresh subprocess of ``python``."""
-    search_path = [str(Path(folder)) for folder in extra_sys_path]
+@dataclass
+class _ChildRun:
+    report: dict | None
+    outcome: ProbeOutcome | None  # set when the child crashed, hung or did not report
+
+
+def _run_child(python: str | Path, module: str, path: Path | None, mode: str, timeout: float,
+               search_path: list[str]) -> _ChildRun:
     command = [str(python), "-E", "-s", "-X", "faulthandler", str(_CHILD), module,
-               str(path) if path else "", json.dumps(search_path)]
+               str(path) if path else "", json.dumps(search_path), mode]
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ftaudit-probe-") as scratch:
         try:
@@ -91,8 +95,8 @@ def probe_module(python: str | Path, module: str, path: Path | None = None, *, t
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                        errors="replace", start_new_session=True)
         except OSError as error:
-            return ProbeOutcome(module, RuntimeGil.IMPORT_ERROR,
-                                detail=f"could not start {python}: {error.strerror or error}")
+            return _ChildRun(None, ProbeOutcome(module, RuntimeGil.IMPORT_ERROR,
+                                                detail=f"could not start {python}: {error.strerror or error}"))
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -102,10 +106,11 @@ def probe_module(python: str | Path, module: str, path: Path | None = None, *, t
             except ProcessLookupError:
                 pass
             stdout, stderr = process.communicate()
-            return ProbeOutcome(module, RuntimeGil.TIMEOUT, returncode=process.returncode,
-                                detail=f"the import did not finish within {timeout:g} s; killed"
-                                       + (f"\n{stderr[-_OUTPUT_TAIL:]}" if stderr.strip() else ""),
-                                duration_seconds=time.monotonic() - started)
+            return _ChildRun(None, ProbeOutcome(
+                module, RuntimeGil.TIMEOUT, returncode=process.returncode,
+                detail=f"the import did not finish within {timeout:g} s; killed"
+                       + (f"\n{stderr[-_OUTPUT_TAIL:]}" if stderr.strip() else ""),
+                duration_seconds=time.monotonic() - started))
     duration = time.monotonic() - started
     report = None
     for line in stdout.splitlines():
@@ -116,13 +121,35 @@ def probe_module(python: str | Path, module: str, path: Path | None = None, *, t
                 report = None
     returncode = process.returncode
     if returncode < 0:
-        return ProbeOutcome(module, RuntimeGil.CRASH, returncode=returncode, duration_seconds=duration,
-                            detail=f"killed by {_signal_name(returncode)} while importing\n"
-                                   f"{stderr[-_OUTPUT_TAIL:]}".rstrip())
+        return _ChildRun(None, ProbeOutcome(module, RuntimeGil.CRASH, returncode=returncode,
+                                            duration_seconds=duration,
+                                            detail=f"killed by {_signal_name(returncode)} while importing\n"
+                                                   f"{stderr[-_OUTPUT_TAIL:]}".rstrip()))
     if report is None:
-        return ProbeOutcome(module, RuntimeGil.IMPORT_ERROR, returncode=returncode, duration_seconds=duration,
-                            detail=f"the interpreter exited with status {returncode} without a result\n"
-                                   f"{stderr[-_OUTPUT_TAIL:]}".rstrip())
+        return _ChildRun(None, ProbeOutcome(module, RuntimeGil.IMPORT_ERROR, returncode=returncode,
+                                            duration_seconds=duration,
+                                            detail=f"the interpreter exited with status {returncode} without a "
+                                                   f"result\n{stderr[-_OUTPUT_TAIL:]}".rstrip()))
+    report["returncode"] = returncode
+    report["duration"] = duration
+    return _ChildRun(report, None)
+
+
+def probe_module(python: str | Path, module: str, path: Path | None = None, *, timeout: float = 30,
+                 extra_sys_path: Iterable[Path] = ()) -> ProbeOutcome:
+    """Import ``module`` in a fresh subprocess of ``python`` and say what it did to the GIL.
+
+    The import is the user's ``import a.b.c`` (parents first). When the GIL comes on
+    because of another module (a parent package's import, a sibling it pulls in), a
+    second process loads only this module's file (``PyInit_*``, where CPython checks
+    the declaration) so that ``runtime_gil`` is this module's own effect; ``enabled_by``
+    and ``detail`` say who enabled it in the full import.
+    """
+    search_path = [str(Path(folder)) for folder in extra_sys_path]
+    run = _run_child(python, module, path, "import", timeout, search_path)
+    if run.outcome is not None:
+        return run.outcome
+    report = run.report
     warnings_seen = report.get("warnings", [])
     gil_warnings = [text for text in warnings_seen if "(GIL) has been enabled" in text]
     outcome = ProbeOutcome(
@@ -130,18 +157,37 @@ def probe_module(python: str | Path, module: str, path: Path | None = None, *, t
         RuntimeGil.ENABLED if report.get("gil_after") else RuntimeGil.DISABLED,
         warning=gil_warnings[0] if gil_warnings else None,
         enabled_by=_gil_warning_module(gil_warnings[0]) if gil_warnings else None,
-        gil_after_create=report.get("gil_after_create"),
-        returncode=returncode,
-        duration_seconds=duration,
+        returncode=report["returncode"],
+        duration_seconds=report["duration"],
         other_warnings=[text for text in warnings_seen if text not in gil_warnings],
     )
     if report.get("gil_before"):
-        outcome.detail = "the GIL was already enabled before the import (not a free-threaded interpreter?)"
+        outcome.detail = "the GIL was enabled before any import (not a free-threaded interpreter?)"
+        return outcome
     if report.get("status") == "import-error":
         outcome.runtime_gil = RuntimeGil.IMPORT_ERROR
         outcome.detail = report.get("error")
-    elif outcome.enabled_by and outcome.enabled_by != module:
-        outcome.detail = f"the GIL was enabled by {outcome.enabled_by!r}, imported while loading {module!r}"
+        return outcome
+    our_warning = any(_gil_warning_module(text) == module for text in gil_warnings)
+    if outcome.runtime_gil == RuntimeGil.ENABLED and not our_warning and path is not None:
+        # Someone else turned the GIL on first; CPython then stays silent about us.
+        isolated = _run_child(python, module, path, "create", timeout, search_path)
+        culprit = outcome.enabled_by or "another module"
+        if isolated.outcome is not None:
+            outcome.detail = (f"the GIL was enabled by {culprit} in the full import; loading this module alone "
+                              f"failed: {isolated.outcome.runtime_gil.value}: {isolated.outcome.detail}")
+        elif isolated.report.get("status") != "imported":
+            outcome.detail = (f"the GIL was enabled by {culprit} in the full import; loading this module alone "
+                              f"failed: {isolated.report.get('error')}")
+        else:
+            outcome.gil_after_create = isolated.report.get("gil_after_create")
+            alone = RuntimeGil.ENABLED if outcome.gil_after_create else RuntimeGil.DISABLED
+            outcome.detail = (f"the GIL was enabled by {culprit}, imported along with {module}; loading {module} "
+                              f"alone leaves it {alone.value}")
+            outcome.runtime_gil = alone
+            alone_warnings = [text for text in isolated.report.get("warnings", []) if "(GIL) has been enabled" in text]
+            if alone_warnings:
+                outcome.warning = alone_warnings[0]
     return outcome
 
 
