@@ -20,7 +20,7 @@ from .runner import (DEFAULT_BUDGET_SECONDS, DEFAULT_TRIAL_TIMEOUT_SECONDS, TSAN
 from .sample import Sample, SampleError, find_sample_folders, load_sample
 from .tsan import parse_tsan_reports, reports_touching, sample_frame
 
-__all__ = ["hammer", "hammer_sample", "classify", "HarnessError", "ProgressUpdate", "DEFAULT_BUDGET_SECONDS",
+__all__ = ["AUTO", "hammer", "hammer_sample", "classify", "HarnessError", "ProgressUpdate", "DEFAULT_BUDGET_SECONDS",
            "load_sample", "Sample", "SampleError"]
 
 AUTO = "auto"

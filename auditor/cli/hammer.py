@@ -1,0 +1,125 @@
+"""`ftaudit hammer`: compile thread-hammer samples and stress them from many threads.
+
+A sample is a folder with sample.toml and scenario.py (the contract is in
+ext_samples/README.md). Each sample is built for the free-threaded interpreter and run
+in fresh subprocesses: threads released together by a barrier run work(), then check()
+verifies the result. Trials repeat until the first failure or until --budget seconds.
+The same is done on a GIL build (the baseline) to tell a race the GIL used to hide
+("race-without-gil", a migration risk) from one that exists with the GIL too ("race").
+
+Exit codes:
+  0  no race observed in any sample (on the free-threaded target)
+  1  a race (wrong result, exception, crash, hang or TSan report) was observed
+  2  bad arguments, or no usable interpreter
+  3  ran, but some samples could not be built or run (build-error / error; see the output)
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error, stderr_console
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "hammer", help="compile sample extensions and stress them from many threads (the dynamic harness)",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="a sample folder, or a folder of sample folders")
+    parser.add_argument("--python", metavar="PY",
+                        help="the free-threaded interpreter to hammer on (default: the provisioned 3.13t; "
+                             "with --tsan the ThreadSanitizer build)")
+    baseline = parser.add_mutually_exclusive_group()
+    baseline.add_argument("--baseline-python", metavar="PY",
+                          help="the GIL interpreter to compare with (default: a GIL build of the same version)")
+    baseline.add_argument("--no-baseline", action="store_true",
+                          help="do not run a GIL baseline (races are then not classified)")
+    parser.add_argument("--threads", type=_positive_int, metavar="N", help="threads per trial (default: THREADS)")
+    parser.add_argument("--iterations", type=_positive_int, metavar="N",
+                        help="iterations per thread per trial (default: the scenario's ITERATIONS)")
+    parser.add_argument("--budget", type=_positive_float, metavar="S",
+                        help="seconds of trials per sample per interpreter (default: 10); a racy sample stops "
+                             "at its first failure")
+    parser.add_argument("--trial-timeout", type=_positive_float, metavar="S",
+                        help="seconds a trial may go without finishing before the hang check (default: 10, "
+                             "60 with --tsan)")
+    parser.add_argument("--tsan", action="store_true",
+                        help="compile with -fsanitize=thread and run on the ThreadSanitizer free-threaded build; "
+                             "TSan reports in the sample's code become FTR006 findings")
+    parser.add_argument("--no-throughput", action="store_true", help="skip the calls-per-second measurement")
+    add_output_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .. import __version__
+    from ..harness import AUTO, HarnessError, hammer
+    from ..model.harness import HammerVerdict
+    from ..model.report import AuditReport
+
+    for path in args.paths:
+        if not path.exists():
+            error(f"{path}: no such file or folder")
+            return EXIT_USAGE
+    baseline = None if args.no_baseline else (args.baseline_python or AUTO)
+    console = stderr_console()
+    progress_display = Progress(TextColumn("[bold]{task.fields[sample]}[/]"), TextColumn("{task.description}"),
+                                BarColumn(), TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
+                                console=console, transient=False)
+    tasks: dict[tuple[str, str], int] = {}
+
+    def on_progress(update) -> None:
+        key = (update.sample, update.interpreter)
+        if key not in tasks:
+            tasks[key] = progress_display.add_task(update.interpreter, total=update.budget or 1,
+                                                   sample=update.sample, status="")
+        task = tasks[key]
+        status = {"build": "building", "throughput": "measuring throughput",
+                  "done": "done"}.get(update.phase, "hammering")
+        status += f"  trials {update.trials}"
+        if update.failures:
+            status += f"  [red]failures {update.failures}[/]"
+        completed = update.budget if update.phase == "done" else min(update.elapsed, update.budget)
+        progress_display.update(task, completed=completed, status=status)
+
+    started = time.time()
+    try:
+        with progress_display:
+            results = hammer(args.paths, python=args.python, baseline_python=baseline, threads=args.threads,
+                             iterations=args.iterations, budget=args.budget, tsan=args.tsan,
+                             progress=on_progress, trial_timeout=args.trial_timeout,
+                             throughput=not args.no_throughput)
+    except HarnessError as problem:
+        error(str(problem))
+        return EXIT_USAGE
+    report = AuditReport(tool_version=__version__, created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+                         hammer=results)
+    try:
+        emit(args, report)
+    except KeyError as problem:
+        error(str(problem.args[0]) if problem.args else str(problem))
+        return EXIT_USAGE
+    if any(result.verdict is HammerVerdict.RACE for result in results):
+        return EXIT_FAILED
+    if any(result.verdict in (HammerVerdict.BUILD_ERROR, HammerVerdict.ERROR) for result in results):
+        return EXIT_PARTIAL
+    return EXIT_OK
