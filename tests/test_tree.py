@@ -235,6 +235,9 @@ def test_warm_cache_avoids_the_network_and_stale_pages_are_revalidated(tmp_path)
         # Pages expire at once: asked again with If-None-Match, answered 304.
         assert index.not_modified == 2
         assert index.count(".metadata") == metadata_requests  # immutable: never asked twice
+        offline = tree(requirements, index, tmp_path / "cache0", offline=True)
+        assert not offline.partial and [p.status for p in offline.packages] == ["ready", "pure"]
+        assert "past their freshness" in offline.notes[0] and "fastlib, purelib" in offline.notes[0]
 
 
 def test_offline_uses_the_cache_and_says_what_is_missing(world, tmp_path):
@@ -246,6 +249,7 @@ def test_offline_uses_the_cache_and_says_what_is_missing(world, tmp_path):
     assert offline.offline and not offline.partial
     assert [(p.name, p.version, p.status) for p in offline.packages] == \
         [(p.name, p.version, p.status) for p in online.packages]
+    assert offline.notes == []
     empty = tree(requirements, world, tmp_path / "empty-cache", offline=True)
     assert len(world.requests) == before
     assert empty.partial

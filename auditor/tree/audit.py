@@ -205,6 +205,11 @@ def resolve_tree(
             status.required_by = sorted(project.required_by)
             status.origin = ", ".join(project.origins)
             result.packages.append(status)
+    stale = client.stale_pages()
+    if stale:
+        result.notes.append(
+            f"--offline: the cached index pages of {', '.join(stale)} are past their freshness; releases"
+            " uploaded since then are not known")
     for status in result.packages:
         if status.status == UNKNOWN:
             result.partial = True

@@ -97,6 +97,12 @@ class IndexClient:
             self._pages[project] = page
         return page
 
+    def stale_pages(self) -> list[str]:
+        """Projects whose page came from the cache past its freshness (only offline)."""
+        with self._lock:
+            return sorted(name for name, page in self._pages.items()
+                          if isinstance(page, ProjectPage) and page.stale)
+
     def fetch(self, url: str, *, accept: str = "*/*", immutable: bool = False, store: bool = True) -> Response:
         """GET ``url`` through the cache; ``store=False`` for big files read once (wheels)."""
         cached = self.cache.get(url) if store else None
