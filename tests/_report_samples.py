@@ -530,3 +530,40 @@ static PyModuleDef_Slot slots[] = {{0, NULL}};
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "gilneeder", NULL, 0, NULL, slots};
 PyMODINIT_FUNC PyInit_gilneeder(void) { return PyModuleDef_Init(&module); }
 """
+
+# The same module, declaring that it does not need the GIL (Include/moduleobject.h).
+FREE_THREADED_EXTENSION = """
+#include <Python.h>
+static PyModuleDef_Slot slots[] = {
+#ifdef Py_GIL_DISABLED
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, NULL}};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "freeready", NULL, 0, NULL, slots};
+PyMODINIT_FUNC PyInit_freeready(void) { return PyModuleDef_Init(&module); }
+"""
+
+
+def install_extension_distribution(python: str, site, name: str, c_source: str, version: str = "1.0") -> None:
+    """A distribution as pip would leave it: the compiled module plus a dist-info with
+    METADATA, WHEEL (a cp313t tag) and a RECORD that lists every file."""
+    from pathlib import Path
+
+    site = Path(site)
+    build_extension(python, name, c_source, site)
+    (binary,) = [path.name for path in site.glob(f"{name}.*.so")]
+    info = site / f"{name}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", encoding="utf-8"
+    )
+    (info / "WHEEL").write_text(
+        "Wheel-Version: 1.0\nGenerator: ftaudit-tests\nRoot-Is-Purelib: false\n"
+        "Tag: cp313-cp313t-linux_x86_64\n",
+        encoding="utf-8",
+    )
+    (info / "INSTALLER").write_text("pip\n", encoding="utf-8")
+    record = [f"{binary},,"] + [
+        f"{info.name}/{item},," for item in ("METADATA", "WHEEL", "INSTALLER", "RECORD")
+    ]
+    (info / "RECORD").write_text("\n".join(record) + "\n", encoding="utf-8")

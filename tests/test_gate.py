@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from _report_samples import (
+    FREE_THREADED_EXTENSION,
     GIL_USING_EXTENSION,
     build_extension,
     environment_scenario,
     full_report,
+    install_extension_distribution,
     scan_result,
 )
 
@@ -24,6 +26,7 @@ from auditor.policy import Policy, policy_from_table
 from auditor.rules import all_rules
 
 pytestmark = pytest.mark.timeout(120)
+REPOSITORY = Path(__file__).resolve().parent.parent
 FREE_THREADED = Path.home() / ".cache" / "ftaudit" / "pythons" / "3.13t" / "bin" / "python3.13t"
 needs_free_threaded = pytest.mark.skipif(not FREE_THREADED.exists(), reason="no provisioned 3.13t")
 
@@ -259,9 +262,42 @@ def test_cli_check_on_the_host_interpreter_fails_fte001(tmp_path, monkeypatch, c
     assert 'classname="ftaudit.findings.FTE001"' in captured.out
 
 
-# --------------------------------------------------------------------------- CI examples
+@needs_free_threaded
+@pytest.mark.timeout(600)
+def test_cli_check_on_a_real_site_packages_with_compiled_extensions(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("auditor.scan")
+    monkeypatch.chdir(tmp_path)
+    site = tmp_path / "site-packages"
+    install_extension_distribution(str(FREE_THREADED), site, "freeready", FREE_THREADED_EXTENSION)
+    assert main(["check", "--path", str(site), "--format", "sarif"]) == 0, capsys.readouterr().err
+    capsys.readouterr()
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+    install_extension_distribution(str(FREE_THREADED), site, "gilneeder", GIL_USING_EXTENSION)
+    assert main(["check", "--path", str(site), "--format", "sarif"]) == 1
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(
+        (REPOSITORY / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+    )
+    assert not list(jsonschema.Draft4Validator(schema).iter_errors(document))
+    results = document["runs"][0]["results"]
+    fallback = next(result for result in results if result["ruleId"] == "FTE003")
+    assert fallback["properties"]["distribution"] == "gilneeder"
+    artifact = fallback["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact["uri"] == "gilneeder-1.0.dist-info/METADATA"
+    assert "FAIL gilneeder 1.0 is gil-fallback" in captured.err
+
+    (tmp_path / "pyproject.toml").write_text('[tool.ftaudit]\nexempt = ["GilNeeder"]\n', encoding="utf-8")
+    assert main(["check", "--path", str(site), "--format", "json"]) == 0
+
+    report_file = tmp_path / "report.html"
+    assert main(["report", "--path", str(site), "-o", str(report_file)]) == 0
+    page = report_file.read_text(encoding="utf-8")
+    assert page.count('<tr class="distribution"') == 2 and "Ask upstream of gilneeder 1.0" in page
+
+
+# --------------------------------------------------------------------------- CI examples
 
 
 def _workflow_ftaudit_commands() -> list[list[str]]:

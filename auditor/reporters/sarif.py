@@ -212,12 +212,18 @@ class SarifReporter(Reporter):
         elif home and home[0] in bases and home[1]:
             # A finding about a whole distribution: point at its METADATA file.
             metadata = PurePosixPath(home[1].replace("\\", "/"))
+            site_folder = PurePosixPath(home[0].replace("\\", "/"))
+            if metadata.is_absolute() and metadata.is_relative_to(site_folder):
+                # The scan records the metadata folder as an absolute path.
+                metadata = metadata.relative_to(site_folder)
             metadata_file = (
                 metadata / "METADATA" if metadata.suffix == ".dist-info" else metadata / "PKG-INFO"
             )
-            physical = {
-                "artifactLocation": {"uri": _relative_uri(str(metadata_file)), "uriBaseId": bases[home[0]]}
-            }
+            if metadata_file.is_absolute():
+                artifact = {"uri": _file_uri(str(metadata_file)).rstrip("/")}
+            else:
+                artifact = {"uri": _relative_uri(str(metadata_file)), "uriBaseId": bases[home[0]]}
+            physical = {"artifactLocation": artifact}
         if physical is None:
             return None
         location: dict = {"physicalLocation": physical}
