@@ -166,7 +166,9 @@ class FixtureIndex:
     (a PEP 503-only server) or "json". Use as a context manager."""
 
     def __init__(self, releases: list[Release], build_dir: Path, *, mode: str = "negotiate",
-                 max_age: int | None = 600, latency_seconds: float = 0.0) -> None:
+                 max_age: int | None = 600, latency_seconds: float = 0.0,
+                 basic_auth: tuple[str, str] | None = None) -> None:
+        self.basic_auth = basic_auth
         self.mode = mode
         self.latency_seconds = latency_seconds  # simulated round trip (benchmarks)
         self.max_age = max_age
@@ -275,6 +277,13 @@ class FixtureIndex:
                     index.requests.append(self.path)
                 if index.latency_seconds:
                     time.sleep(index.latency_seconds)
+                if index.basic_auth is not None:
+                    expected = "Basic " + base64.b64encode(":".join(index.basic_auth).encode()).decode()
+                    if self.headers.get("Authorization") != expected:
+                        self.send_response(401)
+                        self.send_header("WWW-Authenticate", 'Basic realm="fixture"')
+                        self.end_headers()
+                        return
                 path = self.path.split("?", 1)[0]
                 if path.startswith("/files/"):
                     name = path[len("/files/"):]

@@ -257,6 +257,19 @@ def test_offline_uses_the_cache_and_says_what_is_missing(world, tmp_path):
     assert "not in the cache" in empty.packages[0].errors[0] and "--offline" in empty.packages[0].errors[0]
 
 
+def test_credentials_in_the_index_url_are_used_and_never_shown(tmp_path):
+    requirements = write(tmp_path, "requirements.txt", "purelib[speed]\n")
+    with FixtureIndex(standard_world(), tmp_path / "files", basic_auth=("ci", "s3cr%t")) as index:
+        denied = tree(requirements, index, tmp_path / "cache-denied")
+        assert denied.partial and "HTTP 401" in denied.packages[0].errors[0]
+        authenticated_url = index.url.replace("http://", "http://ci:s3cr%25t@")
+        result = resolve_tree(requirements, index_url=authenticated_url, cache_dir=tmp_path / "cache")
+    assert [(p.name, p.status) for p in result.packages] == [("fastlib", "ready"), ("purelib", "pure")]
+    assert result.index_url == index.url
+    assert "s3cr" not in json.dumps(to_dict(result))
+    assert not any(b"s3cr" in path.read_bytes() for path in (tmp_path / "cache").rglob("*") if path.is_file())
+
+
 def test_unreachable_index_is_a_per_package_error(tmp_path):
     requirements = write(tmp_path, "requirements.txt", "purelib\n")
     # A port nothing listens on: bind one, close it, use its number.

@@ -9,11 +9,13 @@ error that names it.
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from packaging.utils import canonicalize_name
 
@@ -58,6 +60,19 @@ class IndexClient:
         offline: bool = False,
         timeout_seconds: float = 30.0,
     ) -> None:
+        # Credentials in the URL (https://user:token@host/simple, as pip accepts) are
+        # taken out: sent as HTTP Basic auth to that host only, and never written into
+        # cache keys, error messages or reports.
+        parts = urlsplit(index_url)
+        self._authorization: tuple[str, str] | None = None
+        if parts.username is not None or parts.password is not None:
+            user = unquote(parts.username or "")
+            password = unquote(parts.password or "")
+            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+            host = parts.hostname or ""
+            self._authorization = (host, f"Basic {token}")
+            netloc = host + (f":{parts.port}" if parts.port else "")
+            index_url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
         self.index_url = index_url.rstrip("/") + "/"
         self.cache = cache if cache is not None else HttpCache()
         self.offline = offline
@@ -118,6 +133,8 @@ class IndexClient:
             "Accept": accept,
             "User-Agent": f"ftaudit/{__version__} (+dependency tree audit)",
         })
+        if self._authorization is not None and urlsplit(url).hostname == self._authorization[0]:
+            request.add_header("Authorization", self._authorization[1])
         if cached is not None:
             if cached.etag:
                 request.add_header("If-None-Match", cached.etag)
@@ -134,6 +151,10 @@ class IndexClient:
             if problem.code == 304 and cached is not None:
                 self.cache.refresh(cached, max_age_from(problem.headers.get("Cache-Control")))
                 return Response(url, cached.body, cached.content_type, from_cache=True)
+            if problem.code in (401, 403):
+                raise IndexFetchError(f"{url}: HTTP {problem.code} {problem.reason} (does the index need"
+                                      " credentials? put them in --index-url as https://USER:TOKEN@host/...)"
+                                      ) from problem
             if problem.code == 404:
                 raise ProjectNotFound(f"{url}: not found on the index (HTTP 404)") from problem
             raise IndexFetchError(f"{url}: HTTP {problem.code} {problem.reason}") from problem
