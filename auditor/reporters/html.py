@@ -38,12 +38,13 @@ h3 { font-size: 16px; margin: 18px 0 8px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 th { background: var(--band); font-weight: 600; }
-td.name { font-weight: 600; word-break: break-word; }
+td.name { font-weight: 600; overflow-wrap: anywhere; min-width: 9em; }
 td code, li code { font-size: 12.5px; word-break: break-all; }
 .pill { display: inline-block; padding: 1px 9px; border-radius: 10px; color: #fff; font-size: 12.5px;
         font-weight: 600; white-space: nowrap; }
 .sev-error { background: #D55E00; } .sev-warning { background: #E69F00; } .sev-note { background: #0072B2; }
-.race { color: #B03A00; font-weight: 600; } .ok { color: #00775A; } .muted { color: var(--muted); }
+.race { color: #B03A00; font-weight: 600; } .ok { color: #00775A; }
+.muted { color: var(--muted); font-weight: normal; }
 ol.steps li { margin: 4px 0; }
 details.finding { border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; padding: 6px 10px; }
 details.finding summary { cursor: pointer; }
@@ -243,8 +244,8 @@ class HtmlReporter(Reporter):
 def _finding_html(finding: Finding, severity: Severity) -> str:
     where = _summary.location_text(finding)
     details = []
-    if where:
-        details.append(f"<li>at <code>{e(where)}</code></li>")
+    if finding.distribution:
+        details.append(f"<li>distribution: {e(finding.distribution)}</li>")
     if finding.location and finding.location.snippet:
         details.append(f"<li>source: <code>{e(finding.location.snippet)}</code></li>")
     details += [f"<li>evidence: {e(item)}</li>" for item in finding.evidence]
@@ -253,9 +254,13 @@ def _finding_html(finding: Finding, severity: Severity) -> str:
     if finding.suppressed:
         details.append(f"<li>suppressed: {e(finding.suppression_reason or 'no reason given')}</li>")
     css = "finding suppressed" if finding.suppressed else "finding"
+    # Open what needs action, so the evidence and the fix are read (and printed).
+    opened = " open" if severity is not Severity.NOTE and not finding.suppressed else ""
+    where_summary = f' <span class="muted">{e(where)}</span>' if where else ""
     return (
-        f'<details class="{css}"><summary><span class="pill sev-{e(severity.value)}">{e(finding.rule)}'
-        f"</span> {e(finding.message)}</summary><ul>{''.join(details)}</ul></details>"
+        f'<details class="{css}"{opened}><summary><span class="pill sev-{e(severity.value)}">'
+        f"{e(finding.rule)}</span> {e(finding.message)}{where_summary}</summary>"
+        f"<ul>{''.join(details)}</ul></details>"
     )
 
 
