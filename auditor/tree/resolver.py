@@ -151,9 +151,12 @@ class Resolver:
                 parsed: list[Requirement] = []
                 for text in metadata.requires_dist:
                     try:
-                        parsed.append(Requirement(text))
+                        requirement = Requirement(text)
                     except InvalidRequirement:
                         continue  # pip skips an unparsable Requires-Dist too
+                    if requirement.url:
+                        continue  # a direct URL dependency is not on the index: nothing to judge
+                    parsed.append(requirement)
                 known = parsed
             with self._dependencies_lock:
                 self._dependencies[key] = known
