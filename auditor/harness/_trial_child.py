@@ -110,6 +110,7 @@ def one_trial(scenario, mod, threads: int, iterations: int) -> tuple[str, BaseEx
 def run_trials(config: dict, reporter: Reporter, scenario, mod) -> None:
     threads, iterations = config["threads"], config["iterations"]
     if config.get("sanity"):
+        reporter.event(event="sanity-start")
         # A race needs two threads. If one thread alone fails, the scenario or the code
         # is wrong in itself, and calling that a race would be a false alarm.
         failed = one_trial(scenario, mod, 1, iterations)

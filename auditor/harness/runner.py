@@ -28,7 +28,7 @@ from ..model.harness import FailureKind, HammerVerdict, InterpreterRun, Throughp
 from .build import BuildResult
 from .build.toolchain import child_environment
 from .sample import Sample
-from .tsan import TsanReport, parse_tsan_reports, reports_touching
+from .tsan import TSAN_SEPARATOR, TsanReport, parse_tsan_reports, reports_touching
 
 CHILD_SCRIPT = Path(__file__).with_name("_trial_child.py")
 # Default seconds of trials per sample per interpreter. Every racy sample shipped here is
@@ -39,8 +39,8 @@ DEFAULT_TRIAL_TIMEOUT_SECONDS = 10.0
 TSAN_TRIAL_TIMEOUT_SECONDS = 60.0
 TIME_SLICE_SECONDS = 0.5
 TRIALS_PER_PROCESS = 25
-# Time allowed for a child to start, import the sample and run the one-thread check
-# before it reports its first trial (a TSan interpreter starts ~10x slower).
+# Time allowed, beyond the trial timeout, for a child to start and import the sample
+# before its first event (a TSan interpreter starts ~10x slower).
 STARTUP_GRACE_SECONDS = 15.0
 # GIL builds only: a thread switch may happen every 2 microseconds instead of every 5 ms.
 GIL_SWITCH_INTERVAL_SECONDS = 2e-6
@@ -133,7 +133,9 @@ def _run_child(python: str, config: dict, *, force_gil_off: bool, environment: d
             if size != seen_size:
                 seen_size, last_progress = size, now
                 continue
-            if now - last_progress <= watchdog_seconds or now - cpu_mark_time < IDLE_PROBE_SECONDS:
+            # Before the first event the child is still starting and importing the sample.
+            limit = watchdog_seconds + (0.0 if seen_size else STARTUP_GRACE_SECONDS)
+            if now - last_progress <= limit or now - cpu_mark_time < IDLE_PROBE_SECONDS:
                 continue
             # No trial finished for a while. A deadlocked process sleeps (its CPU time
             # stops growing); a slow but correct one keeps computing. Only the first is a
@@ -141,7 +143,7 @@ def _run_child(python: str, config: dict, *, force_gil_off: bool, environment: d
             cpu_now = _cpu_seconds(process.pid)
             busy = cpu_now - cpu_mark >= BUSY_CPU_FRACTION * (now - cpu_mark_time)
             cpu_mark, cpu_mark_time = cpu_now, now
-            if busy and now - last_progress <= watchdog_seconds * SLOW_TRIAL_FACTOR:
+            if busy and now - last_progress <= limit * SLOW_TRIAL_FACTOR:
                 continue
             verdict_of_watchdog = "slow" if busy else "hang"
             # faulthandler.register(SIGUSR1) in the child dumps every thread's stack from
@@ -221,7 +223,7 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
         "trial_timeout": settings.trial_timeout, "max_trials": settings.trials_per_process,
         "switch_interval": GIL_SWITCH_INTERVAL_SECONDS, "stop_if_gil_reenabled": free_threaded,
     }
-    watchdog = settings.trial_timeout + STARTUP_GRACE_SECONDS
+    watchdog = settings.trial_timeout
     force_gil_off = False
     started = time.monotonic()
     sanity_done = False
@@ -313,8 +315,10 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
                 if reports:
                     run.failures += 1
                     for tsan_report in reports:
+                        # Kept between TSan's own separators so the detail parses again.
+                        detail = f"{TSAN_SEPARATOR}\n{tsan_report.text}\n{TSAN_SEPARATOR}\n"
                         run.failure_examples.append(TrialFailure(FailureKind.TSAN, tsan_report.summary,
-                                                                 run.trials, seconds_into_run, tsan_report.text))
+                                                                 run.trials, seconds_into_run, detail))
             if run.failures and run.first_failure_seconds is None:
                 run.first_failure_seconds = seconds_into_run
             report("trials")
@@ -335,7 +339,7 @@ def _measure_throughput(run: InterpreterRun, sample: Sample, build: BuildResult,
     thread_counts = sorted({1, settings.threads})
     config = dict(base_config, mode="throughput", throughput_threads=thread_counts,
                   throughput_seconds=settings.throughput_seconds)
-    watchdog = settings.throughput_seconds * len(thread_counts) + settings.trial_timeout + STARTUP_GRACE_SECONDS
+    watchdog = settings.throughput_seconds * len(thread_counts) + settings.trial_timeout
     outcome = _run_child(build.python, config, force_gil_off=force_gil_off, environment=environment,
                          watchdog_seconds=watchdog, workdir=workdir)
     for event in outcome.events:

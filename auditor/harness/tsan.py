@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from .sample import Sample
 
-_SEPARATOR = "=================="
+TSAN_SEPARATOR = "=================="
 _HEADER = re.compile(r"WARNING: ThreadSanitizer: (?P<kind>[^(]+?)\s*(\(pid=\d+\))?$")
 _ACCESS = re.compile(r"^\s{2}(?P<what>(Previous )?(atomic )?(Atomic )?(read|write|Read|Write)[^:]*?) of size "
                      r"(?P<size>\d+) at (?P<address>0x[0-9a-f]+) by (?P<thread>main thread|thread T\d+)"
@@ -68,7 +68,7 @@ def parse_tsan_reports(stderr: str) -> list[TsanReport]:
     reports: list[TsanReport] = []
     current: list[str] | None = None
     for line in stderr.splitlines():
-        if line.strip() == _SEPARATOR:
+        if line.strip() == TSAN_SEPARATOR:
             if current:
                 report = _parse_block(current)
                 if report:
