@@ -87,6 +87,8 @@ def _as_report(source: ReportSource) -> AuditReport:
         return AuditReport(source=source)
     if isinstance(source, TreeResult):
         return AuditReport(target=source.target, tree=source)
+    if isinstance(source, list) and source and all(isinstance(item, SampleResult) for item in source):
+        return AuditReport(hammer=list(source))
     if isinstance(source, (str, PathLike)):
         path = Path(source)
         try:
@@ -325,10 +327,12 @@ def next_steps(report: AuditReport) -> list[str]:
             "free-threaded subprocess."
         )
 
-    # The environment findings (FTE003-FTE005) repeat what the steps above already say.
+    # The environment findings (FTE003-FTE005) and races repeat what the steps above say.
+    hammer_findings = {id(f) for sample in report.hammer or [] for f in sample.findings}
     open_errors = [
         f
         for f in report.all_findings()
+        if id(f) not in hammer_findings  # the sample steps above cover races
         if f.severity.value == "error" and not f.suppressed and f.rule not in _COVERED_ABOVE
     ]
     if open_errors:

@@ -62,6 +62,13 @@ def register(subparsers) -> None:
         metavar="SAMPLES",
         help="also hammer the samples in this folder (repeatable) and include the results",
     )
+    parser.add_argument(
+        "--hammer-budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="seconds of trials per sample per interpreter (default: the harness's)",
+    )
     add_output_options(parser, default_format="terminal")
     parser.set_defaults(handler=run)
 
@@ -88,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         from ..harness import hammer
 
-        sources.append(hammer(args.hammer))
+        budget = {"budget": args.hammer_budget} if args.hammer_budget is not None else {}
+        sources.append(hammer(args.hammer, **budget))
     try:
         report = build_report(*sources, target=args.target)
     except ReportInputError as problem:
