@@ -13,7 +13,11 @@ EPILOG = """exit codes for `tree`:
   1  at least one package would have to be built from source for the target
   2  the file could not be read, or an unknown --target / --platform
   3  partial: some packages could not be judged (index unreachable, not cached with
-     --offline, a line that could not be parsed); the output says which
+     --offline, a line that could not be parsed); the output says which. 3 wins over 1:
+     a partial answer cannot promise that nothing needs a build
+
+Pinned (==) and locked versions are judged by their own files; unpinned ones by the
+release pip would pick (newest satisfying every specifier, no backtracking).
 """
 
 
