@@ -67,6 +67,14 @@ def test_terminal_colour_when_forced_and_markup_in_names_is_not_interpreted():
     assert "[bold red]fake[/]" in re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\n", "")
 
 
+def test_terminal_lists_only_what_needs_attention_in_a_large_environment():
+    text = TerminalReporter(width=100, color=False, full_table_limit=4).render(full_report())
+    assert "Distributions needing attention (4; 2 ready or pure not listed" in text
+    assert "numpy 2.3.1" not in text and "lxml 5.2.2" in text
+    text = TerminalReporter(width=100, color=False, findings_limit=1).render(full_report())
+    assert "... and 2 more error finding(s)" in text and "PyList_GET_ITEM returns" not in text
+
+
 def test_terminal_stays_readable_on_a_narrow_terminal():
     text = TerminalReporter(width=60, color=False).render(full_report())
     assert max(len(line) for line in text.splitlines()) <= 60

@@ -39,7 +39,15 @@ class TerminalReporter(Reporter):
     file_extension = ".txt"
     description = "a summary for people: readiness bar, tables, findings by severity (rich)"
 
-    def __init__(self, width: int | None = None, color: bool | None = None) -> None:
+    def __init__(
+        self,
+        width: int | None = None,
+        color: bool | None = None,
+        full_table_limit: int = 60,
+        findings_limit: int = 50,
+    ) -> None:
+        self.full_table_limit = full_table_limit
+        self.findings_limit = findings_limit
         interactive = sys.stdout.isatty()
         self.color = interactive and "NO_COLOR" not in os.environ if color is None else color
         if width is None:
@@ -141,14 +149,25 @@ class TerminalReporter(Reporter):
 
     def _distribution_table(self, report: AuditReport) -> Table:
         probed = _summary.was_probed(report)
-        table = Table(title="Distributions", title_justify="left", expand=True, show_lines=False)
+        distributions = _summary.sorted_distributions(report)
+        title = "Distributions"
+        if len(distributions) > self.full_table_limit:
+            # A shell is no place for hundreds of "ready" rows: list what needs attention
+            # and count the rest (Markdown and HTML always list everything).
+            working = [d for d in distributions if d.verdict in (Verdict.READY, Verdict.PURE)]
+            distributions = [d for d in distributions if d.verdict not in (Verdict.READY, Verdict.PURE)]
+            title += (
+                f" needing attention ({len(distributions)}; {len(working)} ready or pure not listed,"
+                " see --format html or markdown)"
+            )
+        table = Table(title=title, title_justify="left", expand=True, show_lines=False)
         table.add_column("distribution", overflow="fold", ratio=3)
         table.add_column("verdict", no_wrap=True)
         table.add_column("reason", overflow="fold", ratio=5)
         table.add_column("extensions", overflow="fold", ratio=3)
         if probed:
             table.add_column("runtime", overflow="fold", ratio=2)
-        for distribution in _summary.sorted_distributions(report):
+        for distribution in distributions:
             row = [
                 escape(f"{distribution.name} {distribution.version}"),
                 f"[{_RICH_VERDICT_STYLE[distribution.verdict]}]{distribution.verdict.value}[/]",
@@ -213,7 +232,7 @@ class TerminalReporter(Reporter):
                 continue
             heading = f"\n{severity.value.upper()} ({len(findings)})"
             parts.append(Text(heading, style=_RICH_SEVERITY_STYLE[severity]))
-            for finding in findings:
+            for finding in findings[: self.findings_limit]:
                 headline = Text()
                 headline.append(f"{finding.rule} ", style="bold")
                 headline.append(finding.message)
@@ -234,4 +253,13 @@ class TerminalReporter(Reporter):
                 if details.plain:
                     # Indented as a block, so wrapped lines stay under their finding.
                     parts.append(Padding(details, (0, 0, 0, 8), expand=False))
+            if len(findings) > self.findings_limit:
+                hidden = len(findings) - self.findings_limit
+                parts.append(
+                    Text(
+                        f"  ... and {hidden} more {severity.value} finding(s): "
+                        "see --format json, sarif or html",
+                        style="dim",
+                    )
+                )
         return parts
