@@ -531,6 +531,7 @@ def _probe(
     result.probed_with = probe_interpreter.executable
     for distribution in result.distributions:
         disagreements: list[str] = []
+        only_at_run_time: list[str] = []
         for extension in distribution.extensions:
             outcome = outcomes.get(extension.module)
             if outcome is None:
@@ -539,14 +540,23 @@ def _probe(
             extension.runtime_warning = outcome.warning
             extension.runtime_detail = outcome.detail or None
             extension.agrees_with_runtime = runtime_agreement(extension)
-            if extension.agrees_with_runtime is False:
+            if extension.agrees_with_runtime is not False:
+                continue
+            if extension.gil is GilDeclaration.UNKNOWN:
+                only_at_run_time.append(f"{extension.module} (GIL {extension.runtime_gil.value})")
+            else:
                 disagreements.append(
-                    f"{extension.module} (static {extension.gil.value}, runtime GIL"
-                    f" {extension.runtime_gil.value})"
+                    f"{extension.module} (static {extension.gil.value}, runtime GIL {extension.runtime_gil.value})"
                 )
+        # The verdict stays the static one (what the binaries say); the reason adds what
+        # the probe saw so a reader sees both.
         if disagreements:
             distribution.reason += f"; the probe disagrees for {len(disagreements)} module(s): " + ", ".join(
                 disagreements[:_NAMES_IN_REASON]
+            )
+        if only_at_run_time:
+            distribution.reason += "; the probe observed what the static scan could not decide: " + ", ".join(
+                only_at_run_time[:_NAMES_IN_REASON]
             )
 
 

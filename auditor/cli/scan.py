@@ -124,17 +124,18 @@ def progress_reporter(enabled: bool):
     if not enabled:
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .common import stderr_console
-
+    # A bar asked for with --progress is drawn even when stderr is a file or a pipe (CI logs).
+    console = Console(stderr=True, force_terminal=True)
     with Progress(
         TextColumn("[bold]analysing[/]"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TextColumn("{task.description}"),
-        console=stderr_console(),
+        console=console,
         transient=True,
     ) as bar:
         task = bar.add_task("", total=None)
