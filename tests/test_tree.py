@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _index_server import FixtureIndex, standard_world
+from _index_server import FixtureIndex, Release, standard_world
 
 from auditor.cli import main as ftaudit_main
 from auditor.model.serialize import from_dict, to_dict
@@ -348,6 +348,21 @@ def test_pylock_versions_are_judged_by_the_index_and_lock_lists_as_fallback(worl
     assert packages["vanished"].status == "pure"
     assert "404" in packages["vanished"].errors[0]
     assert result.partial and result.source_kind == "pylock"
+
+
+def test_pylock_packages_are_judged_on_the_index_the_lock_names(world, tmp_path):
+    """Without --index-url, each locked package is asked of its own ``index``."""
+    with FixtureIndex([Release("vanished", "0.1", ["py3-none-any"])], tmp_path / "second") as second:
+        text = PYLOCK.format(linux="manylinux_2_17_x86_64").replace(
+            'index = "https://pypi.org/simple"', f'index = "{world.url}"')
+        text = text.replace('name = "vanished"\nversion = "0.1"\n',
+                            f'name = "vanished"\nversion = "0.1"\nindex = "{second.url}"\n')
+        result = resolve_tree(write(tmp_path, "pylock.toml", text), cache_dir=tmp_path / "cache")
+    packages = by_name(result)
+    assert packages["oldpin"].judged_from == "index" and packages["vanished"].judged_from == "index"
+    assert packages["vanished"].status == "pure" and packages["vanished"].errors == []
+    assert not result.partial
+    assert "several indexes" in result.notes[0] and "pypi.org" not in result.notes[0]
 
 
 UV_LOCK = """\

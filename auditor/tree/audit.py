@@ -175,16 +175,30 @@ def resolve_tree(
     )
     if dependency_source.problems:
         result.partial = True
+    clients: dict[str, IndexClient] = {}
     if dependency_source.locked is not None:
-        # Ask the index about every locked project at once; judging then reads the
-        # client's memory.
+        # A lock names the index of each package (PEP 751 ``index``, uv's ``registry``):
+        # ask that one unless --index-url overrides them all.
+        def client_for(package: LockedPackage) -> IndexClient:
+            wanted = index_url or package.index_url or chosen_index
+            candidate = IndexClient(wanted, cache=client.cache, offline=offline, timeout_seconds=timeout_seconds)
+            return clients.setdefault(candidate.index_url, candidate)
+
+        assignments = [(package, client_for(package)) for package in dependency_source.locked]
+        # Ask about every locked project at once; judging then reads the clients' memory.
         with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
-            list(pool.map(lambda package: _page_or_none(client, package.name), dependency_source.locked))
-        for package in dependency_source.locked:
-            status, partial = _judge_locked(package, client, target_spec)
+            list(pool.map(lambda pair: _page_or_none(pair[1], pair[0].name), assignments))
+        for package, package_client in assignments:
+            status, partial = _judge_locked(package, package_client, target_spec)
             result.packages.append(status)
             result.partial |= partial
+        if len(clients) == 1:
+            result.index_url = next(iter(clients)).rstrip("/")
+        elif len(clients) > 1:
+            result.notes.append("the lock file names several indexes; each package was judged on its own: "
+                                + ", ".join(url.rstrip("/") for url in clients))
     else:
+        clients[client.index_url] = client
         resolution = Resolver(client, target_spec).resolve(
             dependency_source.requirements, dependency_source.constraints)
         result.errors.extend(resolution.errors)
@@ -205,7 +219,7 @@ def resolve_tree(
             status.required_by = sorted(project.required_by)
             status.origin = ", ".join(project.origins)
             result.packages.append(status)
-    stale = client.stale_pages()
+    stale = sorted(name for each in clients.values() for name in each.stale_pages())
     if stale:
         result.notes.append(
             f"--offline: the cached index pages of {', '.join(stale)} are past their freshness; releases"
