@@ -100,6 +100,17 @@ def test_rows_and_sections():
     assert "Runtime (probe)" not in HtmlReporter().render(full_report(probed=False))
 
 
+def test_tree_only_report_has_its_own_chart():
+    from _report_samples import tree_result
+
+    from auditor.model import AuditReport
+
+    text = HtmlReporter().render(AuditReport(tree=tree_result()))
+    assert 'id="tree-chart"' in text and 'id="readiness-chart"' not in text
+    assert "Before install (requirements.txt): 1 of 3 dependencies have wheels for 3.13t" in text
+    assert "2 would need a build" in text
+
+
 @needs_chromium
 @pytest.mark.timeout(240)
 def test_chromium_renders_the_rows_and_runs_no_injected_script(tmp_path):

@@ -40,6 +40,19 @@ VERDICT_COLOURS = {
     Verdict.NEEDS_BUILD: "#D55E00",
     Verdict.UNKNOWN: "#999999",
 }
+# PackageWheelStatus.status values, in reading order (auditor/model/tree.py).
+TREE_STATUS_LABELS = {
+    "ready": "target wheel",
+    "pure": "pure Python",
+    "needs-build": "no target wheel",
+    "unknown": "unknown",
+}
+TREE_STATUS_COLOURS = {
+    "ready": VERDICT_COLOURS[Verdict.READY],
+    "pure": VERDICT_COLOURS[Verdict.PURE],
+    "needs-build": VERDICT_COLOURS[Verdict.NEEDS_BUILD],
+    "unknown": VERDICT_COLOURS[Verdict.UNKNOWN],
+}
 SEVERITY_ORDER = [Severity.ERROR, Severity.WARNING, Severity.NOTE]
 
 
@@ -256,3 +269,23 @@ def classification_text(sample: SampleResult) -> str:
         "race": "racy with and without the GIL",
         "safe": "no race observed",
     }.get(sample.classification or "", "undecided")
+
+
+def tree_counts(report: AuditReport) -> dict[str, int]:
+    counts = {status: 0 for status in TREE_STATUS_LABELS}
+    for package in report.tree.packages if report.tree else []:
+        counts[package.status if package.status in counts else "unknown"] += 1
+    return counts
+
+
+def tree_headline(report: AuditReport) -> str:
+    counts = tree_counts(report)
+    total = sum(counts.values())
+    usable = counts["ready"] + counts["pure"]
+    text = (
+        f"Before install ({report.tree.source if report.tree else '?'}): {usable} of {total} dependencies "
+        f"have wheels for {report.target}"
+    )
+    if counts["needs-build"]:
+        text += f"; {counts['needs-build']} would need a build"
+    return text

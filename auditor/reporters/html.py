@@ -107,6 +107,9 @@ class HtmlReporter(Reporter):
         parts = ['<section id="summary">', f'<p class="headline">{e(summary.headline())}.</p>']
         if summary.total:
             parts.append(readiness_svg(summary))
+        if report.tree and report.tree.packages:
+            parts.append(f'<p class="headline">{e(_summary.tree_headline(report))}.</p>')
+            parts.append(tree_svg(report))
         findings = _summary.findings_by_severity(report)
         cards = [(str(summary.total), "distributions scanned")] if report.scan else []
         cards += [(str(len(items)), f"{severity.value} findings") for severity, items in findings.items()]
@@ -265,40 +268,64 @@ def _finding_html(finding: Finding, severity: Severity) -> str:
 
 
 def readiness_svg(summary: _summary.ReadinessSummary, width: int = 760) -> str:
-    """A stacked bar, one segment per verdict, with a legend; pure SVG, no script."""
+    """The installed environment: one segment per verdict."""
+    segments = [
+        (_summary.VERDICT_LABELS[v], summary.counts[v], _summary.VERDICT_COLOURS[v])
+        for v in _summary.VERDICT_ORDER
+    ]
+    share = round(100 * summary.usable_share)
+    return stacked_bar_svg(
+        "readiness-chart", f"{share}% of distributions run without the GIL", segments, width
+    )
+
+
+def tree_svg(report: AuditReport, width: int = 760) -> str:
+    """The dependency tree before install: one segment per wheel status."""
+    counts = _summary.tree_counts(report)
+    segments = [
+        (label, counts[status], _summary.TREE_STATUS_COLOURS[status])
+        for status, label in _summary.TREE_STATUS_LABELS.items()
+    ]
+    total = sum(counts.values())
+    ready = counts["ready"] + counts["pure"]
+    return stacked_bar_svg(
+        "tree-chart", f"{ready} of {total} dependencies have wheels for the target", segments, width
+    )
+
+
+def stacked_bar_svg(
+    element_id: str, description: str, segments: list[tuple[str, int, str]], width: int = 760
+) -> str:
+    """A stacked bar with a legend; pure SVG (no script), every label escaped."""
     bar_height, legend_top = 30, 48
+    total = sum(count for _, count, _ in segments) or 1
     x = 0.0
-    segments = []
-    for verdict in _summary.VERDICT_ORDER:
-        count = summary.counts[verdict]
+    shapes = []
+    for label, count, colour in segments:
         if not count:
             continue
-        segment_width = width * count / summary.total
-        label = f"{_summary.VERDICT_LABELS[verdict]}: {count}"
-        segments.append(
+        segment_width = width * count / total
+        shapes.append(
             f'<rect x="{x:.1f}" y="0" width="{segment_width:.1f}" height="{bar_height}" '
-            f'fill="{_summary.VERDICT_COLOURS[verdict]}"><title>{e(label)}</title></rect>'
+            f'fill="{colour}"><title>{e(label)}: {count}</title></rect>'
         )
         if segment_width > 28:
-            segments.append(
+            shapes.append(
                 f'<text x="{x + segment_width / 2:.1f}" y="20" text-anchor="middle" '
                 f'fill="#fff" font-size="14" font-weight="600">{count}</text>'
             )
         x += segment_width
-    legend = []
     legend_x = 0
-    for verdict in _summary.VERDICT_ORDER:
-        label = f"{_summary.VERDICT_LABELS[verdict]} ({summary.counts[verdict]})"
-        legend.append(
-            f'<rect x="{legend_x}" y="{legend_top}" width="14" height="14" '
-            f'fill="{_summary.VERDICT_COLOURS[verdict]}"/><text x="{legend_x + 20}" '
-            f'y="{legend_top + 12}" font-size="13" fill="#1d232a">{e(label)}</text>'
+    for label, count, colour in segments:
+        text = f"{label} ({count})"
+        shapes.append(
+            f'<rect x="{legend_x}" y="{legend_top}" width="14" height="14" fill="{colour}"/>'
+            f'<text x="{legend_x + 20}" y="{legend_top + 12}" font-size="13" fill="#1d232a">{e(text)}</text>'
         )
-        legend_x += 30 + 7 * len(label)
-    share = round(100 * summary.usable_share)
+        legend_x += 30 + 7 * len(text)
     return (
-        f'<svg id="readiness-chart" role="img" aria-label="{share}% of distributions run without the '
-        f'GIL" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{legend_top + 20}" '
+        f'<svg id="{e(element_id)}" role="img" aria-label="{e(description)}" '
+        f'xmlns="http://www.w3.org/2000/svg" width="{width}" height="{legend_top + 20}" '
         f'viewBox="0 0 {width} {legend_top + 20}" style="max-width:100%;height:auto">'
-        f"{''.join(segments)}{''.join(legend)}</svg>"
+        f"{''.join(shapes)}</svg>"
     )

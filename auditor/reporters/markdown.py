@@ -102,6 +102,8 @@ class MarkdownReporter(Reporter):
             )
             lines.append("")
         lines += [text(summary.headline()) + ".", ""]
+        if report.tree and report.tree.packages:
+            lines += [text(_summary.tree_headline(report)) + ".", ""]
         return lines
 
     def _distributions(self, report: AuditReport) -> list[str]:

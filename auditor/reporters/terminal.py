@@ -138,6 +138,8 @@ class TerminalReporter(Reporter):
                 legend.append(f"{_summary.VERDICT_LABELS[verdict]} {summary.counts[verdict]}   ")
             lines.append(legend)
         lines.append(Text(summary.headline()))
+        if report.tree and report.tree.packages:
+            lines.append(Text(_summary.tree_headline(report)))
         findings = _summary.findings_by_severity(report)
         counts = ", ".join(f"{len(items)} {severity.value}" for severity, items in findings.items())
         suppressed = sum(1 for items in findings.values() for finding in items if finding.suppressed)
