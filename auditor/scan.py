@@ -86,6 +86,7 @@ ProgressCallback = Callable[[int, int, str], None]
 POOL_THRESHOLD = 6
 DEFAULT_PROBE_TIMEOUT = 30.0
 _NAMES_IN_REASON = 5
+_START_METHOD = os.environ.get("FTAUDIT_SCAN_START_METHOD", "forkserver")
 # CPython's warning (Python/import.c, 3.13): "The global interpreter lock (GIL) has been
 # enabled to load module '%U', which has not declared that it can run safely without the GIL."
 _GIL_WARNING_MODULE = re.compile(r"to load module '([^']+)'")
@@ -206,9 +207,16 @@ class _AnalysisCache:
 def _make_pool(kind: str, workers: int) -> Executor:
     if kind == "thread":
         return ThreadPoolExecutor(max_workers=workers)
-    # fork: workers inherit the imported analyser, so they start in milliseconds.
-    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    # forkserver, not fork: the caller may have threads (rich's progress bar refreshes
+    # from one), and a fork taken while one of them holds a lock (stderr's, logging's)
+    # leaves that lock held forever in the child. The server preloads the analyser so
+    # each worker starts without importing pyelftools and capstone again.
+    if _START_METHOD in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context(_START_METHOD)
+        if _START_METHOD == "forkserver":
+            context.set_forkserver_preload(["auditor.binary", "auditor.scan"])
+        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers)
 
 
 @dataclass

@@ -223,6 +223,12 @@ def test_thousands_of_distributions(tmp_path):
     print(f"read {count} distributions in {elapsed:.2f} s")
     assert len(listing.distributions) == count
     assert not listing.partial and listing.errors == []
+    # The whole scan over them: every one judged, nothing partial.
+    from auditor.scan import scan
+
+    result = scan(paths=[site], use_cache=False)
+    assert len(result.distributions) == count and not result.partial
+    assert {distribution.verdict.value for distribution in result.distributions} == {"pure"}
     versions = {item.distribution.name: item.distribution.version for item in listing.distributions}
     assert versions["generated-2999"] == "1.2999"
     assert all(
