@@ -144,6 +144,11 @@ def standard_world() -> list[Release]:
         Release("gilonly", "1.0", [f"cp313-cp313-{LINUX}", f"cp312-cp312-{LINUX}"], sdist=True),
         # A PEP 658 file that does not match its hash: not trusted, the wheel is read instead.
         Release("tampered", "1.0", [f"cp313-cp313t-{LINUX}"], requires_dist=["purelib"], tampered_metadata=True),
+        # A dependency cycle, and an extra that pulls in another extra of the same project.
+        Release("cyca", "1.0", ["py3-none-any"], requires_dist=["cycb"]),
+        Release("cycb", "1.0", ["py3-none-any"], requires_dist=["cyca>=1"]),
+        Release("selfx", "1.0", ["py3-none-any"],
+                requires_dist=['selfx[fast]; extra == "all"', 'fastlib==1.1; extra == "fast"']),
         *story_world(10),
     ]
 

@@ -177,6 +177,16 @@ def test_metadata_that_does_not_match_its_hash_is_not_trusted(world, tmp_path):
     assert world.requests.count(wheel) == 1  # read METADATA from the wheel instead
 
 
+def test_cycles_and_extras_that_name_their_own_project(world, tmp_path):
+    result = tree(write(tmp_path, "requirements.txt", "cyca\nselfx[all]\n"), world, tmp_path / "cache")
+    packages = by_name(result)
+    assert set(packages) == {"cyca", "cycb", "selfx", "fastlib"}
+    assert packages["cyca"].required_by == ["cycb"] and packages["cycb"].required_by == ["cyca"]
+    assert packages["fastlib"].required_by == ["selfx"] and packages["fastlib"].version == "1.1"
+    assert packages["selfx"].required_by == []
+    assert not result.partial
+
+
 def test_contradicting_specifiers_are_reported_not_guessed(world, tmp_path):
     result = tree(write(tmp_path, "requirements.txt", "chaina\nchainc>=2\n"), world, tmp_path / "cache")
     chainc = by_name(result)["chainc"]

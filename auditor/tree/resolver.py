@@ -182,7 +182,8 @@ class Resolver:
         name = canonicalize_name(requirement.name)
         project = projects.setdefault(name, ResolvedProject(
             name=requirement.name, version=None, pinned=name in root_pins))
-        project.required_by.add(parent)
+        if parent != name:  # an extra that names its own project is not a dependent
+            project.required_by.add(parent)
         project.demanded_by.append((parent, requirement))
         if origin and origin not in project.origins:
             project.origins.append(origin)
