@@ -227,6 +227,13 @@ def test_cli_check_on_input_documents_exit_codes(tmp_path, monkeypatch, capsys):
     assert {"FTE003", "FTE004"} <= {result["ruleId"] for result in sarif["runs"][0]["results"]}
     assert "FAIL PyYAML 6.0.2 is gil-fallback" in captured.err and "gate FAILED" in captured.err
 
+    # Adoption: accept today's findings, then only new ones fail.
+    assert main(["check", "--input", failing, "--write-baseline", str(tmp_path / "accepted.json")]) == 0
+    assert main(["check", "--input", failing, "--baseline", str(tmp_path / "accepted.json")]) == 3  # partial
+    (tmp_path / "pyproject.toml").write_text('[tool.ftaudit]\nbaseline = "accepted.json"\n', encoding="utf-8")
+    assert main(["check", "--input", failing]) == 3
+    capsys.readouterr()
+
     (tmp_path / "pyproject.toml").write_text(
         '[tool.ftaudit]\nexempt = ["pyyaml", "markupsafe", "lxml"]\nfail-on-severity = "none"\n',
         encoding="utf-8",

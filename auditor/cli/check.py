@@ -23,7 +23,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_USAGE, add_output_options, emit, error
+from .common import EXIT_OK, EXIT_USAGE, add_output_options, emit, error
 
 
 def register(subparsers) -> None:
@@ -68,6 +68,14 @@ def register(subparsers) -> None:
         default=None,
         metavar="FILE",
         help="accepted findings (overrides the policy's `baseline`)",
+    )
+    parser.add_argument(
+        "--write-baseline",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="accept every current finding (the gate's FTE findings too): write them to FILE and exit 0;"
+        " point `baseline` in [tool.ftaudit] at it so that only new findings fail",
     )
     parser.add_argument(
         "--target", default=None, help="target interpreter, e.g. 3.13t (default: policy, 3.13t)"
@@ -143,6 +151,12 @@ def run(args: argparse.Namespace) -> int:
 
     result = check(report, policy, baseline=baseline, interpreter=facts)
     report.findings.extend(result.added_findings)
+    if args.write_baseline:
+        from ..baseline import write_baseline
+
+        written = write_baseline(args.write_baseline, report.all_findings())
+        print(f"ftaudit check: wrote {written} accepted finding(s) to {args.write_baseline}", file=sys.stderr)
+        return EXIT_OK
     try:
         emit(args, report)
     except KeyError as problem:
