@@ -108,6 +108,12 @@ def run(args: argparse.Namespace) -> int:
     from ..policy import PolicyError, load_policy
     from ..report import ReportInputError, build_report
 
+    from ..reporters import available_reporters
+
+    if args.format and args.format not in available_reporters():
+        # Before scanning: a typo should not cost a whole scan.
+        error(f"unknown format {args.format!r}; choose from: {', '.join(available_reporters())}")
+        return EXIT_USAGE
     try:
         policy = load_policy(args.policy)
     except PolicyError as problem:

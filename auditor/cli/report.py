@@ -77,6 +77,12 @@ def run(args: argparse.Namespace) -> int:
     from ..report import ReportInputError, build_report
     from ..reporters._summary import partial_warnings
 
+    from ..reporters import available_reporters
+
+    if args.format and args.format not in available_reporters():
+        # Before scanning: a typo should not cost a whole scan.
+        error(f"unknown format {args.format!r}; choose from: {', '.join(available_reporters())}")
+        return EXIT_USAGE
     sources: list = []
     target = args.target or "3.13t"
     if args.python or args.path or (not args.inputs and not args.hammer):
