@@ -107,7 +107,6 @@ def run(args: argparse.Namespace) -> int:
     from ..gate import check, guard_interpreter, project_modules
     from ..policy import PolicyError, load_policy
     from ..report import ReportInputError, build_report
-
     from ..reporters import available_reporters
 
     if args.format and args.format not in available_reporters():

@@ -75,9 +75,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..report import ReportInputError, build_report
-    from ..reporters._summary import partial_warnings
-
     from ..reporters import available_reporters
+    from ..reporters._summary import partial_warnings
 
     if args.format and args.format not in available_reporters():
         # Before scanning: a typo should not cost a whole scan.
