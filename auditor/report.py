@@ -311,6 +311,19 @@ def next_steps(report: AuditReport) -> list[str]:
                     f"({extension.runtime_gil.value}); see the probe detail."
                 )
 
+    for distribution in report.scan.distributions if report.scan else []:
+        package = tree_packages.get(normalize_name(distribution.name))
+        if package is None or package.version != distribution.version:
+            continue
+        # The index offers a wheel for the target, yet the installed copy cannot load:
+        # it was installed for another interpreter (or built for the GIL ABI).
+        if package.status == "ready" and distribution.verdict is Verdict.NEEDS_BUILD:
+            steps.append(
+                f"Reinstall {distribution.name} {distribution.version} with the {target} interpreter's own "
+                f"pip: the index has {wheel_tag} wheels for it, but the installed copy was built for "
+                f"another ABI."
+            )
+
     for key, package in tree_packages.items():
         if key in installed:
             continue

@@ -182,3 +182,11 @@ def test_cli_report_hammers_a_real_sample(tmp_path):
     # harness's business, tested there); the report carries its verdict and throughput.
     assert cells[1].startswith(("race in", "no race in")), cells
     assert "thread" in cells[5], cells
+
+
+def test_next_steps_notice_a_wrongly_installed_copy_the_index_could_replace():
+    report = full_report()
+    lxml_status = next(package for package in report.tree.packages if package.name == "lxml")
+    lxml_status.status, lxml_status.ready, lxml_status.first_ready_version = "ready", True, "5.2.2"
+    text = "\n".join(next_steps(report))
+    assert "Reinstall lxml 5.2.2 with the 3.13t interpreter's own pip" in text
