@@ -85,6 +85,7 @@ ProgressCallback = Callable[[int, int, str], None]
 # start-up and importing pyelftools/capstone in each worker is ~0.2 s).
 POOL_THRESHOLD = 6
 DEFAULT_PROBE_TIMEOUT = 30.0
+CACHE_KEEP_DAYS = 30
 _NAMES_IN_REASON = 5
 _START_METHOD = os.environ.get("FTAUDIT_SCAN_START_METHOD", "forkserver")
 # CPython's warning (Python/import.c, 3.13): "The global interpreter lock (GIL) has been
@@ -140,13 +141,18 @@ def _analyse_in_worker(absolute_path: str, site_packages: str, target: str) -> t
 
 
 class _AnalysisCache:
-    """sqlite3: one row per analysed binary; safe across processes (sqlite locking)."""
+    """sqlite3: one row per analysed binary; safe across processes (sqlite locking).
+
+    Rows not used for :data:`CACHE_KEEP_DAYS` are dropped when new ones are written, so
+    the cache follows the environments scanned instead of growing forever.
+    """
 
     def __init__(self, folder: Path | None, fingerprint: str, target: str):
         self.connection: sqlite3.Connection | None = None
         self.fingerprint = fingerprint
         self.target = target
         self.problem: str | None = None
+        self.used_keys: list[str] = []
         if folder is None:
             return
         try:
@@ -154,10 +160,11 @@ class _AnalysisCache:
             self.connection = sqlite3.connect(folder / "analyses.sqlite3", timeout=30)
             self.connection.execute("PRAGMA journal_mode=WAL")
             self.connection.execute(
-                "CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, extension TEXT, findings TEXT)"
+                "CREATE TABLE IF NOT EXISTS analyses"
+                " (key TEXT PRIMARY KEY, extension TEXT, findings TEXT, used INTEGER)"
             )
         except (OSError, sqlite3.Error) as error:
-            self.problem = f"scan cache {folder} unusable ({error}); analysing every binary"
+            self.problem = f"scan cache {folder} unusable ({error}); every binary was analysed afresh"
             self.connection = None
 
     def key(self, path: Path) -> str | None:
@@ -165,6 +172,7 @@ class _AnalysisCache:
             status = os.stat(path)
         except OSError:
             return None
+        # ctime too: it changes on every rewrite, even one that restores mtime and size.
         identity = [
             self.fingerprint,
             self.target,
@@ -173,6 +181,7 @@ class _AnalysisCache:
             status.st_ino,
             status.st_size,
             status.st_mtime_ns,
+            status.st_ctime_ns,
         ]
         return hashlib.sha256(json.dumps(identity).encode()).hexdigest()
 
@@ -181,21 +190,35 @@ class _AnalysisCache:
             return None
         try:
             row = self.connection.execute(
-                "SELECT extension, findings FROM analysis WHERE key = ?", (key,)
+                "SELECT extension, findings FROM analyses WHERE key = ?", (key,)
             ).fetchone()
-        except sqlite3.Error:
-            return None
-        return (json.loads(row[0]), json.loads(row[1])) if row else None
+            answer = (json.loads(row[0]), json.loads(row[1])) if row else None
+        except (sqlite3.Error, ValueError):
+            return None  # a damaged row is analysed again
+        if answer is not None:
+            self.used_keys.append(key)
+        return answer
 
     def put_many(self, rows: list[tuple[str, dict, list[dict]]]) -> None:
-        if self.connection is None or not rows:
+        if self.connection is None:
             return
+        now = int(time.time())
         try:
             with self.connection:
                 self.connection.executemany(
-                    "INSERT OR REPLACE INTO analysis (key, extension, findings) VALUES (?, ?, ?)",
-                    [(key, json.dumps(extension), json.dumps(findings)) for key, extension, findings in rows],
+                    "INSERT OR REPLACE INTO analyses (key, extension, findings, used) VALUES (?, ?, ?, ?)",
+                    [
+                        (key, json.dumps(extension), json.dumps(findings), now)
+                        for key, extension, findings in rows
+                    ],
                 )
+                self.connection.executemany(
+                    "UPDATE analyses SET used = ? WHERE key = ?", [(now, key) for key in self.used_keys]
+                )
+                if rows:
+                    self.connection.execute(
+                        "DELETE FROM analyses WHERE used < ?", (now - CACHE_KEEP_DAYS * 86400,)
+                    )
         except sqlite3.Error as error:
             self.problem = f"scan cache could not be written ({error})"
 
@@ -269,6 +292,7 @@ def _analyse_all(
     if progress and total:
         progress(done, total, "cached")
     if not pending:
+        cache.put_many([])  # marks the reused rows as used
         return results, from_cache
     try:
         from .binary import analyse_extension  # noqa: F401 - fail early and clearly when it is missing

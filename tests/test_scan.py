@@ -385,3 +385,38 @@ def test_cached_analyses_are_rebuilt_exactly():
     rebuilt_module, (rebuilt_finding,) = _rebuild((to_dict(module), [to_dict(finding)]))
     assert rebuilt_module == module == from_dict(ExtensionModule, to_dict(module))
     assert rebuilt_finding == finding
+
+
+def test_an_unusable_cache_folder_is_reported_and_the_scan_goes_on(built_site, tmp_path):
+    require_analyser()
+    not_a_folder = tmp_path / "cache-file"
+    not_a_folder.write_text("in the way")
+    result = scan(paths=[built_site], cache_dir=not_a_folder)
+    assert any("scan cache" in message and "unusable" in message for message in result.errors)
+    assert verdicts(result)["readypkg"].verdict is Verdict.READY
+
+
+def test_cache_rows_are_marked_used_and_old_ones_dropped(built_site, tmp_path):
+    require_analyser()
+    import sqlite3
+
+    cache = tmp_path / "cache"
+    scan(paths=[built_site], cache_dir=cache)
+    database = sqlite3.connect(cache / "analyses.sqlite3")
+    with database:
+        database.execute("INSERT INTO analyses VALUES ('stale', '{}', '[]', 0)")
+        database.execute("UPDATE analyses SET used = 1 WHERE key != 'stale'")
+    database.close()
+    # A warm scan marks its rows as used; a scan that writes a row prunes the stale one.
+    warm = scan(paths=[built_site], cache_dir=cache)
+    assert warm.extensions_from_cache > 0
+    database = sqlite3.connect(cache / "analyses.sqlite3")
+    assert database.execute("SELECT COUNT(*) FROM analyses WHERE used = 1").fetchone()[0] == 0
+    database.close()
+    extra_site = tmp_path / "extra"
+    built, file_name = compile_module(MULTI_PHASE, "extra._m", free_threaded_python(), GIL_SLOT="")
+    write_distribution(extra_site, "extra", "1.0", {"extra/__init__.py": b"", f"extra/{file_name}": built})
+    scan(paths=[extra_site], cache_dir=cache)
+    database = sqlite3.connect(cache / "analyses.sqlite3")
+    assert database.execute("SELECT COUNT(*) FROM analyses WHERE key = 'stale'").fetchone()[0] == 0
+    database.close()
