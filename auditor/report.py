@@ -276,7 +276,16 @@ def next_steps(report: AuditReport) -> list[str]:
         installed.add(key)
         package = tree_packages.get(key)
         if distribution.verdict is Verdict.NEEDS_BUILD:
-            steps.append(_needs_build_step(distribution.name, distribution.version, package, wheel_tag))
+            if package and package.status == "ready" and package.version == distribution.version:
+                # The index has a wheel for the target, yet the installed copy cannot load:
+                # it was installed for another interpreter (or built for the GIL ABI).
+                steps.append(
+                    f"Reinstall {distribution.name} {distribution.version} with the {target} interpreter's "
+                    f"own pip: the index has {wheel_tag} wheels for it, but the installed copy was built "
+                    f"for another ABI."
+                )
+            else:
+                steps.append(_needs_build_step(distribution.name, distribution.version, package, wheel_tag))
         elif distribution.verdict is Verdict.GIL_FALLBACK:
             modules = [e.module for e in distribution.extensions if e.gil.value != "not-used"]
             listed = ", ".join(modules[:3]) + (f" and {len(modules) - 3} more" if len(modules) > 3 else "")
@@ -310,19 +319,6 @@ def next_steps(report: AuditReport) -> list[str]:
                     f"{extension.module} ({distribution.name}) does not import on {target} "
                     f"({extension.runtime_gil.value}); see the probe detail."
                 )
-
-    for distribution in report.scan.distributions if report.scan else []:
-        package = tree_packages.get(normalize_name(distribution.name))
-        if package is None or package.version != distribution.version:
-            continue
-        # The index offers a wheel for the target, yet the installed copy cannot load:
-        # it was installed for another interpreter (or built for the GIL ABI).
-        if package.status == "ready" and distribution.verdict is Verdict.NEEDS_BUILD:
-            steps.append(
-                f"Reinstall {distribution.name} {distribution.version} with the {target} interpreter's own "
-                f"pip: the index has {wheel_tag} wheels for it, but the installed copy was built for "
-                f"another ABI."
-            )
 
     for key, package in tree_packages.items():
         if key in installed:

@@ -190,3 +190,4 @@ def test_next_steps_notice_a_wrongly_installed_copy_the_index_could_replace():
     lxml_status.status, lxml_status.ready, lxml_status.first_ready_version = "ready", True, "5.2.2"
     text = "\n".join(next_steps(report))
     assert "Reinstall lxml 5.2.2 with the 3.13t interpreter's own pip" in text
+    assert "Rebuild lxml" not in text and "Upgrade lxml" not in text
