@@ -233,4 +233,12 @@ def _is_char_pointer(ctype) -> bool:
 def open_library(path: str, description: dict) -> tuple[CtypesFFI, CtypesLib]:
     types = _Types(description)
     library = ctypes.CDLL(path)
-    return CtypesFFI(types), CtypesLib(library, description, types)
+    lib = CtypesLib(library, description, types)
+    # Resolve every function now, in one thread, before the scenario's threads start:
+    # setting argtypes on a ctypes function while another thread calls it is itself a
+    # race inside ctypes on free-threaded 3.13 (seen here as "argument 4: TypeError").
+    # Variadic functions stay unresolved and fail with a clear message on first use.
+    for name, signature in description.get("functions", {}).items():
+        if not signature.get("ellipsis"):
+            getattr(lib, name)
+    return CtypesFFI(types), lib
