@@ -113,3 +113,41 @@ def test_distributions_match_what_pip_reports(real_environment, tmp_path):
     assert result.interpreter.free_threaded and result.site_packages
     extension_owners = {d.name.lower() for d in result.distributions if d.extensions}
     assert set(PACKAGES) <= extension_owners
+
+
+@pytest.fixture(scope="module")
+def gil_environment() -> Path:
+    """A GIL CPython 3.13 venv with markupsafe's cp313 wheel: nothing the 3.13t target loads."""
+    from _scan_helpers import gil_python
+
+    venv = ENVIRONMENTS / "scan-real-3.13"
+    python = venv / "bin" / "python"
+    marker = venv / ".ftaudit-packages.json"
+    if marker.is_file() and python.exists():
+        return python
+    if not python.exists():
+        venv.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run([gil_python(), "-m", "venv", str(venv)], check=True, timeout=300)
+    completed = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--only-binary=:all:", "markupsafe"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if completed.returncode != 0:
+        pytest.skip(f"could not install markupsafe from PyPI: {completed.stderr.strip()[-500:]}")
+    marker.write_text(json.dumps(["markupsafe"]))
+    return python
+
+
+def test_a_gil_environment_needs_builds_for_the_free_threaded_target(gil_environment, tmp_path):
+    binary = pytest.importorskip("auditor.binary")
+    if not hasattr(binary, "analyse_extension"):
+        pytest.skip("the binary analyser is not available yet")
+    result = scan(python=gil_environment, target="3.13t", cache_dir=tmp_path / "cache")
+    assert result.interpreter and not result.interpreter.free_threaded
+    markupsafe = next(d for d in result.distributions if d.name.lower() == "markupsafe")
+    assert markupsafe.verdict is Verdict.NEEDS_BUILD
+    assert "built for cp313" in markupsafe.reason
+    assert all(module.loadable_on_target is False for module in markupsafe.extensions)
+    assert any(tag.startswith("cp313-cp313-") for tag in markupsafe.wheel_tags)
