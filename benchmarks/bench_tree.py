@@ -58,7 +58,9 @@ def measure(label: str, count: int, run) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--packages", type=int, default=30)
     parser.add_argument("--latency-ms", type=float, nargs="+", default=[0.0, 50.0])
     args = parser.parse_args()
@@ -70,12 +72,18 @@ def main() -> None:
             requirements.write_text("\n".join(roots) + "\n")
             print(f"{args.packages} packages, {latency:g} ms simulated round trip per request")
             for max_age, label in ((600, "fresh"), (0, "revalidated")):
-                with FixtureIndex(releases, scratch_path / f"files-{max_age}", max_age=max_age,
-                                  latency_seconds=latency / 1000) as index:
+                with FixtureIndex(
+                    releases,
+                    scratch_path / f"files-{max_age}",
+                    max_age=max_age,
+                    latency_seconds=latency / 1000,
+                ) as index:
                     cache = scratch_path / f"cache-{max_age}"
 
                     def run(offline: bool = False, index=index, cache=cache, requirements=requirements):
-                        return resolve_tree(requirements, index_url=index.url, cache_dir=cache, offline=offline)
+                        return resolve_tree(
+                            requirements, index_url=index.url, cache_dir=cache, offline=offline
+                        )
 
                     if max_age:
                         measure("cold cache", args.packages, run)
@@ -87,8 +95,10 @@ def main() -> None:
                         run()
                         before = len(index.requests)
                         measure(f"warm cache ({label}, 304s)", args.packages, run)
-                        print(f"  {'':<28} requests on that run: {len(index.requests) - before}"
-                              f" ({index.not_modified} answered 304)")
+                        print(
+                            f"  {'':<28} requests on that run: {len(index.requests) - before}"
+                            f" ({index.not_modified} answered 304)"
+                        )
 
 
 if __name__ == "__main__":

@@ -43,7 +43,11 @@ class Release:
 
 
 def _metadata_text(release: Release, metadata_version: str = "2.1", dynamic: bool = False) -> str:
-    lines = [f"Metadata-Version: {metadata_version}", f"Name: {release.project}", f"Version: {release.version}"]
+    lines = [
+        f"Metadata-Version: {metadata_version}",
+        f"Name: {release.project}",
+        f"Version: {release.version}",
+    ]
     if release.requires_python:
         lines.append(f"Requires-Python: {release.requires_python}")
     if dynamic:
@@ -72,8 +76,11 @@ def build_wheel(directory: Path, release: Release, tag: str) -> Path:
         f"{dist_info}/WHEEL": (
             "Wheel-Version: 1.0\nGenerator: ftaudit-tests\nRoot-Is-Purelib: "
             f"{'true' if tag.endswith('none-any') else 'false'}\n"
-            + "".join(f"Tag: {tag.split('-')[0]}-{tag.split('-')[1]}-{platform}\n"
-                      for platform in tag.split("-")[2].split("."))).encode(),
+            + "".join(
+                f"Tag: {tag.split('-')[0]}-{tag.split('-')[1]}-{platform}\n"
+                for platform in tag.split("-")[2].split(".")
+            )
+        ).encode(),
     }
     record = [_record_line(path, data) for path, data in files.items()] + [f"{dist_info}/RECORD,,"]
     files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
@@ -88,9 +95,12 @@ def build_sdist(directory: Path, release: Release) -> Path:
     distribution = canonicalize_name(release.project).replace("-", "_")
     root = f"{distribution}-{release.version}"
     files = {
-        f"{root}/PKG-INFO": _metadata_text(release, release.sdist_metadata_version,
-                                           release.sdist_dynamic_requires).encode(),
-        f"{root}/pyproject.toml": f'[project]\nname = "{release.project}"\nversion = "{release.version}"\n'.encode(),
+        f"{root}/PKG-INFO": _metadata_text(
+            release, release.sdist_metadata_version, release.sdist_dynamic_requires
+        ).encode(),
+        f"{root}/pyproject.toml": (
+            f'[project]\nname = "{release.project}"\nversion = "{release.version}"\n'
+        ).encode(),
     }
     path = directory / f"{root}.tar.gz"
     with tarfile.open(path, "w:gz") as archive:
@@ -115,18 +125,34 @@ def standard_world() -> list[Release]:
     return [
         # 1.0 has no free-threaded wheel (abi3 cannot load on 3.13t); 1.1 adds cp313t.
         Release("fastlib", "1.0", [f"cp312-cp312-{LINUX}", f"cp311-abi3-{LINUX}"], sdist=True),
-        Release("fastlib", "1.1", [f"cp312-cp312-{LINUX}", f"cp311-abi3-{LINUX}", f"cp313-cp313t-{LINUX}",
-                                   "cp313-cp313t-macosx_11_0_arm64"], sdist=True),
+        Release(
+            "fastlib",
+            "1.1",
+            [
+                f"cp312-cp312-{LINUX}",
+                f"cp311-abi3-{LINUX}",
+                f"cp313-cp313t-{LINUX}",
+                "cp313-cp313t-macosx_11_0_arm64",
+            ],
+            sdist=True,
+        ),
         Release("fastlib", "2.0rc1", [f"cp313-cp313t-{LINUX}", f"cp314-cp314t-{LINUX}"], sdist=True),
-        Release("purelib", "3.0", ["py3-none-any"], sdist=True,
-                requires_dist=['fastlib>=1.0; extra == "speed"']),
+        Release(
+            "purelib", "3.0", ["py3-none-any"], sdist=True, requires_dist=['fastlib>=1.0; extra == "speed"']
+        ),
         # The issue's story: the 2024 release has no cp314t wheel, the latest one does.
-        Release("oldpin", "2024.1", [f"cp312-cp312-{LINUX}", f"cp313-cp313-{LINUX}", f"cp313-cp313t-{LINUX}"],
-                sdist=True),
+        Release(
+            "oldpin",
+            "2024.1",
+            [f"cp312-cp312-{LINUX}", f"cp313-cp313-{LINUX}", f"cp313-cp313t-{LINUX}"],
+            sdist=True,
+        ),
         Release("oldpin", "2025.2", [f"cp313-cp313t-{LINUX}", f"cp314-cp314t-{LINUX}"], sdist=True),
         # A chain A -> B -> C, where B caps C below its first free-threaded release.
         Release("chaina", "1.0", ["py3-none-any"], requires_dist=["chainb>=2"]),
-        Release("chainb", "2.0", [f"cp313-cp313t-{LINUX}", f"cp314-cp314t-{LINUX}"], requires_dist=["chainc<2"]),
+        Release(
+            "chainb", "2.0", [f"cp313-cp313t-{LINUX}", f"cp314-cp314t-{LINUX}"], requires_dist=["chainc<2"]
+        ),
         Release("chainc", "1.5", [f"cp312-cp312-{LINUX}"], sdist=True),
         Release("chainc", "2.0", [f"cp313-cp313t-{LINUX}"], sdist=True),
         Release("sdistonly", "0.5", [], sdist=True, requires_dist=["purelib>=3"]),
@@ -143,12 +169,18 @@ def standard_world() -> list[Release]:
         # Wheels for CPython 3.13 with the GIL only: the most common trap on 3.13t.
         Release("gilonly", "1.0", [f"cp313-cp313-{LINUX}", f"cp312-cp312-{LINUX}"], sdist=True),
         # A PEP 658 file that does not match its hash: not trusted, the wheel is read instead.
-        Release("tampered", "1.0", [f"cp313-cp313t-{LINUX}"], requires_dist=["purelib"], tampered_metadata=True),
+        Release(
+            "tampered", "1.0", [f"cp313-cp313t-{LINUX}"], requires_dist=["purelib"], tampered_metadata=True
+        ),
         # A dependency cycle, and an extra that pulls in another extra of the same project.
         Release("cyca", "1.0", ["py3-none-any"], requires_dist=["cycb"]),
         Release("cycb", "1.0", ["py3-none-any"], requires_dist=["cyca>=1"]),
-        Release("selfx", "1.0", ["py3-none-any"],
-                requires_dist=['selfx[fast]; extra == "all"', 'fastlib==1.1; extra == "fast"']),
+        Release(
+            "selfx",
+            "1.0",
+            ["py3-none-any"],
+            requires_dist=['selfx[fast]; extra == "all"', 'fastlib==1.1; extra == "fast"'],
+        ),
         *story_world(10),
     ]
 
@@ -159,10 +191,22 @@ def story_world(count: int) -> list[Release]:
     releases = []
     for number in range(count):
         name = f"story{number}"
-        releases.append(Release(name, "2024.3", [f"cp312-cp312-{LINUX}", f"cp313-cp313-{LINUX}",
-                                                 f"cp313-cp313t-{LINUX}"], sdist=True))
-        releases.append(Release(name, "2025.9", [f"cp313-cp313t-{LINUX}", f"cp314-cp314-{LINUX}",
-                                                 f"cp314-cp314t-{LINUX}"], sdist=True))
+        releases.append(
+            Release(
+                name,
+                "2024.3",
+                [f"cp312-cp312-{LINUX}", f"cp313-cp313-{LINUX}", f"cp313-cp313t-{LINUX}"],
+                sdist=True,
+            )
+        )
+        releases.append(
+            Release(
+                name,
+                "2025.9",
+                [f"cp313-cp313t-{LINUX}", f"cp314-cp314-{LINUX}", f"cp314-cp314t-{LINUX}"],
+                sdist=True,
+            )
+        )
     return releases
 
 
@@ -170,9 +214,16 @@ class FixtureIndex:
     """A running index. ``mode``: "negotiate" (PEP 691 content negotiation), "html"
     (a PEP 503-only server) or "json". Use as a context manager."""
 
-    def __init__(self, releases: list[Release], build_dir: Path, *, mode: str = "negotiate",
-                 max_age: int | None = 600, latency_seconds: float = 0.0,
-                 basic_auth: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        releases: list[Release],
+        build_dir: Path,
+        *,
+        mode: str = "negotiate",
+        max_age: int | None = 600,
+        latency_seconds: float = 0.0,
+        basic_auth: tuple[str, str] | None = None,
+    ) -> None:
         self.basic_auth = basic_auth
         self.mode = mode
         self.latency_seconds = latency_seconds  # simulated round trip (benchmarks)
@@ -230,9 +281,14 @@ class FixtureIndex:
             if served.metadata is not None:
                 entry["core-metadata"] = {"sha256": hashlib.sha256(served.metadata).hexdigest()}
             files.append(entry)
-        return json.dumps({"meta": {"api-version": "1.1"}, "name": project, "files": files,
-                           "versions": sorted({served.release.version for served in self.projects[project]})}
-                          ).encode()
+        return json.dumps(
+            {
+                "meta": {"api-version": "1.1"},
+                "name": project,
+                "files": files,
+                "versions": sorted({served.release.version for served in self.projects[project]}),
+            }
+        ).encode()
 
     def html_page(self, project: str) -> bytes:
         anchors = []
@@ -245,11 +301,16 @@ class FixtureIndex:
                 reason = served.release.yanked if isinstance(served.release.yanked, str) else ""
                 attributes.append(f'data-yanked="{html.escape(reason)}"')
             if served.metadata is not None:
-                attributes.append(f'data-core-metadata="sha256={hashlib.sha256(served.metadata).hexdigest()}"')
+                attributes.append(
+                    f'data-core-metadata="sha256={hashlib.sha256(served.metadata).hexdigest()}"'
+                )
             anchors.append(f"<a {' '.join(attributes)}>{served.filename}</a><br/>")
-        return ("<!DOCTYPE html><html><head><meta name=\"pypi:repository-version\" content=\"1.1\">"
-                f"<title>Links for {project}</title></head><body><h1>Links for {project}</h1>"
-                + "\n".join(anchors) + "</body></html>").encode()
+        return (
+            '<!DOCTYPE html><html><head><meta name="pypi:repository-version" content="1.1">'
+            f"<title>Links for {project}</title></head><body><h1>Links for {project}</h1>"
+            + "\n".join(anchors)
+            + "</body></html>"
+        ).encode()
 
     def _handler_class(self):
         index = self
@@ -291,9 +352,9 @@ class FixtureIndex:
                         return
                 path = self.path.split("?", 1)[0]
                 if path.startswith("/files/"):
-                    name = path[len("/files/"):]
-                    if name.endswith(".metadata") and name[:-len(".metadata")] in index.files:
-                        served = index.files[name[:-len(".metadata")]]
+                    name = path[len("/files/") :]
+                    if name.endswith(".metadata") and name[: -len(".metadata")] in index.files:
+                        served = index.files[name[: -len(".metadata")]]
                         metadata = served.served_metadata or served.metadata
                         if metadata is not None:
                             self._send(200, metadata, "application/octet-stream")
@@ -304,7 +365,7 @@ class FixtureIndex:
                     self._send(404, b"not found", "text/plain")
                     return
                 if path.startswith("/simple/"):
-                    project = path[len("/simple/"):].strip("/")
+                    project = path[len("/simple/") :].strip("/")
                     if not path.endswith("/"):
                         self.send_response(301)
                         self.send_header("Location", path + "/")

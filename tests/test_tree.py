@@ -52,6 +52,7 @@ def tree(path: Path, index: FixtureIndex, cache: Path, **options) -> TreeResult:
 
 # -- resolution ------------------------------------------------------------------------------
 
+
 def test_unpinned_requirements_resolve_to_newest_final_release_with_dependencies(world, tmp_path):
     requirements = write(tmp_path, "requirements.txt", "purelib[speed]\nchaina\n")
     result = tree(requirements, world, tmp_path / "cache")
@@ -61,7 +62,9 @@ def test_unpinned_requirements_resolve_to_newest_final_release_with_dependencies
     assert packages["fastlib"].version == "1.1"
     assert packages["fastlib"].status == "ready"
     assert packages["fastlib"].required_by == ["purelib"]
-    assert packages["fastlib"].matching_files == ["fastlib-1.1-cp313-cp313t-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"]
+    assert packages["fastlib"].matching_files == [
+        "fastlib-1.1-cp313-cp313t-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+    ]
     assert packages["purelib"].status == "pure" and packages["purelib"].ready is True
     assert "thread-safety is a separate question" in packages["purelib"].reason
     # chainb caps chainc below its first free-threaded release.
@@ -81,8 +84,12 @@ def test_unpinned_requirements_resolve_to_newest_final_release_with_dependencies
 def test_pinned_releases_are_judged_by_their_own_files_not_the_latest(world, tmp_path):
     """The issue's story: ten 2024 pins whose latest releases ship cp314t wheels."""
     pins = "".join(f"story{number}==2024.3\n" for number in range(10))
-    result = tree(write(tmp_path, "requirements.txt", pins + "oldpin==2024.1\n"), world, tmp_path / "cache",
-                  target="3.14t")
+    result = tree(
+        write(tmp_path, "requirements.txt", pins + "oldpin==2024.1\n"),
+        world,
+        tmp_path / "cache",
+        target="3.14t",
+    )
     assert len(result.packages) == 11
     for package in result.packages:
         assert package.pinned
@@ -92,9 +99,13 @@ def test_pinned_releases_are_judged_by_their_own_files_not_the_latest(world, tmp
         assert package.latest_version == package.first_ready_version
         assert package.version != package.latest_version
     # The same projects unpinned: the latest releases are ready.
-    unpinned = tree(write(tmp_path, "unpinned.txt", "story3\noldpin\n"), world, tmp_path / "cache", target="3.14t")
+    unpinned = tree(
+        write(tmp_path, "unpinned.txt", "story3\noldpin\n"), world, tmp_path / "cache", target="3.14t"
+    )
     assert {(p.name, p.version, p.status, p.pinned) for p in unpinned.packages} == {
-        ("story3", "2025.9", "ready", False), ("oldpin", "2025.2", "ready", False)}
+        ("story3", "2025.9", "ready", False),
+        ("oldpin", "2025.2", "ready", False),
+    }
 
 
 def test_abi3_wheels_do_not_count_on_free_threaded_targets(world, tmp_path):
@@ -206,8 +217,9 @@ def test_unknown_project_is_unknown_and_partial(world, tmp_path):
 
 def test_constraints_file_pins_a_transitive_dependency(world, tmp_path):
     write(tmp_path, "constraints.txt", "fastlib==1.0\n")
-    result = tree(write(tmp_path, "requirements.txt", "-c constraints.txt\npurelib[speed]\n"), world,
-                  tmp_path / "cache")
+    result = tree(
+        write(tmp_path, "requirements.txt", "-c constraints.txt\npurelib[speed]\n"), world, tmp_path / "cache"
+    )
     fastlib = by_name(result)["fastlib"]
     assert (fastlib.version, fastlib.pinned, fastlib.status) == ("1.0", True, "needs-build")
     assert fastlib.held_back_by == ["constraints file requires fastlib==1.0"]
@@ -215,17 +227,21 @@ def test_constraints_file_pins_a_transitive_dependency(world, tmp_path):
 
 # -- index forms, cache, offline --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("mode", ["html", "json"])
 def test_html_only_and_json_only_servers_give_the_same_answers(world, tmp_path, mode):
-    requirements = write(tmp_path, "requirements.txt", "purelib[speed]\nchaina\nyankpkg==2.0\nnewpy\nsdistonly\n")
+    requirements = write(
+        tmp_path, "requirements.txt", "purelib[speed]\nchaina\nyankpkg==2.0\nnewpy\nsdistonly\n"
+    )
     expected = tree(requirements, world, tmp_path / "cache-negotiated")
     with FixtureIndex(standard_world(), tmp_path / "files", mode=mode) as index:
         page = IndexClient(index.url, cache=HttpCache(tmp_path / "cache-page")).project_page("yankpkg")
         assert page.form == mode
         assert [file.yanked_reason for file in page.files if file.yanked] == ["broken build"]
         other = tree(requirements, index, tmp_path / f"cache-{mode}")
-    summary = lambda result: [(p.name, p.version, p.status, p.yanked, p.first_ready_version, p.required_by)
-                              for p in result.packages]
+    summary = lambda result: [
+        (p.name, p.version, p.status, p.yanked, p.first_ready_version, p.required_by) for p in result.packages
+    ]
     assert summary(other) == summary(expected)
 
 
@@ -257,8 +273,9 @@ def test_offline_uses_the_cache_and_says_what_is_missing(world, tmp_path):
     offline = tree(requirements, world, tmp_path / "cache", offline=True)
     assert len(world.requests) == before
     assert offline.offline and not offline.partial
-    assert [(p.name, p.version, p.status) for p in offline.packages] == \
-        [(p.name, p.version, p.status) for p in online.packages]
+    assert [(p.name, p.version, p.status) for p in offline.packages] == [
+        (p.name, p.version, p.status) for p in online.packages
+    ]
     assert offline.notes == []
     empty = tree(requirements, world, tmp_path / "empty-cache", offline=True)
     assert len(world.requests) == before
@@ -284,19 +301,25 @@ def test_unreachable_index_is_a_per_package_error(tmp_path):
     requirements = write(tmp_path, "requirements.txt", "purelib\n")
     # A port nothing listens on: bind one, close it, use its number.
     import socket
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = resolve_tree(requirements, index_url=f"http://127.0.0.1:{port}/simple", cache_dir=tmp_path / "c",
-                          timeout_seconds=5)
+    result = resolve_tree(
+        requirements, index_url=f"http://127.0.0.1:{port}/simple", cache_dir=tmp_path / "c", timeout_seconds=5
+    )
     assert result.partial
     assert "cannot reach the index" in result.packages[0].errors[0]
 
 
 # -- pyproject, pylock, uv.lock -----------------------------------------------------------
 
+
 def test_pyproject_dependencies_extras_and_dependency_groups(world, tmp_path):
-    pyproject = write(tmp_path, "pyproject.toml", """\
+    pyproject = write(
+        tmp_path,
+        "pyproject.toml",
+        """\
 [project]
 name = "myapp"
 version = "0.1"
@@ -309,12 +332,21 @@ all = ["myapp[fast]"]
 [dependency-groups]
 test = ["chaina", {include-group = "lint"}]
 lint = ["yankpkg"]
-""")
+""",
+    )
     base = by_name(tree(pyproject, world, tmp_path / "cache"))
     assert set(base) == {"purelib", "oldpin"}
     assert base["oldpin"].pinned and base["oldpin"].origin.startswith(f"{pyproject}:4")
     with_extras = tree(pyproject, world, tmp_path / "cache", extras=["all", "test"])
-    assert set(by_name(with_extras)) == {"purelib", "oldpin", "fastlib", "chaina", "chainb", "chainc", "yankpkg"}
+    assert set(by_name(with_extras)) == {
+        "purelib",
+        "oldpin",
+        "fastlib",
+        "chaina",
+        "chainb",
+        "chainc",
+        "yankpkg",
+    }
     assert by_name(with_extras)["fastlib"].version == "1.0"
     unknown_extra = tree(pyproject, world, tmp_path / "cache", extras=["nope"])
     assert unknown_extra.partial and "no extra or dependency group called 'nope'" in unknown_extra.errors[0]
@@ -337,7 +369,9 @@ wheels = [
 name = "winonly"
 version = "1.0"
 marker = "sys_platform == 'win32'"
-wheels = [{{ url = "https://files.example/winonly-1.0-cp313-cp313t-win_amd64.whl", hashes = {{ sha256 = "00" }} }}]
+wheels = [
+  {{ url = "https://files.example/winonly-1.0-cp313-cp313t-win_amd64.whl", hashes = {{ sha256 = "00" }} }},
+]
 
 [[packages]]
 name = "vanished"
@@ -364,9 +398,12 @@ def test_pylock_packages_are_judged_on_the_index_the_lock_names(world, tmp_path)
     """Without --index-url, each locked package is asked of its own ``index``."""
     with FixtureIndex([Release("vanished", "0.1", ["py3-none-any"])], tmp_path / "second") as second:
         text = PYLOCK.format(linux="manylinux_2_17_x86_64").replace(
-            'index = "https://pypi.org/simple"', f'index = "{world.url}"')
-        text = text.replace('name = "vanished"\nversion = "0.1"\n',
-                            f'name = "vanished"\nversion = "0.1"\nindex = "{second.url}"\n')
+            'index = "https://pypi.org/simple"', f'index = "{world.url}"'
+        )
+        text = text.replace(
+            'name = "vanished"\nversion = "0.1"\n',
+            f'name = "vanished"\nversion = "0.1"\nindex = "{second.url}"\n',
+        )
         result = resolve_tree(write(tmp_path, "pylock.toml", text), cache_dir=tmp_path / "cache")
     packages = by_name(result)
     assert packages["oldpin"].judged_from == "index" and packages["vanished"].judged_from == "index"
@@ -387,8 +424,8 @@ version = "0.1.0"
 source = { editable = "." }
 dependencies = [
     { name = "chaina" },
-    { name = "newpy", version = "1.0", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version < '3.14'" },
-    { name = "newpy", version = "2.0", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version >= '3.14'" },
+    { name = "newpy", version = "1.0", @PYPI@, marker = "python_full_version < '3.14'" },
+    { name = "newpy", version = "2.0", @PYPI@, marker = "python_full_version >= '3.14'" },
     { name = "winonly", marker = "sys_platform == 'win32'" },
 ]
 
@@ -407,7 +444,9 @@ name = "chainb"
 version = "2.0"
 source = { registry = "https://pypi.org/simple" }
 dependencies = [{ name = "chainc" }]
-wheels = [{ url = "https://files.example/chainb-2.0-cp313-cp313t-manylinux_2_17_x86_64.whl", hash = "sha256:00" }]
+wheels = [
+    { url = "https://files.example/chainb-2.0-cp313-cp313t-manylinux_2_17_x86_64.whl", hash = "sha256:00" },
+]
 
 [[package]]
 name = "chainc"
@@ -419,7 +458,9 @@ sdist = { url = "https://files.example/chainc-1.5.tar.gz", hash = "sha256:00" }
 name = "fastlib"
 version = "1.1"
 source = { registry = "https://pypi.org/simple" }
-wheels = [{ url = "https://files.example/fastlib-1.1-cp313-cp313t-manylinux_2_17_x86_64.whl", hash = "sha256:00" }]
+wheels = [
+    { url = "https://files.example/fastlib-1.1-cp313-cp313t-manylinux_2_17_x86_64.whl", hash = "sha256:00" },
+]
 
 [[package]]
 name = "newpy"
@@ -437,7 +478,7 @@ resolution-markers = ["python_full_version >= '3.14'"]
 name = "winonly"
 version = "1.0"
 source = { registry = "https://pypi.org/simple" }
-"""
+""".replace("@PYPI@", 'source = { registry = "https://pypi.org/simple" }')
 
 
 def test_uv_lock_walks_from_the_workspace_along_edges_that_apply(world, tmp_path):
@@ -456,6 +497,7 @@ def test_uv_lock_walks_from_the_workspace_along_edges_that_apply(world, tmp_path
 
 # -- bad input ------------------------------------------------------------------------------
 
+
 def test_broken_files_name_the_file_and_line(world, tmp_path):
     requirements = write(tmp_path, "requirements.txt", "purelib\nfastlib >=\nchaina\n")
     result = tree(requirements, world, tmp_path / "cache")
@@ -473,21 +515,53 @@ def test_broken_files_name_the_file_and_line(world, tmp_path):
 
 # -- CLI and JSON ---------------------------------------------------------------------------
 
+
 def test_cli_exit_codes_and_json_round_trip(world, tmp_path, capsys):
     cache = str(tmp_path / "cache")
     ready = write(tmp_path, "ready.txt", "fastlib\npurelib\n")
-    assert ftaudit_main(["tree", str(ready), "--index-url", world.url, "--cache-dir", cache,
-                         "--format", "json"]) == 0
+    assert (
+        ftaudit_main(["tree", str(ready), "--index-url", world.url, "--cache-dir", cache, "--format", "json"])
+        == 0
+    )
     document = json.loads(capsys.readouterr().out)
     result = from_dict(TreeResult, document["tree"])
     assert to_dict(result) == document["tree"]
     assert {p.name: p.status for p in result.packages} == {"fastlib": "ready", "purelib": "pure"}
     needs_build = write(tmp_path, "needs.txt", "oldpin==2024.1\n")
-    assert ftaudit_main(["tree", str(needs_build), "--target", "3.14t", "--index-url", world.url,
-                         "--cache-dir", cache, "--format", "json"]) == 1
+    assert (
+        ftaudit_main(
+            [
+                "tree",
+                str(needs_build),
+                "--target",
+                "3.14t",
+                "--index-url",
+                world.url,
+                "--cache-dir",
+                cache,
+                "--format",
+                "json",
+            ]
+        )
+        == 1
+    )
     capsys.readouterr()
-    assert ftaudit_main(["tree", str(needs_build), "--offline", "--cache-dir", str(tmp_path / "none"),
-                         "--index-url", world.url, "--format", "json"]) == 3
+    assert (
+        ftaudit_main(
+            [
+                "tree",
+                str(needs_build),
+                "--offline",
+                "--cache-dir",
+                str(tmp_path / "none"),
+                "--index-url",
+                world.url,
+                "--format",
+                "json",
+            ]
+        )
+        == 3
+    )
     capsys.readouterr()
     assert ftaudit_main(["tree", str(tmp_path / "missing.txt"), "--format", "json"]) == 2
     assert "missing.txt: no such file" in capsys.readouterr().err
@@ -498,9 +572,24 @@ def test_cli_subprocess_writes_the_report_file(world, tmp_path):
     requirements = write(tmp_path, "requirements.txt", "chaina\n")
     output = tmp_path / "tree.json"
     completed = subprocess.run(
-        [sys.executable, "-m", "auditor", "tree", str(requirements), "--index-url", world.url,
-         "--cache-dir", str(tmp_path / "cache"), "--output", str(output)],
-        check=False, capture_output=True, text=True, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "auditor",
+            "tree",
+            str(requirements),
+            "--index-url",
+            world.url,
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--output",
+            str(output),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert completed.returncode == 1, completed.stderr
     document = json.loads(output.read_text())
     assert document["tree"]["packages"][2]["name"] == "chainc"
@@ -508,6 +597,7 @@ def test_cli_subprocess_writes_the_report_file(world, tmp_path):
 
 
 # -- agreement with pip on a real free-threaded interpreter ----------------------------------
+
 
 def _free_threaded_python() -> Path | None:
     from auditor.interpreters.provision import find_provisioned
@@ -525,21 +615,45 @@ def test_tree_agrees_with_pip_on_a_real_313t_interpreter(world, tmp_path):
     python = _free_threaded_python()
     if python is None:
         pytest.skip("no provisioned free-threaded 3.13 (run `ftaudit provision`)")
-    requirements = write(tmp_path, "requirements.txt",
-                         "purelib[speed]\nchaina\noldpin==2024.1\nsdistonly\nyankpkg\nnometa\nnewpy\ngilonly\n")
+    requirements = write(
+        tmp_path,
+        "requirements.txt",
+        "purelib[speed]\nchaina\noldpin==2024.1\nsdistonly\nyankpkg\nnometa\nnewpy\ngilonly\n",
+    )
     result = tree(requirements, world, tmp_path / "cache")
     extra = tree(write(tmp_path, "old.txt", "fastlib==1.0\n"), world, tmp_path / "cache")
     judged = result.packages + extra.packages
     assert len(judged) >= 11
     assert by_name(result)["gilonly"].status == "needs-build"
-    environment = {"PIP_CONFIG_FILE": "/dev/null", "PIP_NO_CACHE_DIR": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-                   "PATH": "/usr/bin:/bin"}
+    environment = {
+        "PIP_CONFIG_FILE": "/dev/null",
+        "PIP_NO_CACHE_DIR": "1",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PATH": "/usr/bin:/bin",
+    }
 
     def pip_download(pins: list[str], destination: Path) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [str(python), "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-             "--index-url", world.url, "--dest", str(destination), *pins],
-            check=False, capture_output=True, text=True, timeout=120, env=environment)
+            [
+                str(python),
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--index-url",
+                world.url,
+                "--dest",
+                str(destination),
+                *pins,
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=environment,
+        )
 
     # Everything tree calls installable without a build: pip finds a wheel for each, in
     # one run, and the wheel it picks is one tree matched.

@@ -31,8 +31,11 @@ def test_pep503_html_page():
     page = parse_project_page("demo-pkg", PAGE_URL, HTML_PAGE, "text/html; charset=utf-8")
     assert page.form == "html"
     assert [file.filename for file in page.files] == [
-        "demo_pkg-1.0.tar.gz", "demo_pkg-1.0-cp313-cp313t-manylinux_2_17_x86_64.whl",
-        "demo_pkg-1.1-py3-none-any.whl", "demo_pkg-1.2-py3-none-any.whl"]
+        "demo_pkg-1.0.tar.gz",
+        "demo_pkg-1.0-cp313-cp313t-manylinux_2_17_x86_64.whl",
+        "demo_pkg-1.1-py3-none-any.whl",
+        "demo_pkg-1.2-py3-none-any.whl",
+    ]
     sdist, wheel, yanked, yanked_with_reason = page.files
     assert sdist.url == "https://index.example/packages/demo_pkg-1.0.tar.gz"
     assert sdist.requires_python == ">=3.9" and sdist.hashes == {"sha256": "aa"} and not sdist.is_wheel
@@ -45,17 +48,30 @@ def test_pep503_html_page():
 
 def test_pep691_json_page():
     document = {
-        "meta": {"api-version": "1.1"}, "name": "demo-pkg", "versions": ["1.0", "3.0"],
+        "meta": {"api-version": "1.1"},
+        "name": "demo-pkg",
+        "versions": ["1.0", "3.0"],
         "files": [
-            {"filename": "demo_pkg-1.0-py3-none-any.whl", "url": "/f/demo_pkg-1.0-py3-none-any.whl",
-             "hashes": {"sha256": "aa"}, "requires-python": ">=3.8", "yanked": "bad", "core-metadata": {"sha256": "x"}},
-            {"filename": "demo_pkg-1.0.tar.gz", "url": "https://f.example/demo_pkg-1.0.tar.gz", "hashes": {},
-             "dist-info-metadata": False},
+            {
+                "filename": "demo_pkg-1.0-py3-none-any.whl",
+                "url": "/f/demo_pkg-1.0-py3-none-any.whl",
+                "hashes": {"sha256": "aa"},
+                "requires-python": ">=3.8",
+                "yanked": "bad",
+                "core-metadata": {"sha256": "x"},
+            },
+            {
+                "filename": "demo_pkg-1.0.tar.gz",
+                "url": "https://f.example/demo_pkg-1.0.tar.gz",
+                "hashes": {},
+                "dist-info-metadata": False,
+            },
             {"filename": "garbage.whl", "url": "x"},
         ],
     }
-    page = parse_project_page("demo-pkg", PAGE_URL, json.dumps(document).encode(),
-                              "application/vnd.pypi.simple.v1+json")
+    page = parse_project_page(
+        "demo-pkg", PAGE_URL, json.dumps(document).encode(), "application/vnd.pypi.simple.v1+json"
+    )
     assert page.form == "json"
     wheel, sdist = page.files
     assert wheel.url == "https://index.example/f/demo_pkg-1.0-py3-none-any.whl"
@@ -71,8 +87,12 @@ def test_bad_pages_raise_with_the_url():
     with pytest.raises(ProjectPageError, match="index.example.*not valid JSON"):
         parse_project_page("demo-pkg", PAGE_URL, b"{", "application/vnd.pypi.simple.v1+json")
     with pytest.raises(ProjectPageError, match="version 2.0 is not supported"):
-        parse_project_page("demo-pkg", PAGE_URL, b'{"meta": {"api-version": "2.0"}, "files": []}',
-                           "application/vnd.pypi.simple.v1+json")
+        parse_project_page(
+            "demo-pkg",
+            PAGE_URL,
+            b'{"meta": {"api-version": "2.0"}, "files": []}',
+            "application/vnd.pypi.simple.v1+json",
+        )
     with pytest.raises(ProjectPageError, match="unexpected Content-Type"):
         parse_project_page("demo-pkg", PAGE_URL, b"", "image/png")
 
@@ -96,12 +116,18 @@ def test_cache_control_and_freshness(tmp_path):
 
 
 def test_platform_expansion():
-    assert expand_platform("manylinux2014_x86_64")[:3] == ["manylinux_2_17_x86_64", "manylinux2014_x86_64",
-                                                           "manylinux_2_16_x86_64"]
+    assert expand_platform("manylinux2014_x86_64")[:3] == [
+        "manylinux_2_17_x86_64",
+        "manylinux2014_x86_64",
+        "manylinux_2_16_x86_64",
+    ]
     assert "manylinux1_x86_64" in expand_platform("manylinux_2_28_x86_64")
     assert "manylinux_2_29_x86_64" not in expand_platform("manylinux_2_28_x86_64")
-    assert expand_platform("musllinux_1_2_aarch64") == ["musllinux_1_2_aarch64", "musllinux_1_1_aarch64",
-                                                        "musllinux_1_0_aarch64"]
+    assert expand_platform("musllinux_1_2_aarch64") == [
+        "musllinux_1_2_aarch64",
+        "musllinux_1_1_aarch64",
+        "musllinux_1_0_aarch64",
+    ]
     assert "macosx_10_9_universal2" in expand_platform("macosx_11_0_arm64")
     with pytest.raises(TargetError, match="unknown platform tag 'solaris'"):
         expand_platform("solaris")
@@ -119,17 +145,20 @@ def test_targets_and_their_marker_environments():
         make_target("3.12t")
 
 
-@pytest.mark.parametrize(("files", "status", "reason_part"), [
-    (["x-1-cp313-cp313t-manylinux_2_17_x86_64.whl", "x-1.tar.gz"], "ready", "cp313t wheel"),
-    (["x-1-py3-none-any.whl", "x-1-cp312-cp312-win_amd64.whl"], "pure", "separate question"),
-    (["x-1-py2.py3-none-any.whl"], "pure", ""),
-    (["x-1-cp39-abi3-manylinux_2_17_x86_64.whl"], "needs-build", "abi3 wheels cannot load"),
-    (["x-1-cp313-cp313-manylinux_2_17_x86_64.whl"], "needs-build", "binary wheels only for cp313"),
-    (["x-1-cp313-cp313t-macosx_11_0_arm64.whl"], "needs-build", "other platforms"),
-    (["x-1-cp313-cp313t-manylinux_2_40_x86_64.whl"], "needs-build", "other platforms"),  # glibc too new
-    (["x-1.tar.gz"], "needs-build", "sdist only"),
-    ([], "unknown", "no files"),
-])
+@pytest.mark.parametrize(
+    ("files", "status", "reason_part"),
+    [
+        (["x-1-cp313-cp313t-manylinux_2_17_x86_64.whl", "x-1.tar.gz"], "ready", "cp313t wheel"),
+        (["x-1-py3-none-any.whl", "x-1-cp312-cp312-win_amd64.whl"], "pure", "separate question"),
+        (["x-1-py2.py3-none-any.whl"], "pure", ""),
+        (["x-1-cp39-abi3-manylinux_2_17_x86_64.whl"], "needs-build", "abi3 wheels cannot load"),
+        (["x-1-cp313-cp313-manylinux_2_17_x86_64.whl"], "needs-build", "binary wheels only for cp313"),
+        (["x-1-cp313-cp313t-macosx_11_0_arm64.whl"], "needs-build", "other platforms"),
+        (["x-1-cp313-cp313t-manylinux_2_40_x86_64.whl"], "needs-build", "other platforms"),  # glibc too new
+        (["x-1.tar.gz"], "needs-build", "sdist only"),
+        ([], "unknown", "no files"),
+    ],
+)
 def test_judge_release(files, status, reason_part):
     judgement = judge_release([FileLike(name) for name in files], make_target("3.13t"))
     assert judgement.status == status

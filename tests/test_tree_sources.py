@@ -27,7 +27,10 @@ def test_requirements_txt_options_includes_continuations_and_hashes(tmp_path, mo
     monkeypatch.setenv("FTAUDIT_TEST_VERSION", "2.0")
     write(tmp_path, "base/common.txt", "shared>=1  # a comment\n-c ../pins.txt\n")
     write(tmp_path, "pins.txt", "shared==1.4\n")
-    path = write(tmp_path, "requirements.txt", """\
+    path = write(
+        tmp_path,
+        "requirements.txt",
+        """\
 # top comment
 --index-url https://mirror.example/simple
 -r base/common.txt
@@ -40,7 +43,8 @@ gamma==${FTAUDIT_TEST_VERSION}
 delta @ https://example.org/delta-1.0.tar.gz
 ./wheels/epsilon-1.0-py3-none-any.whl
 --extra-index-url https://other.example/simple
-""")
+""",
+    )
     source = read_dependency_source(path, LINUX_313T)
     assert source.kind == "requirements"
     assert source.index_url == "https://mirror.example/simple"
@@ -48,7 +52,10 @@ delta @ https://example.org/delta-1.0.tar.gz
     alpha = source.requirements[1]
     assert str(alpha.pinned_version) == "1.0" and alpha.origin == f"{path}:4"
     beta = source.requirements[2]
-    assert beta.requirement.extras == {"fast", "cli"} and str(beta.requirement.marker) == 'python_version >= "3.12"'
+    assert (
+        beta.requirement.extras == {"fast", "cli"}
+        and str(beta.requirement.marker) == 'python_version >= "3.12"'
+    )
     assert beta.pinned_version is None
     assert str(source.requirements[3].pinned_version) == "2.0"
     assert names(source.constraints) == ["shared"]
@@ -63,8 +70,10 @@ def test_requirements_txt_bad_lines_are_reported_with_file_and_line_and_reading_
     assert names(source.requirements) == ["good", "also-good"]
     assert source.problems[0].startswith(f"{path}:2: invalid requirement 'bad ==='")
     assert source.problems[1] == f"{path}:3: unknown option '--frobnicate'"
-    assert source.problems[2].startswith(f"{path}:4: {tmp_path / 'missing.txt'}: no such file") or \
-        "cannot read it" in source.problems[2]
+    assert (
+        source.problems[2].startswith(f"{path}:4: {tmp_path / 'missing.txt'}: no such file")
+        or "cannot read it" in source.problems[2]
+    )
 
 
 def test_requirements_include_cycle_is_read_once(tmp_path):
@@ -87,7 +96,9 @@ def test_pyproject_without_project_table_or_with_dynamic_dependencies(tmp_path):
     dynamic = write(tmp_path, "b/pyproject.toml", "[project]\nname = 'x'\ndynamic = ['dependencies']\n")
     source = read_dependency_source(dynamic, LINUX_313T)
     assert source.requirements == [] and "dynamic" in source.problems[0]
-    broken = write(tmp_path, "c/pyproject.toml", "[project]\nname = 'x'\ndependencies = ['ok', 'not valid !!', 3]\n")
+    broken = write(
+        tmp_path, "c/pyproject.toml", "[project]\nname = 'x'\ndependencies = ['ok', 'not valid !!', 3]\n"
+    )
     source = read_dependency_source(broken, LINUX_313T)
     assert names(source.requirements) == ["ok"]
     assert source.problems[0].startswith(f"{broken}:3: project.dependencies[1] is not a valid requirement")
@@ -95,14 +106,18 @@ def test_pyproject_without_project_table_or_with_dynamic_dependencies(tmp_path):
 
 
 def test_pylock_validation_errors_are_input_errors(tmp_path):
-    missing_hashes = write(tmp_path, "pylock.toml", """\
+    missing_hashes = write(
+        tmp_path,
+        "pylock.toml",
+        """\
 lock-version = "1.0"
 created-by = "x"
 [[packages]]
 name = "a"
 version = "1"
 wheels = [{ url = "https://x/a-1-py3-none-any.whl" }]
-""")
+""",
+    )
     with pytest.raises(TreeInputError, match=r"pylock.toml: not a valid PEP 751 lock file: .*hashes"):
         read_dependency_source(missing_hashes, LINUX_313T)
     future = write(tmp_path, "pylock.dev.toml", 'lock-version = "2.0"\ncreated-by = "x"\npackages = []\n')
@@ -111,7 +126,10 @@ wheels = [{ url = "https://x/a-1-py3-none-any.whl" }]
 
 
 def test_pylock_vcs_and_directory_packages_are_noted_not_judged(tmp_path):
-    lock = write(tmp_path, "pylock.toml", """\
+    lock = write(
+        tmp_path,
+        "pylock.toml",
+        """\
 lock-version = "1.0"
 created-by = "x"
 [[packages]]
@@ -127,11 +145,16 @@ sdist = { url = "https://x/dep-1.0.tar.gz", hashes = { sha256 = "00" } }
 [[packages]]
 name = "leaf"
 version = "2.0"
-wheels = [{ name = "leaf-2.0-py3-none-any.whl", url = "https://x/leaf-2.0-py3-none-any.whl", hashes = { sha256 = "00" } }]
-""")
+wheels = [
+  { name = "leaf-2.0-py3-none-any.whl", url = "https://x/leaf-2.0-py3-none-any.whl", hashes = { md5 = "0" } },
+]
+""",
+    )
     source = read_dependency_source(lock, LINUX_313T)
     assert [(p.name, p.version, p.sdist_filename, p.wheel_filenames) for p in source.locked] == [
-        ("dep", "1.0", "dep-1.0.tar.gz", []), ("leaf", "2.0", None, ["leaf-2.0-py3-none-any.whl"])]
+        ("dep", "1.0", "dep-1.0.tar.gz", []),
+        ("leaf", "2.0", None, ["leaf-2.0-py3-none-any.whl"]),
+    ]
     assert source.locked[1].required_by == ["dep"]
     assert "local is locked from a VCS, directory or archive" in source.notes[0]
 
@@ -143,10 +166,18 @@ def test_uv_lock_that_is_not_one(tmp_path):
         read_dependency_source(write(tmp_path, "x/uv.lock", "version = \n"), LINUX_313T)
 
 
-@pytest.mark.parametrize(("name", "kind"), [
-    ("requirements.txt", "requirements"), ("requirements-dev.in", "requirements"), ("dev.txt", "requirements"),
-    ("pyproject.toml", "pyproject"), ("pylock.toml", "pylock"), ("pylock.ci.toml", "pylock"), ("uv.lock", "uv-lock"),
-])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("requirements.txt", "requirements"),
+        ("requirements-dev.in", "requirements"),
+        ("dev.txt", "requirements"),
+        ("pyproject.toml", "pyproject"),
+        ("pylock.toml", "pylock"),
+        ("pylock.ci.toml", "pylock"),
+        ("uv.lock", "uv-lock"),
+    ],
+)
 def test_detect_kind(name, kind):
     assert detect_kind(Path(name)) == kind
 

@@ -25,28 +25,52 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "tree",
         help="check which releases in a requirements / pyproject / pylock / uv.lock file ship"
-             " free-threaded wheels (asks the package index; installs nothing)",
+        " free-threaded wheels (asks the package index; installs nothing)",
         description="Resolve a dependency file and ask a package index (PEP 691 JSON or PEP 503"
-                    " HTML) whether the releases that would be installed ship wheels for the target."
-                    " Pinned and locked versions are judged by their own files.",
+        " HTML) whether the releases that would be installed ship wheels for the target."
+        " Pinned and locked versions are judged by their own files.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", type=Path,
-                        help="requirements*.txt, pyproject.toml, pylock.toml (pylock.NAME.toml) or uv.lock")
-    parser.add_argument("--target", default="3.13t",
-                        help="the interpreter to judge for: 3.13t (default), 3.14t, ... (t: free-threaded)")
-    parser.add_argument("--index-url", default=None,
-                        help="simple index URL (default: the one the file names, else https://pypi.org/simple)")
-    parser.add_argument("--platform", action="append", default=None, metavar="TAG",
-                        help="wheel platform tag of the machine, e.g. manylinux_2_28_x86_64, macosx_11_0_arm64,"
-                             " win_amd64 (repeatable; default: any manylinux/musllinux x86_64)")
-    parser.add_argument("--extra", action="append", default=[], metavar="NAME",
-                        help="include an optional-dependencies extra or a dependency group (repeatable)")
-    parser.add_argument("--offline", action="store_true",
-                        help="use only the on-disk cache; what is not cached is reported and the result is partial")
-    parser.add_argument("--cache-dir", type=Path, default=None,
-                        help="index cache folder (default: ~/.cache/ftaudit/index-cache)")
+    parser.add_argument(
+        "file", type=Path, help="requirements*.txt, pyproject.toml, pylock.toml (pylock.NAME.toml) or uv.lock"
+    )
+    parser.add_argument(
+        "--target",
+        default="3.13t",
+        help="the interpreter to judge for: 3.13t (default), 3.14t, ... (t: free-threaded)",
+    )
+    parser.add_argument(
+        "--index-url",
+        default=None,
+        help="simple index URL (default: the one the file names, else https://pypi.org/simple)",
+    )
+    parser.add_argument(
+        "--platform",
+        action="append",
+        default=None,
+        metavar="TAG",
+        help="wheel platform tag of the machine, e.g. manylinux_2_28_x86_64, macosx_11_0_arm64,"
+        " win_amd64 (repeatable; default: any manylinux/musllinux x86_64)",
+    )
+    parser.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="include an optional-dependencies extra or a dependency group (repeatable)",
+    )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="use only the on-disk cache; what is not cached is reported and the result is partial",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="index cache folder (default: ~/.cache/ftaudit/index-cache)",
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP request (default: 30)")
     add_output_options(parser, default_format="terminal")
     parser.set_defaults(handler=run)
@@ -68,8 +92,13 @@ def run(args) -> int:
 
     try:
         tree = resolve_tree(
-            args.file, target=args.target, index_url=args.index_url, platform=args.platform,
-            extras=args.extra, offline=args.offline, cache_dir=args.cache_dir,
+            args.file,
+            target=args.target,
+            index_url=args.index_url,
+            platform=args.platform,
+            extras=args.extra,
+            offline=args.offline,
+            cache_dir=args.cache_dir,
             timeout_seconds=args.timeout,
         )
     except (TreeInputError, TargetError) as problem:

@@ -31,8 +31,11 @@ from .target import Target, make_target
 def _release_history(page: ProjectPage, target: Target) -> tuple[str | None, str | None]:
     """(first release that installs without a build, latest release), ignoring yanked
     releases and pre-releases (unless a project has nothing else)."""
-    versions = [version for version in page.versions()
-                if page.files_for(version) and not all(file.yanked for file in page.files_for(version))]
+    versions = [
+        version
+        for version in page.versions()
+        if page.files_for(version) and not all(file.yanked for file in page.files_for(version))
+    ]
     finals = [version for version in versions if not version.is_prerelease] or versions
     latest = str(finals[-1]) if finals else None
     for version in finals:
@@ -71,16 +74,30 @@ def _holders(project: ResolvedProject, version: str) -> list[str]:
 
 def _status(name: str, version: str | None, pinned: bool, judgement: ReleaseJudgement) -> PackageWheelStatus:
     ready = {READY: True, PURE: True, NEEDS_BUILD: False}.get(judgement.status)
-    return PackageWheelStatus(name=name, version=version, pinned=pinned, ready=ready, status=judgement.status,
-                              matching_files=judgement.matching_files, reason=judgement.reason)
+    return PackageWheelStatus(
+        name=name,
+        version=version,
+        pinned=pinned,
+        ready=ready,
+        status=judgement.status,
+        matching_files=judgement.matching_files,
+        reason=judgement.reason,
+    )
 
 
-def _judge_on_page(name: str, version: Version, pinned: bool, page: ProjectPage, target: Target) -> PackageWheelStatus:
+def _judge_on_page(
+    name: str, version: Version, pinned: bool, page: ProjectPage, target: Target
+) -> PackageWheelStatus:
     files = page.files_for(version)
     if not files:
         status = PackageWheelStatus(
-            name=name, version=str(version), pinned=pinned, ready=None, status=UNKNOWN,
-            reason=f"version {version} is not on the index")
+            name=name,
+            version=str(version),
+            pinned=pinned,
+            ready=None,
+            status=UNKNOWN,
+            reason=f"version {version} is not on the index",
+        )
         status.errors.append(f"{name} {version}: the index lists no files for this version")
     else:
         status = _status(name, str(version), pinned, judge_release(files, target))
@@ -97,13 +114,21 @@ def _judge_on_page(name: str, version: Version, pinned: bool, page: ProjectPage,
     return status
 
 
-def _judge_locked(package: LockedPackage, client: IndexClient, target: Target) -> tuple[PackageWheelStatus, bool]:
+def _judge_locked(
+    package: LockedPackage, client: IndexClient, target: Target
+) -> tuple[PackageWheelStatus, bool]:
     """(status, partial) for a package a lock file fixes."""
     try:
         version = Version(package.version)
     except InvalidVersion:
-        status = PackageWheelStatus(name=package.name, version=package.version, pinned=True, ready=None,
-                                    status=UNKNOWN, reason="the lock file's version is not a PEP 440 version")
+        status = PackageWheelStatus(
+            name=package.name,
+            version=package.version,
+            pinned=True,
+            ready=None,
+            status=UNKNOWN,
+            reason="the lock file's version is not a PEP 440 version",
+        )
         status.errors.append(f"{package.origin}: invalid version {package.version!r}")
         return status, True
     try:
@@ -165,13 +190,18 @@ def resolve_tree(
     target_spec = make_target(target, platforms)
     dependency_source = read_dependency_source(Path(source), target_spec.marker_environment, extras)
     chosen_index = index_url or dependency_source.index_url or DEFAULT_INDEX_URL
-    client = IndexClient(chosen_index, cache=HttpCache(cache_dir), offline=offline,
-                         timeout_seconds=timeout_seconds)
+    client = IndexClient(
+        chosen_index, cache=HttpCache(cache_dir), offline=offline, timeout_seconds=timeout_seconds
+    )
     result = TreeResult(
-        source=str(source), target=target_spec.name, index_url=client.index_url.rstrip("/"),
-        offline=offline, source_kind=dependency_source.kind,
+        source=str(source),
+        target=target_spec.name,
+        index_url=client.index_url.rstrip("/"),
+        offline=offline,
+        source_kind=dependency_source.kind,
         platforms=platforms or ["manylinux_2_39_x86_64", "musllinux_1_2_x86_64"],
-        errors=list(dependency_source.problems), notes=list(dependency_source.notes),
+        errors=list(dependency_source.problems),
+        notes=list(dependency_source.notes),
     )
     if dependency_source.problems:
         result.partial = True
@@ -181,7 +211,9 @@ def resolve_tree(
         # ask that one unless --index-url overrides them all.
         def client_for(package: LockedPackage) -> IndexClient:
             wanted = index_url or package.index_url or chosen_index
-            candidate = IndexClient(wanted, cache=client.cache, offline=offline, timeout_seconds=timeout_seconds)
+            candidate = IndexClient(
+                wanted, cache=client.cache, offline=offline, timeout_seconds=timeout_seconds
+            )
             return clients.setdefault(candidate.index_url, candidate)
 
         assignments = [(package, client_for(package)) for package in dependency_source.locked]
@@ -195,27 +227,40 @@ def resolve_tree(
         if len(clients) == 1:
             result.index_url = next(iter(clients)).rstrip("/")
         elif len(clients) > 1:
-            result.notes.append("the lock file names several indexes; each package was judged on its own: "
-                                + ", ".join(url.rstrip("/") for url in clients))
+            result.notes.append(
+                "the lock file names several indexes; each package was judged on its own: "
+                + ", ".join(url.rstrip("/") for url in clients)
+            )
     else:
         clients[client.index_url] = client
         resolution = Resolver(client, target_spec).resolve(
-            dependency_source.requirements, dependency_source.constraints)
+            dependency_source.requirements, dependency_source.constraints
+        )
         result.errors.extend(resolution.errors)
         result.partial |= resolution.partial
         for project in resolution.projects.values():
             if project.version is None or project.page is None:
                 status = PackageWheelStatus(
-                    name=project.name, version=None, pinned=project.pinned, ready=None, status=UNKNOWN,
-                    reason="could not be resolved on the index", errors=list(project.errors))
+                    name=project.name,
+                    version=None,
+                    pinned=project.pinned,
+                    ready=None,
+                    status=UNKNOWN,
+                    reason="could not be resolved on the index",
+                    errors=list(project.errors),
+                )
             else:
-                status = _judge_on_page(project.name, project.version, project.pinned, project.page, target_spec)
+                status = _judge_on_page(
+                    project.name, project.version, project.pinned, project.page, target_spec
+                )
                 status.errors.extend(project.errors)
                 if status.status == NEEDS_BUILD and status.first_ready_version:
                     status.held_back_by = _holders(project, status.first_ready_version)
                     if status.held_back_by:
-                        status.reason += (f"; {status.first_ready_version} ships one but is ruled out"
-                                          f" ({'; '.join(status.held_back_by)})")
+                        status.reason += (
+                            f"; {status.first_ready_version} ships one but is ruled out"
+                            f" ({'; '.join(status.held_back_by)})"
+                        )
             status.required_by = sorted(project.required_by)
             status.origin = ", ".join(project.origins)
             result.packages.append(status)
@@ -223,7 +268,8 @@ def resolve_tree(
     if stale:
         result.notes.append(
             f"--offline: the cached index pages of {', '.join(stale)} are past their freshness; releases"
-            " uploaded since then are not known")
+            " uploaded since then are not known"
+        )
     for status in result.packages:
         if status.status == UNKNOWN:
             result.partial = True

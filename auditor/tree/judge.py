@@ -70,8 +70,10 @@ def _describe_other_wheels(tags: Iterable[Tag], target: Target) -> str:
     platforms = sorted({tag.platform for tag in tags})
     notes = []
     if "abi3" in abis and target.free_threaded:
-        notes.append(f"abi3 wheels cannot load on free-threaded {target.name[:-1]} (the stable ABI "
-                     "needs the GIL build until abi3t, PEP 803, in 3.15)")
+        notes.append(
+            f"abi3 wheels cannot load on free-threaded {target.name[:-1]} (the stable ABI "
+            "needs the GIL build until abi3t, PEP 803, in 3.15)"
+        )
     if any(tag.abi == target.abi for tag in tags):
         notes.append(f"its {target.abi} wheels are for other platforms ({', '.join(platforms[:4])})")
     text = f"binary wheels only for {', '.join(abis)}"
@@ -103,21 +105,31 @@ def judge_release(files: Iterable[FileLike], target: Target) -> ReleaseJudgement
         else:
             other_tags.update(tags)
     if ready:
-        return ReleaseJudgement(READY, sorted(ready), f"ships {len(ready)} {target.abi} wheel(s) for the platform")
+        return ReleaseJudgement(
+            READY, sorted(ready), f"ships {len(ready)} {target.abi} wheel(s) for the platform"
+        )
     if pure:
         return ReleaseJudgement(
-            PURE, sorted(pure),
+            PURE,
+            sorted(pure),
             "only wheels without compiled code for this Python (e.g. py3-none-any): installs as is;"
-            " Python-level thread-safety is a separate question")
+            " Python-level thread-safety is a separate question",
+        )
     if not files:
         return ReleaseJudgement(UNKNOWN, [], "the release has no files")
     if excluded_by_python and not (sdists or other_tags):
         return ReleaseJudgement(
-            NEEDS_BUILD, [], f"every file's Requires-Python excludes Python {target.name.rstrip('t')}")
+            NEEDS_BUILD, [], f"every file's Requires-Python excludes Python {target.name.rstrip('t')}"
+        )
     parts = []
     if other_tags:
         parts.append(_describe_other_wheels(other_tags, target))
     if sdists:
         parts.append("an sdist" + (" only" if not other_tags else ""))
-    return ReleaseJudgement(NEEDS_BUILD, [], f"no {target.abi} wheel for the platform: " + "; ".join(parts)
-                            + " - pip would compile it from source")
+    return ReleaseJudgement(
+        NEEDS_BUILD,
+        [],
+        f"no {target.abi} wheel for the platform: "
+        + "; ".join(parts)
+        + " - pip would compile it from source",
+    )

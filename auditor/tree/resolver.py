@@ -68,8 +68,9 @@ class Resolution:
 
 
 def _is_exact_pin(requirement: Requirement) -> bool:
-    return any(spec.operator in ("==", "===") and not spec.version.endswith(".*")
-               for spec in requirement.specifier)
+    return any(
+        spec.operator in ("==", "===") and not spec.version.endswith(".*") for spec in requirement.specifier
+    )
 
 
 class Resolver:
@@ -114,22 +115,28 @@ class Resolver:
 
         matching = [version for version in versions if specifier.contains(version, prereleases=True)]
         if not matching:
-            return None, (f"no release of {page.name} satisfies {specifier or 'any version'}"
-                          f" (newest: {versions[0]})")
+            return None, (
+                f"no release of {page.name} satisfies {specifier or 'any version'} (newest: {versions[0]})"
+            )
         explicit_prereleases = specifier.prereleases is True
         finals = [version for version in matching if not version.is_prerelease or explicit_prereleases]
         candidates = [version for version in (finals or matching) if usable(version)]
         if not candidates:
             return None, f"every release of {page.name} satisfying {specifier or 'any version'} is yanked"
         # pip skips files whose Requires-Python excludes the interpreter (PEP 345/503).
-        supported = [version for version in candidates
-                     if any(python_supported(file.requires_python, self.target) for file in page.files_for(version))]
+        supported = [
+            version
+            for version in candidates
+            if any(python_supported(file.requires_python, self.target) for file in page.files_for(version))
+        ]
         if not supported and pinned:
             # A pin is judged by its own files even when they exclude the target.
             supported = candidates
         if not supported:
-            return None, (f"no release of {page.name} satisfying {specifier or 'any version'} supports"
-                          f" Python {self.target.name.rstrip('t')} (Requires-Python)")
+            return None, (
+                f"no release of {page.name} satisfying {specifier or 'any version'} supports"
+                f" Python {self.target.name.rstrip('t')} (Requires-Python)"
+            )
         candidates = supported
         for version in candidates:
             if self._installable(page.files_for(version)):
@@ -172,16 +179,26 @@ class Resolver:
                 return True
         return False
 
-    def _visit(self, requirement: Requirement, parent: str, origin: str,
-               projects: dict[NormalizedName, ResolvedProject], demands: dict[NormalizedName, list[Requirement]],
-               pages: dict[NormalizedName, ProjectPage | str], used: dict[NormalizedName, Version | None],
-               previous: dict[NormalizedName, Version | None], constraint_map: dict[NormalizedName, list[Requirement]],
-               root_pins: set[NormalizedName], expanded: set[tuple[NormalizedName, Version, frozenset[str]]],
-               to_expand: list[tuple[ProjectPage, Version, ResolvedProject]]) -> None:
+    def _visit(
+        self,
+        requirement: Requirement,
+        parent: str,
+        origin: str,
+        projects: dict[NormalizedName, ResolvedProject],
+        demands: dict[NormalizedName, list[Requirement]],
+        pages: dict[NormalizedName, ProjectPage | str],
+        used: dict[NormalizedName, Version | None],
+        previous: dict[NormalizedName, Version | None],
+        constraint_map: dict[NormalizedName, list[Requirement]],
+        root_pins: set[NormalizedName],
+        expanded: set[tuple[NormalizedName, Version, frozenset[str]]],
+        to_expand: list[tuple[ProjectPage, Version, ResolvedProject]],
+    ) -> None:
         """Record one requirement and decide (once per round) its project's version."""
         name = canonicalize_name(requirement.name)
-        project = projects.setdefault(name, ResolvedProject(
-            name=requirement.name, version=None, pinned=name in root_pins))
+        project = projects.setdefault(
+            name, ResolvedProject(name=requirement.name, version=None, pinned=name in root_pins)
+        )
         if parent != name:  # an extra that names its own project is not a dependent
             project.required_by.add(parent)
         project.demanded_by.append((parent, requirement))
@@ -199,7 +216,9 @@ class Resolver:
         if name not in used:
             wanted = demands[name] + constraint_map.get(name, [])
             earlier = previous.get(name)
-            if earlier is not None and all(req.specifier.contains(earlier, prereleases=True) for req in wanted):
+            if earlier is not None and all(
+                req.specifier.contains(earlier, prereleases=True) for req in wanted
+            ):
                 used[name] = earlier
             else:
                 used[name], _ = self.choose(page, wanted)
@@ -213,15 +232,19 @@ class Resolver:
         to_expand.append((page, version, project))
 
     # -- asking the index about many projects at once -------------------------------------
-    def prefetch_pages(self, names: Iterable[NormalizedName], pages: dict[NormalizedName, ProjectPage | str]) -> None:
+    def prefetch_pages(
+        self, names: Iterable[NormalizedName], pages: dict[NormalizedName, ProjectPage | str]
+    ) -> None:
         missing = sorted({name for name in names if name not in pages})
         if len(missing) > 1:
             with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
-                for name, page in zip(missing, pool.map(self._page, missing)):
+                for name, page in zip(missing, pool.map(self._page, missing), strict=True):
                     pages[name] = page
 
     def prefetch_dependencies(self, releases: list[tuple[ProjectPage, Version]]) -> None:
-        missing = [(page, version) for page, version in releases if (page.name, version) not in self._dependencies]
+        missing = [
+            (page, version) for page, version in releases if (page.name, version) not in self._dependencies
+        ]
         if len(missing) > 1:
             with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
                 list(pool.map(lambda item: self.dependencies(*item), missing))
@@ -232,9 +255,11 @@ class Resolver:
         for constraint in constraints:
             if self._applies(constraint.requirement, ()):
                 constraint_map.setdefault(canonicalize_name(constraint.requirement.name), []).append(
-                    constraint.requirement)
-        root_pins = {canonicalize_name(root.requirement.name) for root in roots
-                     if _is_exact_pin(root.requirement)}
+                    constraint.requirement
+                )
+        root_pins = {
+            canonicalize_name(root.requirement.name) for root in roots if _is_exact_pin(root.requirement)
+        }
         root_pins |= {name for name, items in constraint_map.items() if any(map(_is_exact_pin, items))}
         previous: dict[NormalizedName, Version | None] = {}
         pages: dict[NormalizedName, ProjectPage | str] = {}
@@ -246,7 +271,8 @@ class Resolver:
             expanded: set[tuple[NormalizedName, Version, frozenset[str]]] = set()
             # Root markers hold or not in the target environment (no parent extras).
             queue: deque[tuple[Requirement, str, str]] = deque(
-                (root.requirement, ROOT, root.origin) for root in roots if self._applies(root.requirement, ()))
+                (root.requirement, ROOT, root.origin) for root in roots if self._applies(root.requirement, ())
+            )
             while queue:
                 # One breadth-first level at a time, so the index is asked about the
                 # whole level at once (see prefetch); the order of decisions is the
@@ -256,8 +282,20 @@ class Resolver:
                 queue.clear()
                 to_expand: list[tuple[ProjectPage, Version, ResolvedProject]] = []
                 for requirement, parent, origin in level:
-                    self._visit(requirement, parent, origin, projects, demands, pages, used, previous,
-                                constraint_map, root_pins, expanded, to_expand)
+                    self._visit(
+                        requirement,
+                        parent,
+                        origin,
+                        projects,
+                        demands,
+                        pages,
+                        used,
+                        previous,
+                        constraint_map,
+                        root_pins,
+                        expanded,
+                        to_expand,
+                    )
                 self.prefetch_dependencies([(page, version) for page, version, _ in to_expand])
                 for page, version, project in to_expand:
                     dependencies = self.dependencies(page, version)
@@ -288,11 +326,14 @@ class Resolver:
         else:
             resolution.errors.append(
                 f"the selection did not settle after {MAX_ROUNDS} rounds (contradicting specifiers?);"
-                " the versions shown are the last ones tried")
+                " the versions shown are the last ones tried"
+            )
             resolution.partial = True
         for name, project in resolution.projects.items():
             project.required_by.discard(ROOT)
-            project.demanded_by.extend(("constraints file", requirement) for requirement in constraint_map.get(name, []))
+            project.demanded_by.extend(
+                ("constraints file", requirement) for requirement in constraint_map.get(name, [])
+            )
             if project.errors:
                 resolution.partial = True
         return resolution

@@ -80,12 +80,14 @@ def expand_platform(platform: str) -> list[str]:
         return [platform]
     raise TargetError(
         f"unknown platform tag {platform!r}; use a wheel platform tag such as "
-        "manylinux_2_28_x86_64, musllinux_1_2_aarch64, macosx_11_0_arm64 or win_amd64")
+        "manylinux_2_28_x86_64, musllinux_1_2_aarch64, macosx_11_0_arm64 or win_amd64"
+    )
 
 
 def default_platforms() -> list[str]:
     return expand_platform(f"manylinux_2_{_DEFAULT_GLIBC_MINOR}_x86_64") + expand_platform(
-        f"musllinux_1_{_DEFAULT_MUSL_MINOR}_x86_64")
+        f"musllinux_1_{_DEFAULT_MUSL_MINOR}_x86_64"
+    )
 
 
 def _marker_environment(python_version: tuple[int, int], platform: str) -> dict[str, str]:

@@ -25,9 +25,7 @@ from .project_page import JSON_CONTENT_TYPE, ProjectPage, ProjectPageError, pars
 
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
 # PEP 691: prefer JSON, take the versioned HTML form, and plain HTML as a last resort.
-PROJECT_PAGE_ACCEPT = (
-    f"{JSON_CONTENT_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
-)
+PROJECT_PAGE_ACCEPT = f"{JSON_CONTENT_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 
 
 class IndexFetchError(Exception):
@@ -115,10 +113,13 @@ class IndexClient:
     def stale_pages(self) -> list[str]:
         """Projects whose page came from the cache past its freshness (only offline)."""
         with self._lock:
-            return sorted(name for name, page in self._pages.items()
-                          if isinstance(page, ProjectPage) and page.stale)
+            return sorted(
+                name for name, page in self._pages.items() if isinstance(page, ProjectPage) and page.stale
+            )
 
-    def fetch(self, url: str, *, accept: str = "*/*", immutable: bool = False, store: bool = True) -> Response:
+    def fetch(
+        self, url: str, *, accept: str = "*/*", immutable: bool = False, store: bool = True
+    ) -> Response:
         """GET ``url`` through the cache; ``store=False`` for big files read once (wheels)."""
         cached = self.cache.get(url) if store else None
         if cached is not None and (self.offline or cached.is_fresh(self.cache.ttl_seconds)):
@@ -128,11 +129,15 @@ class IndexClient:
             if not store:
                 raise NotInCache(f"{url} would have to be downloaded, and --offline forbids it")
             raise NotInCache(
-                f"{url} is not in the cache ({self.cache.directory}); run once without --offline to fill it")
-        request = urllib.request.Request(url, headers={
-            "Accept": accept,
-            "User-Agent": f"ftaudit/{__version__} (+dependency tree audit)",
-        })
+                f"{url} is not in the cache ({self.cache.directory}); run once without --offline to fill it"
+            )
+        request = urllib.request.Request(
+            url,
+            headers={
+                "Accept": accept,
+                "User-Agent": f"ftaudit/{__version__} (+dependency tree audit)",
+            },
+        )
         if self._authorization is not None and urlsplit(url).hostname == self._authorization[0]:
             request.add_header("Authorization", self._authorization[1])
         if cached is not None:
@@ -152,9 +157,10 @@ class IndexClient:
                 self.cache.refresh(cached, max_age_from(problem.headers.get("Cache-Control")))
                 return Response(url, cached.body, cached.content_type, from_cache=True)
             if problem.code in (401, 403):
-                raise IndexFetchError(f"{url}: HTTP {problem.code} {problem.reason} (does the index need"
-                                      " credentials? put them in --index-url as https://USER:TOKEN@host/...)"
-                                      ) from problem
+                raise IndexFetchError(
+                    f"{url}: HTTP {problem.code} {problem.reason} (does the index need"
+                    " credentials? put them in --index-url as https://USER:TOKEN@host/...)"
+                ) from problem
             if problem.code == 404:
                 raise ProjectNotFound(f"{url}: not found on the index (HTTP 404)") from problem
             raise IndexFetchError(f"{url}: HTTP {problem.code} {problem.reason}") from problem
@@ -164,16 +170,18 @@ class IndexClient:
         content_type = headers.get("Content-Type", "")
         if not store:
             return Response(final_url, body, content_type, from_cache=False)
-        self.cache.put(CachedEntry(
-            url=url,
-            stored_at=time.time(),
-            content_type=content_type,
-            etag=headers.get("ETag"),
-            last_modified=headers.get("Last-Modified"),
-            max_age=max_age_from(headers.get("Cache-Control")),
-            immutable=immutable,
-            body=body,
-        ))
+        self.cache.put(
+            CachedEntry(
+                url=url,
+                stored_at=time.time(),
+                content_type=content_type,
+                etag=headers.get("ETag"),
+                last_modified=headers.get("Last-Modified"),
+                max_age=max_age_from(headers.get("Cache-Control")),
+                immutable=immutable,
+                body=body,
+            )
+        )
         return Response(final_url, body, content_type, from_cache=False)
 
     def store_derived(self, key: str, body: bytes) -> None:

@@ -53,10 +53,15 @@ def _metadata_from_wheel(wheel_bytes: bytes, filename: str) -> bytes:
     try:
         with zipfile.ZipFile(io.BytesIO(wheel_bytes)) as archive:
             # The .dist-info folder sits at the top level (PEP 427); pick METADATA there.
-            candidates = [name for name in archive.namelist()
-                          if name.count("/") == 1 and name.endswith(".dist-info/METADATA")]
+            candidates = [
+                name
+                for name in archive.namelist()
+                if name.count("/") == 1 and name.endswith(".dist-info/METADATA")
+            ]
             if len(candidates) != 1:
-                raise MetadataUnavailable(f"{filename}: expected one .dist-info/METADATA, found {len(candidates)}")
+                raise MetadataUnavailable(
+                    f"{filename}: expected one .dist-info/METADATA, found {len(candidates)}"
+                )
             return archive.read(candidates[0])
     except (zipfile.BadZipFile, OSError, KeyError) as problem:
         raise MetadataUnavailable(f"{filename}: not a readable wheel ({problem})") from problem
@@ -66,7 +71,9 @@ def _metadata_from_sdist(sdist_bytes: bytes, filename: str) -> bytes:
     try:
         if filename.endswith(".zip"):
             with zipfile.ZipFile(io.BytesIO(sdist_bytes)) as archive:
-                names = [name for name in archive.namelist() if name.count("/") == 1 and name.endswith("/PKG-INFO")]
+                names = [
+                    name for name in archive.namelist() if name.count("/") == 1 and name.endswith("/PKG-INFO")
+                ]
                 if names:
                     return archive.read(names[0])
         else:
@@ -99,7 +106,8 @@ def hash_problem(body: bytes, expected: dict[str, str], what: str) -> str | None
         if algorithm in expected:
             actual = hashlib.new(algorithm, body).hexdigest()
             if actual != expected[algorithm].lower():
-                return f"{what}: {algorithm} is {actual[:16]}..., the index says {expected[algorithm][:16]}...; not used"
+                claimed = expected[algorithm][:16]
+                return f"{what}: {algorithm} is {actual[:16]}..., the index says {claimed}...; not used"
             return None
     return None
 
@@ -158,8 +166,10 @@ def release_metadata(client: IndexClient, files: list[IndexFile]) -> ReleaseMeta
         metadata = _parse(text, "sdist", sdist.filename)
         if _sdist_metadata_is_static(text):
             return metadata
-        reasons.append(f"{sdist.filename}: PKG-INFO is older than Metadata-Version 2.2 or marks Requires-Dist"
-                       " as Dynamic, so only a build would tell the dependencies")
+        reasons.append(
+            f"{sdist.filename}: PKG-INFO is older than Metadata-Version 2.2 or marks Requires-Dist"
+            " as Dynamic, so only a build would tell the dependencies"
+        )
     if not files:
         reasons.append("the release has no files on the index")
     raise MetadataUnavailable("; ".join(reasons))

@@ -134,19 +134,22 @@ def parse_json_page(project: str, url: str, body: bytes) -> ProjectPage:
             continue
         yanked, reason = _yanked(entry.get("yanked", False))
         has_metadata, metadata_hashes = _metadata_flag(
-            entry.get("core-metadata", entry.get("dist-info-metadata", False)))
-        page.files.append(IndexFile(
-            filename=filename,
-            url=urldefrag(urljoin(url, str(entry["url"])))[0],
-            version=version,
-            is_wheel=is_wheel,
-            requires_python=entry.get("requires-python") or None,
-            yanked=yanked,
-            yanked_reason=reason,
-            has_core_metadata=has_metadata,
-            hashes=dict(entry.get("hashes") or {}),
-            metadata_hashes=metadata_hashes,
-        ))
+            entry.get("core-metadata", entry.get("dist-info-metadata", False))
+        )
+        page.files.append(
+            IndexFile(
+                filename=filename,
+                url=urldefrag(urljoin(url, str(entry["url"])))[0],
+                version=version,
+                is_wheel=is_wheel,
+                requires_python=entry.get("requires-python") or None,
+                yanked=yanked,
+                yanked_reason=reason,
+                has_core_metadata=has_metadata,
+                hashes=dict(entry.get("hashes") or {}),
+                metadata_hashes=metadata_hashes,
+            )
+        )
     for text in document.get("versions", []) or []:
         try:
             page.declared_versions.append(Version(str(text)))
@@ -210,23 +213,27 @@ def parse_html_page(project: str, url: str, body: bytes) -> ProjectPage:
         if "data-core-metadata" in attributes:
             has_metadata, metadata_hashes = _metadata_attribute(attributes["data-core-metadata"] or "true")
         elif "data-dist-info-metadata" in attributes:
-            has_metadata, metadata_hashes = _metadata_attribute(attributes["data-dist-info-metadata"] or "true")
+            has_metadata, metadata_hashes = _metadata_attribute(
+                attributes["data-dist-info-metadata"] or "true"
+            )
         else:
             has_metadata, metadata_hashes = False, {}
-        page.files.append(IndexFile(
-            filename=filename,
-            url=absolute,
-            version=version,
-            is_wheel=is_wheel,
-            # The HTML parser has already turned &gt;= back into >= (PEP 503 requires
-            # the attribute to be escaped).
-            requires_python=attributes.get("data-requires-python") or None,
-            yanked=yanked,
-            yanked_reason=(attributes.get("data-yanked") or None) if yanked else None,
-            has_core_metadata=has_metadata,
-            hashes=hashes,
-            metadata_hashes=metadata_hashes,
-        ))
+        page.files.append(
+            IndexFile(
+                filename=filename,
+                url=absolute,
+                version=version,
+                is_wheel=is_wheel,
+                # The HTML parser has already turned &gt;= back into >= (PEP 503 requires
+                # the attribute to be escaped).
+                requires_python=attributes.get("data-requires-python") or None,
+                yanked=yanked,
+                yanked_reason=(attributes.get("data-yanked") or None) if yanked else None,
+                has_core_metadata=has_metadata,
+                hashes=hashes,
+                metadata_hashes=metadata_hashes,
+            )
+        )
     return page
 
 

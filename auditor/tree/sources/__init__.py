@@ -14,7 +14,11 @@ from .requirements_txt import read_requirements_txt
 from .uv_lock import read_uv_lock
 
 __all__ = [
-    "DependencySource", "LockedPackage", "RootRequirement", "TreeInputError", "detect_kind",
+    "DependencySource",
+    "LockedPackage",
+    "RootRequirement",
+    "TreeInputError",
+    "detect_kind",
     "read_dependency_source",
 ]
 
@@ -34,11 +38,13 @@ def detect_kind(path: Path) -> str:
         return "requirements"
     raise TreeInputError(
         f"{path}: cannot tell what kind of file this is from its name; expected requirements*.txt,"
-        " pyproject.toml, pylock.toml (pylock.<name>.toml) or uv.lock")
+        " pyproject.toml, pylock.toml (pylock.<name>.toml) or uv.lock"
+    )
 
 
-def read_dependency_source(path: Path, marker_environment: dict[str, str],
-                           extras: Iterable[str] = ()) -> DependencySource:
+def read_dependency_source(
+    path: Path, marker_environment: dict[str, str], extras: Iterable[str] = ()
+) -> DependencySource:
     """Read any supported dependency file; raises :class:`TreeInputError` when it cannot be read."""
     path = Path(path)
     if not path.is_file():

@@ -43,8 +43,10 @@ def read_pylock(path: Path, marker_environment: dict[str, str]) -> DependencySou
             continue
         applicable.append(package)
         if package.version is None or (package.sdist is None and not package.wheels):
-            source.notes.append(f"{origin}: {package.name} is locked from a VCS, directory or archive,"
-                                " not an index; not judged")
+            source.notes.append(
+                f"{origin}: {package.name} is locked from a VCS, directory or archive,"
+                " not an index; not judged"
+            )
             continue
         wheel_names = []
         for wheel in package.wheels or []:
@@ -58,15 +60,17 @@ def read_pylock(path: Path, marker_environment: dict[str, str]) -> DependencySou
         for dependency in package.dependencies or []:
             if isinstance(dependency, dict) and dependency.get("name"):
                 dependencies.append(str(dependency["name"]))
-        source.locked.append(LockedPackage(
-            name=str(package.name),
-            version=str(package.version),
-            origin=origin,
-            wheel_filenames=wheel_names,
-            sdist_filename=sdist_name,
-            dependencies=dependencies,
-            index_url=package.index,
-        ))
+        source.locked.append(
+            LockedPackage(
+                name=str(package.name),
+                version=str(package.version),
+                origin=origin,
+                wheel_filenames=wheel_names,
+                sdist_filename=sdist_name,
+                dependencies=dependencies,
+                index_url=package.index,
+            )
+        )
     by_name = {package.name.lower(): package for package in source.locked}
     for package in source.locked:
         for dependency in package.dependencies:

@@ -34,8 +34,9 @@ def load_toml(path: Path) -> tuple[dict, str]:
         raise TreeInputError(f"{path}: not valid TOML: {problem}") from problem
 
 
-def _requirements(entries: object, table: str, path: Path, text: str,
-                  source: DependencySource) -> list[tuple[Requirement, str]]:
+def _requirements(
+    entries: object, table: str, path: Path, text: str, source: DependencySource
+) -> list[tuple[Requirement, str]]:
     if not isinstance(entries, list):
         source.problems.append(f"{path}: {table} must be a list of PEP 508 strings")
         return []
@@ -53,8 +54,10 @@ def _requirements(entries: object, table: str, path: Path, text: str,
         try:
             parsed.append((Requirement(entry), f"{where} ({table})"))
         except InvalidRequirement as problem:
-            source.problems.append(f"{where}: {table}[{index}] is not a valid requirement {entry!r}: "
-                                   f"{str(problem).splitlines()[0]}")
+            source.problems.append(
+                f"{where}: {table}[{index}] is not a valid requirement {entry!r}: "
+                f"{str(problem).splitlines()[0]}"
+            )
     return parsed
 
 
@@ -65,12 +68,15 @@ def read_pyproject(path: Path, extras: Iterable[str] = ()) -> DependencySource:
     if not isinstance(project, dict):
         raise TreeInputError(
             f"{path}: no [project] table; ftaudit reads PEP 621 metadata ([project] dependencies). "
-            "For Poetry or other formats, export a requirements.txt or a lock file first")
+            "For Poetry or other formats, export a requirements.txt or a lock file first"
+        )
     source = DependencySource(path=path, kind="pyproject")
     own_name = canonicalize_name(str(project.get("name", "")))
     if "dependencies" in project.get("dynamic", []):
-        source.problems.append(f"{path}: [project] dependencies are dynamic (computed by the build backend);"
-                               " only a build would list them")
+        source.problems.append(
+            f"{path}: [project] dependencies are dynamic (computed by the build backend);"
+            " only a build would list them"
+        )
     optional = project.get("optional-dependencies", {}) or {}
     groups = document.get("dependency-groups", {}) or {}
     wanted = [canonicalize_name(extra) for extra in extras]
@@ -78,7 +84,8 @@ def read_pyproject(path: Path, extras: Iterable[str] = ()) -> DependencySource:
     groups_by_name = {canonicalize_name(key): (key, value) for key, value in groups.items()}
 
     pending: list[tuple[Requirement, str]] = _requirements(
-        project.get("dependencies", []), "project.dependencies", path, text, source)
+        project.get("dependencies", []), "project.dependencies", path, text, source
+    )
     expanded_extras: set[str] = set()
     expanded_groups: set[str] = set()
 
@@ -106,8 +113,9 @@ def read_pyproject(path: Path, extras: Iterable[str] = ()) -> DependencySource:
             add_group(name, "--extra")
         else:
             known = sorted({*optional_by_name, *groups_by_name})
-            source.problems.append(f"{path}: no extra or dependency group called {name!r}"
-                                   f" (known: {', '.join(known) or 'none'})")
+            source.problems.append(
+                f"{path}: no extra or dependency group called {name!r} (known: {', '.join(known) or 'none'})"
+            )
     while pending:
         requirement, origin = pending.pop(0)
         if isinstance(requirement, dict):
@@ -118,7 +126,9 @@ def read_pyproject(path: Path, extras: Iterable[str] = ()) -> DependencySource:
                 if canonicalize_name(extra) in optional_by_name:
                     add_extra(canonicalize_name(extra))
                 else:
-                    source.problems.append(f"{origin}: refers to unknown extra {extra!r} of the project itself")
+                    source.problems.append(
+                        f"{origin}: refers to unknown extra {extra!r} of the project itself"
+                    )
             continue
         if requirement.url:
             source.notes.append(f"{origin}: {requirement.name} comes from a direct URL; not judged")

@@ -22,13 +22,30 @@ _COMMENT = re.compile(r"(^|\s+)#.*$")
 _ENVIRONMENT_VARIABLE = re.compile(r"\$\{([A-Z0-9_]+)\}")
 # Options pip accepts in a requirements file that do not change which versions exist.
 _IGNORED_OPTIONS = {
-    "--pre", "--prefer-binary", "--require-hashes", "--no-index", "--use-feature",
-    "--trusted-host", "--no-binary", "--only-binary", "--find-links", "-f", "--extra-index-url",
-    "--config-settings", "--global-option",
+    "--pre",
+    "--prefer-binary",
+    "--require-hashes",
+    "--no-index",
+    "--use-feature",
+    "--trusted-host",
+    "--no-binary",
+    "--only-binary",
+    "--find-links",
+    "-f",
+    "--extra-index-url",
+    "--config-settings",
+    "--global-option",
 }
 _OPTIONS_WITH_VALUE = {
-    "--use-feature", "--trusted-host", "--no-binary", "--only-binary", "--find-links", "-f",
-    "--extra-index-url", "--config-settings", "--global-option",
+    "--use-feature",
+    "--trusted-host",
+    "--no-binary",
+    "--only-binary",
+    "--find-links",
+    "-f",
+    "--extra-index-url",
+    "--config-settings",
+    "--global-option",
 }
 
 
@@ -84,9 +101,13 @@ def _strip_requirement_options(line: str) -> tuple[str, list[str]]:
     return line, unknown
 
 
-def read_requirements_txt(path: Path, *, _seen: set[Path] | None = None,
-                          _source: DependencySource | None = None,
-                          _as_constraints: bool = False) -> DependencySource:
+def read_requirements_txt(
+    path: Path,
+    *,
+    _seen: set[Path] | None = None,
+    _source: DependencySource | None = None,
+    _as_constraints: bool = False,
+) -> DependencySource:
     path = Path(path)
     seen = _seen if _seen is not None else set()
     source = _source if _source is not None else DependencySource(path=path, kind="requirements")
@@ -115,8 +136,12 @@ def read_requirements_txt(path: Path, *, _seen: set[Path] | None = None,
                     source.problems.append(f"{where}: remote requirement files ({value}) are not fetched")
                     continue
                 try:
-                    read_requirements_txt(included, _seen=seen, _source=source,
-                                          _as_constraints=_as_constraints or option in ("-c", "--constraint"))
+                    read_requirements_txt(
+                        included,
+                        _seen=seen,
+                        _source=source,
+                        _as_constraints=_as_constraints or option in ("-c", "--constraint"),
+                    )
                 except TreeInputError as problem:
                     source.problems.append(f"{where}: {problem}")
                 continue
@@ -133,8 +158,14 @@ def read_requirements_txt(path: Path, *, _seen: set[Path] | None = None,
                 continue
             source.problems.append(f"{where}: unknown option {option!r}")
             continue
-        if line.startswith((".", "/")) or re.match(r"^[a-z]+://", line) or line.endswith((".whl", ".tar.gz", ".zip")):
-            source.notes.append(f"{where}: {line!r} is a local path or URL, not an index requirement; not judged")
+        if (
+            line.startswith((".", "/"))
+            or re.match(r"^[a-z]+://", line)
+            or line.endswith((".whl", ".tar.gz", ".zip"))
+        ):
+            source.notes.append(
+                f"{where}: {line!r} is a local path or URL, not an index requirement; not judged"
+            )
             continue
         requirement_text, unknown = _strip_requirement_options(line)
         if unknown:

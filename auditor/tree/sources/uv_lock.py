@@ -39,12 +39,16 @@ def _file_name(entry: object) -> str | None:
     return str(location).rstrip("/").rsplit("/", 1)[-1].split("#", 1)[0]
 
 
-def read_uv_lock(path: Path, marker_environment: dict[str, str], extras: Iterable[str] = ()) -> DependencySource:
+def read_uv_lock(
+    path: Path, marker_environment: dict[str, str], extras: Iterable[str] = ()
+) -> DependencySource:
     path = Path(path)
     document, text = load_toml(path)
     packages = document.get("package")
     if "version" not in document or not isinstance(packages, list):
-        raise TreeInputError(f"{path}: not a uv lock file (needs a top-level 'version' and [[package]] entries)")
+        raise TreeInputError(
+            f"{path}: not a uv lock file (needs a top-level 'version' and [[package]] entries)"
+        )
     source = DependencySource(path=path, kind="uv-lock", locked=[])
     by_name: dict[str, list[dict]] = {}
     for entry in packages:
@@ -58,14 +62,23 @@ def read_uv_lock(path: Path, marker_environment: dict[str, str], extras: Iterabl
         if version is not None:
             candidates = [entry for entry in candidates if str(entry.get("version")) == version] or candidates
         if len(candidates) > 1:
-            fitting = [entry for entry in candidates
-                       if any(_marker_holds(marker, marker_environment)
-                              for marker in entry.get("resolution-markers", [""]))]
+            fitting = [
+                entry
+                for entry in candidates
+                if any(
+                    _marker_holds(marker, marker_environment)
+                    for marker in entry.get("resolution-markers", [""])
+                )
+            ]
             candidates = fitting or candidates
         return candidates[0] if candidates else None
 
-    roots = [entry for entries in by_name.values() for entry in entries
-             if isinstance(entry.get("source"), dict) and ({"editable", "virtual"} & set(entry["source"]))]
+    roots = [
+        entry
+        for entries in by_name.values()
+        for entry in entries
+        if isinstance(entry.get("source"), dict) and ({"editable", "virtual"} & set(entry["source"]))
+    ]
     wanted_extras = {canonicalize_name(extra) for extra in extras}
     # (entry, extras requested of it)
     queue: list[tuple[dict, set[str]]] = [(root, wanted_extras) for root in roots]
@@ -98,7 +111,9 @@ def read_uv_lock(path: Path, marker_environment: dict[str, str], extras: Iterabl
                 continue
             child = pick(canonicalize_name(str(edge["name"])), edge.get("version"))
             if child is None:
-                source.problems.append(f"{path}: {entry['name']} depends on {edge['name']}, which is not locked")
+                source.problems.append(
+                    f"{path}: {entry['name']} depends on {edge['name']}, which is not locked"
+                )
                 continue
             child_key = (canonicalize_name(str(child["name"])), str(child.get("version", "")))
             required_by.setdefault(child_key, set()).add(str(entry["name"]))
@@ -108,8 +123,10 @@ def read_uv_lock(path: Path, marker_environment: dict[str, str], extras: Iterabl
         origin = f"{path}:{line}" if line else str(path)
         if set(entry_source) & set(_LOCAL_SOURCES):
             if entry not in roots:
-                source.notes.append(f"{origin}: {entry['name']} is locked from {', '.join(entry_source)},"
-                                    " not an index; not judged")
+                source.notes.append(
+                    f"{origin}: {entry['name']} is locked from {', '.join(entry_source)},"
+                    " not an index; not judged"
+                )
             continue
         if (name, version) in locked_by_key:
             continue
