@@ -52,7 +52,7 @@ import time
 import types
 import typing
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -335,6 +335,7 @@ def _analyse_all(
         # Largest first: one big binary (scipy's, numpy's) should not start last and
         # leave the other worker idle at the end.
         pending.sort(key=lambda job: _size(job.file.absolute_path), reverse=True)
+        orphaned: list[_Job] = []
         with _make_pool(pool_kind, workers) as pool:
             futures = {
                 pool.submit(
@@ -348,26 +349,41 @@ def _analyse_all(
             for future in as_completed(futures):
                 job = futures[future]
                 try:
-                    answer = future.result()
-                except Exception as error:  # noqa: BLE001 - a dead worker must not end the scan
-                    answer = (
-                        to_dict(
-                            ExtensionModule(
-                                path=job.file.relative_path,
-                                module=job.file.module,
-                                abi="unknown",
-                                abi_free_threaded=None,
-                                loadable_on_target=None,
-                                errors=[
-                                    f"{job.file.absolute_path}: analysis failed ({type(error).__name__}: {error})"
-                                ],
-                            )
-                        ),
-                        [],
-                    )
-                record(job, answer)
+                    record(job, future.result())
+                except BrokenExecutor:
+                    orphaned.append(job)  # a worker died (a crash in a native parser): retried below
+                except Exception as error:  # noqa: BLE001 - one bad binary must not end the scan
+                    record(job, _failed_answer(job, f"analysis failed ({type(error).__name__}: {error})"))
+        # When a worker dies, every binary still queued fails with it. Each is retried
+        # alone in a fresh worker so that only the one that kills the analyser is lost.
+        for job in orphaned:
+            try:
+                with _make_pool(pool_kind, 1) as lone_pool:
+                    answer = lone_pool.submit(
+                        _analyse_in_worker,
+                        str(job.file.absolute_path),
+                        job.listing.distribution.site_packages,
+                        target,
+                    ).result()
+            except BrokenExecutor:
+                answer = _failed_answer(job, "the analyser's process died reading this file")
+            except Exception as error:  # noqa: BLE001
+                answer = _failed_answer(job, f"analysis failed ({type(error).__name__}: {error})")
+            record(job, answer)
     cache.put_many(fresh)
     return results, from_cache
+
+
+def _failed_answer(job: _Job, message: str) -> tuple[dict, list[dict]]:
+    failed = ExtensionModule(
+        path=job.file.relative_path,
+        module=job.file.module,
+        abi="unknown",
+        abi_free_threaded=None,
+        loadable_on_target=None,
+        errors=[f"{job.file.absolute_path}: {message}"],
+    )
+    return to_dict(failed), []
 
 
 def _size(path: Path) -> int:

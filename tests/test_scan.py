@@ -420,3 +420,34 @@ def test_cache_rows_are_marked_used_and_old_ones_dropped(built_site, tmp_path):
     database = sqlite3.connect(cache / "analyses.sqlite3")
     assert database.execute("SELECT COUNT(*) FROM analyses WHERE key = 'stale'").fetchone()[0] == 0
     database.close()
+
+
+_real_worker = None
+
+
+def _worker_that_dies_on_one_file(absolute_path: str, site_packages: str, target: str):
+    # Stands in for a native parser crash (a segfault kills the worker the same way).
+    if "_never" in absolute_path:
+        os._exit(70)
+    return _real_worker(absolute_path, site_packages, target)
+
+
+@pytest.mark.timeout(300)
+def test_a_worker_that_dies_loses_only_its_own_file(built_site, monkeypatch):
+    require_analyser()
+    import auditor.scan as scan_module
+
+    global _real_worker
+    _real_worker = scan_module._analyse_in_worker
+    # fork, so the workers inherit the patched function; forkserver would import afresh.
+    monkeypatch.setattr(scan_module, "_START_METHOD", "fork")
+    monkeypatch.setattr(scan_module, "_analyse_in_worker", _worker_that_dies_on_one_file)
+    result = scan(paths=[built_site], jobs=2, use_cache=False)
+    modules = {e.module: e for d in result.distributions for e in d.extensions}
+    assert "process died" in modules["fallbackpkg._never"].errors[0]
+    assert result.partial
+    others = [
+        e for name, e in modules.items() if name != "fallbackpkg._never" and not name.startswith("damaged")
+    ]
+    assert others and all(not e.errors for e in others)
+    assert modules["readypkg._alpha"].gil is GilDeclaration.NOT_USED
