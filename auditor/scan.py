@@ -594,7 +594,8 @@ def _probe(
                 only_at_run_time.append(f"{extension.module} (GIL {extension.runtime_gil.value})")
             else:
                 disagreements.append(
-                    f"{extension.module} (static {extension.gil.value}, runtime GIL {extension.runtime_gil.value})"
+                    f"{extension.module} (static {extension.gil.value},"
+                    f" runtime GIL {extension.runtime_gil.value})"
                 )
         # The verdict stays the static one (what the binaries say); the reason adds what
         # the probe saw so a reader sees both.

@@ -32,8 +32,8 @@ def describe(label: str, seconds: float, result) -> None:
     extensions = sum(len(d.extensions) for d in result.distributions)
     print(
         f"{label:<28} {seconds:7.2f} s  {distributions / seconds:8.1f} distributions/s  "
-        f"{extensions / seconds:8.1f} extension modules/s  ({distributions} distributions, {extensions} extension"
-        f" modules, {result.extensions_from_cache} from cache)"
+        f"{extensions / seconds:8.1f} extension modules/s  ({distributions} distributions,"
+        f" {extensions} extension modules, {result.extensions_from_cache} from cache)"
     )
 
 

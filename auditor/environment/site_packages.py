@@ -248,7 +248,8 @@ def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
             if relative in owner_of:
                 if owner_of[relative] is not item and looks_like_extension_file(relative):
                     distribution.errors.append(
-                        f"{relative} is also listed by {owner_of[relative].distribution.name}; attributed to that one"
+                        f"{relative} is also listed by {owner_of[relative].distribution.name};"
+                        " attributed to that one"
                     )
                 continue
             owner_of[relative] = item
