@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .model import AuditReport, Finding, Severity, Verdict
+from .model import AuditReport, Finding, Location, Severity, Verdict
 from .policy import Policy, default_policy, normalize_name
 
 GUARD_TIMEOUT_SECONDS = 120
@@ -290,12 +290,15 @@ def check(
     policy: Policy | None = None,
     baseline: BaselineLike | None = None,
     interpreter: InterpreterFacts | None = None,
+    project_root: str | os.PathLike | None = None,
 ) -> GateResult:
     """Apply ``policy`` (default: :func:`~auditor.policy.default_policy`) to ``report``.
 
     ``baseline`` is anything with ``accepts(finding)`` (:class:`auditor.baseline.Baseline`);
     when None and the policy names a baseline file, it is loaded here. ``interpreter``
     is the result of :func:`guard_interpreter`, when the interpreter was checked.
+    With ``project_root``, FTE003/FTE004 findings of dependencies the project declares
+    point at the declaring line of its pyproject.toml / requirements*.txt.
     """
     policy = policy or default_policy()
     result = GateResult(passed=True)
@@ -314,6 +317,9 @@ def check(
             # A module that did not import was not checked for FTE002: the answer is partial.
             result.partial = True
             result.notes.append(f"could not import {module} on {interpreter.executable}: {message}")
+    if project_root is not None:
+        # Before any fingerprint is taken: the location is part of a finding's identity.
+        point_into_project(derived, project_root)
     result.added_findings = [finding for finding in derived if finding.fingerprint not in existing]
     findings = report.all_findings() + result.added_findings
 
@@ -394,3 +400,52 @@ def _load_baseline(path: Path, result: GateResult) -> BaselineLike | None:
         result.partial = True
         result.notes.append(f"baseline not applied: {error}")
         return None
+
+
+# --------------------------------------------------------------------------- pointing into the project
+
+_DISTRIBUTION_RULES = {"FTE003", "FTE004"}
+
+
+def declaration_lines(project_root: str | os.PathLike) -> dict[str, Location]:
+    """Where the project declares each dependency: normalised name -> pyproject.toml or
+    requirements*.txt line. Code-scanning UIs show a result only at a file of the
+    repository, so the gate's distribution findings point here when they can."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    root = Path(project_root)
+    found: dict[str, Location] = {}
+    candidates = [root / "pyproject.toml", *sorted(root.glob("requirements*.txt"))]
+    for path in candidates:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            text = line.split("#", 1)[0].strip().strip(",").strip()
+            if path.suffix == ".toml":
+                # Only quoted entries of dependency arrays: "numpy>=2", 'lxml==5.2.2'.
+                if len(text) < 2 or text[0] not in "\"'" or text[-1] != text[0]:
+                    continue
+                text = text[1:-1]
+            if not text or text.startswith("-"):
+                continue
+            try:
+                requirement = Requirement(text)
+            except InvalidRequirement:
+                continue
+            found.setdefault(
+                normalize_name(requirement.name),
+                Location(path=path.name, line=number, column=1, snippet=line.strip()),
+            )
+    return found
+
+
+def point_into_project(findings: list[Finding], project_root: str | os.PathLike) -> None:
+    """Give FTE003/FTE004 findings of directly declared dependencies the declaring line."""
+    declared = declaration_lines(project_root)
+    for finding in findings:
+        if finding.rule in _DISTRIBUTION_RULES and finding.location is None and finding.distribution:
+            location = declared.get(normalize_name(finding.distribution))
+            if location is not None:
+                finding.location = location

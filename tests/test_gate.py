@@ -356,3 +356,28 @@ def test_pre_commit_hook_runs_scan_source_on_the_files_it_is_given(tmp_path):
         [executable, *entry[1:], str(clean)], capture_output=True, text=True, timeout=300, cwd=tmp_path
     )
     assert completed.returncode == 0, completed.stderr
+
+
+def test_distribution_findings_point_at_the_declaring_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "1"\n'
+        'dependencies = [\n    "numpy>=2",\n    "PyYAML==6.0.2",  # config\n]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "requirements-dev.txt").write_text("-r requirements.txt\nmarkupsafe~=2.1\n", encoding="utf-8")
+    failing = _write_report(tmp_path / "failing.json", full_report())
+    assert main(["check", "--input", failing, "--format", "sarif"]) == 1
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    located = {
+        result["properties"]["distribution"]: result["locations"][0]["physicalLocation"]
+        for result in results
+        if result["ruleId"] == "FTE003"
+    }
+    assert located["PyYAML"]["artifactLocation"] == {"uri": "pyproject.toml", "uriBaseId": "%SRCROOT%"}
+    assert located["PyYAML"]["region"]["startLine"] == 6
+    assert located["MarkupSafe"]["artifactLocation"]["uri"] == "requirements-dev.txt"
+    assert located["MarkupSafe"]["region"]["startLine"] == 2
+    # The location is part of the fingerprint: a baseline written by check is honoured by check.
+    assert main(["check", "--input", failing, "--write-baseline", "accepted.json"]) == 0
+    assert main(["check", "--input", failing, "--baseline", "accepted.json"]) == 3

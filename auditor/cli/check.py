@@ -154,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
         modules = args.imports if args.imports is not None else project_modules(project_root)
         facts = guard_interpreter(guarded_python, modules, project_root)
 
-    result = check(report, policy, baseline=baseline, interpreter=facts)
+    result = check(report, policy, baseline=baseline, interpreter=facts, project_root=project_root)
     report.findings.extend(result.added_findings)
     if args.write_baseline:
         from ..baseline import write_baseline

@@ -142,18 +142,31 @@ class SarifReporter(Reporter):
         return {folder: f"SITEPACKAGES{index + 1}" for index, folder in enumerate(unique)}
 
     @staticmethod
-    def _distribution_homes(report: AuditReport) -> dict[str, tuple[str, str]]:
-        """distribution name -> (site-packages folder, metadata folder)."""
+    def _distribution_homes(report: AuditReport) -> dict[str, tuple[str, str, frozenset[str]]]:
+        """distribution name -> (site-packages folder, metadata folder, the top-level
+        names of its installed files): a relative path under one of those names is in
+        site-packages; any other (a pyproject.toml line the gate pointed at) is in the
+        project."""
         if not report.scan:
             return {}
-        return {d.name: (d.site_packages, d.metadata_path) for d in report.scan.distributions}
+        homes = {}
+        for d in report.scan.distributions:
+            installed = [e.path for e in d.extensions] + list(d.python_files) + [d.metadata_path]
+            tops = frozenset(
+                PurePosixPath(path.replace("\\", "/")).parts[0]
+                for path in installed
+                if path and not path.startswith("/")
+            )
+            tops |= {PurePosixPath(d.metadata_path.replace("\\", "/")).name}
+            homes[d.name] = (d.site_packages, d.metadata_path, tops)
+        return homes
 
     def _result(
         self,
         finding: Finding,
         rule_index: dict[str, int],
         bases: dict[str, str],
-        distribution_homes: dict[str, tuple[str, str]],
+        distribution_homes: dict[str, tuple[str, str, frozenset[str]]],
     ) -> dict:
         result: dict = {
             "ruleId": finding.rule,
@@ -185,7 +198,9 @@ class SarifReporter(Reporter):
 
     @staticmethod
     def _location(
-        finding: Finding, bases: dict[str, str], distribution_homes: dict[str, tuple[str, str]]
+        finding: Finding,
+        bases: dict[str, str],
+        distribution_homes: dict[str, tuple[str, str, frozenset[str]]],
     ) -> dict | None:
         home = distribution_homes.get(finding.distribution or "")
         physical: dict | None = None
@@ -193,7 +208,11 @@ class SarifReporter(Reporter):
             source = finding.location
             if source.path.startswith("/"):
                 artifact = {"uri": _file_uri(source.path).rstrip("/")}
-            elif home and home[0] in bases:
+            elif (
+                home
+                and home[0] in bases
+                and PurePosixPath(source.path.replace("\\", "/")).parts[0] in home[2]
+            ):
                 artifact = {"uri": _relative_uri(source.path), "uriBaseId": bases[home[0]]}
             else:
                 artifact = {"uri": _relative_uri(source.path), "uriBaseId": SOURCE_ROOT}
