@@ -1,0 +1,30 @@
+THREADS = 2
+ITERATIONS = 50
+
+
+def setup(mod):
+    return None
+
+
+def work(mod, state, thread_index, iterations):
+    ffi, lib = mod.ffi, mod.lib
+    for step in range(iterations):
+        polygon = ffi.new("struct polygon *")
+        lib.polygon_add(polygon, 0, 0)
+        lib.polygon_add(polygon, 3, 0)
+        lib.polygon_add(polygon, 3, 4)
+        assert lib.polygon_perimeter_squared(polygon) == 9 + 16 + 25
+        values = ffi.new("int[]", [1, 2, 3, step])
+        assert lib.sum_ints(values, 4) == 6 + step
+        buffer = ffi.new("unsigned char[]", 16)
+        lib.fill_bytes(buffer, 16, 7)
+        assert bytes(ffi.buffer(buffer, 16)) == b"\x07" * 16
+        assert ffi.string(lib.kind_name(lib.TRIANGLE)) == b"triangle"
+        assert lib.kind_name(1) == ffi.NULL
+        assert lib.MAX_POINTS == 8 and lib.SEGMENT == 0
+        assert ffi.sizeof("point_t") == 2 * ffi.sizeof("long")
+        assert ffi.cast("int", 300) == 300
+
+
+def check(mod, state, threads, iterations):
+    pass

@@ -1,0 +1,229 @@
+"""The harness's own paths: the sample contract, builds and their cache, crashes, hangs,
+compiler errors, one-thread failures, a GIL re-enabled by import, the cffi routes,
+throughput, and the CLI. Everything runs real compilers and real interpreters."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from _harness_helpers import EXT_SAMPLES, REPO, TEST_SAMPLES, free_threaded_python, gil_python, hammered
+
+from auditor.harness import classify
+from auditor.harness.build import build_sample
+from auditor.harness.sample import SampleError, find_sample_folders, load_sample
+from auditor.model.harness import FailureKind, HammerVerdict
+
+# --- the sample contract --------------------------------------------------------------
+
+GOOD_SCENARIO = """
+THREADS = 4
+ITERATIONS = 10
+def setup(mod):
+    return None
+def work(mod, state, thread_index, iterations):
+    pass
+def check(mod, state, threads, iterations):
+    pass
+"""
+
+
+def _write_sample(folder: Path, toml: str, scenario: str = GOOD_SCENARIO, sources: dict | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sample.toml").write_text(textwrap.dedent(toml))
+    (folder / "scenario.py").write_text(textwrap.dedent(scenario))
+    for name, text in (sources if sources is not None else {"m.c": "int x;\n"}).items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_a_valid_sample_loads_with_its_scenario_defaults(tmp_path: Path) -> None:
+    folder = _write_sample(tmp_path / "s", 'name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["m.c"]\n'
+                                           'expect = "safe"\ndescription = "teaches"\n')
+    sample = load_sample(folder)
+    assert (sample.name, sample.kind, sample.module, sample.expect) == ("s", "capi", "m", "safe")
+    assert (sample.default_threads, sample.default_iterations) == (4, 10)
+    assert sample.description == "teaches"
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ('kind = "capi"\nmodule = "m"\nsources = ["m.c"]\n', "missing required key(s): name"),
+    ('name = "s"\nkind = "rust"\nsources = ["m.c"]\n', "unknown kind 'rust'"),
+    ('name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["m.c"]\nexpect = "maybe"\n', "unknown expect 'maybe'"),
+    ('name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["gone.c"]\n', "source 'gone.c' not found"),
+    ('name = "s"\nkind = "capi"\nsources = ["m.c"]\n', "a capi sample needs `module`"),
+    ('name = "s"\nkind = "cffi"\nsources = ["m.c"]\n', "a cffi sample needs `cdef`"),
+    ('name = "s"\nkind = "capi"\nmodule = "m"\nsources = "m.c\n', "not valid TOML"),
+])
+def test_a_bad_sample_toml_says_what_is_wrong(tmp_path: Path, toml: str, message: str) -> None:
+    folder = _write_sample(tmp_path / "s", toml)
+    with pytest.raises(SampleError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_sample(folder)
+
+
+@pytest.mark.parametrize(("scenario", "message"), [
+    ("THREADS = 2\ndef setup(mod): pass\ndef check(mod, state, threads, iterations): pass\n",
+     "missing function `work(mod, state, thread_index, iterations)`"),
+    (GOOD_SCENARIO.replace("def work(mod, state, thread_index, iterations)", "def work(mod, state)"),
+     "`work` takes 2 positional parameters, the contract says 4"),
+    (GOOD_SCENARIO.replace("THREADS = 4", "THREADS = 0"), "THREADS must be a positive integer"),
+    ("def setup(mod:\n", "syntax error"),
+])
+def test_a_bad_scenario_is_reported_without_running_it(tmp_path: Path, scenario: str, message: str) -> None:
+    folder = _write_sample(tmp_path / "s", 'name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["m.c"]\n',
+                           scenario=scenario + "\nraise SystemExit('scenario.py was executed')\n")
+    with pytest.raises(SampleError, match=message.replace("(", r"\(").replace(")", r"\)").replace("`", ".")):
+        load_sample(folder)
+
+
+def test_a_folder_of_samples_is_searched_and_an_empty_one_is_an_error(tmp_path: Path) -> None:
+    assert len(find_sample_folders(EXT_SAMPLES)) >= 12
+    assert find_sample_folders(EXT_SAMPLES / "static_counter") == [EXT_SAMPLES / "static_counter"]
+    with pytest.raises(SampleError, match="no sample.toml"):
+        find_sample_folders(tmp_path)
+
+
+def test_classification_table() -> None:
+    race, none = HammerVerdict.RACE, HammerVerdict.NO_RACE_OBSERVED
+    assert classify(race, none) == "race-without-gil"
+    assert classify(race, race) == "race"
+    assert classify(none, none) == "safe"
+    assert classify(none, None) == "safe"
+    assert classify(race, None) is None
+    assert classify(HammerVerdict.BUILD_ERROR, none) is None
+    assert classify(race, HammerVerdict.BUILD_ERROR) is None
+
+
+# --- builds ----------------------------------------------------------------------------
+
+
+@pytest.mark.timeout(300)
+def test_builds_use_the_target_headers_and_suffix_and_are_cached(tmp_path: Path) -> None:
+    sample = load_sample(EXT_SAMPLES / "static_counter")
+    free_threaded = build_sample(sample, free_threaded_python(), cache_dir=tmp_path)
+    assert free_threaded.ok, free_threaded.log
+    assert "include/python3.13t" in free_threaded.log
+    assert list(free_threaded.directory.glob("static_counter.cpython-313t-*.so"))
+    gil = build_sample(sample, gil_python(), cache_dir=tmp_path)
+    assert list(gil.directory.glob("static_counter.cpython-313-*.so"))
+    assert gil.directory != free_threaded.directory
+    again = build_sample(sample, free_threaded_python(), cache_dir=tmp_path)
+    assert again.cached and again.directory == free_threaded.directory
+    # A changed source is a new build.
+    copy = tmp_path / "copy"
+    shutil.copytree(EXT_SAMPLES / "static_counter", copy)
+    (copy / "static_counter.c").write_text((copy / "static_counter.c").read_text() + "\n/* changed */\n")
+    changed = build_sample(load_sample(copy), free_threaded_python(), cache_dir=tmp_path)
+    assert changed.ok and not changed.cached and changed.directory != free_threaded.directory
+
+
+@pytest.mark.timeout(120)
+def test_a_compiler_error_is_shown_in_full_and_is_not_a_race() -> None:
+    result = hammered(TEST_SAMPLES / "build_error", baseline=False, budget=2.0)
+    assert result.verdict is HammerVerdict.BUILD_ERROR
+    assert "undeclared_identifier_for_the_test" in result.target.build_log
+    assert "broken.c:6" in result.target.build_log
+    assert any("build failed" in error for error in result.errors)
+    assert result.findings == []
+
+
+# --- runner paths ----------------------------------------------------------------------
+
+
+@pytest.mark.timeout(120)
+def test_a_crash_is_recorded_with_the_signal_and_the_faulthandler_traceback() -> None:
+    result = hammered(TEST_SAMPLES / "crash_on_second_thread", baseline=False, budget=3.0, trial_timeout=2.0)
+    assert result.verdict is HammerVerdict.RACE
+    crash = result.target.failure_examples[0]
+    assert crash.kind is FailureKind.CRASH
+    assert "SIGSEGV" in crash.message
+    assert "Fatal Python error: Segmentation fault" in crash.detail
+    assert "crash_on_second_thread/scenario.py" in crash.detail
+    (finding,) = result.findings
+    assert finding.rule == "FTR004"
+    assert finding.location.path.endswith("scenario.py") and finding.location.line == 10
+
+
+@pytest.mark.timeout(120)
+def test_a_deadlock_is_a_hang_with_every_threads_stack() -> None:
+    result = hammered(TEST_SAMPLES / "lock_order_deadlock", baseline=False, budget=3.0, trial_timeout=2.0)
+    assert result.verdict is HammerVerdict.RACE
+    hang = result.target.failure_examples[0]
+    assert hang.kind is FailureKind.HANG
+    assert hang.detail.count("lock_order_deadlock/scenario.py") >= 2  # both blocked threads
+    assert [finding.rule for finding in result.findings] == ["FTR005"]
+
+
+@pytest.mark.timeout(120)
+def test_a_scenario_failing_with_one_thread_is_an_error_not_a_race() -> None:
+    result = hammered(TEST_SAMPLES / "fails_single_threaded", baseline=False, budget=2.0)
+    assert result.verdict is HammerVerdict.ERROR
+    assert result.findings == []
+    assert any("fails with a single thread" in error for error in result.errors)
+
+
+@pytest.mark.timeout(120)
+def test_a_module_without_py_mod_gil_is_run_free_threaded_and_said_so() -> None:
+    result = hammered(TEST_SAMPLES / "no_gil_slot", baseline=False, budget=2.0)
+    assert result.verdict is HammerVerdict.NO_RACE_OBSERVED
+    assert any(note.startswith("GIL RE-ENABLED") for note in result.target.notes)
+    assert [finding.rule for finding in result.findings] == ["FTR007"]
+
+
+@pytest.mark.timeout(180)
+def test_the_same_cffi_scenario_passes_through_real_cffi_and_the_ctypes_route() -> None:
+    result = hammered(TEST_SAMPLES / "cffi_shim_features", budget=1.0)
+    assert (result.target.build_route, result.baseline.build_route) == ("cffi-ctypes", "cffi")
+    assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples
+    assert result.baseline_verdict is HammerVerdict.NO_RACE_OBSERVED, result.baseline.failure_examples
+
+
+@pytest.mark.timeout(180)
+def test_throughput_is_measured_with_one_and_n_threads_on_both_interpreters() -> None:
+    result = hammered(EXT_SAMPLES / "torn_pair_mutex", budget=1.0, throughput=True)
+    for run in (result.target, result.baseline):
+        by_threads = {measure.threads: measure.calls_per_second for measure in run.throughput}
+        assert set(by_threads) == {1, 8}
+        assert all(rate > 1000 for rate in by_threads.values())
+
+
+# --- CLI -------------------------------------------------------------------------------
+
+
+def _ftaudit(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO)
+
+
+@pytest.mark.timeout(300)
+def test_cli_json_has_the_documented_fields_and_exit_1_on_a_race(tmp_path: Path) -> None:
+    output = tmp_path / "hammer.json"
+    completed = _ftaudit("hammer", str(EXT_SAMPLES / "static_counter"), str(EXT_SAMPLES / "static_counter_atomic"),
+                         "--budget", "2", "--no-throughput", "--python", free_threaded_python(),
+                         "--baseline-python", gil_python(), "--format", "json", "--output", str(output))
+    assert completed.returncode == 1, completed.stderr
+    document = json.loads(output.read_text())
+    by_name = {sample["name"]: sample for sample in document["hammer"]}
+    racy, safe = by_name["static_counter"], by_name["static_counter_atomic"]
+    for sample in (racy, safe):
+        assert {"name", "verdict", "failures", "trials", "baseline_verdict"} <= set(sample)
+    assert (racy["verdict"], racy["baseline_verdict"], racy["classification"]) == (
+        "race", "no-race-observed", "race-without-gil")
+    assert racy["failures"] >= 1 and racy["trials"] >= 1
+    assert (safe["verdict"], safe["failures"]) == ("no-race-observed", 0)
+    assert "static_counter" in completed.stderr  # the live progress went to stderr
+
+
+@pytest.mark.timeout(120)
+def test_cli_exit_codes_for_bad_input() -> None:
+    assert _ftaudit("hammer", "/nonexistent/sample").returncode == 2
+    assert _ftaudit("hammer", str(TEST_SAMPLES / "build_error"), "--no-baseline", "--budget", "1",
+                    "--format", "json").returncode == 3
+    completed = _ftaudit("hammer", str(EXT_SAMPLES / "static_counter"), "--python", sys.executable,
+                         "--tsan", "--no-baseline")
+    assert completed.returncode == 2 and "ThreadSanitizer" in completed.stderr
