@@ -3,6 +3,7 @@ guard against real interpreters, and `ftaudit check` end to end."""
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ from _report_samples import (
 
 from auditor.cli import main
 from auditor.gate import check, environment_findings, guard_interpreter, interpreter_findings, project_modules
-from auditor.model import AuditReport, Severity, Verdict
+from auditor.model import AuditReport, Finding, Location, Severity, Verdict
 from auditor.model.serialize import dumps
 from auditor.policy import Policy, policy_from_table
 from auditor.rules import all_rules
@@ -130,6 +131,25 @@ def test_baseline_accepts_known_findings(tmp_path):
     assert [
         f.reason for f in check(report, policy_from_table({"baseline": str(baseline_file)})).failures
     ] == ["FTC001: new"]
+
+
+def test_baseline_counts_copies_of_the_same_finding(tmp_path):
+    baseline_module = pytest.importorskip("auditor.baseline")
+    report = _clean_report()
+    duplicate = Finding(
+        rule="FTC001",
+        message="borrowed",
+        severity=Severity.ERROR,
+        location=Location(path="src/a.c", line=3, snippet="x = PyList_GET_ITEM(l, 0);"),
+    )
+    report.findings = [duplicate]
+    baseline_module.write_baseline(tmp_path / "baseline.json", report.findings)
+    policy = policy_from_table({"baseline": str(tmp_path / "baseline.json")})
+    assert check(report, policy).passed
+    # The same line pasted a second time is a new problem, although its fingerprint matches.
+    report.findings = [duplicate, copy.deepcopy(duplicate)]
+    result = check(report, policy)
+    assert len(result.failures) == 1 and result.baselined == 1
 
 
 def test_unreadable_baseline_fails_safe(tmp_path):
