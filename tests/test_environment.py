@@ -251,3 +251,25 @@ def test_another_interpreter_is_asked_for_its_folders():
     }
     with pytest.raises(EnvironmentLocationError):
         site_packages_of("/no/such/python3")
+
+
+def test_notes_about_a_readable_environment_do_not_make_it_partial(tmp_path):
+    site = tmp_path / "site"
+    write_distribution(site, "twice", "1.0", {"twice/__init__.py": b""})
+    write_distribution(site, "twice", "2.0", {"twice/__init__.py": b""})  # a stale leftover beside it
+    (site / "handmade").mkdir()
+    (site / f"handmade/_c{FT_SUFFIX}").write_bytes(b"\x7fELF")
+    egg = site / "oldstyle-1.0-py3.13.egg-info"
+    egg.mkdir()
+    (egg / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: oldstyle\nVersion: 1.0\n")
+    (egg / "top_level.txt").write_text("oldstyle\n")
+    (site / "oldstyle").mkdir()
+    (site / "oldstyle" / "__init__.py").write_text("")
+    listing = read_site_packages([site])
+    found = {(item.distribution.name, item.distribution.version): item for item in listing.distributions}
+    assert any(
+        "a second metadata folder" in message for message in found[("twice", "2.0")].distribution.errors
+    )
+    assert found[(UNOWNED_NAME, "")].extension_files[0].module == "handmade._c"
+    assert found[("oldstyle", "1.0")].distribution.python_files == ["oldstyle/__init__.py"]
+    assert not listing.partial

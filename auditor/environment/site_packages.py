@@ -43,6 +43,9 @@ class ExtensionFile:
 class DistributionListing:
     distribution: Distribution
     extension_files: list[ExtensionFile] = field(default_factory=list)
+    # Something could not be read (METADATA, RECORD, WHEEL...): the listing may miss
+    # facts. Notes (a stale second dist-info, attribution by top_level.txt) do not count.
+    incomplete: bool = False
 
 
 @dataclass
@@ -98,7 +101,7 @@ def _name_from_folder(metadata_folder: Path) -> tuple[str, str]:
     return name, version.split("-")[0]
 
 
-def _read_distribution(site_packages: Path, metadata_folder: Path) -> tuple[Distribution, FileList]:
+def _read_distribution(site_packages: Path, metadata_folder: Path) -> tuple[Distribution, FileList, bool]:
     errors: list[str] = []
     is_dist_info = metadata_folder.name.endswith(".dist-info")
     folder_name, folder_version = _name_from_folder(metadata_folder)
@@ -125,22 +128,24 @@ def _read_distribution(site_packages: Path, metadata_folder: Path) -> tuple[Dist
         file_list = read_record(metadata_folder)
     elif metadata_folder.is_dir():
         file_list = read_installed_files(metadata_folder)
-        if not file_list.found:
-            errors.append(
-                f"{metadata_folder.name}: no installed-files.txt; files found under its"
-                " top-level names are attributed to it"
-            )
     else:
         file_list = FileList(found=False)
     errors.extend(file_list.errors)
+    incomplete = bool(errors)
+    if not is_dist_info and not file_list.found:
+        errors.append(
+            f"{metadata_folder.name}: no list of installed files; files found under its"
+            " top-level names are attributed to it"
+        )
     distribution.errors = errors
-    return distribution, file_list
+    return distribution, file_list, incomplete
 
 
 @dataclass
 class _WalkedFiles:
     extension_paths: list[str] = field(default_factory=list)
     python_paths: list[str] = field(default_factory=list)
+    incomplete: bool = False  # some folder or entry could not be listed
 
 
 def _walk_modules(site_packages: Path, owned: set[str], errors: list[str]) -> _WalkedFiles:
@@ -163,6 +168,7 @@ def _walk_modules(site_packages: Path, owned: set[str], errors: list[str]) -> _W
             with os.scandir(folder) as iterator:
                 entries = list(iterator)
         except OSError as error:
+            found.incomplete = True
             errors.append(
                 f"{folder}: cannot list the folder ({error.strerror or error}); modules in it were"
                 " not examined"
@@ -174,6 +180,7 @@ def _walk_modules(site_packages: Path, owned: set[str], errors: list[str]) -> _W
                 is_folder = entry.is_dir(follow_symlinks=True)
             except OSError as error:
                 if not looks_like_extension_file(entry.name):
+                    found.incomplete = True
                     errors.append(f"{entry.path}: cannot be examined ({error.strerror or error})")
                     continue
                 is_folder = False  # a module-like name: kept, and its problem reported with it
@@ -186,6 +193,7 @@ def _walk_modules(site_packages: Path, owned: set[str], errors: list[str]) -> _W
                 try:
                     status = entry.stat(follow_symlinks=True)
                 except OSError as error:
+                    found.incomplete = True
                     errors.append(f"{entry.path}: cannot be examined ({error.strerror or error})")
                     continue
                 identity = (status.st_dev, status.st_ino)
@@ -226,13 +234,14 @@ def read_site_packages(folders: list[Path]) -> EnvironmentListing:
 def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
     errors_before = len(listing.errors)
     dist_infos, egg_infos = _metadata_folders(folder, listing.errors)
+    folder_unlisted = len(listing.errors) > errors_before
     owner_of: dict[str, DistributionListing] = {}
     by_top_level: dict[str, DistributionListing] = {}
     folder_listings: list[DistributionListing] = []
     seen_names: dict[str, str] = {}
     for metadata_folder in [*dist_infos, *egg_infos]:
-        distribution, file_list = _read_distribution(folder, metadata_folder)
-        item = DistributionListing(distribution)
+        distribution, file_list, incomplete = _read_distribution(folder, metadata_folder)
+        item = DistributionListing(distribution, incomplete=incomplete)
         folder_listings.append(item)
         key = normalize_name(distribution.name)
         if key in seen_names:
@@ -283,10 +292,7 @@ def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
             f" (installed by hand or by a tool that keeps no record): {names}{more}"
         )
         folder_listings.append(unowned)
-    for item in folder_listings:
-        if item.distribution.errors:
-            listing.partial = True
-    if len(listing.errors) > errors_before:
+    if any(item.incomplete for item in folder_listings) or walked.incomplete or folder_unlisted:
         listing.partial = True
     listing.distributions.extend(folder_listings)
 
