@@ -9,7 +9,9 @@ A *regression* is something that makes the environment less ready than before:
 * a distribution whose verdict got worse (ready/pure -> gil-fallback, needs-build or
   unknown; gil-fallback -> needs-build), or a new distribution that is not ready;
 * a new, unsuppressed finding of severity warning or error;
-* a sample whose free-threaded run now races and did not before.
+* a sample whose free-threaded run now races and did not before;
+* a dependency-tree package whose wheel status got worse (a pin moved to a release
+  without wheels for the target).
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ class ReportDiff:
     removed_findings: list[Finding] = field(default_factory=list)
     new_races: list[SampleChange] = field(default_factory=list)
     fixed_races: list[SampleChange] = field(default_factory=list)
+    # The dependency tree (before install): packages whose wheel status changed.
+    tree_regressions: list[DistributionChange] = field(default_factory=list)
+    tree_improvements: list[DistributionChange] = field(default_factory=list)
 
     @property
     def regressions(self) -> list[str]:
@@ -82,6 +87,7 @@ class ReportDiff:
             if not finding.suppressed and finding.severity.rank >= Severity.WARNING.rank
         ]
         items += [f"new race: {change.describe()}" for change in self.new_races]
+        items += [f"dependency tree: {change.describe()}" for change in self.tree_regressions]
         return items
 
     @property
@@ -93,6 +99,7 @@ class ReportDiff:
         items = [f"now ready: {change.describe()}" for change in self.became_ready]
         items += [f"fixed: {finding.rule} {finding.message}" for finding in self.removed_findings]
         items += [f"race gone: {change.describe()}" for change in self.fixed_races]
+        items += [f"dependency tree: {change.describe()}" for change in self.tree_improvements]
         return items
 
     @property
@@ -110,6 +117,8 @@ class ReportDiff:
                 self.removed_findings,
                 self.new_races,
                 self.fixed_races,
+                self.tree_regressions,
+                self.tree_improvements,
             )
         )
 
@@ -156,7 +165,30 @@ def diff_reports(old: AuditReport, new: AuditReport) -> ReportDiff:
             diff.new_races.append(SampleChange(sample.name, previous, sample.verdict))
         elif previous is HammerVerdict.RACE and sample.verdict is HammerVerdict.NO_RACE_OBSERVED:
             diff.fixed_races.append(SampleChange(sample.name, previous, sample.verdict))
+    _diff_trees(diff, old, new)
     return diff
+
+
+def _diff_trees(diff: ReportDiff, old: AuditReport, new: AuditReport) -> None:
+    """Wheel status before install; the statuses share the Verdict values (model/tree.py)."""
+    if not old.tree or not new.tree:
+        return
+    before = {normalize_name(p.name): p for p in old.tree.packages}
+    for package in new.tree.packages:
+        previous = before.get(normalize_name(package.name))
+        if previous is None or previous.status == package.status:
+            continue
+        try:
+            old_status, new_status = Verdict(previous.status), Verdict(package.status)
+        except ValueError:
+            continue
+        change = DistributionChange(
+            package.name, previous.version, package.version, old_status, new_status, package.reason
+        )
+        if _READINESS[new_status] < _READINESS[old_status]:
+            diff.tree_regressions.append(change)
+        elif _READINESS[new_status] > _READINESS[old_status]:
+            diff.tree_improvements.append(change)
 
 
 def _classify_new_verdict(diff: ReportDiff, change: DistributionChange, previous_rank: int | None) -> None:

@@ -131,3 +131,15 @@ def test_cli_diff_formats_and_fail_on_regression(tmp_path, capsys):
     assert (tmp_path / "d.md").read_text(encoding="utf-8").startswith("# ftaudit diff: 1 regression(s)")
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     assert main(["diff", str(old_path), str(tmp_path / "bad.json")]) == 2
+
+
+def test_dependency_tree_status_changes():
+    old, new = full_report(), full_report()
+    lxml = next(p for p in new.tree.packages if p.name == "lxml")
+    lxml.version, lxml.status, lxml.ready = "5.4.0", "ready", True
+    numpy = next(p for p in new.tree.packages if p.name == "numpy")
+    numpy.version, numpy.status, numpy.ready = "2.0.0", "needs-build", False
+    diff = diff_reports(old, new)
+    assert [c.name for c in diff.tree_improvements] == ["lxml"]
+    assert [c.name for c in diff.tree_regressions] == ["numpy"]
+    assert "dependency tree: numpy: 2.3.1 ready -> 2.0.0 needs-build" in " ".join(diff.regressions)
