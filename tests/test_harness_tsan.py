@@ -1,0 +1,52 @@
+"""ThreadSanitizer mode on the TSan-instrumented free-threaded interpreter.
+
+Skipped (with the reason) when that interpreter is not provisioned; it takes about an
+hour to build (`ftaudit provision --tsan`).
+"""
+
+from __future__ import annotations
+
+import pytest
+from _harness_helpers import EXT_SAMPLES, tsan_python, hammered
+
+from auditor.harness.tsan import parse_tsan_reports
+from auditor.model.harness import FailureKind, HammerVerdict
+
+pytestmark = [pytest.mark.tsan, pytest.mark.slow, pytest.mark.timeout(300)]
+
+
+@pytest.fixture(autouse=True)
+def _needs_tsan_interpreter() -> None:
+    if tsan_python() is None:
+        pytest.skip("the ThreadSanitizer free-threaded interpreter is not provisioned (`ftaudit provision --tsan`)")
+
+
+def test_a_racy_counter_gives_a_tsan_finding_at_its_source_line() -> None:
+    result = hammered(EXT_SAMPLES / "static_counter", baseline=False, tsan=True, iterations=2000, budget=4.0)
+    assert result.verdict is HammerVerdict.RACE
+    tsan_failures = [failure for failure in result.target.failure_examples if failure.kind is FailureKind.TSAN]
+    assert tsan_failures
+    (report,) = parse_tsan_reports(tsan_failures[0].detail)
+    assert report.kind == "data race"
+    assert len(report.accesses) >= 2  # both sides of the race, each with a stack
+    (finding,) = [finding for finding in result.findings if finding.rule == "FTR006"]
+    source = (EXT_SAMPLES / "static_counter" / "static_counter.c").read_text().splitlines()
+    assert finding.location.path.endswith("static_counter.c")
+    assert "calls++" in source[finding.location.line - 1]
+    assert finding.location.symbol == "increment"
+    assert any("Previous" in evidence for evidence in finding.evidence)
+
+
+def test_the_atomic_twin_gives_no_report_with_cpythons_suppressions() -> None:
+    result = hammered(EXT_SAMPLES / "static_counter_atomic", baseline=False, tsan=True, iterations=2000, budget=4.0)
+    assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples
+    assert result.trials >= 1
+    assert result.findings == []
+    assert not any("suppressions" in error for error in result.errors)
+
+
+def test_a_strong_reference_sample_is_clean_under_tsan() -> None:
+    # PyList_GetItemRef and a PyMutex: CPython's own internal races are suppressed by its list,
+    # the sample's code has none.
+    result = hammered(EXT_SAMPLES / "borrowed_item_ref", baseline=False, tsan=True, iterations=500, budget=4.0)
+    assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples
