@@ -7,7 +7,8 @@ Exit codes:
   2  the interpreter could not be used (not found, not free-threaded) or bad arguments
   3  the probe ran but is partial (unreadable items; see "errors" in the output)
 Import errors, crashes and timeouts of a module are recorded for it (runtime_gil:
-import-error / crash / timeout) and do not count as disagreements.
+import-error / crash / timeout) and do not count as disagreements. A module the static
+scan could not decide (gil: unknown) counts as one: the scan failed to predict it.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ Exit codes:
   1  some distribution has a verdict named by --fail-on (e.g. --fail-on gil-fallback,needs-build)
   2  no environment could be read at all (bad --python, no such --path), or bad arguments
   3  the scan ran but is partial: some item could not be read (see "errors" in the output)
+When both 1 and 3 apply, 1 wins: the gate's answer matters more than the gap.
 """
 
 from __future__ import annotations
