@@ -341,7 +341,8 @@ def _workflow_ftaudit_commands() -> list[list[str]]:
         for line in script.splitlines():
             if '/bin/ftaudit"' not in line:
                 continue
-            line = re.sub(r"\$\{\{[^}]*\}\}", "/opt/python3.13t", line).split(" > ")[0].split(" || ")[0]
+            line = re.sub(r"\$\{\{[^}]*\}\}", "/opt/python3.13t", line)
+            line = line.split(" >")[0].split(" || ")[0]
             words = shlex.split(line)
             commands.append(words[1:])
     return commands
@@ -351,7 +352,7 @@ def test_example_workflow_commands_are_valid_ftaudit_invocations():
     from auditor.cli import build_parser
 
     commands = _workflow_ftaudit_commands()
-    assert [words[0] for words in commands] == ["check", "scan", "report"]
+    assert [words[0] for words in commands] == ["check", "scan", "report", "report"]
     parser = build_parser()
     for words in commands:
         args = parser.parse_args(words)  # SystemExit (and a failed test) on a bad flag
