@@ -34,7 +34,6 @@ SARIF_SCHEMA_URI = (
 )
 FINGERPRINT_KEY = "ftauditFingerprint/v1"
 SOURCE_ROOT = "%SRCROOT%"
-INFORMATION_URI = "https://github.com/ftaudit/ftaudit"
 
 
 def _level(severity: Severity) -> str:
@@ -114,7 +113,6 @@ class SarifReporter(Reporter):
                 "driver": {
                     "name": "ftaudit",
                     "version": report.tool_version or "0",
-                    "informationUri": INFORMATION_URI,
                     "rules": descriptors,
                 }
             },
