@@ -42,6 +42,7 @@ class _Types:
     def __init__(self, description: dict) -> None:
         self.description = description
         self.structs: dict[str, type] = {}
+        self._struct_pointers: dict[type, type] = {}
         self.typedefs = description.get("typedefs", {})
         for name, struct in description.get("structs", {}).items():
             base = ctypes.Union if struct.get("union") else ctypes.Structure
@@ -49,6 +50,19 @@ class _Types:
         for name, struct in description.get("structs", {}).items():
             if struct.get("fields") is not None:
                 self.structs[name]._fields_ = [(field, self.ctype(kind)) for field, kind in struct["fields"]]
+
+    def pointer_to(self, target):
+        """POINTER(target), with cffi's attribute access through struct pointers (p.x)."""
+        if target is None:
+            return ctypes.c_void_p
+        if not (isinstance(target, type) and issubclass(target, (ctypes.Structure, ctypes.Union))):
+            return ctypes.POINTER(target)
+        cached = self._struct_pointers.get(target)
+        if cached is None:
+            cached = type(f"{target.__name__}_pointer", (ctypes.POINTER(target),),
+                          {"_type_": target, "__getattr__": _forward_getattr, "__setattr__": _forward_setattr})
+            self._struct_pointers[target] = cached
+        return cached
 
     def ctype(self, kind: dict):
         tag = kind["kind"]
@@ -63,8 +77,7 @@ class _Types:
         if tag == "struct":
             return self.structs[kind["name"]]
         if tag == "pointer":
-            target = self.ctype(kind["to"])
-            return ctypes.c_void_p if target is None else ctypes.POINTER(target)
+            return self.pointer_to(self.ctype(kind["to"]))
         if tag == "array":
             item = self.ctype(kind["of"])
             return ctypes.POINTER(item) if kind.get("length") is None else item * kind["length"]
@@ -94,7 +107,7 @@ class _Types:
         else:
             raise UnsupportedDeclaration(f"unknown type {base_name!r} (not in the cdef)")
         for _ in range(pointer_depth):
-            base = ctypes.c_void_p if base is None else ctypes.POINTER(base)
+            base = self.pointer_to(base)
         return base, length
 
 
@@ -117,7 +130,7 @@ class CtypesFFI:
                         setattr(target, name, value)
                 else:
                     target.value = init
-            return ctypes.pointer(target)
+            return base(target)
         if base is ctypes.c_char and isinstance(init, bytes):
             size = len(init) + 1 if length is None else length
             return ctypes.create_string_buffer(init, size)
@@ -161,6 +174,14 @@ class CtypesFFI:
             size = ctypes.sizeof(cdata) if isinstance(cdata, ctypes.Array) else ctypes.sizeof(cdata._type_)
         address = ctypes.cast(cdata, ctypes.c_void_p).value
         return memoryview((ctypes.c_char * size).from_address(address)).cast("B")
+
+    def unpack(self, cdata, length: int):
+        """The first ``length`` items behind a pointer or array (bytes for char)."""
+        if isinstance(cdata, ctypes.Array) and cdata._type_ is ctypes.c_char:
+            return bytes(cdata)[:length]
+        if isinstance(cdata, ctypes._Pointer) and cdata._type_ is ctypes.c_char:
+            return ctypes.string_at(ctypes.cast(cdata, ctypes.c_void_p).value, length)
+        return [cdata[index] for index in range(length)]
 
     def sizeof(self, ctype_or_cdata) -> int:
         if isinstance(ctype_or_cdata, str):
@@ -224,6 +245,14 @@ class CtypesLib:
             self._types.ctype(self._description["variables"][name]).in_dll(self._library, name).value = value
             return
         raise AttributeError(f"cannot set {name!r}: not a global variable of the cdef")
+
+
+def _forward_getattr(pointer, name: str):
+    return getattr(pointer.contents, name)
+
+
+def _forward_setattr(pointer, name: str, value) -> None:
+    setattr(pointer.contents, name, value)
 
 
 def _is_char_pointer(ctype) -> bool:

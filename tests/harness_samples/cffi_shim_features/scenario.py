@@ -14,11 +14,18 @@ def work(mod, state, thread_index, iterations):
         lib.polygon_add(polygon, 3, 0)
         lib.polygon_add(polygon, 3, 4)
         assert lib.polygon_perimeter_squared(polygon) == 9 + 16 + 25
+        assert polygon.count == 3 and polygon.points[2].y == 4
+        polygon.count = 2
+        assert lib.polygon_perimeter_squared(polygon) == 9 + 9
+        assert polygon[0].count == 2
+        point = ffi.new("point_t *", {"x": 5, "y": step})
+        assert (point.x, point.y) == (5, step)
         values = ffi.new("int[]", [1, 2, 3, step])
         assert lib.sum_ints(values, 4) == 6 + step
         buffer = ffi.new("unsigned char[]", 16)
         lib.fill_bytes(buffer, 16, 7)
         assert bytes(ffi.buffer(buffer, 16)) == b"\x07" * 16
+        assert list(ffi.unpack(values, 3)) == [1, 2, 3]
         assert ffi.string(lib.kind_name(lib.TRIANGLE)) == b"triangle"
         assert lib.kind_name(1) == ffi.NULL
         assert lib.MAX_POINTS == 8 and lib.SEGMENT == 0
