@@ -16,6 +16,7 @@ section). :func:`build_report` merges any number of them, in order:
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from datetime import UTC, datetime
@@ -62,7 +63,8 @@ def build_report(*sources: ReportSource, target: str | None = None) -> AuditRepo
     merged = AuditReport(tool_version=__version__)
     targets: list[str] = []
     for source in sources:
-        piece = _as_report(source)
+        # Merging refines sections in place; the caller's objects stay as they were.
+        piece = copy.deepcopy(_as_report(source))
         if piece.target and (piece.scan or piece.source or piece.hammer or piece.tree or piece.findings):
             targets.append(piece.target)
         _merge_into(merged, piece)

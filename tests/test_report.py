@@ -42,6 +42,7 @@ def test_a_later_probe_refines_the_static_scan_instead_of_duplicating_it():
     probed.distributions = [d for d in probed.distributions if d.name in ("PyYAML", "numpy")]
     probed.distributions[0].name = "pyyaml"  # PEP 503: the same project
     report = build_report(AuditReport(scan=static), AuditReport(scan=probed))
+    assert all(e.runtime_gil is None for d in static.distributions for e in d.extensions)  # inputs untouched
     names = [d.name for d in report.scan.distributions]
     assert len(names) == len(static.distributions)
     pyyaml = next(d for d in report.scan.distributions if d.name == "PyYAML")
