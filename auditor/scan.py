@@ -174,15 +174,17 @@ class _AnalysisCache:
             self.problem = f"scan cache {folder} unusable ({error}); every binary was analysed afresh"
             self.connection = None
 
-    def key(self, path: Path) -> str | None:
+    def key(self, path: Path, site_packages: str) -> str | None:
         try:
             status = os.stat(path)
         except OSError:
             return None
         # ctime too: it changes on every rewrite, even one that restores mtime and size.
+        # site_packages too: findings carry paths relative to it.
         identity = [
             self.fingerprint,
             self.target,
+            site_packages,
             os.path.realpath(path),
             status.st_dev,
             status.st_ino,
@@ -288,7 +290,7 @@ def _analyse_all(
                 results[id(file)] = (_unreadable_extension(file), [])
                 done += 1
                 continue
-            key = cache.key(file.absolute_path)
+            key = cache.key(file.absolute_path, item.distribution.site_packages)
             cached = cache.get(key)
             if cached is not None:
                 results[id(file)] = _rebuild(cached)
