@@ -8,10 +8,12 @@ Nothing here touches the internet. The benchmark imports it too.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import io
 import json
+import subprocess
 import tarfile
 import threading
 import time
@@ -40,6 +42,7 @@ class Release:
     sdist_metadata_version: str = "2.2"
     sdist_dynamic_requires: bool = False
     tampered_metadata: bool = False  # serve a .metadata that does not match its advertised hash
+    binaries: dict[str, bytes] = field(default_factory=dict)  # extra wheel members (compiled .so files)
 
 
 def _metadata_text(release: Release, metadata_version: str = "2.1", dynamic: bool = False) -> str:
@@ -72,6 +75,7 @@ def build_wheel(directory: Path, release: Release, tag: str) -> Path:
     dist_info = f"{distribution}-{release.version}.dist-info"
     files = {
         f"{distribution}/__init__.py": f"__version__ = {release.version!r}\n".encode(),
+        **release.binaries,
         f"{dist_info}/METADATA": _metadata_text(release).encode(),
         f"{dist_info}/WHEEL": (
             "Wheel-Version: 1.0\nGenerator: ftaudit-tests\nRoot-Is-Purelib: "
@@ -118,6 +122,73 @@ class ServedFile:
     release: Release
     metadata: bytes | None  # PEP 658 body (its hash is what the pages advertise)
     served_metadata: bytes | None = None  # what is actually sent, when tampered with
+
+
+_EXTENSION_SOURCE = """\
+#include <Python.h>
+
+/* Multi-phase init (PEP 489); the slot below is what free-threaded CPython reads to
+   decide whether importing the module re-enables the GIL (PEP 703). */
+static PyModuleDef_Slot module_slots[] = {
+#ifdef DECLARE_GIL_NOT_USED
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, NULL},
+};
+
+static struct PyModuleDef module_definition = {
+    PyModuleDef_HEAD_INIT, .m_name = "_core", .m_size = 0, .m_slots = module_slots,
+};
+
+PyMODINIT_FUNC PyInit__core(void) { return PyModuleDef_Init(&module_definition); }
+"""
+
+
+@functools.cache
+def compiled_core_extension(python: str, declare_gil_not_used: bool) -> tuple[bytes, str]:
+    """(binary, file name) of a real ``_core`` extension built for ``python`` with gcc,
+    cached under ~/.cache/ftaudit/test-builds keyed by source, flags and interpreter."""
+    query = (
+        "import sysconfig; print(sysconfig.get_paths()['include']);"
+        " print(sysconfig.get_config_var('EXT_SUFFIX'))"
+    )
+    include, suffix = subprocess.run(
+        [python, "-c", query], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    flags = ["-shared", "-fPIC", "-O2", f"-I{include}"] + (
+        ["-DDECLARE_GIL_NOT_USED"] if declare_gil_not_used else []
+    )
+    key = hashlib.sha256("\0".join([_EXTENSION_SOURCE, *flags, python, suffix]).encode()).hexdigest()[:16]
+    folder = Path.home() / ".cache" / "ftaudit" / "test-builds" / f"tree-{key}"
+    output = folder / f"_core{suffix}"
+    if not output.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        source = folder / "core.c"
+        source.write_text(_EXTENSION_SOURCE)
+        temporary = folder / f".building-{output.name}"
+        subprocess.run(
+            ["gcc", *flags, str(source), "-o", str(temporary)], check=True, timeout=120, capture_output=True
+        )
+        temporary.replace(output)
+    return output.read_bytes(), output.name
+
+
+def inspection_world(python: str) -> list[Release]:
+    """Two cp313t wheels with a real compiled extension: one declares Py_MOD_GIL_NOT_USED,
+    one does not (so importing it re-enables the GIL), plus a bundled shared library that
+    is not an extension module."""
+    free, free_name = compiled_core_extension(python, True)
+    keeper, keeper_name = compiled_core_extension(python, False)
+    return [
+        Release(
+            "gilfree",
+            "1.0",
+            [f"cp313-cp313t-{LINUX}"],
+            binaries={f"gilfree/{free_name}": free, "gilfree.libs/libhelper-1a2b3c.so": keeper},
+        ),
+        Release("gilkeeper", "1.0", [f"cp313-cp313t-{LINUX}"], binaries={f"gilkeeper/{keeper_name}": keeper}),
+        Release("purelib", "3.0", ["py3-none-any"]),
+    ]
 
 
 def standard_world() -> list[Release]:

@@ -71,6 +71,18 @@ def register(subparsers) -> None:
         default=None,
         help="index cache folder (default: ~/.cache/ftaudit/index-cache)",
     )
+    parser.add_argument(
+        "--inspect-wheels",
+        action="store_true",
+        help="download each ready package's target wheel (Linux/ELF) and read whether its extensions"
+        " declare Py_mod_gil = Py_MOD_GIL_NOT_USED; nothing is installed or imported",
+    )
+    parser.add_argument(
+        "--max-wheel-mb",
+        type=float,
+        default=100.0,
+        help="with --inspect-wheels: skip wheels larger than this (default: 100)",
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per HTTP request (default: 30)")
     add_output_options(parser, default_format="terminal")
     parser.set_defaults(handler=run)
@@ -100,6 +112,8 @@ def run(args) -> int:
             offline=args.offline,
             cache_dir=args.cache_dir,
             timeout_seconds=args.timeout,
+            inspect_wheels=args.inspect_wheels,
+            max_wheel_bytes=int(args.max_wheel_mb * 2**20),
         )
     except (TreeInputError, TargetError) as problem:
         error(str(problem))

@@ -24,6 +24,12 @@ class PackageWheelStatus:
     # Requirements that rule out first_ready_version ("chainb requires chainc<2"), so an
     # upgrade is not a one-line change; empty when nothing holds it back.
     held_back_by: list[str] = field(default_factory=list)
+    # With --inspect-wheels: the target wheel read without installing it (ELF only).
+    inspected_wheel: str | None = None
+    # True: importing one of its extensions re-enables the GIL (no Py_mod_gil =
+    # Py_MOD_GIL_NOT_USED); False: every extension declares it; None: not inspected/unknown.
+    gil_fallback: bool | None = None
+    gil_fallback_modules: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -26,6 +26,7 @@ from .judge import NEEDS_BUILD, PURE, READY, UNKNOWN, FileLike, ReleaseJudgement
 from .resolver import PARALLEL_REQUESTS, ROOT, ResolvedProject, Resolver
 from .sources import LockedPackage, read_dependency_source
 from .target import Target, make_target
+from .wheel_inspection import DEFAULT_MAX_WHEEL_BYTES, choose_inspectable_wheel, inspect_wheel
 
 
 def _release_history(page: ProjectPage, target: Target) -> tuple[str | None, str | None]:
@@ -158,6 +159,42 @@ def _judge_locked(
     return status, partial
 
 
+def _inspect_one(status: PackageWheelStatus, client: IndexClient, target: Target, max_bytes: int) -> bool:
+    """Fill the GIL fields of one ready package; returns False when it could not be done."""
+    filename = choose_inspectable_wheel(status.matching_files)
+    if filename is None:
+        status.reason += "; no Linux (ELF) wheel to inspect for the GIL declaration"
+        return True  # nothing that can be read: not a failure of the run
+    page = _page_or_none(client, status.name)
+    file = next((each for each in page.files if each.filename == filename), None) if page else None
+    if file is None:
+        status.errors.append(f"{filename}: not on the index any more; not inspected")
+        return False
+    inspection = inspect_wheel(client, file, target, status.name, max_bytes)
+    status.inspected_wheel = filename
+    status.gil_fallback = inspection.gil_fallback
+    status.gil_fallback_modules = list(inspection.gil_fallback_modules)
+    status.errors.extend(inspection.problems)
+    if inspection.gil_fallback:
+        modules = ", ".join(inspection.gil_fallback_modules)
+        status.reason += (
+            f"; but importing {modules} re-enables the GIL (no Py_mod_gil = Py_MOD_GIL_NOT_USED in its"
+            f" {target.abi} wheel)"
+        )
+    return inspection.gil_fallback is not None
+
+
+def _inspect_ready_wheels(
+    judged: list[tuple[PackageWheelStatus, IndexClient]], target: Target, max_bytes: int
+) -> bool:
+    """Inspect every ready package's wheel; returns True when some could not be inspected."""
+    ready = [(status, client) for status, client in judged if status.status == READY]
+    # Reading ELF and disassembling init functions is CPU work: two workers are plenty.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = list(pool.map(lambda pair: _inspect_one(pair[0], pair[1], target, max_bytes), ready))
+    return not all(done)
+
+
 def _page_or_none(client: IndexClient, name: str) -> ProjectPage | None:
     try:
         return client.project_page(name)
@@ -175,6 +212,8 @@ def resolve_tree(
     offline: bool = False,
     cache_dir: Path | None = None,
     timeout_seconds: float = 30.0,
+    inspect_wheels: bool = False,
+    max_wheel_bytes: int = DEFAULT_MAX_WHEEL_BYTES,
 ) -> TreeResult:
     """Judge every package of a dependency file for ``target`` against a package index.
 
@@ -184,6 +223,9 @@ def resolve_tree(
     musllinux x86_64). Raises :class:`~auditor.tree.sources.TreeInputError` when the
     file cannot be read at all and :class:`~auditor.tree.target.TargetError` for an
     unknown target or platform; everything else is recorded in the result.
+
+    ``inspect_wheels`` downloads each ready package's target wheel (up to
+    ``max_wheel_bytes``) and reads whether its extensions keep the GIL enabled.
     """
     started = time.monotonic()
     platforms = [platform] if isinstance(platform, str) else list(platform or [])
@@ -206,6 +248,7 @@ def resolve_tree(
     if dependency_source.problems:
         result.partial = True
     clients: dict[str, IndexClient] = {}
+    inspectable: list[tuple[PackageWheelStatus, IndexClient]] = []
     if dependency_source.locked is not None:
         # A lock names the index of each package (PEP 751 ``index``, uv's ``registry``):
         # ask that one unless --index-url overrides them all.
@@ -223,6 +266,7 @@ def resolve_tree(
         for package, package_client in assignments:
             status, partial = _judge_locked(package, package_client, target_spec)
             result.packages.append(status)
+            inspectable.append((status, package_client))
             result.partial |= partial
         if len(clients) == 1:
             result.index_url = next(iter(clients)).rstrip("/")
@@ -264,6 +308,9 @@ def resolve_tree(
             status.required_by = sorted(project.required_by)
             status.origin = ", ".join(project.origins)
             result.packages.append(status)
+            inspectable.append((status, client))
+    if inspect_wheels:
+        result.partial |= _inspect_ready_wheels(inspectable, target_spec, max_wheel_bytes)
     stale = sorted(name for each in clients.values() for name in each.stale_pages())
     if stale:
         result.notes.append(

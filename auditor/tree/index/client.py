@@ -118,9 +118,16 @@ class IndexClient:
             )
 
     def fetch(
-        self, url: str, *, accept: str = "*/*", immutable: bool = False, store: bool = True
+        self,
+        url: str,
+        *,
+        accept: str = "*/*",
+        immutable: bool = False,
+        store: bool = True,
+        max_bytes: int | None = None,
     ) -> Response:
-        """GET ``url`` through the cache; ``store=False`` for big files read once (wheels)."""
+        """GET ``url`` through the cache; ``store=False`` for big files read once (wheels),
+        ``max_bytes`` to refuse a body larger than that (checked while reading)."""
         cached = self.cache.get(url) if store else None
         if cached is not None and (self.offline or cached.is_fresh(self.cache.ttl_seconds)):
             stale = self.offline and not cached.is_fresh(self.cache.ttl_seconds)
@@ -149,7 +156,7 @@ class IndexClient:
             self.network_requests += 1
         try:
             with urllib.request.urlopen(request, timeout=self.timeout_seconds) as answer:
-                body = answer.read()
+                body = self._read_body(url, answer, max_bytes)
                 headers = answer.headers
                 final_url = answer.geturl()
         except urllib.error.HTTPError as problem:
@@ -183,6 +190,23 @@ class IndexClient:
             )
         )
         return Response(final_url, body, content_type, from_cache=False)
+
+    @staticmethod
+    def _read_body(url: str, answer, max_bytes: int | None) -> bytes:
+        if max_bytes is None:
+            return answer.read()
+        too_big = f"{url}: larger than {max_bytes / 2**20:.0f} MiB; not downloaded"
+        declared = answer.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise IndexFetchError(too_big)
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := answer.read(1 << 20):
+            total += len(chunk)
+            if total > max_bytes:
+                raise IndexFetchError(too_big)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def store_derived(self, key: str, body: bytes) -> None:
         """Cache something computed from an immutable file (a wheel's METADATA)."""

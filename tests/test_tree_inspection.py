@@ -1,0 +1,107 @@
+"""``tree --inspect-wheels``: reading a target wheel's real compiled extensions before
+install, and checking the prediction against the free-threaded interpreter itself."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from _index_server import FixtureIndex, inspection_world
+
+from auditor.interpreters.provision import find_provisioned
+from auditor.tree import resolve_tree
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module")
+def free_threaded_python() -> str:
+    found = find_provisioned()
+    if found is None:
+        pytest.skip("no provisioned free-threaded 3.13 (run `ftaudit provision`) to build the extensions")
+    return str(found.executable)
+
+
+@pytest.fixture(scope="module")
+def index(free_threaded_python, tmp_path_factory):
+    with FixtureIndex(inspection_world(free_threaded_python), tmp_path_factory.mktemp("wheels")) as server:
+        yield server
+
+
+def requirements(tmp_path: Path) -> Path:
+    path = tmp_path / "requirements.txt"
+    path.write_text("gilfree\ngilkeeper\npurelib\n")
+    return path
+
+
+def by_name(result) -> dict:
+    return {package.name: package for package in result.packages}
+
+
+def test_wheels_are_read_for_their_gil_declaration(index, tmp_path):
+    result = resolve_tree(
+        requirements(tmp_path), index_url=index.url, cache_dir=tmp_path / "cache", inspect_wheels=True
+    )
+    packages = by_name(result)
+    keeper, free, pure = packages["gilkeeper"], packages["gilfree"], packages["purelib"]
+    assert keeper.status == "ready" and keeper.gil_fallback is True
+    assert keeper.gil_fallback_modules == ["gilkeeper._core"]
+    assert "importing gilkeeper._core re-enables the GIL" in keeper.reason
+    assert keeper.inspected_wheel == keeper.matching_files[0]
+    # The bundled gilfree.libs/libhelper*.so has no Py_mod_gil either, but it is not a module.
+    assert free.gil_fallback is False and free.gil_fallback_modules == [] and free.errors == []
+    assert pure.gil_fallback is None and pure.inspected_wheel is None
+    assert not result.partial
+    # Without the option nothing is downloaded or said.
+    plain = by_name(resolve_tree(requirements(tmp_path), index_url=index.url, cache_dir=tmp_path / "cache"))
+    assert plain["gilkeeper"].gil_fallback is None and "GIL" not in plain["gilkeeper"].reason
+
+
+def test_inspection_is_cached_and_bounded(index, tmp_path):
+    cache = tmp_path / "cache"
+    resolve_tree(requirements(tmp_path), index_url=index.url, cache_dir=cache, inspect_wheels=True)
+    downloads = index.count(".whl") - index.count(".whl.metadata")
+    again = resolve_tree(requirements(tmp_path), index_url=index.url, cache_dir=cache, inspect_wheels=True)
+    assert index.count(".whl") - index.count(".whl.metadata") == downloads
+    assert by_name(again)["gilkeeper"].gil_fallback is True
+    offline = resolve_tree(
+        requirements(tmp_path), index_url=index.url, cache_dir=cache, inspect_wheels=True, offline=True
+    )
+    assert by_name(offline)["gilkeeper"].gil_fallback is True and not offline.partial
+    tiny = resolve_tree(
+        requirements(tmp_path),
+        index_url=index.url,
+        cache_dir=tmp_path / "cache-tiny",
+        inspect_wheels=True,
+        max_wheel_bytes=100,
+    )
+    keeper = by_name(tiny)["gilkeeper"]
+    assert keeper.gil_fallback is None and "larger than" in keeper.errors[0]
+    assert tiny.partial
+
+
+def test_prediction_matches_the_interpreter_after_a_real_install(index, tmp_path, free_threaded_python):
+    """Install both wheels with pip on 3.13t and import them: the GIL comes back exactly
+    for the package tree predicted."""
+    result = by_name(
+        resolve_tree(
+            requirements(tmp_path), index_url=index.url, cache_dir=tmp_path / "c", inspect_wheels=True
+        )
+    )
+    target = tmp_path / "site"
+    environment = {"PIP_CONFIG_FILE": "/dev/null", "PIP_NO_CACHE_DIR": "1", "PATH": "/usr/bin:/bin"}
+    subprocess.run(
+        [free_threaded_python, "-m", "pip", "install", "--quiet", "--no-deps", "--only-binary=:all:",
+         "--disable-pip-version-check", "--index-url", index.url, "--target", str(target),
+         "gilfree", "gilkeeper"],
+        check=True, capture_output=True, text=True, timeout=180, env=environment,
+    )  # fmt: skip
+    for name in ("gilfree", "gilkeeper"):
+        script = f"import sys; sys.path.insert(0, {str(target)!r}); import {name}._core; "
+        script += "print(sys._is_gil_enabled())"
+        probe = subprocess.run(
+            [free_threaded_python, "-W", "ignore", "-c", script],
+            check=True, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert probe.stdout.strip() == str(result[name].gil_fallback), (name, probe.stdout, probe.stderr)
