@@ -40,7 +40,7 @@ def test_a_later_probe_refines_the_static_scan_instead_of_duplicating_it():
     static = scan_result(probed=False)
     probed = scan_result(probed=True)
     probed.distributions = [d for d in probed.distributions if d.name in ("PyYAML", "numpy")]
-    probed.distributions[0].name = "pyyaml"  # PEP 503: the same project
+    next(d for d in probed.distributions if d.name == "PyYAML").name = "pyyaml"  # PEP 503: the same project
     report = build_report(AuditReport(scan=static), AuditReport(scan=probed))
     assert all(e.runtime_gil is None for d in static.distributions for e in d.extensions)  # inputs untouched
     names = [d.name for d in report.scan.distributions]
