@@ -38,8 +38,12 @@ ALLOCATORS = frozenset({
     "PyMem_Calloc", "PyMem_Malloc", "PyMem_RawCalloc", "PyMem_RawMalloc", "PyObject_Malloc",
     "PyObject_Calloc", "malloc", "calloc", "_Znwm", "_Znam",
 })
-_INSTRUCTION_BUDGET = 6000  # across the init function and everything followed
+# Capstone with operand details costs ~80 us per instruction in Python; a PyInit is
+# typically 20-300 instructions. The budget bounds pathological cases (pybind11 modules
+# whose PyInit inlines internals setup) to a quarter of a second.
+_INSTRUCTION_BUDGET = 3000  # across the init function and everything followed
 _MAX_CALL_DEPTH = 3
+_MAX_FOLLOWED_FUNCTION_SIZE = 8192  # bytes: larger callees are library machinery, not module setup
 _UNSIZED_FUNCTION_LIMIT = 2048  # bytes read of a function whose size the binary does not say
 
 
@@ -104,6 +108,8 @@ class CodeReader:
         self._plt_cache: dict[int, str | None] = {}
         self._heap_counter = itertools.count(1)
         self._function_sizes: dict[int, int] | None = None
+        self._exported_by_address: dict[int, str] | None = None
+        self.follow_calls = True
 
     # -- resolving call targets ---------------------------------------------------------------
     def imported_name_at_got(self, address: int) -> str | None:
@@ -111,6 +117,20 @@ class CodeReader:
         if relocation is not None and relocation.symbol and relocation.kind in ("jump_slot", "glob_dat", "absolute"):
             return relocation.symbol
         return None
+
+    def _got_target(self, slot: int) -> tuple[str | None, int | None]:
+        """What a GOT slot holds: an imported function's name, or an address in this binary."""
+        relocation = self.image.relocations.get(slot)
+        if relocation is None:
+            return None, None
+        if relocation.kind == "relative":
+            return None, relocation.addend
+        if relocation.symbol:
+            defined = self.image.symbols.get(relocation.symbol)
+            if defined is not None and defined.value and defined.is_function:
+                return None, defined.value  # exported by this module itself: follow it
+            return relocation.symbol, None
+        return None, None
 
     def plt_target(self, address: int) -> str | None:
         """The imported function a PLT stub at ``address`` jumps to."""
@@ -138,24 +158,20 @@ class CodeReader:
         return name
 
     def _exported_name(self, address: int) -> str | None:
-        for symbol in self.image.symbols.values():
-            if symbol.value == address and symbol.is_function:
-                return symbol.name
-        return None
+        if self._exported_by_address is None:
+            self._exported_by_address = {symbol.value: symbol.name for symbol in self.image.symbols.values()
+                                         if symbol.is_function}
+        return self._exported_by_address.get(address)
 
     def _function_size(self, address: int) -> int:
         if self._function_sizes is None:
-            self._function_sizes = {s.value: s.size for s in self.image.symbols.values() if s.is_function}
-            symtab = self.image.elf.get_section_by_name(".symtab")
-            # Unstripped builds (our fixtures, many distro packages) size static functions too.
-            if symtab is not None and symtab.num_symbols() < 20000:
-                for symbol in symtab.iter_symbols():
-                    if symbol["st_info"]["type"] == "STT_FUNC" and symbol["st_size"]:
-                        self._function_sizes.setdefault(symbol["st_value"], symbol["st_size"])
+            self._function_sizes = self.image.function_sizes()
         return self._function_sizes.get(address, 0)
 
     # -- the walk -------------------------------------------------------------------------------
-    def read_function(self, address: int, size: int | None = None) -> CodeReading:
+    def read_function(self, address: int, size: int | None = None, *, follow_calls: bool = True) -> CodeReading:
+        """Read one function; with ``follow_calls`` also the module's own functions it calls."""
+        self.follow_calls = follow_calls
         reading = CodeReading()
         arguments: dict[str, object] = {}
         try:
@@ -176,6 +192,7 @@ class CodeReader:
         if bounds is None:
             return 0
         count = 0
+        self.follow_calls = True  # initialisers call helpers for the values they store
         for slot in range(bounds[0], bounds[1], self.image.pointer_size):
             target = self.image.read_pointer(slot)
             if target is None or not target.address or not self.image.is_executable(target.address):
@@ -249,19 +266,24 @@ class CodeReader:
 
     def _call(self, target_address: int | None, target_name: str | None, state: dict, argument_registers: tuple,
               reading: CodeReading, depth: int, visited: set[int], instruction_address: int) -> object:
-        arguments = tuple(state.get(register) for register in argument_registers)
+        arguments = tuple(state.get(register) for register in argument_registers[:2])
+        all_argument_registers = argument_registers
         if target_name is None and target_address is not None:
             if self.image.in_plt(target_address):
                 target_name = self.plt_target(target_address)
-            else:
+                defined = self.image.symbols.get(target_name) if target_name else None
+                if defined is not None and defined.value and defined.is_function:
+                    target_name, target_address = None, defined.value  # this module's own exported function
+            if target_name is None and not self.image.in_plt(target_address):
                 exported = self._exported_name(target_address)
                 # Internal function: follow it with the argument registers we know.
                 reading.calls.append(CallEvent(exported or f"{target_address:#x}", instruction_address, arguments,
                                                internal=True))
-                if depth < _MAX_CALL_DEPTH and self.image.is_executable(target_address):
-                    callee_state = {register: state.get(register) for register in argument_registers}
-                    result = self._walk(target_address, self._function_size(target_address), callee_state, reading,
-                                        depth + 1, visited)
+                callee_size = self._function_size(target_address)
+                if self.follow_calls and depth < _MAX_CALL_DEPTH and self.image.is_executable(target_address) \
+                        and callee_size <= _MAX_FOLLOWED_FUNCTION_SIZE:
+                    callee_state = {register: state.get(register) for register in all_argument_registers}
+                    result = self._walk(target_address, callee_size, callee_state, reading, depth + 1, visited)
                     # Only plain values: a Pointer into the callee's own stack frame is meaningless here.
                     if isinstance(result, int) or (isinstance(result, Pointer) and result.region[0] != "stack"):
                         return result
@@ -274,7 +296,7 @@ class CodeReader:
 
     # -- x86-64 -------------------------------------------------------------------------------
     _X86_CALLER_SAVED = ("rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11")
-    _X86_ARGUMENTS = ("rdi", "rsi")
+    _X86_ARGUMENTS = ("rdi", "rsi", "rdx", "rcx", "r8", "r9")  # System V AMD64 integer arguments
 
     @staticmethod
     def _x86_register(instruction, register_id: int) -> str:
@@ -319,10 +341,12 @@ class CodeReader:
                 if mnemonic == "jmp" and bounds[0] <= target_address < bounds[1]:
                     return None  # a branch inside the function: the linear walk covers it
             elif operand.type == capstone_x86.X86_OP_MEM and operand.mem.base == capstone_x86.X86_REG_RIP:
-                # -fno-plt: call qword ptr [rip + GOT slot]
+                # -fno-plt (and Rust): call qword ptr [rip + GOT slot]
                 slot = instruction.address + instruction.size + operand.mem.disp
-                target_name = self.imported_name_at_got(slot)
-                if target_name is None:
+                target_name, target_address = self._got_target(slot)
+                if target_name is None and target_address is None:
+                    for register in self._X86_CALLER_SAVED:
+                        state.pop(register, None)
                     return "stop" if mnemonic == "jmp" else None
             else:
                 for register in self._X86_CALLER_SAVED:
@@ -428,7 +452,7 @@ class CodeReader:
 
     # -- aarch64 ------------------------------------------------------------------------------
     _ARM64_CALLER_SAVED = tuple(f"x{number}" for number in range(19))
-    _ARM64_ARGUMENTS = ("x0", "x1")
+    _ARM64_ARGUMENTS = tuple(f"x{number}" for number in range(8))  # AAPCS64 integer arguments
 
     @staticmethod
     def _arm64_register(instruction, register_id: int) -> str:

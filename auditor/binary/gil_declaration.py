@@ -91,6 +91,10 @@ def _may_declare_elsewhere(name: str) -> bool:
     return name.startswith("_Z") and not name.startswith(("_ZNSt", "_ZSt", "_ZNKSt", "_Znw", "_Zna", "_Zdl", "_Zda"))
 
 
+def _reaches_a_declaration(reading: CodeReading) -> bool:
+    return any(call.target in (_SET_GIL, _DEF_INIT) for call in reading.calls)
+
+
 def _describe(value: int) -> str:
     return {PY_MOD_GIL_USED: "Py_MOD_GIL_USED", PY_MOD_GIL_NOT_USED: "Py_MOD_GIL_NOT_USED"}.get(value, hex(value))
 
@@ -194,7 +198,10 @@ def read_gil_declaration(image: ElfImage, module_leaf: str, free_threaded_abi: b
         problem = f"machine code for {image.machine} is not read (x86-64 and aarch64 only)"
     else:
         reader = CodeReader(image)
-        reading = reader.read_function(init_symbol.value, init_symbol.size)
+        # First the init function alone (most declare right there), then with its callees.
+        reading = reader.read_function(init_symbol.value, init_symbol.size, follow_calls=False)
+        if not _reaches_a_declaration(reading):
+            reading = reader.read_function(init_symbol.value, init_symbol.size, follow_calls=True)
         problem = "; ".join(reading.problems)
 
     decision: GilReading | None = None

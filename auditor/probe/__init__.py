@@ -167,28 +167,43 @@ def probe_module(python: str | Path, module: str, path: Path | None = None, *, t
     if report.get("status") == "import-error":
         outcome.runtime_gil = RuntimeGil.IMPORT_ERROR
         outcome.detail = report.get("error")
+        if any(_gil_warning_module(text) == module for text in gil_warnings):
+            outcome.runtime_gil = RuntimeGil.ENABLED  # loading it enabled the GIL; then something failed
+            outcome.detail = f"the module enabled the GIL, then the import failed: {outcome.detail}"
+        elif path is not None:
+            # The package failed (a missing optional dependency, a circular import when this
+            # module is imported first): the module's own GIL effect can still be observed.
+            _judge_alone(python, module, path, timeout, search_path, outcome,
+                         f"importing it failed ({outcome.detail})")
         return outcome
     our_warning = any(_gil_warning_module(text) == module for text in gil_warnings)
     if outcome.runtime_gil == RuntimeGil.ENABLED and not our_warning and path is not None:
         # Someone else turned the GIL on first; CPython then stays silent about us.
-        isolated = _run_child(python, module, path, "create", timeout, search_path)
         culprit = outcome.enabled_by or "another module"
-        if isolated.outcome is not None:
-            outcome.detail = (f"the GIL was enabled by {culprit} in the full import; loading this module alone "
-                              f"failed: {isolated.outcome.runtime_gil.value}: {isolated.outcome.detail}")
-        elif isolated.report.get("status") != "imported":
-            outcome.detail = (f"the GIL was enabled by {culprit} in the full import; loading this module alone "
-                              f"failed: {isolated.report.get('error')}")
-        else:
-            outcome.gil_after_create = isolated.report.get("gil_after_create")
-            alone = RuntimeGil.ENABLED if outcome.gil_after_create else RuntimeGil.DISABLED
-            outcome.detail = (f"the GIL was enabled by {culprit}, imported along with {module}; loading {module} "
-                              f"alone leaves it {alone.value}")
-            outcome.runtime_gil = alone
-            alone_warnings = [text for text in isolated.report.get("warnings", []) if "(GIL) has been enabled" in text]
-            if alone_warnings:
-                outcome.warning = alone_warnings[0]
+        _judge_alone(python, module, path, timeout, search_path, outcome,
+                     f"the GIL was enabled by {culprit}, imported along with {module}")
     return outcome
+
+
+def _judge_alone(python: str | Path, module: str, path: Path, timeout: float, search_path: list[str],
+                 outcome: ProbeOutcome, context: str) -> None:
+    """Load only the module's file (PyInit_*, where CPython checks the GIL declaration)."""
+    isolated = _run_child(python, module, path, "create", timeout, search_path)
+    if isolated.outcome is not None:
+        outcome.detail = f"{context}; loading the module alone: {isolated.outcome.runtime_gil.value}: " \
+                         f"{isolated.outcome.detail}"
+        return
+    if isolated.report.get("status") != "imported":
+        outcome.detail = f"{context}; loading the module alone failed too: {isolated.report.get('error')}"
+        return
+    outcome.gil_after_create = isolated.report.get("gil_after_create")
+    alone = RuntimeGil.ENABLED if outcome.gil_after_create else RuntimeGil.DISABLED
+    outcome.runtime_gil = alone
+    outcome.detail = f"{context}; loading {module} alone leaves the GIL {alone.value}"
+    alone_warnings = [text for text in isolated.report.get("warnings", []) if "(GIL) has been enabled" in text]
+    outcome.warning = alone_warnings[0] if alone_warnings else None
+    if alone_warnings:
+        outcome.enabled_by = _gil_warning_module(alone_warnings[0])
 
 
 def probe_modules(python: str | Path, modules: list[tuple[str, Path | None]], timeout: float = 30,
