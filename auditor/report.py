@@ -327,6 +327,12 @@ def next_steps(report: AuditReport) -> list[str]:
             continue
         if package.status == "needs-build":
             steps.append(_needs_build_step(package.name, package.version or "?", package, wheel_tag))
+        elif package.gil_fallback:
+            modules = ", ".join(package.gil_fallback_modules) or "its extension modules"
+            steps.append(
+                f"{package.name} {package.version or ''}: its {wheel_tag} wheel installs, but {modules} "
+                f"re-enable the GIL on import; ask upstream to declare Py_mod_gil."
+            )
 
     if (
         report.scan
@@ -367,9 +373,8 @@ def _needs_build_step(name: str, version: str, package: PackageWheelStatus | Non
             f"Upgrade {name} from {version} to {package.first_ready_version}, the first release with "
             f"{wheel_tag} wheels."
         )
-        held_back_by = getattr(package, "held_back_by", None)
-        if held_back_by:
-            step += f" Other requirements rule it out first: {'; '.join(held_back_by)}."
+        if package.held_back_by:
+            step += f" Other requirements rule it out first: {'; '.join(package.held_back_by)}."
         return step
     if package and package.latest_version and package.ready is False:
         return (

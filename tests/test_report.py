@@ -192,3 +192,13 @@ def test_next_steps_notice_a_wrongly_installed_copy_the_index_could_replace():
     text = "\n".join(next_steps(report))
     assert "Reinstall lxml 5.2.2 with the 3.13t interpreter's own pip" in text
     assert "Rebuild lxml" not in text and "Upgrade lxml" not in text
+
+
+def test_next_steps_warn_about_a_tree_wheel_that_would_re_enable_the_gil():
+    report = AuditReport(tree=tree_result())
+    numpy = next(package for package in report.tree.packages if package.name == "numpy")
+    numpy.gil_fallback, numpy.gil_fallback_modules = True, ["numpy._core._multiarray_umath"]
+    text = "\n".join(next_steps(report))
+    assert (
+        "numpy 2.3.1: its cp313t wheel installs, but numpy._core._multiarray_umath re-enable the GIL" in text
+    )

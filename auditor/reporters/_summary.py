@@ -135,7 +135,7 @@ def partial_warnings(report: AuditReport) -> list[str]:
         for package in report.tree.packages:
             warnings.extend(f"{package.name}: {message}" for message in package.errors)
     for sample in report.hammer or []:
-        warnings.extend(f"sample {sample.name}: {message}" for message in getattr(sample, "errors", []))
+        warnings.extend(f"sample {sample.name}: {message}" for message in sample.errors)
         if sample.verdict in (HammerVerdict.ERROR, HammerVerdict.BUILD_ERROR):
             warnings.append(f"sample {sample.name}: the harness could not run it ({sample.verdict.value})")
     return warnings
