@@ -563,6 +563,11 @@ def test_cli_exit_codes_and_json_round_trip(world, tmp_path, capsys):
         == 3
     )
     capsys.readouterr()
+    # needs-build outranks partial: oldpin 2024.1 needs a build, doesnotexist is unknown.
+    mixed = write(tmp_path, "mixed.txt", "oldpin==2024.1\ndoesnotexist\n")
+    arguments = ["--target", "3.14t", "--index-url", world.url, "--cache-dir", cache, "--format", "json"]
+    assert ftaudit_main(["tree", str(mixed), *arguments]) == 1
+    assert json.loads(capsys.readouterr().out)["tree"]["partial"] is True
     assert ftaudit_main(["tree", str(tmp_path / "missing.txt"), "--format", "json"]) == 2
     assert "missing.txt: no such file" in capsys.readouterr().err
     assert ftaudit_main(["tree", str(ready), "--platform", "beos_ppc", "--format", "json"]) == 2

@@ -13,8 +13,9 @@ EPILOG = """exit codes for `tree`:
   1  at least one package would have to be built from source for the target
   2  the file could not be read, or an unknown --target / --platform
   3  partial: some packages could not be judged (index unreachable, not cached with
-     --offline, a line that could not be parsed); the output says which. 3 wins over 1:
-     a partial answer cannot promise that nothing needs a build
+     --offline, a line that could not be parsed) and none of the others needs a build;
+     the output says which. As for every command (docs/exit-codes.md), a definite
+     failure (1) outranks a partial result (3)
 
 Pinned (==) and locked versions are judged by their own files; unpinned ones by the
 release pip would pick (newest satisfying every specifier, no backtracking).
@@ -90,10 +91,11 @@ def register(subparsers) -> None:
 
 def exit_code_for(tree) -> int:
     """The documented exit code for a :class:`~auditor.model.TreeResult`."""
-    if tree.partial:
-        return EXIT_PARTIAL
+    # A definite failure outranks a partial result (docs/exit-codes.md).
     if any(package.status == "needs-build" for package in tree.packages):
         return EXIT_FAILED
+    if tree.partial:
+        return EXIT_PARTIAL
     return EXIT_OK
 
 
