@@ -22,6 +22,7 @@ HTML_PAGE = b"""<!DOCTYPE html>
 <a href="/p/demo_pkg-1.1-py3-none-any.whl" data-yanked="">yanked without reason</a>
 <a href="/p/demo_pkg-1.2-py3-none-any.whl" data-yanked="security hole" data-dist-info-metadata="true">x</a>
 <a href="/p/other-1.0-py3-none-any.whl">belongs elsewhere</a>
+<a href="/p/demo_pkg-1.3%2Bcpu-cp313-cp313t-manylinux_2_28_x86_64.whl">a local version, URL-encoded</a>
 <a href="/p/demo_pkg-1.0.win32.exe">legacy installer</a>
 </body></html>
 """
@@ -35,14 +36,16 @@ def test_pep503_html_page():
         "demo_pkg-1.0-cp313-cp313t-manylinux_2_17_x86_64.whl",
         "demo_pkg-1.1-py3-none-any.whl",
         "demo_pkg-1.2-py3-none-any.whl",
+        "demo_pkg-1.3+cpu-cp313-cp313t-manylinux_2_28_x86_64.whl",
     ]
-    sdist, wheel, yanked, yanked_with_reason = page.files
+    sdist, wheel, yanked, yanked_with_reason, local = page.files
+    assert str(local.version) == "1.3+cpu"
     assert sdist.url == "https://index.example/packages/demo_pkg-1.0.tar.gz"
     assert sdist.requires_python == ">=3.9" and sdist.hashes == {"sha256": "aa"} and not sdist.is_wheel
     assert wheel.has_core_metadata and wheel.is_wheel and wheel.metadata_hashes == {"sha256": "cc"}
     assert yanked.yanked and yanked.yanked_reason is None
     assert yanked_with_reason.yanked_reason == "security hole" and yanked_with_reason.has_core_metadata
-    assert [str(version) for version in page.versions()] == ["1.0", "1.1", "1.2"]
+    assert [str(version) for version in page.versions()] == ["1.0", "1.1", "1.2", "1.3+cpu"]
     assert any("belongs to 'other'" in problem for problem in page.problems)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import unquote, urldefrag, urljoin
 
 from packaging.utils import (
     InvalidSdistFilename,
@@ -199,7 +199,7 @@ def parse_html_page(project: str, url: str, body: bytes) -> ProjectPage:
         absolute, fragment = urldefrag(urljoin(base, href))
         # PEP 503: the file name is the last path segment of the URL (the link text
         # usually repeats it, but only the URL is normative).
-        filename = absolute.rsplit("/", 1)[-1] or anchor_text
+        filename = unquote(absolute.rsplit("/", 1)[-1]) or anchor_text
         version, is_wheel, problem = _file_version(project, filename)
         if problem:
             page.problems.append(problem)
