@@ -378,6 +378,7 @@ def tree_result() -> TreeResult:
                 first_ready_version="5.4.0",
                 latest_version="6.0.0",
                 reason="5.2.2 ships no cp313t wheel",
+                held_back_by=["lxml-html-clean 0.1 requires lxml<5.3"],
             ),
             PackageWheelStatus(
                 name="numpy",
@@ -386,6 +387,8 @@ def tree_result() -> TreeResult:
                 ready=True,
                 status="ready",
                 matching_files=["numpy-2.3.1-cp313-cp313t-manylinux_2_28_x86_64.whl"],
+                inspected_wheel="numpy-2.3.1-cp313-cp313t-manylinux_2_28_x86_64.whl",
+                gil_fallback=False,
             ),
             PackageWheelStatus(
                 name="pyarrow",

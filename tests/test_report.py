@@ -102,6 +102,7 @@ def test_next_steps_are_concrete():
     text = "\n".join(steps)
     assert steps[0].startswith("Fix sample shared_counter (race only without the GIL)")
     assert "Upgrade lxml from 5.2.2 to 5.4.0, the first release with cp313t wheels." in text
+    assert "Other requirements rule it out first: lxml-html-clean 0.1 requires lxml<5.3." in text
     assert "Ask upstream of PyYAML 6.0.2 to declare Py_mod_gil" in text and "yaml._yaml" in text
     assert "pyarrow: no release up to 16.1.0 ships cp313t wheels" in text
     assert "Check oddpkg 0.1 by hand" in text

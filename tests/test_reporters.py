@@ -97,6 +97,8 @@ def test_markdown_tables_and_sections():
     assert all(row.count(" | ") == rows[0].count(" | ") for row in rows)
     assert "**needs-build**" in rows[1]  # blockers first
     assert "## Next steps" in text and "## Thread-hammer harness" in text
+    numpy_row = next(row for row in _table_rows(text, "## Dependency tree") if row.startswith("| numpy |"))
+    assert "| stays off |" in numpy_row
     assert "> [!WARNING]" in text
 
 

@@ -289,3 +289,12 @@ def tree_headline(report: AuditReport) -> str:
     if counts["needs-build"]:
         text += f"; {counts['needs-build']} would need a build"
     return text
+
+
+def tree_gil_text(package) -> str:
+    """What an inspected target wheel would do to the GIL ('-' when not inspected)."""
+    if package.gil_fallback is None:
+        return "-"
+    if package.gil_fallback:
+        return "re-enables: " + (", ".join(package.gil_fallback_modules) or "yes")
+    return "stays off"

@@ -183,14 +183,15 @@ class HtmlReporter(Reporter):
         rows = "".join(
             f'<tr class="package"><td class="name">{e(p.name)}</td><td>{e(p.version or "?")}</td>'
             f"<td>{e(p.status)}</td><td>{e(p.first_ready_version or '-')}</td>"
-            f"<td>{e(p.latest_version or '-')}</td>"
+            f"<td>{e(p.latest_version or '-')}</td><td>{e(_summary.tree_gil_text(p))}</td>"
             f"<td>{e(p.reason)}</td></tr>"
             for p in report.tree.packages
         )
         return (
             f'<h2 id="tree">Dependency tree <span class="muted">({e(report.tree.source)}, '
             f"{e(report.tree.index_url)})</span></h2>\n<table><thead><tr><th>Package</th><th>Version</th>"
-            f"<th>Status</th><th>First ready</th><th>Latest</th><th>Reason</th></tr></thead>"
+            "<th>Status</th><th>First ready</th><th>Latest</th><th>GIL on import</th><th>Reason</th>"
+            "</tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
 

@@ -134,6 +134,7 @@ class MarkdownReporter(Reporter):
                 text(p.status),
                 text(p.first_ready_version or "-"),
                 text(p.latest_version or "-"),
+                text(_summary.tree_gil_text(p)),
                 text(p.reason),
             ]
             for p in tree.packages
@@ -141,7 +142,9 @@ class MarkdownReporter(Reporter):
         return [
             f"## Dependency tree ({text(tree.source)})",
             "",
-            *table(["package", "version", "status", "first ready", "latest", "reason"], rows),
+            *table(
+                ["package", "version", "status", "first ready", "latest", "GIL on import", "reason"], rows
+            ),
             "",
         ]
 
