@@ -132,6 +132,7 @@ def test_junit_counts_cases_and_failures():
     assert hammer["locked_cache"].find("failure") is None
     skipped = [case for case in suites["findings"] if case.find("skipped") is not None]
     assert len(skipped) == 1 and "never shared" in skipped[0].find("skipped").get("message")
+    assert suites["dependency-tree"].get("failures") == "2"  # lxml and pyarrow ship no cp313t wheel
     total = sum(int(suite.get("tests")) for suite in root)
     assert root.get("tests") == str(total)
 
@@ -142,3 +143,16 @@ def test_junit_is_well_formed_with_hostile_and_control_characters():
     names = [case.get("name") for case in root.iter("testcase")]
     assert any(HOSTILE in (name or "") for name in names)  # escaped by the XML writer, read back intact
     assert "\x07" not in text
+
+
+def test_junit_fails_a_tree_wheel_that_would_re_enable_the_gil():
+    report = full_report()
+    numpy = next(package for package in report.tree.packages if package.name == "numpy")
+    numpy.gil_fallback, numpy.gil_fallback_modules = True, ["numpy._core._multiarray_umath"]
+    root = ElementTree.fromstring(get_reporter("junit").render(report).encode())
+    case = next(
+        case
+        for case in root.iter("testcase")
+        if case.get("name") == "numpy 2.3.1" and case.get("classname") == "ftaudit.tree"
+    )
+    assert case.find("failure").get("type") == "gil-fallback"

@@ -4,7 +4,8 @@ Each question the audit answers is one test case, so a CI test tab lists what pa
 
 * suite ``distributions``: one case per installed distribution; a failure when it falls
   back to the GIL or needs a build, an error when it could not be decided;
-* suite ``dependency-tree``: one case per package judged against the index;
+* suite ``dependency-tree``: one case per package judged against the index; a failure
+  when it has no wheel for the target, or its inspected wheel would re-enable the GIL;
 * suite ``thread-hammer``: one case per sample; a failure when a race was observed,
   an error when the harness could not run it;
 * suite ``findings``: one case per (rule, file) pair; a failure listing every open
@@ -152,6 +153,10 @@ class JunitReporter(Reporter):
                 detail += f" (first release with target wheels: {package.first_ready_version})"
             if package.status == "needs-build":
                 suite.case("ftaudit.tree", name, failure=detail, failure_type="needs-build")
+            elif package.gil_fallback:
+                # The wheel installs, but importing it would switch the GIL back on.
+                detail += f"\nre-enables the GIL: {', '.join(package.gil_fallback_modules) or 'yes'}"
+                suite.case("ftaudit.tree", name, failure=detail, failure_type="gil-fallback")
             elif package.status == "unknown":
                 suite.case("ftaudit.tree", name, error=detail + "\n" + "\n".join(package.errors))
             else:
