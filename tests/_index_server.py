@@ -294,8 +294,12 @@ class FixtureIndex:
         max_age: int | None = 600,
         latency_seconds: float = 0.0,
         basic_auth: tuple[str, str] | None = None,
+        redirect_files_to: str | None = None,
     ) -> None:
         self.basic_auth = basic_auth
+        # Answer /files/... with a 302 to this base URL (a CDN, like files.pythonhosted.org).
+        self.redirect_files_to = redirect_files_to
+        self.authorization_headers: list[str] = []  # every Authorization header received
         self.mode = mode
         self.latency_seconds = latency_seconds  # simulated round trip (benchmarks)
         self.max_age = max_age
@@ -412,6 +416,8 @@ class FixtureIndex:
             def do_GET(self) -> None:
                 with index._lock:
                     index.requests.append(self.path)
+                    if self.headers.get("Authorization"):
+                        index.authorization_headers.append(self.headers["Authorization"])
                 if index.latency_seconds:
                     time.sleep(index.latency_seconds)
                 if index.basic_auth is not None:
@@ -422,6 +428,11 @@ class FixtureIndex:
                         self.end_headers()
                         return
                 path = self.path.split("?", 1)[0]
+                if path.startswith("/files/") and index.redirect_files_to:
+                    self.send_response(302)
+                    self.send_header("Location", index.redirect_files_to.rstrip("/") + path)
+                    self.end_headers()
+                    return
                 if path.startswith("/files/"):
                     name = path[len("/files/") :]
                     if name.endswith(".metadata") and name[: -len(".metadata")] in index.files:

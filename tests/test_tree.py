@@ -297,6 +297,24 @@ def test_credentials_in_the_index_url_are_used_and_never_shown(tmp_path):
     assert not any(b"s3cr" in path.read_bytes() for path in (tmp_path / "cache").rglob("*") if path.is_file())
 
 
+def test_credentials_do_not_follow_a_redirect_to_another_server(tmp_path):
+    requirements = write(tmp_path, "requirements.txt", "nometa\n")  # its wheel must be downloaded
+    with FixtureIndex(standard_world(), tmp_path / "cdn-files") as cdn:
+        cdn_url = cdn.url.removesuffix("/simple")
+        with FixtureIndex(
+            standard_world(), tmp_path / "files", basic_auth=("ci", "token"), redirect_files_to=cdn_url
+        ) as index:
+            result = resolve_tree(
+                requirements,
+                index_url=index.url.replace("http://", "http://ci:token@"),
+                cache_dir=tmp_path / "c",
+            )
+        assert by_name(result)["purelib"].required_by == ["nometa"]  # metadata came through the redirect
+        assert cdn.count("/files/nometa-1.0") == 1
+        assert cdn.authorization_headers == []
+        assert index.authorization_headers  # the index itself did get them
+
+
 def test_unreachable_index_is_a_per_package_error(tmp_path):
     requirements = write(tmp_path, "requirements.txt", "purelib\n")
     # A port nothing listens on: bind one, close it, use its number.

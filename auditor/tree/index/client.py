@@ -146,7 +146,9 @@ class IndexClient:
             },
         )
         if self._authorization is not None and urlsplit(url).hostname == self._authorization[0]:
-            request.add_header("Authorization", self._authorization[1])
+            # Unredirected: urllib copies ordinary headers onto a redirect, which would hand
+            # the token to whatever host the index redirects to.
+            request.add_unredirected_header("Authorization", self._authorization[1])
         if cached is not None:
             if cached.etag:
                 request.add_header("If-None-Match", cached.etag)
