@@ -105,6 +105,21 @@ def test_pyproject_without_project_table_or_with_dynamic_dependencies(tmp_path):
     assert "project.dependencies[2] is not a string" in source.problems[1]
 
 
+def test_pyproject_requires_python_that_excludes_the_target_is_noted(tmp_path):
+    path = write(
+        tmp_path, "pyproject.toml", "[project]\nname = 'x'\nrequires-python = '<3.13'\ndependencies = ['a']\n"
+    )
+    source = read_dependency_source(path, LINUX_313T)
+    assert names(source.requirements) == ["a"]
+    assert "requires-python '<3.13' excludes Python 3.13" in source.notes[0]
+    assert read_dependency_source(path, make_target("3.12").marker_environment).notes == []
+
+
+def test_extras_on_a_requirements_file_are_a_problem_not_silence(tmp_path):
+    source = read_dependency_source(write(tmp_path, "requirements.txt", "a\n"), LINUX_313T, extras=["x"])
+    assert "--extra applies to pyproject.toml and uv.lock" in source.problems[0]
+
+
 def test_pylock_validation_errors_are_input_errors(tmp_path):
     missing_hashes = write(
         tmp_path,

@@ -55,5 +55,11 @@ def read_dependency_source(
     if kind == "uv-lock":
         return read_uv_lock(path, marker_environment, extras)
     if kind == "pyproject":
-        return read_pyproject(path, extras)
-    return read_requirements_txt(path)
+        return read_pyproject(path, extras, marker_environment)
+    source = read_requirements_txt(path)
+    if list(extras):
+        source.problems.append(
+            f"{path}: --extra applies to pyproject.toml and uv.lock; a requirements file"
+            " names extras on its lines (name[extra])"
+        )
+    return source

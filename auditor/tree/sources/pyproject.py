@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from .interface import DependencySource, RootRequirement, TreeInputError, line_of
@@ -61,7 +62,9 @@ def _requirements(
     return parsed
 
 
-def read_pyproject(path: Path, extras: Iterable[str] = ()) -> DependencySource:
+def read_pyproject(
+    path: Path, extras: Iterable[str] = (), marker_environment: dict[str, str] | None = None
+) -> DependencySource:
     path = Path(path)
     document, text = load_toml(path)
     project = document.get("project")
@@ -72,6 +75,20 @@ def read_pyproject(path: Path, extras: Iterable[str] = ()) -> DependencySource:
         )
     source = DependencySource(path=path, kind="pyproject")
     own_name = canonicalize_name(str(project.get("name", "")))
+    requires_python = project.get("requires-python")
+    if requires_python and marker_environment:
+        try:
+            supported = SpecifierSet(str(requires_python)).contains(
+                marker_environment["python_full_version"], prereleases=True
+            )
+        except InvalidSpecifier:
+            source.problems.append(f"{path}: requires-python {requires_python!r} is not a valid specifier")
+        else:
+            if not supported:
+                source.notes.append(
+                    f"{path}: the project's requires-python {requires_python!r} excludes Python"
+                    f" {marker_environment['python_version']}; judged anyway"
+                )
     if "dependencies" in project.get("dynamic", []):
         source.problems.append(
             f"{path}: [project] dependencies are dynamic (computed by the build backend);"
