@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from auditor.binary import analyse_extension  # noqa: E402
+from auditor.binary import analyse_extension
 
 
 def _analyse(arguments: tuple[Path, Path, str]) -> tuple[str, float, str, bool]:

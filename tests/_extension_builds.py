@@ -52,7 +52,7 @@ _QUERY = (
 )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def interpreter_build_info(python: str | Path) -> InterpreterBuildInfo:
     output = subprocess.run([str(python), "-c", _QUERY], capture_output=True, text=True, check=True,
                             timeout=60).stdout
@@ -100,7 +100,7 @@ class BuiltExtension:
 
 
 def _compile(command: list[str], cwd: Path) -> None:
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, timeout=900)
     if result.returncode != 0:
         raise BuildError(f"{' '.join(command)}\n{result.stderr[-4000:]}")
 
@@ -180,7 +180,7 @@ def build_snippet(code: str, module: str, python: str | Path, *, cpp: bool = Fal
 
 
 # -- generator fixtures ------------------------------------------------------------------------
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def toolchain_site_packages(python: str | Path) -> Path:
     """A venv of ``python`` holding pybind11, nanobind and Cython (their headers and cythonize)."""
     info = interpreter_build_info(str(python))
@@ -191,7 +191,7 @@ def toolchain_site_packages(python: str | Path) -> Path:
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([str(python), "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
         result = subprocess.run([str(venv_python), "-m", "pip", "install", "-q", *TOOLCHAIN_REQUIREMENTS],
-                                capture_output=True, text=True, timeout=900)
+                                capture_output=True, text=True, check=False, timeout=900)
         if result.returncode != 0:
             raise BuildError(f"pip install {' '.join(TOOLCHAIN_REQUIREMENTS)} failed:\n{result.stderr[-2000:]}")
         marker.write_text("")

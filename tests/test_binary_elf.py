@@ -10,8 +10,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from _extension_builds import build_fixture, free_threaded_python
+
 from auditor.binary import analyse_extension, dotted_module_name
 from auditor.binary.code_reader import CodeReader
 from auditor.binary.elf import ElfImage, ElfReadError
@@ -105,7 +105,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
         if system_python is None or venv_packages is None:
             pytest.skip("running as root and no system python to drop privileges with")
         version = subprocess.run([system_python, "-c", "import sys; print(sys.version_info[:2])"],
-                                 capture_output=True, text=True).stdout.strip()
+                                 capture_output=True, text=True, check=False).stdout.strip()
         if version != str(sys.version_info[:2]):
             pytest.skip(f"system python {version} differs from the venv's {sys.version_info[:2]}")
         script = ("import sys; from pathlib import Path; from auditor.binary import analyse_extension;"
@@ -113,7 +113,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
                   "print(e.gil.value); print(e.errors[0])")
         result = subprocess.run([system_python, "-c", script, str(path), str(folder)], user=65534, group=65534,
                                 env={"PYTHONPATH": f"{repository}:{venv_packages}", "PATH": "/usr/bin:/bin"},
-                                capture_output=True, text=True, timeout=120)
+                                capture_output=True, text=True, check=False, timeout=120)
         if result.returncode != 0 and "Permission denied" in result.stderr and "auditor" in result.stderr:
             pytest.skip("the repository is not readable by 'nobody' here")
         assert result.returncode == 0, result.stderr

@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from _extension_builds import (
     EXPECTED_ON_FREE_THREADED,
     BuildError,
@@ -20,6 +19,7 @@ from _extension_builds import (
     gil_python,
     interpreter_build_info,
 )
+
 from auditor.binary import analyse_extension
 from auditor.binary.gil_declaration import M_SLOTS_OFFSET
 from auditor.model.environment import GilDeclaration, GilDeclaredBy

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from _extension_builds import build_snippet, free_threaded_python, gil_python
+
 from auditor.binary import analyse_extension
 from auditor.binary.abi_tag import parse_abi_tag
 from auditor.binary.risky_symbols import RISKY_FUNCTIONS

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from _extension_builds import (
     EXPECTED_ON_FREE_THREADED,
     BuildError,
@@ -21,6 +20,7 @@ from _extension_builds import (
     build_pybind11,
     free_threaded_python,
 )
+
 from auditor.binary import analyse_extension
 from auditor.model.environment import GilDeclaration, RuntimeGil
 from auditor.probe import probe_module, probe_modules

@@ -19,7 +19,7 @@ from .generators import recognise_generator
 from .gil_declaration import read_gil_declaration
 from .risky_symbols import risky_imports
 
-__all__ = ["analyse_extension", "dotted_module_name", "ElfReadError"]
+__all__ = ["ElfReadError", "analyse_extension", "dotted_module_name"]
 
 
 def _host_platform() -> str | None:
@@ -76,7 +76,7 @@ def analyse_extension(path: Path, site_packages: Path, target: str = "3.13t",
     try:
         with image:
             _read_binary(image, extension, abi, parsed_target, findings, finding)
-    except Exception as error:  # a mangled binary must not stop a scan of hundreds
+    except Exception as error:  # noqa: BLE001 - a mangled binary must not stop a scan of hundreds
         extension.errors.append(f"{relative}: could not be read completely ({type(error).__name__}: {error})")
         extension.gil = GilDeclaration.UNKNOWN
         extension.gil_declared_by = GilDeclaredBy.UNDETERMINED

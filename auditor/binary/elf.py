@@ -25,6 +25,7 @@ import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
@@ -108,7 +109,7 @@ class ElfImage:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         try:
-            self._file = open(self.path, "rb")  # noqa: SIM115 - closed by close()/__exit__
+            self._file = open(self.path, "rb")  # noqa: SIM115 - kept open for lazy reads; closed by close()
         except OSError as error:
             raise ElfReadError(describe_os_error(self.path, error)) from None
         try:
@@ -119,7 +120,7 @@ class ElfImage:
         except (ELFError, struct.error, ValueError, KeyError, IndexError, OSError, EOFError) as error:
             self._file.close()
             raise ElfReadError(f"{self.path}: not a readable ELF shared object ({error})") from None
-        except Exception as error:  # construct's StreamError and friends on mangled headers
+        except Exception as error:  # noqa: BLE001 - construct's StreamError and friends on mangled headers
             self._file.close()
             raise ElfReadError(f"{self.path}: malformed ELF headers ({type(error).__name__}: {error})") from None
 
@@ -201,7 +202,7 @@ class ElfImage:
     def close(self) -> None:
         self._file.close()
 
-    def __enter__(self) -> ElfImage:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -425,7 +426,7 @@ class _LazyRelocations:
         if found is None:
             return default
         table_number, row = found
-        offsets, infos, addends = self._columns[table_number]
+        _offsets, infos, addends = self._columns[table_number]
         info = infos[row]
         word_bits = 64 if self._image.is_64bit else 32
         addend = addends[row] if addends is not None else 0

@@ -69,11 +69,11 @@ def main():
             else:
                 _import(module_name, result)
             result["status"] = "imported"
-        except BaseException as error:  # SystemExit from a module's init is an import failure too
+        except BaseException as error:  # noqa: BLE001 - SystemExit from a module's init is an import failure too
             result["status"] = "import-error"
-            result["error"] = "%s: %s" % (type(error).__name__, error)
+            result["error"] = f"{type(error).__name__}: {error}"
     result["gil_after"] = _gil_enabled()
-    result["warnings"] = ["%s: %s" % (item.category.__name__, item.message) for item in caught]
+    result["warnings"] = [f"{item.category.__name__}: {item.message}" for item in caught]
     sys.stdout.write(MARKER + json.dumps(result) + "\n")
     sys.stdout.flush()
 
