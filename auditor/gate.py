@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .model import AuditReport, Finding, Location, Severity, Verdict
+from .model import AuditReport, Finding, Location, PackageWheelStatus, Severity, Verdict
 from .policy import Policy, default_policy, normalize_name
 
 GUARD_TIMEOUT_SECONDS = 120
@@ -264,8 +264,9 @@ def project_modules(project_root: str | os.PathLike) -> list[str]:
 
 
 def environment_findings(report: AuditReport, policy: Policy | None = None) -> list[Finding]:
-    """FTE003/FTE004/FTE005 for every distribution of the scan; their severity is error
-    when the policy fails on the verdict and warning otherwise."""
+    """FTE003/FTE004/FTE005 for every distribution of the scan, and FTE003/FTE004 for the
+    dependency-tree packages that are not installed (before install); the severity is
+    error when the policy fails on the verdict and warning otherwise."""
     from .rules.environment.distribution_gil_fallback import DistributionGilFallback
     from .rules.environment.distribution_needs_build import DistributionNeedsBuild
     from .rules.environment.extension_import_failure import ExtensionImportFailure
@@ -283,7 +284,29 @@ def environment_findings(report: AuditReport, policy: Policy | None = None) -> l
                     Severity.ERROR if distribution.verdict in policy.fail_on_verdicts else Severity.WARNING
                 )
             findings.append(finding)
+    for package, verdict in tree_verdicts(report):
+        for finding in (
+            *DistributionGilFallback.check_package(package, report.target),
+            *DistributionNeedsBuild.check_package(package, report.target),
+        ):
+            finding.severity = Severity.ERROR if verdict in policy.fail_on_verdicts else Severity.WARNING
+            findings.append(finding)
     return findings
+
+
+def tree_verdicts(report: AuditReport) -> list[tuple[PackageWheelStatus, Verdict]]:
+    """Packages of the dependency tree that are not installed in the scanned environment
+    (the scan knows better for those), with the verdict they would have once installed."""
+    installed = {normalize_name(d.name) for d in (report.scan.distributions if report.scan else [])}
+    judged = []
+    for package in report.tree.packages if report.tree else []:
+        if normalize_name(package.name) in installed:
+            continue
+        if package.gil_fallback:
+            judged.append((package, Verdict.GIL_FALLBACK))
+        elif package.status in {verdict.value for verdict in Verdict}:
+            judged.append((package, Verdict(package.status)))
+    return judged
 
 
 def check(
@@ -342,24 +365,31 @@ def check(
 
     exempted: set[str] = set()
     verdict_findings = {(f.rule, f.distribution): f for f in findings if f.rule in _VERDICT_RULES.values()}
-    for distribution in report.scan.distributions if report.scan else []:
-        if distribution.verdict not in policy.fail_on_verdicts:
+    judged = [
+        (d.name, d.version, d.verdict, d.reason, "")
+        for d in (report.scan.distributions if report.scan else [])
+    ]
+    judged += [
+        (package.name, package.version or "?", verdict, package.reason, " (before install)")
+        for package, verdict in tree_verdicts(report)
+    ]
+    for name, version, verdict, reason, when in judged:
+        if verdict not in policy.fail_on_verdicts:
             continue
-        code = _VERDICT_RULES.get(distribution.verdict)
+        code = _VERDICT_RULES.get(verdict)
         if code and not policy.selects(code):
             continue
-        if policy.is_exempt(distribution.name):
-            exempted.add(distribution.name)
+        if policy.is_exempt(name):
+            exempted.add(name)
             continue
-        finding = verdict_findings.get((code, distribution.name)) if code else None
+        finding = verdict_findings.get((code, name)) if code else None
         if finding is not None and (finding.suppressed or accepted(finding)):
             continue
         result.failures.append(
             GateFailure(
-                reason=f"{distribution.name} {distribution.version} is {distribution.verdict.value}: "
-                f"{distribution.reason}",
+                reason=f"{name} {version} is {verdict.value}{when}: {reason}",
                 rule=code,
-                distribution=distribution.name,
+                distribution=name,
                 fingerprint=finding.fingerprint if finding else None,
             )
         )

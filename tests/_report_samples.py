@@ -478,7 +478,18 @@ def environment_scenario(text: str):
         if distributions
         else None
     )
-    return AuditReport(scan=scan), facts
+    packages = [
+        PackageWheelStatus(pinned=True, ready=described.get("status") == "ready", **described)
+        for described in data.get("package", [])
+    ]
+    tree = (
+        TreeResult(
+            source="requirements.txt", target="3.13t", index_url="https://pypi.org/simple", packages=packages
+        )
+        if packages
+        else None
+    )
+    return AuditReport(scan=scan, tree=tree), facts
 
 
 def build_extension(python: str, name: str, c_source: str, folder) -> None:

@@ -71,7 +71,7 @@ def test_default_policy_fails_gil_fallback_needs_build_and_errors():
     for failure in result.failures:
         by_rule.setdefault(failure.rule, []).append(failure.distribution)
     assert sorted(by_rule["FTE003"]) == ["MarkupSafe", "PyYAML"]
-    assert by_rule["FTE004"] == ["lxml"]
+    assert by_rule["FTE004"] == ["lxml", "pyarrow"]  # pyarrow: in the tree, not installed
     assert by_rule["FTE005"] == ["lxml"]  # the probe could not import lxml.etree
     assert {"FTB010", "FTC001", "FTR001"} <= set(by_rule)
     assert "FTB002" not in by_rule  # a warning: below the default fail-on-severity
@@ -82,10 +82,12 @@ def test_default_policy_fails_gil_fallback_needs_build_and_errors():
 
 def test_exempt_select_ignore_and_severity_change_the_outcome():
     report = full_report()
-    policy = policy_from_table({"exempt": ["pyyaml", "markupsafe", "LXML"], "fail-on-severity": "none"})
+    policy = policy_from_table(
+        {"exempt": ["pyyaml", "markupsafe", "LXML", "PyArrow"], "fail-on-severity": "none"}
+    )
     result = check(report, policy)
     assert result.passed, result.failures
-    assert result.exempted == ["lxml", "MarkupSafe", "PyYAML"]
+    assert result.exempted == ["lxml", "MarkupSafe", "pyarrow", "PyYAML"]
     assert result.exit_code == 3  # passed, but partial
 
     only_verdicts = policy_from_table({"ignore": ["FTE003"], "fail-on-severity": "none"})
@@ -95,6 +97,27 @@ def test_exempt_select_ignore_and_severity_change_the_outcome():
         {"fail-on-verdicts": [], "fail-on-severity": "warning", "select": ["FTB"]}
     )
     assert {f.rule for f in check(report, warnings_too).failures} == {"FTB002", "FTB010"}
+
+
+def test_tree_packages_not_installed_are_judged_before_install():
+    report = AuditReport(tree=full_report().tree)
+    numpy = next(package for package in report.tree.packages if package.name == "numpy")
+    numpy.gil_fallback, numpy.gil_fallback_modules = True, ["numpy._core._multiarray_umath"]
+    next(p for p in report.tree.packages if p.name == "pyarrow").origin = "requirements.txt:7"
+    result = check(report)
+    assert sorted((f.distribution, f.rule) for f in result.failures) == [
+        ("lxml", "FTE004"),
+        ("numpy", "FTE003"),
+        ("pyarrow", "FTE004"),
+    ]
+    assert all("(before install)" in f.reason for f in result.failures)
+    pyarrow = next(f for f in result.added_findings if f.distribution == "pyarrow")
+    assert (pyarrow.location.path, pyarrow.location.line) == ("requirements.txt", 7)
+    # Installed distributions are judged by the scan, not again by the tree.
+    installed = full_report()
+    assert not [
+        f for f in check(installed).failures if f.distribution == "lxml" and "before install" in f.reason
+    ]
 
 
 def test_unknown_verdict_fails_only_when_asked():
@@ -255,7 +278,7 @@ def test_cli_check_on_input_documents_exit_codes(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
 
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.ftaudit]\nexempt = ["pyyaml", "markupsafe", "lxml"]\nfail-on-severity = "none"\n',
+        '[tool.ftaudit]\nexempt = ["pyyaml", "markupsafe", "lxml", "pyarrow"]\nfail-on-severity = "none"\n',
         encoding="utf-8",
     )
     assert main(["check", "--input", failing, "--format", "junit", "-o", str(tmp_path / "j.xml")]) == 3

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...model import Distribution, Finding, Severity, Verdict
+from ...model import Distribution, Finding, PackageWheelStatus, Severity, Verdict
 from ..registry import Example, Rule, register
+from ._origin import origin_location
 
 
 @register
@@ -29,9 +30,15 @@ class DistributionGilFallback(Rule):
     )
     invalid = [
         Example(
+            '[[package]]\nname = "PyYAML"\nversion = "6.0.2"\nstatus = "ready"\ngil_fallback = true\n'
+            'gil_fallback_modules = ["yaml._yaml"]\n',
+            language="environment",
+            note="before install: the target wheel, read by `ftaudit tree --inspect-wheels`",
+        ),
+        Example(
             '[[distribution]]\nname = "PyYAML"\nversion = "6.0.2"\nverdict = "gil-fallback"\n',
             language="environment",
-        )
+        ),
     ]
     valid = [
         Example(
@@ -50,4 +57,17 @@ class DistributionGilFallback(Rule):
                     for extension in distribution.extensions
                     if extension.gil.value != "not-used"
                 ],
+            )
+
+    @classmethod
+    def check_package(cls, package: PackageWheelStatus, target: str) -> Iterator[Finding]:
+        """Before install: the target wheel that ``ftaudit tree --inspect-wheels`` read."""
+        if package.gil_fallback:
+            modules = ", ".join(package.gil_fallback_modules) or "its extension modules"
+            yield cls.finding(
+                f"{package.name} {package.version or ''}: the {target} wheel installs, but {modules} "
+                f"re-enable the GIL on import",
+                origin_location(package.origin),
+                distribution=package.name,
+                evidence=[f"inspected {package.inspected_wheel}"] if package.inspected_wheel else [],
             )

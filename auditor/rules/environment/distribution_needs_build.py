@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...model import Distribution, Finding, Severity, Verdict
+from ...model import Distribution, Finding, PackageWheelStatus, Severity, Verdict
 from ..registry import Example, Rule, register
+from ._origin import origin_location
 
 
 @register
@@ -30,9 +31,15 @@ class DistributionNeedsBuild(Rule):
     references = ["https://peps.python.org/pep-0703/#abi-compatibility"]
     invalid = [
         Example(
+            '[[package]]\nname = "pyarrow"\nversion = "16.1.0"\nstatus = "needs-build"\n'
+            'origin = "requirements.txt:3"\n',
+            language="environment",
+            note="before install: `ftaudit tree` found no target wheel on the index",
+        ),
+        Example(
             '[[distribution]]\nname = "lxml"\nversion = "5.2.2"\nverdict = "needs-build"\n',
             language="environment",
-        )
+        ),
     ]
     valid = [
         Example(
@@ -53,4 +60,20 @@ class DistributionNeedsBuild(Rule):
                     for extension in distribution.extensions
                     if extension.loadable_on_target is not True
                 ],
+            )
+
+    @classmethod
+    def check_package(cls, package: PackageWheelStatus, target: str) -> Iterator[Finding]:
+        """Before install: ``ftaudit tree`` found no wheel for the target on the index."""
+        if package.status == Verdict.NEEDS_BUILD.value:
+            upgrade = (
+                f"; {package.first_ready_version} is the first release with one"
+                if package.first_ready_version
+                else ""
+            )
+            yield cls.finding(
+                f"{package.name} {package.version or ''} has no {target} wheel on the index{upgrade}",
+                origin_location(package.origin),
+                distribution=package.name,
+                evidence=[package.reason] if package.reason else [],
             )
