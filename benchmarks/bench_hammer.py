@@ -19,11 +19,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from auditor.harness.build import build_sample  # noqa: E402
-from auditor.harness.build.toolchain import query_toolchain  # noqa: E402
-from auditor.harness.runner import RunSettings, hammer_interpreter  # noqa: E402
-from auditor.harness.sample import find_sample_folders, load_sample  # noqa: E402
-from auditor.interpreters.discovery import default_free_threaded, default_gil_baseline  # noqa: E402
+from auditor.harness.build import build_sample
+from auditor.harness.build.toolchain import query_toolchain
+from auditor.harness.runner import RunSettings, hammer_interpreter
+from auditor.harness.sample import find_sample_folders, load_sample
+from auditor.interpreters.discovery import default_free_threaded, default_gil_baseline
 
 
 def time_to_first_failure(repeat: int, python: str, label: str, free_threaded: bool) -> None:

@@ -24,7 +24,7 @@ TEST_SAMPLES = REPO / "tests" / "harness_samples"
 TEST_BUDGET_SECONDS = 6.0
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def free_threaded_python() -> str:
     info = default_free_threaded()
     if info is None:
@@ -32,7 +32,7 @@ def free_threaded_python() -> str:
     return info.executable
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def gil_python() -> str:
     info = default_gil_baseline("3.13")
     if info is None:
@@ -40,7 +40,7 @@ def gil_python() -> str:
     return info.executable
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def tsan_python() -> str | None:
     info = default_free_threaded(tsan=True)
     return info.executable if info else None
@@ -50,7 +50,7 @@ def all_ext_samples() -> list[Path]:
     return sorted(path.parent for path in EXT_SAMPLES.glob("*/sample.toml"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def hammered(sample_dir: Path, baseline: bool = True, budget: float = TEST_BUDGET_SECONDS,
              throughput: bool = False, tsan: bool = False, iterations: int | None = None,
              trial_timeout: float | None = None):

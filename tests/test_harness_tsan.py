@@ -7,7 +7,7 @@ hour to build (`ftaudit provision --tsan`).
 from __future__ import annotations
 
 import pytest
-from _harness_helpers import EXT_SAMPLES, tsan_python, hammered
+from _harness_helpers import EXT_SAMPLES, hammered, tsan_python
 
 from auditor.harness.tsan import parse_tsan_reports
 from auditor.model.harness import FailureKind, HammerVerdict

@@ -10,12 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _harness_helpers import REPO, TEST_BUDGET_SECONDS, all_ext_samples, hammered
 
 from auditor.harness.sample import load_sample
 from auditor.model.harness import HammerVerdict
 from auditor.rules.registry import all_rules
-
-from _harness_helpers import REPO, TEST_BUDGET_SECONDS, all_ext_samples, hammered
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 

@@ -20,7 +20,16 @@ import argparse
 import time
 from pathlib import Path
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error, stderr_console
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    add_output_options,
+    emit,
+    error,
+    stderr_console,
+)
 
 
 def register(subparsers) -> None:

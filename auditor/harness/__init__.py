@@ -15,13 +15,30 @@ from pathlib import Path
 from ..model.finding import Finding, Location
 from ..model.harness import FailureKind, HammerVerdict, InterpreterRun, SampleResult
 from .build import build_sample
-from .runner import (DEFAULT_BUDGET_SECONDS, DEFAULT_TRIAL_TIMEOUT_SECONDS, TSAN_TRIAL_TIMEOUT_SECONDS,
-                     ProgressCallback, ProgressUpdate, RunSettings, hammer_interpreter)
+from .runner import (
+    DEFAULT_BUDGET_SECONDS,
+    DEFAULT_TRIAL_TIMEOUT_SECONDS,
+    TSAN_TRIAL_TIMEOUT_SECONDS,
+    ProgressCallback,
+    ProgressUpdate,
+    RunSettings,
+    hammer_interpreter,
+)
 from .sample import Sample, SampleError, find_sample_folders, load_sample
 from .tsan import parse_tsan_reports, reports_touching, sample_frame
 
-__all__ = ["AUTO", "hammer", "hammer_sample", "classify", "HarnessError", "ProgressUpdate", "DEFAULT_BUDGET_SECONDS",
-           "load_sample", "Sample", "SampleError"]
+__all__ = [
+    "AUTO",
+    "DEFAULT_BUDGET_SECONDS",
+    "HarnessError",
+    "ProgressUpdate",
+    "Sample",
+    "SampleError",
+    "classify",
+    "hammer",
+    "hammer_sample",
+    "load_sample",
+]
 
 AUTO = "auto"
 
@@ -113,7 +130,7 @@ def _findings(sample: Sample, target: InterpreterRun | None, baseline: Interpret
         for report in reports_touching(parse_tsan_reports(failure.detail), sample):
             own = [(access, frame) for access in report.accesses for frame in access.frames
                    if sample_frame(frame, sample)]
-            access, frame = own[0]
+            _, frame = own[0]
             key = tuple(sorted({(f.file, f.line) for _, f in own}))
             if key in seen:
                 continue

@@ -157,25 +157,15 @@ def measure_throughput(config: dict, reporter: Reporter, scenario, mod) -> None:
         try:
             state = scenario.setup(mod)
         except BaseException as error:  # noqa: BLE001
-            kind, message, detail = _describe(error)
-            reporter.event(event="throughput-error", threads=threads, message=message)
+            reporter.event(event="throughput-error", threads=threads, message=_describe(error)[1])
             return
         barrier = threading.Barrier(threads + 1)
         done = [0] * threads
         errors = [0] * threads
         deadline_holder: list[float] = []
-
-        def body(index: int) -> None:
-            barrier.wait()
-            deadline = deadline_holder[0]
-            while time.perf_counter() < deadline:
-                try:
-                    scenario.work(mod, state, index, chunk)
-                    done[index] += chunk
-                except Exception:  # noqa: BLE001
-                    errors[index] += 1
-
-        workers = [threading.Thread(target=body, args=(index,)) for index in range(threads)]
+        workers = [threading.Thread(target=_throughput_worker,
+                                    args=(scenario, mod, state, index, chunk, barrier, deadline_holder, done, errors))
+                   for index in range(threads)]
         for worker in workers:
             worker.start()
         start = time.perf_counter()
@@ -186,6 +176,18 @@ def measure_throughput(config: dict, reporter: Reporter, scenario, mod) -> None:
         elapsed = time.perf_counter() - start
         reporter.event(event="throughput", threads=threads, calls_per_second=sum(done) / elapsed,
                        errors=sum(errors))
+
+
+def _throughput_worker(scenario, mod, state, index: int, chunk: int, barrier: threading.Barrier,
+                       deadline_holder: list[float], done: list[int], errors: list[int]) -> None:
+    barrier.wait()
+    deadline = deadline_holder[0]
+    while time.perf_counter() < deadline:
+        try:
+            scenario.work(mod, state, index, chunk)
+            done[index] += chunk
+        except Exception:  # noqa: BLE001 - counted: a racy sample is still measured
+            errors[index] += 1
 
 
 def _gil_enabled() -> bool:
@@ -206,7 +208,7 @@ def main() -> int:
     try:
         mod = load_sample_module(config["load"])
     except BaseException as error:  # noqa: BLE001
-        kind, message, detail = _describe(error)
+        _, message, detail = _describe(error)
         reporter.event(event="error", stage="import", message=message, detail=detail)
         return 0
     gil_after = _gil_enabled()
@@ -219,7 +221,7 @@ def main() -> int:
     try:
         scenario = _load_module_from(config["scenario"], "scenario")
     except BaseException as error:  # noqa: BLE001
-        kind, message, detail = _describe(error)
+        _, message, detail = _describe(error)
         reporter.event(event="error", stage="scenario", message=message, detail=detail)
         return 0
     if config["mode"] == "throughput":

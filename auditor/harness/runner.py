@@ -327,7 +327,9 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
         run.seconds = time.monotonic() - started
         if run.failures:
             run.verdict = HammerVerdict.RACE
-        if run.verdict is not HammerVerdict.ERROR and settings.throughput:
+        if settings.throughput and settings.tsan:
+            run.notes.append("throughput not measured under ThreadSanitizer (it slows code 5-15x)")
+        elif run.verdict is not HammerVerdict.ERROR and settings.throughput:
             report("throughput")
             _measure_throughput(run, sample, build, settings, base_config, force_gil_off, environment, workdir)
     report("done")
