@@ -239,6 +239,10 @@ def project_modules(project_root: str | os.PathLike) -> list[str]:
     """The project's own top-level packages: folders with ``__init__.py`` at the root
     or under ``src/``, else the import name guessed from ``[project] name``."""
     root = Path(project_root)
+    if not any((root / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")):
+        # Not a project folder (a CI step run from elsewhere): import nothing rather than
+        # whatever packages happen to lie around.
+        return []
     found: list[str] = []
     for folder in _project_import_paths(root):
         for child in sorted(folder.iterdir()):

@@ -242,6 +242,14 @@ def test_guard_reports_what_it_could_not_do(tmp_path):
     assert result.passed and result.partial and result.exit_code == 3
 
 
+def test_project_modules_need_a_project(tmp_path):
+    (tmp_path / "stray").mkdir()
+    (tmp_path / "stray" / "__init__.py").write_text("", encoding="utf-8")
+    assert project_modules(tmp_path) == []
+    (tmp_path / "setup.cfg").write_text("[metadata]\nname = stray\n", encoding="utf-8")
+    assert project_modules(tmp_path) == ["stray"]
+
+
 def test_project_modules_fall_back_to_the_project_name(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "My.Cool-Project"\n', encoding="utf-8")
     assert project_modules(tmp_path) == ["my_cool_project"]
