@@ -119,3 +119,18 @@ def test_sibling_that_enables_the_gil_is_not_blamed_on_the_module(tmp_path: Path
     assert judged_alone.runtime_gil == RuntimeGil.DISABLED
     assert judged_alone.enabled_by == f"{package}.mp_no_slot" and judged_alone.gil_after_create is False
     assert outcomes[f"{package}.mp_no_slot"].runtime_gil == RuntimeGil.ENABLED
+
+
+def test_public_probe_fills_the_scan_result() -> None:
+    """auditor.probe(...) = scan + probe: every loadable fixture gets runtime_gil and agreement."""
+    pytest.importorskip("auditor.scan")
+    import auditor
+
+    built = [build_fixture(name, FREE_THREADED) for name in ("mp_slot_not_used", "mp_no_slot")]
+    result = auditor.probe(FREE_THREADED, paths=[item.site for item in built], timeout=60)
+    assert result.probed_with
+    modules = {extension.module: extension for distribution in result.distributions
+               for extension in distribution.extensions}
+    for item in built:
+        extension = modules[item.module]
+        assert extension.runtime_gil == PREDICTION[extension.gil] and extension.agrees_with_runtime is True

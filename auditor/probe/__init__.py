@@ -18,8 +18,10 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import time
+import types
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,7 +29,7 @@ from pathlib import Path
 
 from ..model.environment import RuntimeGil
 
-__all__ = ["ProbeOutcome", "probe_module", "probe_modules"]
+__all__ = ["ProbeOutcome", "probe", "probe_module", "probe_modules"]
 
 _CHILD = Path(__file__).with_name("_child.py")
 _MARKER = "FTAUDIT-PROBE-RESULT "
@@ -228,3 +230,31 @@ def probe_modules(python: str | Path, modules: list[tuple[str, Path | None]], ti
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ftaudit-probe") as pool:
         outcomes = list(pool.map(run, modules))
     return {outcome.module: outcome for outcome in outcomes}
+
+
+def probe(python: str | Path, paths: list[Path] | None = None, target: str = "3.13t", *, timeout: float = 30,
+          jobs: int | None = None, progress=None):
+    """The library side of ``ftaudit probe``: scan ``python``'s environment (or ``paths``)
+    and import every loadable extension module with ``python``, one process each.
+
+    Returns the :class:`~auditor.model.environment.ScanResult` with ``runtime_gil`` and
+    ``agrees_with_runtime`` filled (see :func:`auditor.scan.scan`).
+    """
+    from ..scan import scan
+
+    return scan(python=None if paths else python, paths=paths, target=target, probe=True, probe_python=python,
+                jobs=jobs, progress=progress, probe_timeout=timeout)
+
+
+class _CallableModule(types.ModuleType):
+    """``auditor.probe`` is both this package and the public function (auditor/__init__.py).
+
+    Once the package is imported, Python binds ``auditor.probe`` to the module object,
+    which would hide the function; the module therefore forwards calls to :func:`probe`.
+    """
+
+    def __call__(self, *args, **kwargs):
+        return probe(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
