@@ -130,6 +130,7 @@ def test_junit_counts_cases_and_failures():
     assert hammer["shared_counter"].find("failure").get("type") == "race-without-gil"
     assert hammer["cffi_buffer"].find("error") is not None
     assert hammer["locked_cache"].find("failure") is None
+    assert hammer["shared_counter"].get("time") == "8.400"  # 4.2 s on each interpreter
     skipped = [case for case in suites["findings"] if case.find("skipped") is not None]
     assert len(skipped) == 1 and "never shared" in skipped[0].find("skipped").get("message")
     assert suites["dependency-tree"].get("failures") == "2"  # lxml and pyarrow ship no cp313t wheel

@@ -37,6 +37,7 @@ class _Suite:
     def __init__(self, name: str) -> None:
         self.element = ElementTree.Element("testsuite", name=name)
         self.tests = self.failures = self.errors = self.skipped = 0
+        self.seconds = 0.0
 
     def case(
         self,
@@ -48,10 +49,14 @@ class _Suite:
         skipped: str | None = None,
         output: str | None = None,
         failure_type: str = "failure",
+        seconds: float | None = None,
     ) -> None:
         case = ElementTree.SubElement(
             self.element, "testcase", classname=_clean(classname), name=_clean(name)
         )
+        if seconds is not None:
+            case.set("time", f"{seconds:.3f}")
+            self.seconds += seconds
         self.tests += 1
         if failure is not None:
             self.failures += 1
@@ -78,6 +83,8 @@ class _Suite:
             ("skipped", self.skipped),
         ):
             self.element.set(key, str(value))
+        if self.seconds:
+            self.element.set("time", f"{self.seconds:.3f}")
         return self.element
 
 
@@ -176,12 +183,15 @@ class JunitReporter(Reporter):
                 if example.detail:
                     detail += "\n" + example.detail
             throughput = _summary.throughput_text(sample.target)
+            # Time spent in trials on both interpreters: CI test tabs sort by it.
+            seconds = sum(run.seconds for run in (sample.target, sample.baseline) if run) or None
             if sample.verdict is HammerVerdict.RACE:
                 suite.case(
                     "ftaudit.hammer",
                     sample.name,
                     failure=detail,
                     failure_type=sample.classification or "race",
+                    seconds=seconds,
                 )
             elif sample.verdict in (HammerVerdict.ERROR, HammerVerdict.BUILD_ERROR):
                 log = sample.target.build_log if sample.target else ""
@@ -189,12 +199,14 @@ class JunitReporter(Reporter):
                     "ftaudit.hammer",
                     sample.name,
                     error=f"{sample.verdict.value}: {sample.description}\n{log}",
+                    seconds=seconds,
                 )
             else:
                 suite.case(
                     "ftaudit.hammer",
                     sample.name,
                     output=detail + (f"\nthroughput: {throughput}" if throughput else ""),
+                    seconds=seconds,
                 )
         return suite
 
