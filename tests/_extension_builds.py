@@ -150,6 +150,8 @@ HAND_WRITTEN = {
     "cpp_mp_no_slot": ("cpp_mp_no_slot.cpp", "cpp_mp_no_slot", True),
     "cpp_mp_dynamic_slots": ("cpp_mp_dynamic_slots.cpp", "cpp_mp_dynamic_slots", True),
     "risky_calls": ("risky_calls.c", "risky_calls", False),
+    "capsule_provider": ("capsule_provider.c", "capsule_provider", False),
+    "capsule_shim": ("capsule_shim.c", "capsule_shim", False),
     "submodule": ("package/submodule.c", "fixture_pkg.submodule", False),
     "crash_in_init": ("crash_in_init.c", "crash_in_init", False),
     "hang_in_init": ("hang_in_init.c", "hang_in_init", False),

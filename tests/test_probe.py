@@ -134,3 +134,16 @@ def test_public_probe_fills_the_scan_result() -> None:
     for item in built:
         extension = modules[item.module]
         assert extension.runtime_gil == PREDICTION[extension.gil] and extension.agrees_with_runtime is True
+
+
+def test_shim_whose_module_comes_from_another_module_is_unknown_statically_and_probed() -> None:
+    """mypyc's pattern: the shim's own binary cannot tell; the probe can, and does."""
+    provider = build_fixture("capsule_provider", FREE_THREADED)
+    shim = build_fixture("capsule_shim", FREE_THREADED)
+    extension, findings = analyse_extension(shim.path, shim.site, "3.13t")
+    assert extension.gil == GilDeclaration.UNKNOWN, extension.gil_evidence
+    assert "PyCapsule_GetPointer" in extension.gil_evidence
+    assert "FTB004" in {finding.rule for finding in findings}
+    outcome = probe_module(FREE_THREADED, shim.module, shim.path, timeout=60,
+                           extra_sys_path=[shim.site, provider.site])
+    assert outcome.runtime_gil == RuntimeGil.DISABLED, outcome

@@ -57,6 +57,7 @@ class Pointer:
 
 
 STATIC = ("static",)
+INDIRECT = "<indirect>"  # CallEvent.target of a call through a register or memory
 
 
 @dataclass(frozen=True)
@@ -349,6 +350,9 @@ class CodeReader:
                         state.pop(register, None)
                     return "stop" if mnemonic == "jmp" else None
             else:
+                # Through a register or memory: a function pointer (or a jump table).
+                reading.calls.append(CallEvent(INDIRECT, instruction.address,
+                                               tuple(state.get(register) for register in self._X86_ARGUMENTS[:2])))
                 for register in self._X86_CALLER_SAVED:
                     state.pop(register, None)
                 return "stop" if mnemonic == "jmp" else None
@@ -495,6 +499,8 @@ class CodeReader:
         if mnemonic in ("ret", "br", "brk"):
             return "stop"
         if mnemonic in ("blr",):
+            reading.calls.append(CallEvent(INDIRECT, instruction.address,
+                                           tuple(state.get(register) for register in self._ARM64_ARGUMENTS[:2])))
             for register in self._ARM64_CALLER_SAVED:
                 state.pop(register, None)
             return None

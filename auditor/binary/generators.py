@@ -10,7 +10,8 @@ Each generator leaves fixed text in the read-only data or the dynamic string tab
 * pybind11: its internals capsule id ``__pybind11_internals_v<N>...`` and type names;
 * Cython: the ``cython_runtime`` module it creates and ``__pyx_`` names;
 * f2py: the "auto-generated with f2py" banner in the module docstring and
-  ``fortranobject`` helpers.
+  ``fortranobject`` helpers;
+* mypyc: the shared ``<group>__mypyc`` library its per-module shims import.
 
 Recognition is by these strings only: a hand-written module that mentions "pybind11"
 in a message would be mislabelled, which is why the GIL verdict never rests on the
@@ -32,13 +33,14 @@ _SIGNATURES: list[tuple[str, list[bytes]]] = [
     ("pybind11", [b"__pybind11_internals_", b"pybind11_object", b"pybind11::", b"_ZN8pybind11"]),
     ("Cython", [b"cython_runtime", b"__pyx_capi__", b"__pyx_vtable__", b"_cython_3_"]),
     ("f2py", [b"auto-generated with f2py", b"fortranobject", b"f2py_rout_"]),
+    ("mypyc", [b"__mypyc", b"CPyInit_"]),
 ]
 _NANOBIND_ABI_TAG = re.compile(rb"nanobind(?:_\d+_\d+_\d+_dev\d+)?_[A-Za-z0-9_]*?(_ft)?_a\d+_v\d+")
 
 
 @dataclass(frozen=True)
 class GeneratorInfo:
-    name: str  # "PyO3" | "nanobind" | "pybind11" | "Cython" | "f2py" | "hand-written"
+    name: str  # "PyO3" | "nanobind" | "pybind11" | "Cython" | "f2py" | "mypyc" | "hand-written"
     evidence: str
     nanobind_free_threaded: bool | None = None  # the _ft ABI tag, when nanobind
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.environment import GilDeclaration, GilDeclaredBy
-from .code_reader import STATIC, CodeReader, CodeReading, Pointer
+from .code_reader import INDIRECT, STATIC, CodeReader, CodeReading, Pointer
 from .elf import ElfImage
 from .generators import GeneratorInfo
 
@@ -39,6 +39,7 @@ _SLOT_SIZE = 16  # {int slot; (padding); void *value}
 _MAX_SLOTS = 64
 _SET_GIL = "PyUnstable_Module_SetGIL"
 _DEF_INIT = "PyModuleDef_Init"
+_FUNCTION_FROM_ANOTHER_MODULE = frozenset({"PyCapsule_GetPointer", "PyCapsule_Import"})
 _SINGLE_PHASE_CREATORS = ("PyModule_Create2", "PyModule_Create", "_PyModule_CreateInitialized")
 
 
@@ -254,8 +255,14 @@ def read_gil_declaration(image: ElfImage, module_leaf: str, free_threaded_abi: b
             # A call into another shared library's C++ code (a shared libnanobind, say) may
             # declare on the module's behalf; then the imports of this binary prove nothing.
             foreign = [call.target for call in reading.calls if not call.internal and _may_declare_elsewhere(call.target)]
+            indirect = any(call.target == INDIRECT for call in reading.calls)
             if foreign:
                 notes.append(f"{init_name} calls {foreign[0]} in another library, which may declare for it")
+            elif indirect and imported & _FUNCTION_FROM_ANOTHER_MODULE:
+                # mypyc's shim modules: PyInit fetches the real init function from a capsule
+                # of a shared "<name>__mypyc" module and returns what it builds.
+                notes.append(f"{init_name} calls a function found at run time (PyCapsule_GetPointer); the module "
+                             "object, and its declaration, come from another module")
             else:
                 decision = GilReading(GilDeclaration.USED, GilDeclaredBy.NEVER,
                                       f"{how}; the module imports neither PyModuleDef_Init nor "
