@@ -227,3 +227,24 @@ def test_cli_exit_codes_for_bad_input() -> None:
     completed = _ftaudit("hammer", str(EXT_SAMPLES / "static_counter"), "--python", sys.executable,
                          "--tsan", "--no-baseline")
     assert completed.returncode == 2 and "ThreadSanitizer" in completed.stderr
+
+
+@pytest.mark.timeout(180)
+def test_a_cpp_extension_is_built_with_the_cpp_compiler_and_linked_by_it() -> None:
+    result = hammered(TEST_SAMPLES / "cpp_atomic_counter", budget=1.0)
+    assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.errors
+    assert result.baseline_verdict is HammerVerdict.NO_RACE_OBSERVED
+    compile_line = next(line for line in result.target.build_log.splitlines() if "counter.cpp" in line)
+    assert compile_line.startswith("$ g++") or "++" in compile_line.split()[1]
+    assert "-std=c++17" in compile_line
+
+
+@pytest.mark.timeout(120)
+def test_the_callers_python_gil_setting_does_not_reach_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor.harness import hammer
+
+    # PYTHON_GIL=1 would turn the GIL on in the free-threaded child and hide the race.
+    monkeypatch.setenv("PYTHON_GIL", "1")
+    (result,) = hammer([EXT_SAMPLES / "static_counter"], python=free_threaded_python(), baseline_python=None,
+                       budget=10.0, throughput=False)
+    assert result.verdict is HammerVerdict.RACE
