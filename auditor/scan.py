@@ -38,7 +38,7 @@ analyser's own source, so an upgraded ftaudit never reuses a stale answer.
 Binaries are analysed in a process pool: the ELF reader (pyelftools) is pure Python, so
 threads share one GIL on the host interpreter. Measured on this project's 2-core machine
 over 302 extension modules (numpy, scipy, pandas and 48 more distributions): process
-pool 4.1-4.4 s cold, thread pool 4.9-6.9 s, warm (all cached) 0.2 s
+pool 1.2 s cold, thread pool 2.5 s, warm (all cached) 0.2 s
 (``benchmarks/bench_scan.py``). ``FTAUDIT_SCAN_START_METHOD`` overrides the workers'
 start method (default ``forkserver``).
 """
