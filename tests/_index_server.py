@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import gzip
 import hashlib
 import html
 import io
@@ -91,7 +92,11 @@ def build_wheel(directory: Path, release: Release, tag: str) -> Path:
     path = directory / filename
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
-            archive.writestr(name, data)
+            # A fixed timestamp: the same release built twice (two servers) is the same
+            # bytes, so the hashes one index advertises hold for the other's copy.
+            archive.writestr(
+                zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED
+            )
     return path
 
 
@@ -107,11 +112,14 @@ def build_sdist(directory: Path, release: Release) -> Path:
         ).encode(),
     }
     path = directory / f"{root}.tar.gz"
-    with tarfile.open(path, "w:gz") as archive:
+    tar_bytes = io.BytesIO()
+    with tarfile.open(fileobj=tar_bytes, mode="w") as archive:
         for name, data in files.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
+            info.mtime = 1704067200  # 2024-01-01, for the same reason as the wheels
             archive.addfile(info, io.BytesIO(data))
+    path.write_bytes(gzip.compress(tar_bytes.getvalue(), mtime=0))
     return path
 
 
