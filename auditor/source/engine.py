@@ -88,6 +88,11 @@ def _check_python(display_path: str, text: str) -> FileOutcome:
 
     try:
         analysis = PythonModuleAnalysis(display_path, text)
+    except SyntaxError as error:
+        return FileOutcome(problem=f"syntax error at line {error.lineno}, column {error.offset}: {error.msg}",
+                           full_parse=True)
+    except ValueError as error:  # e.g. "source code string cannot contain null bytes"
+        return FileOutcome(problem=f"cannot parse: {error}", full_parse=True)
     except libcst.ParserSyntaxError as error:
         return FileOutcome(problem=f"syntax error at line {error.editor_line}, column {error.editor_column}: "
                                    f"{error.message}", full_parse=True)

@@ -20,6 +20,7 @@ and state that other threads see half-updated.
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 
@@ -50,6 +51,7 @@ class Event:
     function: str
     detail: str = ""  # e.g. "append", "+=", "subscript"
     compound: bool = False  # read-modify-write (x += 1, d[k] += 1)
+    location: Location | None = None
 
 
 @dataclass
@@ -167,10 +169,32 @@ class _BoundNames(cst.CSTVisitor):
             self._targets(node.name.name)
 
 
-class _ModuleFacts(cst.CSTVisitor):
-    """Module-level bindings, locks, thread-locals and class-level mutable attributes."""
+def _ast_call_name(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name):
+            return node.func.id
+        if isinstance(node.func, ast.Attribute):
+            return node.func.attr
+    return None
 
-    def __init__(self) -> None:
+
+def _ast_is_mutable_container(node: ast.AST | None) -> bool:
+    if isinstance(node, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
+        return True
+    return _ast_call_name(node) in MUTABLE_FACTORIES
+
+
+class ModuleFacts:
+    """Module-level bindings, locks, thread-locals and class-level mutable attributes.
+
+    Read with ``ast`` (the C parser) from the module body: a *module-level container*
+    is a name bound directly in the module body (column 0) to a list/dict/set literal,
+    comprehension or factory call, and not rebound there to something else. The text
+    pre-filter uses the same definition, so the two never disagree.
+    """
+
+    def __init__(self, tree: ast.Module, text: str) -> None:
+        self.text = text
         self.containers: dict[str, int] = {}
         self.module_names: set[str] = set()
         self.locks: set[str] = set()
@@ -178,88 +202,83 @@ class _ModuleFacts(cst.CSTVisitor):
         self.class_mutable_attrs: dict[str, set[str]] = {}
         self.instance_assigned: dict[str, set[str]] = {}
         self.functions_called_from_module_level: set[str] = set()
-        self.names_used_in_functions: set[str] = set()
-        self._class_stack: list[str] = []
-        self._function_depth = 0
+        for statement in tree.body:
+            self._module_statement(statement)
+        for statement in tree.body:
+            if isinstance(statement, ast.ClassDef):
+                self._class(statement)
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        if self._function_depth == 0 and not self._class_stack:
-            self.module_names.add(node.name.value)
-        # Decorators run where the def is; the name itself is not a use.
-        for decorator in node.decorators:
-            decorator.visit(self)
-        self._function_depth += 1
-        node.params.visit(self)
-        node.body.visit(self)
-        self._function_depth -= 1
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        if self._function_depth == 0 and not self._class_stack:
-            self.module_names.add(node.name.value)
-        self._class_stack.append(node.name.value)
-        self.class_mutable_attrs.setdefault(node.name.value, set())
-        self.instance_assigned.setdefault(node.name.value, set())
-
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self._class_stack.pop()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if self._function_depth:
-            self.names_used_in_functions.add(node.value)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if self._function_depth == 0 and isinstance(node.func, cst.Name):
-            self.functions_called_from_module_level.add(node.func.value)
-
-    def visit_Decorator(self, node: cst.Decorator) -> None:
-        if self._function_depth == 0:
-            decorator = node.decorator.func if isinstance(node.decorator, cst.Call) else node.decorator
-            if isinstance(decorator, cst.Name):
-                self.functions_called_from_module_level.add(decorator.value)
-
-    def _record_binding(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
-        in_class_body = bool(self._class_stack) and self._function_depth == 0
-        if isinstance(target, cst.Name):
-            name = target.value
-            if self._function_depth == 0 and not self._class_stack:
-                self.module_names.add(name)
-                if value is not None and is_mutable_container(value):
-                    self.containers.setdefault(name, 0)
-                elif name in self.containers and value is not None and not is_mutable_container(value):
-                    # Rebound to something else at module level (e.g. a frozen view).
-                    self.containers.pop(name, None)
-                factory = _call_name(value) if value is not None else None
-                if factory in LOCK_FACTORIES:
-                    self.locks.add(name)
-                if factory == "local":
-                    self.thread_locals.add(name)
-            elif in_class_body and value is not None and is_mutable_container(value):
-                self.class_mutable_attrs[self._class_stack[-1]].add(name)
-        elif isinstance(target, cst.Attribute) and self._class_stack and self._function_depth:
-            if isinstance(target.value, cst.Name) and target.value.value == "self":
-                self.instance_assigned[self._class_stack[-1]].add(target.attr.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._record_binding(element.value, None)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for target in node.targets:
-            self._record_binding(target.target, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        in_class_body = bool(self._class_stack) and self._function_depth == 0
-        if in_class_body and "ClassVar" not in cst.Module([]).code_for_node(node.annotation.annotation):
-            # Annotated class-body assignments are dataclass / attrs / pydantic fields,
-            # copied per instance (or rejected when mutable), not shared class state.
+    def _module_statement(self, statement: ast.stmt) -> None:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.module_names.add(statement.name)
+            for decorator in statement.decorator_list:
+                target = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(target, ast.Name):
+                    self.functions_called_from_module_level.add(target.id)
             return
-        self._record_binding(node.target, node.value)
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                self.functions_called_from_module_level.add(node.func.id)
+        targets: list[ast.expr] = []
+        value = None
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign):
+            targets, value = [statement.target], statement.value
+        elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+            for alias in statement.names:
+                self.module_names.add((alias.asname or alias.name).split(".")[0])
+        for target in targets:
+            if not isinstance(target, ast.Name):
+                continue
+            name = target.id
+            self.module_names.add(name)
+            if value is not None and _ast_is_mutable_container(value):
+                self.containers.setdefault(name, statement.lineno)
+            elif value is not None:
+                self.containers.pop(name, None)
+            factory = _ast_call_name(value)
+            if factory in LOCK_FACTORIES:
+                self.locks.add(name)
+            if factory == "local":
+                self.thread_locals.add(name)
+
+    def _class(self, node: ast.ClassDef) -> None:
+        attributes = self.class_mutable_attrs.setdefault(node.name, set())
+        assigned = self.instance_assigned.setdefault(node.name, set())
+        methods = []
+        for statement in node.body:
+            if isinstance(statement, ast.Assign) and _ast_is_mutable_container(statement.value):
+                attributes.update(target.id for target in statement.targets if isinstance(target, ast.Name))
+            elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) \
+                    and _ast_is_mutable_container(statement.value) and "ClassVar" in ast.dump(statement.annotation):
+                # Other annotated class-body assignments are dataclass / attrs / pydantic
+                # fields, copied per instance (or rejected when mutable), not shared state.
+                attributes.add(statement.target.id)
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                methods.append(statement)
+            elif isinstance(statement, ast.ClassDef):
+                self._class(statement)
+        if not attributes:
+            return
+        for method in methods:
+            for child in ast.walk(method):
+                targets = child.targets if isinstance(child, ast.Assign) else (
+                    [child.target] if isinstance(child, (ast.AugAssign, ast.AnnAssign)) else [])
+                for target in targets:
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                            and target.value.id == "self" and not isinstance(child, ast.AugAssign):
+                        assigned.add(target.attr)
+
+    def used_inside_functions(self, name: str) -> bool:
+        """Whether ``name`` appears on an indented line (conservative: any indented mention)."""
+        return re.search(rf"\n[ \t]+[^\n]*\b{re.escape(name)}\b", "\n" + self.text) is not None
 
 
 class _EventCollector(cst.CSTVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, facts: _ModuleFacts) -> None:
+    def __init__(self, facts: ModuleFacts) -> None:
         self.facts = facts
         self.events: list[Event] = []
         self.scopes: list[_FunctionScope] = []
@@ -551,21 +570,91 @@ def _body_returns(body: cst.BaseSuite) -> bool:
 
 
 class PythonModuleAnalysis:
-    """The parsed module, its facts and its events; what every FTP rule reads."""
+    """The events of one module; what every FTP rule reads.
+
+    ``ast`` parses the whole module (fast, C) for the facts; LibCST then reads only the
+    top-level statements (functions, classes, ``if``/``try`` blocks holding them) whose
+    text could hold an event, each parsed on its own with positions shifted back to
+    the file's lines. A module of a thousand functions with one risky cache pays for
+    one function's LibCST parse.
+    """
 
     def __init__(self, path: str, text: str) -> None:
+        from .prefilter import _GLOBAL_STATEMENT, class_attribute_assignment, has_shared_use
+
         self.path = path
         self.text = text
         self.lines = text.splitlines()
-        self.module = cst.parse_module(text)
-        self.wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        self.facts = _ModuleFacts()
-        self.module.visit(self.facts)
+        tree = ast.parse(text, filename=path)
+        self.facts = ModuleFacts(tree, text)
+        class_attributes = set().union(*self.facts.class_mutable_attrs.values()) \
+            if self.facts.class_mutable_attrs else set()
+        class_names = set(self.facts.class_mutable_attrs)
+        containers = set(self.facts.containers)
+        # Iteration only matters for containers something mutates (FTP005), so those
+        # are the only ones whose mere reading sends a function to LibCST.
+        mutated_containers = {name for name in containers if has_shared_use(text, {name})}
+        mutated_attributes = {name for name in class_attributes if has_shared_use(text, {name}, through_owner=True)}
+        self.events: list[Event] = []
+        self.locked_mutations: set[str] = set()
+        self.segments_parsed = 0
+
+        def is_candidate(segment: str) -> bool:
+            return bool(_GLOBAL_STATEMENT.search("\n" + segment)
+                        or (mutated_containers and has_shared_use(segment, mutated_containers, mutation_only=False))
+                        or (mutated_attributes and has_shared_use(segment, mutated_attributes, through_owner=True,
+                                                                  mutation_only=False))
+                        or class_attribute_assignment(segment, class_names))
+
+        for statement in tree.body:
+            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.Try,
+                                          ast.With)):
+                continue
+            first_line = self._first_line(statement)
+            segment = "\n".join(self.lines[first_line - 1:statement.end_lineno]) + "\n"
+            if not is_candidate(segment):
+                continue
+            if isinstance(statement, ast.ClassDef) and statement.end_lineno - first_line > 60:
+                # A big class: read only its candidate methods, each under a one-line
+                # `class Name:` header so LibCST sees the same nesting.
+                header = f"class {statement.name}:\n"
+                for member in statement.body:
+                    if not isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        continue
+                    member_first = self._first_line(member)
+                    member_text = "\n".join(self.lines[member_first - 1:member.end_lineno]) + "\n"
+                    if is_candidate(member_text):
+                        self._analyse_segment(header + member_text, member_first - 2)
+                continue
+            self._analyse_segment(segment, first_line - 1)
+
+    @staticmethod
+    def _first_line(statement: ast.stmt) -> int:
+        decorators = getattr(statement, "decorator_list", [])
+        return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
+
+    def _analyse_segment(self, segment: str, line_offset: int) -> None:
+        module = cst.parse_module(segment)
+        self.segments_parsed += 1
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         collector = _EventCollector(self.facts)
-        self.wrapper.visit(collector)
-        self.positions = self.wrapper.resolve(PositionProvider)
-        self.events = [event for event in collector.events if not self._runs_once(event.function)]
-        self.locked_mutations = collector.locked_mutations
+        wrapper.visit(collector)
+        positions = wrapper.resolve(PositionProvider)
+        self.locked_mutations |= collector.locked_mutations
+        for event in collector.events:
+            if self._runs_once(event.function):
+                continue
+            position = positions[event.node]
+            line = position.start.line + line_offset
+            event.location = Location(
+                path=self.path,
+                line=line,
+                column=position.start.column + 1,
+                end_line=position.end.line + line_offset,
+                end_column=position.end.column + 1,
+                snippet=self.lines[line - 1].strip() if 0 < line <= len(self.lines) else "",
+            )
+            self.events.append(event)
 
     def _runs_once(self, function: str) -> bool:
         """Functions that only import-time code (or a script's main) calls."""
@@ -573,19 +662,7 @@ class PythonModuleAnalysis:
             return True
         return (function.startswith("_") and not function.startswith("__")
                 and function in self.facts.functions_called_from_module_level
-                and function not in self.facts.names_used_in_functions)
-
-    def location(self, node: cst.CSTNode) -> Location:
-        position = self.positions[node]
-        line = position.start.line
-        return Location(
-            path=self.path,
-            line=line,
-            column=position.start.column + 1,
-            end_line=position.end.line,
-            end_column=position.end.column + 1,
-            snippet=self.lines[line - 1].strip() if 0 < line <= len(self.lines) else "",
-        )
+                and not self.facts.used_inside_functions(function))
 
     def events_of(self, kind: str) -> list[Event]:
         return [event for event in self.events if event.kind == kind]

@@ -64,5 +64,5 @@ class CheckThenActInit(PythonSourceRule):
             yield cls.finding(
                 f"`{event.name}` is checked and then set in {event.function}() without a lock: two threads "
                 "can both initialise it",
-                analysis.location(event.node),
+                event.location,
             )

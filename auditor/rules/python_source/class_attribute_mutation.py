@@ -49,5 +49,5 @@ class ClassAttributeMutation(PythonSourceRule):
             yield cls.finding(
                 f"class attribute `{event.name}` is shared by all instances and mutated in {event.function}() "
                 "without a lock",
-                analysis.location(event.node),
+                event.location,
             )

@@ -52,4 +52,4 @@ class GlobalRebinding(PythonSourceRule):
             else:
                 message = (f"global `{event.name}` is rebound in {event.function}() without a lock; "
                            "other threads see it change under them")
-            yield cls.finding(message, analysis.location(event.node))
+            yield cls.finding(message, event.location)

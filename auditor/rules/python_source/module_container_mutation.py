@@ -59,5 +59,5 @@ class ModuleContainerMutation(PythonSourceRule):
             yield cls.finding(
                 f"module-level container `{event.name}` is mutated in {event.function}() ({how}) "
                 f"without a lock: {risk}",
-                analysis.location(event.node),
+                event.location,
             )

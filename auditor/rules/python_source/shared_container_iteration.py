@@ -51,5 +51,5 @@ class SharedContainerIteration(PythonSourceRule):
                 continue
             yield cls.finding(
                 f"`{event.name}` is iterated in {event.function}() without a lock while other code mutates it",
-                analysis.location(event.node),
+                event.location,
             )
