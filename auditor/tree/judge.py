@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag
-from packaging.utils import InvalidWheelFilename, parse_wheel_filename
-from packaging.version import Version
+from packaging.utils import InvalidWheelFilename
+from packaging.version import InvalidVersion, Version
 
+from .index.project_page import parse_wheel_name
 from .target import Target
 
 READY = "ready"
@@ -48,8 +49,8 @@ class ReleaseJudgement:
 
 def wheel_tags(filename: str) -> frozenset[Tag] | None:
     try:
-        return parse_wheel_filename(filename)[3]
-    except InvalidWheelFilename:
+        return parse_wheel_name(filename)[2]
+    except (InvalidWheelFilename, InvalidVersion):
         return None
 
 

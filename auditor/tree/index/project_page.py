@@ -12,6 +12,7 @@ which form the server spoke.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -61,20 +62,41 @@ class ProjectPage:
     stale: bool = False  # served from the cache past its freshness (offline)
     problems: list[str] = field(default_factory=list)  # files that could not be understood
 
+    # Built on first use, after parsing: numpy's page has ~4,000 files and every release
+    # is looked up several times (resolving, judging, first_ready_version).
+    _files_by_version: dict[Version, list[IndexFile]] | None = field(default=None, repr=False, compare=False)
+
+    def _index(self) -> dict[Version, list[IndexFile]]:
+        if self._files_by_version is None:
+            grouped: dict[Version, list[IndexFile]] = {}
+            for file in self.files:
+                if file.version is not None:
+                    grouped.setdefault(file.version, []).append(file)
+            self._files_by_version = grouped
+        return self._files_by_version
+
     def versions(self) -> list[Version]:
-        found = {file.version for file in self.files if file.version is not None}
+        found = set(self._index())
         found.update(self.declared_versions)
         return sorted(found)
 
     def files_for(self, version: Version) -> list[IndexFile]:
-        return [file for file in self.files if file.version == version]
+        return list(self._index().get(version, []))
+
+
+@functools.lru_cache(maxsize=65536)
+def parse_wheel_name(filename: str) -> tuple[str, Version, frozenset]:
+    """``packaging.utils.parse_wheel_filename`` (name, version, tags), memoised: the same
+    file names are parsed when reading a page and again when judging its releases."""
+    name, version, _build, tags = parse_wheel_filename(filename)
+    return name, version, tags
 
 
 def _file_version(project: str, filename: str) -> tuple[Version | None, bool, str | None]:
     """(version, is_wheel, problem) from a distribution file name."""
     try:
         if filename.endswith(".whl"):
-            name, version, _build, _tags = parse_wheel_filename(filename)
+            name, version, _tags = parse_wheel_name(filename)
             is_wheel = True
         elif filename.endswith((".tar.gz", ".zip")):
             name, version = parse_sdist_filename(filename)
