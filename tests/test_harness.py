@@ -164,7 +164,7 @@ def test_a_scenario_failing_with_one_thread_is_an_error_not_a_race() -> None:
     result = hammered(TEST_SAMPLES / "fails_single_threaded", baseline=False, budget=2.0)
     assert result.verdict is HammerVerdict.ERROR
     assert result.findings == []
-    assert any("fails with a single thread" in error for error in result.errors)
+    assert any("fails with its threads run one after another" in error for error in result.errors)
 
 
 @pytest.mark.timeout(120)
@@ -248,3 +248,11 @@ def test_the_callers_python_gil_setting_does_not_reach_the_child(monkeypatch: py
     (result,) = hammer([EXT_SAMPLES / "static_counter"], python=free_threaded_python(), baseline_python=None,
                        budget=10.0, throughput=False)
     assert result.verdict is HammerVerdict.RACE
+
+
+@pytest.mark.timeout(120)
+def test_threads_that_wait_for_each_other_skip_the_sequential_check_and_still_run() -> None:
+    result = hammered(TEST_SAMPLES / "threads_wait_for_each_other", baseline=False, budget=2.0, trial_timeout=2.0)
+    assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples
+    assert result.trials >= 1  # the concurrent trials still ran, though the check took the budget
+    assert any("sequential check was skipped" in note for note in result.target.notes)

@@ -107,13 +107,44 @@ def one_trial(scenario, mod, threads: int, iterations: int) -> tuple[str, BaseEx
     return None
 
 
+def sequential_trial(scenario, mod, threads: int, iterations: int,
+                     reporter: Reporter) -> tuple[str, BaseException] | None:
+    """A trial whose threads run one at a time (each in its own thread, as in a real one)."""
+    try:
+        state = scenario.setup(mod)
+    except BaseException as error:  # noqa: BLE001
+        return "setup", error
+    for index in range(threads):
+        errors: list[BaseException] = []
+
+        def body(index: int = index, errors: list[BaseException] = errors) -> None:
+            try:
+                scenario.work(mod, state, index, iterations)
+            except BaseException as error:  # noqa: BLE001
+                errors.append(error)
+
+        worker = threading.Thread(target=body, name=f"sequential-{index}")
+        worker.start()
+        worker.join()
+        # Progress for the parent's hang watchdog: each thread gets its own timeout.
+        reporter.event(event="sanity-progress", thread=index)
+        if errors:
+            return "work", errors[0]
+    try:
+        scenario.check(mod, state, threads, iterations)
+    except BaseException as error:  # noqa: BLE001
+        return "check", error
+    return None
+
+
 def run_trials(config: dict, reporter: Reporter, scenario, mod) -> None:
     threads, iterations = config["threads"], config["iterations"]
     if config.get("sanity"):
         reporter.event(event="sanity-start")
-        # A race needs two threads. If one thread alone fails, the scenario or the code
-        # is wrong in itself, and calling that a race would be a false alarm.
-        failed = one_trial(scenario, mod, 1, iterations)
+        # A race needs two threads running at once. The same trial with the threads run
+        # one after another cannot race; if it fails, the scenario or the code is wrong
+        # in itself, and calling that a race would be a false alarm.
+        failed = sequential_trial(scenario, mod, threads, iterations, reporter)
         if failed is not None:
             stage, error = failed
             kind, message, detail = _describe(error)

@@ -7,7 +7,7 @@ from ..registry import Example, Rule, register
 @register
 class CrashUnderThreads(Rule):
     """The interpreter died (a signal such as SIGSEGV, or a fatal error) while the
-    threads ran the scenario, although the same scenario passed with one thread. Typical
+    threads ran the scenario, although it passed with the threads run one after another. Typical
     causes without the GIL: a borrowed reference (PyList_GetItem, PyDict_GetItem) to an
     object another thread just released, or a C structure freed while still in use.
     """
