@@ -16,7 +16,7 @@ from ..model.finding import Finding, Location
 from .abi_tag import Target, abi_from_imported_symbols, loadability, module_name_from_filename, parse_abi_tag
 from .elf import ElfImage, ElfReadError
 from .generators import recognise_generator
-from .gil_declaration import read_gil_declaration
+from .gil_declaration import init_function_name, read_gil_declaration
 from .risky_symbols import risky_imports
 
 __all__ = ["ElfReadError", "analyse_extension", "dotted_module_name"]
@@ -120,16 +120,17 @@ def _read_binary(image: ElfImage, extension: ExtensionModule, abi, target: Targe
     # Declarations matter only where the target reads them: a free-threaded target that loads the file.
     if target.free_threaded and extension.loadable_on_target is not False:
         evidence = [reading.evidence, f"generator: {generator.name} ({generator.evidence})"]
+        init_symbol = init_function_name(leaf)
         if reading.declared_by == GilDeclaredBy.NEVER:
             findings.append(finding("FTB001", f"{extension.module} never declares Py_mod_gil: importing it "
-                                              "re-enables the GIL", evidence))
+                                              "re-enables the GIL", evidence, init_symbol))
         elif reading.declared_by in (GilDeclaredBy.SLOT, GilDeclaredBy.SET_GIL_CALL) \
                 and reading.gil == GilDeclaration.USED:
             findings.append(finding("FTB002", f"{extension.module} declares Py_MOD_GIL_USED: importing it "
-                                              "re-enables the GIL", evidence))
+                                              "re-enables the GIL", evidence, init_symbol))
         elif reading.gil == GilDeclaration.UNKNOWN and not extension.errors:
             findings.append(finding("FTB004", f"{extension.module}: Py_mod_gil declaration undetermined "
-                                              f"({reading.evidence})", evidence))
+                                              f"({reading.evidence})", evidence, init_symbol))
 
     for risky in risky_imports(imported):
         extension.risky_symbols.append(RiskySymbol(risky.name, risky.rule, risky.replacement))
