@@ -7,8 +7,9 @@ guessed: the auditor parses the sample's ``cdef`` with cffi's own parser on the 
 and hands over a JSON description (functions, structs, typedefs, constants, globals).
 
 Supported: ``lib.function(...)``, ``lib.CONSTANT``, global variables; ``ffi.new``,
-``ffi.string``, ``ffi.cast``, ``ffi.buffer``, ``ffi.sizeof``, ``ffi.NULL``,
-``ffi.typeof``. Type strings are C type names with ``*`` and one ``[N]``/``[]``.
+``ffi.string``, ``ffi.cast``, ``ffi.buffer``, ``ffi.unpack``, ``ffi.from_buffer``,
+``ffi.addressof``, ``ffi.gc``, ``ffi.errno``, ``ffi.sizeof``, ``ffi.NULL``,
+``ffi.typeof``; attribute access through struct pointers. Not callbacks. Type strings are C type names with ``*`` and one ``[N]``/``[]``.
 Like cffi, calls through ctypes' ``CDLL`` release the GIL on GIL builds.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import weakref
 
 _PRIMITIVES = {
     "char": ctypes.c_char, "signed char": ctypes.c_byte, "unsigned char": ctypes.c_ubyte,
@@ -183,6 +185,36 @@ class CtypesFFI:
             return ctypes.string_at(ctypes.cast(cdata, ctypes.c_void_p).value, length)
         return [cdata[index] for index in range(length)]
 
+    def from_buffer(self, *args):
+        """A ``char[]`` over a writable Python buffer (bytearray, array, memoryview)."""
+        python_buffer = args[-1]
+        size = memoryview(python_buffer).nbytes
+        return (ctypes.c_char * size).from_buffer(python_buffer)
+
+    def addressof(self, cdata, *fields):
+        if fields:
+            raise UnsupportedDeclaration("ffi.addressof(cdata, field) is not supported by the ctypes route")
+        if isinstance(cdata, ctypes._Pointer):
+            return cdata
+        return self._types.pointer_to(type(cdata))(cdata)
+
+    def gc(self, cdata, destructor, size: int = 0):
+        """Call ``destructor(cdata)`` when the returned object is collected, as cffi does."""
+        if destructor is None:
+            return cdata
+        address = ctypes.cast(cdata, ctypes.c_void_p).value
+        owner = ctypes.cast(ctypes.c_void_p(address), type(cdata)) if isinstance(cdata, ctypes._Pointer) else cdata
+        weakref.finalize(owner, destructor, ctypes.cast(ctypes.c_void_p(address), type(owner)))
+        return owner
+
+    @property
+    def errno(self) -> int:
+        return ctypes.get_errno()
+
+    @errno.setter
+    def errno(self, value: int) -> None:
+        ctypes.set_errno(value)
+
     def sizeof(self, ctype_or_cdata) -> int:
         if isinstance(ctype_or_cdata, str):
             base, length = self._types.parse(ctype_or_cdata)
@@ -221,10 +253,11 @@ class CtypesLib:
             if signature.get("ellipsis"):
                 raise UnsupportedDeclaration(f"{name}: variadic functions are not supported by the ctypes route")
             raw = getattr(self._library, name)
-            # `char *` parameters are declared void *: ctypes' c_void_p accepts bytes and
-            # char arrays, as cffi accepts both for a `char *`; POINTER(c_char) takes no bytes.
-            raw.argtypes = [ctypes.c_void_p if _is_char_pointer(arg) else arg
-                            for arg in (self._types.ctype(kind) for kind in signature["args"])]
+            # Pointer parameters are declared void *: ctypes' c_void_p accepts bytes, arrays and
+            # pointers of any type, close to what cffi accepts for a `T *` (bytes for `char *`,
+            # a `char[]` from ffi.from_buffer for `unsigned char *`); a typed POINTER would not.
+            raw.argtypes = [ctypes.c_void_p if kind["kind"] in ("pointer", "array") else self._types.ctype(kind)
+                            for kind in signature["args"]]
             raw.restype = self._types.ctype(signature["result"])
             function = _PointerResult(raw) if signature["result"]["kind"] == "pointer" else raw
             # Cached as a plain attribute: later lookups never reach __getattr__ again.
@@ -255,13 +288,9 @@ def _forward_setattr(pointer, name: str, value) -> None:
     setattr(pointer.contents, name, value)
 
 
-def _is_char_pointer(ctype) -> bool:
-    return ctype is ctypes.POINTER(ctypes.c_char)
-
-
 def open_library(path: str, description: dict) -> tuple[CtypesFFI, CtypesLib]:
     types = _Types(description)
-    library = ctypes.CDLL(path)
+    library = ctypes.CDLL(path, use_errno=True)
     lib = CtypesLib(library, description, types)
     # Resolve every function now, in one thread, before the scenario's threads start:
     # setting argtypes on a ctypes function while another thread calls it is itself a

@@ -31,6 +31,13 @@ def work(mod, state, thread_index, iterations):
         assert lib.MAX_POINTS == 8 and lib.SEGMENT == 0
         assert ffi.sizeof("point_t") == 2 * ffi.sizeof("long")
         assert ffi.cast("int", 300) == 300
+        backing = bytearray(8)
+        lib.fill_bytes(ffi.from_buffer(backing), 8, 9)
+        assert backing == bytearray(b"\x09" * 8)
+        assert ffi.addressof(polygon[0]).count == 2
+        owned = ffi.gc(ffi.cast("int *", lib.malloc(16)), lib.free)
+        owned[0] = step
+        assert owned[0] == step
 
 
 def check(mod, state, threads, iterations):

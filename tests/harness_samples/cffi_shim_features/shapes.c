@@ -1,4 +1,5 @@
 #include <stddef.h>
+#include <stdlib.h>
 
 #define MAX_POINTS 8
 enum shape_kind { SEGMENT, TRIANGLE = 3 };
