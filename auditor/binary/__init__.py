@@ -85,11 +85,19 @@ def analyse_extension(path: Path, site_packages: Path, target: str = "3.13t",
 
 def _read_binary(image: ElfImage, extension: ExtensionModule, abi, target: Target, findings: list[Finding],
                  finding) -> None:
+    leaf = extension.module.rsplit(".", 1)[-1]
+    init_name = init_function_name(leaf)
+    if not image.may_have_dynamic_symbol(init_name) or init_name not in image.symbols:
+        # A bundled shared library (numpy.libs/libopenblas...), not an extension module:
+        # nothing to declare, and its imports are not a module's.
+        extension.errors.append(f"{extension.path}: exports no {init_name}: not an extension module named "
+                                f"{leaf!r} (a bundled shared library, or a renamed file?)")
+        extension.loadable_on_target = None
+        return
     imported = image.imported_symbols
     symbol_free_threaded, symbol_reason = abi_from_imported_symbols(imported)
     generator = recognise_generator(image)
     extension.generator = generator.name
-    leaf = extension.module.rsplit(".", 1)[-1]
     # The name's ABI unless the imports say otherwise; the init code may still tell (below).
     assumed = symbol_free_threaded if symbol_free_threaded is not None else extension.abi_free_threaded
     reading = read_gil_declaration(image, leaf, assumed, generator)
@@ -114,13 +122,11 @@ def _read_binary(image: ElfImage, extension: ExtensionModule, abi, target: Targe
     extension.gil_declared_by = reading.declared_by
     extension.gil_evidence = reading.evidence
     extension.init_style = reading.init_style
-    if reading.declared_by == GilDeclaredBy.UNDETERMINED and "exports no PyInit" in reading.evidence:
-        extension.errors.append(reading.evidence)
 
     # Declarations matter only where the target reads them: a free-threaded target that loads the file.
     if target.free_threaded and extension.loadable_on_target is not False:
         evidence = [reading.evidence, f"generator: {generator.name} ({generator.evidence})"]
-        init_symbol = init_function_name(leaf)
+        init_symbol = init_name
         if reading.declared_by == GilDeclaredBy.NEVER:
             findings.append(finding("FTB001", f"{extension.module} never declares Py_mod_gil: importing it "
                                               "re-enables the GIL", evidence, init_symbol))

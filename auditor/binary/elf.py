@@ -278,6 +278,12 @@ class ElfImage:
         return data.split(b"\0", 1)[0].decode("utf-8", "replace")
 
     # -- dynamic symbols ---------------------------------------------------------------------
+    def may_have_dynamic_symbol(self, name: str) -> bool:
+        """False when ``name`` is surely not a dynamic symbol: a cheap test on ``.dynstr``
+        before decoding ``.dynsym`` (bundled libraries such as OpenBLAS export ~10,000)."""
+        strings = self.section_bytes(".dynstr")
+        return strings is None or (b"\0" + name.encode() + b"\0") in strings
+
     @property
     def symbols(self) -> dict[str, DynamicSymbol]:
         """Symbols this module defines and exports (``.dynsym`` entries with a section)."""
