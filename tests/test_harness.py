@@ -256,3 +256,12 @@ def test_threads_that_wait_for_each_other_skip_the_sequential_check_and_still_ru
     assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples
     assert result.trials >= 1  # the concurrent trials still ran, though the check took the budget
     assert any("sequential check was skipped" in note for note in result.target.notes)
+
+
+@pytest.mark.timeout(120)
+def test_a_trial_that_computes_past_the_timeout_is_not_a_hang() -> None:
+    # Each trial computes for 2.5 s against a 1 s trial timeout: the child's CPU time keeps
+    # growing, so the watchdog waits instead of calling a slow safe sample a deadlock.
+    result = hammered(TEST_SAMPLES / "slow_but_busy", baseline=False, budget=1.0, trial_timeout=1.0)
+    assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples
+    assert result.trials >= 1 and result.findings == []

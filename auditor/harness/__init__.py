@@ -237,6 +237,8 @@ def hammer_sample(sample: Sample, target, baseline, *, threads: int | None = Non
     for run in (target_run, baseline_run):
         if run and run.verdict is HammerVerdict.ERROR:
             errors.extend(f"{run.label}: {note}" for note in run.notes if not note.startswith("build reused"))
+        elif run:
+            errors.extend(f"{run.label}: {note}" for note in run.notes if "PARTIAL" in note)
     return SampleResult(
         name=sample.name, path=str(sample.path), kind=sample.kind, expect=sample.expect, verdict=verdict,
         failures=target_run.failures if target_run else 0, trials=target_run.trials if target_run else 0,

@@ -290,6 +290,11 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
                     break
                 if sanity is None:
                     abnormal = _abnormal_end(outcome)
+                    if outcome.killed_by_watchdog == "slow":
+                        run.notes.append("the sequential check was skipped: run one after another, the scenario's "
+                                         "threads took longer than the trial timeout allows")
+                        sanity_done = True
+                        continue
                     if abnormal and abnormal[0] is FailureKind.HANG:
                         # The threads wait for each other (a producer and a consumer, a
                         # barrier in the state): they cannot run one after another. Not an
@@ -318,7 +323,7 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
                 run.notes.append(
                     f"a trial was still computing after {watchdog * SLOW_TRIAL_FACTOR:.0f} s and was stopped; "
                     "it is not counted as a race. Lower ITERATIONS (or --iterations) so a trial takes well "
-                    "under the trial timeout; the result is partial.")
+                    "under the trial timeout; the result is PARTIAL.")
                 break
             abnormal = _abnormal_end(outcome)
             if abnormal:
