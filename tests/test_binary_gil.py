@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from _extension_builds import (
     EXPECTED_ON_FREE_THREADED,
+    FIXTURES,
+    HAND_WRITTEN,
     BuildError,
     build_cython,
+    build_extension,
     build_fixture,
     build_nanobind,
     build_pybind11,
@@ -56,6 +59,24 @@ def test_free_threaded_fixture_declaration(name: str) -> None:
     assert ("FTB001" in codes) == (EXPECTED_DECLARED_BY[name] == GilDeclaredBy.NEVER)
     assert ("FTB002" in codes) == (name in ("mp_slot_used", "sp_setgil_used"))
     assert all(finding.module == built.module for finding in findings)
+
+
+COMPILER_FLAGS = [("-O0",), ("-O1",), ("-O3",), ("-Os",), ("-O2", "-fno-plt"), ("-O0", "-fno-plt"),
+                  ("-O2", "-fcf-protection=full")]
+
+
+@needs_free_threaded
+@pytest.mark.parametrize("flags", COMPILER_FLAGS, ids=[" ".join(flags) for flags in COMPILER_FLAGS])
+def test_declaration_survives_compiler_flags(flags: tuple[str, ...]) -> None:
+    """-O0 keeps values on the stack, -fno-plt calls through the GOT, CET adds endbr64/notrack."""
+    wrong = {}
+    for name, expected in EXPECTED_ON_FREE_THREADED.items():
+        source, module, cpp = HAND_WRITTEN[name]
+        built = build_extension([FIXTURES / source], module, FREE_THREADED, cpp=cpp, extra_flags=flags)
+        extension, _ = analyse_extension(built.path, built.site, "3.13t")
+        if extension.gil.value != expected:
+            wrong[name] = extension.gil_evidence
+    assert wrong == {}
 
 
 @needs_gil
