@@ -55,6 +55,7 @@ _CPP_MUTATORS = {
 }
 # Writes through these macros replace the variable's value (Include/refcount.h).
 _SETREF_MACROS = {"Py_SETREF", "Py_XSETREF"}
+_NOT_GLOBALS = {"errno", "environ", "__func__", "self", "this"}
 _KWARGS_NAMES = {"kwds", "kwargs", "kw", "keywds", "kwnames_dict"}
 # Calls that return a new container only the caller holds.
 _CONSTRUCTORS = ("PyDict_New|PyList_New|PyTuple_New|PyDict_Copy|PySequence_List|PySequence_Tuple|"
@@ -123,6 +124,9 @@ class FunctionInfo:
     start_byte: int
     locals: set[str] = field(default_factory=set)
     init_only: bool = False
+    # The caller holds the lock: an Argument Clinic `@critical_section` wrapper, or
+    # CPython's `_lock_held` / `_locked` naming convention for such helpers.
+    caller_holds_lock: bool = False
     # Byte ranges (absolute) of Py_BEGIN_ALLOW_THREADS..END and PyGILState_Ensure..Release.
     released_regions: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -143,6 +147,7 @@ class CTranslationUnit:
         self.tree = _parser(language).parse(self.source)
         self.root = self.tree.root_node
         self.statics: dict[str, StaticVariable] = {}
+        self.declared_names: set[str] = set()  # every file-scope declarator, shared or not
         self.function_statics: dict[tuple[str, str], StaticVariable] = {}
         self.functions: list[FunctionInfo] = []
         self._collect()
@@ -248,6 +253,8 @@ class CTranslationUnit:
 
     def is_protected(self, node, function: FunctionInfo) -> bool:
         """True when more locks were taken than released between the function start and node."""
+        if function.caller_holds_lock:
+            return True
         before = self.source[function.body.start_byte:node.start_byte].decode("utf-8", errors="replace")
         before = _COMMENT.sub(" ", before)
         return len(_ACQUIRE.findall(before)) > len(_RELEASE.findall(before))
@@ -314,6 +321,7 @@ class CTranslationUnit:
     def _collect_top_level(self, node) -> None:
         kind = node.type
         if kind == "declaration":
+            self.declared_names.update(self._all_declarator_names(node))
             for variable in self._declared_variables(node, function=None, require_static=False):
                 self.statics.setdefault(variable.name, variable)
         elif kind == "function_definition":
@@ -367,6 +375,19 @@ class CTranslationUnit:
                 mutable=not const,
                 is_pointer=is_pointer,
             )
+
+    def _all_declarator_names(self, declaration) -> set[str]:
+        names = set()
+        for declarator in declaration.children_by_field_name("declarator"):
+            declared = self._declarator_name(declarator)[0]
+            if declared:
+                names.add(declared)
+        if not names or declaration.has_error:
+            # `_Thread_local int t;` parses as ERROR in tree-sitter-c: take the last identifier.
+            identifiers = [child for child in self.walk(declaration) if child.type == "identifier"]
+            if identifiers:
+                names.add(self.node_text(identifiers[-1]))
+        return names
 
     def _declarator_name(self, declarator):
         """(name, is_pointer, top-level pointer is const, is a function declarator)."""
@@ -423,6 +444,10 @@ class CTranslationUnit:
                 if "static" in storage:
                     for variable in self._declared_variables(descendant, function=name, require_static=True):
                         self.function_statics[(name, variable.name)] = variable
+                    # Thread-local / atomic / const statics are not shared state, and
+                    # are not undeclared globals either.
+                    function.locals.update(self._all_declarator_names(descendant)
+                                           - {key[1] for key in self.function_statics if key[0] == name})
                     continue
                 for declarator_node in descendant.children_by_field_name("declarator"):
                     local_name = self._declarator_name(declarator_node)[0]
@@ -437,7 +462,23 @@ class CTranslationUnit:
             elif descendant.type == "lambda_expression":
                 continue
         function.released_regions = self._released_regions(body)
+        function.caller_holds_lock = self._caller_holds_lock(name, node)
         self.functions.append(function)
+
+    def _caller_holds_lock(self, name: str, node) -> bool:
+        if name.endswith(("_lock_held", "_locked", "_unlocked_impl")):
+            return True
+        # Argument Clinic: a `@critical_section` input block right before the _impl
+        # function means the generated wrapper holds the object's critical section.
+        before = self.original[max(0, node.start_byte - 4000):node.start_byte].decode("latin-1")
+        block = before.rfind("[clinic input]")
+        if block == -1:
+            return False
+        end_marker = before.find("[clinic start generated code]", block)
+        if end_marker == -1 or "@critical_section" not in before[block:end_marker]:
+            return False
+        trailing = before[end_marker:].split("*/", 1)
+        return len(trailing) == 2 and not trailing[1].strip()
 
     def _function_name(self, declarator) -> str | None:
         node = declarator
@@ -520,6 +561,25 @@ class CTranslationUnit:
                     function.init_only = True
                     changed = True
 
+    def _undeclared_global(self, name: str, function: FunctionInfo, target) -> bool:
+        if self.language != "c" or name in function.locals or name in _NOT_GLOBALS or name in self.declared_names:
+            return False
+        if name.isupper() or name.startswith("_Py") or name in self._function_names:
+            return False  # macros, CPython internals behind macros, functions
+        if function.node.has_error or target.type != "identifier":
+            return False  # a parse that went wrong may have hidden the local declaration
+        word = re.compile(rf"\b{re.escape(name)}\b")
+        header = self.original[function.node.start_byte:function.body.start_byte].decode("latin-1")
+        if word.search(header):
+            return False  # a K&R parameter declaration, or a macro-built signature
+        before = self.original[function.body.start_byte:target.start_byte].decode("latin-1")
+        # A local declared by a macro: `MPD_NEW_STATIC(tmp, ...)`, `DECLARE(name)`.
+        return re.search(rf"\b[A-Z][A-Z0-9_]*\s*\([^;]*\b{re.escape(name)}\b", before) is None
+
+    @property
+    def _function_names(self) -> set[str]:
+        return {function.name for function in self.functions}
+
     # -- writes -----------------------------------------------------------------------
     def base_identifier(self, node):
         """The variable an lvalue is rooted in: ``a`` for ``a``, ``a.b``, ``a->b[i]``, ``*a``."""
@@ -564,7 +624,13 @@ class CTranslationUnit:
             base = self.base_identifier(target)
             if base is None:
                 continue
-            variable = self.resolve(self.node_text(base), function)
+            name = self.node_text(base)
+            variable = self.resolve(name, function)
+            if variable is None and self._undeclared_global(name, function, target):
+                # C only: an identifier that is no local, parameter or static here, but
+                # is assigned, comes from a header: a global defined in another file.
+                variable = self.statics.setdefault(name, StaticVariable(
+                    name=name, line=0, declaration_text=f"{name} (declared in a header: extern global)"))
             if variable is None or not variable.mutable:
                 continue
             if target.type == "identifier" and not variable.mutable:

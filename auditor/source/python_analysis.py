@@ -248,7 +248,9 @@ class ModuleFacts:
         assigned = self.instance_assigned.setdefault(node.name, set())
         methods = []
         for statement in node.body:
-            if isinstance(statement, ast.Assign) and _ast_is_mutable_container(statement.value):
+            if isinstance(statement, ast.Assign) and _ast_call_name(statement.value) in LOCK_FACTORIES:
+                self.locks.update(target.id for target in statement.targets if isinstance(target, ast.Name))
+            elif isinstance(statement, ast.Assign) and _ast_is_mutable_container(statement.value):
                 attributes.update(target.id for target in statement.targets if isinstance(target, ast.Name))
             elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) \
                     and _ast_is_mutable_container(statement.value) and "ClassVar" in ast.dump(statement.annotation):
@@ -257,6 +259,11 @@ class ModuleFacts:
                 attributes.add(statement.target.id)
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods.append(statement)
+                # `self._guard = threading.Lock()` makes `with self._guard:` a lock.
+                for child in ast.walk(statement):
+                    if isinstance(child, ast.Assign) and _ast_call_name(child.value) in LOCK_FACTORIES:
+                        self.locks.update(target.attr for target in child.targets
+                                          if isinstance(target, ast.Attribute))
             elif isinstance(statement, ast.ClassDef):
                 self._class(statement)
         if not attributes:

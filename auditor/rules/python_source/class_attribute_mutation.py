@@ -38,6 +38,10 @@ class ClassAttributeMutation(PythonSourceRule):
         Example("import threading\n\nclass Plugin:\n    _lock = threading.Lock()\n    registry = {}\n\n"
                 "    def register(self, name):\n        with self._lock:\n            self.registry[name] = self\n",
                 language="python"),
+        Example("import threading\n\nclass Registry:\n    entries = {}\n\n    def __init__(self):\n"
+                "        self._guard = threading.RLock()\n\n    def add(self, key, value):\n"
+                "        with self._guard:\n            self.entries[key] = value\n", language="python",
+                note="any attribute bound to a threading lock counts as a lock"),
         Example("from dataclasses import dataclass, field\n\n@dataclass\nclass Box:\n"
                 "    items: list = field(default_factory=list)\n\n    def add(self, item):\n"
                 "        self.items.append(item)\n", language="python", note="a per-instance field"),
