@@ -55,6 +55,11 @@ _CPP_MUTATORS = {
 }
 # Writes through these macros replace the variable's value (Include/refcount.h).
 _SETREF_MACROS = {"Py_SETREF", "Py_XSETREF"}
+# libc calls whose first argument is the destination they fill: on a static buffer,
+# two threads write the same bytes (and whoever returned a pointer to it sees both).
+_BUFFER_WRITERS = {"strcpy", "strncpy", "strcat", "strncat", "sprintf", "snprintf", "vsprintf", "vsnprintf",
+                   "memcpy", "memmove", "memset", "strftime", "fgets", "PyOS_snprintf", "PyOS_vsnprintf",
+                   "strlcpy", "strlcat"}
 _NOT_GLOBALS = {"errno", "environ", "__func__", "self", "this"}
 _KWARGS_NAMES = {"kwds", "kwargs", "kw", "keywds", "kwnames_dict"}
 # Calls that return a new container only the caller holds.
@@ -527,6 +532,10 @@ class CTranslationUnit:
         """
         by_name = {function.name: function for function in self.functions}
         exec_functions = set(re.findall(r"\{\s*Py_mod_exec\s*,\s*\(?\s*(?:void\s*\*\s*\)\s*)?&?\s*(\w+)", self.text))
+        # Callbacks of once-primitives run exactly once with the others waiting.
+        for call in re.finditer(r"\b(?:pthread_once|call_once|_PyOnceFlag_CallOnce|InitOnceExecuteOnce)\s*\(([^;]*)",
+                                self.text):
+            exec_functions.update(re.findall(r"\b(\w+)\b", call.group(1)))
         for function in self.functions:
             if function.name.startswith("PyInit_") or function.name in exec_functions \
                     or function.name.startswith("PYBIND11_MODULE") or function.name.startswith("NB_MODULE"):
@@ -580,6 +589,34 @@ class CTranslationUnit:
     def _function_names(self) -> set[str]:
         return {function.name for function in self.functions}
 
+    def in_gil_only_branch(self, node) -> bool:
+        """Inside ``#ifndef Py_GIL_DISABLED`` (or the ``#else`` of ``#ifdef Py_GIL_DISABLED``):
+        code the free-threaded build never compiles."""
+        child = node
+        parent = node.parent
+        while parent is not None:
+            if parent.type in ("preproc_ifdef", "preproc_if"):
+                text = self.node_text(parent).split("\n", 1)[0]
+                if "Py_GIL_DISABLED" in text:
+                    negated = text.lstrip().startswith("#ifndef") or "!" in text
+                    in_else = child.type in ("preproc_else", "preproc_elif", "preproc_elifdef")
+                    if negated != in_else:
+                        return True
+            child, parent = parent, parent.parent
+        return False
+
+    def _inside_once_lambda(self, node) -> bool:
+        """A write inside the lambda given to std::call_once runs once, synchronised."""
+        parent = node.parent
+        while parent is not None and parent.type != "function_definition":
+            if parent.type == "lambda_expression":
+                call = parent.parent.parent if parent.parent is not None else None
+                if call is not None and call.type == "call_expression" and re.search(
+                        r"\bcall_once\b", self.node_text(call.child_by_field_name("function"))):
+                    return True
+            parent = parent.parent
+        return False
+
     # -- writes -----------------------------------------------------------------------
     def base_identifier(self, node):
         """The variable an lvalue is rooted in: ``a`` for ``a``, ``a.b``, ``a->b[i]``, ``*a``."""
@@ -615,6 +652,12 @@ class CTranslationUnit:
                     arguments = node.child_by_field_name("arguments")
                     named = [child for child in arguments.children if child.is_named] if arguments else []
                     target = named[0] if named else None
+                elif callee.type == "identifier" and self.node_text(callee) in _BUFFER_WRITERS:
+                    arguments = node.child_by_field_name("arguments")
+                    named = [child for child in arguments.children if child.is_named] if arguments else []
+                    target = named[0] if named else None
+                    if target is not None and target.type == "pointer_expression":
+                        target = target.child_by_field_name("argument")  # memset(&state, ...)
                 elif callee.type == "field_expression" and self.language == "cpp":
                     field_node = callee.child_by_field_name("field")
                     if field_node is not None and self.node_text(field_node) in _CPP_MUTATORS:
@@ -639,7 +682,8 @@ class CTranslationUnit:
                 variable=variable,
                 node=node,
                 function=function,
-                protected=self.is_protected(node, function),
+                protected=self.is_protected(node, function) or self.in_gil_only_branch(node)
+                or self._inside_once_lambda(node),
             ))
 
 

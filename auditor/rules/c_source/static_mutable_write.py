@@ -17,11 +17,18 @@ class StaticMutableWrite(CSourceRule):
     lost, pointers are torn or overwritten while another thread uses them, and a
     ``PyObject *`` swapped without synchronisation is freed twice or leaked.
 
+    Writes are assignments, ``++``/``--``, ``Py_SETREF``/``Py_XSETREF``, C++ container
+    mutators, and libc calls that fill a static buffer (``snprintf(buf, ...)``,
+    ``strcpy``, ``memset``...). In C, a global assigned in a function with no
+    declaration in the file is taken to be an ``extern`` from a header.
+
     Not reported: const, ``thread_local``/``_Thread_local``, ``_Atomic`` and
     ``std::atomic`` variables; writes after ``PyMutex_Lock``/``Py_BEGIN_CRITICAL_SECTION``
-    or another lock; writes in ``PyInit_*``, ``Py_mod_exec`` functions and helpers only
-    they call (the import lock serialises them); lazy initialisation (FTC002) and writes
-    inside GIL-released regions (FTC011), which have their own rules.
+    or another lock, in Argument Clinic ``@critical_section`` functions and
+    ``*_lock_held`` helpers; code under ``#ifndef Py_GIL_DISABLED``; writes in
+    ``PyInit_*``, ``Py_mod_exec`` functions, ``pthread_once``/``call_once`` callbacks and
+    helpers only they call; lazy initialisation (FTC002) and writes inside GIL-released
+    regions (FTC011), which have their own rules.
     """
 
     code = "FTC001"
@@ -41,6 +48,9 @@ class StaticMutableWrite(CSourceRule):
                 "static PyObject *remember(PyObject *self, PyObject *value) {\n"
                 "    Py_XSETREF(last_value, Py_NewRef(value));\n"
                 "    Py_RETURN_NONE;\n}\n"),
+        Example("#include <stdio.h>\nstatic char label[32];\n"
+                "static const char *format_id(long id) {\n    snprintf(label, sizeof label, \"#%ld\", id);\n"
+                "    return label;\n}\n", note="a static buffer filled by one thread while another reads it"),
         Example("#include <vector>\nstatic std::vector<int> seen;\n"
                 "void note(int value) { seen.push_back(value); }\n", language="cpp"),
     ]
@@ -56,6 +66,13 @@ class StaticMutableWrite(CSourceRule):
                 "    error_type = PyErr_NewException(\"demo.Error\", NULL, NULL);\n"
                 "    return PyModule_Create(&demo_module);\n}\n",
                 note="module initialisation runs under the import lock"),
+        Example("static long hits;\nstatic void hit(void) {\n#ifndef Py_GIL_DISABLED\n    hits++;\n#else\n"
+                "    _Py_atomic_add_long(&hits, 1);\n#endif\n}\n",
+                note="the plain increment is only compiled for the GIL build"),
+        Example("#include <pthread.h>\nstatic int table[256];\nstatic pthread_once_t table_once = PTHREAD_ONCE_INIT;\n"
+                "static void fill_table(void) { for (int i = 0; i < 256; i++) table[i] = i * i; }\n"
+                "static int square(int i) { pthread_once(&table_once, fill_table); return table[i]; }\n",
+                note="pthread_once runs the initialiser once while other callers wait"),
         Example("static int add(int a, int b) { int total = a; total += b; return total; }\n",
                 note="locals are per thread"),
     ]
