@@ -2,7 +2,9 @@
 
 The packages cover each way of declaring: hand-written multi-phase (markupsafe), single-
 phase PyUnstable_Module_SetGIL (regex, numpy's test modules), Cython (numpy.random),
-pybind11 (kiwisolver, contourpy) and PyO3 multi-phase (rpds-py, jiter). They are installed
+pybind11 (contourpy), PyO3 multi-phase (rpds-py, jiter) and PyO3 single-phase, where the
+value reaches PyUnstable_Module_SetGIL through a closure called by vtable (pydantic-core
+on PyO3 0.26). They are installed
 once into a cache folder with the free-threaded interpreter's pip; without PyPI the test
 is skipped.
 """
@@ -20,7 +22,8 @@ from auditor.model.environment import GilDeclaration, RuntimeGil
 from auditor.probe import probe_modules
 
 FREE_THREADED = free_threaded_python()
-REQUIREMENTS = ["markupsafe==3.0.3", "regex", "numpy>=2.3", "kiwisolver", "contourpy", "rpds-py", "jiter"]
+REQUIREMENTS = ["markupsafe==3.0.3", "regex", "numpy>=2.3", "kiwisolver", "contourpy", "rpds-py", "jiter",
+                "pydantic-core"]
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800),
               pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded 3.13 (ftaudit provision)")]
 
@@ -29,7 +32,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800),
 def site_packages() -> Path:
     target = CACHE / "real-packages-313t"
     marker = target / ".installed"
-    if not marker.exists():
+    if not marker.exists() or marker.read_text() != "\n".join(REQUIREMENTS):
         result = subprocess.run([str(FREE_THREADED), "-m", "pip", "install", "-q", "--only-binary=:all:",
                                  "--target", str(target), "--upgrade", *REQUIREMENTS],
                                 capture_output=True, text=True, check=False, timeout=1200)

@@ -15,7 +15,9 @@ the module's own code a few levels deep, and keep a tiny abstract state:
   static data, a heap block returned by an allocator, the stack frame), or nothing known;
 * stores into tracked regions are remembered (the slot array as the code builds it);
 * every call to an imported function is recorded with the first two argument registers
-  (System V: rdi, rsi; AAPCS64: x0, x1).
+  (System V: rdi, rsi; AAPCS64: x0, x1);
+* calls through a pointer are followed when the pointer is known (a vtable or closure
+  in this binary's data, as Rust's ``dyn FnMut`` calls are).
 
 It ignores branches (both sides of an ``if`` are read in order), which is enough for the
 straight-line code generators emit for module initialisation; callers treat conflicting
@@ -39,10 +41,12 @@ ALLOCATORS = frozenset({
     "PyObject_Calloc", "malloc", "calloc", "_Znwm", "_Znam",
 })
 # Capstone with operand details costs ~80 us per instruction in Python; a PyInit is
-# typically 20-300 instructions. The budget bounds pathological cases (pybind11 modules
-# whose PyInit inlines internals setup) to a quarter of a second.
-_INSTRUCTION_BUDGET = 3000  # across the init function and everything followed
-_MAX_CALL_DEPTH = 3
+# typically 20-300 instructions and is read alone first. Following calls is for the few
+# that declare deeper: PyO3 0.23-0.27 calls PyUnstable_Module_SetGIL(module, !gil_used)
+# five calls down, inside a closure that std's Once reaches through a vtable (~1,300
+# instructions for pydantic-core). The budget bounds pathological cases to ~0.5 s.
+_INSTRUCTION_BUDGET = 6000  # across the init function and everything followed
+_MAX_CALL_DEPTH = 8
 _MAX_FOLLOWED_FUNCTION_SIZE = 8192  # bytes: larger callees are library machinery, not module setup
 _UNSIZED_FUNCTION_LIMIT = 2048  # bytes read of a function whose size the binary does not say
 
@@ -350,12 +354,18 @@ class CodeReader:
                         state.pop(register, None)
                     return "stop" if mnemonic == "jmp" else None
             else:
-                # Through a register or memory: a function pointer (or a jump table).
-                reading.calls.append(CallEvent(INDIRECT, instruction.address,
-                                               tuple(state.get(register) for register in self._X86_ARGUMENTS[:2])))
-                for register in self._X86_CALLER_SAVED:
-                    state.pop(register, None)
-                return "stop" if mnemonic == "jmp" else None
+                # Through a register or memory: a function pointer (or a jump table). When
+                # the pointer is known (a vtable or closure in this binary's data) follow it.
+                pointer = self._x86_value(instruction, operand, state, reading)
+                if isinstance(pointer, Pointer) and pointer.region == STATIC and pointer.offset \
+                        and self.image.is_executable(pointer.offset) and not self.image.in_plt(pointer.offset):
+                    target_address = pointer.offset
+                else:
+                    reading.calls.append(CallEvent(INDIRECT, instruction.address,
+                                                   tuple(state.get(register) for register in self._X86_ARGUMENTS[:2])))
+                    for register in self._X86_CALLER_SAVED:
+                        state.pop(register, None)
+                    return "stop" if mnemonic == "jmp" else None
             result = self._call(target_address, target_name, state, self._X86_ARGUMENTS, reading, depth, visited,
                                 instruction.address)
             for register in self._X86_CALLER_SAVED:
@@ -382,7 +392,7 @@ class CodeReader:
             if destination.type == capstone_x86.X86_OP_REG:
                 pointer = self._x86_address(instruction, source, state) if source.type == capstone_x86.X86_OP_MEM \
                     else None
-                if isinstance(pointer, Pointer) and pointer.region == STATIC and destination.size == 16:
+                if isinstance(pointer, Pointer) and destination.size == 16:
                     state[self._x86_register(instruction, destination.reg)] = (
                         "vector", self.load(reading, pointer, 8), self.load(reading, pointer.moved(8), 8))
                 elif source.type == capstone_x86.X86_OP_REG:
@@ -404,6 +414,23 @@ class CodeReader:
                 and operands[0].type == capstone_x86.X86_OP_REG and operands[-1].type == capstone_x86.X86_OP_REG \
                 and operands[0].reg == operands[-1].reg:
             state[self._x86_register(instruction, operands[0].reg)] = ("vector", 0, 0)
+            return None
+        if mnemonic in ("movzx", "movsx", "movsxd") and len(operands) == 2 \
+                and operands[0].type == capstone_x86.X86_OP_REG:
+            value = self._x86_value(instruction, operands[1], state, reading)
+            if isinstance(value, int) and mnemonic != "movzx":
+                bits = 8 * operands[1].size
+                value = value - (1 << bits) if value >= 1 << (bits - 1) else value
+            state[self._x86_register(instruction, operands[0].reg)] = value if isinstance(value, int) else None
+            return None
+        if mnemonic in ("xor", "and", "or") and len(operands) == 2 and operands[0].type == capstone_x86.X86_OP_REG \
+                and operands[1].type == capstone_x86.X86_OP_IMM \
+                and isinstance(state.get(self._x86_register(instruction, operands[0].reg)), int):
+            # Small integer arithmetic on flags, e.g. PyO3's `gil_used ^ 1` for the SetGIL value.
+            register = self._x86_register(instruction, operands[0].reg)
+            value, immediate = state[register], operands[1].imm
+            state[register] = (value ^ immediate if mnemonic == "xor" else value & immediate if mnemonic == "and"
+                               else value | immediate) & ((1 << 64) - 1)
             return None
         if mnemonic == "lea" and len(operands) == 2:
             state[self._x86_register(instruction, operands[0].reg)] = self._x86_address(instruction, operands[1], state)
