@@ -260,6 +260,12 @@ def standard_world() -> list[Release]:
             ["py3-none-any"],
             requires_dist=['selfx[fast]; extra == "all"', 'fastlib==1.1; extra == "fast"'],
         ),
+        # Needs backtracking: with btpin==1.0 pinned, the newest btuser (needs btpin>=2) must
+        # give way to btuser 1.0.
+        Release("btpin", "1.0", [f"cp313-cp313t-{LINUX}"]),
+        Release("btpin", "2.0", [f"cp313-cp313t-{LINUX}"]),
+        Release("btuser", "1.0", ["py3-none-any"], requires_dist=["btpin>=1"]),
+        Release("btuser", "2.0", ["py3-none-any"], requires_dist=["btpin>=2"]),
         *story_world(10),
     ]
 

@@ -198,12 +198,34 @@ def test_cycles_and_extras_that_name_their_own_project(world, tmp_path):
     assert not result.partial
 
 
+def test_resolution_backtracks_like_pip(world, tmp_path):
+    requirements = write(tmp_path, "requirements.txt", "btpin==1.0\nbtuser\n")
+    result = tree(requirements, world, tmp_path / "cache")
+    packages = by_name(result)
+    assert (packages["btuser"].version, packages["btpin"].version) == ("1.0", "1.0")
+    assert packages["btpin"].pinned and packages["btpin"].required_by == ["btuser"]
+    assert not result.partial and result.errors == []
+    # The walk alone cannot step back: it keeps btuser 2.0 and reports the contradiction.
+    from auditor.tree.index.cache import HttpCache
+    from auditor.tree.resolver import Resolver
+    from auditor.tree.sources import read_dependency_source
+    from auditor.tree.target import make_target
+
+    target = make_target("3.13t")
+    source = read_dependency_source(requirements, target.marker_environment)
+    client = IndexClient(world.url, cache=HttpCache(tmp_path / "cache"))
+    walk = Resolver(client, target).resolve_without_backtracking(source.requirements)
+    assert walk.projects["btuser"].version.public == "2.0" and walk.partial
+
+
 def test_contradicting_specifiers_are_reported_not_guessed(world, tmp_path):
     result = tree(write(tmp_path, "requirements.txt", "chaina\nchainc>=2\n"), world, tmp_path / "cache")
     chainc = by_name(result)["chainc"]
     assert chainc.status == "unknown" and chainc.version is None
     assert any("no release of chainc satisfies" in error for error in chainc.errors)
     assert result.partial
+    assert result.errors[0].startswith("no consistent set of versions exists (ResolutionImpossible")
+    assert "chainb 2.0 requires chainc<2" in result.errors[0]
 
 
 def test_unknown_project_is_unknown_and_partial(world, tmp_path):

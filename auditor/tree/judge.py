@@ -15,6 +15,7 @@ in the target's tag set. The answer is one of:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -57,13 +58,24 @@ def wheel_tags(filename: str) -> frozenset[Tag] | None:
 def python_supported(requires_python: str | None, target: Target) -> bool:
     if not requires_python:
         return True
+    return _python_supported(requires_python, target.marker_environment["python_full_version"])
+
+
+@functools.lru_cache(maxsize=8192)
+def _python_supported(requires_python: str, python_full_version: str) -> bool:
+    # Memoised: a project repeats the same few Requires-Python strings on thousands of files.
     try:
         specifier = SpecifierSet(requires_python)
     except InvalidSpecifier:
         # pip ignores an invalid Requires-Python too (with a warning).
         return True
-    version = Version(target.marker_environment["python_full_version"])
-    return specifier.contains(version, prereleases=True)
+    return specifier.contains(Version(python_full_version), prereleases=True)
+
+
+def tags_of(file: FileLike) -> frozenset[Tag] | None:
+    """A file's wheel tags: parsed with its page when it came from an index."""
+    tags = getattr(file, "tags", None)
+    return tags if tags is not None else wheel_tags(file.filename)
 
 
 def _describe_other_wheels(tags: Iterable[Tag], target: Target) -> str:
@@ -96,7 +108,7 @@ def judge_release(files: Iterable[FileLike], target: Target) -> ReleaseJudgement
         if not file.filename.endswith(".whl"):
             sdists.append(file.filename)
             continue
-        tags = wheel_tags(file.filename)
+        tags = tags_of(file)
         if tags is None:
             continue
         if tags & target.binary_tags:

@@ -1,6 +1,9 @@
-"""A small dependency resolver: enough to know which releases pip would pick.
+"""Which releases pip would pick: the rules, and a walk without backtracking.
 
-The rule is pip's default one, without backtracking:
+:meth:`Resolver.resolve` first resolves with backtracking (:mod:`.backtracking`, on
+``resolvelib``, pip's own algorithm), using the rules below for which versions are
+acceptable and in which order. When no consistent set exists it falls back to the
+walk, which still gives every project a version and names the contradiction:
 
 * a project's version is the newest one that satisfies every specifier seen for it
   (from the file, from constraints, from the ``Requires-Dist`` of every selected
@@ -13,10 +16,9 @@ The rule is pip's default one, without backtracking:
   out a version chosen earlier); when specifiers contradict each other the project is
   reported with an error instead of being backtracked, so the tree is marked partial.
 
-Why not resolvelib: the question here is "which release would be installed, and does
-it ship a wheel", not producing an installable set in every corner case; a fixed-point
-walk answers that for the trees pip resolves without backtracking (most of them),
-adds no dependency, and says plainly when it cannot decide.
+The walk alone answered most trees, but not the common mix of a pin and an open
+range whose newest release needs something else (``numpy==1.26.4`` with ``pandas``):
+pip steps back to an older pandas there, and so must a report of what pip installs.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from packaging.version import Version
 from .index.client import IndexClient, IndexFetchError
 from .index.metadata import MetadataUnavailable, release_metadata
 from .index.project_page import IndexFile, ProjectPage
-from .judge import python_supported, wheel_tags
+from .judge import python_supported, tags_of
 from .sources.interface import RootRequirement
 from .target import Target
 
@@ -93,20 +95,27 @@ class Resolver:
                 continue
             if not file.is_wheel:
                 return True
-            tags = wheel_tags(file.filename)
+            tags = tags_of(file)
             if tags and tags & self.target.all_tags:
                 return True
         return False
 
     def choose(self, page: ProjectPage, requirements: list[Requirement]) -> tuple[Version | None, str]:
         """The version pip would pick for ``requirements``; (None, why) when none fits."""
+        ranked, why = self.ranked_versions(page, requirements)
+        return (ranked[0] if ranked else None), why
+
+    def ranked_versions(
+        self, page: ProjectPage, requirements: list[Requirement]
+    ) -> tuple[list[Version], str]:
+        """Every acceptable version, best first, as pip would try them; ([], why) when none fits."""
         specifier = SpecifierSet()
         for requirement in requirements:
             specifier &= requirement.specifier
         pinned = any(_is_exact_pin(requirement) for requirement in requirements)
         versions = sorted(page.versions(), reverse=True)
         if not versions:
-            return None, f"{page.name} has no releases on the index"
+            return [], f"{page.name} has no releases on the index"
 
         def usable(version: Version) -> bool:
             files = page.files_for(version)
@@ -115,14 +124,14 @@ class Resolver:
 
         matching = [version for version in versions if specifier.contains(version, prereleases=True)]
         if not matching:
-            return None, (
+            return [], (
                 f"no release of {page.name} satisfies {specifier or 'any version'} (newest: {versions[0]})"
             )
         explicit_prereleases = specifier.prereleases is True
         finals = [version for version in matching if not version.is_prerelease or explicit_prereleases]
         candidates = [version for version in (finals or matching) if usable(version)]
         if not candidates:
-            return None, f"every release of {page.name} satisfying {specifier or 'any version'} is yanked"
+            return [], f"every release of {page.name} satisfying {specifier or 'any version'} is yanked"
         # pip skips files whose Requires-Python excludes the interpreter (PEP 345/503).
         supported = [
             version
@@ -133,17 +142,15 @@ class Resolver:
             # A pin is judged by its own files even when they exclude the target.
             supported = candidates
         if not supported:
-            return None, (
+            return [], (
                 f"no release of {page.name} satisfying {specifier or 'any version'} supports"
                 f" Python {self.target.name.rstrip('t')} (Requires-Python)"
             )
-        candidates = supported
-        for version in candidates:
-            if self._installable(page.files_for(version)):
-                return version, ""
-        # Nothing the target could install at all: judge the newest so the report can
-        # say why (pip would fail here).
-        return candidates[0], ""
+        installable = [version for version in supported if self._installable(page.files_for(version))]
+        # Releases with nothing the target could install come last: pip would skip them,
+        # but when nothing else fits the newest is judged so the report can say why.
+        installable_set = set(installable)
+        return installable + [version for version in supported if version not in installable_set], ""
 
     def dependencies(self, page: ProjectPage, version: Version) -> list[Requirement] | str:
         key = (page.name, version)
@@ -251,6 +258,31 @@ class Resolver:
 
     # -- the walk -----------------------------------------------------------------------
     def resolve(self, roots: list[RootRequirement], constraints: list[RootRequirement] = ()) -> Resolution:
+        """Resolve with backtracking (resolvelib, as pip does); when no consistent set
+        exists, or the index cannot answer for a project, fall back to the walk below,
+        which reports the contradiction or the missing project per package."""
+        constraint_map, root_pins = self._constraints_and_pins(roots, constraints)
+        try:
+            from .backtracking import resolve_with_backtracking
+        except ImportError:  # resolvelib missing: the walk alone still answers most trees
+            backtracked, why = None, ""
+        else:
+            backtracked, why = resolve_with_backtracking(self, roots, constraint_map, root_pins)
+        if backtracked is not None:
+            return backtracked
+        resolution = self.resolve_without_backtracking(roots, constraints)
+        if why:
+            resolution.errors.insert(
+                0,
+                f"no consistent set of versions exists ({why}); the versions shown are the newest each"
+                " specifier allows, with the contradictions marked",
+            )
+            resolution.partial = True
+        return resolution
+
+    def _constraints_and_pins(
+        self, roots: list[RootRequirement], constraints: Iterable[RootRequirement]
+    ) -> tuple[dict[NormalizedName, list[Requirement]], set[NormalizedName]]:
         constraint_map: dict[NormalizedName, list[Requirement]] = {}
         for constraint in constraints:
             if self._applies(constraint.requirement, ()):
@@ -261,6 +293,13 @@ class Resolver:
             canonicalize_name(root.requirement.name) for root in roots if _is_exact_pin(root.requirement)
         }
         root_pins |= {name for name, items in constraint_map.items() if any(map(_is_exact_pin, items))}
+        return constraint_map, root_pins
+
+    def resolve_without_backtracking(
+        self, roots: list[RootRequirement], constraints: Iterable[RootRequirement] = ()
+    ) -> Resolution:
+        """The fixed-point walk described in the module docstring."""
+        constraint_map, root_pins = self._constraints_and_pins(roots, constraints)
         previous: dict[NormalizedName, Version | None] = {}
         pages: dict[NormalizedName, ProjectPage | str] = {}
         resolution = Resolution(projects={})

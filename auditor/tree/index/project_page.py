@@ -48,6 +48,8 @@ class IndexFile:
     has_core_metadata: bool = False
     hashes: dict[str, str] = field(default_factory=dict)
     metadata_hashes: dict[str, str] = field(default_factory=dict)  # of the PEP 658 file
+    # Parsed once with the page: a big project has thousands of wheels, judged many times.
+    tags: frozenset | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -84,31 +86,30 @@ class ProjectPage:
         return list(self._index().get(version, []))
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def parse_wheel_name(filename: str) -> tuple[str, Version, frozenset]:
-    """``packaging.utils.parse_wheel_filename`` (name, version, tags), memoised: the same
-    file names are parsed when reading a page and again when judging its releases."""
+    """``packaging.utils.parse_wheel_filename`` (name, version, tags); pages keep the
+    tags on each :class:`IndexFile`, this small cache serves lock-file names."""
     name, version, _build, tags = parse_wheel_filename(filename)
     return name, version, tags
 
 
-def _file_version(project: str, filename: str) -> tuple[Version | None, bool, str | None]:
-    """(version, is_wheel, problem) from a distribution file name."""
+def _file_version(project: str, filename: str) -> tuple[Version | None, frozenset | None, str | None]:
+    """(version, wheel tags or None for an sdist, problem) from a distribution file name."""
+    tags = None
     try:
         if filename.endswith(".whl"):
-            name, version, _tags = parse_wheel_name(filename)
-            is_wheel = True
+            name, version, tags = parse_wheel_name(filename)
         elif filename.endswith((".tar.gz", ".zip")):
             name, version = parse_sdist_filename(filename)
-            is_wheel = False
         else:
             # .egg, .exe, .tar.bz2 and other legacy formats pip no longer installs.
-            return None, False, None
+            return None, None, None
     except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion) as problem:
-        return None, False, f"{filename}: not a valid distribution file name ({problem})"
+        return None, None, f"{filename}: not a valid distribution file name ({problem})"
     if canonicalize_name(name) != project:
-        return None, False, f"{filename}: belongs to {name!r}, not {project!r}"
-    return version, is_wheel, None
+        return None, None, f"{filename}: belongs to {name!r}, not {project!r}"
+    return version, tags, None
 
 
 def _yanked(value: object) -> tuple[bool, str | None]:
@@ -149,7 +150,7 @@ def parse_json_page(project: str, url: str, body: bytes) -> ProjectPage:
             page.problems.append(f"{url}: a file entry without 'filename' and 'url'")
             continue
         filename = str(entry["filename"])
-        version, is_wheel, problem = _file_version(project, filename)
+        version, tags, problem = _file_version(project, filename)
         if problem:
             page.problems.append(problem)
         if version is None:
@@ -163,7 +164,8 @@ def parse_json_page(project: str, url: str, body: bytes) -> ProjectPage:
                 filename=filename,
                 url=urldefrag(urljoin(url, str(entry["url"])))[0],
                 version=version,
-                is_wheel=is_wheel,
+                is_wheel=tags is not None,
+                tags=tags,
                 requires_python=entry.get("requires-python") or None,
                 yanked=yanked,
                 yanked_reason=reason,
@@ -222,7 +224,7 @@ def parse_html_page(project: str, url: str, body: bytes) -> ProjectPage:
         # PEP 503: the file name is the last path segment of the URL (the link text
         # usually repeats it, but only the URL is normative).
         filename = unquote(absolute.rsplit("/", 1)[-1]) or anchor_text
-        version, is_wheel, problem = _file_version(project, filename)
+        version, tags, problem = _file_version(project, filename)
         if problem:
             page.problems.append(problem)
         if version is None:
@@ -245,7 +247,8 @@ def parse_html_page(project: str, url: str, body: bytes) -> ProjectPage:
                 filename=filename,
                 url=absolute,
                 version=version,
-                is_wheel=is_wheel,
+                is_wheel=tags is not None,
+                tags=tags,
                 # The HTML parser has already turned &gt;= back into >= (PEP 503 requires
                 # the attribute to be escaped).
                 requires_python=attributes.get("data-requires-python") or None,
