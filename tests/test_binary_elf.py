@@ -175,3 +175,25 @@ def test_reading_an_object_file_is_refused(tmp_path: Path) -> None:
     subprocess.run(["gcc", "-c", str(source), "-o", str(tmp_path / "x.o")], check=True)
     with pytest.raises(ElfReadError, match="object file"):
         ElfImage(tmp_path / "x.o")
+
+
+@needs_free_threaded
+def test_corrupted_copies_never_raise(tmp_path: Path) -> None:
+    """Random byte damage (seeded): every result is a verdict or a clear error, never an exception."""
+    import random
+
+    original = build_fixture("sp_setgil_not_used", FREE_THREADED).path.read_bytes()
+    generator = random.Random(703)
+    outcomes = set()
+    for attempt in range(150):
+        damaged = bytearray(original)
+        for _ in range(generator.choice([1, 4, 32])):
+            position = generator.randrange(len(damaged)) if attempt % 3 else generator.randrange(64)
+            damaged[position] = generator.randrange(256)
+        path = tmp_path / f"sp_setgil_not_used{SUFFIX}"
+        path.write_bytes(bytes(damaged))
+        extension, _ = analyse_extension(path, tmp_path)
+        assert extension.gil in GilDeclaration
+        assert extension.gil != GilDeclaration.UNKNOWN or extension.errors or extension.gil_evidence
+        outcomes.add(extension.gil)
+    assert GilDeclaration.NOT_USED in outcomes  # most single-byte damage leaves the declaration readable

@@ -144,7 +144,7 @@ class ElfImage:
                 ("program header table", self.elf["e_phoff"], self.elf["e_phnum"], self.elf["e_phentsize"]),
                 ("section header table", self.elf["e_shoff"], self.elf["e_shnum"], self.elf["e_shentsize"])):
             if count and offset + count * entry_size > size:
-                raise ElfReadError(f"{self.path}: truncated: its {what} ends at byte {offset + count * entry_size} "
+                raise ElfReadError(f"{self.path}: truncated or damaged: its {what} ends at byte {offset + count * entry_size} "
                                    f"but the file has {size}; reinstall the package")
         machine = self.elf["e_machine"]
         self.machine = SUPPORTED_MACHINES.get(machine, machine)
@@ -166,7 +166,7 @@ class ElfImage:
                 continue
             if p_offset + p_filesz > size:
                 raise ElfReadError(
-                    f"{self.path}: truncated: its program headers describe {p_offset + p_filesz} bytes but the "
+                    f"{self.path}: truncated or damaged: its program headers describe {p_offset + p_filesz} bytes but the "
                     f"file has {size}; reinstall the package")
             self._segments.append(_Segment(p_vaddr, p_memsz, p_offset, p_filesz, bool(p_flags & 1)))
         if not self._segments:
@@ -187,7 +187,7 @@ class ElfImage:
             name = names[name_offset:end_of_name if end_of_name >= 0 else None].decode("utf-8", "replace")
             if section_type != _SHT_NOBITS and offset + section_size > size:
                 raise ElfReadError(
-                    f"{self.path}: truncated: section {name} ends at byte {offset + section_size} but the file "
+                    f"{self.path}: truncated or damaged: section {name} ends at byte {offset + section_size} but the file "
                     f"has {size}; reinstall the package")
             section = _Section(name, section_type, address, offset, section_size, link, index)
             self._sections.setdefault(name, section)
