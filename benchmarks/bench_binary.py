@@ -31,7 +31,9 @@ def _analyse(arguments: tuple[Path, Path, str]) -> tuple[str, float, str, bool]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("site_packages", type=Path)
     parser.add_argument("--target", default="3.13t")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
@@ -42,8 +44,10 @@ def main() -> int:
         print(f"no .so files under {args.site_packages}", file=sys.stderr)
         return 2
     work = [(path, args.site_packages, args.target) for path in files]
-    print(f"{len(files)} shared objects under {args.site_packages}, target {args.target}, "
-          f"jobs {args.jobs}, {os.cpu_count()} CPUs")
+    print(
+        f"{len(files)} shared objects under {args.site_packages}, target {args.target}, "
+        f"jobs {args.jobs}, {os.cpu_count()} CPUs"
+    )
     for number in range(1, args.repeat + 1):
         started = time.perf_counter()
         if args.jobs > 1:
@@ -54,9 +58,11 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         verdicts = Counter(gil for _module, _seconds, gil, _error in results)
         errors = sum(error for *_rest, error in results)
-        print(f"pass {number}: {elapsed:.2f} s, {len(results) / elapsed:.0f} modules/s, "
-              f"median {sorted(r[1] for r in results)[len(results) // 2] * 1000:.1f} ms; "
-              f"gil {dict(verdicts)}; {errors} with errors")
+        print(
+            f"pass {number}: {elapsed:.2f} s, {len(results) / elapsed:.0f} modules/s, "
+            f"median {sorted(r[1] for r in results)[len(results) // 2] * 1000:.1f} ms; "
+            f"gil {dict(verdicts)}; {errors} with errors"
+        )
     slowest = sorted(results, key=lambda result: result[1], reverse=True)[:5]
     print("slowest: " + ", ".join(f"{module} {seconds * 1000:.0f} ms" for module, seconds, _g, _e in slowest))
     return 0

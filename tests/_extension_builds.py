@@ -54,8 +54,9 @@ _QUERY = (
 
 @functools.cache
 def interpreter_build_info(python: str | Path) -> InterpreterBuildInfo:
-    output = subprocess.run([str(python), "-c", _QUERY], capture_output=True, text=True, check=True,
-                            timeout=60).stdout
+    output = subprocess.run(
+        [str(python), "-c", _QUERY], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     values = json.loads(output)
     return InterpreterBuildInfo(executable=str(python), **values)
 
@@ -105,19 +106,43 @@ def _compile(command: list[str], cwd: Path) -> None:
         raise BuildError(f"{' '.join(command)}\n{result.stderr[-4000:]}")
 
 
-def build_extension(sources: list[Path], module: str, python: str | Path, *, cpp: bool = False,
-                    include_dirs: tuple[Path, ...] = (), defines: tuple[str, ...] = (),
-                    extra_flags: tuple[str, ...] = ()) -> BuiltExtension:
+def build_extension(
+    sources: list[Path],
+    module: str,
+    python: str | Path,
+    *,
+    cpp: bool = False,
+    include_dirs: tuple[Path, ...] = (),
+    defines: tuple[str, ...] = (),
+    extra_flags: tuple[str, ...] = (),
+) -> BuiltExtension:
     """Compile ``sources`` into ``<module path><EXT_SUFFIX>`` for ``python``; cached."""
     info = interpreter_build_info(str(python))
     compiler = "g++" if cpp else "gcc"
-    flags = ["-shared", "-fPIC", "-O2", "-g0", "-DNDEBUG", f"-I{info.include_dir}",
-             *(f"-I{directory}" for directory in include_dirs), *(f"-D{define}" for define in defines),
-             *extra_flags]
+    flags = [
+        "-shared",
+        "-fPIC",
+        "-O2",
+        "-g0",
+        "-DNDEBUG",
+        f"-I{info.include_dir}",
+        *(f"-I{directory}" for directory in include_dirs),
+        *(f"-D{define}" for define in defines),
+        *extra_flags,
+    ]
     if cpp:
         flags.append("-std=c++17")
-    key = _digest([compiler, *flags, module, info.executable, info.ext_suffix, info.version,
-                   *(source.read_bytes() for source in sources)])
+    key = _digest(
+        [
+            compiler,
+            *flags,
+            module,
+            info.executable,
+            info.ext_suffix,
+            info.version,
+            *(source.read_bytes() for source in sources),
+        ]
+    )
     folder = CACHE / key
     site = folder / "site"
     *package, leaf = module.split(".")
@@ -158,9 +183,15 @@ HAND_WRITTEN = {
 }
 # What CPython 3.13t does after importing each (checked by the probe in the tests too).
 EXPECTED_ON_FREE_THREADED = {
-    "mp_slot_not_used": "not-used", "mp_slot_used": "used", "mp_no_slot": "used",
-    "sp_setgil_not_used": "not-used", "sp_setgil_used": "used", "sp_no_setgil": "used",
-    "cpp_mp_not_used": "not-used", "cpp_mp_no_slot": "used", "cpp_mp_dynamic_slots": "not-used",
+    "mp_slot_not_used": "not-used",
+    "mp_slot_used": "used",
+    "mp_no_slot": "used",
+    "sp_setgil_not_used": "not-used",
+    "sp_setgil_used": "used",
+    "sp_no_setgil": "used",
+    "cpp_mp_not_used": "not-used",
+    "cpp_mp_no_slot": "used",
+    "cpp_mp_dynamic_slots": "not-used",
     "risky_calls": "not-used",
     "submodule": "not-used",
 }
@@ -192,22 +223,39 @@ def toolchain_site_packages(python: str | Path) -> Path:
     if not marker.exists():
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([str(python), "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
-        result = subprocess.run([str(venv_python), "-m", "pip", "install", "-q", *TOOLCHAIN_REQUIREMENTS],
-                                capture_output=True, text=True, check=False, timeout=900)
+        result = subprocess.run(
+            [str(venv_python), "-m", "pip", "install", "-q", *TOOLCHAIN_REQUIREMENTS],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
         if result.returncode != 0:
-            raise BuildError(f"pip install {' '.join(TOOLCHAIN_REQUIREMENTS)} failed:\n{result.stderr[-2000:]}")
+            raise BuildError(
+                f"pip install {' '.join(TOOLCHAIN_REQUIREMENTS)} failed:\n{result.stderr[-2000:]}"
+            )
         marker.write_text("")
-    output = subprocess.run([str(venv_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                            capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+    output = subprocess.run(
+        [str(venv_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
     return Path(output)
 
 
 def build_pybind11(name: str, python: str | Path) -> BuiltExtension:
     site_packages = toolchain_site_packages(python)
     source = FIXTURES / "generators" / f"{name}.cpp"
-    return build_extension([source], name, python, cpp=True,
-                           include_dirs=(site_packages / "pybind11" / "include",),
-                           extra_flags=("-fvisibility=hidden",))
+    return build_extension(
+        [source],
+        name,
+        python,
+        cpp=True,
+        include_dirs=(site_packages / "pybind11" / "include",),
+        extra_flags=("-fvisibility=hidden",),
+    )
 
 
 def build_nanobind(free_threaded: bool, python: str | Path) -> BuiltExtension:
@@ -218,9 +266,14 @@ def build_nanobind(free_threaded: bool, python: str | Path) -> BuiltExtension:
     if free_threaded:
         defines.append("NB_FREE_THREADED")  # what nanobind_add_module(... FREE_THREADED) sets
     return build_extension(
-        [FIXTURES / "generators" / "nanobind_module.cpp", nanobind / "src" / "nb_combined.cpp"], name, python,
-        cpp=True, include_dirs=(nanobind / "include", nanobind / "ext" / "robin_map" / "include"),
-        defines=tuple(defines), extra_flags=("-fvisibility=hidden", "-fno-strict-aliasing"))
+        [FIXTURES / "generators" / "nanobind_module.cpp", nanobind / "src" / "nb_combined.cpp"],
+        name,
+        python,
+        cpp=True,
+        include_dirs=(nanobind / "include", nanobind / "ext" / "robin_map" / "include"),
+        defines=tuple(defines),
+        extra_flags=("-fvisibility=hidden", "-fno-strict-aliasing"),
+    )
 
 
 def build_cython(name: str, python: str | Path) -> BuiltExtension:
@@ -231,7 +284,9 @@ def build_cython(name: str, python: str | Path) -> BuiltExtension:
     c_folder.mkdir(parents=True, exist_ok=True)
     c_file = c_folder / f"{name}_{_digest([source.read_bytes()])}.c"
     if not c_file.exists():
-        _compile([str(venv_python), "-m", "cython", "-3", str(source), "-o", str(c_file) + ".tmp.c"], cwd=c_folder)
+        _compile(
+            [str(venv_python), "-m", "cython", "-3", str(source), "-o", str(c_file) + ".tmp.c"], cwd=c_folder
+        )
         # Cython names the module after the .pyx; keep it while caching by content.
         os.replace(str(c_file) + ".tmp.c", c_file)
     return build_extension([c_file], name, python)

@@ -26,19 +26,45 @@ PLATFORMS = {
     "x86_64": ["manylinux_2_17_x86_64", "manylinux2014_x86_64", "manylinux_2_28_x86_64"],
     "aarch64": ["manylinux_2_17_aarch64", "manylinux2014_aarch64", "manylinux_2_28_aarch64"],
 }
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(900),
-              pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded 3.13 for pip")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(900),
+    pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded 3.13 for pip"),
+]
 
 
 def _unpacked(architecture: str) -> Path:
     folder = CACHE / f"wheels-{architecture}"
     site = folder / "site"
     if not (folder / ".ready").exists():
-        platforms = [argument for platform in PLATFORMS[architecture] for argument in ("--platform", platform)]
-        result = subprocess.run([str(FREE_THREADED), "-m", "pip", "download", "-q", "--only-binary=:all:",
-                                 "--no-deps", "--python-version", "3.13", "--abi", "cp313t", "--implementation",
-                                 "cp", *platforms, "-d", str(folder), *PACKAGES],
-                                capture_output=True, text=True, check=False, timeout=600)
+        platforms = [
+            argument for platform in PLATFORMS[architecture] for argument in ("--platform", platform)
+        ]
+        result = subprocess.run(
+            [
+                str(FREE_THREADED),
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--only-binary=:all:",
+                "--no-deps",
+                "--python-version",
+                "3.13",
+                "--abi",
+                "cp313t",
+                "--implementation",
+                "cp",
+                *platforms,
+                "-d",
+                str(folder),
+                *PACKAGES,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
         if result.returncode != 0:
             pytest.skip(f"could not download {architecture} wheels: {result.stderr[-400:]}")
         for wheel in folder.glob("*.whl"):

@@ -13,17 +13,20 @@ from auditor.binary.abi_tag import (
 )
 
 
-@pytest.mark.parametrize(("filename", "tag", "free_threaded"), [
-    ("foo.cpython-313t-x86_64-linux-gnu.so", "cp313t", True),
-    ("foo.cpython-313-x86_64-linux-gnu.so", "cp313", False),
-    ("foo.cpython-314t-aarch64-linux-gnu.so", "cp314t", True),
-    ("foo.cpython-311-x86_64-linux-gnu.so", "cp311", False),
-    ("foo.cpython-313td-x86_64-linux-gnu.so", "cp313t", True),
-    ("foo.abi3.so", "abi3", False),
-    ("foo.so", "unknown", None),
-    ("foo.cp313t-win_amd64.pyd", "windows", True),
-    ("foo.pyd", "windows", None),
-])
+@pytest.mark.parametrize(
+    ("filename", "tag", "free_threaded"),
+    [
+        ("foo.cpython-313t-x86_64-linux-gnu.so", "cp313t", True),
+        ("foo.cpython-313-x86_64-linux-gnu.so", "cp313", False),
+        ("foo.cpython-314t-aarch64-linux-gnu.so", "cp314t", True),
+        ("foo.cpython-311-x86_64-linux-gnu.so", "cp311", False),
+        ("foo.cpython-313td-x86_64-linux-gnu.so", "cp313t", True),
+        ("foo.abi3.so", "abi3", False),
+        ("foo.so", "unknown", None),
+        ("foo.cp313t-win_amd64.pyd", "windows", True),
+        ("foo.pyd", "windows", None),
+    ],
+)
 def test_file_name_gives_abi_tag(filename: str, tag: str, free_threaded: bool | None) -> None:
     abi = parse_abi_tag(filename)
     assert (abi.tag, abi.free_threaded) == (tag, free_threaded)
@@ -39,19 +42,22 @@ def test_module_name_is_the_part_before_the_first_dot() -> None:
     assert module_name_from_filename("_speedups.cpython-313t-x86_64-linux-gnu.so") == "_speedups"
 
 
-@pytest.mark.parametrize(("filename", "target", "expected"), [
-    ("a.cpython-313t-x86_64-linux-gnu.so", "3.13t", True),
-    ("a.cpython-313-x86_64-linux-gnu.so", "3.13t", False),
-    ("a.cpython-313t-x86_64-linux-gnu.so", "3.13", False),
-    ("a.cpython-313t-x86_64-linux-gnu.so", "3.14t", False),
-    ("a.cpython-314t-x86_64-linux-gnu.so", "3.14t", True),
-    ("a.cpython-311-x86_64-linux-gnu.so", "3.13", False),
-    ("a.abi3.so", "3.13t", False),  # found by the importer, but the limited API is the GIL ABI
-    ("a.abi3.so", "3.14t", False),
-    ("a.abi3.so", "3.13", True),
-    ("a.pyd", "3.13t", False),
-    ("a.so", "3.13t", None),  # decided from the binary's imports, see below
-])
+@pytest.mark.parametrize(
+    ("filename", "target", "expected"),
+    [
+        ("a.cpython-313t-x86_64-linux-gnu.so", "3.13t", True),
+        ("a.cpython-313-x86_64-linux-gnu.so", "3.13t", False),
+        ("a.cpython-313t-x86_64-linux-gnu.so", "3.13", False),
+        ("a.cpython-313t-x86_64-linux-gnu.so", "3.14t", False),
+        ("a.cpython-314t-x86_64-linux-gnu.so", "3.14t", True),
+        ("a.cpython-311-x86_64-linux-gnu.so", "3.13", False),
+        ("a.abi3.so", "3.13t", False),  # found by the importer, but the limited API is the GIL ABI
+        ("a.abi3.so", "3.14t", False),
+        ("a.abi3.so", "3.13", True),
+        ("a.pyd", "3.13t", False),
+        ("a.so", "3.13t", None),  # decided from the binary's imports, see below
+    ],
+)
 def test_loadability_by_name(filename: str, target: str, expected: bool | None) -> None:
     verdict = loadability(parse_abi_tag(filename), target, host_platform="x86_64-linux-gnu")
     assert verdict.loadable is expected
@@ -59,8 +65,9 @@ def test_loadability_by_name(filename: str, target: str, expected: bool | None) 
 
 
 def test_other_platform_is_not_loadable() -> None:
-    verdict = loadability(parse_abi_tag("a.cpython-313t-aarch64-linux-gnu.so"), "3.13t",
-                          host_platform="x86_64-linux-gnu")
+    verdict = loadability(
+        parse_abi_tag("a.cpython-313t-aarch64-linux-gnu.so"), "3.13t", host_platform="x86_64-linux-gnu"
+    )
     assert verdict.loadable is False and "aarch64" in verdict.reason
 
 

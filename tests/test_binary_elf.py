@@ -18,7 +18,9 @@ from auditor.binary.elf import ElfImage, ElfReadError
 from auditor.model.environment import GilDeclaration
 
 FREE_THREADED = free_threaded_python()
-needs_free_threaded = pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded 3.13 (ftaudit provision)")
+needs_free_threaded = pytest.mark.skipif(
+    FREE_THREADED is None, reason="no free-threaded 3.13 (ftaudit provision)"
+)
 pytestmark = pytest.mark.timeout(300)
 SUFFIX = ".cpython-313t-x86_64-linux-gnu.so"
 
@@ -104,16 +106,29 @@ def test_unreadable_file(tmp_path: Path) -> None:
         venv_packages = next((repository / ".venv" / "lib").glob("python3*/site-packages"), None)
         if system_python is None or venv_packages is None:
             pytest.skip("running as root and no system python to drop privileges with")
-        version = subprocess.run([system_python, "-c", "import sys; print(sys.version_info[:2])"],
-                                 capture_output=True, text=True, check=False).stdout.strip()
+        version = subprocess.run(
+            [system_python, "-c", "import sys; print(sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
         if version != str(sys.version_info[:2]):
             pytest.skip(f"system python {version} differs from the venv's {sys.version_info[:2]}")
-        script = ("import sys; from pathlib import Path; from auditor.binary import analyse_extension;"
-                  "e, f = analyse_extension(Path(sys.argv[1]), Path(sys.argv[2]));"
-                  "print(e.gil.value); print(e.errors[0])")
-        result = subprocess.run([system_python, "-c", script, str(path), str(folder)], user=65534, group=65534,
-                                env={"PYTHONPATH": f"{repository}:{venv_packages}", "PATH": "/usr/bin:/bin"},
-                                capture_output=True, text=True, check=False, timeout=120)
+        script = (
+            "import sys; from pathlib import Path; from auditor.binary import analyse_extension;"
+            "e, f = analyse_extension(Path(sys.argv[1]), Path(sys.argv[2]));"
+            "print(e.gil.value); print(e.errors[0])"
+        )
+        result = subprocess.run(
+            [system_python, "-c", script, str(path), str(folder)],
+            user=65534,
+            group=65534,
+            env={"PYTHONPATH": f"{repository}:{venv_packages}", "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
         if result.returncode != 0 and "Permission denied" in result.stderr and "auditor" in result.stderr:
             pytest.skip("the repository is not readable by 'nobody' here")
         assert result.returncode == 0, result.stderr
@@ -134,8 +149,10 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
 
 def test_dotted_module_name() -> None:
     site = Path("/site-packages")
-    assert dotted_module_name(site / "pkg" / "sub" / f"_fast{SUFFIX}", site) == (f"pkg/sub/_fast{SUFFIX}",
-                                                                                "pkg.sub._fast")
+    assert dotted_module_name(site / "pkg" / "sub" / f"_fast{SUFFIX}", site) == (
+        f"pkg/sub/_fast{SUFFIX}",
+        "pkg.sub._fast",
+    )
     assert dotted_module_name(site / "top.abi3.so", site) == ("top.abi3.so", "top")
     assert dotted_module_name(Path("/elsewhere/x.so"), site) == ("x.so", "x")
 
@@ -147,7 +164,9 @@ def test_symbols_relocations_and_plt_of_a_real_extension() -> None:
         assert image.machine == "x86_64"
         assert "PyInit_sp_setgil_not_used" in image.symbols
         assert {"PyModule_Create2", "PyUnstable_Module_SetGIL"} <= image.imported_symbols
-        jump_slots = {relocation.symbol for relocation in image.relocations.values() if relocation.kind == "jump_slot"}
+        jump_slots = {
+            relocation.symbol for relocation in image.relocations.values() if relocation.kind == "jump_slot"
+        }
         assert "PyUnstable_Module_SetGIL" in jump_slots
         init = image.symbols["PyInit_sp_setgil_not_used"]
         reading = CodeReader(image).read_function(init.value, init.size)

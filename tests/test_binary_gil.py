@@ -31,14 +31,23 @@ pytestmark = pytest.mark.timeout(600)
 
 FREE_THREADED = free_threaded_python()
 GIL = gil_python()
-needs_free_threaded = pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded 3.13 (ftaudit provision)")
+needs_free_threaded = pytest.mark.skipif(
+    FREE_THREADED is None, reason="no free-threaded 3.13 (ftaudit provision)"
+)
 needs_gil = pytest.mark.skipif(GIL is None, reason="no GIL CPython 3.13 found")
 
 EXPECTED_DECLARED_BY = {
-    "mp_slot_not_used": GilDeclaredBy.SLOT, "mp_slot_used": GilDeclaredBy.SLOT, "mp_no_slot": GilDeclaredBy.NEVER,
-    "sp_setgil_not_used": GilDeclaredBy.SET_GIL_CALL, "sp_setgil_used": GilDeclaredBy.SET_GIL_CALL,
-    "sp_no_setgil": GilDeclaredBy.NEVER, "cpp_mp_not_used": GilDeclaredBy.SLOT,
-    "cpp_mp_no_slot": GilDeclaredBy.NEVER, "cpp_mp_dynamic_slots": GilDeclaredBy.SLOT, "risky_calls": GilDeclaredBy.SLOT, "submodule": GilDeclaredBy.SLOT,
+    "mp_slot_not_used": GilDeclaredBy.SLOT,
+    "mp_slot_used": GilDeclaredBy.SLOT,
+    "mp_no_slot": GilDeclaredBy.NEVER,
+    "sp_setgil_not_used": GilDeclaredBy.SET_GIL_CALL,
+    "sp_setgil_used": GilDeclaredBy.SET_GIL_CALL,
+    "sp_no_setgil": GilDeclaredBy.NEVER,
+    "cpp_mp_not_used": GilDeclaredBy.SLOT,
+    "cpp_mp_no_slot": GilDeclaredBy.NEVER,
+    "cpp_mp_dynamic_slots": GilDeclaredBy.SLOT,
+    "risky_calls": GilDeclaredBy.SLOT,
+    "submodule": GilDeclaredBy.SLOT,
 }
 
 
@@ -49,7 +58,11 @@ def test_free_threaded_fixture_declaration(name: str) -> None:
     extension, findings = analyse_extension(built.path, built.site, "3.13t")
     assert extension.errors == []
     assert extension.module == built.module and extension.path == built.relative_path
-    assert (extension.abi, extension.abi_free_threaded, extension.loadable_on_target) == ("cp313t", True, True)
+    assert (extension.abi, extension.abi_free_threaded, extension.loadable_on_target) == (
+        "cp313t",
+        True,
+        True,
+    )
     assert extension.gil.value == EXPECTED_ON_FREE_THREADED[name], extension.gil_evidence
     assert extension.gil_declared_by == EXPECTED_DECLARED_BY[name], extension.gil_evidence
     assert extension.generator == "hand-written"
@@ -61,8 +74,15 @@ def test_free_threaded_fixture_declaration(name: str) -> None:
     assert all(finding.module == built.module for finding in findings)
 
 
-COMPILER_FLAGS = [("-O0",), ("-O1",), ("-O3",), ("-Os",), ("-O2", "-fno-plt"), ("-O0", "-fno-plt"),
-                  ("-O2", "-fcf-protection=full")]
+COMPILER_FLAGS = [
+    ("-O0",),
+    ("-O1",),
+    ("-O3",),
+    ("-Os",),
+    ("-O2", "-fno-plt"),
+    ("-O0", "-fno-plt"),
+    ("-O2", "-fcf-protection=full"),
+]
 
 
 @needs_free_threaded
@@ -135,8 +155,10 @@ def test_renamed_gil_build_is_caught(tmp_path: Path) -> None:
 def _offset_of_m_slots(python: Path, tmp_path: Path) -> int:
     info = interpreter_build_info(str(python))
     source = tmp_path / "offset.c"
-    source.write_text("#include <Python.h>\n#include <stddef.h>\n#include <stdio.h>\n"
-                      "int main(void) { printf(\"%zu\", offsetof(PyModuleDef, m_slots)); return 0; }\n")
+    source.write_text(
+        "#include <Python.h>\n#include <stddef.h>\n#include <stdio.h>\n"
+        'int main(void) { printf("%zu", offsetof(PyModuleDef, m_slots)); return 0; }\n'
+    )
     program = tmp_path / "offset"
     subprocess.run(["gcc", f"-I{info.include_dir}", str(source), "-o", str(program)], check=True)
     return int(subprocess.run([str(program)], capture_output=True, text=True, check=True).stdout)

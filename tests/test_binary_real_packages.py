@@ -22,10 +22,21 @@ from auditor.model.environment import GilDeclaration, RuntimeGil
 from auditor.probe import probe_modules
 
 FREE_THREADED = free_threaded_python()
-REQUIREMENTS = ["markupsafe==3.0.3", "regex", "numpy>=2.3", "kiwisolver", "contourpy", "rpds-py", "jiter",
-                "pydantic-core"]
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800),
-              pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded 3.13 (ftaudit provision)")]
+REQUIREMENTS = [
+    "markupsafe==3.0.3",
+    "regex",
+    "numpy>=2.3",
+    "kiwisolver",
+    "contourpy",
+    "rpds-py",
+    "jiter",
+    "pydantic-core",
+]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(1800),
+    pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded 3.13 (ftaudit provision)"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +44,24 @@ def site_packages() -> Path:
     target = CACHE / "real-packages-313t"
     marker = target / ".installed"
     if not marker.exists() or marker.read_text() != "\n".join(REQUIREMENTS):
-        result = subprocess.run([str(FREE_THREADED), "-m", "pip", "install", "-q", "--only-binary=:all:",
-                                 "--target", str(target), "--upgrade", *REQUIREMENTS],
-                                capture_output=True, text=True, check=False, timeout=1200)
+        result = subprocess.run(
+            [
+                str(FREE_THREADED),
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--only-binary=:all:",
+                "--target",
+                str(target),
+                "--upgrade",
+                *REQUIREMENTS,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=1200,
+        )
         if result.returncode != 0:
             pytest.skip(f"could not install {REQUIREMENTS} from PyPI: {result.stderr[-500:]}")
         marker.write_text("\n".join(REQUIREMENTS))
@@ -51,15 +77,21 @@ def test_static_verdict_equals_probe_for_every_extension(site_packages: Path) ->
         assert not extension.errors, (extension.path, extension.errors)
         extensions[extension.module] = (extension, path)
     assert len(extensions) >= 25
-    outcomes = probe_modules(FREE_THREADED, [(name, path) for name, (_e, path) in extensions.items()],
-                             timeout=300, jobs=2, extra_sys_path=[site_packages])
+    outcomes = probe_modules(
+        FREE_THREADED,
+        [(name, path) for name, (_e, path) in extensions.items()],
+        timeout=300,
+        jobs=2,
+        extra_sys_path=[site_packages],
+    )
     prediction = {GilDeclaration.NOT_USED: RuntimeGil.DISABLED, GilDeclaration.USED: RuntimeGil.ENABLED}
     disagreements = []
     for name, (extension, _path) in extensions.items():
         outcome = outcomes[name]
         if prediction.get(extension.gil) != outcome.runtime_gil:
-            disagreements.append((name, extension.gil.value, extension.gil_evidence, outcome.runtime_gil.value,
-                                  outcome.detail))
+            disagreements.append(
+                (name, extension.gil.value, extension.gil_evidence, outcome.runtime_gil.value, outcome.detail)
+            )
     assert disagreements == []
     generators = {extension.generator for extension, _path in extensions.values()}
     assert {"Cython", "pybind11", "PyO3", "hand-written"} <= generators

@@ -15,17 +15,29 @@ from auditor.model.finding import Severity
 from auditor.rules.registry import all_rules
 
 FREE_THREADED = free_threaded_python()
-pytestmark = [pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded 3.13 (ftaudit provision)"),
-              pytest.mark.timeout(600)]
+pytestmark = [
+    pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded 3.13 (ftaudit provision)"),
+    pytest.mark.timeout(600),
+]
 
 BINARY_RULES = all_rules("binary")
-CASES = [(rule, kind, index, example) for rule in BINARY_RULES
-         for kind, examples in (("invalid", rule.invalid), ("valid", rule.valid))
-         for index, example in enumerate(examples)]
+CASES = [
+    (rule, kind, index, example)
+    for rule in BINARY_RULES
+    for kind, examples in (("invalid", rule.invalid), ("valid", rule.valid))
+    for index, example in enumerate(examples)
+]
 
 
 def test_the_binary_rules_exist_with_stable_codes() -> None:
-    assert {rule.code for rule in BINARY_RULES} >= {"FTB001", "FTB002", "FTB003", "FTB004", "FTB101", "FTB102"}
+    assert {rule.code for rule in BINARY_RULES} >= {
+        "FTB001",
+        "FTB002",
+        "FTB003",
+        "FTB004",
+        "FTB101",
+        "FTB102",
+    }
     for rule in BINARY_RULES:
         assert rule.invalid and rule.valid, f"{rule.code} needs examples of both kinds"
         assert rule.rationale() and rule.fix and isinstance(rule.severity, Severity)
@@ -37,8 +49,11 @@ def _interpreter_for(filename: str | None) -> Path | None:
     return gil_python()
 
 
-@pytest.mark.parametrize(("rule", "kind", "index", "example"), CASES,
-                         ids=[f"{rule.code}-{kind}-{index}" for rule, kind, index, _ in CASES])
+@pytest.mark.parametrize(
+    ("rule", "kind", "index", "example"),
+    CASES,
+    ids=[f"{rule.code}-{kind}-{index}" for rule, kind, index, _ in CASES],
+)
 def test_rule_example(rule, kind: str, index: int, example, tmp_path: Path) -> None:
     python = _interpreter_for(example.filename)
     if python is None:

@@ -26,16 +26,23 @@ from auditor.model.environment import GilDeclaration, RuntimeGil
 from auditor.probe import probe_module, probe_modules
 
 FREE_THREADED = free_threaded_python()
-pytestmark = [pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded 3.13 (ftaudit provision)"),
-              pytest.mark.timeout(600)]
+pytestmark = [
+    pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded 3.13 (ftaudit provision)"),
+    pytest.mark.timeout(600),
+]
 
 PREDICTION = {GilDeclaration.NOT_USED: RuntimeGil.DISABLED, GilDeclaration.USED: RuntimeGil.ENABLED}
 
 
 def test_static_verdict_equals_runtime_for_every_fixture() -> None:
     built = {name: build_fixture(name, FREE_THREADED) for name in EXPECTED_ON_FREE_THREADED}
-    outcomes = probe_modules(FREE_THREADED, [(item.module, item.path) for item in built.values()], timeout=60,
-                             jobs=2, extra_sys_path=sorted({item.site for item in built.values()}))
+    outcomes = probe_modules(
+        FREE_THREADED,
+        [(item.module, item.path) for item in built.values()],
+        timeout=60,
+        jobs=2,
+        extra_sys_path=sorted({item.site for item in built.values()}),
+    )
     assert set(outcomes) == {item.module for item in built.values()}
     for name, item in built.items():
         extension, _ = analyse_extension(item.path, item.site, "3.13t")
@@ -52,16 +59,29 @@ def test_static_verdict_equals_runtime_for_every_fixture() -> None:
 @pytest.mark.slow
 def test_static_verdict_equals_runtime_for_generator_modules() -> None:
     try:
-        built = [build_pybind11("pybind11_gil_not_used", FREE_THREADED), build_pybind11("pybind11_default", FREE_THREADED),
-                 build_nanobind(True, FREE_THREADED), build_nanobind(False, FREE_THREADED),
-                 build_cython("cython_freethreading", FREE_THREADED), build_cython("cython_default", FREE_THREADED)]
+        built = [
+            build_pybind11("pybind11_gil_not_used", FREE_THREADED),
+            build_pybind11("pybind11_default", FREE_THREADED),
+            build_nanobind(True, FREE_THREADED),
+            build_nanobind(False, FREE_THREADED),
+            build_cython("cython_freethreading", FREE_THREADED),
+            build_cython("cython_default", FREE_THREADED),
+        ]
     except BuildError as error:
         pytest.skip(f"generator toolchain unavailable: {str(error)[:300]}")
-    outcomes = probe_modules(FREE_THREADED, [(item.module, item.path) for item in built], timeout=60, jobs=2,
-                             extra_sys_path=[item.site for item in built])
+    outcomes = probe_modules(
+        FREE_THREADED,
+        [(item.module, item.path) for item in built],
+        timeout=60,
+        jobs=2,
+        extra_sys_path=[item.site for item in built],
+    )
     for item in built:
         extension, _ = analyse_extension(item.path, item.site, "3.13t")
-        assert outcomes[item.module].runtime_gil == PREDICTION[extension.gil], (item.module, extension.gil_evidence)
+        assert outcomes[item.module].runtime_gil == PREDICTION[extension.gil], (
+            item.module,
+            extension.gil_evidence,
+        )
 
 
 def test_python_gil_variable_does_not_leak_into_the_probe(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -112,9 +132,15 @@ def test_sibling_that_enables_the_gil_is_not_blamed_on_the_module(tmp_path: Path
     for built in (good, bad):
         os.symlink(built.path, site / package / built.path.name)
     (site / package / "__init__.py").write_text("from . import mp_no_slot\n")
-    outcomes = probe_modules(FREE_THREADED, [(f"{package}.submodule", site / package / good.path.name),
-                                             (f"{package}.mp_no_slot", site / package / bad.path.name)],
-                             timeout=60, extra_sys_path=[site])
+    outcomes = probe_modules(
+        FREE_THREADED,
+        [
+            (f"{package}.submodule", site / package / good.path.name),
+            (f"{package}.mp_no_slot", site / package / bad.path.name),
+        ],
+        timeout=60,
+        extra_sys_path=[site],
+    )
     judged_alone = outcomes[f"{package}.submodule"]
     assert judged_alone.runtime_gil == RuntimeGil.DISABLED
     assert judged_alone.enabled_by == f"{package}.mp_no_slot" and judged_alone.gil_after_create is False
@@ -129,8 +155,11 @@ def test_public_probe_fills_the_scan_result() -> None:
     built = [build_fixture(name, FREE_THREADED) for name in ("mp_slot_not_used", "mp_no_slot")]
     result = auditor.probe(FREE_THREADED, paths=[item.site for item in built], timeout=60)
     assert result.probed_with
-    modules = {extension.module: extension for distribution in result.distributions
-               for extension in distribution.extensions}
+    modules = {
+        extension.module: extension
+        for distribution in result.distributions
+        for extension in distribution.extensions
+    }
     for item in built:
         extension = modules[item.module]
         assert extension.runtime_gil == PREDICTION[extension.gil] and extension.agrees_with_runtime is True
@@ -144,6 +173,7 @@ def test_shim_whose_module_comes_from_another_module_is_unknown_statically_and_p
     assert extension.gil == GilDeclaration.UNKNOWN, extension.gil_evidence
     assert "PyCapsule_GetPointer" in extension.gil_evidence
     assert "FTB004" in {finding.rule for finding in findings}
-    outcome = probe_module(FREE_THREADED, shim.module, shim.path, timeout=60,
-                           extra_sys_path=[shim.site, provider.site])
+    outcome = probe_module(
+        FREE_THREADED, shim.module, shim.path, timeout=60, extra_sys_path=[shim.site, provider.site]
+    )
     assert outcome.runtime_gil == RuntimeGil.DISABLED, outcome

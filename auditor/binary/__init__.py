@@ -41,8 +41,9 @@ def dotted_module_name(path: Path, site_packages: Path) -> tuple[str, str]:
     return relative.as_posix(), ".".join([*relative.parent.parts, leaf]) if relative.parent.parts else leaf
 
 
-def analyse_extension(path: Path, site_packages: Path, target: str = "3.13t",
-                      *, distribution: str | None = None) -> tuple[ExtensionModule, list[Finding]]:
+def analyse_extension(
+    path: Path, site_packages: Path, target: str = "3.13t", *, distribution: str | None = None
+) -> tuple[ExtensionModule, list[Finding]]:
     """Read one extension module for ``target``; never raises for bad input.
 
     Problems with the file (not ELF, truncated, unreadable, a symlink loop, no init
@@ -53,8 +54,13 @@ def analyse_extension(path: Path, site_packages: Path, target: str = "3.13t",
     path = Path(path)
     relative, dotted = dotted_module_name(path, Path(site_packages))
     abi = parse_abi_tag(path.name)
-    extension = ExtensionModule(path=relative, module=dotted, abi=abi.tag, abi_free_threaded=abi.free_threaded,
-                                loadable_on_target=None)
+    extension = ExtensionModule(
+        path=relative,
+        module=dotted,
+        abi=abi.tag,
+        abi_free_threaded=abi.free_threaded,
+        loadable_on_target=None,
+    )
     findings: list[Finding] = []
     try:
         parsed_target = Target.parse(target)
@@ -63,15 +69,23 @@ def analyse_extension(path: Path, site_packages: Path, target: str = "3.13t",
         return extension, findings
 
     def finding(code: str, message: str, evidence: list[str], symbol: str | None = None) -> Finding:
-        return get_rule(code).finding(message, Location(path=relative, symbol=symbol), evidence=evidence,
-                                      distribution=distribution, module=dotted)
+        return get_rule(code).finding(
+            message,
+            Location(path=relative, symbol=symbol),
+            evidence=evidence,
+            distribution=distribution,
+            module=dotted,
+        )
 
     try:
         image = ElfImage(path)
     except ElfReadError as error:
         extension.errors.append(str(error).replace(str(path), relative, 1))
-        extension.loadable_on_target = loadability(abi, parsed_target, host_platform=_HOST_PLATFORM).loadable \
-            if abi.tag != "unknown" else None
+        extension.loadable_on_target = (
+            loadability(abi, parsed_target, host_platform=_HOST_PLATFORM).loadable
+            if abi.tag != "unknown"
+            else None
+        )
         return extension, findings
     try:
         with image:
@@ -83,15 +97,18 @@ def analyse_extension(path: Path, site_packages: Path, target: str = "3.13t",
     return extension, findings
 
 
-def _read_binary(image: ElfImage, extension: ExtensionModule, abi, target: Target, findings: list[Finding],
-                 finding) -> None:
+def _read_binary(
+    image: ElfImage, extension: ExtensionModule, abi, target: Target, findings: list[Finding], finding
+) -> None:
     leaf = extension.module.rsplit(".", 1)[-1]
     init_name = init_function_name(leaf)
     if not image.may_have_dynamic_symbol(init_name) or init_name not in image.symbols:
         # A bundled shared library (numpy.libs/libopenblas...), not an extension module:
         # nothing to declare, and its imports are not a module's.
-        extension.errors.append(f"{extension.path}: exports no {init_name}: not an extension module named "
-                                f"{leaf!r} (a bundled shared library, or a renamed file?)")
+        extension.errors.append(
+            f"{extension.path}: exports no {init_name}: not an extension module named "
+            f"{leaf!r} (a bundled shared library, or a renamed file?)"
+        )
         extension.loadable_on_target = None
         return
     imported = image.imported_symbols
@@ -111,7 +128,9 @@ def _read_binary(image: ElfImage, extension: ExtensionModule, abi, target: Targe
         extension.errors.append(f"the file name says {abi.tag} but {binary_reason}")
         extension.abi_free_threaded = binary_free_threaded
         reading = read_gil_declaration(image, leaf, binary_free_threaded, generator)
-    verdict = loadability(abi, target, symbol_abi_free_threaded=binary_free_threaded, host_platform=_HOST_PLATFORM)
+    verdict = loadability(
+        abi, target, symbol_abi_free_threaded=binary_free_threaded, host_platform=_HOST_PLATFORM
+    )
     if verdict.loadable and extension.errors:
         verdict = type(verdict)(False, f"{verdict.reason}, but its code is built for the other ABI")
     extension.loadable_on_target = verdict.loadable
@@ -128,18 +147,44 @@ def _read_binary(image: ElfImage, extension: ExtensionModule, abi, target: Targe
         evidence = [reading.evidence, f"generator: {generator.name} ({generator.evidence})"]
         init_symbol = init_name
         if reading.declared_by == GilDeclaredBy.NEVER:
-            findings.append(finding("FTB001", f"{extension.module} never declares Py_mod_gil: importing it "
-                                              "re-enables the GIL", evidence, init_symbol))
-        elif reading.declared_by in (GilDeclaredBy.SLOT, GilDeclaredBy.SET_GIL_CALL) \
-                and reading.gil == GilDeclaration.USED:
-            findings.append(finding("FTB002", f"{extension.module} declares Py_MOD_GIL_USED: importing it "
-                                              "re-enables the GIL", evidence, init_symbol))
+            findings.append(
+                finding(
+                    "FTB001",
+                    f"{extension.module} never declares Py_mod_gil: importing it re-enables the GIL",
+                    evidence,
+                    init_symbol,
+                )
+            )
+        elif (
+            reading.declared_by in (GilDeclaredBy.SLOT, GilDeclaredBy.SET_GIL_CALL)
+            and reading.gil == GilDeclaration.USED
+        ):
+            findings.append(
+                finding(
+                    "FTB002",
+                    f"{extension.module} declares Py_MOD_GIL_USED: importing it re-enables the GIL",
+                    evidence,
+                    init_symbol,
+                )
+            )
         elif reading.gil == GilDeclaration.UNKNOWN and not extension.errors:
-            findings.append(finding("FTB004", f"{extension.module}: Py_mod_gil declaration undetermined "
-                                              f"({reading.evidence})", evidence, init_symbol))
+            findings.append(
+                finding(
+                    "FTB004",
+                    f"{extension.module}: Py_mod_gil declaration undetermined ({reading.evidence})",
+                    evidence,
+                    init_symbol,
+                )
+            )
 
     for risky in risky_imports(imported):
         extension.risky_symbols.append(RiskySymbol(risky.name, risky.rule, risky.replacement))
-        findings.append(finding(risky.rule, f"{extension.module} imports {risky.name}: {risky.reason}",
-                                [f"undefined dynamic symbol {risky.name}"], symbol=risky.name))
+        findings.append(
+            finding(
+                risky.rule,
+                f"{extension.module} imports {risky.name}: {risky.reason}",
+                [f"undefined dynamic symbol {risky.name}"],
+                symbol=risky.name,
+            )
+        )
         findings[-1].fix = f"use {risky.replacement}"

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 # ".cpython-313t-x86_64-linux-gnu.so", ".cpython-311-darwin.so", ".cpython-313td-..." (debug)
 _CPYTHON_SUFFIX = re.compile(
-    r"\.cpython-(?P<major>\d)(?P<minor>\d+)(?P<flags>[a-z]*)(?:-(?P<platform>[A-Za-z0-9_.-]+?))?\.so$")
+    r"\.cpython-(?P<major>\d)(?P<minor>\d+)(?P<flags>[a-z]*)(?:-(?P<platform>[A-Za-z0-9_.-]+?))?\.so$"
+)
 _ABI3_SUFFIX = re.compile(r"\.abi3\.so$")
 # Windows names: "foo.cp313t-win_amd64.pyd", "foo.pyd"; never loadable by a Linux CPython.
 _WINDOWS_SUFFIX = re.compile(r"(?:\.cp(?P<version>\d+)(?P<flags>t?)-[A-Za-z0-9_]+)?\.pyd$")
@@ -100,8 +101,13 @@ class Loadability:
     reason: str
 
 
-def loadability(abi: AbiTag, target: Target | str, *, symbol_abi_free_threaded: bool | None = None,
-                 host_platform: str | None = None) -> Loadability:
+def loadability(
+    abi: AbiTag,
+    target: Target | str,
+    *,
+    symbol_abi_free_threaded: bool | None = None,
+    host_platform: str | None = None,
+) -> Loadability:
     """Whether ``target`` can import a module with this ABI tag, and why.
 
     ``symbol_abi_free_threaded`` is what the binary's imports say (see
@@ -115,20 +121,28 @@ def loadability(abi: AbiTag, target: Target | str, *, symbol_abi_free_threaded: 
         return Loadability(False, f"built for platform {abi.platform}, not {host_platform}")
     if abi.tag == "abi3":
         if target.free_threaded:
-            return Loadability(False, f"abi3 (stable ABI) is the GIL ABI; the free-threaded {target} "
-                                      "does not support the limited API (gh-111506, PEP 703)")
-        return Loadability(True, f"abi3 binaries load on every GIL CPython since their minimum version "
-                                 f"(assumed <= {target})")
+            return Loadability(
+                False,
+                f"abi3 (stable ABI) is the GIL ABI; the free-threaded {target} "
+                "does not support the limited API (gh-111506, PEP 703)",
+            )
+        return Loadability(
+            True, f"abi3 binaries load on every GIL CPython since their minimum version (assumed <= {target})"
+        )
     if abi.tag.startswith("cp"):
         if abi.tag == target.abi_tag:
             return Loadability(True, f"built for {abi.tag}, the target's ABI")
-        return Loadability(False, f"built for {abi.tag}; {target} imports only .cpython-"
-                                  f"{target.major}{target.minor}{'t' if target.free_threaded else ''}-*.so "
-                                  "besides abi3 and bare .so names")
+        return Loadability(
+            False,
+            f"built for {abi.tag}; {target} imports only .cpython-"
+            f"{target.major}{target.minor}{'t' if target.free_threaded else ''}-*.so "
+            "besides abi3 and bare .so names",
+        )
     # Bare ".so": every CPython's importer tries it; the ABI must come from the binary.
     if symbol_abi_free_threaded is None:
-        return Loadability(None, "bare .so name: any CPython imports it, its ABI could not be told "
-                                 "from its imported symbols")
+        return Loadability(
+            None, "bare .so name: any CPython imports it, its ABI could not be told from its imported symbols"
+        )
     if symbol_abi_free_threaded == target.free_threaded:
         kind = "free-threaded" if target.free_threaded else "GIL"
         return Loadability(True, f"bare .so name whose imported symbols show the {kind} ABI")
@@ -138,9 +152,13 @@ def loadability(abi: AbiTag, target: Target | str, *, symbol_abi_free_threaded: 
 
 # Symbols only a free-threaded build's inline Py_DECREF / Py_INCREF reference
 # (Include/object.h, 3.13, under Py_GIL_DISABLED): the local/shared refcount split.
-FREE_THREADED_ONLY_SYMBOLS = frozenset({
-    "_Py_MergeZeroLocalRefcount", "_Py_DecRefShared", "_Py_DecRefSharedDebug",
-})
+FREE_THREADED_ONLY_SYMBOLS = frozenset(
+    {
+        "_Py_MergeZeroLocalRefcount",
+        "_Py_DecRefShared",
+        "_Py_DecRefSharedDebug",
+    }
+)
 # The GIL build's inline Py_DECREF calls _Py_Dealloc when ob_refcnt reaches zero; the
 # free-threaded one never does (it goes through _Py_MergeZeroLocalRefcount).
 GIL_ONLY_SYMBOLS = frozenset({"_Py_Dealloc"})

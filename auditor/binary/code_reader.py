@@ -36,10 +36,20 @@ from capstone import x86 as capstone_x86
 from .elf import ElfImage
 
 # Functions whose result is a fresh heap block we can track stores into.
-ALLOCATORS = frozenset({
-    "PyMem_Calloc", "PyMem_Malloc", "PyMem_RawCalloc", "PyMem_RawMalloc", "PyObject_Malloc",
-    "PyObject_Calloc", "malloc", "calloc", "_Znwm", "_Znam",
-})
+ALLOCATORS = frozenset(
+    {
+        "PyMem_Calloc",
+        "PyMem_Malloc",
+        "PyMem_RawCalloc",
+        "PyMem_RawMalloc",
+        "PyObject_Malloc",
+        "PyObject_Calloc",
+        "malloc",
+        "calloc",
+        "_Znwm",
+        "_Znam",
+    }
+)
 # Capstone with operand details costs ~80 us per instruction in Python; a PyInit is
 # typically 20-300 instructions and is read alone first. Following calls is for the few
 # that declare deeper: PyO3 0.23-0.27 calls PyUnstable_Module_SetGIL(module, !gil_used)
@@ -119,7 +129,11 @@ class CodeReader:
     # -- resolving call targets ---------------------------------------------------------------
     def imported_name_at_got(self, address: int) -> str | None:
         relocation = self.image.relocations.get(address)
-        if relocation is not None and relocation.symbol and relocation.kind in ("jump_slot", "glob_dat", "absolute"):
+        if (
+            relocation is not None
+            and relocation.symbol
+            and relocation.kind in ("jump_slot", "glob_dat", "absolute")
+        ):
             return relocation.symbol
         return None
 
@@ -148,8 +162,13 @@ class CodeReader:
                 for instruction in self.engine.disasm(code, address):
                     if instruction.mnemonic in ("jmp", "bnd jmp") and instruction.operands:
                         operand = instruction.operands[0]
-                        if operand.type == capstone_x86.X86_OP_MEM and operand.mem.base == capstone_x86.X86_REG_RIP:
-                            name = self.imported_name_at_got(instruction.address + instruction.size + operand.mem.disp)
+                        if (
+                            operand.type == capstone_x86.X86_OP_MEM
+                            and operand.mem.base == capstone_x86.X86_REG_RIP
+                        ):
+                            name = self.imported_name_at_got(
+                                instruction.address + instruction.size + operand.mem.disp
+                            )
                         break
             else:  # aarch64: adrp x16, page; ldr x17, [x16, #off]; add x16, x16, #off; br x17
                 page = None
@@ -164,8 +183,9 @@ class CodeReader:
 
     def _exported_name(self, address: int) -> str | None:
         if self._exported_by_address is None:
-            self._exported_by_address = {symbol.value: symbol.name for symbol in self.image.symbols.values()
-                                         if symbol.is_function}
+            self._exported_by_address = {
+                symbol.value: symbol.name for symbol in self.image.symbols.values() if symbol.is_function
+            }
         return self._exported_by_address.get(address)
 
     def _function_size(self, address: int) -> int:
@@ -174,14 +194,22 @@ class CodeReader:
         return self._function_sizes.get(address, 0)
 
     # -- the walk -------------------------------------------------------------------------------
-    def read_function(self, address: int, size: int | None = None, *, follow_calls: bool = True) -> CodeReading:
+    def read_function(
+        self, address: int, size: int | None = None, *, follow_calls: bool = True
+    ) -> CodeReading:
         """Read one function; with ``follow_calls`` also the module's own functions it calls."""
         self.follow_calls = follow_calls
         reading = CodeReading()
         arguments: dict[str, object] = {}
         try:
-            self._walk(address, size if size is not None else self._function_size(address), arguments, reading,
-                       depth=0, visited=set())
+            self._walk(
+                address,
+                size if size is not None else self._function_size(address),
+                arguments,
+                reading,
+                depth=0,
+                visited=set(),
+            )
         except capstone.CsError as error:
             reading.problems.append(f"disassembler error at {address:#x}: {error}")
         return reading
@@ -202,12 +230,15 @@ class CodeReader:
             target = self.image.read_pointer(slot)
             if target is None or not target.address or not self.image.is_executable(target.address):
                 continue
-            self._walk(target.address, self._function_size(target.address), {}, reading, depth=1, visited=set())
+            self._walk(
+                target.address, self._function_size(target.address), {}, reading, depth=1, visited=set()
+            )
             count += 1
         return count
 
-    def _walk(self, address: int, size: int, registers: dict, reading: CodeReading, depth: int,
-              visited: set[int]) -> object:
+    def _walk(
+        self, address: int, size: int, registers: dict, reading: CodeReading, depth: int, visited: set[int]
+    ) -> object:
         """Read one function; returns its result register at the first ``ret`` (None: unknown)."""
         if address in visited:
             return None
@@ -269,8 +300,17 @@ class CodeReader:
         if isinstance(pointer, Pointer):
             reading.memory.setdefault(pointer.region, {})[pointer.offset] = StoredValue(value, size)
 
-    def _call(self, target_address: int | None, target_name: str | None, state: dict, argument_registers: tuple,
-              reading: CodeReading, depth: int, visited: set[int], instruction_address: int) -> object:
+    def _call(
+        self,
+        target_address: int | None,
+        target_name: str | None,
+        state: dict,
+        argument_registers: tuple,
+        reading: CodeReading,
+        depth: int,
+        visited: set[int],
+        instruction_address: int,
+    ) -> object:
         arguments = tuple(state.get(register) for register in argument_registers[:2])
         all_argument_registers = argument_registers
         if target_name is None and target_address is not None:
@@ -282,15 +322,26 @@ class CodeReader:
             if target_name is None and not self.image.in_plt(target_address):
                 exported = self._exported_name(target_address)
                 # Internal function: follow it with the argument registers we know.
-                reading.calls.append(CallEvent(exported or f"{target_address:#x}", instruction_address, arguments,
-                                               internal=True))
+                reading.calls.append(
+                    CallEvent(
+                        exported or f"{target_address:#x}", instruction_address, arguments, internal=True
+                    )
+                )
                 callee_size = self._function_size(target_address)
-                if self.follow_calls and depth < _MAX_CALL_DEPTH and self.image.is_executable(target_address) \
-                        and callee_size <= _MAX_FOLLOWED_FUNCTION_SIZE:
+                if (
+                    self.follow_calls
+                    and depth < _MAX_CALL_DEPTH
+                    and self.image.is_executable(target_address)
+                    and callee_size <= _MAX_FOLLOWED_FUNCTION_SIZE
+                ):
                     callee_state = {register: state.get(register) for register in all_argument_registers}
-                    result = self._walk(target_address, callee_size, callee_state, reading, depth + 1, visited)
+                    result = self._walk(
+                        target_address, callee_size, callee_state, reading, depth + 1, visited
+                    )
                     # Only plain values: a Pointer into the callee's own stack frame is meaningless here.
-                    if isinstance(result, int) or (isinstance(result, Pointer) and result.region[0] != "stack"):
+                    if isinstance(result, int) or (
+                        isinstance(result, Pointer) and result.region[0] != "stack"
+                    ):
                         return result
                 return None
         name = target_name or "?"
@@ -330,8 +381,15 @@ class CodeReader:
             return self.load(reading, self._x86_address(instruction, operand, state), operand.size)
         return None
 
-    def _step_x86(self, instruction, state: dict, reading: CodeReading, depth: int, visited: set[int],
-                  bounds: tuple[int, int]) -> str | None:
+    def _step_x86(
+        self,
+        instruction,
+        state: dict,
+        reading: CodeReading,
+        depth: int,
+        visited: set[int],
+        bounds: tuple[int, int],
+    ) -> str | None:
         mnemonic = instruction.mnemonic
         operands = instruction.operands
         if mnemonic.startswith(("bnd ", "notrack ")):
@@ -357,17 +415,35 @@ class CodeReader:
                 # Through a register or memory: a function pointer (or a jump table). When
                 # the pointer is known (a vtable or closure in this binary's data) follow it.
                 pointer = self._x86_value(instruction, operand, state, reading)
-                if isinstance(pointer, Pointer) and pointer.region == STATIC and pointer.offset \
-                        and self.image.is_executable(pointer.offset) and not self.image.in_plt(pointer.offset):
+                if (
+                    isinstance(pointer, Pointer)
+                    and pointer.region == STATIC
+                    and pointer.offset
+                    and self.image.is_executable(pointer.offset)
+                    and not self.image.in_plt(pointer.offset)
+                ):
                     target_address = pointer.offset
                 else:
-                    reading.calls.append(CallEvent(INDIRECT, instruction.address,
-                                                   tuple(state.get(register) for register in self._X86_ARGUMENTS[:2])))
+                    reading.calls.append(
+                        CallEvent(
+                            INDIRECT,
+                            instruction.address,
+                            tuple(state.get(register) for register in self._X86_ARGUMENTS[:2]),
+                        )
+                    )
                     for register in self._X86_CALLER_SAVED:
                         state.pop(register, None)
                     return "stop" if mnemonic == "jmp" else None
-            result = self._call(target_address, target_name, state, self._X86_ARGUMENTS, reading, depth, visited,
-                                instruction.address)
+            result = self._call(
+                target_address,
+                target_name,
+                state,
+                self._X86_ARGUMENTS,
+                reading,
+                depth,
+                visited,
+                instruction.address,
+            )
             for register in self._X86_CALLER_SAVED:
                 state.pop(register, None)
             if result is not None:
@@ -384,20 +460,31 @@ class CodeReader:
             if destination.type == capstone_x86.X86_OP_REG:
                 state[self._x86_register(instruction, destination.reg)] = value
             elif destination.type == capstone_x86.X86_OP_MEM:
-                self.store(reading, self._x86_address(instruction, destination, state), value, destination.size)
+                self.store(
+                    reading, self._x86_address(instruction, destination, state), value, destination.size
+                )
             return None
-        if mnemonic in ("movups", "movaps", "movdqa", "movdqu", "vmovups", "vmovaps", "vmovdqa", "vmovdqu") \
-                and len(operands) == 2:
+        if (
+            mnemonic in ("movups", "movaps", "movdqa", "movdqu", "vmovups", "vmovaps", "vmovdqa", "vmovdqu")
+            and len(operands) == 2
+        ):
             destination, source = operands
             if destination.type == capstone_x86.X86_OP_REG:
-                pointer = self._x86_address(instruction, source, state) if source.type == capstone_x86.X86_OP_MEM \
+                pointer = (
+                    self._x86_address(instruction, source, state)
+                    if source.type == capstone_x86.X86_OP_MEM
                     else None
+                )
                 if isinstance(pointer, Pointer) and destination.size == 16:
                     state[self._x86_register(instruction, destination.reg)] = (
-                        "vector", self.load(reading, pointer, 8), self.load(reading, pointer.moved(8), 8))
+                        "vector",
+                        self.load(reading, pointer, 8),
+                        self.load(reading, pointer.moved(8), 8),
+                    )
                 elif source.type == capstone_x86.X86_OP_REG:
                     state[self._x86_register(instruction, destination.reg)] = state.get(
-                        self._x86_register(instruction, source.reg))
+                        self._x86_register(instruction, source.reg)
+                    )
                 else:
                     state[self._x86_register(instruction, destination.reg)] = None
             elif destination.type == capstone_x86.X86_OP_MEM and source.type == capstone_x86.X86_OP_REG:
@@ -405,42 +492,73 @@ class CodeReader:
                 pointer = self._x86_address(instruction, destination, state)
                 if isinstance(vector, tuple) and vector and vector[0] == "vector" and destination.size == 16:
                     self.store(reading, pointer, vector[1], 8)
-                    self.store(reading, pointer.moved(8) if isinstance(pointer, Pointer) else None, vector[2], 8)
+                    self.store(
+                        reading, pointer.moved(8) if isinstance(pointer, Pointer) else None, vector[2], 8
+                    )
                 elif isinstance(pointer, Pointer):
                     self.store(reading, pointer, None, 8)
                     self.store(reading, pointer.moved(8), None, 8)
             return None
-        if mnemonic in ("pxor", "xorps", "vpxor", "vxorps") and len(operands) >= 2 \
-                and operands[0].type == capstone_x86.X86_OP_REG and operands[-1].type == capstone_x86.X86_OP_REG \
-                and operands[0].reg == operands[-1].reg:
+        if (
+            mnemonic in ("pxor", "xorps", "vpxor", "vxorps")
+            and len(operands) >= 2
+            and operands[0].type == capstone_x86.X86_OP_REG
+            and operands[-1].type == capstone_x86.X86_OP_REG
+            and operands[0].reg == operands[-1].reg
+        ):
             state[self._x86_register(instruction, operands[0].reg)] = ("vector", 0, 0)
             return None
-        if mnemonic in ("movzx", "movsx", "movsxd") and len(operands) == 2 \
-                and operands[0].type == capstone_x86.X86_OP_REG:
+        if (
+            mnemonic in ("movzx", "movsx", "movsxd")
+            and len(operands) == 2
+            and operands[0].type == capstone_x86.X86_OP_REG
+        ):
             value = self._x86_value(instruction, operands[1], state, reading)
             if isinstance(value, int) and mnemonic != "movzx":
                 bits = 8 * operands[1].size
                 value = value - (1 << bits) if value >= 1 << (bits - 1) else value
-            state[self._x86_register(instruction, operands[0].reg)] = value if isinstance(value, int) else None
+            state[self._x86_register(instruction, operands[0].reg)] = (
+                value if isinstance(value, int) else None
+            )
             return None
-        if mnemonic in ("xor", "and", "or") and len(operands) == 2 and operands[0].type == capstone_x86.X86_OP_REG \
-                and operands[1].type == capstone_x86.X86_OP_IMM \
-                and isinstance(state.get(self._x86_register(instruction, operands[0].reg)), int):
+        if (
+            mnemonic in ("xor", "and", "or")
+            and len(operands) == 2
+            and operands[0].type == capstone_x86.X86_OP_REG
+            and operands[1].type == capstone_x86.X86_OP_IMM
+            and isinstance(state.get(self._x86_register(instruction, operands[0].reg)), int)
+        ):
             # Small integer arithmetic on flags, e.g. PyO3's `gil_used ^ 1` for the SetGIL value.
             register = self._x86_register(instruction, operands[0].reg)
             value, immediate = state[register], operands[1].imm
-            state[register] = (value ^ immediate if mnemonic == "xor" else value & immediate if mnemonic == "and"
-                               else value | immediate) & ((1 << 64) - 1)
+            state[register] = (
+                value ^ immediate
+                if mnemonic == "xor"
+                else value & immediate
+                if mnemonic == "and"
+                else value | immediate
+            ) & ((1 << 64) - 1)
             return None
         if mnemonic == "lea" and len(operands) == 2:
-            state[self._x86_register(instruction, operands[0].reg)] = self._x86_address(instruction, operands[1], state)
+            state[self._x86_register(instruction, operands[0].reg)] = self._x86_address(
+                instruction, operands[1], state
+            )
             return None
-        if mnemonic == "xor" and len(operands) == 2 and operands[0].type == capstone_x86.X86_OP_REG \
-                and operands[1].type == capstone_x86.X86_OP_REG and operands[0].reg == operands[1].reg:
+        if (
+            mnemonic == "xor"
+            and len(operands) == 2
+            and operands[0].type == capstone_x86.X86_OP_REG
+            and operands[1].type == capstone_x86.X86_OP_REG
+            and operands[0].reg == operands[1].reg
+        ):
             state[self._x86_register(instruction, operands[0].reg)] = 0
             return None
-        if mnemonic in ("add", "sub") and len(operands) == 2 and operands[0].type == capstone_x86.X86_OP_REG \
-                and operands[1].type == capstone_x86.X86_OP_IMM:
+        if (
+            mnemonic in ("add", "sub")
+            and len(operands) == 2
+            and operands[0].type == capstone_x86.X86_OP_REG
+            and operands[1].type == capstone_x86.X86_OP_IMM
+        ):
             register = self._x86_register(instruction, operands[0].reg)
             value = state.get(register)
             delta = operands[1].imm if mnemonic == "add" else -operands[1].imm
@@ -456,7 +574,9 @@ class CodeReader:
             if isinstance(stack, Pointer):
                 state["rsp"] = stack.moved(-8)
                 if operands:
-                    self.store(reading, state["rsp"], self._x86_value(instruction, operands[0], state, reading), 8)
+                    self.store(
+                        reading, state["rsp"], self._x86_value(instruction, operands[0], state, reading), 8
+                    )
             return None
         if mnemonic == "pop":
             stack = state.get("rsp")
@@ -508,16 +628,24 @@ class CodeReader:
         base = state.get(self._arm64_register(instruction, operand.mem.base))
         return base.moved(operand.mem.disp) if isinstance(base, Pointer) else None
 
-    def _step_arm64(self, instruction, state: dict, reading: CodeReading, depth: int, visited: set[int],
-                    bounds: tuple[int, int]) -> str | None:
+    def _step_arm64(
+        self,
+        instruction,
+        state: dict,
+        reading: CodeReading,
+        depth: int,
+        visited: set[int],
+        bounds: tuple[int, int],
+    ) -> str | None:
         mnemonic = instruction.mnemonic
         operands = instruction.operands
         if mnemonic in ("bl", "b") and operands and operands[0].type == capstone_arm64.ARM64_OP_IMM:
             target = operands[0].imm
             if mnemonic == "b" and bounds[0] <= target < bounds[1]:
                 return None
-            result = self._call(target, None, state, self._ARM64_ARGUMENTS, reading, depth, visited,
-                                instruction.address)
+            result = self._call(
+                target, None, state, self._ARM64_ARGUMENTS, reading, depth, visited, instruction.address
+            )
             for register in self._ARM64_CALLER_SAVED:
                 state.pop(register, None)
             if result is not None:
@@ -526,8 +654,13 @@ class CodeReader:
         if mnemonic in ("ret", "br", "brk"):
             return "stop"
         if mnemonic in ("blr",):
-            reading.calls.append(CallEvent(INDIRECT, instruction.address,
-                                           tuple(state.get(register) for register in self._ARM64_ARGUMENTS[:2])))
+            reading.calls.append(
+                CallEvent(
+                    INDIRECT,
+                    instruction.address,
+                    tuple(state.get(register) for register in self._ARM64_ARGUMENTS[:2]),
+                )
+            )
             for register in self._ARM64_CALLER_SAVED:
                 state.pop(register, None)
             return None
@@ -536,7 +669,9 @@ class CodeReader:
             return None
         if mnemonic in ("mov", "movz", "orr") and len(operands) >= 2:
             source = operands[-1] if mnemonic != "orr" else operands[2] if len(operands) > 2 else None
-            if mnemonic == "orr" and (len(operands) != 3 or self._arm64_register(instruction, operands[1].reg) != "xzr"):
+            if mnemonic == "orr" and (
+                len(operands) != 3 or self._arm64_register(instruction, operands[1].reg) != "xzr"
+            ):
                 state[self._arm64_register(instruction, operands[0].reg)] = None
                 return None
             value = self._arm64_value(instruction, source, state) if source is not None else None
@@ -544,7 +679,11 @@ class CodeReader:
                 value <<= source.shift.value
             state[self._arm64_register(instruction, operands[0].reg)] = value
             return None
-        if mnemonic in ("add", "sub") and len(operands) == 3 and operands[2].type == capstone_arm64.ARM64_OP_IMM:
+        if (
+            mnemonic in ("add", "sub")
+            and len(operands) == 3
+            and operands[2].type == capstone_arm64.ARM64_OP_IMM
+        ):
             base = state.get(self._arm64_register(instruction, operands[1].reg))
             delta = operands[2].imm << (operands[2].shift.value or 0)
             delta = delta if mnemonic == "add" else -delta
@@ -571,12 +710,16 @@ class CodeReader:
             pointer = self._arm64_address(instruction, operands[2], state)
             self.store(reading, pointer, self._arm64_value(instruction, operands[0], state), size)
             if isinstance(pointer, Pointer):
-                self.store(reading, pointer.moved(size), self._arm64_value(instruction, operands[1], state), size)
+                self.store(
+                    reading, pointer.moved(size), self._arm64_value(instruction, operands[1], state), size
+                )
             return None
         try:
             _read, written = instruction.regs_access()
         except capstone.CsError:
-            written = [operands[0].reg] if operands and operands[0].type == capstone_arm64.ARM64_OP_REG else []
+            written = (
+                [operands[0].reg] if operands and operands[0].type == capstone_arm64.ARM64_OP_REG else []
+            )
         for register_id in written:
             state.pop(self._arm64_register(instruction, register_id), None)
         return None
@@ -584,10 +727,16 @@ class CodeReader:
 
 def _x86_register_names() -> dict[str, str]:
     names: dict[str, str] = {}
-    for full, low32, low16, low8 in (("rax", "eax", "ax", "al"), ("rbx", "ebx", "bx", "bl"),
-                                     ("rcx", "ecx", "cx", "cl"), ("rdx", "edx", "dx", "dl"),
-                                     ("rsi", "esi", "si", "sil"), ("rdi", "edi", "di", "dil"),
-                                     ("rbp", "ebp", "bp", "bpl"), ("rsp", "esp", "sp", "spl")):
+    for full, low32, low16, low8 in (
+        ("rax", "eax", "ax", "al"),
+        ("rbx", "ebx", "bx", "bl"),
+        ("rcx", "ecx", "cx", "cl"),
+        ("rdx", "edx", "dx", "dl"),
+        ("rsi", "esi", "si", "sil"),
+        ("rdi", "edi", "di", "dil"),
+        ("rbp", "ebp", "bp", "bpl"),
+        ("rsp", "esp", "sp", "spl"),
+    ):
         for alias in (full, low32, low16, low8):
             names[alias] = full
     for number in range(8, 16):

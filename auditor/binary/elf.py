@@ -122,7 +122,9 @@ class ElfImage:
             raise ElfReadError(f"{self.path}: not a readable ELF shared object ({error})") from None
         except Exception as error:  # noqa: BLE001 - construct's StreamError and friends on mangled headers
             self._file.close()
-            raise ElfReadError(f"{self.path}: malformed ELF headers ({type(error).__name__}: {error})") from None
+            raise ElfReadError(
+                f"{self.path}: malformed ELF headers ({type(error).__name__}: {error})"
+            ) from None
 
     def _open(self) -> None:
         size = os.fstat(self._file.fileno()).st_size
@@ -136,16 +138,20 @@ class ElfImage:
         self._file.seek(0)
         header_size = 64 if magic and self._file.read(5)[4:5] == b"\x02" else 52
         if size < header_size:
-            raise ElfReadError(f"{self.path}: truncated: {size} bytes, shorter than an ELF header; "
-                               "reinstall the package")
+            raise ElfReadError(
+                f"{self.path}: truncated: {size} bytes, shorter than an ELF header; reinstall the package"
+            )
         self._file.seek(0)
         self.elf = ELFFile(self._file)
         for what, offset, count, entry_size in (
-                ("program header table", self.elf["e_phoff"], self.elf["e_phnum"], self.elf["e_phentsize"]),
-                ("section header table", self.elf["e_shoff"], self.elf["e_shnum"], self.elf["e_shentsize"])):
+            ("program header table", self.elf["e_phoff"], self.elf["e_phnum"], self.elf["e_phentsize"]),
+            ("section header table", self.elf["e_shoff"], self.elf["e_shnum"], self.elf["e_shentsize"]),
+        ):
             if count and offset + count * entry_size > size:
-                raise ElfReadError(f"{self.path}: truncated or damaged: its {what} ends at byte {offset + count * entry_size} "
-                                   f"but the file has {size}; reinstall the package")
+                raise ElfReadError(
+                    f"{self.path}: truncated or damaged: its {what} ends at byte "
+                    f"{offset + count * entry_size} but the file has {size}; reinstall the package"
+                )
         machine = self.elf["e_machine"]
         self.machine = SUPPORTED_MACHINES.get(machine, machine)
         self.is_64bit = self.elf.elfclass == 64
@@ -156,8 +162,10 @@ class ElfImage:
         self._segments: list[_Segment] = []
         program_headers = self._read_at(self.elf["e_phoff"], self.elf["e_phnum"] * self.elf["e_phentsize"])
         layout = self._endian + ("IIQQQQQQ" if self.is_64bit else "IIIIIIII")
-        for row in struct.iter_unpack(layout, program_headers[: len(program_headers) // struct.calcsize(layout)
-                                                              * struct.calcsize(layout)]):
+        for row in struct.iter_unpack(
+            layout,
+            program_headers[: len(program_headers) // struct.calcsize(layout) * struct.calcsize(layout)],
+        ):
             if self.is_64bit:
                 p_type, p_flags, p_offset, p_vaddr, _paddr, p_filesz, p_memsz, _align = row
             else:
@@ -166,34 +174,51 @@ class ElfImage:
                 continue
             if p_offset + p_filesz > size:
                 raise ElfReadError(
-                    f"{self.path}: truncated or damaged: its program headers describe {p_offset + p_filesz} bytes but the "
-                    f"file has {size}; reinstall the package")
+                    f"{self.path}: truncated or damaged: its program headers describe "
+                    f"{p_offset + p_filesz} bytes but the file has {size}; reinstall the package"
+                )
             self._segments.append(_Segment(p_vaddr, p_memsz, p_offset, p_filesz, bool(p_flags & 1)))
         if not self._segments:
-            raise ElfReadError(f"{self.path}: an ELF file without loadable segments (an object file, "
-                               "not a shared object)")
+            raise ElfReadError(
+                f"{self.path}: an ELF file without loadable segments (an object file, not a shared object)"
+            )
         self._sections: dict[str, _Section] = {}
         raw_sections = self._read_at(self.elf["e_shoff"], self.elf["e_shnum"] * self.elf["e_shentsize"])
         layout = self._endian + ("IIQQQQIIQQ" if self.is_64bit else "IIIIIIIIII")
-        rows = list(struct.iter_unpack(layout, raw_sections[: len(raw_sections) // struct.calcsize(layout)
-                                                            * struct.calcsize(layout)]))
+        rows = list(
+            struct.iter_unpack(
+                layout, raw_sections[: len(raw_sections) // struct.calcsize(layout) * struct.calcsize(layout)]
+            )
+        )
         names = b""
         if 0 < self.elf["e_shstrndx"] < len(rows):
             names_row = rows[self.elf["e_shstrndx"]]
             names = self._read_at(names_row[4], names_row[5])
-        for index, (name_offset, section_type, _flags, address, offset, section_size, link, *_rest) in \
-                enumerate(rows):
+        for index, (
+            name_offset,
+            section_type,
+            _flags,
+            address,
+            offset,
+            section_size,
+            link,
+            *_rest,
+        ) in enumerate(rows):
             end_of_name = names.find(b"\0", name_offset)
-            name = names[name_offset:end_of_name if end_of_name >= 0 else None].decode("utf-8", "replace")
+            name = names[name_offset : end_of_name if end_of_name >= 0 else None].decode("utf-8", "replace")
             if section_type != _SHT_NOBITS and offset + section_size > size:
                 raise ElfReadError(
-                    f"{self.path}: truncated or damaged: section {name} ends at byte {offset + section_size} but the file "
-                    f"has {size}; reinstall the package")
+                    f"{self.path}: truncated or damaged: section {name} ends at byte "
+                    f"{offset + section_size} but the file has {size}; reinstall the package"
+                )
             section = _Section(name, section_type, address, offset, section_size, link, index)
             self._sections.setdefault(name, section)
         self._sections_by_index = {section.index: section for section in self._sections.values()}
-        self._plt_ranges = [bounds for bounds in (self.section_range(name) for name in
-                                                  (".plt", ".plt.sec", ".plt.got", ".iplt")) if bounds]
+        self._plt_ranges = [
+            bounds
+            for bounds in (self.section_range(name) for name in (".plt", ".plt.sec", ".plt.got", ".iplt"))
+            if bounds
+        ]
         self._symbols: dict[str, DynamicSymbol] | None = None
         self._imported: set[str] | None = None
         self._relocations: _LazyRelocations | None = None
@@ -308,18 +333,24 @@ class ElfImage:
         strings = self._read_at(strings_section.offset, strings_section.size) if strings_section else b""
         if self.is_64bit:
             layout, entry_size = self._endian + "IBBHQQ", 24
-            rows = ((name, info, shndx, value, size)
-                    for name, info, _other, shndx, value, size in
-                    struct.iter_unpack(layout, data[: len(data) // entry_size * entry_size]))
+            rows = (
+                (name, info, shndx, value, size)
+                for name, info, _other, shndx, value, size in struct.iter_unpack(
+                    layout, data[: len(data) // entry_size * entry_size]
+                )
+            )
         else:
             layout, entry_size = self._endian + "IIIBBH", 16
-            rows = ((name, info, shndx, value, size)
-                    for name, value, size, info, _other, shndx in
-                    struct.iter_unpack(layout, data[: len(data) // entry_size * entry_size]))
+            rows = (
+                (name, info, shndx, value, size)
+                for name, value, size, info, _other, shndx in struct.iter_unpack(
+                    layout, data[: len(data) // entry_size * entry_size]
+                )
+            )
         table = []
         for name_offset, info, shndx, value, size in rows:
             end = strings.find(b"\0", name_offset)
-            name = strings[name_offset:end if end >= 0 else None].decode("utf-8", "replace")
+            name = strings[name_offset : end if end >= 0 else None].decode("utf-8", "replace")
             table.append((name, info, shndx, value, size))
         return table
 
@@ -330,12 +361,20 @@ class ElfImage:
             data = self.section_bytes(section_name) or b""
             if self.is_64bit:
                 layout, entry_size = self._endian + "IBBHQQ", 24
-                rows = ((info, shndx, value, size) for _name, info, _other, shndx, value, size in
-                        struct.iter_unpack(layout, data[: len(data) // entry_size * entry_size]))
+                rows = (
+                    (info, shndx, value, size)
+                    for _name, info, _other, shndx, value, size in struct.iter_unpack(
+                        layout, data[: len(data) // entry_size * entry_size]
+                    )
+                )
             else:
                 layout, entry_size = self._endian + "IIIBBH", 16
-                rows = ((info, shndx, value, size) for _name, value, size, info, _other, shndx in
-                        struct.iter_unpack(layout, data[: len(data) // entry_size * entry_size]))
+                rows = (
+                    (info, shndx, value, size)
+                    for _name, value, size, info, _other, shndx in struct.iter_unpack(
+                        layout, data[: len(data) // entry_size * entry_size]
+                    )
+                )
             for info, shndx, value, size in rows:
                 if size and (info & 0xF) == _STT_FUNC and shndx != _SHN_UNDEF:
                     sizes.setdefault(value, size)
@@ -374,8 +413,9 @@ class ElfImage:
     def in_plt(self, address: int) -> bool:
         return any(start <= address < end for start, end in self._plt_ranges)
 
-    def strings_present(self, needles: list[bytes], sections: tuple[str, ...] = (".rodata", ".dynstr")
-                        ) -> set[bytes]:
+    def strings_present(
+        self, needles: list[bytes], sections: tuple[str, ...] = (".rodata", ".dynstr")
+    ) -> set[bytes]:
         """Which of ``needles`` occur in the read-only data (for generator recognition)."""
         found: set[bytes] = set()
         for name in sections:
@@ -417,7 +457,9 @@ class _LazyRelocations:
             if image.little_endian == (struct.pack("=H", 1) == b"\x01\x00"):
                 words = memoryview(data[:usable]).cast("Q" if word == 8 else "I")
             else:  # foreign byte order: rare (big-endian ELF); decode the slow way
-                words = struct.unpack(image._endian + ("Q" if word == 8 else "I") * (usable // word), data[:usable])
+                words = struct.unpack(
+                    image._endian + ("Q" if word == 8 else "I") * (usable // word), data[:usable]
+                )
             offsets, infos = words[0::fields], words[1::fields]
             addends = words[2::fields] if fields == 3 else None
             table_number = len(self._columns)

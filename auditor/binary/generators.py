@@ -58,7 +58,10 @@ def recognise_generator(image: ElfImage) -> GeneratorInfo:
             match = _NANOBIND_ABI_TAG.search(rodata)
             if match:
                 free_threaded = match.group(1) is not None
-                return GeneratorInfo(name, f"nanobind ABI tag {match.group(0).decode(errors='replace')!r}",
-                                     nanobind_free_threaded=free_threaded)
+                return GeneratorInfo(
+                    name,
+                    f"nanobind ABI tag {match.group(0).decode(errors='replace')!r}",
+                    nanobind_free_threaded=free_threaded,
+                )
         return GeneratorInfo(name, evidence)
     return GeneratorInfo("hand-written", "no generator's signature strings")

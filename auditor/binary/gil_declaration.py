@@ -57,7 +57,9 @@ class GilReading:
 _IMMORTAL_32 = 0xFFFFFFFF  # _Py_IMMORTAL_REFCNT (GIL, 64-bit) / _Py_IMMORTAL_REFCNT_LOCAL (free-threaded)
 
 
-def module_def_layout(reader: CodeReader, reading: CodeReading, definition: object) -> tuple[bool | None, str]:
+def module_def_layout(
+    reader: CodeReader, reading: CodeReading, definition: object
+) -> tuple[bool | None, str]:
     """Which ABI a static ``PyModuleDef`` was compiled for, from its ``PyModuleDef_HEAD_INIT``.
 
     GIL 3.13 (Include/object.h): ``PyObject_HEAD_INIT`` sets ``ob_refcnt`` (offset 0) to
@@ -89,7 +91,9 @@ def module_def_layout(reader: CodeReader, reading: CodeReading, definition: obje
 def _may_declare_elsewhere(name: str) -> bool:
     if name == "?":
         return True
-    return name.startswith("_Z") and not name.startswith(("_ZNSt", "_ZSt", "_ZNKSt", "_Znw", "_Zna", "_Zdl", "_Zda"))
+    return name.startswith("_Z") and not name.startswith(
+        ("_ZNSt", "_ZSt", "_ZNKSt", "_Znw", "_Zna", "_Zdl", "_Zda")
+    )
 
 
 def _reaches_a_declaration(reading: CodeReading) -> bool:
@@ -97,7 +101,9 @@ def _reaches_a_declaration(reading: CodeReading) -> bool:
 
 
 def _describe(value: int) -> str:
-    return {PY_MOD_GIL_USED: "Py_MOD_GIL_USED", PY_MOD_GIL_NOT_USED: "Py_MOD_GIL_NOT_USED"}.get(value, hex(value))
+    return {PY_MOD_GIL_USED: "Py_MOD_GIL_USED", PY_MOD_GIL_NOT_USED: "Py_MOD_GIL_NOT_USED"}.get(
+        value, hex(value)
+    )
 
 
 def _verdict(value: int) -> GilDeclaration:
@@ -132,12 +138,15 @@ def _in_bss(image: ElfImage, pointer: Pointer) -> bool:
     return bool(bounds and pointer.region == STATIC and bounds[0] <= pointer.offset < bounds[1])
 
 
-def read_slot_array(reader: CodeReader, reading: CodeReading, definition: object,
-                    free_threaded: bool) -> _SlotArrayResult:
+def read_slot_array(
+    reader: CodeReader, reading: CodeReading, definition: object, free_threaded: bool
+) -> _SlotArrayResult:
     image = reader.image
     definition = _as_pointer(image, definition)
     if definition is None:
-        return _SlotArrayResult(None, False, "the PyModuleDef passed to PyModuleDef_Init could not be located")
+        return _SlotArrayResult(
+            None, False, "the PyModuleDef passed to PyModuleDef_Init could not be located"
+        )
     slots = reader.load(reading, definition.moved(M_SLOTS_OFFSET[free_threaded]), 8)
     if slots == 0:
         return _SlotArrayResult(None, True, "m_slots is NULL")
@@ -145,19 +154,35 @@ def read_slot_array(reader: CodeReader, reading: CodeReading, definition: object
     if slots is None:
         return _SlotArrayResult(None, False, "the PyModuleDef's m_slots pointer could not be read")
     stores = reading.memory.get(slots.region, {})
-    written_by_code = any(slots.offset <= offset < slots.offset + _SLOT_SIZE * _MAX_SLOTS for offset in stores)
+    written_by_code = any(
+        slots.offset <= offset < slots.offset + _SLOT_SIZE * _MAX_SLOTS for offset in stores
+    )
     zero_initialised = slots.region == STATIC and _in_bss(image, slots)
     if zero_initialised and not written_by_code:
         # Zero in the file: filled by a C++ dynamic initialiser, or really just {0, NULL}.
         reader.read_initialisers(reading)
         stores = reading.memory.get(slots.region, {})
-        written_by_code = any(slots.offset <= offset < slots.offset + _SLOT_SIZE * _MAX_SLOTS for offset in stores)
+        written_by_code = any(
+            slots.offset <= offset < slots.offset + _SLOT_SIZE * _MAX_SLOTS for offset in stores
+        )
         if not written_by_code and reading.truncated:
-            return _SlotArrayResult(None, False, f"the slot array at {slots.offset:#x} is zero-initialised memory "
-                                                 "and the code that may fill it was too long to read")
-    where = "built by the init code" if written_by_code else "zero-initialised, written by no code read" \
-        if zero_initialised else (
-        f"static data at {slots.offset:#x}" if slots.region == STATIC else "memory the init code allocates")
+            return _SlotArrayResult(
+                None,
+                False,
+                f"the slot array at {slots.offset:#x} is zero-initialised memory "
+                "and the code that may fill it was too long to read",
+            )
+    where = (
+        "built by the init code"
+        if written_by_code
+        else "zero-initialised, written by no code read"
+        if zero_initialised
+        else (
+            f"static data at {slots.offset:#x}"
+            if slots.region == STATIC
+            else "memory the init code allocates"
+        )
+    )
     for index in range(_MAX_SLOTS):
         entry = slots.moved(index * _SLOT_SIZE)
         slot_id = reader.load(reading, entry, 4)
@@ -168,31 +193,44 @@ def read_slot_array(reader: CodeReader, reading: CodeReading, definition: object
             return _SlotArrayResult(None, True, f"{index} slots ({where}), none is Py_mod_gil")
         if slot_id == PY_MOD_GIL:
             if isinstance(value, int) and value in (PY_MOD_GIL_USED, PY_MOD_GIL_NOT_USED):
-                return _SlotArrayResult(value, True, f"{{Py_mod_gil, {_describe(value)}}} in slot {index} ({where})")
+                return _SlotArrayResult(
+                    value, True, f"{{Py_mod_gil, {_describe(value)}}} in slot {index} ({where})"
+                )
             return _SlotArrayResult(None, False, f"a Py_mod_gil slot ({where}) whose value is not a constant")
     return _SlotArrayResult(None, False, f"no {{0, NULL}} terminator within {_MAX_SLOTS} slots ({where})")
 
 
-def read_gil_declaration(image: ElfImage, module_leaf: str, free_threaded_abi: bool | None,
-                         generator: GeneratorInfo | None = None) -> GilReading:
+def read_gil_declaration(
+    image: ElfImage, module_leaf: str, free_threaded_abi: bool | None, generator: GeneratorInfo | None = None
+) -> GilReading:
     """Decide the GIL declaration of one module; never raises on odd binaries."""
     imported = image.imported_symbols
     imports_def_init = _DEF_INIT in imported
     imports_set_gil = _SET_GIL in imported
-    init_style = "multi-phase" if imports_def_init else (
-        "single-phase" if any(name in imported for name in _SINGLE_PHASE_CREATORS) else "unknown")
-    not_applicable = GilReading(GilDeclaration.USED, GilDeclaredBy.NOT_APPLICABLE,
-                                "built for the GIL ABI: the GIL is always there and Py_mod_gil is ignored",
-                                init_style)
+    init_style = (
+        "multi-phase"
+        if imports_def_init
+        else ("single-phase" if any(name in imported for name in _SINGLE_PHASE_CREATORS) else "unknown")
+    )
+    not_applicable = GilReading(
+        GilDeclaration.USED,
+        GilDeclaredBy.NOT_APPLICABLE,
+        "built for the GIL ABI: the GIL is always there and Py_mod_gil is ignored",
+        init_style,
+    )
     if free_threaded_abi is False:
         return not_applicable
 
     init_name = init_function_name(module_leaf)
     init_symbol = image.symbols.get(init_name)
     if init_symbol is None or not init_symbol.value:
-        return GilReading(GilDeclaration.UNKNOWN, GilDeclaredBy.UNDETERMINED,
-                          f"exports no {init_name}: not an extension module named {module_leaf!r} "
-                          "(a bundled shared library, or a renamed file?)", init_style)
+        return GilReading(
+            GilDeclaration.UNKNOWN,
+            GilDeclaredBy.UNDETERMINED,
+            f"exports no {init_name}: not an extension module named {module_leaf!r} "
+            "(a bundled shared library, or a renamed file?)",
+            init_style,
+        )
 
     if image.machine not in ("x86_64", "aarch64"):
         reading = None
@@ -225,12 +263,16 @@ def read_gil_declaration(image: ElfImage, module_leaf: str, free_threaded_abi: b
             values = {call.arguments[1] for call in set_gil_calls}
             if len(values) == 1 and next(iter(values)) in (PY_MOD_GIL_USED, PY_MOD_GIL_NOT_USED):
                 value = next(iter(values))
-                decision = GilReading(_verdict(value), GilDeclaredBy.SET_GIL_CALL,
-                                      f"{init_name} calls PyUnstable_Module_SetGIL(module, {_describe(value)})",
-                                      init_style)
+                decision = GilReading(
+                    _verdict(value),
+                    GilDeclaredBy.SET_GIL_CALL,
+                    f"{init_name} calls PyUnstable_Module_SetGIL(module, {_describe(value)})",
+                    init_style,
+                )
             else:
-                shown = ", ".join(_describe(v) if isinstance(v, int) else "a value not known statically"
-                                  for v in values)
+                shown = ", ".join(
+                    _describe(v) if isinstance(v, int) else "a value not known statically" for v in values
+                )
                 notes.append(f"{init_name} calls PyUnstable_Module_SetGIL with {shown}")
         elif def_init_calls:
             init_style = "multi-phase"
@@ -239,12 +281,19 @@ def read_gil_declaration(image: ElfImage, module_leaf: str, free_threaded_abi: b
             if len(declared) == 1:
                 value = declared.pop()
                 note = next(result.note for result in results if result.value == value)
-                decision = GilReading(_verdict(value), GilDeclaredBy.SLOT, f"{init_name} -> PyModuleDef_Init: {note}",
-                                      init_style)
+                decision = GilReading(
+                    _verdict(value),
+                    GilDeclaredBy.SLOT,
+                    f"{init_name} -> PyModuleDef_Init: {note}",
+                    init_style,
+                )
             elif not declared and all(result.complete for result in results):
-                decision = GilReading(GilDeclaration.USED, GilDeclaredBy.NEVER,
-                                      f"{init_name} -> PyModuleDef_Init: {results[0].note}; the default is "
-                                      "Py_MOD_GIL_USED", init_style)
+                decision = GilReading(
+                    GilDeclaration.USED,
+                    GilDeclaredBy.NEVER,
+                    f"{init_name} -> PyModuleDef_Init: {results[0].note}; the default is Py_MOD_GIL_USED",
+                    init_style,
+                )
             else:
                 notes.extend(result.note for result in results)
         elif not imports_def_init and not imports_set_gil:
@@ -254,43 +303,67 @@ def read_gil_declaration(image: ElfImage, module_leaf: str, free_threaded_abi: b
                 init_style = "single-phase"
             # A call into another shared library's C++ code (a shared libnanobind, say) may
             # declare on the module's behalf; then the imports of this binary prove nothing.
-            foreign = [call.target for call in reading.calls if not call.internal and _may_declare_elsewhere(call.target)]
+            foreign = [
+                call.target
+                for call in reading.calls
+                if not call.internal and _may_declare_elsewhere(call.target)
+            ]
             indirect = any(call.target == INDIRECT for call in reading.calls)
             if foreign:
                 notes.append(f"{init_name} calls {foreign[0]} in another library, which may declare for it")
             elif indirect and imported & _FUNCTION_FROM_ANOTHER_MODULE:
                 # mypyc's shim modules: PyInit fetches the real init function from a capsule
                 # of a shared "<name>__mypyc" module and returns what it builds.
-                notes.append(f"{init_name} calls a function found at run time (PyCapsule_GetPointer); the module "
-                             "object, and its declaration, come from another module")
+                notes.append(
+                    f"{init_name} calls a function found at run time (PyCapsule_GetPointer); the module "
+                    "object, and its declaration, come from another module"
+                )
             else:
-                decision = GilReading(GilDeclaration.USED, GilDeclaredBy.NEVER,
-                                      f"{how}; the module imports neither PyModuleDef_Init nor "
-                                      "PyUnstable_Module_SetGIL, so it cannot declare Py_MOD_GIL_NOT_USED",
-                                      init_style)
+                decision = GilReading(
+                    GilDeclaration.USED,
+                    GilDeclaredBy.NEVER,
+                    f"{how}; the module imports neither PyModuleDef_Init nor "
+                    "PyUnstable_Module_SetGIL, so it cannot declare Py_MOD_GIL_NOT_USED",
+                    init_style,
+                )
         if reading.truncated:
             notes.append("the init code is longer than the reading budget")
     elif not imports_def_init and not imports_set_gil:
-        decision = GilReading(GilDeclaration.USED, GilDeclaredBy.NEVER,
-                              "imports neither PyModuleDef_Init nor PyUnstable_Module_SetGIL", init_style)
+        decision = GilReading(
+            GilDeclaration.USED,
+            GilDeclaredBy.NEVER,
+            "imports neither PyModuleDef_Init nor PyUnstable_Module_SetGIL",
+            init_style,
+        )
 
     if decision is None and generator is not None and generator.nanobind_free_threaded is not None:
         # nanobind's module_new adds {Py_mod_gil, Py_MOD_GIL_NOT_USED} exactly when built
         # with NB_FREE_THREADED, which is also what puts "_ft" into its ABI tag.
         value = PY_MOD_GIL_NOT_USED if generator.nanobind_free_threaded else None
         if value is not None:
-            decision = GilReading(GilDeclaration.NOT_USED, GilDeclaredBy.SLOT,
-                                  f"nanobind built with NB_FREE_THREADED ({generator.evidence}): module_new "
-                                  "declares Py_MOD_GIL_NOT_USED", "multi-phase")
+            decision = GilReading(
+                GilDeclaration.NOT_USED,
+                GilDeclaredBy.SLOT,
+                f"nanobind built with NB_FREE_THREADED ({generator.evidence}): module_new "
+                "declares Py_MOD_GIL_NOT_USED",
+                "multi-phase",
+            )
         else:
-            decision = GilReading(GilDeclaration.USED, GilDeclaredBy.NEVER,
-                                  f"nanobind built without NB_FREE_THREADED ({generator.evidence}): no Py_mod_gil "
-                                  "slot", "multi-phase")
+            decision = GilReading(
+                GilDeclaration.USED,
+                GilDeclaredBy.NEVER,
+                f"nanobind built without NB_FREE_THREADED ({generator.evidence}): no Py_mod_gil slot",
+                "multi-phase",
+            )
     if decision is not None:
         decision.def_layout_free_threaded, decision.def_layout_evidence = layout
         return decision
     if problem:
         notes.append(problem)
     if not notes:
-        notes.append(f"{init_name} reaches neither PyModuleDef_Init nor PyUnstable_Module_SetGIL in the code read")
-    return GilReading(GilDeclaration.UNKNOWN, GilDeclaredBy.UNDETERMINED, "; ".join(notes), init_style, *layout)
+        notes.append(
+            f"{init_name} reaches neither PyModuleDef_Init nor PyUnstable_Module_SetGIL in the code read"
+        )
+    return GilReading(
+        GilDeclaration.UNKNOWN, GilDeclaredBy.UNDETERMINED, "; ".join(notes), init_style, *layout
+    )

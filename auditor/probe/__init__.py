@@ -55,8 +55,11 @@ class ProbeOutcome:
 
 
 def _child_environment() -> dict[str, str]:
-    environment = {key: value for key, value in os.environ.items()
-                   if key != "PYTHON_GIL" and not key.startswith("PYTHONPATH")}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "PYTHON_GIL" and not key.startswith("PYTHONPATH")
+    }
     environment["PYTHONFAULTHANDLER"] = "1"
     environment.pop("PYTHONSTARTUP", None)
     return environment
@@ -86,19 +89,44 @@ class _ChildRun:
     outcome: ProbeOutcome | None  # set when the child crashed, hung or did not report
 
 
-def _run_child(python: str | Path, module: str, path: Path | None, mode: str, timeout: float,
-               search_path: list[str]) -> _ChildRun:
-    command = [str(python), "-E", "-s", "-X", "faulthandler", str(_CHILD), module,
-               str(path) if path else "", json.dumps(search_path), mode]
+def _run_child(
+    python: str | Path, module: str, path: Path | None, mode: str, timeout: float, search_path: list[str]
+) -> _ChildRun:
+    command = [
+        str(python),
+        "-E",
+        "-s",
+        "-X",
+        "faulthandler",
+        str(_CHILD),
+        module,
+        str(path) if path else "",
+        json.dumps(search_path),
+        mode,
+    ]
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ftaudit-probe-") as scratch:
         try:
-            process = subprocess.Popen(command, cwd=scratch, env=_child_environment(), stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                       errors="replace", start_new_session=True)
+            process = subprocess.Popen(
+                command,
+                cwd=scratch,
+                env=_child_environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                start_new_session=True,
+            )
         except OSError as error:
-            return _ChildRun(None, ProbeOutcome(module, RuntimeGil.IMPORT_ERROR,
-                                                detail=f"could not start {python}: {error.strerror or error}"))
+            return _ChildRun(
+                None,
+                ProbeOutcome(
+                    module,
+                    RuntimeGil.IMPORT_ERROR,
+                    detail=f"could not start {python}: {error.strerror or error}",
+                ),
+            )
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -108,37 +136,63 @@ def _run_child(python: str | Path, module: str, path: Path | None, mode: str, ti
             except ProcessLookupError:
                 pass
             stdout, stderr = process.communicate()
-            return _ChildRun(None, ProbeOutcome(
-                module, RuntimeGil.TIMEOUT, returncode=process.returncode,
-                detail=f"the import did not finish within {timeout:g} s; killed"
-                       + (f"\n{stderr[-_OUTPUT_TAIL:]}" if stderr.strip() else ""),
-                duration_seconds=time.monotonic() - started))
+            return _ChildRun(
+                None,
+                ProbeOutcome(
+                    module,
+                    RuntimeGil.TIMEOUT,
+                    returncode=process.returncode,
+                    detail=f"the import did not finish within {timeout:g} s; killed"
+                    + (f"\n{stderr[-_OUTPUT_TAIL:]}" if stderr.strip() else ""),
+                    duration_seconds=time.monotonic() - started,
+                ),
+            )
     duration = time.monotonic() - started
     report = None
     for line in stdout.splitlines():
         if line.startswith(_MARKER):
             try:
-                report = json.loads(line[len(_MARKER):])
+                report = json.loads(line[len(_MARKER) :])
             except json.JSONDecodeError:
                 report = None
     returncode = process.returncode
     if returncode < 0:
-        return _ChildRun(None, ProbeOutcome(module, RuntimeGil.CRASH, returncode=returncode,
-                                            duration_seconds=duration,
-                                            detail=f"killed by {_signal_name(returncode)} while importing\n"
-                                                   f"{stderr[-_OUTPUT_TAIL:]}".rstrip()))
+        return _ChildRun(
+            None,
+            ProbeOutcome(
+                module,
+                RuntimeGil.CRASH,
+                returncode=returncode,
+                duration_seconds=duration,
+                detail=f"killed by {_signal_name(returncode)} while importing\n"
+                f"{stderr[-_OUTPUT_TAIL:]}".rstrip(),
+            ),
+        )
     if report is None:
-        return _ChildRun(None, ProbeOutcome(module, RuntimeGil.IMPORT_ERROR, returncode=returncode,
-                                            duration_seconds=duration,
-                                            detail=f"the interpreter exited with status {returncode} without a "
-                                                   f"result\n{stderr[-_OUTPUT_TAIL:]}".rstrip()))
+        return _ChildRun(
+            None,
+            ProbeOutcome(
+                module,
+                RuntimeGil.IMPORT_ERROR,
+                returncode=returncode,
+                duration_seconds=duration,
+                detail=f"the interpreter exited with status {returncode} without a "
+                f"result\n{stderr[-_OUTPUT_TAIL:]}".rstrip(),
+            ),
+        )
     report["returncode"] = returncode
     report["duration"] = duration
     return _ChildRun(report, None)
 
 
-def probe_module(python: str | Path, module: str, path: Path | None = None, *, timeout: float = 30,
-                 extra_sys_path: Iterable[Path] = ()) -> ProbeOutcome:
+def probe_module(
+    python: str | Path,
+    module: str,
+    path: Path | None = None,
+    *,
+    timeout: float = 30,
+    extra_sys_path: Iterable[Path] = (),
+) -> ProbeOutcome:
     """Import ``module`` in a fresh subprocess of ``python`` and say what it did to the GIL.
 
     The import is the user's ``import a.b.c`` (parents first). When the GIL comes on
@@ -175,25 +229,42 @@ def probe_module(python: str | Path, module: str, path: Path | None = None, *, t
         elif path is not None:
             # The package failed (a missing optional dependency, a circular import when this
             # module is imported first): the module's own GIL effect can still be observed.
-            _judge_alone(python, module, path, timeout, search_path, outcome,
-                         f"importing it failed ({outcome.detail})")
+            _judge_alone(
+                python, module, path, timeout, search_path, outcome, f"importing it failed ({outcome.detail})"
+            )
         return outcome
     our_warning = any(_gil_warning_module(text) == module for text in gil_warnings)
     if outcome.runtime_gil == RuntimeGil.ENABLED and not our_warning and path is not None:
         # Someone else turned the GIL on first; CPython then stays silent about us.
         culprit = outcome.enabled_by or "another module"
-        _judge_alone(python, module, path, timeout, search_path, outcome,
-                     f"the GIL was enabled by {culprit}, imported along with {module}")
+        _judge_alone(
+            python,
+            module,
+            path,
+            timeout,
+            search_path,
+            outcome,
+            f"the GIL was enabled by {culprit}, imported along with {module}",
+        )
     return outcome
 
 
-def _judge_alone(python: str | Path, module: str, path: Path, timeout: float, search_path: list[str],
-                 outcome: ProbeOutcome, context: str) -> None:
+def _judge_alone(
+    python: str | Path,
+    module: str,
+    path: Path,
+    timeout: float,
+    search_path: list[str],
+    outcome: ProbeOutcome,
+    context: str,
+) -> None:
     """Load only the module's file (PyInit_*, where CPython checks the GIL declaration)."""
     isolated = _run_child(python, module, path, "create", timeout, search_path)
     if isolated.outcome is not None:
-        outcome.detail = f"{context}; loading the module alone: {isolated.outcome.runtime_gil.value}: " \
-                         f"{isolated.outcome.detail}"
+        outcome.detail = (
+            f"{context}; loading the module alone: {isolated.outcome.runtime_gil.value}: "
+            f"{isolated.outcome.detail}"
+        )
         return
     if isolated.report.get("status") != "imported":
         outcome.detail = f"{context}; loading the module alone failed too: {isolated.report.get('error')}"
@@ -202,15 +273,22 @@ def _judge_alone(python: str | Path, module: str, path: Path, timeout: float, se
     alone = RuntimeGil.ENABLED if outcome.gil_after_create else RuntimeGil.DISABLED
     outcome.runtime_gil = alone
     outcome.detail = f"{context}; loading {module} alone leaves the GIL {alone.value}"
-    alone_warnings = [text for text in isolated.report.get("warnings", []) if "(GIL) has been enabled" in text]
+    alone_warnings = [
+        text for text in isolated.report.get("warnings", []) if "(GIL) has been enabled" in text
+    ]
     outcome.warning = alone_warnings[0] if alone_warnings else None
     if alone_warnings:
         outcome.enabled_by = _gil_warning_module(alone_warnings[0])
 
 
-def probe_modules(python: str | Path, modules: list[tuple[str, Path | None]], timeout: float = 30,
-                  jobs: int | None = None, extra_sys_path: Iterable[Path] = (),
-                  on_result: Callable[[str, ProbeOutcome], None] | None = None) -> dict[str, ProbeOutcome]:
+def probe_modules(
+    python: str | Path,
+    modules: list[tuple[str, Path | None]],
+    timeout: float = 30,
+    jobs: int | None = None,
+    extra_sys_path: Iterable[Path] = (),
+    on_result: Callable[[str, ProbeOutcome], None] | None = None,
+) -> dict[str, ProbeOutcome]:
     """Probe every ``(dotted name, file)`` in its own process, ``jobs`` at a time.
 
     ``extra_sys_path``: the site-packages folders holding the modules (their ``.pth``
@@ -232,8 +310,15 @@ def probe_modules(python: str | Path, modules: list[tuple[str, Path | None]], ti
     return {outcome.module: outcome for outcome in outcomes}
 
 
-def probe(python: str | Path, paths: list[Path] | None = None, target: str = "3.13t", *, timeout: float = 30,
-          jobs: int | None = None, progress=None):
+def probe(
+    python: str | Path,
+    paths: list[Path] | None = None,
+    target: str = "3.13t",
+    *,
+    timeout: float = 30,
+    jobs: int | None = None,
+    progress=None,
+):
     """The library side of ``ftaudit probe``: scan ``python``'s environment (or ``paths``)
     and import every loadable extension module with ``python``, one process each.
 
@@ -242,8 +327,16 @@ def probe(python: str | Path, paths: list[Path] | None = None, target: str = "3.
     """
     from ..scan import scan
 
-    return scan(python=None if paths else python, paths=paths, target=target, probe=True, probe_python=python,
-                jobs=jobs, progress=progress, probe_timeout=timeout)
+    return scan(
+        python=None if paths else python,
+        paths=paths,
+        target=target,
+        probe=True,
+        probe_python=python,
+        jobs=jobs,
+        progress=progress,
+        probe_timeout=timeout,
+    )
 
 
 class _CallableModule(types.ModuleType):

@@ -69,7 +69,8 @@ def main():
             else:
                 _import(module_name, result)
             result["status"] = "imported"
-        except BaseException as error:  # noqa: BLE001 - SystemExit from a module's init is an import failure too
+        # SystemExit raised by a module's init is an import failure too.
+        except BaseException as error:  # noqa: BLE001
             result["status"] = "import-error"
             result["error"] = f"{type(error).__name__}: {error}"
     result["gil_after"] = _gil_enabled()

@@ -46,9 +46,13 @@ PyMODINIT_FUNC PyInit_example(void) {
 
 def with_function(body: str, includes: str = "") -> str:
     """A multi-phase, GIL-free module whose one function has ``body``."""
-    return MULTI_PHASE_NOT_USED.replace("#include <Python.h>\n", "#include <Python.h>\n" + includes).replace(
-        "static PyModuleDef_Slot",
-        "static PyObject *function(PyObject *self, PyObject *arg) {\n" + body + "\n}\n\n"
-        "static PyMethodDef methods[] = {{\"function\", function, METH_O, NULL}, {NULL}};\n\n"
-        "static PyModuleDef_Slot",
-    ).replace("0, NULL, slots}", "0, methods, slots}")
+    return (
+        MULTI_PHASE_NOT_USED.replace("#include <Python.h>\n", "#include <Python.h>\n" + includes)
+        .replace(
+            "static PyModuleDef_Slot",
+            "static PyObject *function(PyObject *self, PyObject *arg) {\n" + body + "\n}\n\n"
+            'static PyMethodDef methods[] = {{"function", function, METH_O, NULL}, {NULL}};\n\n'
+            "static PyModuleDef_Slot",
+        )
+        .replace("0, NULL, slots}", "0, methods, slots}")
+    )

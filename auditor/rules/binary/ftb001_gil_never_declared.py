@@ -21,13 +21,21 @@ class GilNeverDeclared(Rule):
     category = "binary"
     severity = Severity.WARNING
     summary = "the extension never declares Py_mod_gil, so importing it re-enables the GIL"
-    fix = ("once the module is thread-safe, add {Py_mod_gil, Py_MOD_GIL_NOT_USED} to its slots (multi-phase) "
-           "or call PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED) (single-phase); pybind11: "
-           "py::mod_gil_not_used(), nanobind: FREE_THREADED, Cython: freethreading_compatible=True, "
-           "PyO3: #[pymodule(gil_used = false)]")
-    references = ["https://peps.python.org/pep-0703/",
-                  "https://docs.python.org/3.13/howto/free-threading-extensions.html"]
-    invalid = [Example(SINGLE_PHASE_WITHOUT_DECLARATION, note="single-phase init without PyUnstable_Module_SetGIL"),
-               Example(MULTI_PHASE_NOT_USED.replace("    {Py_mod_gil, Py_MOD_GIL_NOT_USED},\n", ""),
-                       note="multi-phase init whose slots lack Py_mod_gil")]
+    fix = (
+        "once the module is thread-safe, add {Py_mod_gil, Py_MOD_GIL_NOT_USED} to its slots (multi-phase) "
+        "or call PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED) (single-phase); pybind11: "
+        "py::mod_gil_not_used(), nanobind: FREE_THREADED, Cython: freethreading_compatible=True, "
+        "PyO3: #[pymodule(gil_used = false)]"
+    )
+    references = [
+        "https://peps.python.org/pep-0703/",
+        "https://docs.python.org/3.13/howto/free-threading-extensions.html",
+    ]
+    invalid = [
+        Example(SINGLE_PHASE_WITHOUT_DECLARATION, note="single-phase init without PyUnstable_Module_SetGIL"),
+        Example(
+            MULTI_PHASE_NOT_USED.replace("    {Py_mod_gil, Py_MOD_GIL_NOT_USED},\n", ""),
+            note="multi-phase init whose slots lack Py_mod_gil",
+        ),
+    ]
     valid = [Example(MULTI_PHASE_NOT_USED), Example(SINGLE_PHASE_NOT_USED)]

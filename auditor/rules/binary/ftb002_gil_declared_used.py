@@ -19,8 +19,10 @@ class GilDeclaredUsed(Rule):
     category = "binary"
     severity = Severity.WARNING
     summary = "the extension declares Py_MOD_GIL_USED, so importing it re-enables the GIL"
-    fix = ("make the module's shared state thread-safe, then declare Py_MOD_GIL_NOT_USED; until then, "
-           "expect the GIL in any process importing it (or ask upstream for a free-threaded release)")
+    fix = (
+        "make the module's shared state thread-safe, then declare Py_MOD_GIL_NOT_USED; until then, "
+        "expect the GIL in any process importing it (or ask upstream for a free-threaded release)"
+    )
     references = ["https://docs.python.org/3.13/c-api/module.html#c.Py_mod_gil"]
     invalid = [Example(MULTI_PHASE_USED)]
     valid = [Example(MULTI_PHASE_NOT_USED)]

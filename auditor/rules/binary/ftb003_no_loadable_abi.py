@@ -23,6 +23,11 @@ class NoLoadableAbi(Rule):
     summary = "the extension is built for an ABI the target interpreter cannot load"
     fix = "install a wheel built for the target (cp313t for 3.13t), or build the package from source with it"
     references = ["https://peps.python.org/pep-0703/#build-configuration-changes"]
-    invalid = [Example(MULTI_PHASE_NOT_USED, filename="example.cpython-313-x86_64-linux-gnu.so",
-                       note="a GIL build installed into a free-threaded environment")]
+    invalid = [
+        Example(
+            MULTI_PHASE_NOT_USED,
+            filename="example.cpython-313-x86_64-linux-gnu.so",
+            note="a GIL build installed into a free-threaded environment",
+        )
+    ]
     valid = [Example(MULTI_PHASE_NOT_USED, filename="example.cpython-313t-x86_64-linux-gnu.so")]

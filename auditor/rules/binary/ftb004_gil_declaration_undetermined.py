@@ -20,17 +20,22 @@ class GilDeclarationUndetermined(Rule):
     severity = Severity.NOTE
     summary = "whether the extension declares Py_mod_gil could not be determined from its binary"
     fix = "run `ftaudit probe` with the free-threaded interpreter to observe the module's effect on the GIL"
-    invalid = [Example(
-        "#include <Python.h>\n"
-        "#include <stdlib.h>\n\n"
-        "static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, \"example\", NULL, -1, NULL};\n\n"
-        "PyMODINIT_FUNC PyInit_example(void) {\n"
-        "    PyObject *module = PyModule_Create(&def);\n"
-        "#ifdef Py_GIL_DISABLED\n"
-        "    /* the value is only known at run time */\n"
-        "    if (module != NULL) PyUnstable_Module_SetGIL(module, (void *)(getenv(\"EXAMPLE_GIL\") == NULL));\n"
-        "#endif\n"
-        "    return module;\n"
-        "}\n",
-        note="the declared value is computed at run time")]
+    invalid = [
+        Example(
+            "#include <Python.h>\n"
+            "#include <stdlib.h>\n\n"
+            'static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "example", NULL, -1, NULL};\n\n'
+            "PyMODINIT_FUNC PyInit_example(void) {\n"
+            "    PyObject *module = PyModule_Create(&def);\n"
+            "#ifdef Py_GIL_DISABLED\n"
+            "    /* the value is only known at run time */\n"
+            "    if (module != NULL) {\n"
+            '        PyUnstable_Module_SetGIL(module, (void *)(getenv("EXAMPLE_GIL") == NULL));\n'
+            "    }\n"
+            "#endif\n"
+            "    return module;\n"
+            "}\n",
+            note="the declared value is computed at run time",
+        )
+    ]
     valid = [Example(MULTI_PHASE_NOT_USED)]

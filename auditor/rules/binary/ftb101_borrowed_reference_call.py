@@ -22,8 +22,20 @@ class BorrowedReferenceCall(Rule):
     summary = "imports a C-API function returning a borrowed reference that another thread can invalidate"
     fix = "call the strong-reference replacement named in the finding (e.g. PyDict_GetItemRef) and release it"
     references = ["https://docs.python.org/3.13/howto/free-threading-extensions.html#borrowed-references"]
-    invalid = [Example(with_function("    PyObject *item = PyDict_GetItemString(arg, \"key\");\n"
-                                     "    return Py_NewRef(item ? item : Py_None);"))]
-    valid = [Example(with_function("    PyObject *item = NULL;\n"
-                                   "    if (PyDict_GetItemStringRef(arg, \"key\", &item) < 0) return NULL;\n"
-                                   "    return item ? item : Py_NewRef(Py_None);"))]
+    invalid = [
+        Example(
+            with_function(
+                '    PyObject *item = PyDict_GetItemString(arg, "key");\n'
+                "    return Py_NewRef(item ? item : Py_None);"
+            )
+        )
+    ]
+    valid = [
+        Example(
+            with_function(
+                "    PyObject *item = NULL;\n"
+                '    if (PyDict_GetItemStringRef(arg, "key", &item) < 0) return NULL;\n'
+                "    return item ? item : Py_NewRef(Py_None);"
+            )
+        )
+    ]

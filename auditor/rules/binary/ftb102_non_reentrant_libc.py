@@ -21,11 +21,23 @@ class NonReentrantLibcCall(Rule):
     summary = "imports a non-reentrant libc function that shares hidden state between threads"
     fix = "use the reentrant variant named in the finding (strtok_r, localtime_r, rand_r, ...)"
     references = ["https://www.gnu.org/software/libc/manual/html_node/POSIX-Safety-Concepts.html"]
-    invalid = [Example(with_function(
-        "    time_t now = PyLong_AsLong(arg);\n"
-        "    struct tm *parts = localtime(&now);\n"
-        "    return PyLong_FromLong(parts ? parts->tm_year : -1);", includes="#include <time.h>\n"))]
-    valid = [Example(with_function(
-        "    time_t now = PyLong_AsLong(arg);\n"
-        "    struct tm parts;\n"
-        "    return PyLong_FromLong(localtime_r(&now, &parts) ? parts.tm_year : -1);", includes="#include <time.h>\n"))]
+    invalid = [
+        Example(
+            with_function(
+                "    time_t now = PyLong_AsLong(arg);\n"
+                "    struct tm *parts = localtime(&now);\n"
+                "    return PyLong_FromLong(parts ? parts->tm_year : -1);",
+                includes="#include <time.h>\n",
+            )
+        )
+    ]
+    valid = [
+        Example(
+            with_function(
+                "    time_t now = PyLong_AsLong(arg);\n"
+                "    struct tm parts;\n"
+                "    return PyLong_FromLong(localtime_r(&now, &parts) ? parts.tm_year : -1);",
+                includes="#include <time.h>\n",
+            )
+        )
+    ]
