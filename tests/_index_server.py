@@ -266,6 +266,11 @@ def standard_world() -> list[Release]:
         Release("btpin", "2.0", [f"cp313-cp313t-{LINUX}"]),
         Release("btuser", "1.0", ["py3-none-any"], requires_dist=["btpin>=1"]),
         Release("btuser", "2.0", ["py3-none-any"], requires_dist=["btpin>=2"]),
+        # Dropped its cp313t wheels after 1.2 (and its 0.0.1 was a pure placeholder).
+        Release("dropper", "0.0.1", ["py3-none-any"]),
+        Release("dropper", "1.1", [f"cp313-cp313t-{LINUX}"]),
+        Release("dropper", "1.2", [f"cp313-cp313t-{LINUX}"]),
+        Release("dropper", "2.0", [f"cp314-cp314t-{LINUX}", f"cp313-cp313-{LINUX}"], sdist=True),
         *story_world(10),
     ]
 

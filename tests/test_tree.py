@@ -218,6 +218,25 @@ def test_resolution_backtracks_like_pip(world, tmp_path):
     assert walk.projects["btuser"].version.public == "2.0" and walk.partial
 
 
+def test_a_project_that_dropped_its_free_threaded_wheels(world, tmp_path):
+    dropper = by_name(tree(write(tmp_path, "requirements.txt", "dropper\n"), world, tmp_path / "cache"))[
+        "dropper"
+    ]
+    assert (dropper.version, dropper.status) == ("2.0", "needs-build")
+    assert dropper.first_ready_version == "1.1"  # not the pure 0.0.1 placeholder
+    assert "1.2 was the last release before it with a cp313t wheel" in dropper.reason
+
+
+def test_when_no_release_installs_on_the_platform_the_newest_is_judged(world, tmp_path):
+    # chainb ships Linux wheels only and no sdist: pip on Windows would find nothing to
+    # install; the report judges the newest release and says why.
+    on_windows = by_name(
+        tree(write(tmp_path, "r.txt", "chainb\n"), world, tmp_path / "c", platform="win_amd64")
+    )
+    assert (on_windows["chainb"].version, on_windows["chainb"].status) == ("2.0", "needs-build")
+    assert "other platforms" in on_windows["chainb"].reason
+
+
 def test_contradicting_specifiers_are_reported_not_guessed(world, tmp_path):
     result = tree(write(tmp_path, "requirements.txt", "chaina\nchainc>=2\n"), world, tmp_path / "cache")
     chainc = by_name(result)["chainc"]

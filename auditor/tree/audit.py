@@ -30,8 +30,12 @@ from .wheel_inspection import DEFAULT_MAX_WHEEL_BYTES, choose_inspectable_wheel,
 
 
 def _release_history(page: ProjectPage, target: Target) -> tuple[str | None, str | None]:
-    """(first release that installs without a build, latest release), ignoring yanked
-    releases and pre-releases (unless a project has nothing else)."""
+    """(first release that ships a target wheel, latest release), ignoring yanked
+    releases and pre-releases (unless a project has nothing else).
+
+    A release with a wheel for the target's ABI counts first; only a project that never
+    shipped one gets its first pure-Python release instead (a name-holding ``0.0.1``
+    placeholder of a compiled project is not an upgrade target)."""
     versions = [
         version
         for version in page.versions()
@@ -39,10 +43,22 @@ def _release_history(page: ProjectPage, target: Target) -> tuple[str | None, str
     ]
     finals = [version for version in versions if not version.is_prerelease] or versions
     latest = str(finals[-1]) if finals else None
-    for version in finals:
-        if judge_release(page.files_for(version), target).status in (READY, PURE):
-            return str(version), latest
+    statuses = [(version, judge_release(page.files_for(version), target).status) for version in finals]
+    for wanted in (READY, PURE):
+        for version, status in statuses:
+            if status == wanted:
+                return str(version), latest
     return None, latest
+
+
+def _last_ready_before(page: ProjectPage, target: Target, version: Version) -> str | None:
+    """The newest final release older than ``version`` that ships a target wheel."""
+    for older in sorted((v for v in page.versions() if v < version and not v.is_prerelease), reverse=True):
+        files = page.files_for(older)
+        if files and not all(file.yanked for file in files):
+            if judge_release(files, target).status == READY:
+                return str(older)
+    return None
 
 
 def _first_ready_prerelease(page: ProjectPage, target: Target, after: str | None) -> str | None:
@@ -112,6 +128,12 @@ def _judge_on_page(
         prerelease = _first_ready_prerelease(page, target, status.latest_version)
         if prerelease:
             status.reason += f"; pre-release {prerelease} ships one"
+    elif status.status == NEEDS_BUILD and Version(status.first_ready_version) < version:
+        # Projects drop free-threaded wheels too (3.13t was experimental, PEP 779):
+        # "upgrade to the first ready release" would be a downgrade here.
+        last = _last_ready_before(page, target, version)
+        if last:
+            status.reason += f"; {last} was the last release before it with a {target.abi} wheel"
     return status
 
 
