@@ -55,9 +55,9 @@ def _last_ready_before(page: ProjectPage, target: Target, version: Version) -> s
     """The newest final release older than ``version`` that ships a target wheel."""
     for older in sorted((v for v in page.versions() if v < version and not v.is_prerelease), reverse=True):
         files = page.files_for(older)
-        if files and not all(file.yanked for file in files):
-            if judge_release(files, target).status == READY:
-                return str(older)
+        usable = files and not all(file.yanked for file in files)
+        if usable and judge_release(files, target).status == READY:
+            return str(older)
     return None
 
 
