@@ -265,3 +265,16 @@ def test_a_trial_that_computes_past_the_timeout_is_not_a_hang() -> None:
     result = hammered(TEST_SAMPLES / "slow_but_busy", baseline=False, budget=1.0, trial_timeout=1.0)
     assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples
     assert result.trials >= 1 and result.findings == []
+
+
+@pytest.mark.timeout(120)
+def test_a_bad_sample_is_reported_and_the_others_still_run(tmp_path: Path) -> None:
+    from auditor.harness import hammer
+
+    broken = _write_sample(tmp_path / "broken", 'name = "broken"\nkind = "capi"\nsources = ["m.c"]\n')
+    results = hammer([broken, TEST_SAMPLES / "no_gil_slot", tmp_path / "missing"], python=free_threaded_python(),
+                     baseline_python=None, budget=0.5, throughput=False)
+    assert [result.verdict for result in results] == [HammerVerdict.ERROR, HammerVerdict.NO_RACE_OBSERVED,
+                                                      HammerVerdict.ERROR]
+    assert "a capi sample needs `module`" in results[0].errors[0]
+    assert "not a sample folder" in results[2].errors[0]
