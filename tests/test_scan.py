@@ -310,8 +310,11 @@ def test_the_cache_is_reused_and_invalidated_by_a_changed_file(built_site, tmp_p
 
 
 @pytest.mark.timeout(300)
-def test_parallel_and_serial_analysis_agree(built_site):
+def test_parallel_and_serial_analysis_agree(built_site, monkeypatch):
     require_analyser()
+    import auditor.scan as scan_module
+
+    monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)  # a pool even for these few binaries
     serial = scan(paths=[built_site], jobs=1, use_cache=False)
     parallel = scan(paths=[built_site], jobs=2, use_cache=False)
     threads = scan(paths=[built_site], jobs=2, use_cache=False, pool="thread")
@@ -441,6 +444,7 @@ def test_a_worker_that_dies_loses_only_its_own_file(built_site, monkeypatch):
     _real_worker = scan_module._analyse_in_worker
     # fork, so the workers inherit the patched function; forkserver would import afresh.
     monkeypatch.setattr(scan_module, "_START_METHOD", "fork")
+    monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)
     monkeypatch.setattr(scan_module, "_analyse_in_worker", _worker_that_dies_on_one_file)
     result = scan(paths=[built_site], jobs=2, use_cache=False)
     modules = {e.module: e for d in result.distributions for e in d.extensions}
