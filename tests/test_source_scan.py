@@ -154,3 +154,16 @@ def test_parallel_workers_agree_with_one_process(tmp_path):
     key = lambda finding: (finding.location.path, finding.location.line, finding.rule)  # noqa: E731
     assert sorted(map(key, serial.findings)) == sorted(map(key, parallel.findings))
     assert len(parallel.findings) == 40
+
+
+def test_newer_syntax_and_declared_encodings_are_read(tmp_path):
+    # ftaudit runs on 3.11; code for free-threaded 3.13 uses PEP 695 / PEP 701 syntax.
+    (tmp_path / "modern.py").write_text(
+        "_seen = {}\n\ndef remember[T](key: T) -> T:\n    label = f\"{'x'}\"\n"
+        "    if key not in _seen:\n        _seen[key] = label\n    return key\n")
+    (tmp_path / "legacy.py").write_bytes(
+        b"# -*- coding: latin-1 -*-\nNAME = '\xe9'\n_log = []\n\ndef log(x):\n    _log.append(x)\n")
+    result = scan_source([tmp_path], use_cache=False)
+    assert not result.problems
+    assert sorted((finding.location.path.rsplit("/", 1)[1], finding.rule, finding.location.line)
+                  for finding in result.findings) == [("legacy.py", "FTP001", 6), ("modern.py", "FTP003", 6)]

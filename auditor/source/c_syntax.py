@@ -513,6 +513,7 @@ class CTranslationUnit:
         regions = []
         for begin, end, kind in (
             (r"\bPy_BEGIN_ALLOW_THREADS\b", r"\bPy_END_ALLOW_THREADS\b", "allow-threads"),
+            (r"\bPyEval_SaveThread\s*\(", r"\bPyEval_RestoreThread\s*\(", "allow-threads"),
             (r"\bPyGILState_Ensure\s*\(", r"\bPyGILState_Release\s*\(", "gilstate"),
         ):
             for match in re.finditer(begin, text):

@@ -10,6 +10,8 @@ suppressions and baselines are applied by the caller, so a cached result serves 
 from __future__ import annotations
 
 import hashlib
+import io
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,11 +63,20 @@ def check_bytes(display_path: str, data: bytes, language: str) -> FileOutcome:
                                    "source checks (generated code?); skipped")
     if language in ("c", "cpp") and any(marker in data[:4096] for marker in _GENERATED_MARKERS):
         return FileOutcome(skipped="generated C (Cython/SWIG/f2py output); check the generator's input instead")
+    encoding = "utf-8"
+    if language in ("python", "cython"):
+        # PEP 263: a `# -*- coding: latin-1 -*-` cookie in the first two lines.
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        except SyntaxError as error:
+            if "invalid or missing" in str(error):
+                return FileOutcome(problem="not valid UTF-8 and no PEP 263 coding declaration; skipped")
+            return FileOutcome(problem=f"bad source encoding declaration: {error}; skipped")
     try:
-        text = data.decode("utf-8")
+        text = data.decode(encoding)
     except UnicodeDecodeError as error:
-        if language == "python":
-            return FileOutcome(problem=f"not valid UTF-8 ({error.reason} at byte {error.start}); skipped")
+        if language in ("python", "cython"):
+            return FileOutcome(problem=f"not valid {encoding} ({error.reason} at byte {error.start}); skipped")
         text = data.decode("latin-1")  # C sources in legacy encodings: comments only, code is ASCII
     try:
         if language == "python":

@@ -277,9 +277,109 @@ class ModuleFacts:
                             and target.value.id == "self" and not isinstance(child, ast.AugAssign):
                         assigned.add(target.attr)
 
+    @classmethod
+    def from_libcst(cls, module: cst.Module, text: str) -> ModuleFacts:
+        """The same facts read from a LibCST tree, for syntax the host's ``ast`` cannot
+        parse (ftaudit runs on 3.11; PEP 701 f-strings and PEP 695 type parameters are
+        3.12+, and free-threaded code is written for 3.13)."""
+        facts = cls.__new__(cls)
+        facts.text = text
+        facts.containers, facts.module_names, facts.locks, facts.thread_locals = {}, set(), set(), set()
+        facts.class_mutable_attrs, facts.instance_assigned = {}, {}
+        facts.functions_called_from_module_level = set()
+        calls = _CallNames()
+        for statement in module.body:
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                facts.module_names.add(statement.name.value)
+                for decorator in statement.decorators:
+                    target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) \
+                        else decorator.decorator
+                    if isinstance(target, cst.Name):
+                        facts.functions_called_from_module_level.add(target.value)
+                if isinstance(statement, cst.ClassDef):
+                    facts._libcst_class(statement)
+                continue
+            statement.visit(calls)
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for item in statement.body:
+                pairs = []
+                if isinstance(item, cst.Assign):
+                    pairs = [(target.target, item.value) for target in item.targets]
+                elif isinstance(item, cst.AnnAssign):
+                    pairs = [(item.target, item.value)]
+                elif isinstance(item, cst.Import):
+                    for alias in item.names:
+                        name = _dotted(alias.asname.name) if alias.asname else _dotted(alias.name)
+                        if name:
+                            facts.module_names.add(name.split(".")[0])
+                for target, value in pairs:
+                    if not isinstance(target, cst.Name):
+                        continue
+                    facts.module_names.add(target.value)
+                    if value is not None and is_mutable_container(value):
+                        facts.containers.setdefault(target.value, 0)
+                    elif value is not None:
+                        facts.containers.pop(target.value, None)
+                    factory = _call_name(value) if value is not None else None
+                    if factory in LOCK_FACTORIES:
+                        facts.locks.add(target.value)
+                    if factory == "local":
+                        facts.thread_locals.add(target.value)
+        facts.functions_called_from_module_level |= calls.names
+        return facts
+
+    def _libcst_class(self, node: cst.ClassDef) -> None:
+        attributes = self.class_mutable_attrs.setdefault(node.name.value, set())
+        assigned = self.instance_assigned.setdefault(node.name.value, set())
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
+        for statement in body:
+            if isinstance(statement, cst.ClassDef):
+                self._libcst_class(statement)
+            elif isinstance(statement, cst.FunctionDef):
+                collector = _SelfAssignments()
+                statement.visit(collector)
+                assigned |= collector.assigned
+                self.locks |= collector.locks
+            elif isinstance(statement, cst.SimpleStatementLine):
+                for item in statement.body:
+                    if isinstance(item, cst.Assign):
+                        names = {target.target.value for target in item.targets if isinstance(target.target, cst.Name)}
+                        if _call_name(item.value) in LOCK_FACTORIES:
+                            self.locks |= names
+                        elif is_mutable_container(item.value):
+                            attributes |= names
+                    elif isinstance(item, cst.AnnAssign) and isinstance(item.target, cst.Name) \
+                            and item.value is not None and is_mutable_container(item.value) \
+                            and "ClassVar" in cst.Module([]).code_for_node(item.annotation.annotation):
+                        attributes.add(item.target.value)
+
     def used_inside_functions(self, name: str) -> bool:
         """Whether ``name`` appears on an indented line (conservative: any indented mention)."""
         return re.search(rf"\n[ \t]+[^\n]*\b{re.escape(name)}\b", "\n" + self.text) is not None
+
+
+class _CallNames(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.names.add(node.func.value)
+
+
+class _SelfAssignments(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.assigned: set[str] = set()
+        self.locks: set[str] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target.target, cst.Attribute) and isinstance(target.target.value, cst.Name):
+                if target.target.value.value == "self":
+                    self.assigned.add(target.target.attr.value)
+                if _call_name(node.value) in LOCK_FACTORIES:
+                    self.locks.add(target.target.attr.value)
 
 
 class _EventCollector(cst.CSTVisitor):
@@ -592,7 +692,19 @@ class PythonModuleAnalysis:
         self.path = path
         self.text = text
         self.lines = text.splitlines()
-        tree = ast.parse(text, filename=path)
+        self.events: list[Event] = []
+        self.locked_mutations: set[str] = set()
+        self.segments_parsed = 0
+        try:
+            tree = ast.parse(text, filename=path)
+        except SyntaxError:
+            # Newer syntax than the host's parser knows: LibCST reads the whole module.
+            # A real syntax error raises libcst.ParserSyntaxError from here.
+            module = cst.parse_module(text)
+            self.facts = ModuleFacts.from_libcst(module, text)
+            self._analyse_module(module, 0)
+            self._drop_unmutated_iteration()
+            return
         self.facts = ModuleFacts(tree, text)
         class_attributes = set().union(*self.facts.class_mutable_attrs.values()) \
             if self.facts.class_mutable_attrs else set()
@@ -602,9 +714,6 @@ class PythonModuleAnalysis:
         # are the only ones whose mere reading sends a function to LibCST.
         mutated_containers = {name for name in containers if has_shared_use(text, {name})}
         mutated_attributes = {name for name in class_attributes if has_shared_use(text, {name}, through_owner=True)}
-        self.events: list[Event] = []
-        self.locked_mutations: set[str] = set()
-        self.segments_parsed = 0
 
         def is_candidate(segment: str) -> bool:
             return bool(_GLOBAL_STATEMENT.search("\n" + segment)
@@ -635,13 +744,22 @@ class PythonModuleAnalysis:
                 continue
             self._analyse_segment(segment, first_line - 1)
 
+        self._drop_unmutated_iteration()
+
+    def _drop_unmutated_iteration(self) -> None:
+        """Iterating a container nothing mutates after import is no event at all."""
+        mutated = {event.name for event in self.events if event.kind != "iteration"} | self.locked_mutations
+        self.events = [event for event in self.events if event.kind != "iteration" or event.name in mutated]
+
     @staticmethod
     def _first_line(statement: ast.stmt) -> int:
         decorators = getattr(statement, "decorator_list", [])
         return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
 
     def _analyse_segment(self, segment: str, line_offset: int) -> None:
-        module = cst.parse_module(segment)
+        self._analyse_module(cst.parse_module(segment), line_offset)
+
+    def _analyse_module(self, module: cst.Module, line_offset: int) -> None:
         self.segments_parsed += 1
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         collector = _EventCollector(self.facts)
