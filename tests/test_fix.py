@@ -6,16 +6,15 @@ import shutil
 import subprocess
 
 import pytest
+from _source_helpers import FTAUDIT, SOURCE_FIXTURES
 
 from auditor.source import scan_source
-
-from _source_helpers import FTAUDIT, SOURCE_FIXTURES
 
 pytestmark = pytest.mark.timeout(120)
 
 
 def _fix(*arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(FTAUDIT), "fix", *arguments], capture_output=True, text=True, timeout=110)
+    return subprocess.run([str(FTAUDIT), "fix", *arguments], capture_output=True, text=True, timeout=110, check=False)
 
 
 def test_diff_then_apply(tmp_path):

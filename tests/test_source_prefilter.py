@@ -14,11 +14,10 @@ from pathlib import Path
 
 import libcst
 import pytest
+from _source_helpers import SOURCE_FIXTURES
 
 from auditor.source.prefilter import python_needs_full_analysis
 from auditor.source.python_analysis import ModuleFacts, PythonModuleAnalysis
-
-from _source_helpers import SOURCE_FIXTURES
 
 pytestmark = pytest.mark.timeout(600)
 

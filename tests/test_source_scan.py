@@ -8,11 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from _source_helpers import SOURCE_FIXTURES, marked_risks
 
 from auditor.source import scan_source
 from auditor.source.engine import MAX_FILE_BYTES
-
-from _source_helpers import SOURCE_FIXTURES, marked_risks
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -117,7 +116,7 @@ def test_second_scan_is_served_from_the_cache(tmp_path):
     assert first.files_from_cache == 0 and first.files_parsed > 0
     assert second.files_from_cache == second.files_checked == first.files_checked
     assert second.files_parsed == 0
-    key = lambda finding: (finding.location.path, finding.location.line, finding.rule, finding.message)  # noqa: E731
+    key = lambda finding: (finding.location.path, finding.location.line, finding.rule, finding.message)
     assert sorted(map(key, second.findings)) == sorted(map(key, first.findings))
 
 
@@ -151,7 +150,7 @@ def test_parallel_workers_agree_with_one_process(tmp_path):
         (tmp_path / f"mod{index}.py").write_text(f"_seen{index} = []\n\ndef see(x):\n    _seen{index}.append(x)\n")
     serial = scan_source([tmp_path], jobs=1, use_cache=False)
     parallel = scan_source([tmp_path], jobs=2, use_cache=False)
-    key = lambda finding: (finding.location.path, finding.location.line, finding.rule)  # noqa: E731
+    key = lambda finding: (finding.location.path, finding.location.line, finding.rule)
     assert sorted(map(key, serial.findings)) == sorted(map(key, parallel.findings))
     assert len(parallel.findings) == 40
 

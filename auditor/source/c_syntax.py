@@ -625,11 +625,7 @@ class CTranslationUnit:
             kind = node.type
             if kind == "identifier":
                 return node
-            if kind in ("field_expression",):
-                node = node.child_by_field_name("argument")
-            elif kind == "subscript_expression":
-                node = node.child_by_field_name("argument")
-            elif kind == "pointer_expression":
+            if kind in ("field_expression",) or kind == "subscript_expression" or kind == "pointer_expression":
                 node = node.child_by_field_name("argument")
             elif kind in ("parenthesized_expression", "cast_expression"):
                 node = node.child_by_field_name("value") or next(
