@@ -635,7 +635,10 @@ def _resolve_folders(
                 interpreter = describe_interpreter(python, "--python")
             except InterpreterError as error:
                 problems.append(str(error))
-        return interpreter, [Path(path) for path in paths], problems
+        unique: dict[str, Path] = {}
+        for path in paths:  # the same folder twice (or through a link) is read once
+            unique.setdefault(os.path.realpath(path), Path(path))
+        return interpreter, list(unique.values()), problems
     if python is not None:
         try:
             interpreter, folders = site_packages_of(python)

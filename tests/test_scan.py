@@ -455,3 +455,12 @@ def test_a_worker_that_dies_loses_only_its_own_file(built_site, monkeypatch):
     ]
     assert others and all(not e.errors for e in others)
     assert modules["readypkg._alpha"].gil is GilDeclaration.NOT_USED
+
+
+def test_a_folder_given_twice_is_read_once(tmp_path):
+    site = tmp_path / "site"
+    write_distribution(site, "once", "1.0", {"once.py": b""})
+    (tmp_path / "link").symlink_to(site)
+    result = scan(paths=[site, site, tmp_path / "link"], use_cache=False)
+    assert [d.name for d in result.distributions] == ["once"]
+    assert result.site_packages == [str(site)]
