@@ -71,7 +71,7 @@ def overheads(python: str, label: str) -> None:
     print(f"  build-cache hit, later samples: median {statistics.median(warm) * 1000:.2f} ms")
     build = build_sample(sample, python)
     # A near-empty trial (2 threads, 1 iteration) measures the harness, not the sample.
-    for trials_per_process, name in ((1, "fresh process per trial"), (25, "default (up to 25 per process)")):
+    for trials_per_process, name in ((1, "fresh process per trial"), (25, "default (1 and up to 25, alternating)")):
         settings = RunSettings(threads=2, iterations=1, budget=3.0, throughput=False,
                                trials_per_process=trials_per_process)
         run = hammer_interpreter(sample, build, label=label, free_threaded=True, settings=settings)

@@ -1,10 +1,11 @@
 """Run a built sample's scenario in fresh subprocesses of one interpreter.
 
-Each child (``_trial_child.py``) runs several trials back to back (starting an
-interpreter costs 20-40 ms here, a counter trial 1-5 ms), for at most ``TIME_SLICE``
-seconds or ``TRIALS_PER_PROCESS`` trials, and stops at the first failure; then a fresh
-child starts. Fresh processes matter twice: a crash kills only one child, and races on
-first use (lazy initialisation) get a new first use in every child.
+Children (``_trial_child.py``) alternate between running several trials back to back
+(starting an interpreter and importing the sample costs 50-90 ms here, a counter trial
+1-5 ms), for at most ``TIME_SLICE`` seconds or ``TRIALS_PER_PROCESS`` trials, and running
+a single trial; every child stops at the first failure. Fresh processes matter twice: a
+crash kills only one child, and races on first use (lazy initialisation) get a new
+first use in every child.
 
 Every trial runs under ``faulthandler.dump_traceback_later`` in the child, which dumps
 every thread's stack and exits if the trial outlives ``trial_timeout``; the parent
@@ -245,8 +246,12 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
             # The budget ends the run, but only after at least one concurrent trial.
             if remaining <= 0 and sanity_done and run.trials > 0:
                 break
+            # Every other child runs a single trial: a race that can only happen on first use
+            # (lazy initialisation without a reset) gets a fresh first use twice as often,
+            # while the other children amortise interpreter start-up over many trials.
+            trials_this_child = 1 if len(scratch_runs) % 2 else settings.trials_per_process
             config = dict(base_config, first_trial=run.trials + 1, sanity=not sanity_done,
-                          time_slice=max(0.0, min(settings.time_slice, remaining)))
+                          time_slice=max(0.0, min(settings.time_slice, remaining)), max_trials=trials_this_child)
             if len(scratch_runs) > MAX_PROCESSES_WITHOUT_A_TRIAL and run.trials == 0:
                 run.verdict = HammerVerdict.ERROR
                 run.notes.append("no trial could be run (every child ended before finishing one)")
