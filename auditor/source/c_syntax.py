@@ -207,6 +207,18 @@ class CTranslationUnit:
             self._starts_cache = [function.node.start_byte for function in ordered]
         return self._starts_cache
 
+    def runs_at_import(self, node, function: FunctionInfo | None) -> bool:
+        """True for code in an init-only function, except lambdas defined there (pybind11's
+        ``m.def("f", [](...) {...})`` bodies run when Python calls them, not at import)."""
+        if function is None or not function.init_only:
+            return False
+        parent = node.parent
+        while parent is not None and parent != function.body:
+            if parent.type == "lambda_expression":
+                return False
+            parent = parent.parent
+        return True
+
     def lazy_init_guard(self, write: StaticWrite):
         """The ``if`` that tests the written static for NULL/zero before the write, if any.
 
@@ -239,7 +251,7 @@ class CTranslationUnit:
 
     def _claim_writes(self) -> None:
         for write in self.writes:
-            if write.protected or write.function.init_only:
+            if write.protected or self.runs_at_import(write.node, write.function):
                 continue
             if self.lazy_init_guard(write) is not None:
                 write.claimed_by = "lazy-init"

@@ -590,7 +590,10 @@ class _EventCollector(cst.CSTVisitor):
 
     # -- writes ----------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATING_METHODS:
+        # dict.setdefault is the atomic insert-if-absent of free-threaded CPython (the
+        # dict's lock covers the lookup and the store): the fix, not the bug.
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATING_METHODS \
+                and node.func.attr.value != "setdefault":
             self._record_mutation(node.func.value, node, node.func.attr.value)
 
     def _assignment_target(self, target: cst.BaseExpression, node: cst.CSTNode, compound: bool) -> None:

@@ -145,9 +145,11 @@ def scan_source(
                 language = language_for(candidate)
                 if language is None or not candidate.is_file():
                     if base is None and language is None:
-                        result.problems.append(FileProblem(str(path), "not a source file ftaudit reads "
-                                                           "(.c .h .cc .cpp .cxx .hpp .pyx .pxd .pxi .rs .py) "
-                                                           "or an sdist archive"))
+                        # Named explicitly but not a language the rules read: say so,
+                        # without calling the result partial (nothing was asked of it).
+                        result.skipped.append(FileProblem(str(path), "not a source file ftaudit reads "
+                                                          "(.c .h .cc .cpp .cxx .hpp .pyx .pxd .pxi .rs .py) "
+                                                          "or an sdist archive"))
                     continue
                 display = f"{prefix}{candidate.relative_to(base).as_posix()}" if prefix else str(candidate)
                 files.append(_SourceFile(candidate, display, language, root_index))

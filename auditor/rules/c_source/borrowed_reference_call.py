@@ -80,7 +80,7 @@ class BorrowedReferenceCall(CSourceRule):
     @classmethod
     def check(cls, unit):
         for call, name, function in unit.calls(REPLACEMENTS):
-            if function is None or function.init_only or unit.is_protected(call, function):
+            if function is None or unit.runs_at_import(call, function) or unit.is_protected(call, function):
                 continue
             arguments = unit.call_arguments(call)
             if name not in _ALWAYS_SHARED and arguments and unit.is_private_object(arguments[0], function):

@@ -53,7 +53,8 @@ class GilReleasedRegionStatic(CSourceRule):
 
     @classmethod
     def check(cls, unit):
-        written = {id(write.variable) for write in unit.writes if not write.function.init_only}
+        written = {id(write.variable) for write in unit.writes
+                   if not unit.runs_at_import(write.node, write.function)}
         reported: set[int] = set()
         for function in unit.functions:
             if not function.released_regions or function.init_only:

@@ -69,7 +69,7 @@ class NonReentrantLibcCall(CSourceRule):
         for call, name, function in unit.calls(REPLACEMENTS):
             if name in defined_here:
                 continue  # a project function that happens to share the name
-            if function is not None and name in _INIT_SAFE and function.init_only:
+            if name in _INIT_SAFE and unit.runs_at_import(call, function):
                 continue
             if function is not None and unit.is_protected(call, function):
                 continue

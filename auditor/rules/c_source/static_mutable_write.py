@@ -51,6 +51,10 @@ class StaticMutableWrite(CSourceRule):
         Example("#include <stdio.h>\nstatic char label[32];\n"
                 "static const char *format_id(long id) {\n    snprintf(label, sizeof label, \"#%ld\", id);\n"
                 "    return label;\n}\n", note="a static buffer filled by one thread while another reads it"),
+        Example("#include <pybind11/pybind11.h>\nstatic long calls;\n"
+                "PYBIND11_MODULE(demo, m, pybind11::mod_gil_not_used()) {\n"
+                "    m.def(\"tick\", []() { return ++calls; });\n}\n", language="cpp",
+                note="the lambda runs at call time, not at import"),
         Example("#include <vector>\nstatic std::vector<int> seen;\n"
                 "void note(int value) { seen.push_back(value); }\n", language="cpp"),
     ]
@@ -81,7 +85,7 @@ class StaticMutableWrite(CSourceRule):
     def check(cls, unit):
         reported: set[int] = set()
         for write in unit.writes:
-            if write.protected or write.function.init_only or write.claimed_by:
+            if write.protected or write.claimed_by or unit.runs_at_import(write.node, write.function):
                 continue
             location = unit.location(write.node)
             if location.line in reported:

@@ -60,7 +60,7 @@ class UnlockedContainerIteration(CSourceRule):
     @classmethod
     def check(cls, unit):
         for call, name, function in unit.calls(_ITERATION_CALLS):
-            if function is None or function.init_only or unit.is_protected(call, function):
+            if function is None or unit.runs_at_import(call, function) or unit.is_protected(call, function):
                 continue
             arguments = unit.call_arguments(call)
             if arguments and unit.is_private_object(arguments[0], function):

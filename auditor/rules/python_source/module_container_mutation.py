@@ -47,6 +47,8 @@ class ModuleContainerMutation(PythonSourceRule):
         Example("_table = {}\n\ndef _fill():\n    _table['a'] = 1\n\n_fill()\n", language="python",
                 note="a private helper only called at import time"),
         Example("_handlers = []\n_handlers.append(print)\n", language="python", note="module level runs once"),
+        Example("_interned = {}\n\ndef intern(name):\n    return _interned.setdefault(name, name)\n",
+                language="python", note="dict.setdefault inserts atomically"),
     ]
 
     @classmethod
