@@ -23,7 +23,10 @@ from functools import lru_cache
 from ..model.finding import Location
 
 # Qualifiers and type names that make a static safe to share or that *are* the lock.
-_THREAD_LOCAL_TOKENS = re.compile(r"\b(_Thread_local|thread_local|__thread|Py_THREAD_LOCAL)\b|__declspec\s*\(\s*thread")
+# Also the portability macros projects define for these (_Py_thread_local, NPY_TLS, ...).
+_THREAD_LOCAL_TOKENS = re.compile(
+    r"\b(_Thread_local|thread_local|__thread|\w*_thread_local|\w*THREAD_LOCAL|[A-Z_]*_TLS|TLS)\b"
+    r"|__declspec\s*\(\s*thread")
 _SYNCHRONISED_TYPE = re.compile(
     r"\b(_Atomic|atomic\w*|std::atomic\w*|PyMutex|PyOnceFlag|_PyOnceFlag|std::mutex|std::recursive_mutex|"
     r"std::shared_mutex|std::once_flag|pthread_mutex_t|pthread_once_t|pthread_rwlock_t|mtx_t|once_flag|"
