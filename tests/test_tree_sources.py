@@ -174,6 +174,34 @@ wheels = [
     assert "local is locked from a VCS, directory or archive" in source.notes[0]
 
 
+def test_pylock_markers_on_extras_and_dependency_groups(tmp_path):
+    lock = write(
+        tmp_path,
+        "pylock.toml",
+        """\
+lock-version = "1.0"
+created-by = "x"
+dependency-groups = ["dev", "docs"]
+default-groups = ["dev"]
+[[packages]]
+name = "devtool"
+version = "1.0"
+marker = "'dev' in dependency_groups"
+sdist = { url = "https://x/devtool-1.0.tar.gz", hashes = { sha256 = "00" } }
+
+[[packages]]
+name = "doctool"
+version = "1.0"
+marker = "'docs' in dependency_groups and sys_platform == 'linux'"
+sdist = { url = "https://x/doctool-1.0.tar.gz", hashes = { sha256 = "00" } }
+""",
+    )
+    by_default = read_dependency_source(lock, LINUX_313T)
+    assert [package.name for package in by_default.locked] == ["devtool"] and by_default.problems == []
+    docs = read_dependency_source(lock, LINUX_313T, extras=["docs"])
+    assert [package.name for package in docs.locked] == ["doctool"]
+
+
 def test_uv_lock_that_is_not_one(tmp_path):
     with pytest.raises(TreeInputError, match="not a uv lock file"):
         read_dependency_source(write(tmp_path, "uv.lock", "[tool]\nx = 1\n"), LINUX_313T)

@@ -51,7 +51,7 @@ def read_dependency_source(
         raise TreeInputError(f"{path}: no such file")
     kind = detect_kind(path)
     if kind == "pylock":
-        return read_pylock(path, marker_environment)
+        return read_pylock(path, marker_environment, extras)
     if kind == "uv-lock":
         return read_uv_lock(path, marker_environment, extras)
     if kind == "pyproject":

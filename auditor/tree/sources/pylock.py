@@ -9,10 +9,12 @@ noted and not judged.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from packaging.markers import Marker
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.pylock import Pylock, PylockUnsupportedVersionError, PylockValidationError
+from packaging.utils import canonicalize_name
 
 from .interface import DependencySource, LockedPackage, TreeInputError, line_of
 from .pyproject import load_toml
@@ -27,7 +29,9 @@ def _file_name(name: str | None, path: str | None, url: str | None) -> str | Non
     return None
 
 
-def read_pylock(path: Path, marker_environment: dict[str, str]) -> DependencySource:
+def read_pylock(
+    path: Path, marker_environment: dict[str, str], extras: Iterable[str] = ()
+) -> DependencySource:
     path = Path(path)
     document, text = load_toml(path)
     try:
@@ -35,12 +39,25 @@ def read_pylock(path: Path, marker_environment: dict[str, str]) -> DependencySou
     except (PylockValidationError, PylockUnsupportedVersionError) as problem:
         raise TreeInputError(f"{path}: not a valid PEP 751 lock file: {problem}") from problem
     source = DependencySource(path=path, kind="pylock", locked=[])
+    # PEP 751 markers may test ``extras`` and ``dependency_groups`` (evaluated in the
+    # "lock_file" context); --extra names either. Without it, the lock's default groups.
+    chosen = frozenset(canonicalize_name(extra) for extra in extras)
+    groups = chosen or frozenset(canonicalize_name(group) for group in (lock.default_groups or []))
+    environment = {**marker_environment, "extras": chosen, "dependency_groups": groups}
     applicable: list = []
     for package in lock.packages:
         line = line_of(text, f'name = "{package.name}"')
         origin = f"{path}:{line}" if line else str(path)
-        if package.marker is not None and not Marker(str(package.marker)).evaluate(marker_environment):
-            continue
+        if package.marker is not None:
+            try:
+                applies = Marker(str(package.marker)).evaluate(environment, context="lock_file")
+            except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName) as problem:
+                source.problems.append(
+                    f"{origin}: marker {str(package.marker)!r} of {package.name}: {problem}"
+                )
+                applies = True  # judged rather than silently dropped
+            if not applies:
+                continue
         applicable.append(package)
         if package.version is None or (package.sdist is None and not package.wheels):
             source.notes.append(

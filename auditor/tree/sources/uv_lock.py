@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from packaging.markers import InvalidMarker, Marker
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.utils import canonicalize_name
 
 from .interface import DependencySource, LockedPackage, TreeInputError, line_of
@@ -26,8 +26,8 @@ def _marker_holds(text: str | None, environment: dict[str, str], extra: str = ""
         return True
     try:
         return Marker(text).evaluate({**environment, "extra": extra})
-    except InvalidMarker:
-        return True
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
+        return True  # judged rather than silently dropped
 
 
 def _file_name(entry: object) -> str | None:
