@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
@@ -182,7 +183,12 @@ class Resolver:
         environment = dict(self.target.marker_environment)
         for extra in ("", *parent_extras):
             environment["extra"] = extra
-            if requirement.marker.evaluate(environment):
+            try:
+                if requirement.marker.evaluate(environment):
+                    return True
+            except (UndefinedComparison, UndefinedEnvironmentName):
+                # A marker packaging cannot decide (say, a version operator on an empty
+                # platform_release): count the dependency rather than hide it.
                 return True
         return False
 
