@@ -638,7 +638,7 @@ class CTranslationUnit:
         """The variable an lvalue is rooted in: ``a`` for ``a``, ``a.b``, ``a->b[i]``, ``*a``."""
         while node is not None:
             kind = node.type
-            if kind == "identifier":
+            if kind in ("identifier", "qualified_identifier"):  # `Counter::instances` by its full name
                 return node
             if kind in ("field_expression",) or kind == "subscript_expression" or kind == "pointer_expression":
                 node = node.child_by_field_name("argument")
