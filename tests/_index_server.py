@@ -181,6 +181,15 @@ def compiled_core_extension(python: str, declare_gil_not_used: bool) -> tuple[by
     return output.read_bytes(), output.name
 
 
+def gil_only_release(gil_python: str) -> Release:
+    """``gilonly2`` 1.0: a real extension built for the GIL build of 3.13 (cp313 wheel
+    and an sdist), the typical package that lacks a free-threaded wheel."""
+    binary, name = compiled_core_extension(gil_python, False)
+    return Release(
+        "gilonly2", "1.0", [f"cp313-cp313-{LINUX}"], sdist=True, binaries={f"gilonly2/{name}": binary}
+    )
+
+
 def inspection_world(python: str) -> list[Release]:
     """Two cp313t wheels with a real compiled extension: one declares Py_MOD_GIL_NOT_USED,
     one does not (so importing it re-enables the GIL), plus a bundled shared library that

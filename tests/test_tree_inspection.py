@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _index_server import FixtureIndex, inspection_world
+from _index_server import FixtureIndex, gil_only_release, inspection_world
+from packaging.utils import canonicalize_name
 
 from auditor.interpreters.provision import find_provisioned
 from auditor.tree import resolve_tree
@@ -27,6 +28,14 @@ def free_threaded_python() -> str:
 def index(free_threaded_python, tmp_path_factory):
     with FixtureIndex(inspection_world(free_threaded_python), tmp_path_factory.mktemp("wheels")) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def gil_python() -> str:
+    found = find_provisioned(gil=True)
+    if found is None:
+        pytest.skip("no provisioned GIL 3.13 (`ftaudit provision --gil-baseline`) to build a cp313 extension")
+    return str(found.executable)
 
 
 def requirements(tmp_path: Path) -> Path:
@@ -105,3 +114,41 @@ def test_prediction_matches_the_interpreter_after_a_real_install(index, tmp_path
             check=True, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert probe.stdout.strip() == str(result[name].gil_fallback), (name, probe.stdout, probe.stderr)
+
+
+def test_tree_before_install_agrees_with_scan_after_install(free_threaded_python, gil_python, tmp_path):
+    """The issue's judging line: for an environment ftaudit has never seen, ``tree`` over
+    its requirements and ``scan`` over its installed packages agree on which
+    distributions lack free-threaded wheels (and, with --inspect-wheels, on which fall
+    back to the GIL). The environment is made by real pip runs: the cp313t wheels by the
+    free-threaded interpreter, the cp313-only package by the GIL build of 3.13 (as a
+    project migrating from it would have it)."""
+    from auditor.model.environment import Verdict
+    from auditor.scan import scan
+
+    world = [*inspection_world(free_threaded_python), gil_only_release(gil_python)]
+    with FixtureIndex(world, tmp_path / "wheels") as index:
+        path = tmp_path / "requirements.txt"
+        path.write_text("gilfree\ngilkeeper\npurelib\ngilonly2\n")
+        tree = resolve_tree(path, index_url=index.url, cache_dir=tmp_path / "cache", inspect_wheels=True)
+        site = tmp_path / "site"
+        environment = {"PIP_CONFIG_FILE": "/dev/null", "PIP_NO_CACHE_DIR": "1", "PATH": "/usr/bin:/bin"}
+        for python, packages in (
+            (free_threaded_python, ["gilfree", "gilkeeper", "purelib"]),
+            (gil_python, ["gilonly2"]),
+        ):
+            subprocess.run(
+                [python, "-m", "pip", "install", "--quiet", "--no-deps", "--only-binary=:all:",
+                 "--disable-pip-version-check", "--upgrade", "--index-url", index.url, "--target", str(site),
+                 *packages],
+                check=True, capture_output=True, text=True, timeout=180, env=environment,
+            )  # fmt: skip
+    scanned = scan(paths=[site], target="3.13t", use_cache=False, pool="thread")
+    verdicts = {canonicalize_name(d.name): d.verdict for d in scanned.distributions}
+    assert set(verdicts) == {"gilfree", "gilkeeper", "purelib", "gilonly2"}, scanned.errors
+    tree_needs_build = {canonicalize_name(p.name) for p in tree.packages if p.status == "needs-build"}
+    scan_needs_build = {name for name, verdict in verdicts.items() if verdict is Verdict.NEEDS_BUILD}
+    assert tree_needs_build == scan_needs_build == {"gilonly2"}
+    tree_fallback = {canonicalize_name(p.name) for p in tree.packages if p.gil_fallback}
+    scan_fallback = {name for name, verdict in verdicts.items() if verdict is Verdict.GIL_FALLBACK}
+    assert tree_fallback == scan_fallback == {"gilkeeper"}
