@@ -11,7 +11,8 @@ Exit codes:
   0  no race observed in any sample (on the free-threaded target)
   1  a race (wrong result, exception, crash, hang or TSan report) was observed
   2  bad arguments, or no usable interpreter
-  3  ran, but some samples could not be built or run (build-error / error; see the output)
+  3  ran, but some samples could not be built or run on the target or the baseline
+     (build-error / error; the reasons are in each sample's "errors")
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if any(result.verdict is HammerVerdict.RACE for result in results):
         return EXIT_FAILED
-    if any(result.verdict in (HammerVerdict.BUILD_ERROR, HammerVerdict.ERROR) for result in results):
+    unfinished = (HammerVerdict.BUILD_ERROR, HammerVerdict.ERROR)
+    if any(result.verdict in unfinished or result.baseline_verdict in unfinished for result in results):
         return EXIT_PARTIAL
     return EXIT_OK
