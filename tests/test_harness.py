@@ -222,8 +222,11 @@ def test_cli_json_has_the_documented_fields_and_exit_1_on_a_race(tmp_path: Path)
 @pytest.mark.timeout(120)
 def test_cli_exit_codes_for_bad_input() -> None:
     assert _ftaudit("hammer", "/nonexistent/sample").returncode == 2
-    assert _ftaudit("hammer", str(TEST_SAMPLES / "build_error"), "--no-baseline", "--budget", "1",
-                    "--format", "json").returncode == 3
+    build_error = _ftaudit("hammer", str(TEST_SAMPLES / "build_error"), "--no-baseline", "--budget", "1",
+                           "--format", "json")
+    assert build_error.returncode == 3
+    assert "undeclared_identifier_for_the_test" in build_error.stderr  # the compiler's words, whatever the format
+    assert json.loads(build_error.stdout)["hammer"][0]["verdict"] == "build-error"
     completed = _ftaudit("hammer", str(EXT_SAMPLES / "static_counter"), "--python", sys.executable,
                          "--tsan", "--no-baseline")
     assert completed.returncode == 2 and "ThreadSanitizer" in completed.stderr

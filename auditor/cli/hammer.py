@@ -103,12 +103,13 @@ def run(args: argparse.Namespace) -> int:
             tasks[key] = progress_display.add_task(update.interpreter, total=update.budget or 1,
                                                    sample=update.sample, status="")
         task = tasks[key]
-        status = {"build": "building", "throughput": "measuring throughput",
+        status = {"build": "building", "build-error": "[red]build failed[/]", "throughput": "measuring throughput",
                   "done": "done"}.get(update.phase, "hammering")
         status += f"  trials {update.trials}"
         if update.failures:
             status += f"  [red]failures {update.failures}[/]"
-        completed = update.budget if update.phase == "done" else min(update.elapsed, update.budget)
+        finished = update.phase in ("done", "build-error")
+        completed = update.budget if finished else min(update.elapsed, update.budget)
         progress_display.update(task, completed=completed, status=status)
 
     started = time.time()
@@ -121,6 +122,13 @@ def run(args: argparse.Namespace) -> int:
     except HarnessError as problem:
         error(str(problem))
         return EXIT_USAGE
+    # Compiler output goes to stderr in full whatever the --format: it is what the user
+    # needs to fix the sample (also kept in each run's build_log in the JSON).
+    for result in results:
+        for run in (result.target, result.baseline):
+            if run is not None and run.verdict is HammerVerdict.BUILD_ERROR:
+                console.rule(f"[red]build failed: {result.name} on {run.label}[/]")
+                console.print(run.build_log, markup=False, highlight=False, soft_wrap=True)
     report = AuditReport(tool_version=__version__, created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
                          hammer=results)
     try:

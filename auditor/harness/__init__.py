@@ -213,6 +213,8 @@ def hammer_sample(sample: Sample, target, baseline, *, threads: int | None = Non
         use_tsan = tsan and is_target
         build = build_sample(sample, info.executable, tsan=use_tsan, cache_dir=cache_dir)
         if not build.ok:
+            if progress:
+                progress(ProgressUpdate(sample.name, info.label, "build-error", budget=settings.budget))
             runs.append(InterpreterRun(python=info.executable, label=info.label, free_threaded=info.free_threaded,
                                        build_route=build.route, verdict=HammerVerdict.BUILD_ERROR,
                                        build_log=build.log, notes=build.notes))

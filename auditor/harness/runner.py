@@ -72,7 +72,7 @@ def _cpu_seconds(pid: int) -> float:
 class ProgressUpdate:
     sample: str
     interpreter: str
-    phase: str  # "build" | "trials" | "throughput" | "done"
+    phase: str  # "build" | "build-error" | "trials" | "throughput" | "done"
     trials: int = 0
     failures: int = 0
     elapsed: float = 0.0
