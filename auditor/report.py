@@ -296,11 +296,7 @@ def next_steps(report: AuditReport) -> list[str]:
                 f"(Py_MOD_GIL_NOT_USED) in {listed or 'its extension modules'} once they are "
                 f"thread-safe; importing it re-enables the GIL for the whole process."
             )
-            if (
-                package
-                and package.first_ready_version
-                and package.first_ready_version != distribution.version
-            ):
+            if package and _is_newer(package.first_ready_version, distribution.version):
                 step += f" {package.first_ready_version} ships {wheel_tag} wheels: try upgrading to it."
             steps.append(step)
         elif distribution.verdict is Verdict.UNKNOWN:
@@ -367,8 +363,29 @@ def next_steps(report: AuditReport) -> list[str]:
 _COVERED_ABOVE = {"FTE003", "FTE004", "FTE005"}
 
 
+def _is_newer(candidate: str | None, current: str | None) -> bool:
+    """True when ``candidate`` is a later release than ``current``.
+
+    Some projects dropped their free-threaded wheels again (regex, pandas 3 at one
+    point), so the first release with a target wheel can be older than the installed
+    one: advising an "upgrade" to it would be advising a downgrade.
+    """
+    if not candidate or not current:
+        return bool(candidate) and not current
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(candidate) > Version(current)
+    except InvalidVersion:
+        return False
+
+
 def _needs_build_step(name: str, version: str, package: PackageWheelStatus | None, wheel_tag: str) -> str:
-    if package and package.first_ready_version and package.first_ready_version != version:
+    if package and package.first_ready_version and not _is_newer(package.first_ready_version, version) \
+            and package.first_ready_version != version:
+        return (f"{name} {version} ships no {wheel_tag} wheel, though {package.first_ready_version} did: "
+                f"pin {name}=={package.first_ready_version} or build {version} from source.")
+    if package and _is_newer(package.first_ready_version, version):
         step = (
             f"Upgrade {name} from {version} to {package.first_ready_version}, the first release with "
             f"{wheel_tag} wheels."

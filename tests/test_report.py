@@ -203,3 +203,14 @@ def test_next_steps_warn_about_a_tree_wheel_that_would_re_enable_the_gil():
     assert (
         "numpy 2.3.1: its cp313t wheel installs, but numpy._core._multiarray_umath re-enable the GIL" in text
     )
+
+
+def test_next_steps_never_advise_a_downgrade_as_an_upgrade():
+    # Some projects dropped their free-threaded wheels again: the first release with a
+    # cp313t wheel can be older than the installed one.
+    report = full_report()
+    lxml = next(p for p in report.tree.packages if p.name == "lxml")
+    lxml.first_ready_version = "5.1.0"
+    text = "\n".join(next_steps(report))
+    assert "Upgrade lxml" not in text
+    assert "lxml 5.2.2 ships no cp313t wheel, though 5.1.0 did" in text
