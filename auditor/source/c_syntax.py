@@ -92,6 +92,39 @@ def mask_statement_macros(source: bytes) -> bytes:
     return _STATEMENT_MACROS.sub(replace, source)
 
 
+_BRACE_NOISE = re.compile(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|^[ \t]*#[^\n]*",
+                          re.DOTALL | re.MULTILINE)
+# (string literals are blanked before this runs, so `extern "C"` reads as `extern`)
+_NAMESPACE_OPENER = re.compile(r"(?:\bnamespace\b[\w\s:]*|\bextern\s*)$")
+
+
+def _brace_scopes(text: str) -> tuple[list[int], list[bool]]:
+    """Offsets where the brace depth changes, and whether each stretch is namespace scope."""
+    masked = _BRACE_NOISE.sub(lambda match: " " * len(match.group(0)), text)
+    offsets: list[int] = [0]
+    namespace_scope: list[bool] = [True]
+    stack: list[bool] = []  # True for namespace / extern "C" braces
+    last_boundary = 0
+    for match in re.finditer(r"[{};]", masked):
+        char = match.group(0)
+        position = match.start()
+        if char == "{":
+            stack.append(bool(_NAMESPACE_OPENER.search(masked[last_boundary:position].strip())))
+        elif char == "}" and stack:
+            if (position == 0 or masked[position - 1] == "\n") and not stack[-1]:
+                # A closing brace in column 0 ends a top-level function or class, even
+                # when #if/#else arms opened it twice (`void f(int a) {` / `void f(void) {`).
+                while stack and not stack[-1]:
+                    stack.pop()
+            else:
+                stack.pop()
+        last_boundary = position + 1
+        if char != ";":
+            offsets.append(position + 1)
+            namespace_scope.append(all(stack))
+    return offsets, namespace_scope
+
+
 @lru_cache(maxsize=2)
 def _parser(language: str):
     import tree_sitter
@@ -156,6 +189,7 @@ class CTranslationUnit:
         self.root = self.tree.root_node
         self.statics: dict[str, StaticVariable] = {}
         self.declared_names: set[str] = set()  # every file-scope declarator, shared or not
+        self._scope_marks: tuple[list[int], list[bool]] | None = None
         self.function_statics: dict[tuple[str, str], StaticVariable] = {}
         self.functions: list[FunctionInfo] = []
         self._collect()
@@ -342,6 +376,8 @@ class CTranslationUnit:
         kind = node.type
         if kind == "declaration":
             self.declared_names.update(self._all_declarator_names(node))
+            if not self._at_namespace_scope(node.start_byte):
+                return  # a class member that a parse error (an export macro) lifted to the top
             for variable in self._declared_variables(node, function=None, require_static=False):
                 self.statics.setdefault(variable.name, variable)
         elif kind == "function_definition":
@@ -360,6 +396,19 @@ class CTranslationUnit:
                 for child in body.children:
                     if child.type == "function_definition":
                         self._add_function(child)
+
+    def _at_namespace_scope(self, offset: int) -> bool:
+        """Whether ``offset`` is outside every brace except ``namespace`` / ``extern "C"`` ones.
+
+        Counted on the text, not the tree: ``class ARROW_EXPORT Reader {`` (an export macro)
+        breaks tree-sitter's class, and its members then surface as top-level
+        declarations. Brace depth tells a member from a global whatever the parse did.
+        """
+        if self._scope_marks is None:
+            self._scope_marks = _brace_scopes(self.text if len(self.text) == len(self.original)
+                                              else self.original.decode("latin-1"))
+        index = bisect.bisect_right(self._scope_marks[0], offset) - 1
+        return index < 0 or self._scope_marks[1][index]
 
     def _declared_variables(self, declaration, function: str | None, require_static: bool):
         specifiers = [child for child in declaration.children if child.type == "storage_class_specifier"]
