@@ -77,6 +77,9 @@ class StaticMutableWrite(CSourceRule):
                 "static void fill_table(void) { for (int i = 0; i < 256; i++) table[i] = i * i; }\n"
                 "static int square(int i) { pthread_once(&table_once, fill_table); return table[i]; }\n",
                 note="pthread_once runs the initialiser once while other callers wait"),
+        Example("#define API __attribute__((visibility(\"default\")))\nnamespace io {\nclass API Reader {\n public:\n"
+                "  void Next() { position_++; }\n private:\n  long position_;\n};\n}\n", language="cpp",
+                note="a member, even when the export macro breaks the parse of the class"),
         Example("static int add(int a, int b) { int total = a; total += b; return total; }\n",
                 note="locals are per thread"),
     ]
