@@ -50,3 +50,11 @@ def test_c_patches_are_suggested_never_written(tmp_path):
 
 def test_missing_path():
     assert _fix("/nonexistent/ftaudit").returncode == 2
+
+
+def test_suppressed_sites_are_left_alone():
+    from auditor.fixes import fix_python_source
+
+    source = ("_client = None\n\n\ndef get_client():\n    global _client\n"
+              "    if _client is None:  # ftaudit: ignore[FTP003]\n        _client = object()\n    return _client\n")
+    assert fix_python_source(source) == source

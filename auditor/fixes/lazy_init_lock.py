@@ -20,8 +20,10 @@ inside a ``with`` block. Anything else is left for a person.
 from __future__ import annotations
 
 import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..source.python_analysis import _BoundNames, _dotted, is_mutable_container
+from ..suppressions import parse_suppressions
 
 RULE_CODE = "FTP003"
 
@@ -69,9 +71,14 @@ class _AssignedNames(cst.CSTVisitor):
 
 
 class LazyInitLockTransformer(cst.CSTTransformer):
-    def __init__(self, module_containers: set[str], module_names: set[str]) -> None:
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, module_containers: set[str], module_names: set[str],
+                 suppressed_lines: set[int] | None = None) -> None:
+        super().__init__()
         self.module_containers = module_containers
         self.module_names = module_names
+        self.suppressed_lines = suppressed_lines or set()
         self.locks_needed: dict[str, str] = {}  # shared name -> lock name
         self._globals: list[set[str]] = []
         self._locals: list[set[str]] = []
@@ -115,6 +122,9 @@ class LazyInitLockTransformer(cst.CSTTransformer):
         name = self._shared_target(original_node)
         if name is None:
             return updated_node
+        position = self.get_metadata(PositionProvider, original_node)
+        if self.suppressed_lines & set(range(position.start.line, position.end.line + 1)):
+            return updated_node  # `# ftaudit: ignore[FTP003]`: the author decided
         lock = lock_name_for(name)
         self.locks_needed[name] = lock
         inner_if = updated_node.with_changes(leading_lines=())
@@ -166,8 +176,10 @@ def fix_lazy_init(source: str) -> str:
     """Return ``source`` with every mechanical FTP003 site guarded; unchanged if none."""
     module = cst.parse_module(source)
     positions, containers = _module_level_assignments(module)
-    transformer = LazyInitLockTransformer(containers, set(positions))
-    updated = module.visit(transformer)
+    suppressed = {line for line, codes in parse_suppressions(source).items() if codes & {RULE_CODE, "*"}}
+    transformer = LazyInitLockTransformer(containers, set(positions), suppressed)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    updated = wrapper.visit(transformer)
     if not transformer.locks_needed:
         return source
     body = list(updated.body)
