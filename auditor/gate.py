@@ -274,6 +274,7 @@ def environment_findings(report: AuditReport, policy: Policy | None = None) -> l
     from .rules.environment.distribution_gil_fallback import DistributionGilFallback
     from .rules.environment.distribution_needs_build import DistributionNeedsBuild
     from .rules.environment.extension_import_failure import ExtensionImportFailure
+    from .rules.environment.static_runtime_disagreement import StaticRuntimeDisagreement
 
     policy = policy or default_policy()
     findings: list[Finding] = []
@@ -282,6 +283,7 @@ def environment_findings(report: AuditReport, policy: Policy | None = None) -> l
             *DistributionGilFallback.check(distribution),
             *DistributionNeedsBuild.check(distribution),
             *ExtensionImportFailure.check(distribution),
+            *StaticRuntimeDisagreement.check(distribution),
         ):
             if finding.rule in _VERDICT_RULES.values():
                 finding.severity = (

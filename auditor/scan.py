@@ -45,8 +45,6 @@ start method (default ``forkserver``).
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import hashlib
 import json
 import multiprocessing
@@ -56,14 +54,10 @@ import sqlite3
 import sys
 import threading
 import time
-import types
-import typing
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
-from typing import Any
 
 from .environment import (
     DistributionListing,
@@ -403,40 +397,9 @@ def _size(path: Path) -> int:
         return 0
 
 
-@functools.cache
-def _field_types(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, globalns=vars(sys.modules[cls.__module__]))
-
-
-def _load(annotation: Any, data: Any) -> Any:
-    """:func:`auditor.model.serialize.from_dict` with the type hints computed once per class:
-    a warm scan rebuilds hundreds of cached analyses, and resolving the hints each time
-    was 80 % of its run time. Anything unusual goes to from_dict itself."""
-    if data is None:
-        return None
-    if dataclasses.is_dataclass(annotation) and isinstance(data, dict):
-        hints = _field_types(annotation)
-        return annotation(
-            **{name: _load(hints[name], value) for name, value in data.items() if name in hints}
-        )
-    origin = typing.get_origin(annotation)
-    if origin is list:
-        (item_type,) = typing.get_args(annotation)
-        return [_load(item_type, item) for item in data]
-    if origin in (typing.Union, types.UnionType):
-        arguments = [argument for argument in typing.get_args(annotation) if argument is not type(None)]
-        if len(arguments) == 1:
-            return _load(arguments[0], data)
-    if isinstance(annotation, type) and issubclass(annotation, Enum):
-        return annotation(data)
-    if annotation in (str, int, float, bool) and isinstance(data, annotation):
-        return data
-    return from_dict(annotation, data)
-
-
 def _rebuild(answer: tuple[dict, list[dict]]) -> tuple[ExtensionModule, list[Finding]]:
     extension_data, finding_data = answer
-    return _load(ExtensionModule, extension_data), [_load(Finding, item) for item in finding_data]
+    return from_dict(ExtensionModule, extension_data), [from_dict(Finding, item) for item in finding_data]
 
 
 # --------------------------------------------------------------------------- verdicts

@@ -458,10 +458,15 @@ def environment_scenario(text: str):
             _extension(
                 f"{item['module'].replace('.', '/')}.so",
                 item["module"],
+                gil=GilDeclaration(item.get("gil", "not-used")),
                 runtime=RuntimeGil(item["runtime_gil"]) if "runtime_gil" in item else None,
             )
             for item in described.get("extension", [])
         ]
+        from auditor.scan import runtime_agreement
+
+        for extension in extensions:
+            extension.agrees_with_runtime = runtime_agreement(extension)
         distributions.append(
             Distribution(
                 name=described["name"],
