@@ -281,3 +281,18 @@ def test_a_bad_sample_is_reported_and_the_others_still_run(tmp_path: Path) -> No
                                                       HammerVerdict.ERROR]
     assert "a capi sample needs `module`" in results[0].errors[0]
     assert "not a sample folder" in results[2].errors[0]
+
+
+@pytest.mark.timeout(120)
+def test_a_sequential_check_that_cannot_finish_is_abandoned_quickly() -> None:
+    import time
+
+    started = time.monotonic()
+    result = hammered(TEST_SAMPLES / "readers_spin_until_writers_finish", baseline=False, budget=1.0)
+    elapsed = time.monotonic() - started
+    assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples
+    assert any("sequential check was skipped" in note for note in result.target.notes)
+    assert result.trials >= 1
+    # The reader spins forever when run alone; the check gives up after a few seconds
+    # instead of the busy-trial allowance (a minute with the default trial timeout).
+    assert elapsed < 20, elapsed

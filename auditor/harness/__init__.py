@@ -8,6 +8,7 @@ nothing observed); turn outcomes into FTR findings; measure throughput on both.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -220,10 +221,10 @@ def hammer_sample(sample: Sample, target, baseline, *, threads: int | None = Non
                                        build_log=build.log, notes=build.notes))
             errors.append(f"build failed on {info.label}; the compiler's output is in build_log")
             continue
-        run_settings = settings if is_target else RunSettings(**{**settings.__dict__, "tsan": False,
-                                                                 "tsan_suppressions": None,
-                                                                 "trial_timeout": DEFAULT_TRIAL_TIMEOUT_SECONDS
-                                                                 if trial_timeout is None else trial_timeout})
+        # The baseline is a plain GIL build: no TSan, and the ordinary trial timeout.
+        run_settings = settings if is_target else dataclasses.replace(
+            settings, tsan=False, tsan_suppressions=None,
+            trial_timeout=DEFAULT_TRIAL_TIMEOUT_SECONDS if trial_timeout is None else trial_timeout)
         if use_tsan and settings.tsan_suppressions is None:
             errors.append("no tsan-suppressions.txt beside the TSan interpreter: races inside CPython are "
                           "filtered by frame only")

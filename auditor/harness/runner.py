@@ -47,6 +47,9 @@ STARTUP_GRACE_SECONDS = 15.0
 GIL_SWITCH_INTERVAL_SECONDS = 2e-6
 THROUGHPUT_SECONDS = 0.5
 _POLL_SECONDS = 0.02
+# In the sequential check, a thread that has not finished alone after this long (or the
+# trial timeout, if shorter) ends the check: it waits or spins for other threads.
+SEQUENTIAL_THREAD_SECONDS = 3.0
 # A run that keeps starting children which never finish a trial is stopped.
 MAX_PROCESSES_WITHOUT_A_TRIAL = 5
 # Hang detection: after trial_timeout without progress the child's CPU time is probed
@@ -103,7 +106,8 @@ class ChildOutcome:
     returncode: int | None
     stderr: str
     stdout: str
-    killed_by_watchdog: str  # "", "hang" (idle: deadlock) or "slow" (busy past the limit)
+    # "", "hang" (idle: deadlock), "slow" (busy past the limit), "sequential-timeout"
+    killed_by_watchdog: str
     seconds: float
     tsan_reports: list[TsanReport] = field(default_factory=list)
 
@@ -128,6 +132,7 @@ def _run_child(python: str, config: dict, *, force_gil_off: bool, environment: d
                                    env=environment, cwd=str(workdir), start_new_session=True)
         last_progress = started
         seen_size = 0
+        in_sequential_check = False
         cpu_mark, cpu_mark_time = _cpu_seconds(process.pid), started
         while process.poll() is None:
             time.sleep(_POLL_SECONDS)
@@ -135,7 +140,15 @@ def _run_child(python: str, config: dict, *, force_gil_off: bool, environment: d
             now = time.monotonic()
             if size != seen_size:
                 seen_size, last_progress = size, now
+                in_sequential_check = _last_event(results) in ("sanity-start", "sanity-progress")
                 continue
+            if in_sequential_check and now - last_progress > min(watchdog_seconds, SEQUENTIAL_THREAD_SECONDS):
+                # The sequential check is only a guard against false alarms: a thread that
+                # cannot finish alone (it waits, or spins, for another thread) just means
+                # the check does not apply. It is abandoned quickly, never waited out.
+                verdict_of_watchdog = "sequential-timeout"
+                _kill_group(process)
+                break
             # Before the first event the child is still starting and importing the sample.
             limit = watchdog_seconds + (0.0 if seen_size else STARTUP_GRACE_SECONDS)
             if now - last_progress <= limit or now - cpu_mark_time < IDLE_PROBE_SECONDS:
@@ -158,11 +171,7 @@ def _run_child(python: str, config: dict, *, force_gil_off: bool, environment: d
                 pass
             except ProcessLookupError:
                 pass
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            process.wait()
+            _kill_group(process)
             break
         stdout.seek(0)
         stderr.seek(0)
@@ -176,6 +185,23 @@ def _run_child(python: str, config: dict, *, force_gil_off: bool, environment: d
             continue  # a line cut short by a kill
     return ChildOutcome(events=events, returncode=process.returncode, stderr=err_text, stdout=out_text,
                         killed_by_watchdog=verdict_of_watchdog, seconds=time.monotonic() - started)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def _last_event(results: Path) -> str:
+    """The name of the last complete event a child wrote (its file is small)."""
+    try:
+        lines = results.read_text(errors="replace").splitlines()
+        return json.loads(lines[-1]).get("event", "") if lines else ""
+    except (OSError, ValueError):
+        return ""
 
 
 def _signal_name(returncode: int) -> str:
@@ -196,7 +222,7 @@ def _abnormal_end(outcome: ChildOutcome) -> tuple[FailureKind, str] | None:
     if any(event["event"] == "loaded" and event.get("gil_reenabled") for event in outcome.events) and \
             outcome.returncode == 0:
         return None
-    if outcome.killed_by_watchdog == "slow":
+    if outcome.killed_by_watchdog in ("slow", "sequential-timeout"):
         return None
     if outcome.killed_by_watchdog == "hang":
         return FailureKind.HANG, ("the trial stopped making progress with every thread blocked (deadlock); "
@@ -295,9 +321,9 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
                     break
                 if sanity is None:
                     abnormal = _abnormal_end(outcome)
-                    if outcome.killed_by_watchdog == "slow":
-                        run.notes.append("the sequential check was skipped: run one after another, the scenario's "
-                                         "threads took longer than the trial timeout allows")
+                    if outcome.killed_by_watchdog in ("slow", "sequential-timeout"):
+                        run.notes.append("the sequential check was skipped: run one after another, a thread of "
+                                         "the scenario did not finish alone (it waits or spins for the others)")
                         sanity_done = True
                         continue
                     if abnormal and abnormal[0] is FailureKind.HANG:
