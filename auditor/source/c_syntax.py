@@ -63,6 +63,16 @@ _SETREF_MACROS = {"Py_SETREF", "Py_XSETREF"}
 _BUFFER_WRITERS = {"strcpy", "strncpy", "strcat", "strncat", "sprintf", "snprintf", "vsprintf", "vsnprintf",
                    "memcpy", "memmove", "memset", "strftime", "fgets", "PyOS_snprintf", "PyOS_vsnprintf",
                    "strlcpy", "strlcat"}
+# `st = PyModule_GetState(m)`, `state = get_module_state(module)`, `st = find_state_by_type(tp)`.
+_STATE_POINTER = re.compile(
+    r"\b(\w+)\s*=\s*(?:\([^()]*\)\s*)?(?:PyModule_GetState|_PyModule_GetState|PyType_GetModuleState|"
+    r"\w*get_\w*state|\w*find_\w*state\w*|\w*_state_from_\w+)\s*\(")
+# Module teardown (m_clear / m_free / tp_traverse) runs when no other thread uses the module.
+_TEARDOWN_NAME = re.compile(r"(?:clear|free|traverse|dealloc|fini|finalize)$", re.IGNORECASE)
+# Module set-up helpers that live in another file than PyInit/exec (CPython's
+# pysqlite_blob_setup_types(module), _PyXxx_InitTypes): called once, during exec.
+_SETUP_NAME = re.compile(r"(?:^|_)(?:setup_types|setup|init_types|add_types|register_types|init_module|module_init|"
+                         r"InitTypes|exec_module|module_exec)$")
 _NOT_GLOBALS = {"errno", "environ", "__func__", "self", "this"}
 _KWARGS_NAMES = {"kwds", "kwargs", "kw", "keywds", "kwnames_dict"}
 # Calls that return a new container only the caller holds.
@@ -168,6 +178,8 @@ class FunctionInfo:
     # The caller holds the lock: an Argument Clinic `@critical_section` wrapper, or
     # CPython's `_lock_held` / `_locked` naming convention for such helpers.
     caller_holds_lock: bool = False
+    # Locals holding the module state (`st = get_module_state(module)`).
+    state_pointers: set[str] = field(default_factory=set)
     # Byte ranges (absolute) of Py_BEGIN_ALLOW_THREADS..END and PyGILState_Ensure..Release.
     released_regions: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -190,6 +202,7 @@ class CTranslationUnit:
         self.statics: dict[str, StaticVariable] = {}
         self.declared_names: set[str] = set()  # every file-scope declarator, shared or not
         self._scope_marks: tuple[list[int], list[bool]] | None = None
+        self.module_state_fields: dict[str, StaticVariable] = {}
         self.function_statics: dict[tuple[str, str], StaticVariable] = {}
         self.functions: list[FunctionInfo] = []
         self._collect()
@@ -532,6 +545,9 @@ class CTranslationUnit:
                 continue
         function.released_regions = self._released_regions(body)
         function.caller_holds_lock = self._caller_holds_lock(name, node)
+        if not _TEARDOWN_NAME.search(name):
+            body_text = _COMMENT.sub(" ", self.node_text(body))
+            function.state_pointers = set(_STATE_POINTER.findall(body_text))
         self.functions.append(function)
 
     def _caller_holds_lock(self, name: str, node) -> bool:
@@ -603,6 +619,7 @@ class CTranslationUnit:
             exec_functions.update(re.findall(r"\b(\w+)\b", call.group(1)))
         for function in self.functions:
             if function.name.startswith("PyInit_") or function.name in exec_functions \
+                    or _SETUP_NAME.search(function.name) \
                     or function.name.startswith("PYBIND11_MODULE") or function.name.startswith("NB_MODULE"):
                 function.init_only = True
         # Callers of each function name, and names used outside calls (method tables).
@@ -730,6 +747,8 @@ class CTranslationUnit:
                 continue
             name = self.node_text(base)
             variable = self.resolve(name, function)
+            if variable is None and name in function.state_pointers and target.type == "field_expression":
+                variable = self._module_state_field(target, name)
             if variable is None and self._undeclared_global(name, function, target):
                 # C only: an identifier that is no local, parameter or static here, but
                 # is assigned, comes from a header: a global defined in another file.
@@ -746,6 +765,23 @@ class CTranslationUnit:
                 protected=self.is_protected(node, function) or self.in_gil_only_branch(node)
                 or self._inside_once_lambda(node),
             ))
+
+
+    def _module_state_field(self, target, pointer: str) -> StaticVariable | None:
+        """``st->field`` where ``st`` came from PyModule_GetState: one per interpreter, shared
+        by every thread (PEP 687 isolation is not thread safety)."""
+        node = target
+        while node.type == "field_expression":
+            inner = node.child_by_field_name("argument")
+            if inner is not None and inner.type == "identifier":
+                break
+            node = inner
+        field_node = node.child_by_field_name("field")
+        if field_node is None:
+            return None
+        key = f"{pointer}->{self.node_text(field_node)}"
+        return self.module_state_fields.setdefault(key, StaticVariable(
+            name=key, line=0, declaration_text=f"{key}: module state, shared by all threads"))
 
 
 def parse_translation_unit(path: str, source: bytes, language: str) -> CTranslationUnit:

@@ -20,7 +20,9 @@ class StaticMutableWrite(CSourceRule):
     Writes are assignments, ``++``/``--``, ``Py_SETREF``/``Py_XSETREF``, C++ container
     mutators, and libc calls that fill a static buffer (``snprintf(buf, ...)``,
     ``strcpy``, ``memset``...). In C, a global assigned in a function with no
-    declaration in the file is taken to be an ``extern`` from a header.
+    declaration in the file is taken to be an ``extern`` from a header. Fields of the
+    module state (``st->field`` with ``st = PyModule_GetState(module)`` or a
+    ``get_*state()`` helper) count too: PEP 687 isolates interpreters, not threads.
 
     Not reported: const, ``thread_local``/``_Thread_local``, ``_Atomic`` and
     ``std::atomic`` variables; writes after ``PyMutex_Lock``/``Py_BEGIN_CRITICAL_SECTION``
@@ -55,6 +57,11 @@ class StaticMutableWrite(CSourceRule):
                 "PYBIND11_MODULE(demo, m, pybind11::mod_gil_not_used()) {\n"
                 "    m.def(\"tick\", []() { return ++calls; });\n}\n", language="cpp",
                 note="the lambda runs at call time, not at import"),
+        Example("typedef struct { long hits; } demo_state;\n"
+                "static PyObject *hit(PyObject *module, PyObject *Py_UNUSED(arg)) {\n"
+                "    demo_state *st = (demo_state *)PyModule_GetState(module);\n"
+                "    st->hits++;\n    Py_RETURN_NONE;\n}\n",
+                note="module state is per interpreter, not per thread"),
         Example("#include <vector>\nstatic std::vector<int> seen;\n"
                 "void note(int value) { seen.push_back(value); }\n", language="cpp"),
     ]
@@ -80,6 +87,15 @@ class StaticMutableWrite(CSourceRule):
         Example("#define API __attribute__((visibility(\"default\")))\nnamespace io {\nclass API Reader {\n public:\n"
                 "  void Next() { position_++; }\n private:\n  long position_;\n};\n}\n", language="cpp",
                 note="a member, even when the export macro breaks the parse of the class"),
+        Example("typedef struct { PyObject *error; } demo_state;\n"
+                "static int demo_exec(PyObject *module) {\n"
+                "    demo_state *st = (demo_state *)PyModule_GetState(module);\n"
+                "    st->error = PyErr_NewException(\"demo.Error\", NULL, NULL);\n    return st->error ? 0 : -1;\n}\n"
+                "static int demo_clear(PyObject *module) {\n"
+                "    demo_state *st = (demo_state *)PyModule_GetState(module);\n"
+                "    Py_CLEAR(st->error);\n    st->error = NULL;\n    return 0;\n}\n"
+                "static PyModuleDef_Slot demo_slots[] = {{Py_mod_exec, demo_exec}, {0, NULL}};\n",
+                note="module state set up in exec and torn down in m_clear"),
         Example("static int add(int a, int b) { int total = a; total += b; return total; }\n",
                 note="locals are per thread"),
     ]
@@ -94,8 +110,12 @@ class StaticMutableWrite(CSourceRule):
             if location.line in reported:
                 continue
             reported.add(location.line)
-            where = f"function-level static in {write.function.name}()" if write.variable.function \
-                else f"declared at line {write.variable.line}"
+            if write.variable.function:
+                where = f"function-level static in {write.variable.function}()"
+            elif write.variable.line:
+                where = f"declared at line {write.variable.line}"
+            else:
+                where = write.variable.declaration_text
             yield cls.finding(
                 f"`{write.variable.name}` ({where}) is written in {write.function.name}() "
                 "with no lock; threads race on it without the GIL",
