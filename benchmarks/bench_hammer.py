@@ -16,14 +16,13 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
 from auditor.harness.build import build_sample
 from auditor.harness.build.toolchain import query_toolchain
 from auditor.harness.runner import RunSettings, hammer_interpreter
 from auditor.harness.sample import find_sample_folders, load_sample
 from auditor.interpreters.discovery import default_free_threaded, default_gil_baseline
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def time_to_first_failure(repeat: int, python: str, label: str, free_threaded: bool) -> None:
@@ -39,16 +38,24 @@ def time_to_first_failure(repeat: int, python: str, label: str, free_threaded: b
             continue
         seconds, trials, found = [], [], 0
         for _ in range(repeat):
-            settings = RunSettings(threads=sample.default_threads, iterations=sample.default_iterations,
-                                   budget=30.0, throughput=False)
-            run = hammer_interpreter(sample, build, label=label, free_threaded=free_threaded, settings=settings)
+            settings = RunSettings(
+                threads=sample.default_threads,
+                iterations=sample.default_iterations,
+                budget=30.0,
+                throughput=False,
+            )
+            run = hammer_interpreter(
+                sample, build, label=label, free_threaded=free_threaded, settings=settings
+            )
             if run.first_failure_seconds is not None:
                 found += 1
                 seconds.append(run.first_failure_seconds)
                 trials.append(run.trials)
         if seconds:
-            print(f"  {sample.name:28} {statistics.median(seconds):9.2f} {max(seconds):7.2f} "
-                  f"{statistics.median(trials):16.0f} {found:>3}/{repeat}")
+            print(
+                f"  {sample.name:28} {statistics.median(seconds):9.2f} {max(seconds):7.2f} "
+                f"{statistics.median(trials):16.0f} {found:>3}/{repeat}"
+            )
         else:
             print(f"  {sample.name:28} {'-':>9} {'-':>7} {'-':>16} {found:>3}/{repeat}")
 
@@ -66,21 +73,31 @@ def overheads(python: str, label: str) -> None:
         assert build_sample(sample, python).cached
         warm.append(time.perf_counter() - started)
     print(f"overheads on {label}")
-    print(f"  build-cache hit, first sample of a run (asks the interpreter for its sysconfig): "
-          f"median {statistics.median(cold) * 1000:.1f} ms")
+    print(
+        f"  build-cache hit, first sample of a run (asks the interpreter for its sysconfig): "
+        f"median {statistics.median(cold) * 1000:.1f} ms"
+    )
     print(f"  build-cache hit, later samples: median {statistics.median(warm) * 1000:.2f} ms")
     build = build_sample(sample, python)
     # A near-empty trial (2 threads, 1 iteration) measures the harness, not the sample.
-    for trials_per_process, name in ((1, "fresh process per trial"), (25, "default (1 and up to 25, alternating)")):
-        settings = RunSettings(threads=2, iterations=1, budget=3.0, throughput=False,
-                               trials_per_process=trials_per_process)
+    for trials_per_process, name in (
+        (1, "fresh process per trial"),
+        (25, "default (1 and up to 25, alternating)"),
+    ):
+        settings = RunSettings(
+            threads=2, iterations=1, budget=3.0, throughput=False, trials_per_process=trials_per_process
+        )
         run = hammer_interpreter(sample, build, label=label, free_threaded=True, settings=settings)
-        print(f"  {name:34}: {run.trials} trials in {run.seconds:.2f} s = "
-              f"{run.seconds / max(run.trials, 1) * 1000:.1f} ms per trial")
+        print(
+            f"  {name:34}: {run.trials} trials in {run.seconds:.2f} s = "
+            f"{run.seconds / max(run.trials, 1) * 1000:.1f} ms per trial"
+        )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     target = default_free_threaded()

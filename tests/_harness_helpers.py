@@ -51,14 +51,27 @@ def all_ext_samples() -> list[Path]:
 
 
 @functools.cache
-def hammered(sample_dir: Path, baseline: bool = True, budget: float = TEST_BUDGET_SECONDS,
-             throughput: bool = False, tsan: bool = False, iterations: int | None = None,
-             trial_timeout: float | None = None):
+def hammered(
+    sample_dir: Path,
+    baseline: bool = True,
+    budget: float = TEST_BUDGET_SECONDS,
+    throughput: bool = False,
+    tsan: bool = False,
+    iterations: int | None = None,
+    trial_timeout: float | None = None,
+):
     """The SampleResult of one sample (run once per session for each settings tuple)."""
     from auditor.harness import hammer
 
     target = tsan_python() if tsan else free_threaded_python()
-    (result,) = hammer([sample_dir], python=target, baseline_python=gil_python() if baseline else None,
-                       budget=budget, throughput=throughput, tsan=tsan, iterations=iterations,
-                       trial_timeout=trial_timeout)
+    (result,) = hammer(
+        [sample_dir],
+        python=target,
+        baseline_python=gil_python() if baseline else None,
+        budget=budget,
+        throughput=throughput,
+        tsan=tsan,
+        iterations=iterations,
+        trial_timeout=trial_timeout,
+    )
     return result

@@ -33,7 +33,9 @@ def check(mod, state, threads, iterations):
 """
 
 
-def _write_sample(folder: Path, toml: str, scenario: str = GOOD_SCENARIO, sources: dict | None = None) -> Path:
+def _write_sample(
+    folder: Path, toml: str, scenario: str = GOOD_SCENARIO, sources: dict | None = None
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "sample.toml").write_text(textwrap.dedent(toml))
     (folder / "scenario.py").write_text(textwrap.dedent(scenario))
@@ -43,40 +45,59 @@ def _write_sample(folder: Path, toml: str, scenario: str = GOOD_SCENARIO, source
 
 
 def test_a_valid_sample_loads_with_its_scenario_defaults(tmp_path: Path) -> None:
-    folder = _write_sample(tmp_path / "s", 'name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["m.c"]\n'
-                                           'expect = "safe"\ndescription = "teaches"\n')
+    folder = _write_sample(
+        tmp_path / "s",
+        'name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["m.c"]\n'
+        'expect = "safe"\ndescription = "teaches"\n',
+    )
     sample = load_sample(folder)
     assert (sample.name, sample.kind, sample.module, sample.expect) == ("s", "capi", "m", "safe")
     assert (sample.default_threads, sample.default_iterations) == (4, 10)
     assert sample.description == "teaches"
 
 
-@pytest.mark.parametrize(("toml", "message"), [
-    ('kind = "capi"\nmodule = "m"\nsources = ["m.c"]\n', "missing required key(s): name"),
-    ('name = "s"\nkind = "rust"\nsources = ["m.c"]\n', "unknown kind 'rust'"),
-    ('name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["m.c"]\nexpect = "maybe"\n', "unknown expect 'maybe'"),
-    ('name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["gone.c"]\n', "source 'gone.c' not found"),
-    ('name = "s"\nkind = "capi"\nsources = ["m.c"]\n', "a capi sample needs `module`"),
-    ('name = "s"\nkind = "cffi"\nsources = ["m.c"]\n', "a cffi sample needs `cdef`"),
-    ('name = "s"\nkind = "capi"\nmodule = "m"\nsources = "m.c\n', "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('kind = "capi"\nmodule = "m"\nsources = ["m.c"]\n', "missing required key(s): name"),
+        ('name = "s"\nkind = "rust"\nsources = ["m.c"]\n', "unknown kind 'rust'"),
+        (
+            'name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["m.c"]\nexpect = "maybe"\n',
+            "unknown expect 'maybe'",
+        ),
+        ('name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["gone.c"]\n', "source 'gone.c' not found"),
+        ('name = "s"\nkind = "capi"\nsources = ["m.c"]\n', "a capi sample needs `module`"),
+        ('name = "s"\nkind = "cffi"\nsources = ["m.c"]\n', "a cffi sample needs `cdef`"),
+        ('name = "s"\nkind = "capi"\nmodule = "m"\nsources = "m.c\n', "not valid TOML"),
+    ],
+)
 def test_a_bad_sample_toml_says_what_is_wrong(tmp_path: Path, toml: str, message: str) -> None:
     folder = _write_sample(tmp_path / "s", toml)
     with pytest.raises(SampleError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_sample(folder)
 
 
-@pytest.mark.parametrize(("scenario", "message"), [
-    ("THREADS = 2\ndef setup(mod): pass\ndef check(mod, state, threads, iterations): pass\n",
-     "missing function `work(mod, state, thread_index, iterations)`"),
-    (GOOD_SCENARIO.replace("def work(mod, state, thread_index, iterations)", "def work(mod, state)"),
-     "`work` takes 2 positional parameters, the contract says 4"),
-    (GOOD_SCENARIO.replace("THREADS = 4", "THREADS = 0"), "THREADS must be a positive integer"),
-    ("def setup(mod:\n", "syntax error"),
-])
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        (
+            "THREADS = 2\ndef setup(mod): pass\ndef check(mod, state, threads, iterations): pass\n",
+            "missing function `work(mod, state, thread_index, iterations)`",
+        ),
+        (
+            GOOD_SCENARIO.replace("def work(mod, state, thread_index, iterations)", "def work(mod, state)"),
+            "`work` takes 2 positional parameters, the contract says 4",
+        ),
+        (GOOD_SCENARIO.replace("THREADS = 4", "THREADS = 0"), "THREADS must be a positive integer"),
+        ("def setup(mod:\n", "syntax error"),
+    ],
+)
 def test_a_bad_scenario_is_reported_without_running_it(tmp_path: Path, scenario: str, message: str) -> None:
-    folder = _write_sample(tmp_path / "s", 'name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["m.c"]\n',
-                           scenario=scenario + "\nraise SystemExit('scenario.py was executed')\n")
+    folder = _write_sample(
+        tmp_path / "s",
+        'name = "s"\nkind = "capi"\nmodule = "m"\nsources = ["m.c"]\n',
+        scenario=scenario + "\nraise SystemExit('scenario.py was executed')\n",
+    )
     with pytest.raises(SampleError, match=message.replace("(", r"\(").replace(")", r"\)").replace("`", ".")):
         load_sample(folder)
 
@@ -196,16 +217,35 @@ def test_throughput_is_measured_with_one_and_n_threads_on_both_interpreters() ->
 
 
 def _ftaudit(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "auditor", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=REPO, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "auditor", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        check=False,
+    )
 
 
 @pytest.mark.timeout(300)
 def test_cli_json_has_the_documented_fields_and_exit_1_on_a_race(tmp_path: Path) -> None:
     output = tmp_path / "hammer.json"
-    completed = _ftaudit("hammer", str(EXT_SAMPLES / "static_counter"), str(EXT_SAMPLES / "static_counter_atomic"),
-                         "--budget", "2", "--no-throughput", "--python", free_threaded_python(),
-                         "--baseline-python", gil_python(), "--format", "json", "--output", str(output))
+    completed = _ftaudit(
+        "hammer",
+        str(EXT_SAMPLES / "static_counter"),
+        str(EXT_SAMPLES / "static_counter_atomic"),
+        "--budget",
+        "2",
+        "--no-throughput",
+        "--python",
+        free_threaded_python(),
+        "--baseline-python",
+        gil_python(),
+        "--format",
+        "json",
+        "--output",
+        str(output),
+    )
     assert completed.returncode == 1, completed.stderr
     document = json.loads(output.read_text())
     by_name = {sample["name"]: sample for sample in document["hammer"]}
@@ -213,7 +253,10 @@ def test_cli_json_has_the_documented_fields_and_exit_1_on_a_race(tmp_path: Path)
     for sample in (racy, safe):
         assert {"name", "verdict", "failures", "trials", "baseline_verdict"} <= set(sample)
     assert (racy["verdict"], racy["baseline_verdict"], racy["classification"]) == (
-        "race", "no-race-observed", "race-without-gil")
+        "race",
+        "no-race-observed",
+        "race-without-gil",
+    )
     assert racy["failures"] >= 1 and racy["trials"] >= 1
     assert (safe["verdict"], safe["failures"]) == ("no-race-observed", 0)
     assert "static_counter" in completed.stderr  # the live progress went to stderr
@@ -222,13 +265,17 @@ def test_cli_json_has_the_documented_fields_and_exit_1_on_a_race(tmp_path: Path)
 @pytest.mark.timeout(120)
 def test_cli_exit_codes_for_bad_input() -> None:
     assert _ftaudit("hammer", "/nonexistent/sample").returncode == 2
-    build_error = _ftaudit("hammer", str(TEST_SAMPLES / "build_error"), "--no-baseline", "--budget", "1",
-                           "--format", "json")
+    build_error = _ftaudit(
+        "hammer", str(TEST_SAMPLES / "build_error"), "--no-baseline", "--budget", "1", "--format", "json"
+    )
     assert build_error.returncode == 3
-    assert "undeclared_identifier_for_the_test" in build_error.stderr  # the compiler's words, whatever the format
+    assert (
+        "undeclared_identifier_for_the_test" in build_error.stderr
+    )  # the compiler's words, whatever the format
     assert json.loads(build_error.stdout)["hammer"][0]["verdict"] == "build-error"
-    completed = _ftaudit("hammer", str(EXT_SAMPLES / "static_counter"), "--python", sys.executable,
-                         "--tsan", "--no-baseline")
+    completed = _ftaudit(
+        "hammer", str(EXT_SAMPLES / "static_counter"), "--python", sys.executable, "--tsan", "--no-baseline"
+    )
     assert completed.returncode == 2 and "ThreadSanitizer" in completed.stderr
 
 
@@ -248,14 +295,21 @@ def test_the_callers_python_gil_setting_does_not_reach_the_child(monkeypatch: py
 
     # PYTHON_GIL=1 would turn the GIL on in the free-threaded child and hide the race.
     monkeypatch.setenv("PYTHON_GIL", "1")
-    (result,) = hammer([EXT_SAMPLES / "static_counter"], python=free_threaded_python(), baseline_python=None,
-                       budget=10.0, throughput=False)
+    (result,) = hammer(
+        [EXT_SAMPLES / "static_counter"],
+        python=free_threaded_python(),
+        baseline_python=None,
+        budget=10.0,
+        throughput=False,
+    )
     assert result.verdict is HammerVerdict.RACE
 
 
 @pytest.mark.timeout(120)
 def test_threads_that_wait_for_each_other_skip_the_sequential_check_and_still_run() -> None:
-    result = hammered(TEST_SAMPLES / "threads_wait_for_each_other", baseline=False, budget=2.0, trial_timeout=2.0)
+    result = hammered(
+        TEST_SAMPLES / "threads_wait_for_each_other", baseline=False, budget=2.0, trial_timeout=2.0
+    )
     assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples
     assert result.trials >= 1  # the concurrent trials still ran, though the check took the budget
     assert any("sequential check was skipped" in note for note in result.target.notes)
@@ -275,10 +329,18 @@ def test_a_bad_sample_is_reported_and_the_others_still_run(tmp_path: Path) -> No
     from auditor.harness import hammer
 
     broken = _write_sample(tmp_path / "broken", 'name = "broken"\nkind = "capi"\nsources = ["m.c"]\n')
-    results = hammer([broken, TEST_SAMPLES / "no_gil_slot", tmp_path / "missing"], python=free_threaded_python(),
-                     baseline_python=None, budget=0.5, throughput=False)
-    assert [result.verdict for result in results] == [HammerVerdict.ERROR, HammerVerdict.NO_RACE_OBSERVED,
-                                                      HammerVerdict.ERROR]
+    results = hammer(
+        [broken, TEST_SAMPLES / "no_gil_slot", tmp_path / "missing"],
+        python=free_threaded_python(),
+        baseline_python=None,
+        budget=0.5,
+        throughput=False,
+    )
+    assert [result.verdict for result in results] == [
+        HammerVerdict.ERROR,
+        HammerVerdict.NO_RACE_OBSERVED,
+        HammerVerdict.ERROR,
+    ]
     assert "a capi sample needs `module`" in results[0].errors[0]
     assert "not a sample folder" in results[2].errors[0]
 

@@ -18,13 +18,17 @@ pytestmark = [pytest.mark.tsan, pytest.mark.slow, pytest.mark.timeout(300)]
 @pytest.fixture(autouse=True)
 def _needs_tsan_interpreter() -> None:
     if tsan_python() is None:
-        pytest.skip("the ThreadSanitizer free-threaded interpreter is not provisioned (`ftaudit provision --tsan`)")
+        pytest.skip(
+            "the ThreadSanitizer free-threaded interpreter is not provisioned (`ftaudit provision --tsan`)"
+        )
 
 
 def test_a_racy_counter_gives_a_tsan_finding_at_its_source_line() -> None:
     result = hammered(EXT_SAMPLES / "static_counter", baseline=False, tsan=True, iterations=2000, budget=4.0)
     assert result.verdict is HammerVerdict.RACE
-    tsan_failures = [failure for failure in result.target.failure_examples if failure.kind is FailureKind.TSAN]
+    tsan_failures = [
+        failure for failure in result.target.failure_examples if failure.kind is FailureKind.TSAN
+    ]
     assert tsan_failures
     (report,) = parse_tsan_reports(tsan_failures[0].detail)
     assert report.kind == "data race"
@@ -38,7 +42,9 @@ def test_a_racy_counter_gives_a_tsan_finding_at_its_source_line() -> None:
 
 
 def test_the_atomic_twin_gives_no_report_with_cpythons_suppressions() -> None:
-    result = hammered(EXT_SAMPLES / "static_counter_atomic", baseline=False, tsan=True, iterations=2000, budget=4.0)
+    result = hammered(
+        EXT_SAMPLES / "static_counter_atomic", baseline=False, tsan=True, iterations=2000, budget=4.0
+    )
     assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples
     assert result.trials >= 1
     assert result.findings == []
@@ -48,5 +54,7 @@ def test_the_atomic_twin_gives_no_report_with_cpythons_suppressions() -> None:
 def test_a_strong_reference_sample_is_clean_under_tsan() -> None:
     # PyList_GetItemRef and a PyMutex: CPython's own internal races are suppressed by its list,
     # the sample's code has none.
-    result = hammered(EXT_SAMPLES / "borrowed_item_ref", baseline=False, tsan=True, iterations=500, budget=4.0)
+    result = hammered(
+        EXT_SAMPLES / "borrowed_item_ref", baseline=False, tsan=True, iterations=500, budget=4.0
+    )
     assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples

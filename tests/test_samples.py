@@ -48,7 +48,10 @@ def test_sample_reproduces_its_expectation(sample_dir: Path) -> None:
         assert result.verdict is HammerVerdict.RACE, f"no race in {result.trials} trials"
         assert result.target.first_failure_seconds is not None
         assert result.target.first_failure_seconds < TEST_BUDGET_SECONDS
-        assert result.classification == sample.expect, (result.baseline_verdict, result.baseline.failure_examples)
+        assert result.classification == sample.expect, (
+            result.baseline_verdict,
+            result.baseline.failure_examples,
+        )
         assert result.findings, "an observed race must become a finding"
     assert result.matches_expectation is True
 
@@ -64,8 +67,12 @@ def _rule_examples():
     for rule in all_rules("runtime"):
         for example, should_fire in [*((e, True) for e in rule.invalid), *((e, False) for e in rule.valid)]:
             assert example.language == "sample"
-            yield pytest.param(rule, example, should_fire, id=f"{rule.code}-{'invalid' if should_fire else 'valid'}-"
-                                                              f"{Path(example.code).name}")
+            yield pytest.param(
+                rule,
+                example,
+                should_fire,
+                id=f"{rule.code}-{'invalid' if should_fire else 'valid'}-{Path(example.code).name}",
+            )
 
 
 @pytest.mark.parametrize(("rule", "example", "should_fire"), list(_rule_examples()))

@@ -35,30 +35,57 @@ from .common import (
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "hammer", help="compile sample extensions and stress them from many threads (the dynamic harness)",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                        help="a sample folder, or a folder of sample folders")
-    parser.add_argument("--python", metavar="PY",
-                        help="the free-threaded interpreter to hammer on (default: the provisioned 3.13t; "
-                             "with --tsan the ThreadSanitizer build)")
+        "hammer",
+        help="compile sample extensions and stress them from many threads (the dynamic harness)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="a sample folder, or a folder of sample folders"
+    )
+    parser.add_argument(
+        "--python",
+        metavar="PY",
+        help="the free-threaded interpreter to hammer on (default: the provisioned 3.13t; "
+        "with --tsan the ThreadSanitizer build)",
+    )
     baseline = parser.add_mutually_exclusive_group()
-    baseline.add_argument("--baseline-python", metavar="PY",
-                          help="the GIL interpreter to compare with (default: a GIL build of the same version)")
-    baseline.add_argument("--no-baseline", action="store_true",
-                          help="do not run a GIL baseline (races are then not classified)")
-    parser.add_argument("--threads", type=_positive_int, metavar="N", help="threads per trial (default: THREADS)")
-    parser.add_argument("--iterations", type=_positive_int, metavar="N",
-                        help="iterations per thread per trial (default: the scenario's ITERATIONS)")
-    parser.add_argument("--budget", type=_positive_float, metavar="S",
-                        help="seconds of trials per sample per interpreter (default: 10); a racy sample stops "
-                             "at its first failure")
-    parser.add_argument("--trial-timeout", type=_positive_float, metavar="S",
-                        help="seconds a trial may go without finishing before the hang check (default: 10, "
-                             "60 with --tsan)")
-    parser.add_argument("--tsan", action="store_true",
-                        help="compile with -fsanitize=thread and run on the ThreadSanitizer free-threaded build; "
-                             "TSan reports in the sample's code become FTR006 findings")
+    baseline.add_argument(
+        "--baseline-python",
+        metavar="PY",
+        help="the GIL interpreter to compare with (default: a GIL build of the same version)",
+    )
+    baseline.add_argument(
+        "--no-baseline", action="store_true", help="do not run a GIL baseline (races are then not classified)"
+    )
+    parser.add_argument(
+        "--threads", type=_positive_int, metavar="N", help="threads per trial (default: THREADS)"
+    )
+    parser.add_argument(
+        "--iterations",
+        type=_positive_int,
+        metavar="N",
+        help="iterations per thread per trial (default: the scenario's ITERATIONS)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=_positive_float,
+        metavar="S",
+        help="seconds of trials per sample per interpreter (default: 10); a racy sample stops "
+        "at its first failure",
+    )
+    parser.add_argument(
+        "--trial-timeout",
+        type=_positive_float,
+        metavar="S",
+        help="seconds a trial may go without finishing before the hang check (default: 10, 60 with --tsan)",
+    )
+    parser.add_argument(
+        "--tsan",
+        action="store_true",
+        help="compile with -fsanitize=thread and run on the ThreadSanitizer free-threaded build; "
+        "TSan reports in the sample's code become FTR006 findings",
+    )
     parser.add_argument("--no-throughput", action="store_true", help="skip the calls-per-second measurement")
     add_output_options(parser)
     parser.set_defaults(handler=run)
@@ -92,19 +119,30 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     baseline = None if args.no_baseline else (args.baseline_python or AUTO)
     console = stderr_console()
-    progress_display = Progress(TextColumn("[bold]{task.fields[sample]}[/]"), TextColumn("{task.description}"),
-                                BarColumn(), TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
-                                console=console, transient=False)
+    progress_display = Progress(
+        TextColumn("[bold]{task.fields[sample]}[/]"),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
     tasks: dict[tuple[str, str], int] = {}
 
     def on_progress(update) -> None:
         key = (update.sample, update.interpreter)
         if key not in tasks:
-            tasks[key] = progress_display.add_task(update.interpreter, total=update.budget or 1,
-                                                   sample=update.sample, status="")
+            tasks[key] = progress_display.add_task(
+                update.interpreter, total=update.budget or 1, sample=update.sample, status=""
+            )
         task = tasks[key]
-        status = {"build": "building", "build-error": "[red]build failed[/]", "throughput": "measuring throughput",
-                  "done": "done"}.get(update.phase, "hammering")
+        status = {
+            "build": "building",
+            "build-error": "[red]build failed[/]",
+            "throughput": "measuring throughput",
+            "done": "done",
+        }.get(update.phase, "hammering")
         status += f"  trials {update.trials}"
         if update.failures:
             status += f"  [red]failures {update.failures}[/]"
@@ -115,10 +153,18 @@ def run(args: argparse.Namespace) -> int:
     started = time.time()
     try:
         with progress_display:
-            results = hammer(args.paths, python=args.python, baseline_python=baseline, threads=args.threads,
-                             iterations=args.iterations, budget=args.budget, tsan=args.tsan,
-                             progress=on_progress, trial_timeout=args.trial_timeout,
-                             throughput=not args.no_throughput)
+            results = hammer(
+                args.paths,
+                python=args.python,
+                baseline_python=baseline,
+                threads=args.threads,
+                iterations=args.iterations,
+                budget=args.budget,
+                tsan=args.tsan,
+                progress=on_progress,
+                trial_timeout=args.trial_timeout,
+                throughput=not args.no_throughput,
+            )
     except HarnessError as problem:
         error(str(problem))
         return EXIT_USAGE
@@ -129,8 +175,11 @@ def run(args: argparse.Namespace) -> int:
             if run is not None and run.verdict is HammerVerdict.BUILD_ERROR:
                 console.rule(f"[red]build failed: {result.name} on {run.label}[/]")
                 console.print(run.build_log, markup=False, highlight=False, soft_wrap=True)
-    report = AuditReport(tool_version=__version__, created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-                         hammer=results)
+    report = AuditReport(
+        tool_version=__version__,
+        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        hammer=results,
+    )
     try:
         emit(args, report)
     except KeyError as problem:

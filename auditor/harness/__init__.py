@@ -49,7 +49,7 @@ class HarnessError(Exception):
 
 
 def classify(target: HammerVerdict, baseline: HammerVerdict | None) -> str | None:
-    """"race-without-gil", "race", "safe", or None when the runs cannot decide."""
+    """ "race-without-gil", "race", "safe", or None when the runs cannot decide."""
     if target not in (HammerVerdict.RACE, HammerVerdict.NO_RACE_OBSERVED):
         return None
     if target is HammerVerdict.RACE:
@@ -78,8 +78,11 @@ _SCENARIO_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+)')
 
 def _location_from_traceback(detail: str, sample: Sample) -> Location:
     """The innermost frame of the sample's own files in a (faulthandler) traceback."""
-    candidates = [(match["file"], int(match["line"])) for match in _SCENARIO_FRAME.finditer(detail)
-                  if Path(match["file"]).resolve().parent == sample.path]
+    candidates = [
+        (match["file"], int(match["line"]))
+        for match in _SCENARIO_FRAME.finditer(detail)
+        if Path(match["file"]).resolve().parent == sample.path
+    ]
     if candidates:
         # faulthandler prints most recent call first, Python tracebacks last.
         file, line = candidates[0] if "most recent call first" in detail else candidates[-1]
@@ -87,8 +90,9 @@ def _location_from_traceback(detail: str, sample: Sample) -> Location:
     return Location(path=str(sample.sources[0]))
 
 
-def _findings(sample: Sample, target: InterpreterRun | None, baseline: InterpreterRun | None,
-              classification: str | None) -> list[Finding]:
+def _findings(
+    sample: Sample, target: InterpreterRun | None, baseline: InterpreterRun | None, classification: str | None
+) -> list[Finding]:
     from ..rules.runtime.crash_under_threads import CrashUnderThreads
     from ..rules.runtime.gil_reenabled import GilReenabledOnImport
     from ..rules.runtime.hang_under_threads import HangUnderThreads
@@ -101,36 +105,61 @@ def _findings(sample: Sample, target: InterpreterRun | None, baseline: Interpret
     if target is None:
         return findings
     if any(note.startswith("GIL RE-ENABLED") for note in target.notes):
-        findings.append(GilReenabledOnImport.finding(location=Location(path=str(sample.sources[0])),
-                                                     module=sample.name))
+        findings.append(
+            GilReenabledOnImport.finding(location=Location(path=str(sample.sources[0])), module=sample.name)
+        )
     failures = target.failure_examples if target.verdict is HammerVerdict.RACE else []
-    wrong = [failure for failure in failures if failure.kind in (FailureKind.WRONG_RESULT, FailureKind.EXCEPTION)]
+    wrong = [
+        failure for failure in failures if failure.kind in (FailureKind.WRONG_RESULT, FailureKind.EXCEPTION)
+    ]
     if wrong:
         first = wrong[0]
-        evidence = [f"{target.label}: {first.message} (trial {first.trial}, after {first.seconds_into_run:.2f} s)"]
+        evidence = [
+            f"{target.label}: {first.message} (trial {first.trial}, after {first.seconds_into_run:.2f} s)"
+        ]
         if baseline is not None:
             evidence.append(f"{baseline.label}: {baseline.verdict.value} in {baseline.trials} trials")
-        rule = {"race-without-gil": RaceWithoutGil, "race": RaceWithAndWithoutGil}.get(classification or "",
-                                                                                      RaceObserved)
-        findings.append(rule.finding(f"{rule.summary}: {first.message}",
-                                     _location_from_traceback(first.detail, sample),
-                                     evidence=evidence, module=sample.name))
+        rule = {"race-without-gil": RaceWithoutGil, "race": RaceWithAndWithoutGil}.get(
+            classification or "", RaceObserved
+        )
+        findings.append(
+            rule.finding(
+                f"{rule.summary}: {first.message}",
+                _location_from_traceback(first.detail, sample),
+                evidence=evidence,
+                module=sample.name,
+            )
+        )
     for failure in failures:
         if failure.kind is FailureKind.CRASH:
-            findings.append(CrashUnderThreads.finding(f"{CrashUnderThreads.summary}: {failure.message}",
-                                                      _location_from_traceback(failure.detail, sample),
-                                                      evidence=[failure.detail[-4000:]], module=sample.name))
+            findings.append(
+                CrashUnderThreads.finding(
+                    f"{CrashUnderThreads.summary}: {failure.message}",
+                    _location_from_traceback(failure.detail, sample),
+                    evidence=[failure.detail[-4000:]],
+                    module=sample.name,
+                )
+            )
         elif failure.kind is FailureKind.HANG:
-            findings.append(HangUnderThreads.finding(f"{HangUnderThreads.summary}: {failure.message}",
-                                                     _location_from_traceback(failure.detail, sample),
-                                                     evidence=[failure.detail[-4000:]], module=sample.name))
+            findings.append(
+                HangUnderThreads.finding(
+                    f"{HangUnderThreads.summary}: {failure.message}",
+                    _location_from_traceback(failure.detail, sample),
+                    evidence=[failure.detail[-4000:]],
+                    module=sample.name,
+                )
+            )
     seen: set[tuple] = set()
     for failure in failures:
         if failure.kind is not FailureKind.TSAN:
             continue
         for report in reports_touching(parse_tsan_reports(failure.detail), sample):
-            own = [(access, frame) for access in report.accesses for frame in access.frames
-                   if sample_frame(frame, sample)]
+            own = [
+                (access, frame)
+                for access in report.accesses
+                for frame in access.frames
+                if sample_frame(frame, sample)
+            ]
             _, frame = own[0]
             key = tuple(sorted({(f.file, f.line) for _, f in own}))
             if key in seen:
@@ -141,10 +170,14 @@ def _findings(sample: Sample, target: InterpreterRun | None, baseline: Interpret
                 evidence.append(each.description + ":\n" + "\n".join(f"  {f}" for f in each.frames[:8]))
             if report.location:
                 evidence.append(f"Location is {report.location}")
-            findings.append(TsanDataRace.finding(
-                f"ThreadSanitizer: {report.kind} in {frame.function} ({report.summary})",
-                Location(path=str(frame.file), line=frame.line, symbol=frame.function),
-                evidence=evidence, module=sample.name))
+            findings.append(
+                TsanDataRace.finding(
+                    f"ThreadSanitizer: {report.kind} in {frame.function} ({report.summary})",
+                    Location(path=str(frame.file), line=frame.line, symbol=frame.function),
+                    evidence=evidence,
+                    module=sample.name,
+                )
+            )
     return findings
 
 
@@ -164,13 +197,17 @@ def _resolve_interpreters(python, baseline_python, tsan: bool):
         target = default_free_threaded(tsan=tsan)
         if target is None:
             what = "ThreadSanitizer free-threaded" if tsan else "free-threaded"
-            raise HarnessError(f"no {what} interpreter found; build one with `ftaudit provision"
-                               f"{' --tsan' if tsan else ''}` or pass --python")
+            raise HarnessError(
+                f"no {what} interpreter found; build one with `ftaudit provision"
+                f"{' --tsan' if tsan else ''}` or pass --python"
+            )
     else:
         target = _describe(str(python), "--python")
     if tsan and not target.tsan:
-        raise HarnessError(f"{target.executable} is not built with ThreadSanitizer (--tsan needs one; "
-                           "`ftaudit provision --tsan`)")
+        raise HarnessError(
+            f"{target.executable} is not built with ThreadSanitizer (--tsan needs one; "
+            "`ftaudit provision --tsan`)"
+        )
     notes: list[str] = []
     if not target.free_threaded:
         notes.append(f"the target {target.label} is not free-threaded: it cannot show races the GIL hides")
@@ -192,16 +229,30 @@ def _tsan_suppressions(target) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def hammer_sample(sample: Sample, target, baseline, *, threads: int | None = None, iterations: int | None = None,
-                  budget: float | None = None, tsan: bool = False, progress: ProgressCallback | None = None,
-                  trial_timeout: float | None = None, throughput: bool = True,
-                  cache_dir: Path | None = None) -> SampleResult:
+def hammer_sample(
+    sample: Sample,
+    target,
+    baseline,
+    *,
+    threads: int | None = None,
+    iterations: int | None = None,
+    budget: float | None = None,
+    tsan: bool = False,
+    progress: ProgressCallback | None = None,
+    trial_timeout: float | None = None,
+    throughput: bool = True,
+    cache_dir: Path | None = None,
+) -> SampleResult:
     """One sample on a described target (and baseline) interpreter."""
     settings = RunSettings(
-        threads=threads or sample.default_threads, iterations=iterations or sample.default_iterations,
+        threads=threads or sample.default_threads,
+        iterations=iterations or sample.default_iterations,
         budget=DEFAULT_BUDGET_SECONDS if budget is None else budget,
-        trial_timeout=trial_timeout or (TSAN_TRIAL_TIMEOUT_SECONDS if tsan else DEFAULT_TRIAL_TIMEOUT_SECONDS),
-        tsan=tsan, tsan_suppressions=_tsan_suppressions(target) if tsan else None, throughput=throughput,
+        trial_timeout=trial_timeout
+        or (TSAN_TRIAL_TIMEOUT_SECONDS if tsan else DEFAULT_TRIAL_TIMEOUT_SECONDS),
+        tsan=tsan,
+        tsan_suppressions=_tsan_suppressions(target) if tsan else None,
+        throughput=throughput,
     )
     errors = list(sample.warnings)
     runs: list[InterpreterRun | None] = []
@@ -216,20 +267,43 @@ def hammer_sample(sample: Sample, target, baseline, *, threads: int | None = Non
         if not build.ok:
             if progress:
                 progress(ProgressUpdate(sample.name, info.label, "build-error", budget=settings.budget))
-            runs.append(InterpreterRun(python=info.executable, label=info.label, free_threaded=info.free_threaded,
-                                       build_route=build.route, verdict=HammerVerdict.BUILD_ERROR,
-                                       build_log=build.log, notes=build.notes))
+            runs.append(
+                InterpreterRun(
+                    python=info.executable,
+                    label=info.label,
+                    free_threaded=info.free_threaded,
+                    build_route=build.route,
+                    verdict=HammerVerdict.BUILD_ERROR,
+                    build_log=build.log,
+                    notes=build.notes,
+                )
+            )
             errors.append(f"build failed on {info.label}; the compiler's output is in build_log")
             continue
         # The baseline is a plain GIL build: no TSan, and the ordinary trial timeout.
-        run_settings = settings if is_target else dataclasses.replace(
-            settings, tsan=False, tsan_suppressions=None,
-            trial_timeout=DEFAULT_TRIAL_TIMEOUT_SECONDS if trial_timeout is None else trial_timeout)
+        run_settings = (
+            settings
+            if is_target
+            else dataclasses.replace(
+                settings,
+                tsan=False,
+                tsan_suppressions=None,
+                trial_timeout=DEFAULT_TRIAL_TIMEOUT_SECONDS if trial_timeout is None else trial_timeout,
+            )
+        )
         if use_tsan and settings.tsan_suppressions is None:
-            errors.append("no tsan-suppressions.txt beside the TSan interpreter: races inside CPython are "
-                          "filtered by frame only")
-        run = hammer_interpreter(sample, build, label=info.label, free_threaded=info.free_threaded,
-                                 settings=run_settings, progress=progress)
+            errors.append(
+                "no tsan-suppressions.txt beside the TSan interpreter: races inside CPython are "
+                "filtered by frame only"
+            )
+        run = hammer_interpreter(
+            sample,
+            build,
+            label=info.label,
+            free_threaded=info.free_threaded,
+            settings=run_settings,
+            progress=progress,
+        )
         if build.cached:
             run.notes.append("build reused from the cache")
         runs.append(run)
@@ -243,21 +317,38 @@ def hammer_sample(sample: Sample, target, baseline, *, threads: int | None = Non
         elif run:
             errors.extend(f"{run.label}: {note}" for note in run.notes if "PARTIAL" in note)
     return SampleResult(
-        name=sample.name, path=str(sample.path), kind=sample.kind, expect=sample.expect, verdict=verdict,
-        failures=target_run.failures if target_run else 0, trials=target_run.trials if target_run else 0,
-        baseline_verdict=baseline_verdict, classification=classification,
+        name=sample.name,
+        path=str(sample.path),
+        kind=sample.kind,
+        expect=sample.expect,
+        verdict=verdict,
+        failures=target_run.failures if target_run else 0,
+        trials=target_run.trials if target_run else 0,
+        baseline_verdict=baseline_verdict,
+        classification=classification,
         matches_expectation=_matches(sample.expect, verdict, classification),
-        target=target_run, baseline=baseline_run,
+        target=target_run,
+        baseline=baseline_run,
         findings=_findings(sample, target_run, baseline_run, classification),
-        description=sample.description, errors=errors,
+        description=sample.description,
+        errors=errors,
     )
 
 
-def hammer(paths: Sequence[str | Path], *, python: str | Path | None = None,
-           baseline_python: str | Path | None = AUTO, threads: int | None = None, iterations: int | None = None,
-           budget: float | None = None, tsan: bool = False, progress: ProgressCallback | None = None,
-           trial_timeout: float | None = None, throughput: bool = True,
-           cache_dir: Path | None = None) -> list[SampleResult]:
+def hammer(
+    paths: Sequence[str | Path],
+    *,
+    python: str | Path | None = None,
+    baseline_python: str | Path | None = AUTO,
+    threads: int | None = None,
+    iterations: int | None = None,
+    budget: float | None = None,
+    tsan: bool = False,
+    progress: ProgressCallback | None = None,
+    trial_timeout: float | None = None,
+    throughput: bool = True,
+    cache_dir: Path | None = None,
+) -> list[SampleResult]:
     """Hammer every sample under ``paths`` (sample folders or folders of samples).
 
     ``python``: the free-threaded target (default: the provisioned 3.13t, or the TSan
@@ -281,15 +372,35 @@ def hammer(paths: Sequence[str | Path], *, python: str | Path | None = None,
             except SampleError as error:
                 results.append(_error_result(str(folder), str(error)))
                 continue
-            result = hammer_sample(sample, target, baseline, threads=threads, iterations=iterations, budget=budget,
-                                   tsan=tsan, progress=progress, trial_timeout=trial_timeout, throughput=throughput,
-                                   cache_dir=cache_dir)
+            result = hammer_sample(
+                sample,
+                target,
+                baseline,
+                threads=threads,
+                iterations=iterations,
+                budget=budget,
+                tsan=tsan,
+                progress=progress,
+                trial_timeout=trial_timeout,
+                throughput=throughput,
+                cache_dir=cache_dir,
+            )
             result.errors[:0] = notes
             results.append(result)
     return results
 
 
 def _error_result(path: str, message: str) -> SampleResult:
-    return SampleResult(name=Path(path).name, path=path, kind="", expect=None, verdict=HammerVerdict.ERROR,
-                        failures=0, trials=0, baseline_verdict=None, classification=None,
-                        matches_expectation=None, errors=[message])
+    return SampleResult(
+        name=Path(path).name,
+        path=path,
+        kind="",
+        expect=None,
+        verdict=HammerVerdict.ERROR,
+        failures=0,
+        trials=0,
+        baseline_verdict=None,
+        classification=None,
+        matches_expectation=None,
+        errors=[message],
+    )

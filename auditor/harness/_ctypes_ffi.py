@@ -9,8 +9,9 @@ and hands over a JSON description (functions, structs, typedefs, constants, glob
 Supported: ``lib.function(...)``, ``lib.CONSTANT``, global variables; ``ffi.new``,
 ``ffi.string``, ``ffi.cast``, ``ffi.buffer``, ``ffi.unpack``, ``ffi.from_buffer``,
 ``ffi.addressof``, ``ffi.gc``, ``ffi.errno``, ``ffi.sizeof``, ``ffi.NULL``,
-``ffi.typeof``; attribute access through struct pointers. Not callbacks. Type strings are C type names with ``*`` and one ``[N]``/``[]``.
-Like cffi, calls through ctypes' ``CDLL`` release the GIL on GIL builds.
+``ffi.typeof``; attribute access through struct pointers. Not callbacks. Type strings
+are C type names with ``*`` and one ``[N]``/``[]``. Like cffi, calls through ctypes'
+``CDLL`` release the GIL on GIL builds.
 """
 
 from __future__ import annotations
@@ -20,16 +21,36 @@ import re
 import weakref
 
 _PRIMITIVES = {
-    "char": ctypes.c_char, "signed char": ctypes.c_byte, "unsigned char": ctypes.c_ubyte,
-    "short": ctypes.c_short, "unsigned short": ctypes.c_ushort, "int": ctypes.c_int,
-    "unsigned int": ctypes.c_uint, "long": ctypes.c_long, "unsigned long": ctypes.c_ulong,
-    "long long": ctypes.c_longlong, "unsigned long long": ctypes.c_ulonglong,
-    "float": ctypes.c_float, "double": ctypes.c_double, "long double": ctypes.c_longdouble,
-    "_Bool": ctypes.c_bool, "bool": ctypes.c_bool, "size_t": ctypes.c_size_t, "ssize_t": ctypes.c_ssize_t,
-    "int8_t": ctypes.c_int8, "uint8_t": ctypes.c_uint8, "int16_t": ctypes.c_int16,
-    "uint16_t": ctypes.c_uint16, "int32_t": ctypes.c_int32, "uint32_t": ctypes.c_uint32,
-    "int64_t": ctypes.c_int64, "uint64_t": ctypes.c_uint64, "intptr_t": ctypes.c_ssize_t,
-    "uintptr_t": ctypes.c_size_t, "ptrdiff_t": ctypes.c_ssize_t, "wchar_t": ctypes.c_wchar,
+    "char": ctypes.c_char,
+    "signed char": ctypes.c_byte,
+    "unsigned char": ctypes.c_ubyte,
+    "short": ctypes.c_short,
+    "unsigned short": ctypes.c_ushort,
+    "int": ctypes.c_int,
+    "unsigned int": ctypes.c_uint,
+    "long": ctypes.c_long,
+    "unsigned long": ctypes.c_ulong,
+    "long long": ctypes.c_longlong,
+    "unsigned long long": ctypes.c_ulonglong,
+    "float": ctypes.c_float,
+    "double": ctypes.c_double,
+    "long double": ctypes.c_longdouble,
+    "_Bool": ctypes.c_bool,
+    "bool": ctypes.c_bool,
+    "size_t": ctypes.c_size_t,
+    "ssize_t": ctypes.c_ssize_t,
+    "int8_t": ctypes.c_int8,
+    "uint8_t": ctypes.c_uint8,
+    "int16_t": ctypes.c_int16,
+    "uint16_t": ctypes.c_uint16,
+    "int32_t": ctypes.c_int32,
+    "uint32_t": ctypes.c_uint32,
+    "int64_t": ctypes.c_int64,
+    "uint64_t": ctypes.c_uint64,
+    "intptr_t": ctypes.c_ssize_t,
+    "uintptr_t": ctypes.c_size_t,
+    "ptrdiff_t": ctypes.c_ssize_t,
+    "wchar_t": ctypes.c_wchar,
 }
 _ARRAY = re.compile(r"^(?P<base>.*?)\s*\[\s*(?P<length>\d*)\s*\]$")
 
@@ -61,8 +82,11 @@ class _Types:
             return ctypes.POINTER(target)
         cached = self._struct_pointers.get(target)
         if cached is None:
-            cached = type(f"{target.__name__}_pointer", (ctypes.POINTER(target),),
-                          {"_type_": target, "__getattr__": _forward_getattr, "__setattr__": _forward_setattr})
+            cached = type(
+                f"{target.__name__}_pointer",
+                (ctypes.POINTER(target),),
+                {"_type_": target, "__getattr__": _forward_getattr, "__setattr__": _forward_setattr},
+            )
             self._struct_pointers[target] = cached
         return cached
 
@@ -127,7 +151,8 @@ class CtypesFFI:
             target = base._type_()
             if init is not None:
                 if isinstance(target, (ctypes.Structure, ctypes.Union)):
-                    values = init.items() if isinstance(init, dict) else zip((f[0] for f in target._fields_), init)
+                    names = [field[0] for field in target._fields_]
+                    values = init.items() if isinstance(init, dict) else zip(names, init, strict=False)
                     for name, value in values:
                         setattr(target, name, value)
                 else:
@@ -203,7 +228,11 @@ class CtypesFFI:
         if destructor is None:
             return cdata
         address = ctypes.cast(cdata, ctypes.c_void_p).value
-        owner = ctypes.cast(ctypes.c_void_p(address), type(cdata)) if isinstance(cdata, ctypes._Pointer) else cdata
+        owner = (
+            ctypes.cast(ctypes.c_void_p(address), type(cdata))
+            if isinstance(cdata, ctypes._Pointer)
+            else cdata
+        )
         weakref.finalize(owner, destructor, ctypes.cast(ctypes.c_void_p(address), type(owner)))
         return owner
 
@@ -251,13 +280,17 @@ class CtypesLib:
         if name in description.get("functions", {}):
             signature = description["functions"][name]
             if signature.get("ellipsis"):
-                raise UnsupportedDeclaration(f"{name}: variadic functions are not supported by the ctypes route")
+                raise UnsupportedDeclaration(
+                    f"{name}: variadic functions are not supported by the ctypes route"
+                )
             raw = getattr(self._library, name)
             # Pointer parameters are declared void *: ctypes' c_void_p accepts bytes, arrays and
             # pointers of any type, close to what cffi accepts for a `T *` (bytes for `char *`,
             # a `char[]` from ffi.from_buffer for `unsigned char *`); a typed POINTER would not.
-            raw.argtypes = [ctypes.c_void_p if kind["kind"] in ("pointer", "array") else self._types.ctype(kind)
-                            for kind in signature["args"]]
+            raw.argtypes = [
+                ctypes.c_void_p if kind["kind"] in ("pointer", "array") else self._types.ctype(kind)
+                for kind in signature["args"]
+            ]
             raw.restype = self._types.ctype(signature["result"])
             function = _PointerResult(raw) if signature["result"]["kind"] == "pointer" else raw
             # Cached as a plain attribute: later lookups never reach __getattr__ again.
@@ -266,8 +299,10 @@ class CtypesLib:
         if name in description.get("constants", {}):
             value = description["constants"][name]
             if value is None:
-                raise UnsupportedDeclaration(f"{name}: a constant whose value only the C compiler knows "
-                                             "(declare it with #define NAME value in the cdef)")
+                raise UnsupportedDeclaration(
+                    f"{name}: a constant whose value only the C compiler knows "
+                    "(declare it with #define NAME value in the cdef)"
+                )
             return value
         if name in description.get("variables", {}):
             return self._types.ctype(description["variables"][name]).in_dll(self._library, name).value

@@ -82,7 +82,9 @@ def run_threads(scenario, mod, state, threads: int, iterations: int) -> BaseExce
         except BaseException as error:  # noqa: BLE001 - every error is a finding
             errors.append(error)
 
-    workers = [threading.Thread(target=body, args=(index,), name=f"hammer-{index}") for index in range(threads)]
+    workers = [
+        threading.Thread(target=body, args=(index,), name=f"hammer-{index}") for index in range(threads)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -107,8 +109,9 @@ def one_trial(scenario, mod, threads: int, iterations: int) -> tuple[str, BaseEx
     return None
 
 
-def sequential_trial(scenario, mod, threads: int, iterations: int,
-                     reporter: Reporter) -> tuple[str, BaseException] | None:
+def sequential_trial(
+    scenario, mod, threads: int, iterations: int, reporter: Reporter
+) -> tuple[str, BaseException] | None:
     """A trial whose threads run one at a time (each in its own thread, as in a real one)."""
     try:
         state = scenario.setup(mod)
@@ -165,13 +168,16 @@ def run_trials(config: dict, reporter: Reporter, scenario, mod) -> None:
         if failed is not None:
             stage, error = failed
             kind, message, detail = _describe(error)
-            reporter.event(event="trial", trial=trial, ok=False, stage=stage, kind=kind, message=message,
-                           detail=detail)
+            reporter.event(
+                event="trial", trial=trial, ok=False, stage=stage, kind=kind, message=message, detail=detail
+            )
             return
         reporter.event(event="trial", trial=trial, ok=True)
         trial += 1
-        if (trial - config["first_trial"] >= config["max_trials"]
-                or time.monotonic() - started >= config["time_slice"]):
+        if (
+            trial - config["first_trial"] >= config["max_trials"]
+            or time.monotonic() - started >= config["time_slice"]
+        ):
             return
 
 
@@ -194,9 +200,13 @@ def measure_throughput(config: dict, reporter: Reporter, scenario, mod) -> None:
         done = [0] * threads
         errors = [0] * threads
         deadline_holder: list[float] = []
-        workers = [threading.Thread(target=_throughput_worker,
-                                    args=(scenario, mod, state, index, chunk, barrier, deadline_holder, done, errors))
-                   for index in range(threads)]
+        workers = [
+            threading.Thread(
+                target=_throughput_worker,
+                args=(scenario, mod, state, index, chunk, barrier, deadline_holder, done, errors),
+            )
+            for index in range(threads)
+        ]
         for worker in workers:
             worker.start()
         start = time.perf_counter()
@@ -205,12 +215,22 @@ def measure_throughput(config: dict, reporter: Reporter, scenario, mod) -> None:
         for worker in workers:
             worker.join()
         elapsed = time.perf_counter() - start
-        reporter.event(event="throughput", threads=threads, calls_per_second=sum(done) / elapsed,
-                       errors=sum(errors))
+        reporter.event(
+            event="throughput", threads=threads, calls_per_second=sum(done) / elapsed, errors=sum(errors)
+        )
 
 
-def _throughput_worker(scenario, mod, state, index: int, chunk: int, barrier: threading.Barrier,
-                       deadline_holder: list[float], done: list[int], errors: list[int]) -> None:
+def _throughput_worker(
+    scenario,
+    mod,
+    state,
+    index: int,
+    chunk: int,
+    barrier: threading.Barrier,
+    deadline_holder: list[float],
+    done: list[int],
+    errors: list[int],
+) -> None:
     barrier.wait()
     deadline = deadline_holder[0]
     while time.perf_counter() < deadline:
@@ -243,8 +263,12 @@ def main() -> int:
         reporter.event(event="error", stage="import", message=message, detail=detail)
         return 0
     gil_after = _gil_enabled()
-    reporter.event(event="loaded", gil_enabled=gil_after, free_threaded=free_threaded,
-                   gil_reenabled=bool(free_threaded and not gil_before and gil_after))
+    reporter.event(
+        event="loaded",
+        gil_enabled=gil_after,
+        free_threaded=free_threaded,
+        gil_reenabled=bool(free_threaded and not gil_before and gil_after),
+    )
     if free_threaded and not gil_before and gil_after and config.get("stop_if_gil_reenabled"):
         # The extension did not declare Py_mod_gil = Py_MOD_GIL_NOT_USED, so CPython 3.13t
         # turned the GIL back on (Python/import.c): this would not be a free-threaded run.

@@ -112,8 +112,15 @@ class ChildOutcome:
     tsan_reports: list[TsanReport] = field(default_factory=list)
 
 
-def _run_child(python: str, config: dict, *, force_gil_off: bool, environment: dict[str, str],
-               watchdog_seconds: float, workdir: Path) -> ChildOutcome:
+def _run_child(
+    python: str,
+    config: dict,
+    *,
+    force_gil_off: bool,
+    environment: dict[str, str],
+    watchdog_seconds: float,
+    workdir: Path,
+) -> ChildOutcome:
     results = workdir / "events.jsonl"
     results.write_text("")
     config = dict(config, results=str(results))
@@ -128,8 +135,15 @@ def _run_child(python: str, config: dict, *, force_gil_off: bool, environment: d
     started = time.monotonic()
     verdict_of_watchdog = ""
     with open(workdir / "stdout", "w+b") as stdout, open(workdir / "stderr", "w+b") as stderr:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr,
-                                   env=environment, cwd=str(workdir), start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+            env=environment,
+            cwd=str(workdir),
+            start_new_session=True,
+        )
         last_progress = started
         seen_size = 0
         in_sequential_check = False
@@ -183,8 +197,14 @@ def _run_child(python: str, config: dict, *, force_gil_off: bool, environment: d
             events.append(json.loads(line))
         except ValueError:
             continue  # a line cut short by a kill
-    return ChildOutcome(events=events, returncode=process.returncode, stderr=err_text, stdout=out_text,
-                        killed_by_watchdog=verdict_of_watchdog, seconds=time.monotonic() - started)
+    return ChildOutcome(
+        events=events,
+        returncode=process.returncode,
+        stderr=err_text,
+        stdout=out_text,
+        killed_by_watchdog=verdict_of_watchdog,
+        seconds=time.monotonic() - started,
+    )
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -219,27 +239,50 @@ def _abnormal_end(outcome: ChildOutcome) -> tuple[FailureKind, str] | None:
         return None
     if any(event["event"] == "error" for event in outcome.events):
         return None
-    if any(event["event"] == "loaded" and event.get("gil_reenabled") for event in outcome.events) and \
-            outcome.returncode == 0:
+    if (
+        any(event["event"] == "loaded" and event.get("gil_reenabled") for event in outcome.events)
+        and outcome.returncode == 0
+    ):
         return None
     if outcome.killed_by_watchdog in ("slow", "sequential-timeout"):
         return None
     if outcome.killed_by_watchdog == "hang":
-        return FailureKind.HANG, ("the trial stopped making progress with every thread blocked (deadlock); "
-                                  "every thread's stack below")
+        return FailureKind.HANG, (
+            "the trial stopped making progress with every thread blocked (deadlock); "
+            "every thread's stack below"
+        )
     if outcome.returncode is not None and outcome.returncode < 0:
         return FailureKind.CRASH, f"the interpreter died from {_signal_name(outcome.returncode)}"
-    fatal = next((line for line in outcome.stderr.splitlines() if line.startswith("Fatal Python error")), None)
+    fatal = next(
+        (line for line in outcome.stderr.splitlines() if line.startswith("Fatal Python error")), None
+    )
     if fatal:
         return FailureKind.CRASH, fatal
-    return FailureKind.CRASH, f"the interpreter exited with status {outcome.returncode} in the middle of a trial"
+    return (
+        FailureKind.CRASH,
+        f"the interpreter exited with status {outcome.returncode} in the middle of a trial",
+    )
 
 
-def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_threaded: bool,
-                       settings: RunSettings, progress: ProgressCallback | None = None) -> InterpreterRun:
+def hammer_interpreter(
+    sample: Sample,
+    build: BuildResult,
+    *,
+    label: str,
+    free_threaded: bool,
+    settings: RunSettings,
+    progress: ProgressCallback | None = None,
+) -> InterpreterRun:
     """Trials (then throughput) of one built sample on one interpreter."""
-    run = InterpreterRun(python=build.python, label=label, free_threaded=free_threaded, build_route=build.route,
-                         verdict=HammerVerdict.NO_RACE_OBSERVED, build_log=build.log, notes=list(build.notes))
+    run = InterpreterRun(
+        python=build.python,
+        label=label,
+        free_threaded=free_threaded,
+        build_route=build.route,
+        verdict=HammerVerdict.NO_RACE_OBSERVED,
+        build_log=build.log,
+        notes=list(build.notes),
+    )
     environment = child_environment()
     if settings.tsan:
         options = ["halt_on_error=0", "report_signal_unsafe=0", "second_deadlock_stack=1", "history_size=4"]
@@ -247,10 +290,16 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
             options.insert(0, f"suppressions={settings.tsan_suppressions}")
         environment["TSAN_OPTIONS"] = " ".join(options)
     base_config = {
-        "mode": "trials", "load": build.load, "scenario": str(sample.scenario_path),
-        "sample_dir": str(sample.path), "threads": settings.threads, "iterations": settings.iterations,
-        "trial_timeout": settings.trial_timeout, "max_trials": settings.trials_per_process,
-        "switch_interval": GIL_SWITCH_INTERVAL_SECONDS, "stop_if_gil_reenabled": free_threaded,
+        "mode": "trials",
+        "load": build.load,
+        "scenario": str(sample.scenario_path),
+        "sample_dir": str(sample.path),
+        "threads": settings.threads,
+        "iterations": settings.iterations,
+        "trial_timeout": settings.trial_timeout,
+        "max_trials": settings.trials_per_process,
+        "switch_interval": GIL_SWITCH_INTERVAL_SECONDS,
+        "stop_if_gil_reenabled": free_threaded,
     }
     watchdog = settings.trial_timeout
     force_gil_off = False
@@ -260,8 +309,17 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
 
     def report(phase: str) -> None:
         if progress:
-            progress(ProgressUpdate(sample.name, label, phase, run.trials, run.failures,
-                                    time.monotonic() - started, settings.budget))
+            progress(
+                ProgressUpdate(
+                    sample.name,
+                    label,
+                    phase,
+                    run.trials,
+                    run.failures,
+                    time.monotonic() - started,
+                    settings.budget,
+                )
+            )
 
     report("trials")
     with tempfile.TemporaryDirectory(prefix="ftaudit-hammer-") as scratch:
@@ -276,70 +334,105 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
             # (lazy initialisation without a reset) gets a fresh first use twice as often,
             # while the other children amortise interpreter start-up over many trials.
             trials_this_child = 1 if len(scratch_runs) % 2 else settings.trials_per_process
-            config = dict(base_config, first_trial=run.trials + 1, sanity=not sanity_done,
-                          time_slice=max(0.0, min(settings.time_slice, remaining)), max_trials=trials_this_child)
+            config = dict(
+                base_config,
+                first_trial=run.trials + 1,
+                sanity=not sanity_done,
+                time_slice=max(0.0, min(settings.time_slice, remaining)),
+                max_trials=trials_this_child,
+            )
             if len(scratch_runs) > MAX_PROCESSES_WITHOUT_A_TRIAL and run.trials == 0:
                 run.verdict = HammerVerdict.ERROR
                 run.notes.append("no trial could be run (every child ended before finishing one)")
                 break
             scratch_runs.append(1)
-            outcome = _run_child(build.python, config, force_gil_off=force_gil_off, environment=environment,
-                                 watchdog_seconds=watchdog, workdir=workdir)
+            outcome = _run_child(
+                build.python,
+                config,
+                force_gil_off=force_gil_off,
+                environment=environment,
+                watchdog_seconds=watchdog,
+                workdir=workdir,
+            )
             events = outcome.events
             loaded = next((event for event in events if event["event"] == "loaded"), None)
             if loaded and loaded.get("gil_reenabled") and not force_gil_off:
                 force_gil_off = True
                 run.notes.append(
-                    "GIL RE-ENABLED: importing the sample turned the GIL back on (its module does not declare "
-                    "Py_mod_gil = Py_MOD_GIL_NOT_USED), so a plain run would not be a free-threaded run. "
+                    "GIL RE-ENABLED: importing the sample turned the GIL back on (its module does not "
+                    "declare Py_mod_gil = Py_MOD_GIL_NOT_USED), so a plain run would not be a free-threaded "
+                    "run. "
                     "The trials were run with -X gil=0 to keep the GIL off; users of this module get the GIL "
-                    "unless they do the same.")
+                    "unless they do the same."
+                )
                 continue
             error = next((event for event in events if event["event"] == "error"), None)
             if error:
                 run.verdict = HammerVerdict.ERROR
                 run.notes.append(f"could not run the sample ({error['stage']}): {error['message']}")
-                run.failure_examples.append(TrialFailure(FailureKind.EXCEPTION, error["message"], 0, 0.0,
-                                                         error.get("detail", "")))
+                run.failure_examples.append(
+                    TrialFailure(FailureKind.EXCEPTION, error["message"], 0, 0.0, error.get("detail", ""))
+                )
                 break
             sanity = next((event for event in events if event["event"] == "sanity"), None)
             if not sanity_done:
                 if sanity and not sanity["ok"]:
                     run.verdict = HammerVerdict.ERROR
-                    run.notes.append(f"the scenario fails with its threads run one after another, so this is not "
-                                     f"a race: {sanity['message']} (in {sanity['stage']})")
-                    run.failure_examples.append(TrialFailure(FailureKind(sanity["kind"]), sanity["message"], 0,
-                                                             0.0, sanity.get("detail", "")))
+                    run.notes.append(
+                        f"the scenario fails with its threads run one after another, so this is not "
+                        f"a race: {sanity['message']} (in {sanity['stage']})"
+                    )
+                    run.failure_examples.append(
+                        TrialFailure(
+                            FailureKind(sanity["kind"]), sanity["message"], 0, 0.0, sanity.get("detail", "")
+                        )
+                    )
                     break
                 if loaded is None:
                     abnormal = _abnormal_end(outcome)
                     run.verdict = HammerVerdict.ERROR
-                    run.notes.append("the child interpreter failed before loading the sample: "
-                                     + (abnormal[1] if abnormal else "no answer"))
-                    run.failure_examples.append(TrialFailure(FailureKind.CRASH, run.notes[-1], 0, 0.0,
-                                                             outcome.stderr[-20000:]))
+                    run.notes.append(
+                        "the child interpreter failed before loading the sample: "
+                        + (abnormal[1] if abnormal else "no answer")
+                    )
+                    run.failure_examples.append(
+                        TrialFailure(FailureKind.CRASH, run.notes[-1], 0, 0.0, outcome.stderr[-20000:])
+                    )
                     break
                 if sanity is None:
                     abnormal = _abnormal_end(outcome)
                     if outcome.killed_by_watchdog in ("slow", "sequential-timeout"):
-                        run.notes.append("the sequential check was skipped: run one after another, a thread of "
-                                         "the scenario did not finish alone (it waits or spins for the others)")
+                        run.notes.append(
+                            "the sequential check was skipped: run one after another, a thread of "
+                            "the scenario did not finish alone (it waits or spins for the others)"
+                        )
                         sanity_done = True
                         continue
                     if abnormal and abnormal[0] is FailureKind.HANG:
                         # The threads wait for each other (a producer and a consumer, a
                         # barrier in the state): they cannot run one after another. Not an
                         # error; the concurrent trials go on without this check.
-                        run.notes.append("the sequential check was skipped: run one after another, the "
-                                         "scenario's threads blocked (they wait for each other)")
+                        run.notes.append(
+                            "the sequential check was skipped: run one after another, the "
+                            "scenario's threads blocked (they wait for each other)"
+                        )
                         sanity_done = True
                         continue
                     message = abnormal[1] if abnormal else "no answer"
                     run.verdict = HammerVerdict.ERROR
-                    run.notes.append(f"the scenario fails with its threads run one after another, so this is not "
-                                     f"a race: {message}")
-                    run.failure_examples.append(TrialFailure(abnormal[0] if abnormal else FailureKind.CRASH,
-                                                             message, 0, 0.0, outcome.stderr[-20000:]))
+                    run.notes.append(
+                        f"the scenario fails with its threads run one after another, so this is not "
+                        f"a race: {message}"
+                    )
+                    run.failure_examples.append(
+                        TrialFailure(
+                            abnormal[0] if abnormal else FailureKind.CRASH,
+                            message,
+                            0,
+                            0.0,
+                            outcome.stderr[-20000:],
+                        )
+                    )
                     break
                 sanity_done = True
             seconds_into_run = time.monotonic() - started
@@ -348,13 +441,22 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
             failed = [event for event in finished if not event["ok"]]
             for event in failed:
                 run.failures += 1
-                run.failure_examples.append(TrialFailure(FailureKind(event["kind"]), event["message"],
-                                                         event["trial"], seconds_into_run, event.get("detail", "")))
+                run.failure_examples.append(
+                    TrialFailure(
+                        FailureKind(event["kind"]),
+                        event["message"],
+                        event["trial"],
+                        seconds_into_run,
+                        event.get("detail", ""),
+                    )
+                )
             if outcome.killed_by_watchdog == "slow":
                 run.notes.append(
-                    f"a trial was still computing after {watchdog * SLOW_TRIAL_FACTOR:.0f} s and was stopped; "
+                    f"a trial was still computing after {watchdog * SLOW_TRIAL_FACTOR:.0f} s and was stopped;"
+                    " "
                     "it is not counted as a race. Lower ITERATIONS (or --iterations) so a trial takes well "
-                    "under the trial timeout; the result is PARTIAL.")
+                    "under the trial timeout; the result is PARTIAL."
+                )
                 break
             abnormal = _abnormal_end(outcome)
             if abnormal:
@@ -362,8 +464,9 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
                 trial = started_trials[-1] if started_trials else run.trials + 1
                 run.trials += 1
                 run.failures += 1
-                run.failure_examples.append(TrialFailure(abnormal[0], abnormal[1], trial, seconds_into_run,
-                                                         outcome.stderr[-20000:]))
+                run.failure_examples.append(
+                    TrialFailure(abnormal[0], abnormal[1], trial, seconds_into_run, outcome.stderr[-20000:])
+                )
             if settings.tsan:
                 reports = reports_touching(parse_tsan_reports(outcome.stderr), sample)
                 if reports:
@@ -371,8 +474,11 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
                     for tsan_report in reports:
                         # Kept between TSan's own separators so the detail parses again.
                         detail = f"{TSAN_SEPARATOR}\n{tsan_report.text}\n{TSAN_SEPARATOR}\n"
-                        run.failure_examples.append(TrialFailure(FailureKind.TSAN, tsan_report.summary,
-                                                                 run.trials, seconds_into_run, detail))
+                        run.failure_examples.append(
+                            TrialFailure(
+                                FailureKind.TSAN, tsan_report.summary, run.trials, seconds_into_run, detail
+                            )
+                        )
             if run.failures and run.first_failure_seconds is None:
                 run.first_failure_seconds = seconds_into_run
             report("trials")
@@ -385,25 +491,49 @@ def hammer_interpreter(sample: Sample, build: BuildResult, *, label: str, free_t
             run.notes.append("throughput not measured under ThreadSanitizer (it slows code 5-15x)")
         elif run.verdict is not HammerVerdict.ERROR and settings.throughput:
             report("throughput")
-            _measure_throughput(run, sample, build, settings, base_config, force_gil_off, environment, workdir)
+            _measure_throughput(
+                run, sample, build, settings, base_config, force_gil_off, environment, workdir
+            )
     report("done")
     return run
 
 
-def _measure_throughput(run: InterpreterRun, sample: Sample, build: BuildResult, settings: RunSettings,
-                        base_config: dict, force_gil_off: bool, environment: dict[str, str], workdir: Path) -> None:
+def _measure_throughput(
+    run: InterpreterRun,
+    sample: Sample,
+    build: BuildResult,
+    settings: RunSettings,
+    base_config: dict,
+    force_gil_off: bool,
+    environment: dict[str, str],
+    workdir: Path,
+) -> None:
     thread_counts = sorted({1, settings.threads})
-    config = dict(base_config, mode="throughput", throughput_threads=thread_counts,
-                  throughput_seconds=settings.throughput_seconds)
+    config = dict(
+        base_config,
+        mode="throughput",
+        throughput_threads=thread_counts,
+        throughput_seconds=settings.throughput_seconds,
+    )
     watchdog = settings.throughput_seconds * len(thread_counts) + settings.trial_timeout
-    outcome = _run_child(build.python, config, force_gil_off=force_gil_off, environment=environment,
-                         watchdog_seconds=watchdog, workdir=workdir)
+    outcome = _run_child(
+        build.python,
+        config,
+        force_gil_off=force_gil_off,
+        environment=environment,
+        watchdog_seconds=watchdog,
+        workdir=workdir,
+    )
     for event in outcome.events:
         if event["event"] == "throughput":
-            run.throughput.append(Throughput(threads=event["threads"], calls_per_second=event["calls_per_second"]))
+            run.throughput.append(
+                Throughput(threads=event["threads"], calls_per_second=event["calls_per_second"])
+            )
             if event.get("errors"):
-                run.notes.append(f"throughput with {event['threads']} thread(s): work() raised {event['errors']} "
-                                 "time(s) while measured")
+                run.notes.append(
+                    f"throughput with {event['threads']} thread(s): work() raised {event['errors']} "
+                    "time(s) while measured"
+                )
         elif event["event"] == "throughput-error":
             run.notes.append(f"throughput not measured: setup() failed: {event['message']}")
     abnormal = _abnormal_end(outcome)

@@ -30,8 +30,18 @@ EXPECTATIONS = ("race-without-gil", "race", "safe")
 SOURCE_SUFFIXES_C = (".c",)
 SOURCE_SUFFIXES_CPP = (".cc", ".cpp", ".cxx")
 _SCENARIO_FUNCTIONS = {"setup": 1, "work": 4, "check": 4}
-_KNOWN_KEYS = {"name", "kind", "module", "sources", "cdef", "expect", "description",
-               "extra_compile_args", "extra_link_args", "headers"}
+_KNOWN_KEYS = {
+    "name",
+    "kind",
+    "module",
+    "sources",
+    "cdef",
+    "expect",
+    "description",
+    "extra_compile_args",
+    "extra_link_args",
+    "headers",
+}
 
 
 class SampleError(Exception):
@@ -66,8 +76,13 @@ class Sample:
     def content_hash(self) -> str:
         """Identity of everything a build depends on (not scenario.py: it is not compiled)."""
         digest = hashlib.sha256()
-        for part in (self.kind, self.module or "", self.cdef or "", "\0".join(self.extra_compile_args),
-                     "\0".join(self.extra_link_args)):
+        for part in (
+            self.kind,
+            self.module or "",
+            self.cdef or "",
+            "\0".join(self.extra_compile_args),
+            "\0".join(self.extra_link_args),
+        ):
             digest.update(part.encode())
             digest.update(b"\x1f")
         for file in (*self.sources, *self.headers):
@@ -109,15 +124,23 @@ def _scenario_defaults(scenario: Path) -> tuple[int, int, list[str]]:
     problems = []
     for name, arity in _SCENARIO_FUNCTIONS.items():
         if name not in functions:
-            signature = {"setup": "setup(mod)", "work": "work(mod, state, thread_index, iterations)",
-                         "check": "check(mod, state, threads, iterations)"}[name]
+            signature = {
+                "setup": "setup(mod)",
+                "work": "work(mod, state, thread_index, iterations)",
+                "check": "check(mod, state, threads, iterations)",
+            }[name]
             problems.append(f"missing function `{signature}`")
         elif functions[name] != arity:
-            problems.append(f"`{name}` takes {functions[name]} positional parameters, the contract says {arity}")
+            problems.append(
+                f"`{name}` takes {functions[name]} positional parameters, the contract says {arity}"
+            )
     if problems:
         raise SampleError(f"{scenario}: " + "; ".join(problems))
-    warnings = [f"{scenario.name}: no {name}, using {default}"
-                for name, default in (("THREADS", 8), ("ITERATIONS", 1000)) if name not in constants]
+    warnings = [
+        f"{scenario.name}: no {name}, using {default}"
+        for name, default in (("THREADS", 8), ("ITERATIONS", 1000))
+        if name not in constants
+    ]
     return constants.get("THREADS", 8), constants.get("ITERATIONS", 1000), warnings
 
 
@@ -126,8 +149,9 @@ def load_sample(folder: str | Path) -> Sample:
     folder = Path(folder).resolve()
     toml_path = folder / SAMPLE_FILE
     if not toml_path.is_file():
-        raise SampleError(f"{folder}: no {SAMPLE_FILE} (a sample is a folder with {SAMPLE_FILE} and "
-                          f"{SCENARIO_FILE})")
+        raise SampleError(
+            f"{folder}: no {SAMPLE_FILE} (a sample is a folder with {SAMPLE_FILE} and {SCENARIO_FILE})"
+        )
     try:
         data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -161,8 +185,10 @@ def load_sample(folder: str | Path) -> Sample:
     cdef = data.get("cdef")
     if kind == "capi":
         if not isinstance(module, str) or not module.isidentifier():
-            raise SampleError(f"{toml_path}: a capi sample needs `module`, the extension's name "
-                              "(a Python identifier matching its PyInit_<module>)")
+            raise SampleError(
+                f"{toml_path}: a capi sample needs `module`, the extension's name "
+                "(a Python identifier matching its PyInit_<module>)"
+            )
     else:
         if not isinstance(cdef, str) or not cdef.strip():
             raise SampleError(f"{toml_path}: a cffi sample needs `cdef`, the C declarations in cffi's syntax")
@@ -177,12 +203,19 @@ def load_sample(folder: str | Path) -> Sample:
     if not description and (folder / "README.md").is_file():
         description = (folder / "README.md").read_text(encoding="utf-8").strip()
     return Sample(
-        path=folder, name=name, kind=kind, sources=tuple(sources), expect=expect,
-        module=module if kind == "capi" else None, cdef=cdef if kind == "cffi" else None,
+        path=folder,
+        name=name,
+        kind=kind,
+        sources=tuple(sources),
+        expect=expect,
+        module=module if kind == "capi" else None,
+        cdef=cdef if kind == "cffi" else None,
         description=str(description).strip(),
         extra_compile_args=_string_list(data, "extra_compile_args", toml_path),
         extra_link_args=_string_list(data, "extra_link_args", toml_path),
-        headers=tuple(headers), default_threads=threads, default_iterations=iterations,
+        headers=tuple(headers),
+        default_threads=threads,
+        default_iterations=iterations,
         warnings=tuple(warnings + scenario_warnings),
     )
 

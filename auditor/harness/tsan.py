@@ -27,11 +27,15 @@ from .sample import Sample
 
 TSAN_SEPARATOR = "=================="
 _HEADER = re.compile(r"WARNING: ThreadSanitizer: (?P<kind>[^(]+?)\s*(\(pid=\d+\))?$")
-_ACCESS = re.compile(r"^\s{2}(?P<what>(Previous )?(atomic )?(Atomic )?(read|write|Read|Write)[^:]*?) of size "
-                     r"(?P<size>\d+) at (?P<address>0x[0-9a-f]+) by (?P<thread>main thread|thread T\d+)"
-                     r"(?P<mutexes>[^:]*):$")
-_FRAME = re.compile(r"^\s+#(?P<index>\d+) (?P<function>.+?) (?P<file>[^ ]+?):(?P<line>\d+)(?::(?P<column>\d+))?"
-                    r" \((?P<module>[^)]*)\)$")
+_ACCESS = re.compile(
+    r"^\s{2}(?P<what>(Previous )?(atomic )?(Atomic )?(read|write|Read|Write)[^:]*?) of size "
+    r"(?P<size>\d+) at (?P<address>0x[0-9a-f]+) by (?P<thread>main thread|thread T\d+)"
+    r"(?P<mutexes>[^:]*):$"
+)
+_FRAME = re.compile(
+    r"^\s+#(?P<index>\d+) (?P<function>.+?) (?P<file>[^ ]+?):(?P<line>\d+)(?::(?P<column>\d+))?"
+    r" \((?P<module>[^)]*)\)$"
+)
 _UNKNOWN_FRAME = re.compile(r"^\s+#(?P<index>\d+) (?P<function>.+?) (<null>|\?\?) \((?P<module>[^)]*)\)$")
 _LOCATION = re.compile(r"^\s{2}Location is (?P<location>.+)$")
 _SUMMARY = re.compile(r"^SUMMARY: ThreadSanitizer: (?P<summary>.+)$")
@@ -99,7 +103,9 @@ def _parse_block(lines: list[str]) -> TsanReport | None:
             continue
         frame = _FRAME.match(line)
         if frame and current is not None:
-            current.frames.append(TsanFrame(frame["function"], frame["file"], int(frame["line"]), frame["module"]))
+            current.frames.append(
+                TsanFrame(frame["function"], frame["file"], int(frame["line"]), frame["module"])
+            )
             continue
         unknown = _UNKNOWN_FRAME.match(line)
         if unknown and current is not None:
@@ -111,8 +117,13 @@ def _parse_block(lines: list[str]) -> TsanReport | None:
             location = _LOCATION.match(line)["location"]
         if _SUMMARY.match(line):
             summary = _SUMMARY.match(line)["summary"]
-    return TsanReport(kind=header["kind"].strip(), accesses=accesses, summary=summary or header["kind"],
-                      location=location, text="\n".join(lines).strip())
+    return TsanReport(
+        kind=header["kind"].strip(),
+        accesses=accesses,
+        summary=summary or header["kind"],
+        location=location,
+        text="\n".join(lines).strip(),
+    )
 
 
 def sample_frame(frame: TsanFrame, sample: Sample) -> bool:
@@ -127,5 +138,8 @@ def sample_frame(frame: TsanFrame, sample: Sample) -> bool:
 
 def reports_touching(reports: list[TsanReport], sample: Sample) -> list[TsanReport]:
     """The reports with at least one frame in the sample's own sources."""
-    return [report for report in reports
-            if any(sample_frame(frame, sample) for access in report.accesses for frame in access.frames)]
+    return [
+        report
+        for report in reports
+        if any(sample_frame(frame, sample) for access in report.accesses for frame in access.frames)
+    ]

@@ -17,7 +17,9 @@ class CrashUnderThreads(Rule):
     category = "runtime"
     severity = Severity.ERROR
     summary = "the interpreter crashed while threads ran the scenario"
-    fix = ("use strong-reference APIs (PyList_GetItemRef, PyDict_GetItemRef) and keep every object alive "
-           "while it is used; read the faulthandler traceback for the failing call")
+    fix = (
+        "use strong-reference APIs (PyList_GetItemRef, PyDict_GetItemRef) and keep every object alive "
+        "while it is used; read the faulthandler traceback for the failing call"
+    )
     invalid = [Example("tests/harness_samples/crash_on_second_thread", language="sample")]
     valid = [Example("ext_samples/borrowed_item_ref", language="sample")]

@@ -18,7 +18,9 @@ class GilReenabledOnImport(Rule):
     category = "runtime"
     severity = Severity.WARNING
     summary = "importing the module re-enabled the GIL (no Py_mod_gil slot)"
-    fix = ("once the module is thread-safe, add {Py_mod_gil, Py_MOD_GIL_NOT_USED} to its PyModuleDef_Slot "
-           "array (or call PyUnstable_Module_SetGIL for single-phase init)")
+    fix = (
+        "once the module is thread-safe, add {Py_mod_gil, Py_MOD_GIL_NOT_USED} to its PyModuleDef_Slot "
+        "array (or call PyUnstable_Module_SetGIL for single-phase init)"
+    )
     invalid = [Example("tests/harness_samples/no_gil_slot", language="sample")]
     valid = [Example("ext_samples/static_counter_atomic", language="sample")]

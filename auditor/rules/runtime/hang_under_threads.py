@@ -17,7 +17,9 @@ class HangUnderThreads(Rule):
     category = "runtime"
     severity = Severity.ERROR
     summary = "a trial hung (deadlock or livelock) while threads ran the scenario"
-    fix = ("take locks in one global order, never wait for another thread while holding a lock; prefer "
-           "Py_BEGIN_CRITICAL_SECTION, which CPython suspends instead of deadlocking")
+    fix = (
+        "take locks in one global order, never wait for another thread while holding a lock; prefer "
+        "Py_BEGIN_CRITICAL_SECTION, which CPython suspends instead of deadlocking"
+    )
     invalid = [Example("tests/harness_samples/lock_order_deadlock", language="sample")]
     valid = [Example("ext_samples/torn_pair_mutex", language="sample")]

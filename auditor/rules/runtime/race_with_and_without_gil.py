@@ -18,8 +18,12 @@ class RaceWithAndWithoutGil(Rule):
     category = "runtime"
     severity = Severity.ERROR
     summary = "race observed with and without the GIL: the code is not thread-safe on any build"
-    fix = ("make the whole operation one critical section (a lock held across the read and the write), or "
-           "give every caller its own state (a caller-provided buffer instead of a static one)")
-    invalid = [Example("ext_samples/cffi_static_buffer", language="sample"),
-               Example("ext_samples/get_then_set_counter", language="sample")]
+    fix = (
+        "make the whole operation one critical section (a lock held across the read and the write), or "
+        "give every caller its own state (a caller-provided buffer instead of a static one)"
+    )
+    invalid = [
+        Example("ext_samples/cffi_static_buffer", language="sample"),
+        Example("ext_samples/get_then_set_counter", language="sample"),
+    ]
     valid = [Example("ext_samples/cffi_caller_buffer", language="sample")]

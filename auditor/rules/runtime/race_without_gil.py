@@ -19,11 +19,17 @@ class RaceWithoutGil(Rule):
     category = "runtime"
     severity = Severity.ERROR
     summary = "race observed only without the GIL: the code relied on the GIL for thread safety"
-    fix = ("protect the shared state: a PyMutex held across the whole update (Py_BEGIN_CRITICAL_SECTION only "
-           "when nothing inside can block: it is released whenever its thread blocks), C11 atomics for "
-           "counters and flags, _Thread_local or per-module state for scratch data")
-    references = ["https://peps.python.org/pep-0703/",
-                  "https://docs.python.org/3/howto/free-threading-extensions.html"]
-    invalid = [Example("ext_samples/static_counter", language="sample"),
-               Example("ext_samples/lazy_init_cache", language="sample")]
+    fix = (
+        "protect the shared state: a PyMutex held across the whole update (Py_BEGIN_CRITICAL_SECTION only "
+        "when nothing inside can block: it is released whenever its thread blocks), C11 atomics for "
+        "counters and flags, _Thread_local or per-module state for scratch data"
+    )
+    references = [
+        "https://peps.python.org/pep-0703/",
+        "https://docs.python.org/3/howto/free-threading-extensions.html",
+    ]
+    invalid = [
+        Example("ext_samples/static_counter", language="sample"),
+        Example("ext_samples/lazy_init_cache", language="sample"),
+    ]
     valid = [Example("ext_samples/static_counter_atomic", language="sample")]
