@@ -358,3 +358,41 @@ def test_a_sequential_check_that_cannot_finish_is_abandoned_quickly() -> None:
     # The reader spins forever when run alone; the check gives up after a few seconds
     # instead of the busy-trial allowance (a minute with the default trial timeout).
     assert elapsed < 20, elapsed
+
+
+def test_a_race_seen_only_with_the_gil_still_becomes_a_finding() -> None:
+    from auditor.harness import _findings
+    from auditor.model.harness import InterpreterRun, TrialFailure
+
+    sample = load_sample(EXT_SAMPLES / "get_then_set_counter")
+    scenario = sample.scenario_path
+    target = InterpreterRun(
+        python="t",
+        label="CPython 3.13.5t",
+        free_threaded=True,
+        build_route="capi",
+        verdict=HammerVerdict.NO_RACE_OBSERVED,
+        trials=40,
+    )
+    baseline = InterpreterRun(
+        python="b",
+        label="CPython 3.13.5",
+        free_threaded=False,
+        build_route="capi",
+        verdict=HammerVerdict.RACE,
+        trials=3,
+        failures=1,
+        failure_examples=[
+            TrialFailure(
+                FailureKind.WRONG_RESULT,
+                "AssertionError: lost 3",
+                3,
+                0.5,
+                f'  File "{scenario}", line 20, in check\nAssertionError: lost 3\n',
+            )
+        ],
+    )
+    (finding,) = _findings(sample, target, baseline, classify(target.verdict, baseline.verdict))
+    assert finding.rule == "FTR002"
+    assert "GIL build only" in finding.message
+    assert (finding.location.path, finding.location.line) == (str(scenario), 20)

@@ -130,6 +130,18 @@ def _findings(
                 module=sample.name,
             )
         )
+    if not failures and baseline is not None and baseline.verdict is HammerVerdict.RACE:
+        # Seen with the GIL only (rare: a window the free-threaded runs did not hit). Still a
+        # race in the code, and one the GIL does not prevent.
+        first = baseline.failure_examples[0]
+        findings.append(
+            RaceWithAndWithoutGil.finding(
+                f"race observed on the GIL build only ({baseline.label}): {first.message}",
+                _location_from_traceback(first.detail, sample),
+                evidence=[f"{target.label}: {target.verdict.value} in {target.trials} trials"],
+                module=sample.name,
+            )
+        )
     for failure in failures:
         if failure.kind is FailureKind.CRASH:
             findings.append(
