@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .python_analysis import MUTABLE_FACTORIES, MUTATING_METHODS
+from .python_analysis import MUTABLE_FACTORIES, MUTATING_METHODS, is_module_object_factory
 
 _FACTORY_ALTERNATION = "|".join(sorted(MUTABLE_FACTORIES))
 # Literal "\n" prefixes let the regex engine skip ahead with a fast character scan.
@@ -35,7 +35,8 @@ _ITERATION_BEFORE = re.compile(r"\bin\s+$")
 _DELETE_BEFORE = re.compile(r"\bdel\s+$")
 _STORE_AFTER = re.compile(r"\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)")
 _OWNER_BEFORE = re.compile(r"(?:\b(?:self|cls|mcs|metacls)|\b[A-Z]\w*)\s*$")
-_ATTRIBUTE_STORE = re.compile(r"(\w+)[ \t]*=[^=]")
+_ATTRIBUTE_STORE = re.compile(r"(\w+)[ \t]*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)")
+_MODULE_CALL = re.compile(r"\n([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)[ \t]*\(")
 
 
 def _indented_line_start(text: str, offset: int) -> int | None:
@@ -129,12 +130,34 @@ def class_attribute_assignment(text: str, class_names: set[str]) -> bool:
     return False
 
 
+def object_attribute_store(text: str, names: set[str]) -> bool:
+    """``_state.count += 1`` / ``_config.debug = flag`` on an indented line."""
+    for name in names:
+        needle = f"{name}."
+        start = text.find(needle)
+        while start != -1:
+            if (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_.")) \
+                    and _ATTRIBUTE_STORE.match(text, start + len(needle)) \
+                    and _indented_line_start(text, start) is not None:
+                return True
+            start = text.find(needle, start + 1)
+    return False
+
+
+def module_objects(text: str) -> set[str]:
+    """Names bound at column 0 to the result of a call that builds a shared object."""
+    return {name for name, factory in _MODULE_CALL.findall(text) if is_module_object_factory(factory)}
+
+
 def python_needs_full_analysis(text: str) -> bool:
     text = "\n" + text
     if "global" in text and _GLOBAL_STATEMENT.search(text):
         return True
     module_containers = set(_MODULE_CONTAINER.findall(text))
     if module_containers and has_shared_use(text, module_containers):
+        return True
+    objects = module_objects(text)
+    if objects and object_attribute_store(text, objects):
         return True
     if "class" not in text:
         return False

@@ -83,6 +83,25 @@ def is_mutable_container(value: cst.BaseExpression) -> bool:
     return _call_name(value) in MUTABLE_FACTORIES
 
 
+# Calls whose result is not a plain shared object: containers and locks have their own
+# handling, thread-locals are per thread, and these build types, not state.
+_NOT_OBJECT_FACTORIES = MUTABLE_FACTORIES | LOCK_FACTORIES | {
+    "local", "namedtuple", "NamedTuple", "TypeVar", "TypeVarTuple", "ParamSpec", "NewType", "TypedDict",
+    "make_dataclass", "type", "Enum", "IntEnum", "Flag", "IntFlag", "StrEnum", "ContextVar", "getLogger",
+    "compile", "frozenset", "tuple", "object", "Event", "Queue", "SimpleQueue", "LifoQueue", "PriorityQueue",
+    "count", "partial", "property", "cached_property", "staticmethod", "classmethod", "field", "dataclass",
+    "get_logger", "getenv", "environ", "Path", "PurePath", "str", "int", "float", "bool", "bytes", "len",
+    "import_module", "__import__", "dict_keys", "MappingProxyType", "attrgetter", "itemgetter", "methodcaller",
+    "struct", "Struct", "dtype", "array", "sentinel", "Sentinel", "_Sentinel", "Signature", "parse", "Version",
+}
+
+
+def is_module_object_factory(factory: str | None) -> bool:
+    """A module-level ``name = Factory(...)`` whose attributes are shared mutable state."""
+    return (bool(factory) and factory not in _NOT_OBJECT_FACTORIES and not factory.isupper()
+            and not factory.lower().endswith("local"))  # `from threading import local as _threadlocal`
+
+
 def _dotted(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.Name):
         return node.value
@@ -178,6 +197,15 @@ def _ast_call_name(node: ast.AST | None) -> str | None:
     return None
 
 
+def _ast_dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _ast_dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
 def _ast_is_mutable_container(node: ast.AST | None) -> bool:
     if isinstance(node, (ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp)):
         return True
@@ -202,8 +230,13 @@ class ModuleFacts:
         self.class_mutable_attrs: dict[str, set[str]] = {}
         self.instance_assigned: dict[str, set[str]] = {}
         self.functions_called_from_module_level: set[str] = set()
+        self.module_objects: set[str] = set()
+        self.object_factories: dict[str, str] = {}
         for statement in tree.body:
             self._module_statement(statement)
+        self._drop_thread_local_objects({
+            statement.name for statement in tree.body if isinstance(statement, ast.ClassDef)
+            and any((_ast_dotted(base) or "").lower().endswith("local") for base in statement.bases)})
         for statement in tree.body:
             if isinstance(statement, ast.ClassDef):
                 self._class(statement)
@@ -241,6 +274,18 @@ class ModuleFacts:
             if factory in LOCK_FACTORIES:
                 self.locks.add(name)
             if factory == "local":
+                self.thread_locals.add(name)
+            if is_module_object_factory(factory):
+                self.module_objects.add(name)
+                self.object_factories[name] = factory
+            else:
+                self.module_objects.discard(name)
+
+    def _drop_thread_local_objects(self, local_classes: set[str]) -> None:
+        """Instances of ``class X(threading.local)`` hold per-thread attributes."""
+        for name, factory in list(self.object_factories.items()):
+            if factory in local_classes:
+                self.module_objects.discard(name)
                 self.thread_locals.add(name)
 
     def _class(self, node: ast.ClassDef) -> None:
@@ -287,6 +332,8 @@ class ModuleFacts:
         facts.containers, facts.module_names, facts.locks, facts.thread_locals = {}, set(), set(), set()
         facts.class_mutable_attrs, facts.instance_assigned = {}, {}
         facts.functions_called_from_module_level = set()
+        facts.module_objects = set()
+        facts.object_factories = {}
         calls = _CallNames()
         for statement in module.body:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
@@ -326,7 +373,15 @@ class ModuleFacts:
                         facts.locks.add(target.value)
                     if factory == "local":
                         facts.thread_locals.add(target.value)
+                    if is_module_object_factory(factory):
+                        facts.module_objects.add(target.value)
+                        facts.object_factories[target.value] = factory
+                    else:
+                        facts.module_objects.discard(target.value)
         facts.functions_called_from_module_level |= calls.names
+        facts._drop_thread_local_objects({
+            statement.name.value for statement in module.body if isinstance(statement, cst.ClassDef)
+            and any((_dotted(base.value) or "").lower().endswith("local") for base in statement.bases)})
         return facts
 
     def _libcst_class(self, node: cst.ClassDef) -> None:
@@ -608,6 +663,11 @@ class _EventCollector(cst.CSTVisitor):
         elif isinstance(target, cst.Subscript):
             self._record_mutation(target.value, node, "subscript", compound)
         elif isinstance(target, cst.Attribute):
+            owner_object = target.value.value if isinstance(target.value, cst.Name) else None
+            if owner_object in self.facts.module_objects and owner_object not in scope.locals:
+                self._record("object-mutation", f"{owner_object}.{target.attr.value}", node,
+                             "+=" if compound else "=", compound)
+                return
             # cls._instance = ... / Class._instance = ... on a class attribute that is None
             if isinstance(target.value, cst.Name):
                 owner = target.value.value
@@ -690,7 +750,7 @@ class PythonModuleAnalysis:
     """
 
     def __init__(self, path: str, text: str) -> None:
-        from .prefilter import _GLOBAL_STATEMENT, class_attribute_assignment, has_shared_use
+        from .prefilter import _GLOBAL_STATEMENT, class_attribute_assignment, has_shared_use, object_attribute_store
 
         self.path = path
         self.text = text
@@ -713,6 +773,7 @@ class PythonModuleAnalysis:
             if self.facts.class_mutable_attrs else set()
         class_names = set(self.facts.class_mutable_attrs)
         containers = set(self.facts.containers)
+        objects = self.facts.module_objects
         # Iteration only matters for containers something mutates (FTP005), so those
         # are the only ones whose mere reading sends a function to LibCST.
         mutated_containers = {name for name in containers if has_shared_use(text, {name})}
@@ -723,7 +784,8 @@ class PythonModuleAnalysis:
                         or (mutated_containers and has_shared_use(segment, mutated_containers, mutation_only=False))
                         or (mutated_attributes and has_shared_use(segment, mutated_attributes, through_owner=True,
                                                                   mutation_only=False))
-                        or class_attribute_assignment(segment, class_names))
+                        or class_attribute_assignment(segment, class_names)
+                        or (objects and object_attribute_store(segment, objects)))
 
         for statement in tree.body:
             if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.Try,
