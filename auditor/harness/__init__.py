@@ -266,7 +266,7 @@ def hammer_sample(
         tsan_suppressions=_tsan_suppressions(target) if tsan else None,
         throughput=throughput,
     )
-    errors = list(sample.warnings)
+    errors = [f"warning: {warning}" for warning in sample.warnings]
     runs: list[InterpreterRun | None] = []
     for info, is_target in ((target, True), (baseline, False)):
         if info is None:
