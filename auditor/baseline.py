@@ -49,14 +49,16 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
         if finding.suppressed:
             continue
         location = finding.location
-        entries.append({
-            "fingerprint": finding.fingerprint,
-            "rule": finding.rule,
-            "path": location.path if location else None,
-            "line": location.line if location else None,
-            "snippet": location.snippet if location else None,
-            "message": finding.message,
-        })
+        entries.append(
+            {
+                "fingerprint": finding.fingerprint,
+                "rule": finding.rule,
+                "path": location.path if location else None,
+                "line": location.line if location else None,
+                "snippet": location.snippet if location else None,
+                "message": finding.message,
+            }
+        )
     entries.sort(key=lambda entry: (entry["path"] or "", entry["line"] or 0, entry["rule"]))
     document = {"format": BASELINE_FORMAT, "version": BASELINE_VERSION, "findings": entries}
     Path(path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

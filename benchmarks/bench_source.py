@@ -30,8 +30,9 @@ def ensure_site(site: Path) -> None:
         return
     site.mkdir(parents=True, exist_ok=True)
     print(f"installing {' '.join(PACKAGES)} into {site} ...", flush=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", str(site), *PACKAGES],
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(site), *PACKAGES], check=True
+    )
 
 
 def count_lines(paths: list[Path]) -> tuple[int, int]:
@@ -48,7 +49,9 @@ def count_lines(paths: list[Path]) -> tuple[int, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--site", type=Path, default=DEFAULT_SITE)
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
@@ -57,17 +60,23 @@ def main() -> int:
 
     paths = [args.site / package for package in PACKAGES]
     files, lines = count_lines(paths)
-    print(f"tree: {files} source files, {lines:,} lines ({', '.join(PACKAGES)}); "
-          f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"tree: {files} source files, {lines:,} lines ({', '.join(PACKAGES)}); "
+        f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}"
+    )
     with tempfile.TemporaryDirectory(prefix="ftaudit-bench-cache-") as cache:
         for label in ("cold", "warm"):
             started = time.perf_counter()
             result = scan_source(paths, cache_dir=Path(cache), jobs=args.jobs)
             seconds = time.perf_counter() - started
-            print(f"{label}: {seconds:6.2f} s  {files / seconds:8.0f} files/s  {lines / seconds:10,.0f} lines/s  "
-                  f"parsed {result.files_parsed}, from cache {result.files_from_cache}, "
-                  f"findings {len(result.findings)}, problems {len(result.problems)}  "
-                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
+            print(
+                f"{label}: {seconds:6.2f} s  {files / seconds:8.0f} files/s  {lines / seconds:10,.0f} "
+                "lines/s  "
+                f"parsed {result.files_parsed}, from cache {result.files_from_cache}, "
+                f"findings {len(result.findings)}, problems {len(result.problems)}  "
+                f"(load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
     return 0
 
 

@@ -37,7 +37,9 @@ def test_round_trip_and_line_independence(tmp_path):
     (project / "app.py").write_text(SOURCE + "\n_other = {}\n\ndef put(k):\n    _other[k] = 1\n")
     grown = scan_source([project], baseline=baseline_file, use_cache=False)
     assert sorted((finding.location.line, finding.suppressed) for finding in grown.findings) == [
-        (4, True), (9, False)]
+        (4, True),
+        (9, False),
+    ]
 
 
 def test_each_accepted_entry_covers_one_finding(tmp_path):

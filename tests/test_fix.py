@@ -14,7 +14,9 @@ pytestmark = pytest.mark.timeout(120)
 
 
 def _fix(*arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(FTAUDIT), "fix", *arguments], capture_output=True, text=True, timeout=110, check=False)
+    return subprocess.run(
+        [str(FTAUDIT), "fix", *arguments], capture_output=True, text=True, timeout=110, check=False
+    )
 
 
 def test_diff_then_apply(tmp_path):
@@ -55,6 +57,8 @@ def test_missing_path():
 def test_suppressed_sites_are_left_alone():
     from auditor.fixes import fix_python_source
 
-    source = ("_client = None\n\n\ndef get_client():\n    global _client\n"
-              "    if _client is None:  # ftaudit: ignore[FTP003]\n        _client = object()\n    return _client\n")
+    source = (
+        "_client = None\n\n\ndef get_client():\n    global _client\n"
+        "    if _client is None:  # ftaudit: ignore[FTP003]\n        _client = object()\n    return _client\n"
+    )
     assert fix_python_source(source) == source

@@ -54,8 +54,13 @@ def test_valid_example_is_not_reported(rule, example):
 
 @pytest.mark.parametrize(
     ("rule", "example"),
-    [pytest.param(rule, example, id=f"{rule.code}-fix-{index}")
-     for rule in SOURCE_RULES for index, example in enumerate(rule.invalid) if example.expected_fix])
+    [
+        pytest.param(rule, example, id=f"{rule.code}-fix-{index}")
+        for rule in SOURCE_RULES
+        for index, example in enumerate(rule.invalid)
+        if example.expected_fix
+    ],
+)
 def test_expected_fix(rule, example):
     fixed = fix_python_source(example.code, {rule.code})
     assert fixed == example.expected_fix

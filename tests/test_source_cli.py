@@ -13,8 +13,9 @@ pytestmark = pytest.mark.timeout(120)
 
 
 def _run(*arguments: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(FTAUDIT), *arguments], capture_output=True, text=True, timeout=110, check=False,
-                          cwd=cwd)
+    return subprocess.run(
+        [str(FTAUDIT), *arguments], capture_output=True, text=True, timeout=110, check=False, cwd=cwd
+    )
 
 
 def test_json_output_has_path_line_column_and_code(tmp_path):
@@ -23,7 +24,8 @@ def test_json_output_has_path_line_column_and_code(tmp_path):
     document = json.loads(completed.stdout)
     findings = document["source"]["findings"]
     expected = marked_risks(SOURCE_FIXTURES / "cext" / "counter.c") | marked_risks(
-        SOURCE_FIXTURES / "pyapp" / "state.py")
+        SOURCE_FIXTURES / "pyapp" / "state.py"
+    )
     assert len(findings) == len(expected)
     for finding in findings:
         location = finding["location"]
@@ -31,8 +33,14 @@ def test_json_output_has_path_line_column_and_code(tmp_path):
         assert finding["rule"].startswith(("FTC", "FTP")) and location["snippet"]
     rows = document["source"]["rows"]
     assert [(row["path"], row["line"], row["column"], row["code"]) for row in rows] == [
-        (finding["location"]["path"], finding["location"]["line"], finding["location"]["column"], finding["rule"])
-        for finding in findings]
+        (
+            finding["location"]["path"],
+            finding["location"]["line"],
+            finding["location"]["column"],
+            finding["rule"],
+        )
+        for finding in findings
+    ]
 
 
 def test_exit_codes(tmp_path):
@@ -58,13 +66,17 @@ def test_write_baseline_then_only_new_findings_fail(tmp_path):
     baseline = tmp_path / "baseline.json"
     written = _run("scan-source", str(project), "-f", "json", "--no-cache", "--write-baseline", str(baseline))
     assert written.returncode == 0 and baseline.exists()
-    assert _run("scan-source", str(project), "-f", "json", "--no-cache", "--baseline", str(baseline)).returncode == 0
+    assert (
+        _run("scan-source", str(project), "-f", "json", "--no-cache", "--baseline", str(baseline)).returncode
+        == 0
+    )
     with open(project / "state.py", "a") as handle:
         handle.write("\n\ndef forget(key):\n    del _cache[key]\n")
     completed = _run("scan-source", str(project), "-f", "json", "--no-cache", "--baseline", str(baseline))
     assert completed.returncode == 1
-    unsuppressed = [finding for finding in json.loads(completed.stdout)["source"]["findings"]
-                    if not finding["suppressed"]]
+    unsuppressed = [
+        finding for finding in json.loads(completed.stdout)["source"]["findings"] if not finding["suppressed"]
+    ]
     assert [finding["location"]["snippet"] for finding in unsuppressed] == ["del _cache[key]"]
 
 

@@ -25,7 +25,8 @@ def test_python_suppressions(tmp_path):
         "    _a.append(x)  # ftaudit: ignore[FTP001]\n"
         "    # ftaudit: ignore\n"
         "    _b.append(x)\n"
-        "    _c.append(x)  # ftaudit: ignore[FTP003]\n")
+        "    _c.append(x)  # ftaudit: ignore[FTP003]\n"
+    )
     result = scan_source([tmp_path], use_cache=False)
     by_line = {finding.location.line: finding for finding in result.findings}
     assert set(by_line) == {6, 8, 9}
@@ -42,7 +43,8 @@ def test_c_suppressions_both_comment_styles(tmp_path):
         "    // ftaudit: ignore[FTC001]\n"
         "    b++;\n"
         "    c++;\n"
-        "}\n")
+        "}\n"
+    )
     result = scan_source([tmp_path], use_cache=False)
     state = {finding.location.line: finding.suppressed for finding in result.findings}
     assert state == {3: True, 5: True, 6: False}

@@ -24,12 +24,16 @@ from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, error
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "fix", help="show (and with --apply, write) mechanical fixes for source findings",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        "fix",
+        help="show (and with --apply, write) mechanical fixes for source findings",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     parser.add_argument("--apply", action="store_true", help="write the Python changes (C is never written)")
-    parser.add_argument("--rule", action="append", default=None, metavar="CODE",
-                        help="only this rule's fix (repeatable)")
+    parser.add_argument(
+        "--rule", action="append", default=None, metavar="CODE", help="only this rule's fix (repeatable)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -54,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
     if result.written:
         print(f"wrote {len(result.written)} file(s)", file=sys.stderr)
     elif result.diffs:
-        print(f"{len(result.diffs)} file(s) would change; run again with --apply to write them", file=sys.stderr)
+        print(
+            f"{len(result.diffs)} file(s) would change; run again with --apply to write them", file=sys.stderr
+        )
     else:
         print("nothing to fix automatically", file=sys.stderr)
     if result.problems:

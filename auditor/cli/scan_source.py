@@ -40,24 +40,59 @@ def register(subparsers) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                        help="a folder, a source file or an sdist (.tar.gz / .zip)")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="a folder, a source file or an sdist (.tar.gz / .zip)",
+    )
     add_output_options(parser)
-    parser.add_argument("--select", type=_codes, default=None, metavar="CODES",
-                        help="only these rules: comma-separated codes or prefixes (FTC, FTP003)")
-    parser.add_argument("--ignore", type=_codes, default=None, metavar="CODES",
-                        help="skip these rules: comma-separated codes or prefixes")
-    parser.add_argument("--baseline", type=Path, default=None, metavar="FILE",
-                        help="accepted findings (from --write-baseline): reported as suppressed")
-    parser.add_argument("--write-baseline", type=Path, default=None, metavar="FILE",
-                        help="write every unsuppressed finding to FILE as accepted, then exit 0")
-    parser.add_argument("--fail-on", choices=sorted(_FAIL_LEVELS, key=_FAIL_LEVELS.get), default="warning",
-                        help="lowest severity that makes the exit code 1 (default: warning)")
-    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                        help="worker processes (default: one per CPU)")
+    parser.add_argument(
+        "--select",
+        type=_codes,
+        default=None,
+        metavar="CODES",
+        help="only these rules: comma-separated codes or prefixes (FTC, FTP003)",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=_codes,
+        default=None,
+        metavar="CODES",
+        help="skip these rules: comma-separated codes or prefixes",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="accepted findings (from --write-baseline): reported as suppressed",
+    )
+    parser.add_argument(
+        "--write-baseline",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write every unsuppressed finding to FILE as accepted, then exit 0",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=sorted(_FAIL_LEVELS, key=_FAIL_LEVELS.get),
+        default="warning",
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: one per CPU)"
+    )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
-    parser.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
-                        help="result cache folder (default: ~/.cache/ftaudit/source-cache)")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="result cache folder (default: ~/.cache/ftaudit/source-cache)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -72,8 +107,13 @@ def run(args: argparse.Namespace) -> int:
         error(f"{path}: no such file or folder")
     try:
         result = scan_source(
-            list(args.paths), rules=args.select, ignore=args.ignore, baseline=args.baseline,
-            cache_dir=args.cache_dir, jobs=args.jobs, use_cache=not args.no_cache,
+            list(args.paths),
+            rules=args.select,
+            ignore=args.ignore,
+            baseline=args.baseline,
+            cache_dir=args.cache_dir,
+            jobs=args.jobs,
+            use_cache=not args.no_cache,
         )
     except SourceScanError as problem:
         error(str(problem))

@@ -29,7 +29,8 @@ _RETURN_FORMS = {
     "PyImport_AddModuleObject": "PyImport_AddModuleRef(PyUnicode_AsUTF8({args}))",
 }
 _ASSIGNMENT = re.compile(
-    r"^(?P<indent>\s*)(?P<decl>(?:const\s+)?\w+\s*\*\s*)?(?P<out>\w+)\s*=\s*(?P<call>\w+)\s*\((?P<args>.*)\)\s*;\s*(?:/\*.*\*/|//.*)?\s*$")
+    r"^(?P<indent>\s*)(?P<decl>(?:const\s+)?\w+\s*\*\s*)?(?P<out>\w+)\s*=\s*(?P<call>\w+)\s*\((?P<args>.*)\)\s*;\s*(?:/\*.*\*/|//.*)?\s*$"
+)
 
 
 def suggest_patch(finding: Finding, source_lines: list[str]) -> str | None:
@@ -54,7 +55,8 @@ def suggest_patch(finding: Finding, source_lines: list[str]) -> str | None:
             f"{indent}if ({replacement} < 0) {{",
             f"{indent}    return NULL;  /* error set; adjust the cleanup to this function */",
             f"{indent}}}",
-            f"{indent}/* {out} is now a new reference (or NULL when absent): Py_XDECREF({out}) on every path */",
+            f"{indent}/* {out} is now a new reference (or NULL when absent): Py_XDECREF({out}) on every "
+            "path */",
         ]
     elif call in _RETURN_FORMS:
         replacement = _RETURN_FORMS[call].format(args=args)
@@ -68,5 +70,9 @@ def suggest_patch(finding: Finding, source_lines: list[str]) -> str | None:
     else:
         return None
     path = finding.location.path
-    header = [f"--- a/{path.lstrip('/')}", f"+++ b/{path.lstrip('/')}", f"@@ -{line_number},1 +{line_number},{len(new_lines)} @@"]
+    header = [
+        f"--- a/{path.lstrip('/')}",
+        f"+++ b/{path.lstrip('/')}",
+        f"@@ -{line_number},1 +{line_number},{len(new_lines)} @@",
+    ]
     return "\n".join([*header, f"-{original}", *(f"+{line}" for line in new_lines)]) + "\n"

@@ -42,8 +42,11 @@ def _unset_tested(test: cst.BaseExpression) -> set[str]:
             names.add(name)
     elif isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
         comparison = test.comparisons[0]
-        if isinstance(comparison.operator, (cst.Is, cst.Equal)) and isinstance(comparison.comparator, cst.Name) \
-                and comparison.comparator.value == "None":
+        if (
+            isinstance(comparison.operator, (cst.Is, cst.Equal))
+            and isinstance(comparison.comparator, cst.Name)
+            and comparison.comparator.value == "None"
+        ):
             name = _dotted(test.left)
             if name:
                 names.add(name)
@@ -73,8 +76,9 @@ class _AssignedNames(cst.CSTVisitor):
 class LazyInitLockTransformer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, module_containers: set[str], module_names: set[str],
-                 suppressed_lines: set[int] | None = None) -> None:
+    def __init__(
+        self, module_containers: set[str], module_names: set[str], suppressed_lines: set[int] | None = None
+    ) -> None:
         super().__init__()
         self.module_containers = module_containers
         self.module_names = module_names
@@ -90,7 +94,9 @@ class LazyInitLockTransformer(cst.CSTTransformer):
         self._globals.append(bound.globals)
         self._locals.append(bound.names - bound.globals)
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
         self._globals.pop()
         self._locals.pop()
         return updated_node
@@ -137,7 +143,8 @@ class LazyInitLockTransformer(cst.CSTTransformer):
 
 def _is_import(statement: cst.CSTNode) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and all(
-        isinstance(item, (cst.Import, cst.ImportFrom)) for item in statement.body)
+        isinstance(item, (cst.Import, cst.ImportFrom)) for item in statement.body
+    )
 
 
 def _imports_threading(module: cst.Module) -> bool:
@@ -145,7 +152,8 @@ def _imports_threading(module: cst.Module) -> bool:
         if _is_import(statement):
             for item in statement.body:
                 if isinstance(item, cst.Import) and any(
-                        _dotted(alias.name) == "threading" and alias.asname is None for alias in item.names):
+                    _dotted(alias.name) == "threading" and alias.asname is None for alias in item.names
+                ):
                     return True
     return False
 
@@ -200,15 +208,23 @@ def fix_lazy_init(source: str) -> str:
         import_statement = cst.parse_statement("import threading\n")
         insert_at = 0
         for index, statement in enumerate(body):
-            is_docstring = index == 0 and isinstance(statement, cst.SimpleStatementLine) and isinstance(
-                statement.body[0], cst.Expr) and isinstance(statement.body[0].value, cst.SimpleString)
-            is_future = isinstance(statement, cst.SimpleStatementLine) and isinstance(
-                statement.body[0], cst.ImportFrom) and _dotted(statement.body[0].module or cst.Name("x")) == "__future__"
+            is_docstring = (
+                index == 0
+                and isinstance(statement, cst.SimpleStatementLine)
+                and isinstance(statement.body[0], cst.Expr)
+                and isinstance(statement.body[0].value, cst.SimpleString)
+            )
+            is_future = (
+                isinstance(statement, cst.SimpleStatementLine)
+                and isinstance(statement.body[0], cst.ImportFrom)
+                and _dotted(statement.body[0].module or cst.Name("x")) == "__future__"
+            )
             if is_docstring or is_future:
                 insert_at = index + 1
         body.insert(insert_at, import_statement)
         following = insert_at + 1
         if following < len(body) and not _is_import(body[following]):
             body[following] = body[following].with_changes(
-                leading_lines=[cst.EmptyLine(), *body[following].leading_lines])
+                leading_lines=[cst.EmptyLine(), *body[following].leading_lines]
+            )
     return updated.with_changes(body=body).code

@@ -56,25 +56,39 @@ def extract_archive(archive: Path, destination: Path) -> ExtractedArchive:
     def target_for(member_name: str) -> Path | None:
         relative = _safe_relative(member_name)
         if relative is None:
-            result.problems.append(FileProblem(
-                f"{archive}::{member_name}", "archive member escapes the extraction folder; not extracted"))
+            result.problems.append(
+                FileProblem(
+                    f"{archive}::{member_name}", "archive member escapes the extraction folder; not extracted"
+                )
+            )
             return None
         target = (root / relative).resolve()
         if not target.is_relative_to(root):
-            result.problems.append(FileProblem(
-                f"{archive}::{member_name}", "archive member escapes the extraction folder; not extracted"))
+            result.problems.append(
+                FileProblem(
+                    f"{archive}::{member_name}", "archive member escapes the extraction folder; not extracted"
+                )
+            )
             return None
         return target
 
     def budget(member_name: str, size: int) -> bool:
         nonlocal total
         if size > MAX_MEMBER_BYTES:
-            result.problems.append(FileProblem(
-                f"{archive}::{member_name}", f"archive member is {size} bytes, over the {MAX_MEMBER_BYTES} limit"))
+            result.problems.append(
+                FileProblem(
+                    f"{archive}::{member_name}",
+                    f"archive member is {size} bytes, over the {MAX_MEMBER_BYTES} limit",
+                )
+            )
             return False
         if total + size > MAX_TOTAL_BYTES:
-            result.problems.append(FileProblem(
-                f"{archive}::{member_name}", "archive expands past the total size limit; rest not extracted"))
+            result.problems.append(
+                FileProblem(
+                    f"{archive}::{member_name}",
+                    "archive expands past the total size limit; rest not extracted",
+                )
+            )
             return False
         total += size
         return True
@@ -87,8 +101,12 @@ def extract_archive(archive: Path, destination: Path) -> ExtractedArchive:
                         continue
                     mode = info.external_attr >> 16
                     if stat.S_IFMT(mode) and not stat.S_ISREG(mode):  # no type bits: a plain file
-                        result.problems.append(FileProblem(
-                            f"{archive}::{info.filename}", "archive member is a link or special file; not extracted"))
+                        result.problems.append(
+                            FileProblem(
+                                f"{archive}::{info.filename}",
+                                "archive member is a link or special file; not extracted",
+                            )
+                        )
                         continue
                     target = target_for(info.filename)
                     if target is None or not budget(info.filename, info.file_size):
@@ -103,9 +121,12 @@ def extract_archive(archive: Path, destination: Path) -> ExtractedArchive:
                     if member.isdir():
                         continue
                     if not member.isfile():
-                        result.problems.append(FileProblem(
-                            f"{archive}::{member.name}",
-                            "archive member is a link, device or FIFO; not extracted"))
+                        result.problems.append(
+                            FileProblem(
+                                f"{archive}::{member.name}",
+                                "archive member is a link, device or FIFO; not extracted",
+                            )
+                        )
                         continue
                     target = target_for(member.name)
                     if target is None or not budget(member.name, member.size):

@@ -26,7 +26,8 @@ from ..model.finding import Location
 # Also the portability macros projects define for these (_Py_thread_local, NPY_TLS, ...).
 _THREAD_LOCAL_TOKENS = re.compile(
     r"\b(_Thread_local|thread_local|__thread|\w*_thread_local|\w*THREAD_LOCAL|[A-Z_]*_TLS|TLS)\b"
-    r"|__declspec\s*\(\s*thread")
+    r"|__declspec\s*\(\s*thread"
+)
 _SYNCHRONISED_TYPE = re.compile(
     r"\b(_Atomic|atomic\w*|std::atomic\w*|PyMutex|PyOnceFlag|_PyOnceFlag|std::mutex|std::recursive_mutex|"
     r"std::shared_mutex|std::once_flag|pthread_mutex_t|pthread_once_t|pthread_rwlock_t|mtx_t|once_flag|"
@@ -52,34 +53,73 @@ _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 # C++ container methods that change the container (a static std::vector grown from
 # two threads corrupts it).
 _CPP_MUTATORS = {
-    "push_back", "emplace_back", "push_front", "emplace_front", "pop_back", "pop_front", "insert",
-    "emplace", "erase", "clear", "resize", "reserve", "assign", "swap", "insert_or_assign",
-    "try_emplace", "append", "merge", "extract", "reset", "release",
+    "push_back",
+    "emplace_back",
+    "push_front",
+    "emplace_front",
+    "pop_back",
+    "pop_front",
+    "insert",
+    "emplace",
+    "erase",
+    "clear",
+    "resize",
+    "reserve",
+    "assign",
+    "swap",
+    "insert_or_assign",
+    "try_emplace",
+    "append",
+    "merge",
+    "extract",
+    "reset",
+    "release",
 }
 # Writes through these macros replace the variable's value (Include/refcount.h).
 _SETREF_MACROS = {"Py_SETREF", "Py_XSETREF"}
 # libc calls whose first argument is the destination they fill: on a static buffer,
 # two threads write the same bytes (and whoever returned a pointer to it sees both).
-_BUFFER_WRITERS = {"strcpy", "strncpy", "strcat", "strncat", "sprintf", "snprintf", "vsprintf", "vsnprintf",
-                   "memcpy", "memmove", "memset", "strftime", "fgets", "PyOS_snprintf", "PyOS_vsnprintf",
-                   "strlcpy", "strlcat"}
+_BUFFER_WRITERS = {
+    "strcpy",
+    "strncpy",
+    "strcat",
+    "strncat",
+    "sprintf",
+    "snprintf",
+    "vsprintf",
+    "vsnprintf",
+    "memcpy",
+    "memmove",
+    "memset",
+    "strftime",
+    "fgets",
+    "PyOS_snprintf",
+    "PyOS_vsnprintf",
+    "strlcpy",
+    "strlcat",
+}
 # `st = PyModule_GetState(m)`, `state = get_module_state(module)`, `st = find_state_by_type(tp)`.
 _STATE_POINTER = re.compile(
     r"\b(\w+)\s*=\s*(?:\([^()]*\)\s*)?(?:PyModule_GetState|_PyModule_GetState|PyType_GetModuleState|"
-    r"\w*get_\w*state|\w*find_\w*state\w*|\w*_state_from_\w+)\s*\(")
+    r"\w*get_\w*state|\w*find_\w*state\w*|\w*_state_from_\w+)\s*\("
+)
 # Module teardown (m_clear / m_free / tp_traverse) runs when no other thread uses the module.
 _TEARDOWN_NAME = re.compile(r"(?:clear|free|traverse|dealloc|fini|finalize)$", re.IGNORECASE)
 # Module set-up helpers that live in another file than PyInit/exec (CPython's
 # pysqlite_blob_setup_types(module), _PyXxx_InitTypes): called once, during exec.
-_SETUP_NAME = re.compile(r"(?:^|_)(?:setup_types|setup|init_types|add_types|register_types|init_module|module_init|"
-                         r"InitTypes|exec_module|module_exec)$")
+_SETUP_NAME = re.compile(
+    r"(?:^|_)(?:setup_types|setup|init_types|add_types|register_types|init_module|module_init|"
+    r"InitTypes|exec_module|module_exec)$"
+)
 _NOT_GLOBALS = {"errno", "environ", "__func__", "self", "this"}
 _KWARGS_NAMES = {"kwds", "kwargs", "kw", "keywds", "kwnames_dict"}
 # Calls that return a new container only the caller holds.
-_CONSTRUCTORS = ("PyDict_New|PyList_New|PyTuple_New|PyDict_Copy|PySequence_List|PySequence_Tuple|"
-                 "PyList_AsTuple|PyList_GetSlice|PyDict_Items|PyDict_Keys|PyDict_Values|PyMapping_Items|"
-                 "PyMapping_Keys|PyMapping_Values|Py_BuildValue|PyObject_Dir|_PyDict_NewPresized|"
-                 "PyDict_Copy|PySet_New|PyFrozenSet_New|PyObject_CallNoArgs|_PyTuple_FromArray")
+_CONSTRUCTORS = (
+    "PyDict_New|PyList_New|PyTuple_New|PyDict_Copy|PySequence_List|PySequence_Tuple|"
+    "PyList_AsTuple|PyList_GetSlice|PyDict_Items|PyDict_Keys|PyDict_Values|PyMapping_Items|"
+    "PyMapping_Keys|PyMapping_Values|Py_BuildValue|PyObject_Dir|_PyDict_NewPresized|"
+    "PyDict_Copy|PySet_New|PyFrozenSet_New|PyObject_CallNoArgs|_PyTuple_FromArray"
+)
 
 
 # Include/ceval.h: Py_BEGIN_ALLOW_THREADS expands to `{ PyThreadState *_save; ...` and
@@ -87,7 +127,8 @@ _CONSTRUCTORS = ("PyDict_New|PyList_New|PyTuple_New|PyDict_Copy|PySequence_List|
 # cannot know. Blanking them to a brace of the same length keeps the block structure.
 _STATEMENT_MACROS = re.compile(
     rb"^([ \t]*)(Py_BEGIN_ALLOW_THREADS|Py_END_ALLOW_THREADS|Py_BLOCK_THREADS|Py_UNBLOCK_THREADS)([ \t]*;?)",
-    re.MULTILINE)
+    re.MULTILINE,
+)
 
 
 def mask_statement_macros(source: bytes) -> bytes:
@@ -96,14 +137,17 @@ def mask_statement_macros(source: bytes) -> bytes:
 
     def replace(match: re.Match[bytes]) -> bytes:
         name = match.group(2)
-        brace = b"{" if name == b"Py_BEGIN_ALLOW_THREADS" else b"}" if name == b"Py_END_ALLOW_THREADS" else b" "
+        brace = (
+            b"{" if name == b"Py_BEGIN_ALLOW_THREADS" else b"}" if name == b"Py_END_ALLOW_THREADS" else b" "
+        )
         return match.group(1) + brace + b" " * (len(name) + len(match.group(3)) - 1)
 
     return _STATEMENT_MACROS.sub(replace, source)
 
 
-_BRACE_NOISE = re.compile(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|^[ \t]*#[^\n]*",
-                          re.DOTALL | re.MULTILINE)
+_BRACE_NOISE = re.compile(
+    r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|^[ \t]*#[^\n]*", re.DOTALL | re.MULTILINE
+)
 # (string literals are blanked before this runs, so `extern "C"` reads as `extern`)
 _NAMESPACE_OPENER = re.compile(r"(?:\bnamespace\b[\w\s:]*|\bextern\s*)$")
 
@@ -214,7 +258,7 @@ class CTranslationUnit:
 
     # -- helpers shared with the rules -------------------------------------------------
     def node_text(self, node) -> str:
-        return self.source[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+        return self.source[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
     def location(self, node) -> Location:
         line = node.start_point[0] + 1
@@ -281,9 +325,12 @@ class CTranslationUnit:
             if node.type == "if_statement":
                 condition = node.child_by_field_name("condition")
                 consequence = node.child_by_field_name("consequence")
-                if condition is not None and consequence is not None \
-                        and consequence.start_byte <= write.node.start_byte < consequence.end_byte \
-                        and self._tests_unset(condition, name):
+                if (
+                    condition is not None
+                    and consequence is not None
+                    and consequence.start_byte <= write.node.start_byte < consequence.end_byte
+                    and self._tests_unset(condition, name)
+                ):
                     return node
             node = node.parent
         return None
@@ -322,7 +369,7 @@ class CTranslationUnit:
         """True when more locks were taken than released between the function start and node."""
         if function.caller_holds_lock:
             return True
-        before = self.source[function.body.start_byte:node.start_byte].decode("utf-8", errors="replace")
+        before = self.source[function.body.start_byte : node.start_byte].decode("utf-8", errors="replace")
         before = _COMMENT.sub(" ", before)
         return len(_ACQUIRE.findall(before)) > len(_RELEASE.findall(before))
 
@@ -378,7 +425,10 @@ class CTranslationUnit:
         if name not in function.locals:
             return False
         body = _COMMENT.sub(" ", self.node_text(function.body))
-        return re.search(rf"\b{re.escape(name)}\s*=\s*(?:\([^)]*\)\s*)?(?:{_CONSTRUCTORS})\s*\(", body) is not None
+        return (
+            re.search(rf"\b{re.escape(name)}\s*=\s*(?:\([^)]*\)\s*)?(?:{_CONSTRUCTORS})\s*\(", body)
+            is not None
+        )
 
     # -- collection --------------------------------------------------------------------
     def _collect(self) -> None:
@@ -395,8 +445,16 @@ class CTranslationUnit:
                 self.statics.setdefault(variable.name, variable)
         elif kind == "function_definition":
             self._add_function(node)
-        elif kind in ("preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "linkage_specification",
-                      "declaration_list", "namespace_definition", "preproc_elifdef"):
+        elif kind in (
+            "preproc_if",
+            "preproc_ifdef",
+            "preproc_else",
+            "preproc_elif",
+            "linkage_specification",
+            "declaration_list",
+            "namespace_definition",
+            "preproc_elifdef",
+        ):
             for child in node.children:
                 self._collect_top_level(child)
         elif kind == "template_declaration":
@@ -418,8 +476,9 @@ class CTranslationUnit:
         declarations. Brace depth tells a member from a global whatever the parse did.
         """
         if self._scope_marks is None:
-            self._scope_marks = _brace_scopes(self.text if len(self.text) == len(self.original)
-                                              else self.original.decode("latin-1"))
+            self._scope_marks = _brace_scopes(
+                self.text if len(self.text) == len(self.original) else self.original.decode("latin-1")
+            )
         index = bisect.bisect_right(self._scope_marks[0], offset) - 1
         return index < 0 or self._scope_marks[1][index]
 
@@ -435,18 +494,26 @@ class CTranslationUnit:
             return
         type_node = declaration.child_by_field_name("type")
         type_text = self.node_text(type_node) if type_node is not None else ""
-        qualifiers = {self.node_text(child) for child in declaration.children if child.type == "type_qualifier"}
+        qualifiers = {
+            self.node_text(child) for child in declaration.children if child.type == "type_qualifier"
+        }
         if _SYNCHRONISED_TYPE.search(type_text) or "_Atomic" in qualifiers:
             return
-        if type_node is not None and type_node.type in ("struct_specifier", "enum_specifier",
-                                                        "union_specifier", "class_specifier"):
+        if type_node is not None and type_node.type in (
+            "struct_specifier",
+            "enum_specifier",
+            "union_specifier",
+            "class_specifier",
+        ):
             # `struct foo { ... };` declares a type, not a variable, when it has no declarator.
             pass
         for declarator in declaration.children_by_field_name("declarator"):
             name, is_pointer, pointer_const, is_function = self._declarator_name(declarator)
             if not name or is_function:
                 continue
-            const = ("const" in qualifiers or "constexpr" in qualifiers or "constexpr" in storage) and not is_pointer
+            const = (
+                "const" in qualifiers or "constexpr" in qualifiers or "constexpr" in storage
+            ) and not is_pointer
             if is_pointer:
                 const = pointer_const
             yield StaticVariable(
@@ -521,15 +588,20 @@ class CTranslationUnit:
                         function.locals.add(param_name)
         for descendant in self.walk(body):
             if descendant.type == "declaration":
-                storage = {self.node_text(child) for child in descendant.children
-                           if child.type == "storage_class_specifier"}
+                storage = {
+                    self.node_text(child)
+                    for child in descendant.children
+                    if child.type == "storage_class_specifier"
+                }
                 if "static" in storage:
                     for variable in self._declared_variables(descendant, function=name, require_static=True):
                         self.function_statics[(name, variable.name)] = variable
                     # Thread-local / atomic / const statics are not shared state, and
                     # are not undeclared globals either.
-                    function.locals.update(self._all_declarator_names(descendant)
-                                           - {key[1] for key in self.function_statics if key[0] == name})
+                    function.locals.update(
+                        self._all_declarator_names(descendant)
+                        - {key[1] for key in self.function_statics if key[0] == name}
+                    )
                     continue
                 for declarator_node in descendant.children_by_field_name("declarator"):
                     local_name = self._declarator_name(declarator_node)[0]
@@ -555,7 +627,7 @@ class CTranslationUnit:
             return True
         # Argument Clinic: a `@critical_section` input block right before the _impl
         # function means the generated wrapper holds the object's critical section.
-        before = self.original[max(0, node.start_byte - 4000):node.start_byte].decode("latin-1")
+        before = self.original[max(0, node.start_byte - 4000) : node.start_byte].decode("latin-1")
         block = before.rfind("[clinic input]")
         if block == -1:
             return False
@@ -572,8 +644,13 @@ class CTranslationUnit:
                 inner = node.child_by_field_name("declarator")
                 if inner is None:
                     return None
-                if inner.type in ("identifier", "field_identifier", "qualified_identifier",
-                                  "destructor_name", "operator_name"):
+                if inner.type in (
+                    "identifier",
+                    "field_identifier",
+                    "qualified_identifier",
+                    "destructor_name",
+                    "operator_name",
+                ):
                     return self.node_text(inner)
                 node = inner
                 continue
@@ -588,8 +665,10 @@ class CTranslationUnit:
         lock that made static state safe, and in the free-threaded build it no longer
         excludes other threads.
         """
-        text = _COMMENT.sub(lambda match: " " * len(match.group(0)),
-                            self.original[body.start_byte:body.end_byte].decode("latin-1"))
+        text = _COMMENT.sub(
+            lambda match: " " * len(match.group(0)),
+            self.original[body.start_byte : body.end_byte].decode("latin-1"),
+        )
         regions = []
         for begin, end, kind in (
             (r"\bPy_BEGIN_ALLOW_THREADS\b", r"\bPy_END_ALLOW_THREADS\b", "allow-threads"),
@@ -612,15 +691,22 @@ class CTranslationUnit:
         from such functions is init-only too.
         """
         by_name = {function.name: function for function in self.functions}
-        exec_functions = set(re.findall(r"\{\s*Py_mod_exec\s*,\s*\(?\s*(?:void\s*\*\s*\)\s*)?&?\s*(\w+)", self.text))
+        exec_functions = set(
+            re.findall(r"\{\s*Py_mod_exec\s*,\s*\(?\s*(?:void\s*\*\s*\)\s*)?&?\s*(\w+)", self.text)
+        )
         # Callbacks of once-primitives run exactly once with the others waiting.
-        for call in re.finditer(r"\b(?:pthread_once|call_once|_PyOnceFlag_CallOnce|InitOnceExecuteOnce)\s*\(([^;]*)",
-                                self.text):
+        for call in re.finditer(
+            r"\b(?:pthread_once|call_once|_PyOnceFlag_CallOnce|InitOnceExecuteOnce)\s*\(([^;]*)", self.text
+        ):
             exec_functions.update(re.findall(r"\b(\w+)\b", call.group(1)))
         for function in self.functions:
-            if function.name.startswith("PyInit_") or function.name in exec_functions \
-                    or _SETUP_NAME.search(function.name) \
-                    or function.name.startswith("PYBIND11_MODULE") or function.name.startswith("NB_MODULE"):
+            if (
+                function.name.startswith("PyInit_")
+                or function.name in exec_functions
+                or _SETUP_NAME.search(function.name)
+                or function.name.startswith("PYBIND11_MODULE")
+                or function.name.startswith("NB_MODULE")
+            ):
                 function.init_only = True
         # Callers of each function name, and names used outside calls (method tables).
         callers: dict[str, set[str]] = {}
@@ -635,8 +721,12 @@ class CTranslationUnit:
             if parent is not None and parent.type == "function_declarator":
                 continue
             enclosing = self.function_at(node)
-            if parent is not None and parent.type == "call_expression" and parent.child_by_field_name(
-                    "function") == node and enclosing is not None:
+            if (
+                parent is not None
+                and parent.type == "call_expression"
+                and parent.child_by_field_name("function") == node
+                and enclosing is not None
+            ):
                 callers.setdefault(name, set()).add(enclosing.name)
             else:
                 referenced_elsewhere.add(name)
@@ -647,23 +737,31 @@ class CTranslationUnit:
                 if function.init_only or function.name in referenced_elsewhere:
                     continue
                 its_callers = callers.get(function.name)
-                if its_callers and all(by_name[caller].init_only for caller in its_callers if caller in by_name) \
-                        and function.name not in its_callers:
+                if (
+                    its_callers
+                    and all(by_name[caller].init_only for caller in its_callers if caller in by_name)
+                    and function.name not in its_callers
+                ):
                     function.init_only = True
                     changed = True
 
     def _undeclared_global(self, name: str, function: FunctionInfo, target) -> bool:
-        if self.language != "c" or name in function.locals or name in _NOT_GLOBALS or name in self.declared_names:
+        if (
+            self.language != "c"
+            or name in function.locals
+            or name in _NOT_GLOBALS
+            or name in self.declared_names
+        ):
             return False
         if name.isupper() or name.startswith("_Py") or name in self._function_names:
             return False  # macros, CPython internals behind macros, functions
         if function.node.has_error or target.type != "identifier":
             return False  # a parse that went wrong may have hidden the local declaration
         word = re.compile(rf"\b{re.escape(name)}\b")
-        header = self.original[function.node.start_byte:function.body.start_byte].decode("latin-1")
+        header = self.original[function.node.start_byte : function.body.start_byte].decode("latin-1")
         if word.search(header):
             return False  # a K&R parameter declaration, or a macro-built signature
-        before = self.original[function.body.start_byte:target.start_byte].decode("latin-1")
+        before = self.original[function.body.start_byte : target.start_byte].decode("latin-1")
         # A local declared by a macro: `MPD_NEW_STATIC(tmp, ...)`, `DECLARE(name)`.
         return re.search(rf"\b[A-Z][A-Z0-9_]*\s*\([^;]*\b{re.escape(name)}\b", before) is None
 
@@ -693,8 +791,11 @@ class CTranslationUnit:
         while parent is not None and parent.type != "function_definition":
             if parent.type == "lambda_expression":
                 call = parent.parent.parent if parent.parent is not None else None
-                if call is not None and call.type == "call_expression" and re.search(
-                        r"\bcall_once\b", self.node_text(call.child_by_field_name("function"))):
+                if (
+                    call is not None
+                    and call.type == "call_expression"
+                    and re.search(r"\bcall_once\b", self.node_text(call.child_by_field_name("function")))
+                ):
                     return True
             parent = parent.parent
         return False
@@ -706,11 +807,16 @@ class CTranslationUnit:
             kind = node.type
             if kind in ("identifier", "qualified_identifier"):  # `Counter::instances` by its full name
                 return node
-            if kind in ("field_expression",) or kind == "subscript_expression" or kind == "pointer_expression":
+            if (
+                kind in ("field_expression",)
+                or kind == "subscript_expression"
+                or kind == "pointer_expression"
+            ):
                 node = node.child_by_field_name("argument")
             elif kind in ("parenthesized_expression", "cast_expression"):
                 node = node.child_by_field_name("value") or next(
-                    (child for child in node.children if child.is_named), None)
+                    (child for child in node.children if child.is_named), None
+                )
             else:
                 return None
         return None
@@ -752,20 +858,26 @@ class CTranslationUnit:
             if variable is None and self._undeclared_global(name, function, target):
                 # C only: an identifier that is no local, parameter or static here, but
                 # is assigned, comes from a header: a global defined in another file.
-                variable = self.statics.setdefault(name, StaticVariable(
-                    name=name, line=0, declaration_text=f"{name} (declared in a header: extern global)"))
+                variable = self.statics.setdefault(
+                    name,
+                    StaticVariable(
+                        name=name, line=0, declaration_text=f"{name} (declared in a header: extern global)"
+                    ),
+                )
             if variable is None or not variable.mutable:
                 continue
             if target.type == "identifier" and not variable.mutable:
                 continue
-            self.writes.append(StaticWrite(
-                variable=variable,
-                node=node,
-                function=function,
-                protected=self.is_protected(node, function) or self.in_gil_only_branch(node)
-                or self._inside_once_lambda(node),
-            ))
-
+            self.writes.append(
+                StaticWrite(
+                    variable=variable,
+                    node=node,
+                    function=function,
+                    protected=self.is_protected(node, function)
+                    or self.in_gil_only_branch(node)
+                    or self._inside_once_lambda(node),
+                )
+            )
 
     def _module_state_field(self, target, pointer: str) -> StaticVariable | None:
         """``st->field`` where ``st`` came from PyModule_GetState: one per interpreter, shared
@@ -780,8 +892,10 @@ class CTranslationUnit:
         if field_node is None:
             return None
         key = f"{pointer}->{self.node_text(field_node)}"
-        return self.module_state_fields.setdefault(key, StaticVariable(
-            name=key, line=0, declaration_text=f"{key}: module state, shared by all threads"))
+        return self.module_state_fields.setdefault(
+            key,
+            StaticVariable(name=key, line=0, declaration_text=f"{key}: module state, shared by all threads"),
+        )
 
 
 def parse_translation_unit(path: str, source: bytes, language: str) -> CTranslationUnit:

@@ -28,10 +28,13 @@ def ruleset_version() -> str:
     package_root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
     sources = sorted(
-        [*package_root.joinpath("source").glob("*.py"),
-         *package_root.joinpath("rules", "c_source").glob("*.py"),
-         *package_root.joinpath("rules", "python_source").glob("*.py"),
-         package_root / "model" / "finding.py"])
+        [
+            *package_root.joinpath("source").glob("*.py"),
+            *package_root.joinpath("rules", "c_source").glob("*.py"),
+            *package_root.joinpath("rules", "python_source").glob("*.py"),
+            package_root / "model" / "finding.py",
+        ]
+    )
     for source in sources:
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
@@ -46,7 +49,8 @@ class SourceCache:
         self.connection.execute("PRAGMA journal_mode=WAL")
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.execute(
-            "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+        )
         self.version = ruleset_version()
 
     def _key(self, content_key: str) -> str:
@@ -57,10 +61,11 @@ class SourceCache:
         keys = {self._key(key): key for key in content_keys}
         ordered = list(keys)
         for start in range(0, len(ordered), 500):
-            chunk = ordered[start:start + 500]
+            chunk = ordered[start : start + 500]
             placeholders = ",".join("?" * len(chunk))
             rows = self.connection.execute(
-                f"SELECT key, value FROM results WHERE key IN ({placeholders})", chunk).fetchall()
+                f"SELECT key, value FROM results WHERE key IN ({placeholders})", chunk
+            ).fetchall()
             for key, value in rows:
                 try:
                     found[keys[key]] = _decode(value)
@@ -69,8 +74,11 @@ class SourceCache:
         return found
 
     def put_many(self, outcomes: dict[str, FileOutcome]) -> None:
-        rows = [(self._key(key), _encode(outcome)) for key, outcome in outcomes.items()
-                if outcome.problem is None or "syntax error" in outcome.problem]
+        rows = [
+            (self._key(key), _encode(outcome))
+            for key, outcome in outcomes.items()
+            if outcome.problem is None or "syntax error" in outcome.problem
+        ]
         with self.connection:
             self.connection.executemany("INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)", rows)
 
@@ -85,8 +93,14 @@ def _encode(outcome: FileOutcome) -> str:
         if data.get("location"):
             data["location"]["path"] = ""
         findings.append(data)
-    return json.dumps({"findings": findings, "problem": outcome.problem, "skipped": outcome.skipped,
-                       "full_parse": outcome.full_parse})
+    return json.dumps(
+        {
+            "findings": findings,
+            "problem": outcome.problem,
+            "skipped": outcome.skipped,
+            "full_parse": outcome.full_parse,
+        }
+    )
 
 
 def _decode(value: str) -> FileOutcome:

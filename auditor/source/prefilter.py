@@ -24,19 +24,26 @@ _FACTORY_ALTERNATION = "|".join(sorted(MUTABLE_FACTORIES))
 # Literal "\n" prefixes let the regex engine skip ahead with a fast character scan.
 _GLOBAL_STATEMENT = re.compile(r"\n[ \t]+global[ \t]+\w")
 _MODULE_CONTAINER = re.compile(
-    rf"\n([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[\[{{]|(?:[A-Za-z_]\w*\.)*(?:{_FACTORY_ALTERNATION})[ \t]*\()")
+    rf"\n([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*"
+    rf"(?:[\[{{]|(?:[A-Za-z_]\w*\.)*(?:{_FACTORY_ALTERNATION})[ \t]*\()"
+)
 _INDENTED_CONTAINER = re.compile(
-    rf"\n[ \t]+([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[\[{{]|(?:[A-Za-z_]\w*\.)*(?:{_FACTORY_ALTERNATION})[ \t]*\()")
+    rf"\n[ \t]+([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*"
+    rf"(?:[\[{{]|(?:[A-Za-z_]\w*\.)*(?:{_FACTORY_ALTERNATION})[ \t]*\()"
+)
 _CLASS_NAME = re.compile(r"\n[ \t]*class[ \t]+(\w+)")
 _ITERATION_METHODS = {"items", "keys", "values"}
 _FOLLOWING_USE = re.compile(
-    rf"\s*(?:(?P<bracket>\[)|\.\s*(?P<method>{'|'.join(sorted(MUTATING_METHODS | _ITERATION_METHODS))})\b)")
+    rf"\s*(?:(?P<bracket>\[)|\.\s*(?P<method>{'|'.join(sorted(MUTATING_METHODS | _ITERATION_METHODS))})\b)"
+)
 _ITERATION_BEFORE = re.compile(r"\bin\s+$")
 _DELETE_BEFORE = re.compile(r"\bdel\s+$")
 _STORE_AFTER = re.compile(r"\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)")
 _OWNER_BEFORE = re.compile(r"(?:\b(?:self|cls|mcs|metacls)|\b[A-Z]\w*)\s*$")
 _ATTRIBUTE_STORE = re.compile(r"(\w+)[ \t]*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)")
-_MODULE_CALL = re.compile(r"\n([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)[ \t]*\(")
+_MODULE_CALL = re.compile(
+    r"\n([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)[ \t]*\("
+)
 
 
 def _indented_line_start(text: str, offset: int) -> int | None:
@@ -65,7 +72,9 @@ def _subscript_is_written(text: str, bracket: int) -> bool:
     return True  # a subscript spanning lines: let the parser decide
 
 
-def has_shared_use(text: str, names: set[str], through_owner: bool = False, mutation_only: bool = True) -> bool:
+def has_shared_use(
+    text: str, names: set[str], through_owner: bool = False, mutation_only: bool = True
+) -> bool:
     """Whether one of ``names`` is mutated (or, unless ``mutation_only``, also iterated or
     read through a subscript) on an indented line.
 
@@ -79,14 +88,15 @@ def has_shared_use(text: str, names: set[str], through_owner: bool = False, muta
             name_start = start + 1 if through_owner else start
             end = name_start + len(name)
             bounded = (end >= len(text) or not (text[end].isalnum() or text[end] == "_")) and (
-                through_owner or start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_."))
+                through_owner or start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_.")
+            )
             line_start = _indented_line_start(text, start) if bounded else None
             if line_start is not None:
                 before = text[line_start:start]
                 owner = _OWNER_BEFORE.search(before) if through_owner else None
                 if not through_owner or owner is not None:
                     if owner is not None:
-                        before = before[:owner.start()]
+                        before = before[: owner.start()]
                     if _is_use(text, end, before, mutation_only):
                         return True
             start = text.find(needle, start + 1)
@@ -121,10 +131,13 @@ def class_attribute_assignment(text: str, class_names: set[str]) -> bool:
                 if assignment and _indented_line_start(text, start) is not None:
                     attribute = re.escape(assignment.group(1))
                     owner_pattern = re.escape(owner)
-                    if re.search(rf"\b{owner_pattern}\.{attribute}\s+(?:is|==|is\s+not|!=)\s+None\b"
-                                 rf"|\bif\s+{owner_pattern}\.{attribute}\s*:"
-                                 rf"|\bnot\s+{owner_pattern}\.{attribute}\b"
-                                 rf"|hasattr\(\s*{owner_pattern}\s*,\s*['\"]{attribute}['\"]", text):
+                    if re.search(
+                        rf"\b{owner_pattern}\.{attribute}\s+(?:is|==|is\s+not|!=)\s+None\b"
+                        rf"|\bif\s+{owner_pattern}\.{attribute}\s*:"
+                        rf"|\bnot\s+{owner_pattern}\.{attribute}\b"
+                        rf"|hasattr\(\s*{owner_pattern}\s*,\s*['\"]{attribute}['\"]",
+                        text,
+                    ):
                         return True
             start = text.find(needle, start + 1)
     return False
@@ -136,9 +149,11 @@ def object_attribute_store(text: str, names: set[str]) -> bool:
         needle = f"{name}."
         start = text.find(needle)
         while start != -1:
-            if (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_.")) \
-                    and _ATTRIBUTE_STORE.match(text, start + len(needle)) \
-                    and _indented_line_start(text, start) is not None:
+            if (
+                (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_."))
+                and _ATTRIBUTE_STORE.match(text, start + len(needle))
+                and _indented_line_start(text, start) is not None
+            ):
                 return True
             start = text.find(needle, start + 1)
     return False

@@ -30,13 +30,43 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..model.finding import Location
 
 MUTABLE_FACTORIES = {
-    "list", "dict", "set", "bytearray", "defaultdict", "deque", "OrderedDict", "Counter", "ChainMap",
-    "WeakValueDictionary", "WeakKeyDictionary", "WeakSet",
+    "list",
+    "dict",
+    "set",
+    "bytearray",
+    "defaultdict",
+    "deque",
+    "OrderedDict",
+    "Counter",
+    "ChainMap",
+    "WeakValueDictionary",
+    "WeakKeyDictionary",
+    "WeakSet",
 }
 MUTATING_METHODS = {
-    "append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "add", "discard",
-    "popitem", "appendleft", "extendleft", "popleft", "rotate", "sort", "reverse", "difference_update",
-    "intersection_update", "symmetric_difference_update", "move_to_end", "__setitem__", "__delitem__",
+    "append",
+    "extend",
+    "insert",
+    "pop",
+    "remove",
+    "clear",
+    "update",
+    "setdefault",
+    "add",
+    "discard",
+    "popitem",
+    "appendleft",
+    "extendleft",
+    "popleft",
+    "rotate",
+    "sort",
+    "reverse",
+    "difference_update",
+    "intersection_update",
+    "symmetric_difference_update",
+    "move_to_end",
+    "__setitem__",
+    "__delitem__",
 }
 LOCK_FACTORIES = {"Lock", "RLock", "Condition", "Semaphore", "BoundedSemaphore", "allocate_lock"}
 _LOCK_NAME = re.compile(r"lock|mutex|_cond\b|condition|semaphore|\bsem\b", re.IGNORECASE)
@@ -85,21 +115,84 @@ def is_mutable_container(value: cst.BaseExpression) -> bool:
 
 # Calls whose result is not a plain shared object: containers and locks have their own
 # handling, thread-locals are per thread, and these build types, not state.
-_NOT_OBJECT_FACTORIES = MUTABLE_FACTORIES | LOCK_FACTORIES | {
-    "local", "namedtuple", "NamedTuple", "TypeVar", "TypeVarTuple", "ParamSpec", "NewType", "TypedDict",
-    "make_dataclass", "type", "Enum", "IntEnum", "Flag", "IntFlag", "StrEnum", "ContextVar", "getLogger",
-    "compile", "frozenset", "tuple", "object", "Event", "Queue", "SimpleQueue", "LifoQueue", "PriorityQueue",
-    "count", "partial", "property", "cached_property", "staticmethod", "classmethod", "field", "dataclass",
-    "get_logger", "getenv", "environ", "Path", "PurePath", "str", "int", "float", "bool", "bytes", "len",
-    "import_module", "__import__", "dict_keys", "MappingProxyType", "attrgetter", "itemgetter", "methodcaller",
-    "struct", "Struct", "dtype", "array", "sentinel", "Sentinel", "_Sentinel", "Signature", "parse", "Version",
-}
+_NOT_OBJECT_FACTORIES = (
+    MUTABLE_FACTORIES
+    | LOCK_FACTORIES
+    | {
+        "local",
+        "namedtuple",
+        "NamedTuple",
+        "TypeVar",
+        "TypeVarTuple",
+        "ParamSpec",
+        "NewType",
+        "TypedDict",
+        "make_dataclass",
+        "type",
+        "Enum",
+        "IntEnum",
+        "Flag",
+        "IntFlag",
+        "StrEnum",
+        "ContextVar",
+        "getLogger",
+        "compile",
+        "frozenset",
+        "tuple",
+        "object",
+        "Event",
+        "Queue",
+        "SimpleQueue",
+        "LifoQueue",
+        "PriorityQueue",
+        "count",
+        "partial",
+        "property",
+        "cached_property",
+        "staticmethod",
+        "classmethod",
+        "field",
+        "dataclass",
+        "get_logger",
+        "getenv",
+        "environ",
+        "Path",
+        "PurePath",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "len",
+        "import_module",
+        "__import__",
+        "dict_keys",
+        "MappingProxyType",
+        "attrgetter",
+        "itemgetter",
+        "methodcaller",
+        "struct",
+        "Struct",
+        "dtype",
+        "array",
+        "sentinel",
+        "Sentinel",
+        "_Sentinel",
+        "Signature",
+        "parse",
+        "Version",
+    }
+)
 
 
 def is_module_object_factory(factory: str | None) -> bool:
     """A module-level ``name = Factory(...)`` whose attributes are shared mutable state."""
-    return (bool(factory) and factory not in _NOT_OBJECT_FACTORIES and not factory.isupper()
-            and not factory.lower().endswith("local"))  # `from threading import local as _threadlocal`
+    return (
+        bool(factory)
+        and factory not in _NOT_OBJECT_FACTORIES
+        and not factory.isupper()
+        and not factory.lower().endswith("local")
+    )  # `from threading import local as _threadlocal`
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:
@@ -234,9 +327,14 @@ class ModuleFacts:
         self.object_factories: dict[str, str] = {}
         for statement in tree.body:
             self._module_statement(statement)
-        self._drop_thread_local_objects({
-            statement.name for statement in tree.body if isinstance(statement, ast.ClassDef)
-            and any((_ast_dotted(base) or "").lower().endswith("local") for base in statement.bases)})
+        self._drop_thread_local_objects(
+            {
+                statement.name
+                for statement in tree.body
+                if isinstance(statement, ast.ClassDef)
+                and any((_ast_dotted(base) or "").lower().endswith("local") for base in statement.bases)
+            }
+        )
         for statement in tree.body:
             if isinstance(statement, ast.ClassDef):
                 self._class(statement)
@@ -297,8 +395,12 @@ class ModuleFacts:
                 self.locks.update(target.id for target in statement.targets if isinstance(target, ast.Name))
             elif isinstance(statement, ast.Assign) and _ast_is_mutable_container(statement.value):
                 attributes.update(target.id for target in statement.targets if isinstance(target, ast.Name))
-            elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name) \
-                    and _ast_is_mutable_container(statement.value) and "ClassVar" in ast.dump(statement.annotation):
+            elif (
+                isinstance(statement, ast.AnnAssign)
+                and isinstance(statement.target, ast.Name)
+                and _ast_is_mutable_container(statement.value)
+                and "ClassVar" in ast.dump(statement.annotation)
+            ):
                 # Other annotated class-body assignments are dataclass / attrs / pydantic
                 # fields, copied per instance (or rejected when mutable), not shared state.
                 attributes.add(statement.target.id)
@@ -307,19 +409,27 @@ class ModuleFacts:
                 # `self._guard = threading.Lock()` makes `with self._guard:` a lock.
                 for child in ast.walk(statement):
                     if isinstance(child, ast.Assign) and _ast_call_name(child.value) in LOCK_FACTORIES:
-                        self.locks.update(target.attr for target in child.targets
-                                          if isinstance(target, ast.Attribute))
+                        self.locks.update(
+                            target.attr for target in child.targets if isinstance(target, ast.Attribute)
+                        )
             elif isinstance(statement, ast.ClassDef):
                 self._class(statement)
         if not attributes:
             return
         for method in methods:
             for child in ast.walk(method):
-                targets = child.targets if isinstance(child, ast.Assign) else (
-                    [child.target] if isinstance(child, (ast.AugAssign, ast.AnnAssign)) else [])
+                targets = (
+                    child.targets
+                    if isinstance(child, ast.Assign)
+                    else ([child.target] if isinstance(child, (ast.AugAssign, ast.AnnAssign)) else [])
+                )
                 for target in targets:
-                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                            and target.value.id == "self" and not isinstance(child, ast.AugAssign):
+                    if (
+                        isinstance(target, ast.Attribute)
+                        and isinstance(target.value, ast.Name)
+                        and target.value.id == "self"
+                        and not isinstance(child, ast.AugAssign)
+                    ):
                         assigned.add(target.attr)
 
     @classmethod
@@ -339,8 +449,11 @@ class ModuleFacts:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
                 facts.module_names.add(statement.name.value)
                 for decorator in statement.decorators:
-                    target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) \
+                    target = (
+                        decorator.decorator.func
+                        if isinstance(decorator.decorator, cst.Call)
                         else decorator.decorator
+                    )
                     if isinstance(target, cst.Name):
                         facts.functions_called_from_module_level.add(target.value)
                 if isinstance(statement, cst.ClassDef):
@@ -379,9 +492,14 @@ class ModuleFacts:
                     else:
                         facts.module_objects.discard(target.value)
         facts.functions_called_from_module_level |= calls.names
-        facts._drop_thread_local_objects({
-            statement.name.value for statement in module.body if isinstance(statement, cst.ClassDef)
-            and any((_dotted(base.value) or "").lower().endswith("local") for base in statement.bases)})
+        facts._drop_thread_local_objects(
+            {
+                statement.name.value
+                for statement in module.body
+                if isinstance(statement, cst.ClassDef)
+                and any((_dotted(base.value) or "").lower().endswith("local") for base in statement.bases)
+            }
+        )
         return facts
 
     def _libcst_class(self, node: cst.ClassDef) -> None:
@@ -399,14 +517,22 @@ class ModuleFacts:
             elif isinstance(statement, cst.SimpleStatementLine):
                 for item in statement.body:
                     if isinstance(item, cst.Assign):
-                        names = {target.target.value for target in item.targets if isinstance(target.target, cst.Name)}
+                        names = {
+                            target.target.value
+                            for target in item.targets
+                            if isinstance(target.target, cst.Name)
+                        }
                         if _call_name(item.value) in LOCK_FACTORIES:
                             self.locks |= names
                         elif is_mutable_container(item.value):
                             attributes |= names
-                    elif isinstance(item, cst.AnnAssign) and isinstance(item.target, cst.Name) \
-                            and item.value is not None and is_mutable_container(item.value) \
-                            and "ClassVar" in cst.Module([]).code_for_node(item.annotation.annotation):
+                    elif (
+                        isinstance(item, cst.AnnAssign)
+                        and isinstance(item.target, cst.Name)
+                        and item.value is not None
+                        and is_mutable_container(item.value)
+                        and "ClassVar" in cst.Module([]).code_for_node(item.annotation.annotation)
+                    ):
                         attributes.add(item.target.value)
 
     def used_inside_functions(self, name: str) -> bool:
@@ -467,15 +593,20 @@ class _EventCollector(cst.CSTVisitor):
             locals_ |= self.scopes[-1].locals
         params = node.params.params
         first = params[0].name.value if params else None
-        in_class = bool(self.class_stack) and (not self.scopes or self.scopes[-1].class_name != self.class_stack[-1])
-        self.scopes.append(_FunctionScope(
-            name=node.name.value,
-            locals=locals_,
-            globals=bound.globals,
-            class_name=self.class_stack[-1] if self.class_stack and in_class else
-            (self.scopes[-1].class_name if self.scopes else None),
-            first_parameter=first,
-        ))
+        in_class = bool(self.class_stack) and (
+            not self.scopes or self.scopes[-1].class_name != self.class_stack[-1]
+        )
+        self.scopes.append(
+            _FunctionScope(
+                name=node.name.value,
+                locals=locals_,
+                globals=bound.globals,
+                class_name=self.class_stack[-1]
+                if self.class_stack and in_class
+                else (self.scopes[-1].class_name if self.scopes else None),
+                first_parameter=first,
+            )
+        )
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.scopes.pop()
@@ -554,8 +685,11 @@ class _EventCollector(cst.CSTVisitor):
             comparison = test.comparisons[0]
             operator = comparison.operator
             right = comparison.comparator
-            if isinstance(operator, (cst.Is, cst.Equal)) and isinstance(right, cst.Name) \
-                    and right.value in ("None", "False"):
+            if (
+                isinstance(operator, (cst.Is, cst.Equal))
+                and isinstance(right, cst.Name)
+                and right.value in ("None", "False")
+            ):
                 name = _dotted(_strip_get(test.left))
                 if name:
                     names.add(name)
@@ -570,8 +704,11 @@ class _EventCollector(cst.CSTVisitor):
         names: set[str] = set()
         if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
             comparison = test.comparisons[0]
-            if isinstance(comparison.operator, cst.IsNot) and isinstance(comparison.comparator, cst.Name) \
-                    and comparison.comparator.value == "None":
+            if (
+                isinstance(comparison.operator, cst.IsNot)
+                and isinstance(comparison.comparator, cst.Name)
+                and comparison.comparator.value == "None"
+            ):
                 name = _dotted(_strip_get(test.left))
                 if name:
                     names.add(name)
@@ -587,7 +724,8 @@ class _EventCollector(cst.CSTVisitor):
 
     def _under_unset_test(self, name: str) -> bool:
         return any(name in tested for tested in self.unset_tests) or (
-            self.scope is not None and name in self.scope.checked)
+            self.scope is not None and name in self.scope.checked
+        )
 
     # -- shared-name resolution --------------------------------------------------------
     def _module_container(self, expression: cst.BaseExpression) -> str | None:
@@ -599,7 +737,8 @@ class _EventCollector(cst.CSTVisitor):
         return name if name in self.facts.containers else None
 
     def _class_attribute(self, expression: cst.BaseExpression) -> str | None:
-        """``Class.attr`` when ``expression`` is self.attr / cls.attr / Class.attr of a shared mutable attr."""
+        """``Class.attr`` when ``expression`` is self.attr / cls.attr / Class.attr of a shared mutable "
+        "attr."""
         if not isinstance(expression, cst.Attribute) or not isinstance(expression.value, cst.Name):
             return None
         owner = expression.value.value
@@ -609,7 +748,9 @@ class _EventCollector(cst.CSTVisitor):
             return None
         if owner in self.facts.class_mutable_attrs and owner not in scope.locals:
             class_name = owner
-        elif scope.class_name and owner == scope.first_parameter and owner in ("self", "cls", "mcs", "metacls"):
+        elif (
+            scope.class_name and owner == scope.first_parameter and owner in ("self", "cls", "mcs", "metacls")
+        ):
             class_name = scope.class_name
             if owner == "self" and attribute in self.facts.instance_assigned.get(class_name, set()):
                 return None  # the instance has its own attribute that shadows the class one
@@ -619,7 +760,9 @@ class _EventCollector(cst.CSTVisitor):
             return f"{class_name}.{attribute}"
         return None
 
-    def _record(self, kind: str, name: str, node: cst.CSTNode, detail: str = "", compound: bool = False) -> None:
+    def _record(
+        self, kind: str, name: str, node: cst.CSTNode, detail: str = "", compound: bool = False
+    ) -> None:
         if self.scope is None:
             return
         if self._protected():
@@ -628,27 +771,38 @@ class _EventCollector(cst.CSTVisitor):
             return
         self.events.append(Event(kind, name, node, self.scope.name, detail, compound))
 
-    def _record_mutation(self, target_object: cst.BaseExpression, node: cst.CSTNode, detail: str,
-                         compound: bool = False) -> None:
+    def _record_mutation(
+        self, target_object: cst.BaseExpression, node: cst.CSTNode, detail: str, compound: bool = False
+    ) -> None:
         container = self._module_container(target_object)
         if container:
-            kind = "lazy-init" if detail == "subscript" and self._under_unset_test(container) \
+            kind = (
+                "lazy-init"
+                if detail == "subscript" and self._under_unset_test(container)
                 else "container-mutation"
+            )
             self._record(kind, container, node, detail, compound)
             return
         attribute = self._class_attribute(target_object)
         if attribute:
             short = _dotted(target_object) or attribute
-            kind = "lazy-init" if detail == "subscript" and (
-                self._under_unset_test(short) or self._under_unset_test(attribute)) else "class-attr-mutation"
+            kind = (
+                "lazy-init"
+                if detail == "subscript"
+                and (self._under_unset_test(short) or self._under_unset_test(attribute))
+                else "class-attr-mutation"
+            )
             self._record(kind, attribute, node, detail, compound)
 
     # -- writes ----------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         # dict.setdefault is the atomic insert-if-absent of free-threaded CPython (the
         # dict's lock covers the lookup and the store): the fix, not the bug.
-        if isinstance(node.func, cst.Attribute) and node.func.attr.value in MUTATING_METHODS \
-                and node.func.attr.value != "setdefault":
+        if (
+            isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in MUTATING_METHODS
+            and node.func.attr.value != "setdefault"
+        ):
             self._record_mutation(node.func.value, node, node.func.attr.value)
 
     def _assignment_target(self, target: cst.BaseExpression, node: cst.CSTNode, compound: bool) -> None:
@@ -665,8 +819,13 @@ class _EventCollector(cst.CSTVisitor):
         elif isinstance(target, cst.Attribute):
             owner_object = target.value.value if isinstance(target.value, cst.Name) else None
             if owner_object in self.facts.module_objects and owner_object not in scope.locals:
-                self._record("object-mutation", f"{owner_object}.{target.attr.value}", node,
-                             "+=" if compound else "=", compound)
+                self._record(
+                    "object-mutation",
+                    f"{owner_object}.{target.attr.value}",
+                    node,
+                    "+=" if compound else "=",
+                    compound,
+                )
                 return
             # cls._instance = ... / Class._instance = ... on a class attribute that is None
             if isinstance(target.value, cst.Name):
@@ -674,7 +833,9 @@ class _EventCollector(cst.CSTVisitor):
                 class_name = None
                 if owner in self.facts.class_mutable_attrs and owner not in scope.locals:
                     class_name = owner
-                elif owner == scope.first_parameter and owner in ("cls", "mcs", "metacls") and scope.class_name:
+                elif (
+                    owner == scope.first_parameter and owner in ("cls", "mcs", "metacls") and scope.class_name
+                ):
                     class_name = scope.class_name
                 dotted = f"{owner}.{target.attr.value}"
                 if class_name and self._under_unset_test(dotted):
@@ -696,7 +857,9 @@ class _EventCollector(cst.CSTVisitor):
 
     def visit_Del(self, node: cst.Del) -> None:
         target = node.target
-        targets = [element.value for element in target.elements] if isinstance(target, cst.Tuple) else [target]
+        targets = (
+            [element.value for element in target.elements] if isinstance(target, cst.Tuple) else [target]
+        )
         for item in targets:
             if isinstance(item, cst.Subscript):
                 self._record_mutation(item.value, node, "del")
@@ -705,8 +868,12 @@ class _EventCollector(cst.CSTVisitor):
 
     # -- iteration -------------------------------------------------------------------
     def _iterated_container(self, iterable: cst.BaseExpression) -> str | None:
-        if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Attribute) \
-                and iterable.func.attr.value in ("items", "keys", "values") and not iterable.args:
+        if (
+            isinstance(iterable, cst.Call)
+            and isinstance(iterable.func, cst.Attribute)
+            and iterable.func.attr.value in ("items", "keys", "values")
+            and not iterable.args
+        ):
             iterable = iterable.func.value
         return self._module_container(iterable) or self._class_attribute(iterable)
 
@@ -723,8 +890,11 @@ class _EventCollector(cst.CSTVisitor):
 
 def _strip_get(expression: cst.BaseExpression) -> cst.BaseExpression:
     """``cache`` for ``cache.get(key)`` so ``if cache.get(k) is None`` tests the container."""
-    if isinstance(expression, cst.Call) and isinstance(expression.func, cst.Attribute) \
-            and expression.func.attr.value == "get":
+    if (
+        isinstance(expression, cst.Call)
+        and isinstance(expression.func, cst.Attribute)
+        and expression.func.attr.value == "get"
+    ):
         return expression.func.value
     return expression
 
@@ -732,8 +902,11 @@ def _strip_get(expression: cst.BaseExpression) -> cst.BaseExpression:
 def _body_returns(body: cst.BaseSuite) -> bool:
     statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
     for statement in statements:
-        small = statement.body if isinstance(statement, cst.SimpleStatementLine) else (
-            statement.body if isinstance(statement, cst.SimpleStatementSuite) else [])
+        small = (
+            statement.body
+            if isinstance(statement, cst.SimpleStatementLine)
+            else (statement.body if isinstance(statement, cst.SimpleStatementSuite) else [])
+        )
         if any(isinstance(item, (cst.Return, cst.Raise)) for item in small):
             return True
     return False
@@ -750,7 +923,12 @@ class PythonModuleAnalysis:
     """
 
     def __init__(self, path: str, text: str) -> None:
-        from .prefilter import _GLOBAL_STATEMENT, class_attribute_assignment, has_shared_use, object_attribute_store
+        from .prefilter import (
+            _GLOBAL_STATEMENT,
+            class_attribute_assignment,
+            has_shared_use,
+            object_attribute_store,
+        )
 
         self.path = path
         self.text = text
@@ -769,30 +947,38 @@ class PythonModuleAnalysis:
             self._drop_unmutated_iteration()
             return
         self.facts = ModuleFacts(tree, text)
-        class_attributes = set().union(*self.facts.class_mutable_attrs.values()) \
-            if self.facts.class_mutable_attrs else set()
+        class_attributes = (
+            set().union(*self.facts.class_mutable_attrs.values()) if self.facts.class_mutable_attrs else set()
+        )
         class_names = set(self.facts.class_mutable_attrs)
         containers = set(self.facts.containers)
         objects = self.facts.module_objects
         # Iteration only matters for containers something mutates (FTP005), so those
         # are the only ones whose mere reading sends a function to LibCST.
         mutated_containers = {name for name in containers if has_shared_use(text, {name})}
-        mutated_attributes = {name for name in class_attributes if has_shared_use(text, {name}, through_owner=True)}
+        mutated_attributes = {
+            name for name in class_attributes if has_shared_use(text, {name}, through_owner=True)
+        }
 
         def is_candidate(segment: str) -> bool:
-            return bool(_GLOBAL_STATEMENT.search("\n" + segment)
-                        or (mutated_containers and has_shared_use(segment, mutated_containers, mutation_only=False))
-                        or (mutated_attributes and has_shared_use(segment, mutated_attributes, through_owner=True,
-                                                                  mutation_only=False))
-                        or class_attribute_assignment(segment, class_names)
-                        or (objects and object_attribute_store(segment, objects)))
+            return bool(
+                _GLOBAL_STATEMENT.search("\n" + segment)
+                or (mutated_containers and has_shared_use(segment, mutated_containers, mutation_only=False))
+                or (
+                    mutated_attributes
+                    and has_shared_use(segment, mutated_attributes, through_owner=True, mutation_only=False)
+                )
+                or class_attribute_assignment(segment, class_names)
+                or (objects and object_attribute_store(segment, objects))
+            )
 
         for statement in tree.body:
-            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.Try,
-                                          ast.With)):
+            if not isinstance(
+                statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.Try, ast.With)
+            ):
                 continue
             first_line = self._first_line(statement)
-            segment = "\n".join(self.lines[first_line - 1:statement.end_lineno]) + "\n"
+            segment = "\n".join(self.lines[first_line - 1 : statement.end_lineno]) + "\n"
             if not is_candidate(segment):
                 continue
             if isinstance(statement, ast.ClassDef) and statement.end_lineno - first_line > 60:
@@ -803,7 +989,7 @@ class PythonModuleAnalysis:
                     if not isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                         continue
                     member_first = self._first_line(member)
-                    member_text = "\n".join(self.lines[member_first - 1:member.end_lineno]) + "\n"
+                    member_text = "\n".join(self.lines[member_first - 1 : member.end_lineno]) + "\n"
                     if is_candidate(member_text):
                         self._analyse_segment(header + member_text, member_first - 2)
                 continue
@@ -850,9 +1036,12 @@ class PythonModuleAnalysis:
         """Functions that only import-time code (or a script's main) calls."""
         if function in _MAIN_FUNCTIONS:
             return True
-        return (function.startswith("_") and not function.startswith("__")
-                and function in self.facts.functions_called_from_module_level
-                and not self.facts.used_inside_functions(function))
+        return (
+            function.startswith("_")
+            and not function.startswith("__")
+            and function in self.facts.functions_called_from_module_level
+            and not self.facts.used_inside_functions(function)
+        )
 
     def events_of(self, kind: str) -> list[Event]:
         return [event for event in self.events if event.kind == kind]

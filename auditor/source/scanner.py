@@ -25,11 +25,25 @@ from ..model.source import FileProblem, SourceFindingRow, SourceScanResult
 from .archives import extract_archive, is_archive
 from .engine import FileOutcome, check_bytes, content_key, language_for
 
-_SKIPPED_DIRECTORIES = {".git", ".hg", ".svn", ".tox", ".nox", ".venv", ".mypy_cache", ".pytest_cache",
-                        ".ruff_cache", "__pycache__", "node_modules", ".eggs"}
+_SKIPPED_DIRECTORIES = {
+    ".git",
+    ".hg",
+    ".svn",
+    ".tox",
+    ".nox",
+    ".venv",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    "__pycache__",
+    "node_modules",
+    ".eggs",
+}
 _BUILD_FILES = {"setup.py", "pyproject.toml", "setup.cfg", "meson.build", "CMakeLists.txt"}
 _CYTHON_PROJECT_DIRECTIVE = re.compile(r"""freethreading_compatible['"]?\s*[:=]\s*['"]?True""")
-_NANOBIND_FREE_THREADED = re.compile(r"nanobind_add_module\s*\((?:[^()]|\([^()]*\))*?\bFREE_THREADED\b", re.DOTALL)
+_NANOBIND_FREE_THREADED = re.compile(
+    r"nanobind_add_module\s*\((?:[^()]|\([^()]*\))*?\bFREE_THREADED\b", re.DOTALL
+)
 # Below this many files to parse, a process pool costs more than it saves.
 _POOL_THRESHOLD = 24
 
@@ -74,8 +88,10 @@ def _check_job(job: tuple[int, str, str, str]) -> tuple[int, FileOutcome]:
     except OSError as error:
         return index, FileOutcome(problem=f"cannot read: {error.strerror or error}")
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the scan
-        return index, FileOutcome(problem=f"internal error while checking this file ({type(error).__name__}: "
-                                          f"{error}); please report it")
+        return index, FileOutcome(
+            problem=f"internal error while checking this file ({type(error).__name__}: "
+            f"{error}); please report it"
+        )
 
 
 def _check_chunk(jobs: list[tuple[int, str, str, str]]) -> list[tuple[int, FileOutcome]]:
@@ -109,8 +125,11 @@ def scan_source(
 
     started = time.perf_counter()
     result = SourceScanResult(roots=[str(path) for path in paths])
-    result.rules = [rule.code for rule in [*all_rules("c-source"), *all_rules("python-source")]
-                    if _select(rule.code, rules, ignore)]
+    result.rules = [
+        rule.code
+        for rule in [*all_rules("c-source"), *all_rules("python-source")]
+        if _select(rule.code, rules, ignore)
+    ]
     accepted = None
     if baseline is not None:
         try:
@@ -139,7 +158,8 @@ def scan_source(
                 if candidate.name in _BUILD_FILES:
                     try:
                         build_texts.setdefault(root_index, []).append(
-                            candidate.read_text(encoding="utf-8", errors="replace"))
+                            candidate.read_text(encoding="utf-8", errors="replace")
+                        )
                     except OSError:
                         pass
                 language = language_for(candidate)
@@ -147,9 +167,14 @@ def scan_source(
                     if base is None and language is None:
                         # Named explicitly but not a language the rules read: say so,
                         # without calling the result partial (nothing was asked of it).
-                        result.skipped.append(FileProblem(str(path), "not a source file ftaudit reads "
-                                                          "(.c .h .cc .cpp .cxx .hpp .pyx .pxd .pxi .rs .py) "
-                                                          "or an sdist archive"))
+                        result.skipped.append(
+                            FileProblem(
+                                str(path),
+                                "not a source file ftaudit reads "
+                                "(.c .h .cc .cpp .cxx .hpp .pyx .pxd .pxi .rs .py) "
+                                "or an sdist archive",
+                            )
+                        )
                     continue
                 display = f"{prefix}{candidate.relative_to(base).as_posix()}" if prefix else str(candidate)
                 files.append(_SourceFile(candidate, display, language, root_index))
@@ -160,7 +185,9 @@ def scan_source(
             try:
                 source_file.data = source_file.path.read_bytes()
             except OSError as error:
-                result.problems.append(FileProblem(source_file.display, f"cannot read: {error.strerror or error}"))
+                result.problems.append(
+                    FileProblem(source_file.display, f"cannot read: {error.strerror or error}")
+                )
                 continue
             source_file.key = content_key(source_file.data, source_file.language)
             readable.append(source_file)
@@ -170,8 +197,11 @@ def scan_source(
             try:
                 cache = SourceCache(Path(cache_dir) if cache_dir else DEFAULT_CACHE_DIR)
             except Exception as error:  # noqa: BLE001 - a broken cache only costs time
-                result.problems.append(FileProblem(str(cache_dir or DEFAULT_CACHE_DIR),
-                                                   f"cache unusable, scanning without it: {error}"))
+                result.problems.append(
+                    FileProblem(
+                        str(cache_dir or DEFAULT_CACHE_DIR), f"cache unusable, scanning without it: {error}"
+                    )
+                )
                 cache = None
         outcomes: dict[int, FileOutcome] = {}
         if cache is not None:
@@ -187,8 +217,15 @@ def scan_source(
         if progress:
             progress(done, total)
         fresh = _run_jobs(
-            [(index, str(readable[index].path), readable[index].display, readable[index].language)
-             for index in misses], jobs, progress, done, total)
+            [
+                (index, str(readable[index].path), readable[index].display, readable[index].language)
+                for index in misses
+            ],
+            jobs,
+            progress,
+            done,
+            total,
+        )
         outcomes.update(fresh)
         if cache is not None and fresh:
             try:
@@ -198,10 +235,16 @@ def scan_source(
         if cache is not None:
             cache.close()
 
-        cython_directive_roots = {index for index, texts in build_texts.items()
-                                  if any(_CYTHON_PROJECT_DIRECTIVE.search(text) for text in texts)}
-        nanobind_free_threaded_roots = {index for index, texts in build_texts.items()
-                                        if any(_NANOBIND_FREE_THREADED.search(text) for text in texts)}
+        cython_directive_roots = {
+            index
+            for index, texts in build_texts.items()
+            if any(_CYTHON_PROJECT_DIRECTIVE.search(text) for text in texts)
+        }
+        nanobind_free_threaded_roots = {
+            index
+            for index, texts in build_texts.items()
+            if any(_NANOBIND_FREE_THREADED.search(text) for text in texts)
+        }
 
         findings: list[Finding] = []
         for index, source_file in enumerate(readable):
@@ -226,12 +269,18 @@ def scan_source(
                 if finding.rule == "FTC009" and source_file.root_index in nanobind_free_threaded_roots:
                     continue
                 # A copy: identical files share one cached outcome.
-                finding = replace(finding, evidence=list(finding.evidence), location=replace(
-                    finding.location, path=source_file.display) if finding.location else None)
+                finding = replace(
+                    finding,
+                    evidence=list(finding.evidence),
+                    location=replace(finding.location, path=source_file.display)
+                    if finding.location
+                    else None,
+                )
                 file_findings.append(finding)
             if file_findings and b"ftaudit" in source_file.data:
                 file_findings = apply_suppressions(
-                    file_findings, source_file.data.decode("utf-8", errors="replace"))
+                    file_findings, source_file.data.decode("utf-8", errors="replace")
+                )
             findings.extend(file_findings)
             source_file.data = b""
 
@@ -239,18 +288,28 @@ def scan_source(
         findings = apply_baseline(findings, accepted)
     result.findings = findings
     result.rows = [
-        SourceFindingRow(path=finding.location.path if finding.location else "",
-                         line=finding.location.line if finding.location else None,
-                         column=finding.location.column if finding.location else None,
-                         code=finding.rule, severity=finding.severity.value, suppressed=finding.suppressed)
-        for finding in findings]
+        SourceFindingRow(
+            path=finding.location.path if finding.location else "",
+            line=finding.location.line if finding.location else None,
+            column=finding.location.column if finding.location else None,
+            code=finding.rule,
+            severity=finding.severity.value,
+            suppressed=finding.suppressed,
+        )
+        for finding in findings
+    ]
     result.partial = bool(result.problems)
     result.duration_seconds = round(time.perf_counter() - started, 3)
     return result
 
 
-def _run_jobs(jobs: list[tuple[int, str, str, str]], workers: int | None,
-              progress: ProgressCallback | None, done: int, total: int) -> dict[int, FileOutcome]:
+def _run_jobs(
+    jobs: list[tuple[int, str, str, str]],
+    workers: int | None,
+    progress: ProgressCallback | None,
+    done: int,
+    total: int,
+) -> dict[int, FileOutcome]:
     outcomes: dict[int, FileOutcome] = {}
     if not jobs:
         return outcomes
@@ -267,7 +326,7 @@ def _run_jobs(jobs: list[tuple[int, str, str, str]], workers: int | None,
     # keep both cores busy without paying a round trip per file.
     jobs = sorted(jobs, key=lambda job: _size(job[1]), reverse=True)
     chunk_size = max(1, min(32, len(jobs) // (workers * 8) or 1))
-    chunks = [jobs[start:start + chunk_size] for start in range(0, len(jobs), chunk_size)]
+    chunks = [jobs[start : start + chunk_size] for start in range(0, len(jobs), chunk_size)]
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for chunk_result in pool.map(_check_chunk, chunks):

@@ -23,12 +23,11 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
 
 
 # Rust: line and block comments, raw strings r#"..."#, normal strings, char literals.
-_RUST_NOISE = re.compile(
-    r'//[^\n]*|/\*.*?\*/|r(#*)".*?"\1|b?"(?:\\.|[^"\\])*"', re.DOTALL)
+_RUST_NOISE = re.compile(r'//[^\n]*|/\*.*?\*/|r(#*)".*?"\1|b?"(?:\\.|[^"\\])*"', re.DOTALL)
 # Python-like (Cython): strings first so a '#' inside a string is not a comment.
 _CYTHON_STRINGS = re.compile(
-    r'[rRbBuUfF]{0,2}("""|\'\'\')(?:\\.|(?!\1).)*?\1|[rRbBuUfF]{0,2}("|\')(?:\\.|(?!\2)[^\n\\])*\2',
-    re.DOTALL)
+    r'[rRbBuUfF]{0,2}("""|\'\'\')(?:\\.|(?!\1).)*?\1|[rRbBuUfF]{0,2}("|\')(?:\\.|(?!\2)[^\n\\])*\2', re.DOTALL
+)
 
 
 @dataclass
@@ -52,8 +51,12 @@ class TokenizedSource:
     def location(self, offset: int, length: int = 0) -> Location:
         line = self.line_of(offset)
         line_start = self.text.rfind("\n", 0, offset) + 1
-        return Location(path=self.path, line=line, column=offset - line_start + 1,
-                        snippet=self.lines[line - 1].strip() if line <= len(self.lines) else "")
+        return Location(
+            path=self.path,
+            line=line,
+            column=offset - line_start + 1,
+            snippet=self.lines[line - 1].strip() if line <= len(self.lines) else "",
+        )
 
     def header_comments(self) -> list[tuple[int, str]]:
         """Cython's directive comments: the ``#`` lines before the first statement."""

@@ -24,8 +24,12 @@ REPLACEMENTS = {
     "PyObject_GenericGetDict": "PyObject_GenericGetDict (returns a new reference) or PyObject_GetAttr",
 }
 # Calls whose result is borrowed from a process-wide object, whatever the argument.
-_ALWAYS_SHARED = {"PyWeakref_GetObject", "PyWeakref_GET_OBJECT", "PyImport_AddModule",
-                  "PyImport_AddModuleObject"}
+_ALWAYS_SHARED = {
+    "PyWeakref_GetObject",
+    "PyWeakref_GET_OBJECT",
+    "PyImport_AddModule",
+    "PyImport_AddModuleObject",
+}
 
 
 @register
@@ -47,34 +51,49 @@ class BorrowedReferenceCall(CSourceRule):
     name = "borrowed-reference-call"
     severity = Severity.WARNING
     summary = "borrowed-reference C-API call on a container other threads can reach"
-    fix = ("Use the strong-reference variant (PyDict_GetItemRef, PyList_GetItemRef, "
-           "PyWeakref_GetRef, PyDict_SetDefaultRef, PyImport_AddModuleRef) and Py_DECREF the "
-           "result when done, or hold Py_BEGIN_CRITICAL_SECTION(container) around the use.")
+    fix = (
+        "Use the strong-reference variant (PyDict_GetItemRef, PyList_GetItemRef, "
+        "PyWeakref_GetRef, PyDict_SetDefaultRef, PyImport_AddModuleRef) and Py_DECREF the "
+        "result when done, or hold Py_BEGIN_CRITICAL_SECTION(container) around the use."
+    )
     references = ["https://docs.python.org/3/howto/free-threading-extensions.html#borrowed-references"]
     invalid = [
-        Example("static PyObject *lookup(PyObject *self, PyObject *key) {\n"
-                "    PyObject *registry = get_registry(self);\n"
-                "    PyObject *value = PyDict_GetItem(registry, key);\n"
-                "    return Py_XNewRef(value);\n}\n"),
-        Example("static PyObject *deref(PyObject *self, PyObject *ref) {\n"
-                "    PyObject *target = PyWeakref_GetObject(ref);\n"
-                "    return Py_NewRef(target);\n}\n"),
-        Example("static PyObject *first(PyObject *self, PyObject *items) {\n"
-                "    return Py_NewRef(PyList_GET_ITEM(items, 0));\n}\n"),
+        Example(
+            "static PyObject *lookup(PyObject *self, PyObject *key) {\n"
+            "    PyObject *registry = get_registry(self);\n"
+            "    PyObject *value = PyDict_GetItem(registry, key);\n"
+            "    return Py_XNewRef(value);\n}\n"
+        ),
+        Example(
+            "static PyObject *deref(PyObject *self, PyObject *ref) {\n"
+            "    PyObject *target = PyWeakref_GetObject(ref);\n"
+            "    return Py_NewRef(target);\n}\n"
+        ),
+        Example(
+            "static PyObject *first(PyObject *self, PyObject *items) {\n"
+            "    return Py_NewRef(PyList_GET_ITEM(items, 0));\n}\n"
+        ),
     ]
     valid = [
-        Example("static PyObject *lookup(PyObject *self, PyObject *key) {\n"
-                "    PyObject *value;\n"
-                "    if (PyDict_GetItemRef(get_registry(self), key, &value) < 0) return NULL;\n"
-                "    return value;\n}\n"),
-        Example("static PyObject *build(PyObject *self, PyObject *args) {\n"
-                "    PyObject *result = PyList_New(2);\n"
-                "    PyObject *item = PyList_GET_ITEM(result, 0);\n"
-                "    return result;\n}\n", note="a list created here is private to this thread"),
-        Example("static PyObject *first(PyObject *self, PyObject *items) {\n"
-                "    PyObject *item;\n    Py_BEGIN_CRITICAL_SECTION(items);\n"
-                "    item = Py_NewRef(PyList_GET_ITEM(items, 0));\n    Py_END_CRITICAL_SECTION();\n"
-                "    return item;\n}\n"),
+        Example(
+            "static PyObject *lookup(PyObject *self, PyObject *key) {\n"
+            "    PyObject *value;\n"
+            "    if (PyDict_GetItemRef(get_registry(self), key, &value) < 0) return NULL;\n"
+            "    return value;\n}\n"
+        ),
+        Example(
+            "static PyObject *build(PyObject *self, PyObject *args) {\n"
+            "    PyObject *result = PyList_New(2);\n"
+            "    PyObject *item = PyList_GET_ITEM(result, 0);\n"
+            "    return result;\n}\n",
+            note="a list created here is private to this thread",
+        ),
+        Example(
+            "static PyObject *first(PyObject *self, PyObject *items) {\n"
+            "    PyObject *item;\n    Py_BEGIN_CRITICAL_SECTION(items);\n"
+            "    item = Py_NewRef(PyList_GET_ITEM(items, 0));\n    Py_END_CRITICAL_SECTION();\n"
+            "    return item;\n}\n"
+        ),
     ]
 
     @classmethod

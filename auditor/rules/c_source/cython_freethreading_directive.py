@@ -29,26 +29,38 @@ class CythonFreethreadingDirective(CSourceRule):
     name = "cython-freethreading-directive"
     severity = Severity.WARNING
     summary = "Cython module without the freethreading_compatible directive (the GIL is re-enabled on import)"
-    fix = ("Add `# cython: freethreading_compatible=True` at the top of the .pyx (Cython >= 3.1), or pass "
-           "compiler_directives={'freethreading_compatible': True} in the build, once the code is audited.")
+    fix = (
+        "Add `# cython: freethreading_compatible=True` at the top of the .pyx (Cython >= 3.1), or pass "
+        "compiler_directives={'freethreading_compatible': True} in the build, once the code is audited."
+    )
     references = ["https://cython.readthedocs.io/en/latest/src/userguide/freethreading.html"]
     languages = frozenset({"cython"})
     invalid = [
-        Example("# cython: language_level=3\n\ndef add(int a, int b):\n    return a + b\n",
-                language="cython", filename="fastmath.pyx"),
-        Example("# cython: freethreading_compatible=False\n\ndef add(int a, int b):\n    return a + b\n",
-                language="cython", filename="fastmath.pyx"),
+        Example(
+            "# cython: language_level=3\n\ndef add(int a, int b):\n    return a + b\n",
+            language="cython",
+            filename="fastmath.pyx",
+        ),
+        Example(
+            "# cython: freethreading_compatible=False\n\ndef add(int a, int b):\n    return a + b\n",
+            language="cython",
+            filename="fastmath.pyx",
+        ),
     ]
     valid = [
-        Example("# cython: language_level=3, freethreading_compatible=True\n\ndef add(int a, int b):\n"
-                "    return a + b\n", language="cython", filename="fastmath.pyx"),
+        Example(
+            "# cython: language_level=3, freethreading_compatible=True\n\ndef add(int a, int b):\n"
+            "    return a + b\n",
+            language="cython",
+            filename="fastmath.pyx",
+        ),
     ]
 
     @classmethod
     def check(cls, unit):
         if not unit.path.endswith(".pyx"):
             return  # .pxd / .pxi are included into a .pyx; the directive belongs there
-        for line, comment in unit.header_comments():
+        for _line, comment in unit.header_comments():
             if not re.match(r"#\s*cython\s*:", comment):
                 continue
             match = _DIRECTIVE.search(comment)

@@ -30,31 +30,41 @@ class GilReleasedRegionStatic(CSourceRule):
     fix = "Protect the static with a PyMutex (or make it atomic); PyGILState_Ensure is not a lock any more."
     references = ["https://docs.python.org/3/howto/free-threading-extensions.html"]
     invalid = [
-        Example("static long events;\n"
-                "static void on_event(void *data) {\n    PyGILState_STATE state = PyGILState_Ensure();\n"
-                "    events++;\n    PyGILState_Release(state);\n}\n"),
-        Example("static char buffer[4096];\nstatic size_t used;\n"
-                "static void append_line(const char *text) { used = copy_into(buffer, text); }\n"
-                "static PyObject *flush(PyObject *self, PyObject *args) {\n"
-                "    Py_BEGIN_ALLOW_THREADS\n    write(1, buffer, used);\n    Py_END_ALLOW_THREADS\n"
-                "    Py_RETURN_NONE;\n}\n"),
+        Example(
+            "static long events;\n"
+            "static void on_event(void *data) {\n    PyGILState_STATE state = PyGILState_Ensure();\n"
+            "    events++;\n    PyGILState_Release(state);\n}\n"
+        ),
+        Example(
+            "static char buffer[4096];\nstatic size_t used;\n"
+            "static void append_line(const char *text) { used = copy_into(buffer, text); }\n"
+            "static PyObject *flush(PyObject *self, PyObject *args) {\n"
+            "    Py_BEGIN_ALLOW_THREADS\n    write(1, buffer, used);\n    Py_END_ALLOW_THREADS\n"
+            "    Py_RETURN_NONE;\n}\n"
+        ),
     ]
     valid = [
-        Example("static PyMutex lock;\nstatic long events;\n"
-                "static void on_event(void *data) {\n    PyGILState_STATE state = PyGILState_Ensure();\n"
-                "    PyMutex_Lock(&lock);\n    events++;\n    PyMutex_Unlock(&lock);\n"
-                "    PyGILState_Release(state);\n}\n"),
-        Example("static int page_size;\n"
-                "PyMODINIT_FUNC PyInit_demo(void) { page_size = 4096; return PyModule_Create(&m); }\n"
-                "static PyObject *work(PyObject *self, PyObject *args) {\n    int n;\n"
-                "    Py_BEGIN_ALLOW_THREADS\n    n = compute(page_size);\n    Py_END_ALLOW_THREADS\n"
-                "    return PyLong_FromLong(n);\n}\n", note="set only during import, then read-only"),
+        Example(
+            "static PyMutex lock;\nstatic long events;\n"
+            "static void on_event(void *data) {\n    PyGILState_STATE state = PyGILState_Ensure();\n"
+            "    PyMutex_Lock(&lock);\n    events++;\n    PyMutex_Unlock(&lock);\n"
+            "    PyGILState_Release(state);\n}\n"
+        ),
+        Example(
+            "static int page_size;\n"
+            "PyMODINIT_FUNC PyInit_demo(void) { page_size = 4096; return PyModule_Create(&m); }\n"
+            "static PyObject *work(PyObject *self, PyObject *args) {\n    int n;\n"
+            "    Py_BEGIN_ALLOW_THREADS\n    n = compute(page_size);\n    Py_END_ALLOW_THREADS\n"
+            "    return PyLong_FromLong(n);\n}\n",
+            note="set only during import, then read-only",
+        ),
     ]
 
     @classmethod
     def check(cls, unit):
-        written = {id(write.variable) for write in unit.writes
-                   if not unit.runs_at_import(write.node, write.function)}
+        written = {
+            id(write.variable) for write in unit.writes if not unit.runs_at_import(write.node, write.function)
+        }
         reported: set[int] = set()
         for function in unit.functions:
             if not function.released_regions or function.init_only:
@@ -69,8 +79,11 @@ class GilReleasedRegionStatic(CSourceRule):
                 if variable is None or not variable.mutable or id(variable) not in written:
                     continue
                 parent = node.parent
-                if parent is not None and parent.type == "call_expression" \
-                        and parent.child_by_field_name("function") == node:
+                if (
+                    parent is not None
+                    and parent.type == "call_expression"
+                    and parent.child_by_field_name("function") == node
+                ):
                     continue
                 if unit.is_protected(node, function):
                     continue
@@ -78,8 +91,11 @@ class GilReleasedRegionStatic(CSourceRule):
                 if line in reported:
                     continue
                 reported.add(line)
-                region = ("a PyGILState_Ensure region (no longer exclusive)" if kind == "gilstate"
-                          else "a Py_BEGIN_ALLOW_THREADS region")
+                region = (
+                    "a PyGILState_Ensure region (no longer exclusive)"
+                    if kind == "gilstate"
+                    else "a Py_BEGIN_ALLOW_THREADS region"
+                )
                 yield cls.finding(
                     f"static `{variable.name}` is used in {region} in {function.name}() without a lock",
                     unit.location(node),

@@ -22,28 +22,39 @@ class LazyStaticInit(CSourceRule):
     name = "lazy-static-init"
     severity = Severity.ERROR
     summary = "static initialised lazily (check-then-set) without a lock or once-flag"
-    fix = ("Initialise it in the module exec function, or guard the check and the store with a "
-           "PyMutex (double-checked with an atomic load), or use std::call_once / pthread_once; "
-           "C++ function-local statics are already initialised thread-safely.")
+    fix = (
+        "Initialise it in the module exec function, or guard the check and the store with a "
+        "PyMutex (double-checked with an atomic load), or use std::call_once / pthread_once; "
+        "C++ function-local statics are already initialised thread-safely."
+    )
     references = ["https://docs.python.org/3/howto/free-threading-extensions.html"]
     invalid = [
-        Example("static PyObject *decimal_type = NULL;\n"
-                "static PyObject *get_decimal(void) {\n"
-                "    if (decimal_type == NULL) {\n"
-                "        decimal_type = _PyImport_GetModuleAttrString(\"decimal\", \"Decimal\");\n"
-                "    }\n    return decimal_type;\n}\n"),
-        Example("static int initialised;\nstatic double table[256];\n"
-                "static void ensure_table(void) {\n"
-                "    if (!initialised) { fill(table); initialised = 1; }\n}\n"),
+        Example(
+            "static PyObject *decimal_type = NULL;\n"
+            "static PyObject *get_decimal(void) {\n"
+            "    if (decimal_type == NULL) {\n"
+            '        decimal_type = _PyImport_GetModuleAttrString("decimal", "Decimal");\n'
+            "    }\n    return decimal_type;\n}\n"
+        ),
+        Example(
+            "static int initialised;\nstatic double table[256];\n"
+            "static void ensure_table(void) {\n"
+            "    if (!initialised) { fill(table); initialised = 1; }\n}\n"
+        ),
     ]
     valid = [
-        Example("static PyMutex lock;\nstatic PyObject *decimal_type;\n"
-                "static PyObject *get_decimal(void) {\n    PyMutex_Lock(&lock);\n"
-                "    if (decimal_type == NULL) { decimal_type = load(); }\n"
-                "    PyMutex_Unlock(&lock);\n    return decimal_type;\n}\n"),
-        Example("#include <string>\nconst std::string &name() {\n"
-                "    static const std::string value = compute();\n    return value;\n}\n",
-                language="cpp", note="C++11 magic statics are initialised once, thread-safely"),
+        Example(
+            "static PyMutex lock;\nstatic PyObject *decimal_type;\n"
+            "static PyObject *get_decimal(void) {\n    PyMutex_Lock(&lock);\n"
+            "    if (decimal_type == NULL) { decimal_type = load(); }\n"
+            "    PyMutex_Unlock(&lock);\n    return decimal_type;\n}\n"
+        ),
+        Example(
+            "#include <string>\nconst std::string &name() {\n"
+            "    static const std::string value = compute();\n    return value;\n}\n",
+            language="cpp",
+            note="C++11 magic statics are initialised once, thread-safely",
+        ),
     ]
 
     @classmethod

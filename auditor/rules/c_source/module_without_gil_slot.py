@@ -27,23 +27,35 @@ class ModuleWithoutGilSlot(CSourceRule):
     name = "module-without-gil-slot"
     severity = Severity.WARNING
     summary = "extension module does not declare Py_mod_gil (the GIL is re-enabled on import)"
-    fix = ("Multi-phase init: add {Py_mod_gil, Py_MOD_GIL_NOT_USED} to the PyModuleDef_Slot array. "
-           "Single-phase init: call PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED) under "
-           "#ifdef Py_GIL_DISABLED after creating the module.")
-    references = ["https://docs.python.org/3/howto/free-threading-extensions.html#identifying-the-free-threaded-build-in-c"]
+    fix = (
+        "Multi-phase init: add {Py_mod_gil, Py_MOD_GIL_NOT_USED} to the PyModuleDef_Slot array. "
+        "Single-phase init: call PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED) under "
+        "#ifdef Py_GIL_DISABLED after creating the module."
+    )
+    references = [
+        "https://docs.python.org/3/howto/free-threading-extensions.html#identifying-the-free-threaded-build-in-c"
+    ]
     invalid = [
-        Example("static struct PyModuleDef demo_module = {PyModuleDef_HEAD_INIT, \"demo\", NULL, -1, methods};\n"
-                "PyMODINIT_FUNC PyInit_demo(void) { return PyModule_Create(&demo_module); }\n"),
-        Example("static PyModuleDef_Slot demo_slots[] = {\n    {Py_mod_exec, demo_exec},\n    {0, NULL}\n};\n"
-                "PyMODINIT_FUNC PyInit_demo(void) { return PyModuleDef_Init(&demo_module); }\n"),
+        Example(
+            'static struct PyModuleDef demo_module = {PyModuleDef_HEAD_INIT, "demo", NULL, -1, methods};\n'
+            "PyMODINIT_FUNC PyInit_demo(void) { return PyModule_Create(&demo_module); }\n"
+        ),
+        Example(
+            "static PyModuleDef_Slot demo_slots[] = {\n    {Py_mod_exec, demo_exec},\n    {0, NULL}\n};\n"
+            "PyMODINIT_FUNC PyInit_demo(void) { return PyModuleDef_Init(&demo_module); }\n"
+        ),
     ]
     valid = [
-        Example("static PyModuleDef_Slot demo_slots[] = {\n    {Py_mod_exec, demo_exec},\n"
-                "#ifdef Py_GIL_DISABLED\n    {Py_mod_gil, Py_MOD_GIL_NOT_USED},\n#endif\n    {0, NULL}\n};\n"
-                "PyMODINIT_FUNC PyInit_demo(void) { return PyModuleDef_Init(&demo_module); }\n"),
-        Example("PyMODINIT_FUNC PyInit_demo(void) {\n    PyObject *m = PyModule_Create(&demo_module);\n"
-                "#ifdef Py_GIL_DISABLED\n    PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED);\n#endif\n"
-                "    return m;\n}\n"),
+        Example(
+            "static PyModuleDef_Slot demo_slots[] = {\n    {Py_mod_exec, demo_exec},\n"
+            "#ifdef Py_GIL_DISABLED\n    {Py_mod_gil, Py_MOD_GIL_NOT_USED},\n#endif\n    {0, NULL}\n};\n"
+            "PyMODINIT_FUNC PyInit_demo(void) { return PyModuleDef_Init(&demo_module); }\n"
+        ),
+        Example(
+            "PyMODINIT_FUNC PyInit_demo(void) {\n    PyObject *m = PyModule_Create(&demo_module);\n"
+            "#ifdef Py_GIL_DISABLED\n    PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED);\n#endif\n"
+            "    return m;\n}\n"
+        ),
     ]
 
     @classmethod
@@ -55,11 +67,16 @@ class ModuleWithoutGilSlot(CSourceRule):
             if declaration.type == "declaration" and _SLOT_ARRAY.search(unit.node_text(declaration)):
                 yield cls.finding(
                     "module slots have no {Py_mod_gil, Py_MOD_GIL_NOT_USED}: importing it on free-threaded "
-                    "Python re-enables the GIL", unit.location(declaration))
+                    "Python re-enables the GIL",
+                    unit.location(declaration),
+                )
                 return
         for function in unit.functions:
             if function.name.startswith("PyInit_"):
                 yield cls.finding(
-                    f"{function.name}() never calls PyUnstable_Module_SetGIL and declares no Py_mod_gil slot: "
-                    "importing it on free-threaded Python re-enables the GIL", unit.location(function.node))
+                    f"{function.name}() never calls PyUnstable_Module_SetGIL and declares no Py_mod_gil "
+                    "slot: "
+                    "importing it on free-threaded Python re-enables the GIL",
+                    unit.location(function.node),
+                )
                 return

@@ -26,16 +26,25 @@ class NanobindModuleFreeThreaded(CSourceRule):
     name = "nanobind-module-free-threaded"
     severity = Severity.WARNING
     summary = "NB_MODULE built without nanobind_add_module(... FREE_THREADED ...)"
-    fix = "Add FREE_THREADED to the nanobind_add_module() call in CMakeLists.txt once the bindings are audited."
+    fix = (
+        "Add FREE_THREADED to the nanobind_add_module() call in CMakeLists.txt once the bindings are audited."
+    )
     references = ["https://nanobind.readthedocs.io/en/latest/free_threaded.html"]
     invalid = [
-        Example("#include <nanobind/nanobind.h>\nint add(int a, int b) { return a + b; }\n"
-                "NB_MODULE(example, m) {\n    m.def(\"add\", &add);\n}\n", language="cpp"),
+        Example(
+            "#include <nanobind/nanobind.h>\nint add(int a, int b) { return a + b; }\n"
+            'NB_MODULE(example, m) {\n    m.def("add", &add);\n}\n',
+            language="cpp",
+        ),
     ]
     valid = [
-        Example("#define NB_FREE_THREADED 1\n#include <nanobind/nanobind.h>\nint add(int a, int b) { return a + b; }\n"
-                "NB_MODULE(example, m) {\n    m.def(\"add\", &add);\n}\n", language="cpp",
-                note="projects normally get the define from nanobind_add_module(FREE_THREADED)"),
+        Example(
+            "#define NB_FREE_THREADED 1\n#include <nanobind/nanobind.h>\n"
+            "int add(int a, int b) { return a + b; }\n"
+            'NB_MODULE(example, m) {\n    m.def("add", &add);\n}\n',
+            language="cpp",
+            note="projects normally get the define from nanobind_add_module(FREE_THREADED)",
+        ),
     ]
 
     @classmethod
@@ -47,8 +56,12 @@ class NanobindModuleFreeThreaded(CSourceRule):
             if unit.line_text(line).startswith(("#", "//", "*", "/*")):
                 continue
             yield cls.finding(
-                "NB_MODULE is not built with FREE_THREADED: importing it on free-threaded Python re-enables the GIL",
-                Location(path=unit.path, line=line,
-                         column=match.start() - unit.text.rfind("\n", 0, match.start()),
-                         snippet=unit.line_text(line)),
+                "NB_MODULE is not built with FREE_THREADED: importing it on free-threaded Python re-enables "
+                "the GIL",
+                Location(
+                    path=unit.path,
+                    line=line,
+                    column=match.start() - unit.text.rfind("\n", 0, match.start()),
+                    snippet=unit.line_text(line),
+                ),
             )

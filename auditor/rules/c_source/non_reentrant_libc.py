@@ -9,21 +9,50 @@ from . import CSourceRule
 # POSIX marks these "not thread-safe" (XSH 2.9.1) or they return static buffers; the
 # value is the reentrant replacement.
 REPLACEMENTS = {
-    "strtok": "strtok_r", "localtime": "localtime_r", "gmtime": "gmtime_r", "ctime": "ctime_r",
-    "asctime": "asctime_r", "rand": "rand_r or a per-thread generator", "srand": "a per-thread generator",
-    "random": "random_r / a per-thread generator", "drand48": "erand48 with per-thread state",
-    "lrand48": "nrand48 with per-thread state", "mrand48": "jrand48 with per-thread state",
-    "strerror": "strerror_r", "readdir": "readdir_r or one DIR* per thread",
-    "gethostbyname": "getaddrinfo", "gethostbyaddr": "getnameinfo", "getservbyname": "getaddrinfo",
-    "getpwnam": "getpwnam_r", "getpwuid": "getpwuid_r", "getgrnam": "getgrnam_r", "getgrgid": "getgrgid_r",
-    "getlogin": "getlogin_r", "ttyname": "ttyname_r", "tmpnam": "mkstemp", "tempnam": "mkstemp",
-    "inet_ntoa": "inet_ntop", "ecvt": "snprintf", "fcvt": "snprintf", "gcvt": "snprintf",
-    "strsignal": "sigdescr_np / a static table", "setenv": "pass the value explicitly (no safe variant)",
-    "putenv": "pass the value explicitly (no safe variant)", "unsetenv": "pass the value explicitly",
-    "getenv": "read it once during module initialisation", "setlocale": "uselocale / newlocale",
-    "localeconv": "nl_langinfo_l", "mbtowc": "mbrtowc", "wctomb": "wcrtomb", "mblen": "mbrlen",
-    "crypt": "crypt_r", "getdate": "getdate_r", "ptsname": "ptsname_r", "lgamma": "lgamma_r",
-    "getopt": "parse arguments without global state", "dirname": "a copy and your own parser",
+    "strtok": "strtok_r",
+    "localtime": "localtime_r",
+    "gmtime": "gmtime_r",
+    "ctime": "ctime_r",
+    "asctime": "asctime_r",
+    "rand": "rand_r or a per-thread generator",
+    "srand": "a per-thread generator",
+    "random": "random_r / a per-thread generator",
+    "drand48": "erand48 with per-thread state",
+    "lrand48": "nrand48 with per-thread state",
+    "mrand48": "jrand48 with per-thread state",
+    "strerror": "strerror_r",
+    "readdir": "readdir_r or one DIR* per thread",
+    "gethostbyname": "getaddrinfo",
+    "gethostbyaddr": "getnameinfo",
+    "getservbyname": "getaddrinfo",
+    "getpwnam": "getpwnam_r",
+    "getpwuid": "getpwuid_r",
+    "getgrnam": "getgrnam_r",
+    "getgrgid": "getgrgid_r",
+    "getlogin": "getlogin_r",
+    "ttyname": "ttyname_r",
+    "tmpnam": "mkstemp",
+    "tempnam": "mkstemp",
+    "inet_ntoa": "inet_ntop",
+    "ecvt": "snprintf",
+    "fcvt": "snprintf",
+    "gcvt": "snprintf",
+    "strsignal": "sigdescr_np / a static table",
+    "setenv": "pass the value explicitly (no safe variant)",
+    "putenv": "pass the value explicitly (no safe variant)",
+    "unsetenv": "pass the value explicitly",
+    "getenv": "read it once during module initialisation",
+    "setlocale": "uselocale / newlocale",
+    "localeconv": "nl_langinfo_l",
+    "mbtowc": "mbrtowc",
+    "wctomb": "wcrtomb",
+    "mblen": "mbrlen",
+    "crypt": "crypt_r",
+    "getdate": "getdate_r",
+    "ptsname": "ptsname_r",
+    "lgamma": "lgamma_r",
+    "getopt": "parse arguments without global state",
+    "dirname": "a copy and your own parser",
     "basename": "a copy and your own parser",
 }
 # getenv alone is harmless; it races only with setenv/putenv in another thread, which
@@ -48,19 +77,27 @@ class NonReentrantLibcCall(CSourceRule):
     fix = "Use the reentrant variant (strtok_r, localtime_r, gmtime_r, strerror_r, getaddrinfo, ...)."
     references = ["https://pubs.opengroup.org/onlinepubs/9799919799/functions/V2_chap02.html#tag_16_09_01"]
     invalid = [
-        Example("#include <time.h>\nstatic PyObject *stamp(PyObject *self, PyObject *arg) {\n"
-                "    time_t now = time(NULL);\n    struct tm *parts = localtime(&now);\n"
-                "    return PyLong_FromLong(parts->tm_hour);\n}\n"),
-        Example("#include <string.h>\nstatic int count_words(char *text) {\n"
-                "    int n = 0;\n    for (char *w = strtok(text, \" \"); w; w = strtok(NULL, \" \")) n++;\n"
-                "    return n;\n}\n"),
+        Example(
+            "#include <time.h>\nstatic PyObject *stamp(PyObject *self, PyObject *arg) {\n"
+            "    time_t now = time(NULL);\n    struct tm *parts = localtime(&now);\n"
+            "    return PyLong_FromLong(parts->tm_hour);\n}\n"
+        ),
+        Example(
+            "#include <string.h>\nstatic int count_words(char *text) {\n"
+            '    int n = 0;\n    for (char *w = strtok(text, " "); w; w = strtok(NULL, " ")) n++;\n'
+            "    return n;\n}\n"
+        ),
     ]
     valid = [
-        Example("#include <time.h>\nstatic int hour(void) {\n    time_t now = time(NULL); struct tm parts;\n"
-                "    localtime_r(&now, &parts);\n    return parts.tm_hour;\n}\n"),
-        Example("#include <stdlib.h>\nstatic int verbose;\nPyMODINIT_FUNC PyInit_demo(void) {\n"
-                "    verbose = getenv(\"DEMO_VERBOSE\") != NULL;\n    return PyModule_Create(&demo_module);\n}\n",
-                note="read once during module initialisation"),
+        Example(
+            "#include <time.h>\nstatic int hour(void) {\n    time_t now = time(NULL); struct tm parts;\n"
+            "    localtime_r(&now, &parts);\n    return parts.tm_hour;\n}\n"
+        ),
+        Example(
+            "#include <stdlib.h>\nstatic int verbose;\nPyMODINIT_FUNC PyInit_demo(void) {\n"
+            '    verbose = getenv("DEMO_VERBOSE") != NULL;\n    return PyModule_Create(&demo_module);\n}\n',
+            note="read once during module initialisation",
+        ),
     ]
 
     @classmethod

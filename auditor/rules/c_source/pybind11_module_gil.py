@@ -27,16 +27,26 @@ class Pybind11ModuleGil(CSourceRule):
     name = "pybind11-module-gil"
     severity = Severity.WARNING
     summary = "PYBIND11_MODULE without py::mod_gil_not_used() (the GIL is re-enabled on import)"
-    fix = "Declare it once the bindings are audited: PYBIND11_MODULE(name, m, py::mod_gil_not_used()) (pybind11 >= 2.13)."
+    fix = (
+        "Declare it once the bindings are audited: "
+        "PYBIND11_MODULE(name, m, py::mod_gil_not_used()) (pybind11 >= 2.13)."
+    )
     references = ["https://pybind11.readthedocs.io/en/stable/advanced/misc.html#free-threading-support"]
     invalid = [
-        Example("#include <pybind11/pybind11.h>\nnamespace py = pybind11;\nint add(int a, int b) { return a + b; }\n"
-                "PYBIND11_MODULE(example, m) {\n    m.def(\"add\", &add);\n}\n", language="cpp"),
+        Example(
+            "#include <pybind11/pybind11.h>\nnamespace py = pybind11;\n"
+            "int add(int a, int b) { return a + b; }\n"
+            'PYBIND11_MODULE(example, m) {\n    m.def("add", &add);\n}\n',
+            language="cpp",
+        ),
     ]
     valid = [
-        Example("#include <pybind11/pybind11.h>\nnamespace py = pybind11;\nint add(int a, int b) { return a + b; }\n"
-                "PYBIND11_MODULE(example, m, py::mod_gil_not_used()) {\n    m.def(\"add\", &add);\n}\n",
-                language="cpp"),
+        Example(
+            "#include <pybind11/pybind11.h>\nnamespace py = pybind11;\n"
+            "int add(int a, int b) { return a + b; }\n"
+            'PYBIND11_MODULE(example, m, py::mod_gil_not_used()) {\n    m.def("add", &add);\n}\n',
+            language="cpp",
+        ),
     ]
 
     @classmethod
@@ -46,7 +56,7 @@ class Pybind11ModuleGil(CSourceRule):
             if unit.line_text(line).startswith(("#", "//", "*", "/*")):
                 continue  # a #define or a comment, not a use
             closing = unit.text.find("{", match.end())
-            arguments = unit.text[match.end(): closing if closing != -1 else None]
+            arguments = unit.text[match.end() : closing if closing != -1 else None]
             if _GIL_NOT_USED.search(arguments) or _RUNTIME_DECLARATION.search(unit.text):
                 continue
             from ...model.finding import Location
@@ -54,7 +64,10 @@ class Pybind11ModuleGil(CSourceRule):
             yield cls.finding(
                 "PYBIND11_MODULE does not pass py::mod_gil_not_used(): importing it on free-threaded "
                 "Python re-enables the GIL",
-                Location(path=unit.path, line=line,
-                         column=match.start() - unit.text.rfind("\n", 0, match.start()),
-                         snippet=unit.line_text(line)),
+                Location(
+                    path=unit.path,
+                    line=line,
+                    column=match.start() - unit.text.rfind("\n", 0, match.start()),
+                    snippet=unit.line_text(line),
+                ),
             )

@@ -35,18 +35,33 @@ class Pyo3ModuleGilUsed(CSourceRule):
     references = ["https://pyo3.rs/latest/free-threading.html"]
     languages = frozenset({"rust"})
     invalid = [
-        Example("use pyo3::prelude::*;\n\n#[pymodule]\nfn demo(m: &Bound<'_, PyModule>) -> PyResult<()> {\n"
-                "    Ok(())\n}\n", language="rust", filename="lib.rs"),
-        Example("use pyo3::prelude::*;\n\n#[pymodule(name = \"demo\")]\nmod demo {\n}\n",
-                language="rust", filename="lib.rs"),
+        Example(
+            "use pyo3::prelude::*;\n\n#[pymodule]\nfn demo(m: &Bound<'_, PyModule>) -> PyResult<()> {\n"
+            "    Ok(())\n}\n",
+            language="rust",
+            filename="lib.rs",
+        ),
+        Example(
+            'use pyo3::prelude::*;\n\n#[pymodule(name = "demo")]\nmod demo {\n}\n',
+            language="rust",
+            filename="lib.rs",
+        ),
     ]
     valid = [
-        Example("use pyo3::prelude::*;\n\n#[pymodule(gil_used = false)]\nfn demo(m: &Bound<'_, PyModule>) -> PyResult<()> {\n"
-                "    Ok(())\n}\n", language="rust", filename="lib.rs"),
-        Example("use pyo3::prelude::*;\n\n#[pymodule]\nfn demo(m: &Bound<'_, PyModule>) -> PyResult<()> {\n"
-                "    m.gil_used(false)?;\n    Ok(())\n}\n", language="rust", filename="lib.rs"),
-        Example("// #[pymodule]\nfn helper() {}\n", language="rust", filename="lib.rs",
-                note="commented out"),
+        Example(
+            "use pyo3::prelude::*;\n\n#[pymodule(gil_used = false)]\n"
+            "fn demo(m: &Bound<'_, PyModule>) -> PyResult<()> {\n"
+            "    Ok(())\n}\n",
+            language="rust",
+            filename="lib.rs",
+        ),
+        Example(
+            "use pyo3::prelude::*;\n\n#[pymodule]\nfn demo(m: &Bound<'_, PyModule>) -> PyResult<()> {\n"
+            "    m.gil_used(false)?;\n    Ok(())\n}\n",
+            language="rust",
+            filename="lib.rs",
+        ),
+        Example("// #[pymodule]\nfn helper() {}\n", language="rust", filename="lib.rs", note="commented out"),
     ]
 
     @classmethod

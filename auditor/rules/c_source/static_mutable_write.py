@@ -37,67 +37,106 @@ class StaticMutableWrite(CSourceRule):
     name = "static-mutable-write"
     severity = Severity.ERROR
     summary = "static or global mutable variable written inside a function without synchronisation"
-    fix = ("Move the state into the module state (PyModule_GetState) or the object, make it "
-           "_Atomic / std::atomic / thread_local, or guard every access with a PyMutex.")
-    references = ["https://docs.python.org/3/howto/free-threading-extensions.html",
-                  "https://peps.python.org/pep-0703/"]
+    fix = (
+        "Move the state into the module state (PyModule_GetState) or the object, make it "
+        "_Atomic / std::atomic / thread_local, or guard every access with a PyMutex."
+    )
+    references = [
+        "https://docs.python.org/3/howto/free-threading-extensions.html",
+        "https://peps.python.org/pep-0703/",
+    ]
     invalid = [
-        Example("static long call_count;\n"
-                "static PyObject *count(PyObject *self, PyObject *args) {\n"
-                "    call_count++;\n"
-                "    return PyLong_FromLong(call_count);\n}\n"),
-        Example("static PyObject *last_value = NULL;\n"
-                "static PyObject *remember(PyObject *self, PyObject *value) {\n"
-                "    Py_XSETREF(last_value, Py_NewRef(value));\n"
-                "    Py_RETURN_NONE;\n}\n"),
-        Example("#include <stdio.h>\nstatic char label[32];\n"
-                "static const char *format_id(long id) {\n    snprintf(label, sizeof label, \"#%ld\", id);\n"
-                "    return label;\n}\n", note="a static buffer filled by one thread while another reads it"),
-        Example("#include <pybind11/pybind11.h>\nstatic long calls;\n"
-                "PYBIND11_MODULE(demo, m, pybind11::mod_gil_not_used()) {\n"
-                "    m.def(\"tick\", []() { return ++calls; });\n}\n", language="cpp",
-                note="the lambda runs at call time, not at import"),
-        Example("typedef struct { long hits; } demo_state;\n"
-                "static PyObject *hit(PyObject *module, PyObject *Py_UNUSED(arg)) {\n"
-                "    demo_state *st = (demo_state *)PyModule_GetState(module);\n"
-                "    st->hits++;\n    Py_RETURN_NONE;\n}\n",
-                note="module state is per interpreter, not per thread"),
-        Example("#include <vector>\nstatic std::vector<int> seen;\n"
-                "void note(int value) { seen.push_back(value); }\n", language="cpp"),
+        Example(
+            "static long call_count;\n"
+            "static PyObject *count(PyObject *self, PyObject *args) {\n"
+            "    call_count++;\n"
+            "    return PyLong_FromLong(call_count);\n}\n"
+        ),
+        Example(
+            "static PyObject *last_value = NULL;\n"
+            "static PyObject *remember(PyObject *self, PyObject *value) {\n"
+            "    Py_XSETREF(last_value, Py_NewRef(value));\n"
+            "    Py_RETURN_NONE;\n}\n"
+        ),
+        Example(
+            "#include <stdio.h>\nstatic char label[32];\n"
+            'static const char *format_id(long id) {\n    snprintf(label, sizeof label, "#%ld", id);\n'
+            "    return label;\n}\n",
+            note="a static buffer filled by one thread while another reads it",
+        ),
+        Example(
+            "#include <pybind11/pybind11.h>\nstatic long calls;\n"
+            "PYBIND11_MODULE(demo, m, pybind11::mod_gil_not_used()) {\n"
+            '    m.def("tick", []() { return ++calls; });\n}\n',
+            language="cpp",
+            note="the lambda runs at call time, not at import",
+        ),
+        Example(
+            "typedef struct { long hits; } demo_state;\n"
+            "static PyObject *hit(PyObject *module, PyObject *Py_UNUSED(arg)) {\n"
+            "    demo_state *st = (demo_state *)PyModule_GetState(module);\n"
+            "    st->hits++;\n    Py_RETURN_NONE;\n}\n",
+            note="module state is per interpreter, not per thread",
+        ),
+        Example(
+            "#include <vector>\nstatic std::vector<int> seen;\n"
+            "void note(int value) { seen.push_back(value); }\n",
+            language="cpp",
+        ),
     ]
     valid = [
-        Example("static PyMutex lock;\nstatic long call_count;\n"
-                "static PyObject *count(PyObject *self, PyObject *args) {\n"
-                "    PyMutex_Lock(&lock);\n    long value = ++call_count;\n    PyMutex_Unlock(&lock);\n"
-                "    return PyLong_FromLong(value);\n}\n"),
-        Example("static _Thread_local int depth;\nstatic _Atomic long calls;\n"
-                "static void enter(void) { depth++; calls++; }\n"),
-        Example("static PyObject *error_type;\n"
-                "PyMODINIT_FUNC PyInit_demo(void) {\n"
-                "    error_type = PyErr_NewException(\"demo.Error\", NULL, NULL);\n"
-                "    return PyModule_Create(&demo_module);\n}\n",
-                note="module initialisation runs under the import lock"),
-        Example("static long hits;\nstatic void hit(void) {\n#ifndef Py_GIL_DISABLED\n    hits++;\n#else\n"
-                "    _Py_atomic_add_long(&hits, 1);\n#endif\n}\n",
-                note="the plain increment is only compiled for the GIL build"),
-        Example("#include <pthread.h>\nstatic int table[256];\nstatic pthread_once_t table_once = PTHREAD_ONCE_INIT;\n"
-                "static void fill_table(void) { for (int i = 0; i < 256; i++) table[i] = i * i; }\n"
-                "static int square(int i) { pthread_once(&table_once, fill_table); return table[i]; }\n",
-                note="pthread_once runs the initialiser once while other callers wait"),
-        Example("#define API __attribute__((visibility(\"default\")))\nnamespace io {\nclass API Reader {\n public:\n"
-                "  void Next() { position_++; }\n private:\n  long position_;\n};\n}\n", language="cpp",
-                note="a member, even when the export macro breaks the parse of the class"),
-        Example("typedef struct { PyObject *error; } demo_state;\n"
-                "static int demo_exec(PyObject *module) {\n"
-                "    demo_state *st = (demo_state *)PyModule_GetState(module);\n"
-                "    st->error = PyErr_NewException(\"demo.Error\", NULL, NULL);\n    return st->error ? 0 : -1;\n}\n"
-                "static int demo_clear(PyObject *module) {\n"
-                "    demo_state *st = (demo_state *)PyModule_GetState(module);\n"
-                "    Py_CLEAR(st->error);\n    st->error = NULL;\n    return 0;\n}\n"
-                "static PyModuleDef_Slot demo_slots[] = {{Py_mod_exec, demo_exec}, {0, NULL}};\n",
-                note="module state set up in exec and torn down in m_clear"),
-        Example("static int add(int a, int b) { int total = a; total += b; return total; }\n",
-                note="locals are per thread"),
+        Example(
+            "static PyMutex lock;\nstatic long call_count;\n"
+            "static PyObject *count(PyObject *self, PyObject *args) {\n"
+            "    PyMutex_Lock(&lock);\n    long value = ++call_count;\n    PyMutex_Unlock(&lock);\n"
+            "    return PyLong_FromLong(value);\n}\n"
+        ),
+        Example(
+            "static _Thread_local int depth;\nstatic _Atomic long calls;\n"
+            "static void enter(void) { depth++; calls++; }\n"
+        ),
+        Example(
+            "static PyObject *error_type;\n"
+            "PyMODINIT_FUNC PyInit_demo(void) {\n"
+            '    error_type = PyErr_NewException("demo.Error", NULL, NULL);\n'
+            "    return PyModule_Create(&demo_module);\n}\n",
+            note="module initialisation runs under the import lock",
+        ),
+        Example(
+            "static long hits;\nstatic void hit(void) {\n#ifndef Py_GIL_DISABLED\n    hits++;\n#else\n"
+            "    _Py_atomic_add_long(&hits, 1);\n#endif\n}\n",
+            note="the plain increment is only compiled for the GIL build",
+        ),
+        Example(
+            "#include <pthread.h>\nstatic int table[256];\n"
+            "static pthread_once_t table_once = PTHREAD_ONCE_INIT;\n"
+            "static void fill_table(void) { for (int i = 0; i < 256; i++) table[i] = i * i; }\n"
+            "static int square(int i) { pthread_once(&table_once, fill_table); return table[i]; }\n",
+            note="pthread_once runs the initialiser once while other callers wait",
+        ),
+        Example(
+            '#define API __attribute__((visibility("default")))\nnamespace io {\nclass API Reader {\n'
+            " public:\n"
+            "  void Next() { position_++; }\n private:\n  long position_;\n};\n}\n",
+            language="cpp",
+            note="a member, even when the export macro breaks the parse of the class",
+        ),
+        Example(
+            "typedef struct { PyObject *error; } demo_state;\n"
+            "static int demo_exec(PyObject *module) {\n"
+            "    demo_state *st = (demo_state *)PyModule_GetState(module);\n"
+            '    st->error = PyErr_NewException("demo.Error", NULL, NULL);\n'
+            "    return st->error ? 0 : -1;\n}\n"
+            "static int demo_clear(PyObject *module) {\n"
+            "    demo_state *st = (demo_state *)PyModule_GetState(module);\n"
+            "    Py_CLEAR(st->error);\n    st->error = NULL;\n    return 0;\n}\n"
+            "static PyModuleDef_Slot demo_slots[] = {{Py_mod_exec, demo_exec}, {0, NULL}};\n",
+            note="module state set up in exec and torn down in m_clear",
+        ),
+        Example(
+            "static int add(int a, int b) { int total = a; total += b; return total; }\n",
+            note="locals are per thread",
+        ),
     ]
 
     @classmethod

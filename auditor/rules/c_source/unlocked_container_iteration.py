@@ -32,29 +32,40 @@ class UnlockedContainerIteration(CSourceRule):
     name = "unlocked-container-iteration"
     severity = Severity.ERROR
     summary = "PyDict_Next / PySequence_Fast_ITEMS over a shared object without a critical section"
-    fix = ("Wrap the loop in Py_BEGIN_CRITICAL_SECTION(obj) ... Py_END_CRITICAL_SECTION(), or iterate "
-           "a private copy (PyDict_Copy, PySequence_List).")
+    fix = (
+        "Wrap the loop in Py_BEGIN_CRITICAL_SECTION(obj) ... Py_END_CRITICAL_SECTION(), or iterate "
+        "a private copy (PyDict_Copy, PySequence_List)."
+    )
     references = ["https://docs.python.org/3/howto/free-threading-extensions.html#pydict-next"]
     invalid = [
-        Example("static int count_ints(PyObject *mapping) {\n"
-                "    Py_ssize_t pos = 0; PyObject *key, *value; int n = 0;\n"
-                "    while (PyDict_Next(mapping, &pos, &key, &value)) { n += PyLong_Check(value); }\n"
-                "    return n;\n}\n"),
-        Example("static Py_ssize_t sum(PyObject *self, PyObject *seq) {\n"
-                "    PyObject *fast = PySequence_Fast(seq, \"expected a sequence\");\n"
-                "    PyObject **items = PySequence_Fast_ITEMS(fast);\n"
-                "    return use(items);\n}\n"),
+        Example(
+            "static int count_ints(PyObject *mapping) {\n"
+            "    Py_ssize_t pos = 0; PyObject *key, *value; int n = 0;\n"
+            "    while (PyDict_Next(mapping, &pos, &key, &value)) { n += PyLong_Check(value); }\n"
+            "    return n;\n}\n"
+        ),
+        Example(
+            "static Py_ssize_t sum(PyObject *self, PyObject *seq) {\n"
+            '    PyObject *fast = PySequence_Fast(seq, "expected a sequence");\n'
+            "    PyObject **items = PySequence_Fast_ITEMS(fast);\n"
+            "    return use(items);\n}\n"
+        ),
     ]
     valid = [
-        Example("static int count_ints(PyObject *mapping) {\n"
-                "    Py_ssize_t pos = 0; PyObject *key, *value; int n = 0;\n"
-                "    Py_BEGIN_CRITICAL_SECTION(mapping);\n"
-                "    while (PyDict_Next(mapping, &pos, &key, &value)) { n += PyLong_Check(value); }\n"
-                "    Py_END_CRITICAL_SECTION();\n    return n;\n}\n"),
-        Example("static PyObject *options(PyObject *self, PyObject *args, PyObject *kwds) {\n"
-                "    Py_ssize_t pos = 0; PyObject *key, *value;\n"
-                "    while (kwds && PyDict_Next(kwds, &pos, &key, &value)) { check(key); }\n"
-                "    Py_RETURN_NONE;\n}\n", note="kwargs dicts are built per call"),
+        Example(
+            "static int count_ints(PyObject *mapping) {\n"
+            "    Py_ssize_t pos = 0; PyObject *key, *value; int n = 0;\n"
+            "    Py_BEGIN_CRITICAL_SECTION(mapping);\n"
+            "    while (PyDict_Next(mapping, &pos, &key, &value)) { n += PyLong_Check(value); }\n"
+            "    Py_END_CRITICAL_SECTION();\n    return n;\n}\n"
+        ),
+        Example(
+            "static PyObject *options(PyObject *self, PyObject *args, PyObject *kwds) {\n"
+            "    Py_ssize_t pos = 0; PyObject *key, *value;\n"
+            "    while (kwds && PyDict_Next(kwds, &pos, &key, &value)) { check(key); }\n"
+            "    Py_RETURN_NONE;\n}\n",
+            note="kwargs dicts are built per call",
+        ),
     ]
 
     @classmethod

@@ -26,36 +26,53 @@ class CheckThenActInit(PythonSourceRule):
     name = "check-then-act-init"
     severity = Severity.ERROR
     summary = "lazy initialisation by check-then-act on shared state without a lock"
-    fix = ("Use functools.cache / lru_cache, initialise at import time, or take a module-level "
-           "threading.Lock and check again inside it (double-checked locking; `ftaudit fix` does this).")
+    fix = (
+        "Use functools.cache / lru_cache, initialise at import time, or take a module-level "
+        "threading.Lock and check again inside it (double-checked locking; `ftaudit fix` does this)."
+    )
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
-        Example("_client = None\n\n\ndef get_client():\n    global _client\n    if _client is None:\n"
-                "        _client = object()\n    return _client\n",
-                language="python",
-                expected_fix="import threading\n\n_client = None\n_client_lock = threading.Lock()\n\n\n"
-                             "def get_client():\n    global _client\n    if _client is None:\n"
-                             "        with _client_lock:\n            if _client is None:\n"
-                             "                _client = object()\n    return _client\n"),
-        Example("_cache = {}\n\ndef lookup(key):\n    if key not in _cache:\n        _cache[key] = len(key)\n"
-                "    return _cache[key]\n", language="python",
-                expected_fix="import threading\n\n_cache = {}\n_cache_lock = threading.Lock()\n\n"
-                             "def lookup(key):\n    if key not in _cache:\n        with _cache_lock:\n"
-                             "            if key not in _cache:\n                _cache[key] = len(key)\n"
-                             "    return _cache[key]\n"),
-        Example("class Service:\n    _instance = None\n\n    @classmethod\n    def instance(cls):\n"
-                "        if cls._instance is None:\n            cls._instance = cls()\n"
-                "        return cls._instance\n", language="python"),
+        Example(
+            "_client = None\n\n\ndef get_client():\n    global _client\n    if _client is None:\n"
+            "        _client = object()\n    return _client\n",
+            language="python",
+            expected_fix="import threading\n\n_client = None\n_client_lock = threading.Lock()\n\n\n"
+            "def get_client():\n    global _client\n    if _client is None:\n"
+            "        with _client_lock:\n            if _client is None:\n"
+            "                _client = object()\n    return _client\n",
+        ),
+        Example(
+            "_cache = {}\n\ndef lookup(key):\n    if key not in _cache:\n        _cache[key] = len(key)\n"
+            "    return _cache[key]\n",
+            language="python",
+            expected_fix="import threading\n\n_cache = {}\n_cache_lock = threading.Lock()\n\n"
+            "def lookup(key):\n    if key not in _cache:\n        with _cache_lock:\n"
+            "            if key not in _cache:\n                _cache[key] = len(key)\n"
+            "    return _cache[key]\n",
+        ),
+        Example(
+            "class Service:\n    _instance = None\n\n    @classmethod\n    def instance(cls):\n"
+            "        if cls._instance is None:\n            cls._instance = cls()\n"
+            "        return cls._instance\n",
+            language="python",
+        ),
     ]
     valid = [
-        Example("import functools\n\n@functools.cache\ndef get_client():\n    return object()\n",
-                language="python"),
-        Example("import threading\n_lock = threading.Lock()\n_client = None\n\ndef get_client():\n"
-                "    global _client\n    if _client is None:\n        with _lock:\n"
-                "            if _client is None:\n                _client = object()\n    return _client\n",
-                language="python"),
-        Example("def local_only(value=None):\n    if value is None:\n        value = []\n    return value\n",
-                language="python", note="a parameter, not shared state"),
+        Example(
+            "import functools\n\n@functools.cache\ndef get_client():\n    return object()\n",
+            language="python",
+        ),
+        Example(
+            "import threading\n_lock = threading.Lock()\n_client = None\n\ndef get_client():\n"
+            "    global _client\n    if _client is None:\n        with _lock:\n"
+            "            if _client is None:\n                _client = object()\n    return _client\n",
+            language="python",
+        ),
+        Example(
+            "def local_only(value=None):\n    if value is None:\n        value = []\n    return value\n",
+            language="python",
+            note="a parameter, not shared state",
+        ),
     ]
 
     @classmethod

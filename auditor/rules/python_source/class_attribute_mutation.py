@@ -22,36 +22,58 @@ class ClassAttributeMutation(PythonSourceRule):
     name = "class-attribute-mutation"
     severity = Severity.WARNING
     summary = "class-level mutable attribute mutated through the class or an instance without a lock"
-    fix = ("Create the container per instance in __init__, or guard the class-level one with a class-level "
-           "threading.Lock.")
+    fix = (
+        "Create the container per instance in __init__, or guard the class-level one with a class-level "
+        "threading.Lock."
+    )
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
-        Example("class Plugin:\n    registry = {}\n\n    def register(self, name):\n"
-                "        self.registry[name] = self\n", language="python"),
-        Example("class Counter:\n    totals = []\n\n    @classmethod\n    def add(cls, value):\n"
-                "        cls.totals.append(value)\n", language="python"),
+        Example(
+            "class Plugin:\n    registry = {}\n\n    def register(self, name):\n"
+            "        self.registry[name] = self\n",
+            language="python",
+        ),
+        Example(
+            "class Counter:\n    totals = []\n\n    @classmethod\n    def add(cls, value):\n"
+            "        cls.totals.append(value)\n",
+            language="python",
+        ),
     ]
     valid = [
-        Example("class Plugin:\n    registry = {}\n\n    def __init__(self):\n        self.registry = {}\n\n"
-                "    def register(self, name):\n        self.registry[name] = self\n", language="python",
-                note="the instance attribute shadows the class one"),
-        Example("import threading\n\nclass Plugin:\n    _lock = threading.Lock()\n    registry = {}\n\n"
-                "    def register(self, name):\n        with self._lock:\n            self.registry[name] = self\n",
-                language="python"),
-        Example("import threading\n\nclass Registry:\n    entries = {}\n\n    def __init__(self):\n"
-                "        self._guard = threading.RLock()\n\n    def add(self, key, value):\n"
-                "        with self._guard:\n            self.entries[key] = value\n", language="python",
-                note="any attribute bound to a threading lock counts as a lock"),
-        Example("from dataclasses import dataclass, field\n\n@dataclass\nclass Box:\n"
-                "    items: list = field(default_factory=list)\n\n    def add(self, item):\n"
-                "        self.items.append(item)\n", language="python", note="a per-instance field"),
+        Example(
+            "class Plugin:\n    registry = {}\n\n    def __init__(self):\n        self.registry = {}\n\n"
+            "    def register(self, name):\n        self.registry[name] = self\n",
+            language="python",
+            note="the instance attribute shadows the class one",
+        ),
+        Example(
+            "import threading\n\nclass Plugin:\n    _lock = threading.Lock()\n    registry = {}\n\n"
+            "    def register(self, name):\n        with self._lock:\n"
+            "            self.registry[name] = self\n",
+            language="python",
+        ),
+        Example(
+            "import threading\n\nclass Registry:\n    entries = {}\n\n    def __init__(self):\n"
+            "        self._guard = threading.RLock()\n\n    def add(self, key, value):\n"
+            "        with self._guard:\n            self.entries[key] = value\n",
+            language="python",
+            note="any attribute bound to a threading lock counts as a lock",
+        ),
+        Example(
+            "from dataclasses import dataclass, field\n\n@dataclass\nclass Box:\n"
+            "    items: list = field(default_factory=list)\n\n    def add(self, item):\n"
+            "        self.items.append(item)\n",
+            language="python",
+            note="a per-instance field",
+        ),
     ]
 
     @classmethod
     def check(cls, analysis):
         for event in analysis.events_of("class-attr-mutation"):
             yield cls.finding(
-                f"class attribute `{event.name}` is shared by all instances and mutated in {event.function}() "
+                f"class attribute `{event.name}` is shared by all instances and mutated in "
+                f"{event.function}() "
                 "without a lock",
                 event.location,
             )

@@ -26,30 +26,47 @@ class GlobalRebinding(PythonSourceRule):
     name = "global-rebinding"
     severity = Severity.WARNING
     summary = "module global rebound inside a function without a lock"
-    fix = ("Keep the state in an object passed to the code that needs it, or guard the read and the write "
-           "with one threading.Lock; for counters use itertools.count() or a lock.")
+    fix = (
+        "Keep the state in an object passed to the code that needs it, or guard the read and the write "
+        "with one threading.Lock; for counters use itertools.count() or a lock."
+    )
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
         Example("_calls = 0\n\ndef tick():\n    global _calls\n    _calls += 1\n", language="python"),
-        Example("_config = None\n\ndef configure(settings):\n    global _config\n    _config = dict(settings)\n",
-                language="python"),
+        Example(
+            "_config = None\n\ndef configure(settings):\n    global _config\n    _config = dict(settings)\n",
+            language="python",
+        ),
     ]
     valid = [
-        Example("import threading\n_lock = threading.Lock()\n_calls = 0\n\ndef tick():\n    global _calls\n"
-                "    with _lock:\n        _calls += 1\n", language="python"),
-        Example("_calls = 0\n\ndef read():\n    global _calls\n    return _calls\n", language="python",
-                note="reading a global is not a write"),
-        Example("verbose = False\n\ndef main():\n    global verbose\n    verbose = True\n", language="python",
-                note="a script's main() runs once"),
+        Example(
+            "import threading\n_lock = threading.Lock()\n_calls = 0\n\ndef tick():\n    global _calls\n"
+            "    with _lock:\n        _calls += 1\n",
+            language="python",
+        ),
+        Example(
+            "_calls = 0\n\ndef read():\n    global _calls\n    return _calls\n",
+            language="python",
+            note="reading a global is not a write",
+        ),
+        Example(
+            "verbose = False\n\ndef main():\n    global verbose\n    verbose = True\n",
+            language="python",
+            note="a script's main() runs once",
+        ),
     ]
 
     @classmethod
     def check(cls, analysis):
         for event in analysis.events_of("global-rebind"):
             if event.compound:
-                message = (f"`{event.name}` is read, modified and rebound in {event.function}() without a lock; "
-                           "concurrent calls lose updates")
+                message = (
+                    f"`{event.name}` is read, modified and rebound in {event.function}() without a lock; "
+                    "concurrent calls lose updates"
+                )
             else:
-                message = (f"global `{event.name}` is rebound in {event.function}() without a lock; "
-                           "other threads see it change under them")
+                message = (
+                    f"global `{event.name}` is rebound in {event.function}() without a lock; "
+                    "other threads see it change under them"
+                )
             yield cls.finding(message, event.location)

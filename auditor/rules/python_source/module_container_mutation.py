@@ -27,37 +27,64 @@ class ModuleContainerMutation(PythonSourceRule):
     name = "module-container-mutation"
     severity = Severity.WARNING
     summary = "module-level mutable container mutated inside a function without a lock"
-    fix = ("Guard every access with one module-level threading.Lock, keep the state per thread "
-           "(threading.local) or per object, or build it once at import time and never mutate it.")
-    references = ["https://py-free-threading.github.io/porting/",
-                  "https://docs.python.org/3/howto/free-threading-python.html"]
+    fix = (
+        "Guard every access with one module-level threading.Lock, keep the state per thread "
+        "(threading.local) or per object, or build it once at import time and never mutate it."
+    )
+    references = [
+        "https://py-free-threading.github.io/porting/",
+        "https://docs.python.org/3/howto/free-threading-python.html",
+    ]
     invalid = [
-        Example("_handlers = []\n\ndef add_handler(handler):\n    _handlers.append(handler)\n",
-                language="python"),
-        Example("from collections import defaultdict\n\nhits = defaultdict(int)\n\n"
-                "def record(path):\n    hits[path] += 1\n", language="python"),
+        Example(
+            "_handlers = []\n\ndef add_handler(handler):\n    _handlers.append(handler)\n", language="python"
+        ),
+        Example(
+            "from collections import defaultdict\n\nhits = defaultdict(int)\n\n"
+            "def record(path):\n    hits[path] += 1\n",
+            language="python",
+        ),
         Example("_registry = {}\n\ndef forget(name):\n    del _registry[name]\n", language="python"),
     ]
     valid = [
-        Example("import threading\n\n_lock = threading.Lock()\n_handlers = []\n\n"
-                "def add_handler(handler):\n    with _lock:\n        _handlers.append(handler)\n",
-                language="python"),
-        Example("def collect(items):\n    seen = []\n    for item in items:\n        seen.append(item)\n"
-                "    return seen\n", language="python", note="a local list"),
-        Example("_table = {}\n\ndef _fill():\n    _table['a'] = 1\n\n_fill()\n", language="python",
-                note="a private helper only called at import time"),
-        Example("_handlers = []\n_handlers.append(print)\n", language="python", note="module level runs once"),
-        Example("_interned = {}\n\ndef intern(name):\n    return _interned.setdefault(name, name)\n",
-                language="python", note="dict.setdefault inserts atomically"),
+        Example(
+            "import threading\n\n_lock = threading.Lock()\n_handlers = []\n\n"
+            "def add_handler(handler):\n    with _lock:\n        _handlers.append(handler)\n",
+            language="python",
+        ),
+        Example(
+            "def collect(items):\n    seen = []\n    for item in items:\n        seen.append(item)\n"
+            "    return seen\n",
+            language="python",
+            note="a local list",
+        ),
+        Example(
+            "_table = {}\n\ndef _fill():\n    _table['a'] = 1\n\n_fill()\n",
+            language="python",
+            note="a private helper only called at import time",
+        ),
+        Example(
+            "_handlers = []\n_handlers.append(print)\n", language="python", note="module level runs once"
+        ),
+        Example(
+            "_interned = {}\n\ndef intern(name):\n    return _interned.setdefault(name, name)\n",
+            language="python",
+            note="dict.setdefault inserts atomically",
+        ),
     ]
 
     @classmethod
     def check(cls, analysis):
         for event in analysis.events_of("container-mutation"):
-            how = {"subscript": f"{event.name}[...] {'+=' if event.compound else '='}",
-                   "del": f"del {event.name}[...]"}.get(event.detail, f"{event.name}.{event.detail}()")
-            risk = ("a read-modify-write that loses updates when threads interleave" if event.compound
-                    else "other threads may read or iterate it at the same time")
+            how = {
+                "subscript": f"{event.name}[...] {'+=' if event.compound else '='}",
+                "del": f"del {event.name}[...]",
+            }.get(event.detail, f"{event.name}.{event.detail}()")
+            risk = (
+                "a read-modify-write that loses updates when threads interleave"
+                if event.compound
+                else "other threads may read or iterate it at the same time"
+            )
             yield cls.finding(
                 f"module-level container `{event.name}` is mutated in {event.function}() ({how}) "
                 f"without a lock: {risk}",

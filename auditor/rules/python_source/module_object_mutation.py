@@ -23,34 +23,61 @@ class ModuleObjectMutation(PythonSourceRule):
     name = "module-object-mutation"
     severity = Severity.WARNING
     summary = "attribute of a module-level object rebound inside a function without a lock"
-    fix = ("Guard the object's updates with one threading.Lock (and read it under the same lock), make it "
-           "immutable and swap it whole, or keep the state per thread with threading.local().")
+    fix = (
+        "Guard the object's updates with one threading.Lock (and read it under the same lock), make it "
+        "immutable and swap it whole, or keep the state per thread with threading.local()."
+    )
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
-        Example("import types\n\n_stats = types.SimpleNamespace(calls=0)\n\ndef record():\n"
-                "    _stats.calls += 1\n", language="python"),
-        Example("class Settings:\n    debug = False\n\nsettings = Settings()\n\ndef enable_debug():\n"
-                "    settings.debug = True\n", language="python"),
+        Example(
+            "import types\n\n_stats = types.SimpleNamespace(calls=0)\n\ndef record():\n"
+            "    _stats.calls += 1\n",
+            language="python",
+        ),
+        Example(
+            "class Settings:\n    debug = False\n\nsettings = Settings()\n\ndef enable_debug():\n"
+            "    settings.debug = True\n",
+            language="python",
+        ),
     ]
     valid = [
-        Example("import threading\n\n_context = threading.local()\n\ndef enter(name):\n"
-                "    _context.name = name\n", language="python", note="per-thread state"),
-        Example("import threading\nimport types\n\n_lock = threading.Lock()\n_stats = types.SimpleNamespace(calls=0)\n\n"
-                "def record():\n    with _lock:\n        _stats.calls += 1\n", language="python"),
-        Example("import threading\n\nclass _RunningLoop(threading.local):\n    loop = None\n\n"
-                "_running = _RunningLoop()\n\ndef set_loop(loop):\n    _running.loop = loop\n", language="python",
-                note="an instance of a threading.local subclass"),
-        Example("import types\n\n_stats = types.SimpleNamespace(calls=0)\n\ndef read():\n"
-                "    return _stats.calls\n", language="python", note="reading is not writing"),
+        Example(
+            "import threading\n\n_context = threading.local()\n\ndef enter(name):\n"
+            "    _context.name = name\n",
+            language="python",
+            note="per-thread state",
+        ),
+        Example(
+            "import threading\nimport types\n\n_lock = threading.Lock()\n"
+            "_stats = types.SimpleNamespace(calls=0)\n\n"
+            "def record():\n    with _lock:\n        _stats.calls += 1\n",
+            language="python",
+        ),
+        Example(
+            "import threading\n\nclass _RunningLoop(threading.local):\n    loop = None\n\n"
+            "_running = _RunningLoop()\n\ndef set_loop(loop):\n    _running.loop = loop\n",
+            language="python",
+            note="an instance of a threading.local subclass",
+        ),
+        Example(
+            "import types\n\n_stats = types.SimpleNamespace(calls=0)\n\ndef read():\n"
+            "    return _stats.calls\n",
+            language="python",
+            note="reading is not writing",
+        ),
     ]
 
     @classmethod
     def check(cls, analysis):
         for event in analysis.events_of("object-mutation"):
             if event.compound:
-                message = (f"`{event.name}` (an attribute of a module-level object) is read, modified and "
-                           f"stored in {event.function}() without a lock; concurrent calls lose updates")
+                message = (
+                    f"`{event.name}` (an attribute of a module-level object) is read, modified and "
+                    f"stored in {event.function}() without a lock; concurrent calls lose updates"
+                )
             else:
-                message = (f"`{event.name}` (an attribute of a module-level object) is set in "
-                           f"{event.function}() without a lock; other threads see it change under them")
+                message = (
+                    f"`{event.name}` (an attribute of a module-level object) is set in "
+                    f"{event.function}() without a lock; other threads see it change under them"
+                )
             yield cls.finding(message, event.location)

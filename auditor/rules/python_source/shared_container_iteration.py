@@ -27,17 +27,25 @@ class SharedContainerIteration(PythonSourceRule):
     fix = "Iterate a snapshot taken under the lock (`with _lock: items = list(_handlers.items())`)."
     references = ["https://docs.python.org/3/howto/free-threading-python.html"]
     invalid = [
-        Example("_listeners = {}\n\ndef subscribe(name, callback):\n    _listeners[name] = callback\n\n"
-                "def publish(event):\n    for callback in _listeners.values():\n        callback(event)\n",
-                language="python"),
+        Example(
+            "_listeners = {}\n\ndef subscribe(name, callback):\n    _listeners[name] = callback\n\n"
+            "def publish(event):\n    for callback in _listeners.values():\n        callback(event)\n",
+            language="python",
+        ),
     ]
     valid = [
-        Example("_NAMES = {'a': 1, 'b': 2}\n\ndef names():\n    return [key for key in _NAMES]\n",
-                language="python", note="never mutated after import"),
-        Example("import threading\n_lock = threading.Lock()\n_listeners = {}\n\n"
-                "def subscribe(name, callback):\n    with _lock:\n        _listeners[name] = callback\n\n"
-                "def publish(event):\n    with _lock:\n        callbacks = list(_listeners.values())\n"
-                "    for callback in callbacks:\n        callback(event)\n", language="python"),
+        Example(
+            "_NAMES = {'a': 1, 'b': 2}\n\ndef names():\n    return [key for key in _NAMES]\n",
+            language="python",
+            note="never mutated after import",
+        ),
+        Example(
+            "import threading\n_lock = threading.Lock()\n_listeners = {}\n\n"
+            "def subscribe(name, callback):\n    with _lock:\n        _listeners[name] = callback\n\n"
+            "def publish(event):\n    with _lock:\n        callbacks = list(_listeners.values())\n"
+            "    for callback in callbacks:\n        callback(event)\n",
+            language="python",
+        ),
     ]
 
     @classmethod
@@ -50,6 +58,7 @@ class SharedContainerIteration(PythonSourceRule):
             if event.name not in mutated:
                 continue
             yield cls.finding(
-                f"`{event.name}` is iterated in {event.function}() without a lock while other code mutates it",
+                f"`{event.name}` is iterated in {event.function}() without a lock while other code "
+                "mutates it",
                 event.location,
             )
