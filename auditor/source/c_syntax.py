@@ -41,11 +41,11 @@ _ACQUIRE = re.compile(
     r"pthread_mutex_lock|pthread_rwlock_wrlock|pthread_rwlock_rdlock|PyThread_acquire_lock(?:_timed)?|"
     r"EnterCriticalSection|AcquireSRWLockExclusive|mtx_lock|_PyMutex_Lock|PyEval_AcquireLock|"
     r"(?:std::)?(?:lock_guard|unique_lock|scoped_lock|shared_lock)\b|nb::ft_lock_guard|"
-    r"nb::ft_object_guard|py::scoped_critical_section)|"
+    r"nb::ft_object_guard|py::scoped_critical_section|(?:absl::)?MutexLock|(?:absl::)?WriterMutexLock)|"
     r"\.\s*lock\s*\(\s*\)|->\s*lock\s*\(\s*\)"
 )
 _RELEASE = re.compile(
-    r"\b(PyMutex_Unlock|Py_END_CRITICAL_SECTION2?|pthread_mutex_unlock|pthread_rwlock_unlock|"
+    r"\b(PyMutex_Unlock|Py_END_CRITICAL_SECTION\w*|pthread_mutex_unlock|pthread_rwlock_unlock|"
     r"PyThread_release_lock|LeaveCriticalSection|ReleaseSRWLockExclusive|mtx_unlock|_PyMutex_Unlock|"
     r"PyEval_ReleaseLock)\b|\.\s*unlock\s*\(\s*\)|->\s*unlock\s*\(\s*\)"
 )
