@@ -49,6 +49,7 @@ _RELEASE = re.compile(
     r"PyThread_release_lock|LeaveCriticalSection|ReleaseSRWLockExclusive|mtx_unlock|_PyMutex_Unlock|"
     r"PyEval_ReleaseLock)\b|\.\s*unlock\s*\(\s*\)|->\s*unlock\s*\(\s*\)"
 )
+_EARLY_EXIT = re.compile(r"[^;{}]*;\s*(?:return\b|goto\b|break\s*;|continue\s*;)")
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 # C++ container methods that change the container (a static std::vector grown from
 # two threads corrupts it).
@@ -371,7 +372,10 @@ class CTranslationUnit:
             return True
         before = self.source[function.body.start_byte : node.start_byte].decode("utf-8", errors="replace")
         before = _COMMENT.sub(" ", before)
-        return len(_ACQUIRE.findall(before)) > len(_RELEASE.findall(before))
+        # `if (error) { PyMutex_Unlock(&m); return NULL; }` releases on the early-exit path
+        # only; the code after the block still runs with the lock held.
+        releases = sum(1 for match in _RELEASE.finditer(before) if not _EARLY_EXIT.match(before, match.end()))
+        return len(_ACQUIRE.findall(before)) > releases
 
     def released_region_at(self, node, function: FunctionInfo) -> str | None:
         for start, end, kind in function.released_regions:

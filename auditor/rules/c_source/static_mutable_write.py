@@ -92,6 +92,12 @@ class StaticMutableWrite(CSourceRule):
             "    return PyLong_FromLong(value);\n}\n"
         ),
         Example(
+            "static PyMutex lock;\nstatic long total;\nstatic int add(long n) {\n    PyMutex_Lock(&lock);\n"
+            "    if (n < 0) {\n        PyMutex_Unlock(&lock);\n        return -1;\n    }\n"
+            "    total += n;\n    PyMutex_Unlock(&lock);\n    return 0;\n}\n",
+            note="the unlock on the early-return path does not end the locked region",
+        ),
+        Example(
             "static _Thread_local int depth;\nstatic _Atomic long calls;\n"
             "static void enter(void) { depth++; calls++; }\n"
         ),
