@@ -102,3 +102,12 @@ def test_fingerprint_ignores_line_numbers_but_not_the_code():
 def test_all_findings_collects_every_section():
     report = _full_report()
     assert [f.rule for f in report.all_findings()] == ["FTB001", "FTB001"]
+
+
+def test_findings_publish_flat_code_path_line_column_keys():
+    finding = Finding(rule="FTP003", message="m", severity=Severity.WARNING,
+                      location=Location(path="app/cache.py", line=12, column=5, snippet="_x = load()"))
+    dumped = to_dict(finding)
+    assert (dumped["code"], dumped["path"], dumped["line"], dumped["column"]) == ("FTP003", "app/cache.py", 12, 5)
+    assert dumped["fingerprint"] == finding.fingerprint
+    assert from_dict(Finding, dumped) == finding  # derived keys are not read back

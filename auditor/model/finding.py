@@ -47,6 +47,18 @@ class Finding:
     suppressed: bool = False
     suppression_reason: str | None = None
 
+    def json_extras(self) -> dict[str, object]:
+        """Flat keys for scripts and editors (``jq '.. | .code?, .path?, .line?'``):
+        the rule code and where it points, duplicated from ``rule`` and ``location``."""
+        location = self.location
+        return {
+            "code": self.rule,
+            "path": location.path if location else None,
+            "line": location.line if location else None,
+            "column": location.column if location else None,
+            "fingerprint": self.fingerprint,
+        }
+
     @property
     def fingerprint(self) -> str:
         """Stable identity used by baselines and SARIF.

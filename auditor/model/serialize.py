@@ -22,7 +22,12 @@ T = TypeVar("T")
 
 def to_dict(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        dumped = {f.name: to_dict(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # Derived keys a class chooses to publish for consumers (never read back).
+        extras = getattr(value, "json_extras", None)
+        if extras is not None:
+            dumped.update(to_dict(extras()))
+        return dumped
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (list, tuple)):

@@ -16,18 +16,6 @@ class FileProblem:
 
 
 @dataclass
-class SourceFindingRow:
-    """One finding flattened to the fields editors and scripts look for first."""
-
-    path: str
-    line: int | None
-    column: int | None
-    code: str  # the rule code, same as Finding.rule
-    severity: str
-    suppressed: bool = False
-
-
-@dataclass
 class SourceScanResult:
     roots: list[str]
     files_checked: int = 0
@@ -43,6 +31,3 @@ class SourceScanResult:
     files_parsed: int = 0
     # The rule codes that were applied (after --select / --ignore).
     rules: list[str] = field(default_factory=list)
-    # ``findings`` again as flat rows (path, line, column, code), in the same order, for
-    # consumers that want `jq '.source.rows[] | [.path, .line, .code]'` and nothing more.
-    rows: list[SourceFindingRow] = field(default_factory=list)

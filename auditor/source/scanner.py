@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..model.finding import Finding
-from ..model.source import FileProblem, SourceFindingRow, SourceScanResult
+from ..model.source import FileProblem, SourceScanResult
 from .archives import extract_archive, is_archive
 from .engine import FileOutcome, check_bytes, content_key, language_for
 
@@ -287,17 +287,6 @@ def scan_source(
     if accepted is not None:
         findings = apply_baseline(findings, accepted)
     result.findings = findings
-    result.rows = [
-        SourceFindingRow(
-            path=finding.location.path if finding.location else "",
-            line=finding.location.line if finding.location else None,
-            column=finding.location.column if finding.location else None,
-            code=finding.rule,
-            severity=finding.severity.value,
-            suppressed=finding.suppressed,
-        )
-        for finding in findings
-    ]
     result.partial = bool(result.problems)
     result.duration_seconds = round(time.perf_counter() - started, 3)
     return result
