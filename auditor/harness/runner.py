@@ -508,14 +508,21 @@ def _measure_throughput(
     environment: dict[str, str],
     workdir: Path,
 ) -> None:
-    thread_counts = sorted({1, settings.threads})
+    # N threads first: if one thread alone cannot make progress (it waits for the others),
+    # the N-thread figure is already measured when that child is given up on.
+    thread_counts = sorted({1, settings.threads}, reverse=True)
     config = dict(
         base_config,
         mode="throughput",
         throughput_threads=thread_counts,
         throughput_seconds=settings.throughput_seconds,
     )
-    watchdog = settings.throughput_seconds * len(thread_counts) + settings.trial_timeout
+    # Throughput is a side measurement: a child that stops progressing (one thread alone
+    # waiting at a barrier meant for N) is given up on after a few seconds, not a trial
+    # timeout. A busy one still gets the slow-trial allowance.
+    watchdog = settings.throughput_seconds * len(thread_counts) + min(
+        settings.trial_timeout, SEQUENTIAL_THREAD_SECONDS
+    )
     outcome = _run_child(
         build.python,
         config,
@@ -536,6 +543,10 @@ def _measure_throughput(
                 )
         elif event["event"] == "throughput-error":
             run.notes.append(f"throughput not measured: setup() failed: {event['message']}")
+    run.throughput.sort(key=lambda measured: measured.threads)
     abnormal = _abnormal_end(outcome)
     if abnormal:
-        run.notes.append(f"throughput measurement incomplete: {abnormal[1]}")
+        missing = sorted(set(thread_counts) - {measured.threads for measured in run.throughput})
+        run.notes.append(
+            f"throughput not measured with {', '.join(map(str, missing))} thread(s): {abnormal[1]}"
+        )
