@@ -51,7 +51,7 @@ def audit(
     progress=None,
 ) -> AuditOutcome:
     report = AuditReport(tool_version=__version__, target=target,
-                         created=_datetime.datetime.now(_datetime.timezone.utc).isoformat(timespec="seconds"))
+                         created=_datetime.datetime.now(_datetime.UTC).isoformat(timespec="seconds"))
     outcome = AuditOutcome(report)
 
     from .scan import scan
@@ -59,11 +59,9 @@ def audit(
     report.scan = scan(python=python, paths=paths, target=target, probe=probe, progress=progress)
 
     if source_checks and report.scan.distributions:
-        from .source import scan_source
+        from .scan import check_distribution_sources
 
-        files = [Path(distribution.site_packages) / relative for distribution in report.scan.distributions
-                 for relative in distribution.python_files]
-        report.source = scan_source(files)
+        report.source = check_distribution_sources(report.scan)
 
     if hammer_samples:
         sample_paths = samples if samples is not None else [SHIPPED_SAMPLES]

@@ -698,3 +698,17 @@ def scan(
             _probe(result, probe_interpreter, probe_timeout, jobs, progress)
     result.duration_seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def check_distribution_sources(result: ScanResult, *, jobs: int | None = None, use_cache: bool = True,
+                               progress=None):
+    """Run the Python source rules over every ``.py`` file the scanned distributions ship.
+
+    The files come from each distribution's RECORD, so only installed code is read (no
+    stray files in site-packages); nothing is imported. Returns a SourceScanResult.
+    """
+    from .source import scan_source
+
+    files = [Path(distribution.site_packages) / relative
+             for distribution in result.distributions for relative in distribution.python_files]
+    return scan_source(files, jobs=jobs, use_cache=use_cache, progress=progress)

@@ -115,6 +115,11 @@ def register(subparsers) -> None:
         help="exit 1 when a distribution has one of these comma-separated verdicts"
         " (ready, gil-fallback, needs-build, pure, unknown)",
     )
+    parser.add_argument(
+        "--source",
+        action="store_true",
+        help="also run the Python source rules (FTP) over the .py files the distributions ship",
+    )
     add_output_options(parser)
     parser.set_defaults(handler=run)
 
@@ -147,7 +152,7 @@ def progress_reporter(enabled: bool):
         yield update
 
 
-def build_report(result: ScanResult, target: str):
+def build_report(result: ScanResult, target: str, source=None):
     from .. import __version__
     from ..model.report import AuditReport
 
@@ -156,6 +161,7 @@ def build_report(result: ScanResult, target: str):
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         target=target,
         scan=result,
+        source=source,
     )
 
 
@@ -172,9 +178,9 @@ def run_scan(args: argparse.Namespace, call: Callable[[Callable | None], ScanRes
         return None
 
 
-def write_report(args: argparse.Namespace, result: ScanResult) -> bool:
+def write_report(args: argparse.Namespace, result: ScanResult, source=None) -> bool:
     try:
-        emit(args, build_report(result, args.target))
+        emit(args, build_report(result, args.target, source))
     except KeyError as problem:
         error(str(problem.args[0] if problem.args else problem))
         return False
@@ -203,11 +209,16 @@ def run(args: argparse.Namespace) -> int:
     )
     if result is None:
         return EXIT_USAGE
-    if not write_report(args, result):
+    source = None
+    if getattr(args, "source", False):
+        from ..scan import check_distribution_sources
+
+        source = check_distribution_sources(result, jobs=args.jobs, use_cache=not args.no_cache)
+    if not write_report(args, result, source):
         return EXIT_USAGE
     failing = [d for d in result.distributions if d.verdict in args.fail_on]
     if failing:
         names = ", ".join(f"{d.name} ({d.verdict.value})" for d in failing[:10])
         error(f"{len(failing)} distribution(s) with a --fail-on verdict: {names}")
         return EXIT_FAILED
-    return EXIT_PARTIAL if result.partial else EXIT_OK
+    return EXIT_PARTIAL if result.partial or (source is not None and source.partial) else EXIT_OK
