@@ -28,7 +28,7 @@ TEST_BUDGET_SECONDS = 6.0
 def free_threaded_python() -> str:
     info = default_free_threaded()
     if info is None:
-        pytest.skip("no free-threaded interpreter (run `ftaudit provision`)")
+        pytest.fail("no free-threaded interpreter: scripts/setup.sh provisions it (`ftaudit provision`)")
     return info.executable
 
 
@@ -36,7 +36,7 @@ def free_threaded_python() -> str:
 def gil_python() -> str:
     info = default_gil_baseline("3.13")
     if info is None:
-        pytest.skip("no GIL CPython 3.13 found for the baseline")
+        pytest.fail("no GIL CPython 3.13 for the baseline: scripts/setup.sh provisions it")
     return info.executable
 
 

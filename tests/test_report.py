@@ -152,7 +152,6 @@ def test_cli_report_exit_codes(tmp_path, capsys):
 
 @pytest.mark.timeout(600)
 def test_cli_report_scans_an_interpreter_first(tmp_path):
-    pytest.importorskip("auditor.scan")
     from auditor.interpreters.provision import find_provisioned
 
     interpreter = find_provisioned()

@@ -35,15 +35,13 @@ from auditor.scan import ScanError, judge_distribution, runtime_agreement, scan
 
 
 def require_analyser():
-    binary = pytest.importorskip("auditor.binary")
-    if not hasattr(binary, "analyse_extension"):
-        pytest.skip("auditor.binary.analyse_extension is not available yet")
+    """Kept as a call site marker for tests that read real binaries."""
+    import auditor.binary  # noqa: F401
 
 
 def require_probe():
-    probe = pytest.importorskip("auditor.probe")
-    if not hasattr(probe, "probe_modules"):
-        pytest.skip("auditor.probe.probe_modules is not available yet")
+    """Kept as a call site marker for tests that import in a subprocess."""
+    import auditor.probe  # noqa: F401
 
 
 def extension(

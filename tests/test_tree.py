@@ -678,7 +678,7 @@ def test_tree_agrees_with_pip_on_a_real_313t_interpreter(world, tmp_path):
     carries the tags tree matched."""
     python = _free_threaded_python()
     if python is None:
-        pytest.skip("no provisioned free-threaded 3.13 (run `ftaudit provision`)")
+        pytest.fail("no provisioned free-threaded 3.13: scripts/setup.sh provisions it (`ftaudit provision`)")
     requirements = write(
         tmp_path,
         "requirements.txt",
