@@ -50,8 +50,11 @@ def audit(
     output_dir: Path | None = Path("."),
     progress=None,
 ) -> AuditOutcome:
-    report = AuditReport(tool_version=__version__, target=target,
-                         created=_datetime.datetime.now(_datetime.UTC).isoformat(timespec="seconds"))
+    report = AuditReport(
+        tool_version=__version__,
+        target=target,
+        created=_datetime.datetime.now(_datetime.UTC).isoformat(timespec="seconds"),
+    )
     outcome = AuditOutcome(report)
 
     from .scan import scan
@@ -84,8 +87,11 @@ def audit(
         from .reporters import get_reporter
 
         output_dir.mkdir(parents=True, exist_ok=True)
-        for format_name, file_name in (("html", "ftaudit-report.html"), ("markdown", "ftaudit-report.md"),
-                                       ("json", "ftaudit-report.json")):
+        for format_name, file_name in (
+            ("html", "ftaudit-report.html"),
+            ("markdown", "ftaudit-report.md"),
+            ("json", "ftaudit-report.json"),
+        ):
             try:
                 reporter = get_reporter(format_name)
             except KeyError:

@@ -48,7 +48,10 @@ def main() -> None:
         started = time.perf_counter()
         text = reporter.render(report)
         elapsed = time.perf_counter() - started
-        print(f"{name:10} {elapsed:7.2f} s  {len(text) / 1e6:6.2f} MB  {args.distributions / elapsed:9.0f} distributions/s")
+        print(
+            f"{name:10} {elapsed:7.2f} s  {len(text) / 1e6:6.2f} MB  "
+            f"{args.distributions / elapsed:9.0f} distributions/s"
+        )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,9 @@ def test_the_running_host_interpreter_is_a_gil_build():
 def test_the_tsan_build_is_recognised_as_such():
     tsan = find_provisioned(tsan=True)
     # scripts/setup.sh provisions it; a missing one is a setup failure, not a reason to skip.
-    assert tsan is not None, "the ThreadSanitizer interpreter is not provisioned: run `ftaudit provision --tsan`"
+    assert tsan is not None, (
+        "the ThreadSanitizer interpreter is not provisioned: run `ftaudit provision --tsan`"
+    )
     info = describe_interpreter(tsan.executable, "cache")
     assert info.tsan and info.free_threaded
     assert tsan.tsan_suppressions and tsan.tsan_suppressions.read_text().strip()
@@ -71,7 +73,11 @@ def test_provision_reuses_a_finished_build_without_rebuilding(free_threaded):
 
 
 def test_cli_lists_interpreters_as_json(free_threaded):
-    completed = subprocess.run([sys.executable, "-m", "auditor", "interpreters", "--format", "json"],
-                               capture_output=True, text=True, check=True)
+    completed = subprocess.run(
+        [sys.executable, "-m", "auditor", "interpreters", "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     listed = json.loads(completed.stdout)["interpreters"]
     assert any(entry["free_threaded"] and entry["abi_tag"] == "cp313t" for entry in listed)

@@ -280,9 +280,11 @@ def test_html_only_and_json_only_servers_give_the_same_answers(world, tmp_path, 
         assert page.form == mode
         assert [file.yanked_reason for file in page.files if file.yanked] == ["broken build"]
         other = tree(requirements, index, tmp_path / f"cache-{mode}")
-    summary = lambda result: [
-        (p.name, p.version, p.status, p.yanked, p.first_ready_version, p.required_by) for p in result.packages
-    ]
+    def summary(result):
+        return [
+            (p.name, p.version, p.status, p.yanked, p.first_ready_version, p.required_by)
+            for p in result.packages
+        ]
     assert summary(other) == summary(expected)
 
 

@@ -464,7 +464,7 @@ class _LazyRelocations:
             addends = words[2::fields] if fields == 3 else None
             table_number = len(self._columns)
             self._columns.append((offsets, infos, addends))
-            self._index.update(zip(offsets, zip([table_number] * len(offsets), range(len(offsets)))))
+            self._index.update((offset, (table_number, position)) for position, offset in enumerate(offsets))
 
     def get(self, address: int, default: Relocation | None = None) -> Relocation | None:
         cached = self._cache.get(address)

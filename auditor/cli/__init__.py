@@ -14,7 +14,7 @@ import pkgutil
 import sys
 
 from .. import __version__
-from .common import EXIT_USAGE, EXIT_CODES_HELP
+from .common import EXIT_CODES_HELP, EXIT_USAGE
 
 # Listed so `ftaudit --help` shows them in the order a user meets them; modules that
 # are not listed are added after these, alphabetically.

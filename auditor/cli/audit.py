@@ -11,18 +11,26 @@ from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "audit", help="scan this environment, hammer the shipped samples, write the readiness report")
+        "audit", help="scan this environment, hammer the shipped samples, write the readiness report"
+    )
     parser.add_argument("--python", default=None, help="audit this interpreter's environment")
     parser.add_argument("--path", action="append", type=Path, default=None, metavar="SITE_PACKAGES")
     parser.add_argument("--target", default="3.13t", choices=["3.13t", "3.14t"])
     parser.add_argument("--probe", action="store_true", help="also import each extension in a subprocess")
-    parser.add_argument("--samples", action="append", type=Path, default=None,
-                        help="sample folder(s) to hammer (default: the shipped ext_samples/)")
+    parser.add_argument(
+        "--samples",
+        action="append",
+        type=Path,
+        default=None,
+        help="sample folder(s) to hammer (default: the shipped ext_samples/)",
+    )
     parser.add_argument("--no-hammer", action="store_true", help="skip the dynamic harness")
     parser.add_argument("--budget", type=float, default=None, help="seconds per sample and interpreter")
     parser.add_argument("--source", action="store_true", help="also run the Python source rules")
     parser.add_argument("--output-dir", "-d", type=Path, default=Path("."))
-    parser.add_argument("--strict", action="store_true", help="exit 1 when distributions fall back to the GIL")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when distributions fall back to the GIL"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -35,9 +43,17 @@ def run(args) -> int:
 
     console = Console(stderr=True)
     with console.status("auditing…"):
-        outcome = audit(python=args.python, paths=args.path, target=args.target, probe=args.probe,
-                        samples=args.samples, hammer_samples=not args.no_hammer, budget=args.budget,
-                        source_checks=args.source, output_dir=args.output_dir)
+        outcome = audit(
+            python=args.python,
+            paths=args.path,
+            target=args.target,
+            probe=args.probe,
+            samples=args.samples,
+            hammer_samples=not args.no_hammer,
+            budget=args.budget,
+            source_checks=args.source,
+            output_dir=args.output_dir,
+        )
     print(get_reporter("terminal").render(outcome.report) if _has("terminal") else "", end="")
     for path in outcome.written:
         console.print(f"wrote {path}")
@@ -45,7 +61,9 @@ def run(args) -> int:
         console.print(f"[yellow]partial:[/] {problem}")
     report = outcome.report
     unexpected = [sample for sample in report.hammer or [] if sample.matches_expectation is False]
-    fallbacks = [d for d in report.scan.distributions if d.verdict == Verdict.GIL_FALLBACK] if report.scan else []
+    fallbacks = (
+        [d for d in report.scan.distributions if d.verdict == Verdict.GIL_FALLBACK] if report.scan else []
+    )
     if unexpected or (args.strict and fallbacks):
         return EXIT_FAILED
     if outcome.problems or (report.scan and report.scan.partial):

@@ -21,7 +21,10 @@ from ..model.interpreter import InterpreterInfo
 from .provision import all_provisioned
 
 _CHILD = Path(__file__).with_name("_describe_child.py")
-_NAMES_ON_PATH = ["python3", *(f"python3.{minor}{flavour}" for minor in range(8, 16) for flavour in ("", "t"))]
+_NAMES_ON_PATH = [
+    "python3",
+    *(f"python3.{minor}{flavour}" for minor in range(8, 16) for flavour in ("", "t")),
+]
 DESCRIBE_TIMEOUT_SECONDS = 20
 # python3, python3.13, python3.13t, python3.7m; not python3.13-config or python3.13-gdb.py.
 _INTERPRETER_NAME = re.compile(r"^python3(\.\d+)?[tm]?$")
@@ -41,8 +44,13 @@ def describe_interpreter(executable: str | os.PathLike, found_via: str = "--pyth
         path = Path(resolved)
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     try:
-        completed = subprocess.run([str(path), "-I", "-S", str(_CHILD)], capture_output=True, text=True,
-                                   timeout=DESCRIBE_TIMEOUT_SECONDS, env=env)
+        completed = subprocess.run(
+            [str(path), "-I", "-S", str(_CHILD)],
+            capture_output=True,
+            text=True,
+            timeout=DESCRIBE_TIMEOUT_SECONDS,
+            env=env,
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise InterpreterError(f"{path}: could not run it ({error})") from error
     if completed.returncode != 0:
@@ -86,7 +94,9 @@ def _candidates(extra: list[str]) -> list[tuple[str, str]]:
     for candidate in sorted(glob.glob(str(pyenv_root / "versions" / "*" / "bin" / "python3*"))):
         if _INTERPRETER_NAME.match(Path(candidate).name):
             found.append((candidate, "pyenv"))
-    uv_root = Path(os.environ.get("UV_PYTHON_INSTALL_DIR", Path.home() / ".local" / "share" / "uv" / "python"))
+    uv_root = Path(
+        os.environ.get("UV_PYTHON_INSTALL_DIR", Path.home() / ".local" / "share" / "uv" / "python")
+    )
     for candidate in sorted(glob.glob(str(uv_root / "*" / "bin" / "python3*"))):
         if _INTERPRETER_NAME.match(Path(candidate).name):
             found.append((candidate, "uv"))
@@ -107,14 +117,18 @@ def find_interpreters(extra: list[str] | tuple[str, ...] = ()) -> tuple[list[Int
     interpreters: list[InterpreterInfo] = []
     problems: list[str] = []
     with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [pool.submit(describe_interpreter, candidate, found_via) for candidate, found_via in seen.values()]
+        futures = [
+            pool.submit(describe_interpreter, candidate, found_via) for candidate, found_via in seen.values()
+        ]
         for future in futures:
             try:
                 interpreters.append(future.result())
             except InterpreterError as error:
                 problems.append(str(error))
-    interpreters.sort(key=lambda info: (tuple(int(p) for p in info.version.split(".")), info.free_threaded,
-                                        info.tsan), reverse=True)
+    interpreters.sort(
+        key=lambda info: (tuple(int(p) for p in info.version.split(".")), info.free_threaded, info.tsan),
+        reverse=True,
+    )
     return interpreters, problems
 
 

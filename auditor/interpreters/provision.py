@@ -34,9 +34,18 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 # Build dependencies of CPython that matter to us: _ctypes (libffi) carries the cffi
 # fallback route on 3.13t, ssl lets pip install wheels into the built interpreter.
 BUILD_PACKAGES = [
-    "build-essential", "dpkg-dev", "libffi-dev", "libssl-dev", "zlib1g-dev",
-    "libbz2-dev", "liblzma-dev", "libsqlite3-dev", "libreadline-dev", "uuid-dev",
-    "libncurses-dev", "pkg-config",
+    "build-essential",
+    "dpkg-dev",
+    "libffi-dev",
+    "libssl-dev",
+    "zlib1g-dev",
+    "libbz2-dev",
+    "liblzma-dev",
+    "libsqlite3-dev",
+    "libreadline-dev",
+    "uuid-dev",
+    "libncurses-dev",
+    "pkg-config",
 ]
 FINISHED_MARKER = ".ftaudit-provisioned"
 TSAN_SUPPRESSIONS_NAME = "tsan-suppressions.txt"
@@ -54,8 +63,11 @@ def default_cache_dir() -> Path:
 # baseline: comparing against the very same version isolates the GIL's effect.
 VARIANTS = {
     "free-threaded": {"directory": "3.13t", "configure": ["--disable-gil"], "executable": "python3.13t"},
-    "free-threaded-tsan": {"directory": "3.13t-tsan", "configure": ["--disable-gil", "--with-thread-sanitizer"],
-                           "executable": "python3.13t"},
+    "free-threaded-tsan": {
+        "directory": "3.13t-tsan",
+        "configure": ["--disable-gil", "--with-thread-sanitizer"],
+        "executable": "python3.13t",
+    },
     "gil": {"directory": "3.13", "configure": [], "executable": "python3.13"},
 }
 
@@ -95,15 +107,19 @@ def _interpreter(tsan: bool, cache_dir: Path | None, gil: bool) -> ProvisionedIn
     return ProvisionedInterpreter(provisioned_prefix(tsan, cache_dir, gil), tsan and not gil, not gil)
 
 
-def find_provisioned(tsan: bool = False, cache_dir: Path | None = None,
-                     gil: bool = False) -> ProvisionedInterpreter | None:
+def find_provisioned(
+    tsan: bool = False, cache_dir: Path | None = None, gil: bool = False
+) -> ProvisionedInterpreter | None:
     interpreter = _interpreter(tsan, cache_dir, gil)
     return interpreter if interpreter.is_finished else None
 
 
 def all_provisioned(cache_dir: Path | None = None) -> list[ProvisionedInterpreter]:
-    found = [find_provisioned(False, cache_dir), find_provisioned(True, cache_dir),
-             find_provisioned(False, cache_dir, gil=True)]
+    found = [
+        find_provisioned(False, cache_dir),
+        find_provisioned(True, cache_dir),
+        find_provisioned(False, cache_dir, gil=True),
+    ]
     return [interpreter for interpreter in found if interpreter]
 
 
@@ -114,8 +130,9 @@ class ProvisionError(RuntimeError):
 def _run(command: list[str], cwd: Path | None = None, log=None, env=None) -> None:
     if log:
         log(f"$ {' '.join(command)}")
-    completed = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    completed = subprocess.run(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     if completed.returncode != 0:
         tail = "\n".join(completed.stdout.splitlines()[-40:])
         raise ProvisionError(f"command failed ({completed.returncode}): {' '.join(command)}\n{tail}")
@@ -127,7 +144,8 @@ def _ensure_apt_source(log) -> None:
     if os.geteuid() != 0:
         raise ProvisionError(
             f"adding the Debian {DEBIAN_SUITE} deb-src entry needs root; "
-            f"write {APT_SOURCES_FILE} with:\n{APT_SOURCES_TEXT}")
+            f"write {APT_SOURCES_FILE} with:\n{APT_SOURCES_TEXT}"
+        )
     APT_SOURCES_FILE.write_text(APT_SOURCES_TEXT)
     _run(["apt-get", "update", "-qq"], log=log)
 
@@ -135,8 +153,7 @@ def _ensure_apt_source(log) -> None:
 def ensure_build_packages(log=None) -> None:
     missing = []
     for package in BUILD_PACKAGES:
-        status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package],
-                                capture_output=True, text=True)
+        status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True)
         if "install ok installed" not in status.stdout:
             missing.append(package)
     if not missing:
@@ -159,8 +176,11 @@ def _download_source(cache: Path, log) -> Path:
     tarballs = _orig_tarballs(download_dir)
     if not tarballs:
         _ensure_apt_source(log)
-        _run(["apt-get", "source", "--download-only", f"{SOURCE_PACKAGE}/{DEBIAN_SUITE}"],
-             cwd=download_dir, log=log)
+        _run(
+            ["apt-get", "source", "--download-only", f"{SOURCE_PACKAGE}/{DEBIAN_SUITE}"],
+            cwd=download_dir,
+            log=log,
+        )
         tarballs = _orig_tarballs(download_dir)
     if not tarballs:
         raise ProvisionError(f"apt-get source left no python3.13 orig tarball in {download_dir}")
@@ -176,8 +196,9 @@ def _safe_extract(tarball: Path, destination: Path) -> Path:
     return roots[0]
 
 
-def provision(tsan: bool = False, cache_dir: Path | None = None, jobs: int | None = None,
-              log=print, gil: bool = False) -> ProvisionedInterpreter:
+def provision(
+    tsan: bool = False, cache_dir: Path | None = None, jobs: int | None = None, log=print, gil: bool = False
+) -> ProvisionedInterpreter:
     """Build (or reuse) a free-threaded CPython 3.13 and return where it is.
 
     ``gil=True`` builds the same release with the GIL instead (the harness baseline).
@@ -197,8 +218,12 @@ def provision(tsan: bool = False, cache_dir: Path | None = None, jobs: int | Non
     source = _safe_extract(tarball, build_root)
 
     variant = VARIANTS[_variant_name(tsan, gil)]
-    configure = ["./configure", *variant["configure"], f"--prefix={interpreter.prefix}",
-                 "--with-ensurepip=install"]
+    configure = [
+        "./configure",
+        *variant["configure"],
+        f"--prefix={interpreter.prefix}",
+        "--with-ensurepip=install",
+    ]
     env = dict(os.environ)
     if interpreter.tsan:
         # CPython's tsan build is meant for clang but gcc works; keep frame pointers so
@@ -222,8 +247,11 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tsan", action="store_true", help="build the ThreadSanitizer variant")
-    parser.add_argument("--gil-baseline", action="store_true",
-                        help="build the same release with the GIL (the harness baseline)")
+    parser.add_argument(
+        "--gil-baseline",
+        action="store_true",
+        help="build the same release with the GIL (the harness baseline)",
+    )
     parser.add_argument("--cache-dir", type=Path, default=None)
     args = parser.parse_args(argv)
     try:

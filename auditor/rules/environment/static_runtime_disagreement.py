@@ -25,12 +25,15 @@ class StaticRuntimeDisagreement(Rule):
     category = "environment"
     severity = Severity.WARNING
     summary = "the static GIL verdict of an extension module disagrees with the runtime probe"
-    fix = ("Trust the probe for this module; report the binary (with `ftaudit scan --format json` output) "
-           "so the static reader can learn its pattern.")
+    fix = (
+        "Trust the probe for this module; report the binary (with `ftaudit scan --format json` output) "
+        "so the static reader can learn its pattern."
+    )
     invalid = [
         Example(
             '[[distribution]]\nname = "oddpkg"\nversion = "1.0"\nverdict = "ready"\n'
-            '[[distribution.extension]]\nmodule = "oddpkg._core"\ngil = "not-used"\nruntime_gil = "enabled"\n',
+            '[[distribution.extension]]\nmodule = "oddpkg._core"\ngil = "not-used"\n'
+            'runtime_gil = "enabled"\n',
             language="environment",
         )
     ]
@@ -50,10 +53,18 @@ class StaticRuntimeDisagreement(Rule):
             if extension.agrees_with_runtime is False and extension.gil is not GilDeclaration.UNKNOWN:
                 yield cls.finding(
                     f"{extension.module} ({distribution.name} {distribution.version}): static GIL "
-                    f"{extension.gil.value}, but the GIL was {extension.runtime_gil.value} after importing it",
+                    f"{extension.gil.value}, but the GIL was {extension.runtime_gil.value} "
+                    "after importing it",
                     Location(path=extension.path),
                     distribution=distribution.name,
                     module=extension.module,
-                    evidence=[item for item in (extension.gil_evidence, extension.runtime_warning,
-                                                extension.runtime_detail) if item],
+                    evidence=[
+                        item
+                        for item in (
+                            extension.gil_evidence,
+                            extension.runtime_warning,
+                            extension.runtime_detail,
+                        )
+                        if item
+                    ],
                 )
