@@ -19,8 +19,18 @@ from .common import EXIT_CODES_HELP, EXIT_USAGE
 # Listed so `ftaudit --help` shows them in the order a user meets them; modules that
 # are not listed are added after these, alphabetically.
 _PREFERRED_ORDER = [
-    "interpreters", "provision", "scan", "probe", "hammer", "scan_source", "rules", "fix",
-    "report", "check", "tree", "diff",
+    "interpreters",
+    "provision",
+    "scan",
+    "probe",
+    "hammer",
+    "scan_source",
+    "rules",
+    "fix",
+    "report",
+    "check",
+    "tree",
+    "diff",
 ]
 
 

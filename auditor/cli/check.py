@@ -23,7 +23,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_USAGE, add_output_options, emit, error
+from .common import EXIT_OK, EXIT_USAGE, add_output_options, emit, error, reject_unknown_format
 
 
 def register(subparsers) -> None:
@@ -107,11 +107,8 @@ def run(args: argparse.Namespace) -> int:
     from ..gate import check, guard_interpreter, project_modules
     from ..policy import PolicyError, load_policy
     from ..report import ReportInputError, build_report
-    from ..reporters import available_reporters
 
-    if args.format and args.format not in available_reporters():
-        # Before scanning: a typo should not cost a whole scan.
-        error(f"unknown format {args.format!r}; choose from: {', '.join(available_reporters())}")
+    if reject_unknown_format(args):
         return EXIT_USAGE
     try:
         policy = load_policy(args.policy)

@@ -22,11 +22,19 @@ EXIT_CODES_HELP = """exit codes:
 
 
 def add_output_options(parser: argparse.ArgumentParser, default_format: str = "terminal") -> None:
-    parser.add_argument("--format", "-f", default=None,
-                        help=f"output format (default: {default_format}, or from the --output name);"
-                             " see `ftaudit formats`")
-    parser.add_argument("--output", "-o", type=Path, default=None,
-                        help="write the output to this file instead of standard output")
+    parser.add_argument(
+        "--format",
+        "-f",
+        default=None,
+        help=f"output format (default: {default_format}, or from the --output name); see `ftaudit formats`",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=None,
+        help="write the output to this file instead of standard output",
+    )
     parser.set_defaults(default_format=default_format)
 
 
@@ -56,3 +64,16 @@ def stderr_console():
 
 def error(message: str) -> None:
     print(f"ftaudit: {message}", file=sys.stderr)
+
+
+def reject_unknown_format(args: argparse.Namespace) -> bool:
+    """Say so and return True when ``--format`` names no reporter.
+
+    Checked before any scanning or hammering starts: a typo must not cost a whole run.
+    """
+    from ..reporters import available_reporters
+
+    if args.format and args.format not in available_reporters():
+        error(f"unknown format {args.format!r}; choose from: {', '.join(available_reporters())}")
+        return True
+    return False

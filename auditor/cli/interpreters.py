@@ -9,9 +9,15 @@ from .common import EXIT_OK
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "interpreters", help="list Python interpreters (PATH, pyenv, uv, ftaudit's cache, --python)")
-    parser.add_argument("--python", action="append", default=[], metavar="PATH",
-                        help="also describe this interpreter (repeatable)")
+        "interpreters", help="list Python interpreters (PATH, pyenv, uv, ftaudit's cache, --python)"
+    )
+    parser.add_argument(
+        "--python",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also describe this interpreter (repeatable)",
+    )
     parser.add_argument("--format", "-f", choices=["terminal", "json"], default="terminal")
     parser.set_defaults(handler=run)
 
@@ -25,15 +31,24 @@ def run(args) -> int:
 
     interpreters, problems = find_interpreters(args.python)
     if args.format == "json":
-        print(json.dumps({"interpreters": [to_dict(info) for info in interpreters], "problems": problems},
-                         indent=2))
+        print(
+            json.dumps(
+                {"interpreters": [to_dict(info) for info in interpreters], "problems": problems}, indent=2
+            )
+        )
         return EXIT_OK
     table = Table(title="Python interpreters")
     for column in ("version", "free-threaded", "ABI", "TSan", "found via", "executable"):
         table.add_column(column, overflow="fold")
     for info in interpreters:
-        table.add_row(info.version, "yes" if info.free_threaded else "no", info.abi_tag,
-                      "yes" if info.tsan else "", info.found_via, info.executable)
+        table.add_row(
+            info.version,
+            "yes" if info.free_threaded else "no",
+            info.abi_tag,
+            "yes" if info.tsan else "",
+            info.found_via,
+            info.executable,
+        )
     console = Console()
     console.print(table)
     if not any(info.free_threaded for info in interpreters):

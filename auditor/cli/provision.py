@@ -9,10 +9,14 @@ from .common import EXIT_OK, EXIT_USAGE, error
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "provision", help="build a free-threaded CPython 3.13 from Debian's source package (cached)")
+        "provision", help="build a free-threaded CPython 3.13 from Debian's source package (cached)"
+    )
     parser.add_argument("--tsan", action="store_true", help="build the ThreadSanitizer variant")
-    parser.add_argument("--gil-baseline", action="store_true",
-                        help="build the same release with the GIL (the harness's baseline)")
+    parser.add_argument(
+        "--gil-baseline",
+        action="store_true",
+        help="build the same release with the GIL (the harness's baseline)",
+    )
     parser.add_argument("--cache-dir", type=Path, default=None)
     parser.set_defaults(handler=run)
 

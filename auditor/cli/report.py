@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
+from .common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error, reject_unknown_format
 
 
 def register(subparsers) -> None:
@@ -75,12 +75,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..report import ReportInputError, build_report
-    from ..reporters import available_reporters
     from ..reporters._summary import partial_warnings
 
-    if args.format and args.format not in available_reporters():
-        # Before scanning: a typo should not cost a whole scan.
-        error(f"unknown format {args.format!r}; choose from: {', '.join(available_reporters())}")
+    if reject_unknown_format(args):
         return EXIT_USAGE
     sources: list = []
     target = args.target or "3.13t"

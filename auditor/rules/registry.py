@@ -111,7 +111,8 @@ def register(rule: type[Rule]) -> type[Rule]:
     expected_prefix = CATEGORIES.get(getattr(rule, "category", ""))
     if expected_prefix is None or not code.startswith(expected_prefix):
         raise RuleRegistrationError(
-            f"{code}: category {getattr(rule, 'category', None)!r} needs the prefix {expected_prefix}")
+            f"{code}: category {getattr(rule, 'category', None)!r} needs the prefix {expected_prefix}"
+        )
     for attribute in ("name", "severity", "summary", "fix"):
         if not getattr(rule, attribute, None):
             raise RuleRegistrationError(f"{code}: missing {attribute}")

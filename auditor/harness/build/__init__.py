@@ -61,8 +61,14 @@ def choose_route(sample: Sample, toolchain: Toolchain) -> str:
     return "cffi"
 
 
-def build_sample(sample: Sample, python: str, *, tsan: bool = False, cache_dir: Path | None = None,
-                 route: str | None = None) -> BuildResult:
+def build_sample(
+    sample: Sample,
+    python: str,
+    *,
+    tsan: bool = False,
+    cache_dir: Path | None = None,
+    route: str | None = None,
+) -> BuildResult:
     """Build ``sample`` for the interpreter ``python`` (cached). Never raises for a bad sample."""
     try:
         toolchain = query_toolchain(str(python))
@@ -77,20 +83,29 @@ def build_sample(sample: Sample, python: str, *, tsan: bool = False, cache_dir: 
         try:
             run_python = str(build_venv_python(toolchain, cache_dir))
         except BuildVenvError as error:
-            notes.append(f"cffi could not be installed for {python} ({error}); "
-                         "used the cffi-ctypes route instead")
+            notes.append(
+                f"cffi could not be installed for {python} ({error}); used the cffi-ctypes route instead"
+            )
             route = "cffi-ctypes"
-    key_material = json.dumps([BUILDER_VERSION, route, tsan, sample.content_hash(), toolchain.identity(),
-                               run_python])
+    key_material = json.dumps(
+        [BUILDER_VERSION, route, tsan, sample.content_hash(), toolchain.identity(), run_python]
+    )
     key = hashlib.sha256(key_material.encode()).hexdigest()[:24]
     root = builds_root(cache_dir)
     final = root / f"{sample.name.replace('/', '_')[:40]}-{key}"
     manifest_path = final / MANIFEST
     if manifest_path.is_file():
         load = json.loads(manifest_path.read_text())
-        return BuildResult(ok=True, route=route, python=run_python, load=load, cached=True, notes=notes,
-                           log=(final / "build.log").read_text(errors="replace") if (final / "build.log").exists()
-                           else "", directory=final)
+        return BuildResult(
+            ok=True,
+            route=route,
+            python=run_python,
+            load=load,
+            cached=True,
+            notes=notes,
+            log=(final / "build.log").read_text(errors="replace") if (final / "build.log").exists() else "",
+            directory=final,
+        )
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
     try:
@@ -110,8 +125,10 @@ def build_sample(sample: Sample, python: str, *, tsan: bool = False, cache_dir: 
             return BuildResult(ok=False, route=route, python=run_python, log=log, notes=notes)
         (staging / "build.log").write_text(log)
         # The child loads files from the final folder, so paths are rewritten to it.
-        load = {name: (value.replace(str(staging), str(final)) if isinstance(value, str) else value)
-                for name, value in load.items()}
+        load = {
+            name: (value.replace(str(staging), str(final)) if isinstance(value, str) else value)
+            for name, value in load.items()
+        }
         (staging / MANIFEST).write_text(json.dumps(load))
         try:
             os.rename(staging, final)
@@ -119,8 +136,9 @@ def build_sample(sample: Sample, python: str, *, tsan: bool = False, cache_dir: 
             # Another run finished the same build first; theirs is as good as ours.
             if not manifest_path.is_file():
                 raise
-        return BuildResult(ok=True, route=route, python=run_python, log=log, load=load, notes=notes,
-                           directory=final)
+        return BuildResult(
+            ok=True, route=route, python=run_python, log=log, load=load, notes=notes, directory=final
+        )
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

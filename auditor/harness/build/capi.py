@@ -9,8 +9,9 @@ from .flags import compile_flags, link_flags
 from .toolchain import CommandLog, Toolchain
 
 
-def compile_objects(sample: Sample, toolchain: Toolchain, output: Path, log: CommandLog, *, tsan: bool,
-                    python_headers: bool) -> list[Path]:
+def compile_objects(
+    sample: Sample, toolchain: Toolchain, output: Path, log: CommandLog, *, tsan: bool, python_headers: bool
+) -> list[Path]:
     objects: list[Path] = []
     for index, source in enumerate(sample.sources):
         is_cpp = source.suffix in SOURCE_SUFFIXES_CPP
@@ -35,8 +36,15 @@ def build_capi(sample: Sample, toolchain: Toolchain, output: Path, *, tsan: bool
     # The file name must end in the target's EXT_SUFFIX (".cpython-313t-x86_64-linux-gnu.so"):
     # a 3.13t interpreter does not look for cpython-313 files and vice versa (PEP 3149).
     library = output / f"{sample.module}{toolchain.ext_suffix}"
-    command = [*linker, "-shared", *link_flags(tsan), *(str(obj) for obj in objects), "-o", str(library),
-               *sample.extra_link_args]
+    command = [
+        *linker,
+        "-shared",
+        *link_flags(tsan),
+        *(str(obj) for obj in objects),
+        "-o",
+        str(library),
+        *sample.extra_link_args,
+    ]
     if not log.run(command, cwd=sample.path):
         return False, log.text, {}
     return True, log.text, {"route": "capi", "module": sample.module, "directory": str(output)}

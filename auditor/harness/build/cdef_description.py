@@ -32,8 +32,12 @@ def _type(model: Any, kind: Any) -> dict:
         length = kind.length if isinstance(kind.length, int) else None
         return {"kind": "array", "of": _type(model, kind.item), "length": length}
     if isinstance(kind, (model.RawFunctionType, model.FunctionPtrType)):
-        return {"kind": "function", "result": _type(model, kind.result),
-                "args": [_type(model, arg) for arg in kind.args], "ellipsis": bool(kind.ellipsis)}
+        return {
+            "kind": "function",
+            "result": _type(model, kind.result),
+            "args": [_type(model, arg) for arg in kind.args],
+            "ellipsis": bool(kind.ellipsis),
+        }
     raise CdefError(f"the ctypes route cannot represent the C type {kind}")
 
 
@@ -52,15 +56,21 @@ def describe_cdef(cdef: str) -> dict:
         import cffi
         from cffi import model
     except ImportError as error:
-        raise CdefError("the cffi-ctypes route needs cffi on the auditor's own Python "
-                        "(pip install cffi)") from error
+        raise CdefError(
+            "the cffi-ctypes route needs cffi on the auditor's own Python (pip install cffi)"
+        ) from error
     ffi = cffi.FFI()
     try:
         ffi.cdef(cdef)
     except Exception as error:  # cffi raises CDefError, FFIError, pycparser errors
         raise CdefError(f"cffi could not parse the cdef: {error}") from error
-    description: dict[str, dict] = {"functions": {}, "structs": {}, "typedefs": {}, "constants": {},
-                                    "variables": {}}
+    description: dict[str, dict] = {
+        "functions": {},
+        "structs": {},
+        "typedefs": {},
+        "constants": {},
+        "variables": {},
+    }
     for key, (kind, _quals) in ffi._parser._declarations.items():
         category, _, name = key.partition(" ")
         if category == "function":
@@ -71,10 +81,14 @@ def describe_cdef(cdef: str) -> dict:
                 if kind.fldnames is not None:
                     if any(bits >= 0 for bits in kind.fldbitsize):
                         raise CdefError(f"{name}: bit fields are not supported by the ctypes route")
-                    fields = [[field, _type(model, field_type)]
-                              for field, field_type in zip(kind.fldnames, kind.fldtypes)]
+                    fields = [
+                        [field, _type(model, field_type)]
+                        for field, field_type in zip(kind.fldnames, kind.fldtypes, strict=True)
+                    ]
                 description["structs"][_struct_name(model, kind)] = {
-                    "fields": fields, "union": isinstance(kind, model.UnionType)}
+                    "fields": fields,
+                    "union": isinstance(kind, model.UnionType),
+                }
         elif category == "typedef":
             description["typedefs"][name] = _type(model, kind)
         elif category == "macro":
@@ -84,6 +98,6 @@ def describe_cdef(cdef: str) -> dict:
         elif category == "variable":
             description["variables"][name] = _type(model, kind)
         elif category == "enum":
-            for enumerator, value in zip(kind.enumerators, kind.enumvalues):
+            for enumerator, value in zip(kind.enumerators, kind.enumvalues, strict=True):
                 description["constants"][enumerator] = value
     return description

@@ -56,7 +56,16 @@ def build_venv_python(toolchain: Toolchain, cache_dir: Path | None = None) -> Pa
         environment = child_environment()
         steps = [
             [toolchain.interpreter, "-m", "venv", "--clear", str(venv)],
-            [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet", "cffi", "setuptools"],
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--disable-pip-version-check",
+                "--quiet",
+                "cffi",
+                "setuptools",
+            ],
         ]
         for command in steps:
             if not log.run(command, env=environment, timeout=VENV_TIMEOUT_SECONDS):
@@ -65,11 +74,16 @@ def build_venv_python(toolchain: Toolchain, cache_dir: Path | None = None) -> Pa
     return python
 
 
-def build_cffi(sample: Sample, toolchain: Toolchain, venv_python: str, output: Path) -> tuple[bool, str, dict]:
+def build_cffi(
+    sample: Sample, toolchain: Toolchain, venv_python: str, output: Path
+) -> tuple[bool, str, dict]:
     module = "_ftaudit_cffi_" + "".join(ch if ch.isalnum() else "_" for ch in sample.name)
     config = {
-        "cdef": sample.cdef, "module": module, "sources": [str(source) for source in sample.sources],
-        "sample_dir": str(sample.path), "output": str(output),
+        "cdef": sample.cdef,
+        "module": module,
+        "sources": [str(source) for source in sample.sources],
+        "sample_dir": str(sample.path),
+        "output": str(output),
         "extra_compile_args": ["-O2", "-g", *sample.extra_compile_args],
         "extra_link_args": list(sample.extra_link_args),
     }

@@ -17,7 +17,9 @@ from .flags import link_flags
 from .toolchain import CommandLog, Toolchain
 
 
-def build_cffi_ctypes(sample: Sample, toolchain: Toolchain, output: Path, *, tsan: bool) -> tuple[bool, str, dict]:
+def build_cffi_ctypes(
+    sample: Sample, toolchain: Toolchain, output: Path, *, tsan: bool
+) -> tuple[bool, str, dict]:
     log = CommandLog()
     try:
         description = describe_cdef(sample.cdef or "")
@@ -27,8 +29,15 @@ def build_cffi_ctypes(sample: Sample, toolchain: Toolchain, output: Path, *, tsa
     if not objects:
         return False, log.text, {}
     library = output / f"lib{sample.name.replace('-', '_')}.so"
-    command = [*toolchain.c_compiler, "-shared", *link_flags(tsan), *(str(obj) for obj in objects),
-               "-o", str(library), *sample.extra_link_args]
+    command = [
+        *toolchain.c_compiler,
+        "-shared",
+        *link_flags(tsan),
+        *(str(obj) for obj in objects),
+        "-o",
+        str(library),
+        *sample.extra_link_args,
+    ]
     if not log.run(command, cwd=sample.path):
         return False, log.text, {}
     description_path = output / "cdef.json"
@@ -36,6 +45,13 @@ def build_cffi_ctypes(sample: Sample, toolchain: Toolchain, output: Path, *, tsa
     # Functions the cdef declares but the sources do not define (malloc, free...) are
     # looked up by the dynamic linker in the library's dependencies, as for a cffi
     # module; one that exists nowhere fails when the child loads the library.
-    return True, log.text, {"route": "cffi-ctypes", "library": str(library), "description": str(description_path),
-                            "directory": str(output)}
-
+    return (
+        True,
+        log.text,
+        {
+            "route": "cffi-ctypes",
+            "library": str(library),
+            "description": str(description_path),
+            "directory": str(output),
+        },
+    )

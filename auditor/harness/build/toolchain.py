@@ -55,8 +55,18 @@ class Toolchain:
 
     def identity(self) -> str:
         """What makes two builds for two interpreters different."""
-        return json.dumps([self.interpreter, self.include_dir, self.ext_suffix, self.c_compiler,
-                           self.cxx_compiler, self.free_threaded, self.tsan, self.version])
+        return json.dumps(
+            [
+                self.interpreter,
+                self.include_dir,
+                self.ext_suffix,
+                self.c_compiler,
+                self.cxx_compiler,
+                self.free_threaded,
+                self.tsan,
+                self.version,
+            ]
+        )
 
 
 def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -75,8 +85,13 @@ def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
 @lru_cache(maxsize=16)
 def query_toolchain(interpreter: str) -> Toolchain:
     try:
-        completed = subprocess.run([interpreter, "-I", "-c", _QUERY], capture_output=True, text=True,
-                                   timeout=QUERY_TIMEOUT_SECONDS, env=child_environment())
+        completed = subprocess.run(
+            [interpreter, "-I", "-c", _QUERY],
+            capture_output=True,
+            text=True,
+            timeout=QUERY_TIMEOUT_SECONDS,
+            env=child_environment(),
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ToolchainError(f"{interpreter}: could not ask it for its build settings ({error})") from error
     if completed.returncode != 0:
@@ -102,12 +117,24 @@ class CommandLog:
     text: str = ""
     ok: bool = True
 
-    def run(self, command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = COMPILE_TIMEOUT_SECONDS) -> bool:
+    def run(
+        self,
+        command: list[str],
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = COMPILE_TIMEOUT_SECONDS,
+    ) -> bool:
         self.text += "$ " + shlex.join(command) + "\n"
         try:
-            completed = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                                       stderr=subprocess.STDOUT, text=True, timeout=timeout)
+            completed = subprocess.run(
+                command,
+                cwd=cwd,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                timeout=timeout,
+            )
         except (OSError, subprocess.TimeoutExpired) as error:
             self.text += f"{error}\n"
             self.ok = False
