@@ -58,3 +58,16 @@ def test_a_strong_reference_sample_is_clean_under_tsan() -> None:
         EXT_SAMPLES / "borrowed_item_ref", baseline=False, tsan=True, iterations=500, budget=4.0
     )
     assert result.verdict is HammerVerdict.NO_RACE_OBSERVED, result.target.failure_examples
+
+
+def test_frames_from_a_build_made_in_another_checkout_still_belong_to_the_sample() -> None:
+    # Builds are cached by content: debug info can name the checkout that built them.
+    from auditor.harness.sample import load_sample
+    from auditor.harness.tsan import TsanFrame, sample_frame, sample_source_of
+
+    sample = load_sample(EXT_SAMPLES / "static_counter")
+    elsewhere = TsanFrame("increment", "/elsewhere/ext_samples/static_counter/static_counter.c", 12, None)
+    cpython = TsanFrame("list_append", "/build/cpython/Objects/listobject.c", 40, None)
+    assert sample_frame(elsewhere, sample)
+    assert sample_source_of(elsewhere, sample) == str(EXT_SAMPLES / "static_counter" / "static_counter.c")
+    assert not sample_frame(cpython, sample)

@@ -26,7 +26,7 @@ from .runner import (
     hammer_interpreter,
 )
 from .sample import Sample, SampleError, find_sample_folders, load_sample
-from .tsan import parse_tsan_reports, reports_touching, sample_frame
+from .tsan import parse_tsan_reports, reports_touching, sample_frame, sample_source_of
 
 __all__ = [
     "AUTO",
@@ -185,7 +185,11 @@ def _findings(
             findings.append(
                 TsanDataRace.finding(
                     f"ThreadSanitizer: {report.kind} in {frame.function} ({report.summary})",
-                    Location(path=str(frame.file), line=frame.line, symbol=frame.function),
+                    Location(
+                        path=sample_source_of(frame, sample) or str(frame.file),
+                        line=frame.line,
+                        symbol=frame.function,
+                    ),
                     evidence=evidence,
                     module=sample.name,
                 )

@@ -126,14 +126,28 @@ def _parse_block(lines: list[str]) -> TsanReport | None:
     )
 
 
-def sample_frame(frame: TsanFrame, sample: Sample) -> bool:
+def sample_source_of(frame: TsanFrame, sample: Sample) -> str | None:
+    """The sample source file (as it is in this checkout) that ``frame`` points into."""
     if not frame.file:
-        return False
-    sources = {os.path.realpath(path) for path in (*sample.sources, *sample.headers)}
-    if os.path.realpath(frame.file) in sources:
-        return True
-    # Debug info may record the file relative to the compiler's working directory.
-    return os.path.realpath(os.path.join(sample.path, frame.file)) in sources
+        return None
+    sources = {os.path.realpath(path): str(path) for path in (*sample.sources, *sample.headers)}
+    for candidate in (frame.file, os.path.join(sample.path, frame.file)):
+        # The second: debug info may record the file relative to the compiler's folder.
+        if os.path.realpath(candidate) in sources:
+            return sources[os.path.realpath(candidate)]
+    # Builds are cached by content, not by location: a build made from another checkout
+    # of the same sample records that checkout's paths. Match on the path inside the
+    # sample folder, on a directory boundary.
+    frame_parts = os.path.normpath(frame.file).split(os.sep)
+    for source in (*sample.sources, *sample.headers):
+        inside = os.path.relpath(os.path.realpath(source), os.path.realpath(sample.path)).split(os.sep)
+        if inside[0] != os.pardir and frame_parts[-len(inside) :] == inside:
+            return str(source)
+    return None
+
+
+def sample_frame(frame: TsanFrame, sample: Sample) -> bool:
+    return sample_source_of(frame, sample) is not None
 
 
 def reports_touching(reports: list[TsanReport], sample: Sample) -> list[TsanReport]:
