@@ -49,7 +49,10 @@ def audit(
     source_checks: bool = False,
     output_dir: Path | None = Path("."),
     progress=None,
+    hammer_progress=None,
 ) -> AuditOutcome:
+    """Run the whole audit; ``progress`` feeds the scan's bar, ``hammer_progress`` the
+    harness's (see :func:`auditor.harness.hammer`)."""
     report = AuditReport(
         tool_version=__version__,
         target=target,
@@ -77,7 +80,7 @@ def audit(
 
             try:
                 kwargs = {"budget": budget} if budget is not None else {}
-                report.hammer = hammer(sample_paths, **kwargs)
+                report.hammer = hammer(sample_paths, progress=hammer_progress, **kwargs)
             except Exception as error:  # a harness failure must not lose the scan
                 outcome.problems.append(f"the harness could not run: {error}")
 

@@ -40,9 +40,20 @@ def run(args) -> int:
     from ..audit import audit
     from ..model.environment import Verdict
     from ..reporters import get_reporter
+    from .hammer import hammer_progress
 
     console = Console(stderr=True)
-    with console.status("auditing…"):
+    display, show_hammer_update = hammer_progress(console)
+
+    def on_hammer_progress(update) -> None:
+        # Started on the first update: rich allows one live display at a time, and the
+        # scan before it takes a few seconds at most.
+        if not display.live.is_started:
+            display.start()
+        show_hammer_update(update)
+
+    console.print("ftaudit audit: scanning the environment, then hammering the samples")
+    try:
         outcome = audit(
             python=args.python,
             paths=args.path,
@@ -53,7 +64,10 @@ def run(args) -> int:
             budget=args.budget,
             source_checks=args.source,
             output_dir=args.output_dir,
+            hammer_progress=on_hammer_progress,
         )
+    finally:
+        display.stop()
     print(get_reporter("terminal").render(outcome.report) if _has("terminal") else "", end="")
     for path in outcome.written:
         console.print(f"wrote {path}")

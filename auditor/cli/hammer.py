@@ -105,20 +105,10 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def run(args: argparse.Namespace) -> int:
+def hammer_progress(console):
+    """A rich display of every sample x interpreter run, and the callback that feeds it."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .. import __version__
-    from ..harness import AUTO, HarnessError, hammer
-    from ..model.harness import HammerVerdict
-    from ..model.report import AuditReport
-
-    for path in args.paths:
-        if not path.exists():
-            error(f"{path}: no such file or folder")
-            return EXIT_USAGE
-    baseline = None if args.no_baseline else (args.baseline_python or AUTO)
-    console = stderr_console()
     progress_display = Progress(
         TextColumn("[bold]{task.fields[sample]}[/]"),
         TextColumn("{task.description}"),
@@ -149,6 +139,23 @@ def run(args: argparse.Namespace) -> int:
         finished = update.phase in ("done", "build-error")
         completed = update.budget if finished else min(update.elapsed, update.budget)
         progress_display.update(task, completed=completed, status=status)
+
+    return progress_display, on_progress
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import __version__
+    from ..harness import AUTO, HarnessError, hammer
+    from ..model.harness import HammerVerdict
+    from ..model.report import AuditReport
+
+    for path in args.paths:
+        if not path.exists():
+            error(f"{path}: no such file or folder")
+            return EXIT_USAGE
+    baseline = None if args.no_baseline else (args.baseline_python or AUTO)
+    console = stderr_console()
+    progress_display, on_progress = hammer_progress(console)
 
     started = time.time()
     try:

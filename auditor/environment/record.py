@@ -18,7 +18,10 @@ from pathlib import Path
 
 from .metadata import MAX_METADATA_BYTES
 
-_MODULE_SUFFIXES = (".py", ".so", ".pyd")
+# Only extension modules outside site-packages are worth a message: RECORD routinely
+# lists scripts (pyelftools installs ../../../bin/readelf.py), headers and data files
+# there, and reporting those would mark every ordinary environment's scan partial.
+_EXTENSION_SUFFIXES = (".so", ".pyd")
 
 
 @dataclass
@@ -39,7 +42,7 @@ def _inside(relative: str, source: str, errors: list[str]) -> str | None:
         return None
     normalised = posixpath.normpath(relative)
     if normalised == ".." or normalised.startswith("../"):
-        if normalised.endswith(_MODULE_SUFFIXES):
+        if normalised.endswith(_EXTENSION_SUFFIXES):
             errors.append(f"{source}: {relative!r} points outside site-packages; ignored")
         return None
     if normalised == ".":
