@@ -37,6 +37,12 @@ class ModuleWithoutGilSlot(CSourceRule):
     ]
     invalid = [
         Example(
+            "/* TODO: add Py_mod_gil once the cache is locked */\n"
+            'static struct PyModuleDef demo_module = {PyModuleDef_HEAD_INIT, "demo", NULL, -1, methods};\n'
+            "PyMODINIT_FUNC PyInit_demo(void) { return PyModule_Create(&demo_module); }\n",
+            note="a comment that names Py_mod_gil declares nothing",
+        ),
+        Example(
             'static struct PyModuleDef demo_module = {PyModuleDef_HEAD_INIT, "demo", NULL, -1, methods};\n'
             "PyMODINIT_FUNC PyInit_demo(void) { return PyModule_Create(&demo_module); }\n"
         ),
@@ -60,7 +66,13 @@ class ModuleWithoutGilSlot(CSourceRule):
 
     @classmethod
     def check(cls, unit):
-        if _DECLARES_GIL.search(unit.text):
+        # The text search is only a pre-filter: a comment that mentions Py_mod_gil
+        # declares nothing, so the verdict comes from identifiers in the syntax tree
+        # (tree-sitter keeps the code inside #ifdef Py_GIL_DISABLED blocks).
+        if _DECLARES_GIL.search(unit.text) and any(
+            node.type == "identifier" and _DECLARES_GIL.fullmatch(unit.node_text(node))
+            for node in unit.walk()
+        ):
             return
         # Point at the slot array (multi-phase: where the fix goes), else at PyInit_*.
         for declaration in unit.root.children:
