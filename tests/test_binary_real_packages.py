@@ -4,7 +4,8 @@ The packages cover each way of declaring: hand-written multi-phase (markupsafe),
 phase PyUnstable_Module_SetGIL (regex, numpy's test modules), Cython (numpy.random),
 pybind11 (contourpy), PyO3 multi-phase (rpds-py, jiter) and PyO3 single-phase, where the
 value reaches PyUnstable_Module_SetGIL through a closure called by vtable (pydantic-core
-on PyO3 0.26). They are installed
+on PyO3 0.26, and bcrypt 5.0.0 on PyO3 0.26 through once_cell, where the closure sits five
+calls below a make_module whose cold path drags the reading into PyErr::take). They are installed
 once into a cache folder with the free-threaded interpreter's pip; without PyPI the test
 is skipped.
 """
@@ -31,6 +32,7 @@ REQUIREMENTS = [
     "rpds-py",
     "jiter",
     "pydantic-core",
+    "bcrypt==5.0.0",
 ]
 pytestmark = [
     pytest.mark.slow,

@@ -17,7 +17,12 @@ the module's own code a few levels deep, and keep a tiny abstract state:
 * every call to an imported function is recorded with the first two argument registers
   (System V: rdi, rsi; AAPCS64: x0, x1);
 * calls through a pointer are followed when the pointer is known (a vtable or closure
-  in this binary's data, as Rust's ``dyn FnMut`` calls are).
+  in this binary's data, as Rust's ``dyn FnMut`` calls are);
+* a function is read again when called with different constant arguments (a different
+  vtable makes ``once_cell``'s ``initialize_or_wait`` call a different closure), not when
+  called again with the same ones;
+* the code after an x86-64 epilogue (``add rsp``/``pop``... ``ret``) is read with the
+  registers and frame from before the epilogue: cold paths run in the body's frame.
 
 It ignores branches (both sides of an ``if`` are read in order), which is enough for the
 straight-line code generators emit for module initialisation; callers treat conflicting
@@ -55,8 +60,13 @@ ALLOCATORS = frozenset(
 # that declare deeper: PyO3 0.23-0.27 calls PyUnstable_Module_SetGIL(module, !gil_used)
 # five calls down, inside a closure that std's Once reaches through a vtable (~1,300
 # instructions for pydantic-core). The budget bounds pathological cases to ~0.5 s.
+# bcrypt 5.0.0 (PyO3 0.26 through once_cell) also sits five calls down: make_module ->
+# try_init_once_cell_py_attached -> OnceCell::initialize -> initialize_or_wait -> closure.
+# Depth 8 let make_module's error path (PyErr::take and its formatting code) eat the
+# budget before the closure was reached; 6 keeps one level to spare and reaches it by
+# ~3,800 instructions.
 _INSTRUCTION_BUDGET = 6000  # across the init function and everything followed
-_MAX_CALL_DEPTH = 8
+_MAX_CALL_DEPTH = 6
 _MAX_FOLLOWED_FUNCTION_SIZE = 8192  # bytes: larger callees are library machinery, not module setup
 _UNSIZED_FUNCTION_LIMIT = 2048  # bytes read of a function whose size the binary does not say
 
@@ -237,12 +247,13 @@ class CodeReader:
         return count
 
     def _walk(
-        self, address: int, size: int, registers: dict, reading: CodeReading, depth: int, visited: set[int]
+        self, address: int, size: int, registers: dict, reading: CodeReading, depth: int, visited: set
     ) -> object:
         """Read one function; returns its result register at the first ``ret`` (None: unknown)."""
-        if address in visited:
+        key = (address, self._constant_arguments(registers))
+        if key in visited:
             return None
-        visited.add(address)
+        visited.add(key)
         code = self.image.function_code(address, size, limit=_UNSIZED_FUNCTION_LIMIT if not size else 1 << 20)
         if not code:
             reading.problems.append(f"no code at {address:#x}")
@@ -258,6 +269,10 @@ class CodeReader:
             step = self._step_arm64
         return_register = "rax" if self.image.machine == "x86_64" else "x0"
         returned: list[object] = []
+        x86 = self.image.machine == "x86_64"
+        # The registers (and frame) of the body just before an epilogue: the code after the
+        # ``ret`` (cold paths) runs in that frame, not in the caller's one the epilogue restores.
+        before_epilogue: dict | None = None
         for instruction in self.engine.disasm(code, address):
             reading.instructions += 1
             if reading.instructions > _INSTRUCTION_BUDGET:
@@ -265,13 +280,34 @@ class CodeReader:
                 break
             if instruction.mnemonic == "ret" and not returned:
                 returned.append(state.get(return_register))  # the straight-line path's result
+            if x86:
+                if _is_x86_epilogue(instruction):
+                    if before_epilogue is None:
+                        before_epilogue = dict(state)
+                elif instruction.mnemonic not in ("ret", "jmp"):
+                    before_epilogue = None
             outcome = step(instruction, state, reading, depth, visited, (address, end))
-            if outcome == "stop" and not size:
-                # Without a size we cannot tell cold paths from the next function: stop.
-                break
+            if outcome == "stop":
+                if not size:
+                    # Without a size we cannot tell cold paths from the next function: stop.
+                    break
+                if before_epilogue is not None:
+                    state.clear()
+                    state.update(before_epilogue)
+                    before_epilogue = None
         return returned[0] if returned else None
 
     # -- shared helpers -----------------------------------------------------------------------
+    @staticmethod
+    def _constant_arguments(registers: dict) -> tuple:
+        """The argument values that are the same at every run: what makes a second reading differ."""
+        return tuple(
+            (register, value)
+            for register, value in registers.items()
+            if isinstance(value, (int, ImportedAddress))
+            or (isinstance(value, Pointer) and value.region == STATIC)
+        )
+
     def _new_heap(self) -> Pointer:
         return Pointer(("heap", next(self._heap_counter)), 0)
 
@@ -308,7 +344,7 @@ class CodeReader:
         argument_registers: tuple,
         reading: CodeReading,
         depth: int,
-        visited: set[int],
+        visited: set,
         instruction_address: int,
     ) -> object:
         arguments = tuple(state.get(register) for register in argument_registers[:2])
@@ -387,7 +423,7 @@ class CodeReader:
         state: dict,
         reading: CodeReading,
         depth: int,
-        visited: set[int],
+        visited: set,
         bounds: tuple[int, int],
     ) -> str | None:
         mnemonic = instruction.mnemonic
@@ -634,7 +670,7 @@ class CodeReader:
         state: dict,
         reading: CodeReading,
         depth: int,
-        visited: set[int],
+        visited: set,
         bounds: tuple[int, int],
     ) -> str | None:
         mnemonic = instruction.mnemonic
@@ -723,6 +759,14 @@ class CodeReader:
         for register_id in written:
             state.pop(self._arm64_register(instruction, register_id), None)
         return None
+
+
+def _is_x86_epilogue(instruction) -> bool:
+    """``pop``, ``leave``, or ``add``/``lea``/``mov`` into rsp: tearing the frame down."""
+    mnemonic = instruction.mnemonic
+    if mnemonic in ("pop", "leave"):
+        return True
+    return mnemonic in ("add", "lea", "mov") and instruction.op_str.startswith("rsp,")
 
 
 def _x86_register_names() -> dict[str, str]:
