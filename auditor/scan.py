@@ -416,6 +416,14 @@ def judge_distribution(distribution: Distribution, target_free_threaded: bool = 
     count = len(extensions)
     if count == 0:
         reason = "no extension modules: pure Python"
+        if distribution.native_libraries:
+            # capstone, for one, ships libcapstone.so and loads it with ctypes: no GIL
+            # slot to read, but native code all the same, which the reader should know.
+            reason = (
+                f"no extension modules; bundles {len(distribution.native_libraries)} native "
+                f"librar{'y' if len(distribution.native_libraries) == 1 else 'ies'} loaded without the "
+                f"C-API ({distribution.native_libraries[0]}), whose thread safety is not checked"
+            )
         if distribution.free_threading_classifier:
             reason += f" (declares {distribution.free_threading_classifier.rsplit('::', 1)[-1].strip()})"
         return Verdict.PURE, reason

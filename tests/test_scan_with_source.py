@@ -43,3 +43,20 @@ def test_scan_without_source_runs_no_source_rules(tmp_path):
         capture_output=True, text=True, check=True,
     )
     assert json.loads(completed.stdout)["source"] is None
+
+
+def test_a_ctypes_library_is_named_not_mistaken_for_a_module(tmp_path):
+    # capstone's shape: a pure-Python package that loads its own libcapstone.so with ctypes.
+    from _scan_helpers import compile_shared
+
+    from auditor.model.environment import Verdict
+    from auditor.scan import scan
+
+    library = compile_shared("int add(int a, int b) { return a + b; }\n", None, "libadder.so")
+    site = tmp_path / "site-packages"
+    write_distribution(site, "adder", "1.0", {"adder/__init__.py": b"", "adder/lib/libadder.so": library})
+    (distribution,) = scan(paths=[site], use_cache=False).distributions
+    assert distribution.extensions == []
+    assert distribution.native_libraries == ["adder/lib/libadder.so"]
+    assert distribution.verdict is Verdict.PURE
+    assert "bundles 1 native library" in distribution.reason and "libadder.so" in distribution.reason

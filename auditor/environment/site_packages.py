@@ -300,10 +300,14 @@ def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
 def _add_extension(item: DistributionListing, site_packages: Path, relative: str, listed_by: str) -> None:
     file_name = extension_module_name(relative)
     if file_name is None:
-        return  # a bundled shared library (lib*.so in *.libs/), not an importable module
+        # a bundled shared library (lib*.so in *.libs/), not an importable module
+        item.distribution.native_libraries.append(relative)
+        return
     absolute = site_packages / relative
     problem = _file_problem(absolute, listed_by)
     if problem is None and file_name.tag is None and file_name.suffix == "so":
         if exports_module_init(absolute, file_name.module.rsplit(".", 1)[-1]) is False:
-            return  # a helper shared library (no PyInit_<name>): not importable as a module
+            # a helper shared library (no PyInit_<name>): not importable as a module
+            item.distribution.native_libraries.append(relative)
+            return
     item.extension_files.append(ExtensionFile(relative, file_name.module, absolute, problem))

@@ -97,6 +97,9 @@ class Distribution:
     metadata_kind: str = "dist-info"
     installer: str | None = None  # INSTALLER ("pip", "uv", ...)
     top_level: list[str] = field(default_factory=list)  # top_level.txt, when present
+    # Shared libraries that are not Python modules (no PyInit_<name>, or vendored under
+    # *.libs/): loaded through ctypes/cffi or by the extensions. Not judged, but named.
+    native_libraries: list[str] = field(default_factory=list)
 
 
 @dataclass
