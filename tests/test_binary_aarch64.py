@@ -66,7 +66,7 @@ def _unpacked(architecture: str) -> Path:
             timeout=600,
         )
         if result.returncode != 0:
-            pytest.skip(f"could not download {architecture} wheels: {result.stderr[-400:]}")
+            pytest.fail(f"could not download {architecture} wheels: {result.stderr[-400:]}")
         for wheel in folder.glob("*.whl"):
             with zipfile.ZipFile(wheel) as archive:
                 archive.extractall(site)

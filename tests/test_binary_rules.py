@@ -57,7 +57,7 @@ def _interpreter_for(filename: str | None) -> Path | None:
 def test_rule_example(rule, kind: str, index: int, example, tmp_path: Path) -> None:
     python = _interpreter_for(example.filename)
     if python is None:
-        pytest.skip(f"no interpreter for {example.filename}")
+        pytest.fail(f"no interpreter for {example.filename}")
     built = build_snippet(example.code, "example", python, cpp=example.language == "cpp")
     path = built.path
     if example.filename and example.filename != path.name:

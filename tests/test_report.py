@@ -156,7 +156,7 @@ def test_cli_report_scans_an_interpreter_first(tmp_path):
 
     interpreter = find_provisioned()
     if interpreter is None:
-        pytest.skip("no provisioned free-threaded 3.13 (ftaudit provision)")
+        pytest.fail("no provisioned free-threaded 3.13 (ftaudit provision)")
     output = tmp_path / "report.md"
     code = main(["report", "--python", str(interpreter.executable), "-o", str(output)])
     assert code in (0, 3)
@@ -172,7 +172,7 @@ def test_cli_report_hammers_a_real_sample(tmp_path):
 
     sample = Path(__file__).resolve().parent.parent / "ext_samples" / "static_counter"
     if not sample.is_dir():
-        pytest.skip("ext_samples/static_counter is not in this checkout")
+        pytest.fail("ext_samples/static_counter is not in this checkout")
     output = tmp_path / "report.md"
     code = main(["report", "--hammer", str(sample), "--hammer-budget", "3", "-o", str(output)])
     text = output.read_text(encoding="utf-8")
