@@ -23,7 +23,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_USAGE, add_output_options, emit, error, reject_unknown_format
+from .common import EXIT_OK, EXIT_USAGE, add_output_options, emit, error
 
 
 def register(subparsers) -> None:
@@ -108,8 +108,6 @@ def run(args: argparse.Namespace) -> int:
     from ..policy import PolicyError, load_policy
     from ..report import ReportInputError, build_report
 
-    if reject_unknown_format(args):
-        return EXIT_USAGE
     try:
         policy = load_policy(args.policy)
     except PolicyError as problem:
@@ -159,10 +157,7 @@ def run(args: argparse.Namespace) -> int:
         written = write_baseline(args.write_baseline, report.all_findings())
         print(f"ftaudit check: wrote {written} accepted finding(s) to {args.write_baseline}", file=sys.stderr)
         return EXIT_OK
-    try:
-        emit(args, report)
-    except KeyError as problem:
-        error(str(problem.args[0] if problem.args else problem))
+    if not emit(args, report):
         return EXIT_USAGE
     for note in result.notes:
         print(f"ftaudit check: note: {note}", file=sys.stderr)

@@ -21,11 +21,23 @@ EXIT_CODES_HELP = """exit codes:
 """
 
 
+def known_format(name: str) -> str:
+    """argparse type for --format: a typo is refused before any scanning or hammering."""
+    from ..reporters import available_reporters
+
+    if name not in available_reporters():
+        raise argparse.ArgumentTypeError(
+            f"unknown format {name!r}; choose from: {', '.join(available_reporters())}"
+        )
+    return name
+
+
 def add_output_options(parser: argparse.ArgumentParser, default_format: str = "terminal") -> None:
     parser.add_argument(
         "--format",
         "-f",
         default=None,
+        type=known_format,
         help=f"output format (default: {default_format}, or from the --output name); see `ftaudit formats`",
     )
     parser.add_argument(
@@ -38,22 +50,35 @@ def add_output_options(parser: argparse.ArgumentParser, default_format: str = "t
     parser.set_defaults(default_format=default_format)
 
 
-def emit(args: argparse.Namespace, report) -> None:
-    """Render ``report`` (an AuditReport) with the chosen reporter and write it."""
+def emit(args: argparse.Namespace, report) -> bool:
+    """Render ``report`` (an AuditReport) with the chosen reporter and write it.
+
+    Returns False, after saying why, when the format is unknown or the output file
+    cannot be written; the caller then exits with EXIT_USAGE.
+    """
     from ..reporters import get_reporter, reporter_for_filename
 
-    if args.format:
-        reporter = get_reporter(args.format)
-    elif args.output:
-        reporter = reporter_for_filename(str(args.output), args.default_format)
-    else:
-        reporter = get_reporter(args.default_format)
+    try:
+        if args.format:
+            reporter = get_reporter(args.format)
+        elif args.output:
+            reporter = reporter_for_filename(str(args.output), args.default_format)
+        else:
+            reporter = get_reporter(args.default_format)
+    except KeyError as problem:
+        error(str(problem.args[0]) if problem.args else str(problem))
+        return False
     text = reporter.render(report)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as problem:
+            error(f"cannot write {args.output}: {problem.strerror or problem}")
+            return False
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return True
 
 
 def stderr_console():
@@ -64,16 +89,3 @@ def stderr_console():
 
 def error(message: str) -> None:
     print(f"ftaudit: {message}", file=sys.stderr)
-
-
-def reject_unknown_format(args: argparse.Namespace) -> bool:
-    """Say so and return True when ``--format`` names no reporter.
-
-    Checked before any scanning or hammering starts: a typo must not cost a whole run.
-    """
-    from ..reporters import available_reporters
-
-    if args.format and args.format not in available_reporters():
-        error(f"unknown format {args.format!r}; choose from: {', '.join(available_reporters())}")
-        return True
-    return False

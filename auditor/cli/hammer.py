@@ -187,10 +187,7 @@ def run(args: argparse.Namespace) -> int:
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         hammer=results,
     )
-    try:
-        emit(args, report)
-    except KeyError as problem:
-        error(str(problem.args[0]) if problem.args else str(problem))
+    if not emit(args, report):
         return EXIT_USAGE
     if any(result.verdict is HammerVerdict.RACE for result in results):
         return EXIT_FAILED

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error, reject_unknown_format
+from .common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
 
 
 def register(subparsers) -> None:
@@ -77,8 +77,6 @@ def run(args: argparse.Namespace) -> int:
     from ..report import ReportInputError, build_report
     from ..reporters._summary import partial_warnings
 
-    if reject_unknown_format(args):
-        return EXIT_USAGE
     sources: list = []
     target = args.target or "3.13t"
     if args.python or args.path or (not args.inputs and not args.hammer):
@@ -106,9 +104,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     # A file name that names no format gets the report people open: HTML.
     args.default_format = "html" if args.output else "terminal"
-    try:
-        emit(args, report)
-    except KeyError as problem:
-        error(str(problem.args[0] if problem.args else problem))
+    if not emit(args, report):
         return EXIT_USAGE
     return EXIT_PARTIAL if partial_warnings(report) else EXIT_OK

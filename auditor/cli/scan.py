@@ -179,12 +179,7 @@ def run_scan(args: argparse.Namespace, call: Callable[[Callable | None], ScanRes
 
 
 def write_report(args: argparse.Namespace, result: ScanResult, source=None) -> bool:
-    try:
-        emit(args, build_report(result, args.target, source))
-    except KeyError as problem:
-        error(str(problem.args[0] if problem.args else problem))
-        return False
-    return True
+    return emit(args, build_report(result, args.target, source))
 
 
 def run(args: argparse.Namespace) -> int:

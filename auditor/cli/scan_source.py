@@ -122,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
         count = write_baseline(args.write_baseline, result.findings)
         print(f"wrote {count} accepted finding(s) to {args.write_baseline}", file=sys.stderr)
     report = AuditReport(tool_version=__version__, created=_now(), source=result)
-    emit(args, report)
+    if not emit(args, report):
+        return EXIT_USAGE
     if missing:
         return EXIT_USAGE
     if args.write_baseline:

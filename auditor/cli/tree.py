@@ -126,9 +126,6 @@ def run(args) -> int:
         target=tree.target,
         tree=tree,
     )
-    try:
-        emit(args, report)
-    except KeyError as problem:  # unknown --format
-        error(str(problem).strip("'\""))
+    if not emit(args, report):
         return EXIT_USAGE
     return exit_code_for(tree)
