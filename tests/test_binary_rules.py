@@ -93,3 +93,13 @@ def test_risky_table_is_consistent() -> None:
         assert function.name == name and function.replacement and function.reason
         assert function.rule in ("FTB101", "FTB102")
         assert function.replacement.split()[0] != name
+
+
+def test_fix_text_reads_as_an_instruction():
+    from auditor.binary import _fix_sentence
+
+    assert _fix_sentence("strtok_r") == "use strtok_r"
+    assert _fix_sentence("one DIR* per thread (readdir_r is deprecated)").startswith("use one DIR*")
+    assert _fix_sentence("iterate inside Py_BEGIN_CRITICAL_SECTION(dict)") == (
+        "Iterate inside Py_BEGIN_CRITICAL_SECTION(dict)"
+    )

@@ -187,4 +187,15 @@ def _read_binary(
                 symbol=risky.name,
             )
         )
-        findings[-1].fix = f"use {risky.replacement}"
+        findings[-1].fix = _fix_sentence(risky.replacement)
+
+
+# Replacements are either what to call instead ("strtok_r") or already an instruction
+# ("iterate inside Py_BEGIN_CRITICAL_SECTION ..."); only the former takes "use".
+_INSTRUCTION_VERBS = ("avoid", "take", "read", "iterate", "keep", "guard", "call", "hold")
+
+
+def _fix_sentence(replacement: str) -> str:
+    if replacement.startswith(_INSTRUCTION_VERBS):
+        return replacement[0].upper() + replacement[1:]
+    return f"use {replacement}"
