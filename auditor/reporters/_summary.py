@@ -77,10 +77,11 @@ class ReadinessSummary:
             return "no installed distributions were scanned"
         share = round(100 * self.usable_share)
         parts = [f"{self.usable} of {self.total} distributions ({share}%) run without the GIL"]
-        if self.counts[Verdict.GIL_FALLBACK]:
-            parts.append(f"{self.counts[Verdict.GIL_FALLBACK]} fall back to the GIL")
-        if self.counts[Verdict.NEEDS_BUILD]:
-            parts.append(f"{self.counts[Verdict.NEEDS_BUILD]} need a build for the target")
+        fallbacks, builds = self.counts[Verdict.GIL_FALLBACK], self.counts[Verdict.NEEDS_BUILD]
+        if fallbacks:
+            parts.append(f"{fallbacks} {'falls' if fallbacks == 1 else 'fall'} back to the GIL")
+        if builds:
+            parts.append(f"{builds} {'needs' if builds == 1 else 'need'} a build for the target")
         if self.counts[Verdict.UNKNOWN]:
             parts.append(f"{self.counts[Verdict.UNKNOWN]} could not be decided")
         return "; ".join(parts)
