@@ -157,3 +157,13 @@ def test_junit_fails_a_tree_wheel_that_would_re_enable_the_gil():
         if case.get("name") == "numpy 2.3.1" and case.get("classname") == "ftaudit.tree"
     )
     assert case.find("failure").get("type") == "gil-fallback"
+
+
+def test_markdown_next_steps_quote_commands_as_code_and_escape_the_rest():
+    from auditor.reporters.markdown import step_text
+
+    assert step_text("Run `ftaudit probe` to confirm <b>x_y</b>.") == (
+        "Run `ftaudit probe` to confirm &lt;b&gt;x\\_y&lt;/b&gt;."
+    )
+    # Only our own command quotes become code; a package's backticks stay escaped text.
+    assert step_text("name `rm -rf` here") == "name \\`rm -rf\\` here"

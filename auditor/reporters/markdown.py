@@ -34,6 +34,27 @@ def text(value: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(cleaned, quote=False))
 
 
+_COMMAND_SPAN = re.compile(r"`((?:ftaudit|pip) [^`]*)`")
+
+
+def step_text(step: str) -> str:
+    """A next step: escaped like any text, except the commands it quotes in backticks
+    (``ftaudit probe``, ``pip install ...``), which become code spans. Inside a code span
+    Markdown interprets nothing, and the pattern admits no backtick to end it early."""
+    pieces = _COMMAND_SPAN.split(step)
+    rendered = []
+    # split() alternates prose and captured commands: odd indexes are commands.
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            rendered.append(code(piece))
+        else:
+            # text() folds white space; keep the single spaces around a command.
+            leading = " " if piece[:1].isspace() else ""
+            trailing = " " if piece[-1:].isspace() and piece.strip() else ""
+            rendered.append(leading + text(piece) + trailing)
+    return "".join(rendered)
+
+
 def code(value: object) -> str:
     """Inline code; GitHub does not interpret HTML inside backticks, but a backtick would end it."""
     cleaned = " ".join(_CONTROL_CHARACTERS.sub("", str(value)).split()).replace("`", "'")
@@ -63,7 +84,7 @@ class MarkdownReporter(Reporter):
         steps = next_steps(report)
         if steps:
             lines += ["## Next steps", ""]
-            lines += [f"{number}. {text(step)}" for number, step in enumerate(steps, 1)]
+            lines += [f"{number}. {step_text(step)}" for number, step in enumerate(steps, 1)]
             lines.append("")
         if report.scan and report.scan.distributions:
             lines += self._distributions(report)
