@@ -88,7 +88,7 @@ def free_threaded_python() -> str:
 
     found = find_provisioned()
     if found is None:
-        pytest.skip("no provisioned free-threaded CPython 3.13 (`ftaudit provision`)")
+        pytest.fail("no provisioned free-threaded CPython 3.13 (`ftaudit provision`)")
     return str(found.executable)
 
 
@@ -101,7 +101,7 @@ def gil_python() -> str:
     for candidate in sorted(Path.home().glob(".pyenv/versions/3.13*/bin/python3.13"), reverse=True):
         if candidate.is_file() and "t" not in candidate.parent.parent.name:
             return str(candidate)
-    pytest.skip("no GIL CPython 3.13 found")
+    pytest.fail("no GIL CPython 3.13 found")
 
 
 def module_source(template: str, full_name: str, **replacements: str) -> str:

@@ -86,7 +86,7 @@ def test_runtime_rule_examples(rule, example, should_fire) -> None:
         from _harness_helpers import tsan_python
 
         if tsan_python() is None:
-            pytest.skip("the ThreadSanitizer interpreter is not provisioned (`ftaudit provision --tsan`)")
+            pytest.fail("the ThreadSanitizer interpreter is not provisioned (`ftaudit provision --tsan`)")
         settings.update(tsan=True, baseline=False, iterations=2000, budget=4.0)
     if sample_dir.parent.name == "harness_samples":
         settings.update(baseline=False, trial_timeout=2.0, budget=3.0)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.timeout(300)
 def free_threaded_python() -> str:
     found = find_provisioned()
     if found is None:
-        pytest.skip("no provisioned free-threaded 3.13 (run `ftaudit provision`) to build the extensions")
+        pytest.fail("no provisioned free-threaded 3.13 (run `ftaudit provision`) to build the extensions")
     return str(found.executable)
 
 
@@ -34,7 +34,7 @@ def index(free_threaded_python, tmp_path_factory):
 def gil_python() -> str:
     found = find_provisioned(gil=True)
     if found is None:
-        pytest.skip("no provisioned GIL 3.13 (`ftaudit provision --gil-baseline`) to build a cp313 extension")
+        pytest.fail("no provisioned GIL 3.13 (`ftaudit provision --gil-baseline`) to build a cp313 extension")
     return str(found.executable)
 
 
