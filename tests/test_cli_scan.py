@@ -65,9 +65,6 @@ def test_every_extension_carries_path_module_gil_and_runtime_gil(binary_site, tm
     assert extension["module"] == "speedy._core"
     assert extension["gil"] in ("not-used", "used", "unknown")
     assert "runtime_gil" in extension and extension["runtime_gil"] is None  # not probed
-    binary = pytest.importorskip("auditor.binary")
-    if not hasattr(binary, "analyse_extension"):
-        pytest.skip("auditor.binary.analyse_extension is not available yet")
     assert completed.returncode == 0, completed.stderr
     assert extension["gil"] == "not-used" and distribution["verdict"] == "ready"
 
@@ -119,10 +116,6 @@ def test_probe_refuses_a_gil_interpreter(pure_site):
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_probe_command_shows_agreement(binary_site, tmp_path):
-    probe = pytest.importorskip("auditor.probe")
-    binary = pytest.importorskip("auditor.binary")
-    if not hasattr(probe, "probe_modules") or not hasattr(binary, "analyse_extension"):
-        pytest.skip("the probe or the binary analyser is not available yet")
     completed = ftaudit(
         "probe",
         "--python",
