@@ -138,7 +138,8 @@ def test_gate_findings_follow_the_policy_severity():
 
 
 def test_baseline_accepts_known_findings(tmp_path):
-    baseline_module = pytest.importorskip("auditor.baseline")
+    import auditor.baseline as baseline_module
+
     report = full_report()
     first = check(report)
     accepted = first.added_findings + [f for f in report.all_findings() if not f.suppressed]
@@ -157,7 +158,8 @@ def test_baseline_accepts_known_findings(tmp_path):
 
 
 def test_baseline_counts_copies_of_the_same_finding(tmp_path):
-    baseline_module = pytest.importorskip("auditor.baseline")
+    import auditor.baseline as baseline_module
+
     report = _clean_report()
     duplicate = Finding(
         rule="FTC001",
@@ -176,7 +178,8 @@ def test_baseline_counts_copies_of_the_same_finding(tmp_path):
 
 
 def test_unreadable_baseline_fails_safe(tmp_path):
-    pytest.importorskip("auditor.baseline")
+    import auditor.baseline  # noqa: F401
+
     (tmp_path / "baseline.json").write_text("nope", encoding="utf-8")
     result = check(full_report(), policy_from_table({"baseline": str(tmp_path / "baseline.json")}))
     assert result.partial and any("baseline not applied" in note for note in result.notes)
@@ -298,7 +301,8 @@ def test_cli_check_on_input_documents_exit_codes(tmp_path, monkeypatch, capsys):
 @needs_free_threaded
 @pytest.mark.timeout(600)
 def test_cli_check_scans_the_free_threaded_interpreter_and_writes_sarif(tmp_path, monkeypatch, capsys):
-    pytest.importorskip("auditor.scan")
+    import auditor.scan  # noqa: F401
+
     monkeypatch.chdir(tmp_path)
     code = main(["check", "--python", str(FREE_THREADED), "--format", "sarif"])
     captured = capsys.readouterr()
@@ -310,7 +314,8 @@ def test_cli_check_scans_the_free_threaded_interpreter_and_writes_sarif(tmp_path
 
 @pytest.mark.timeout(600)
 def test_cli_check_on_the_host_interpreter_fails_fte001(tmp_path, monkeypatch, capsys):
-    pytest.importorskip("auditor.scan")
+    import auditor.scan  # noqa: F401
+
     monkeypatch.chdir(tmp_path)
     site = tmp_path / "site-packages"
     site.mkdir()
@@ -323,7 +328,8 @@ def test_cli_check_on_the_host_interpreter_fails_fte001(tmp_path, monkeypatch, c
 @needs_free_threaded
 @pytest.mark.timeout(600)
 def test_cli_check_on_a_real_site_packages_with_compiled_extensions(tmp_path, monkeypatch, capsys):
-    pytest.importorskip("auditor.scan")
+    import auditor.scan  # noqa: F401
+
     monkeypatch.chdir(tmp_path)
     site = tmp_path / "site-packages"
     install_extension_distribution(str(FREE_THREADED), site, "freeready", FREE_THREADED_EXTENSION)
@@ -334,7 +340,8 @@ def test_cli_check_on_a_real_site_packages_with_compiled_extensions(tmp_path, mo
     assert main(["check", "--path", str(site), "--format", "sarif"]) == 1
     captured = capsys.readouterr()
     document = json.loads(captured.out)
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
+
     schema = json.loads(
         (REPOSITORY / "fixtures" / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
     )
@@ -362,7 +369,8 @@ def _workflow_ftaudit_commands() -> list[list[str]]:
     import re
     import shlex
 
-    yaml = pytest.importorskip("yaml")
+    import yaml
+
     workflow = yaml.safe_load(
         (REPOSITORY / ".github" / "workflows" / "ftaudit.yml").read_text(encoding="utf-8")
     )
@@ -396,7 +404,8 @@ def test_pre_commit_hook_runs_scan_source_on_the_files_it_is_given(tmp_path):
     import shlex
     import subprocess
 
-    yaml = pytest.importorskip("yaml")
+    import yaml
+
     (hook,) = yaml.safe_load((REPOSITORY / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "ftaudit-source" and hook["pass_filenames"] is True
     entry = shlex.split(hook["entry"])

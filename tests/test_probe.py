@@ -149,8 +149,8 @@ def test_sibling_that_enables_the_gil_is_not_blamed_on_the_module(tmp_path: Path
 
 def test_public_probe_fills_the_scan_result() -> None:
     """auditor.probe(...) = scan + probe: every loadable fixture gets runtime_gil and agreement."""
-    pytest.importorskip("auditor.scan")
     import auditor
+    import auditor.scan  # noqa: F401
 
     built = [build_fixture(name, FREE_THREADED) for name in ("mp_slot_not_used", "mp_no_slot")]
     result = auditor.probe(FREE_THREADED, paths=[item.site for item in built], timeout=60)
