@@ -41,7 +41,7 @@ def audit(
     *,
     python: str | Path | None = None,
     paths: list[Path] | None = None,
-    target: str = "3.13t",
+    target: str | None = None,
     probe: bool = False,
     samples: list[Path] | None = None,
     hammer_samples: bool = True,
@@ -55,7 +55,7 @@ def audit(
     harness's (see :func:`auditor.harness.hammer`)."""
     report = AuditReport(
         tool_version=__version__,
-        target=target,
+        target=target or "",
         created=_datetime.datetime.now(_datetime.UTC).isoformat(timespec="seconds"),
     )
     outcome = AuditOutcome(report)
@@ -63,6 +63,7 @@ def audit(
     from .scan import scan
 
     report.scan = scan(python=python, paths=paths, target=target, probe=probe, progress=progress)
+    report.target = report.scan.target  # the default follows the scanned environment
 
     if source_checks and report.scan.distributions:
         from .scan import check_distribution_sources

@@ -59,6 +59,7 @@ from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, Th
 from dataclasses import dataclass
 from pathlib import Path
 
+from .binary.abi_tag import default_target, static_only_note
 from .environment import (
     DistributionListing,
     EnvironmentListing,
@@ -627,7 +628,7 @@ def _resolve_folders(
 def scan(
     python: str | Path | None = None,
     paths: list[Path] | None = None,
-    target: str = "3.13t",
+    target: str | None = None,
     probe: bool = False,
     probe_python: str | Path | None = None,
     jobs: int | None = None,
@@ -647,15 +648,25 @@ def scan(
     Raises :class:`ScanError` only when no environment could be read at all.
     """
     started = time.perf_counter()
+    if target is not None and _TARGET.match(target) is None:
+        raise ScanError(f"target {target!r} is not like '3.13t', '3.14t' or '3.15t'")
+    interpreter, folders, problems = _resolve_folders(python, paths)
+    if target is None:
+        target, target_reason = default_target(
+            interpreter.version if interpreter else None,
+            interpreter.free_threaded if interpreter else None,
+            interpreter.label if interpreter else "",
+        )
+    else:
+        target_reason = f"{target}: asked for"
     target_match = _TARGET.match(target)
-    if target_match is None:
-        raise ScanError(f"target {target!r} is not like '3.13t' or '3.14t'")
     target_version = f"{target_match['major']}.{target_match['minor']}"
     target_free_threaded = bool(target_match["free_threaded"])
-    interpreter, folders, problems = _resolve_folders(python, paths)
     listing = read_site_packages(folders)
     result = ScanResult(
         target=target,
+        target_reason=target_reason,
+        target_note=static_only_note(target),
         site_packages=[str(folder) for folder in folders],
         interpreter=interpreter,
         errors=problems + list(listing.errors),
@@ -708,8 +719,9 @@ def scan(
     return result
 
 
-def check_distribution_sources(result: ScanResult, *, jobs: int | None = None, use_cache: bool = True,
-                               progress=None):
+def check_distribution_sources(
+    result: ScanResult, *, jobs: int | None = None, use_cache: bool = True, progress=None
+):
     """Run the Python source rules over every ``.py`` file the scanned distributions ship.
 
     The files come from each distribution's RECORD, so only installed code is read (no
@@ -717,6 +729,9 @@ def check_distribution_sources(result: ScanResult, *, jobs: int | None = None, u
     """
     from .source import scan_source
 
-    files = [Path(distribution.site_packages) / relative
-             for distribution in result.distributions for relative in distribution.python_files]
+    files = [
+        Path(distribution.site_packages) / relative
+        for distribution in result.distributions
+        for relative in distribution.python_files
+    ]
     return scan_source(files, jobs=jobs, use_cache=use_cache, progress=progress)

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from ..model.environment import ExtensionModule, GilDeclaration, GilDeclaredBy, RiskySymbol
 from ..model.finding import Finding, Location
 from .abi_tag import Target, abi_from_imported_symbols, loadability, module_name_from_filename, parse_abi_tag
+from .cpython_slots import export_hook_name
 from .elf import ElfImage, ElfReadError
 from .generators import recognise_generator
 from .gil_declaration import init_function_name, read_gil_declaration
@@ -102,12 +103,18 @@ def _read_binary(
 ) -> None:
     leaf = extension.module.rsplit(".", 1)[-1]
     init_name = init_function_name(leaf)
-    if not image.may_have_dynamic_symbol(init_name) or init_name not in image.symbols:
+    hook_name = export_hook_name(leaf)
+
+    def exports(name: str) -> bool:
+        return image.may_have_dynamic_symbol(name) and name in image.symbols
+
+    has_init, has_hook = exports(init_name), exports(hook_name)
+    if not has_init and not has_hook:
         # A bundled shared library (numpy.libs/libopenblas...), not an extension module:
         # nothing to declare, and its imports are not a module's.
         extension.errors.append(
-            f"{extension.path}: exports no {init_name}: not an extension module named "
-            f"{leaf!r} (a bundled shared library, or a renamed file?)"
+            f"{extension.path}: exports no {init_name} (nor a PEP 793 {hook_name}): not an extension "
+            f"module named {leaf!r} (a bundled shared library, or a renamed file?)"
         )
         extension.loadable_on_target = None
         return
@@ -117,7 +124,11 @@ def _read_binary(
     extension.generator = generator.name
     # The name's ABI unless the imports say otherwise; the init code may still tell (below).
     assumed = symbol_free_threaded if symbol_free_threaded is not None else extension.abi_free_threaded
-    reading = read_gil_declaration(image, leaf, assumed, generator)
+    # The importer that reads the declaration: the target's, or, for a binary only a newer
+    # release loads (cp315t judged for 3.14t), that release's: the declaration is the binary's.
+    importer = abi.release if abi.release and abi.release > target.release else target.release
+    releases = {"header_release": abi.release, "importer_release": importer}
+    reading = read_gil_declaration(image, leaf, assumed, generator, **releases)
     binary_free_threaded, binary_reason = symbol_free_threaded, symbol_reason
     if binary_free_threaded is None and reading.def_layout_free_threaded is not None:
         binary_free_threaded, binary_reason = reading.def_layout_free_threaded, reading.def_layout_evidence
@@ -127,7 +138,7 @@ def _read_binary(
         # A renamed file: the name promises one ABI, the code was compiled for the other.
         extension.errors.append(f"the file name says {abi.tag} but {binary_reason}")
         extension.abi_free_threaded = binary_free_threaded
-        reading = read_gil_declaration(image, leaf, binary_free_threaded, generator)
+        reading = read_gil_declaration(image, leaf, binary_free_threaded, generator, **releases)
     verdict = loadability(
         abi, target, symbol_abi_free_threaded=binary_free_threaded, host_platform=_HOST_PLATFORM
     )
@@ -145,7 +156,7 @@ def _read_binary(
     # Declarations matter only where the target reads them: a free-threaded target that loads the file.
     if target.free_threaded and extension.loadable_on_target is not False:
         evidence = [reading.evidence, f"generator: {generator.name} ({generator.evidence})"]
-        init_symbol = init_name
+        init_symbol = hook_name if reading.init_style == "export-hook" else init_name
         if reading.declared_by == GilDeclaredBy.NEVER:
             findings.append(
                 finding(

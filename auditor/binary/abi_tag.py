@@ -12,6 +12,13 @@ and ``Python.h`` refuses ``Py_LIMITED_API`` together with ``Py_GIL_DISABLED``
 installers never pick such wheels for free-threaded targets either (PEP 703; the
 free-threaded stable ABI ``abi3t`` of PEP 803 is for later releases).
 
+3.15 changes the list (PEP 803, Python/dynload_shlib.c): a free-threaded 3.15 importer
+tries ``.<SOABI>.so``, ``.abi3t.so`` and ``.so`` and no longer ``.abi3.so``; a GIL 3.15
+one tries ``.abi3t.so`` as well, since abi3t 3.15 is compatible with abi3 3.15. So an
+``abi3t`` binary loads on every 3.15+ build and on no 3.13 or 3.14 one, which never look
+for that suffix. It is compiled with ``Py_LIMITED_API`` >= 3.15, so its slot ids are the
+3.15 ones.
+
 A bare ``foo.so`` is tried by every CPython; its file name says nothing about the ABI,
 so :func:`abi_from_imported_symbols` decides from what the binary imports.
 """
@@ -26,6 +33,8 @@ _CPYTHON_SUFFIX = re.compile(
     r"\.cpython-(?P<major>\d)(?P<minor>\d+)(?P<flags>[a-z]*)(?:-(?P<platform>[A-Za-z0-9_.-]+?))?\.so$"
 )
 _ABI3_SUFFIX = re.compile(r"\.abi3\.so$")
+_ABI3T_SUFFIX = re.compile(r"\.abi3t\.so$")
+ABI3T_FIRST_RELEASE = (3, 15)
 # Windows names: "foo.cp313t-win_amd64.pyd", "foo.pyd"; never loadable by a Linux CPython.
 _WINDOWS_SUFFIX = re.compile(r"(?:\.cp(?P<version>\d+)(?P<flags>t?)-[A-Za-z0-9_]+)?\.pyd$")
 _TARGET = re.compile(r"^(?P<major>\d)\.(?P<minor>\d+)(?P<free_threaded>t?)$")
@@ -50,6 +59,10 @@ class Target:
     def abi_tag(self) -> str:
         return f"cp{self.major}{self.minor}{'t' if self.free_threaded else ''}"
 
+    @property
+    def release(self) -> tuple[int, int]:
+        return (self.major, self.minor)
+
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}{'t' if self.free_threaded else ''}"
 
@@ -58,11 +71,14 @@ class Target:
 class AbiTag:
     """What a file name tells about the ABI of an extension module."""
 
-    tag: str  # "cp313t", "cp313", "abi3", "unknown" (bare .so), "windows"
+    tag: str  # "cp313t", "cp313", "abi3", "abi3t", "unknown" (bare .so), "windows"
     free_threaded: bool | None  # None: the name does not say
     suffix: str  # the matched suffix, stripped to get the module name
     platform: str | None = None  # "x86_64-linux-gnu"
     debug: bool = False
+    # The CPython release whose headers built it: (3, 15) for cp315t, the first possible
+    # one for abi3t; None when the name does not say (bare .so, abi3).
+    release: tuple[int, int] | None = None
 
 
 def module_name_from_filename(filename: str) -> str:
@@ -81,7 +97,12 @@ def parse_abi_tag(filename: str) -> AbiTag:
             suffix=match.group(0),
             platform=match["platform"],
             debug="d" in flags,
+            release=(int(match["major"]), int(match["minor"])),
         )
+    match = _ABI3T_SUFFIX.search(filename)
+    if match:
+        # PEP 803: the stable ABI of the free-threaded build (loads on GIL 3.15+ too).
+        return AbiTag(tag="abi3t", free_threaded=True, suffix=match.group(0), release=ABI3T_FIRST_RELEASE)
     match = _ABI3_SUFFIX.search(filename)
     if match:
         # The limited API is refused by free-threaded headers, so abi3 is a GIL build.
@@ -119,7 +140,23 @@ def loadability(
         return Loadability(False, "a Windows .pyd binary; CPython on Linux only imports .so files")
     if abi.platform and host_platform and abi.platform != host_platform:
         return Loadability(False, f"built for platform {abi.platform}, not {host_platform}")
+    if abi.tag == "abi3t":
+        if target.release < ABI3T_FIRST_RELEASE:
+            return Loadability(
+                False,
+                f"abi3t (PEP 803) starts with CPython 3.15; the {target} importer does not look for"
+                " .abi3t.so",
+            )
+        return Loadability(
+            True, f"abi3t (PEP 803) binaries load on every CPython 3.15+ build, {target} included"
+        )
     if abi.tag == "abi3":
+        if target.free_threaded and target.release >= ABI3T_FIRST_RELEASE:
+            return Loadability(
+                False,
+                f"abi3 is the GIL stable ABI; the free-threaded {target} importer does not even look for "
+                ".abi3.so (PEP 803: free-threaded builds load abi3t)",
+            )
         if target.free_threaded:
             return Loadability(
                 False,
@@ -176,3 +213,42 @@ def abi_from_imported_symbols(imported: set[str] | frozenset[str]) -> tuple[bool
     if imported & {"_Py_DecRef", "Py_DecRef", "_Py_IncRef", "Py_IncRef"}:
         return None, "uses only out-of-line Py_IncRef/Py_DecRef (limited API style): ABI not visible"
     return None, "no refcounting symbols imported"
+
+
+# The free-threaded releases whose loading rules and slot ids ftaudit knows
+# (:mod:`.cpython_slots`). Only 3.13t can be built on this project's machines, so the
+# probe and the harness run there; 3.14t and 3.15t are judged from the binaries alone.
+KNOWN_FREE_THREADED_TARGETS = ("3.13t", "3.14t", "3.15t")
+NEWEST_FREE_THREADED_TARGET = KNOWN_FREE_THREADED_TARGETS[-1]
+RUNTIME_CHECKED_TARGETS = frozenset({"3.13t"})
+
+
+def default_target(version: str | None, free_threaded: bool | None, label: str = "") -> tuple[str, str]:
+    """The target to judge for when none is given, and the sentence that says why.
+
+    A free-threaded interpreter is judged for its own release; anything else for the
+    newest free-threaded release ftaudit knows, which is what a team moving today targets.
+    """
+    if version and free_threaded:
+        major, minor = version.split(".")[:2]
+        own = f"{major}.{minor}t"
+        if own in KNOWN_FREE_THREADED_TARGETS:
+            return own, f"{own}: the scanned interpreter's own release"
+    why = (
+        f"the scanned interpreter, {label or 'CPython ' + version}, is not a free-threaded one"
+        if version
+        else "no interpreter was scanned, only site-packages folders"
+    )
+    return NEWEST_FREE_THREADED_TARGET, (
+        f"{NEWEST_FREE_THREADED_TARGET}: the newest free-threaded release ftaudit knows ({why})"
+    )
+
+
+def static_only_note(target: str) -> str:
+    """Said wherever a target is judged without an interpreter of that release to run."""
+    if target in RUNTIME_CHECKED_TARGETS or not target.endswith("t"):
+        return ""
+    return (
+        f"{target} is judged statically, from the binaries: no {target} interpreter can be built on "
+        "this machine, so the import probe and the harness run on 3.13t"
+    )

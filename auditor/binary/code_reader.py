@@ -113,6 +113,9 @@ class CodeReading:
     instructions: int = 0
     truncated: bool = False  # the instruction budget ran out
     problems: list[str] = field(default_factory=list)
+    # What the function read returns at its first ``ret`` (a PEP 793 export hook returns
+    # its PySlot array): int | Pointer | ImportedAddress | None when not known.
+    result: object = None
 
     def calls_to(self, name: str) -> list[CallEvent]:
         return [call for call in self.calls if call.target == name]
@@ -212,7 +215,7 @@ class CodeReader:
         reading = CodeReading()
         arguments: dict[str, object] = {}
         try:
-            self._walk(
+            reading.result = self._walk(
                 address,
                 size if size is not None else self._function_size(address),
                 arguments,

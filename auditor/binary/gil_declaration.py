@@ -23,20 +23,33 @@ from dataclasses import dataclass
 
 from ..model.environment import GilDeclaration, GilDeclaredBy
 from .code_reader import INDIRECT, STATIC, CodeReader, CodeReading, Pointer
+from .cpython_slots import (
+    GIL,
+    NESTED_MODULE_DEF_SLOTS,
+    PY_MOD_GIL_NOT_USED,
+    PY_MOD_GIL_USED,
+    PYSLOT_OPTIONAL,
+    RECORD_SIZE,
+    SUBSLOTS,
+    SlotLayout,
+    SlotNumbering,
+    describe_gil_value,
+    export_hook_name,
+    numbering_for,
+    unknown_flags,
+)
 from .elf import ElfImage
 from .generators import GeneratorInfo
 
-PY_MOD_GIL = 4  # Include/moduleobject.h
-PY_MOD_GIL_USED = 0
-PY_MOD_GIL_NOT_USED = 1
 # offsetof(PyModuleDef, m_slots) on 64-bit platforms. PyModuleDef_Base is PyObject_HEAD
 # + m_init + m_index + m_copy. The free-threaded PyObject_HEAD (Include/object.h) is
 # ob_tid (8), ob_flags/ob_mutex/ob_gc_bits/ob_ref_local (2+1+1+4), ob_ref_shared (8),
 # ob_type (8) = 32 bytes; the GIL one is ob_refcnt + ob_type = 16. Then m_name, m_doc,
 # m_size, m_methods precede m_slots. tests/test_binary_gil.py checks both with offsetof.
+# The 3.15 headers keep this layout (PEP 820 changes the records, not PyModuleDef).
 M_SLOTS_OFFSET = {True: 32 + 24 + 32, False: 16 + 24 + 32}
-_SLOT_SIZE = 16  # {int slot; (padding); void *value}
 _MAX_SLOTS = 64
+_MAX_NESTING = 4  # Py_slot_subslots / Py_mod_slots levels followed
 _SET_GIL = "PyUnstable_Module_SetGIL"
 _DEF_INIT = "PyModuleDef_Init"
 _FUNCTION_FROM_ANOTHER_MODULE = frozenset({"PyCapsule_GetPointer", "PyCapsule_Import"})
@@ -100,12 +113,6 @@ def _reaches_a_declaration(reading: CodeReading) -> bool:
     return any(call.target in (_SET_GIL, _DEF_INIT) for call in reading.calls)
 
 
-def _describe(value: int) -> str:
-    return {PY_MOD_GIL_USED: "Py_MOD_GIL_USED", PY_MOD_GIL_NOT_USED: "Py_MOD_GIL_NOT_USED"}.get(
-        value, hex(value)
-    )
-
-
 def _verdict(value: int) -> GilDeclaration:
     return GilDeclaration.NOT_USED if value == PY_MOD_GIL_NOT_USED else GilDeclaration.USED
 
@@ -120,7 +127,7 @@ def init_function_name(module_leaf: str) -> str:
 class _SlotArrayResult:
     def __init__(self, value: int | None, complete: bool, note: str) -> None:
         self.value = value  # the Py_mod_gil value, or None when absent / unreadable
-        self.complete = complete  # the {0, NULL} terminator was reached
+        self.complete = complete  # every record up to the zero id was read and understood
         self.note = note
 
 
@@ -138,33 +145,21 @@ def _in_bss(image: ElfImage, pointer: Pointer) -> bool:
     return bool(bounds and pointer.region == STATIC and bounds[0] <= pointer.offset < bounds[1])
 
 
-def read_slot_array(
-    reader: CodeReader, reading: CodeReading, definition: object, free_threaded: bool
-) -> _SlotArrayResult:
-    image = reader.image
-    definition = _as_pointer(image, definition)
-    if definition is None:
-        return _SlotArrayResult(
-            None, False, "the PyModuleDef passed to PyModuleDef_Init could not be located"
-        )
-    slots = reader.load(reading, definition.moved(M_SLOTS_OFFSET[free_threaded]), 8)
-    if slots == 0:
-        return _SlotArrayResult(None, True, "m_slots is NULL")
-    slots = _as_pointer(image, slots)
-    if slots is None:
-        return _SlotArrayResult(None, False, "the PyModuleDef's m_slots pointer could not be read")
+def _written_by_code(reading: CodeReading, slots: Pointer) -> bool:
     stores = reading.memory.get(slots.region, {})
-    written_by_code = any(
-        slots.offset <= offset < slots.offset + _SLOT_SIZE * _MAX_SLOTS for offset in stores
-    )
+    end = slots.offset + RECORD_SIZE * _MAX_SLOTS
+    return any(slots.offset <= offset < end for offset in stores)
+
+
+def _where(reader: CodeReader, reading: CodeReading, slots: Pointer) -> str | _SlotArrayResult:
+    """Where a slot array lives, for the evidence; a result when it cannot be read at all."""
+    image = reader.image
+    written_by_code = _written_by_code(reading, slots)
     zero_initialised = slots.region == STATIC and _in_bss(image, slots)
     if zero_initialised and not written_by_code:
         # Zero in the file: filled by a C++ dynamic initialiser, or really just {0, NULL}.
         reader.read_initialisers(reading)
-        stores = reading.memory.get(slots.region, {})
-        written_by_code = any(
-            slots.offset <= offset < slots.offset + _SLOT_SIZE * _MAX_SLOTS for offset in stores
-        )
+        written_by_code = _written_by_code(reading, slots)
         if not written_by_code and reading.truncated:
             return _SlotArrayResult(
                 None,
@@ -172,38 +167,200 @@ def read_slot_array(
                 f"the slot array at {slots.offset:#x} is zero-initialised memory "
                 "and the code that may fill it was too long to read",
             )
-    where = (
-        "built by the init code"
-        if written_by_code
-        else "zero-initialised, written by no code read"
-        if zero_initialised
-        else (
-            f"static data at {slots.offset:#x}"
-            if slots.region == STATIC
-            else "memory the init code allocates"
-        )
-    )
-    for index in range(_MAX_SLOTS):
-        entry = slots.moved(index * _SLOT_SIZE)
-        slot_id = reader.load(reading, entry, 4)
-        value = reader.load(reading, entry.moved(8), 8)
-        if slot_id is None:
-            return _SlotArrayResult(None, False, f"slot {index} of the array ({where}) could not be read")
-        if slot_id == 0:
-            return _SlotArrayResult(None, True, f"{index} slots ({where}), none is Py_mod_gil")
-        if slot_id == PY_MOD_GIL:
+    if written_by_code:
+        return "built by the init code"
+    if zero_initialised:
+        return "zero-initialised, written by no code read"
+    if slots.region == STATIC:
+        return f"static data at {slots.offset:#x}"
+    return "memory the init code allocates"
+
+
+class _SlotWalk:
+    """Reads one module's slot records, following nested arrays (PEP 820), into one answer."""
+
+    def __init__(self, reader: CodeReader, reading: CodeReading, numbering: SlotNumbering) -> None:
+        self.reader = reader
+        self.reading = reading
+        self.numbering = numbering
+        self.gil_values: list[tuple[int, str]] = []  # (value, where)
+        self.unknown_ids: list[str] = []
+        self.problems: list[str] = []
+        self.skipped_optional: list[int] = []
+        self.records = 0
+
+    def walk(self, slots: Pointer, layout: SlotLayout, depth: int = 0) -> None:
+        where = _where(self.reader, self.reading, slots)
+        if isinstance(where, _SlotArrayResult):
+            self.problems.append(where.note)
+            return
+        label = f"{layout.value} array ({where})" if depth == 0 else f"nested {layout.value} array ({where})"
+        for index in range(_MAX_SLOTS):
+            entry = slots.moved(index * RECORD_SIZE)
+            head = self.reader.load(self.reading, entry, 4)
+            if not isinstance(head, int):
+                self.problems.append(f"record {index} of the {label} could not be read")
+                return
+            if layout is SlotLayout.PYSLOT:
+                slot_id, flags = head & 0xFFFF, head >> 16
+            else:
+                slot_id, flags = (head - (1 << 32) if head >= 1 << 31 else head), 0
+            if slot_id == 0:
+                return
+            self.records += 1
+            value = self.reader.load(self.reading, entry.moved(8), 8)
+            self._record(slot_id, flags, value, index, label, layout, depth)
+        self.problems.append(f"no zero-id terminator within {_MAX_SLOTS} records ({label})")
+
+    def _record(
+        self, slot_id: int, flags: int, value: object, index: int, label: str, layout: SlotLayout, depth: int
+    ) -> None:
+        name = self.numbering.name(slot_id) if 0 < slot_id <= 0xFFFF else None
+        if layout is SlotLayout.PYSLOT and unknown_flags(flags):
+            self.problems.append(
+                f"record {index} of the {label} has flags {flags:#x} the headers do not define"
+            )
+            return
+        if name is None:
+            if layout is SlotLayout.PYSLOT and flags & PYSLOT_OPTIONAL:
+                # PySlot_OPTIONAL: an interpreter that does not know the id skips it. It
+                # cannot be Py_mod_gil, whose id every release with PySlot knows.
+                self.skipped_optional.append(slot_id)
+                return
+            self.unknown_ids.append(self.numbering.describe_unknown(slot_id))
+            return
+        if name == GIL:
             if isinstance(value, int) and value in (PY_MOD_GIL_USED, PY_MOD_GIL_NOT_USED):
-                return _SlotArrayResult(
-                    value, True, f"{{Py_mod_gil, {_describe(value)}}} in slot {index} ({where})"
-                )
-            return _SlotArrayResult(None, False, f"a Py_mod_gil slot ({where}) whose value is not a constant")
-    return _SlotArrayResult(None, False, f"no {{0, NULL}} terminator within {_MAX_SLOTS} slots ({where})")
+                self.gil_values.append((value, f"slot id {slot_id} in record {index} of the {label}"))
+            else:
+                self.problems.append(f"a Py_mod_gil slot ({label}) whose value is not a constant")
+            return
+        if name in (SUBSLOTS, NESTED_MODULE_DEF_SLOTS):
+            nested = _as_pointer(self.reader.image, value)
+            if depth >= _MAX_NESTING:
+                self.problems.append(f"slot arrays nested deeper than {_MAX_NESTING} ({label})")
+            elif nested is None:
+                self.problems.append(f"the {name} pointer in record {index} of the {label} could not be read")
+            else:
+                nested_layout = SlotLayout.PYSLOT if name == SUBSLOTS else SlotLayout.MODULE_DEF_SLOT
+                self.walk(nested, nested_layout, depth + 1)
+
+    def result(self) -> _SlotArrayResult:
+        if self.unknown_ids:
+            return _SlotArrayResult(
+                None,
+                False,
+                f"slot ids the reader does not know for the {self.numbering.release} ABI: "
+                + ", ".join(self.unknown_ids),
+            )
+        values = {value for value, _where_text in self.gil_values}
+        if len(values) > 1:
+            return _SlotArrayResult(None, False, "Py_mod_gil is given twice with different values")
+        if self.gil_values:
+            value, where = self.gil_values[0]
+            note = f"{{Py_mod_gil, {describe_gil_value(value)}}} ({where})"
+            return _SlotArrayResult(value, True, note)
+        if self.problems:
+            return _SlotArrayResult(None, False, "; ".join(self.problems))
+        skipped = (
+            f"; optional ids {', '.join(map(str, self.skipped_optional))} skipped"
+            if self.skipped_optional
+            else ""
+        )
+        return _SlotArrayResult(
+            None,
+            True,
+            f"{self.records} slots read with the {self.numbering.release} ids{skipped}, none is Py_mod_gil",
+        )
+
+
+def read_slot_array(
+    reader: CodeReader,
+    reading: CodeReading,
+    slots: object,
+    numbering: SlotNumbering,
+    layout: SlotLayout = SlotLayout.MODULE_DEF_SLOT,
+) -> _SlotArrayResult:
+    """Read a slot array (and the arrays it nests) for the Py_mod_gil value, with ``numbering``'s ids."""
+    if slots == 0:
+        return _SlotArrayResult(None, True, "m_slots is NULL")
+    pointer = _as_pointer(reader.image, slots)
+    if pointer is None:
+        return _SlotArrayResult(None, False, "the slot array pointer could not be read")
+    walk = _SlotWalk(reader, reading, numbering)
+    walk.walk(pointer, layout)
+    return walk.result()
+
+
+def read_module_def_slots(
+    reader: CodeReader, reading: CodeReading, definition: object, numbering: SlotNumbering
+) -> _SlotArrayResult:
+    """The slots of the ``PyModuleDef`` passed to ``PyModuleDef_Init``."""
+    definition = _as_pointer(reader.image, definition)
+    if definition is None:
+        return _SlotArrayResult(
+            None, False, "the PyModuleDef passed to PyModuleDef_Init could not be located"
+        )
+    slots = reader.load(reading, definition.moved(M_SLOTS_OFFSET[True]), 8)
+    if slots is None:
+        return _SlotArrayResult(None, False, "the PyModuleDef's m_slots pointer could not be read")
+    return read_slot_array(reader, reading, slots, numbering)
+
+
+def _undecided(evidence: str, init_style: str = "unknown") -> GilReading:
+    return GilReading(GilDeclaration.UNKNOWN, GilDeclaredBy.UNDETERMINED, evidence, init_style)
+
+
+def _read_export_hook(image: ElfImage, hook_name: str, numbering: SlotNumbering) -> GilReading:
+    """PEP 793: the importer calls ``PyModExport_<name>()`` and builds the module from the
+    ``PySlot`` array it returns; ``PyInit_<name>`` is then never called."""
+    style = "export-hook"
+    symbol = image.symbols[hook_name]
+    if image.machine not in ("x86_64", "aarch64"):
+        return _undecided(f"machine code for {image.machine} is not read (x86-64 and aarch64 only)", style)
+    reader = CodeReader(image)
+    reading = reader.read_function(symbol.value, symbol.size, follow_calls=True)
+    if reading.result is None or reading.result == 0:
+        problems = "; ".join(reading.problems)
+        return _undecided(
+            f"the PySlot array {hook_name} returns could not be followed"
+            + (f" ({problems})" if problems else ""),
+            style,
+        )
+    result = read_slot_array(reader, reading, reading.result, numbering, SlotLayout.PYSLOT)
+    if result.value is not None:
+        return GilReading(
+            GilDeclaration.NOT_USED if result.value == PY_MOD_GIL_NOT_USED else GilDeclaration.USED,
+            GilDeclaredBy.SLOT,
+            f"{hook_name} (PEP 793) returns {result.note}",
+            style,
+        )
+    if result.complete:
+        return GilReading(
+            GilDeclaration.USED,
+            GilDeclaredBy.NEVER,
+            f"{hook_name} (PEP 793) returns {result.note}; the default is Py_MOD_GIL_USED",
+            style,
+        )
+    return _undecided(f"{hook_name} (PEP 793): {result.note}", style)
 
 
 def read_gil_declaration(
-    image: ElfImage, module_leaf: str, free_threaded_abi: bool | None, generator: GeneratorInfo | None = None
+    image: ElfImage,
+    module_leaf: str,
+    free_threaded_abi: bool | None,
+    generator: GeneratorInfo | None = None,
+    *,
+    header_release: tuple[int, int] | None = None,
+    importer_release: tuple[int, int] | None = None,
 ) -> GilReading:
-    """Decide the GIL declaration of one module; never raises on odd binaries."""
+    """Decide the GIL declaration of one module; never raises on odd binaries.
+
+    ``header_release`` is the CPython release whose headers the binary was compiled
+    against (from its ABI tag; None when the name does not say): it decides what the slot
+    ids mean. ``importer_release`` is the release that will import it: 3.15 and later call
+    a PEP 793 export hook in preference to ``PyInit_<name>``.
+    """
     imported = image.imported_symbols
     imports_def_init = _DEF_INIT in imported
     imports_set_gil = _SET_GIL in imported
@@ -221,12 +378,23 @@ def read_gil_declaration(
     if free_threaded_abi is False:
         return not_applicable
 
+    numbering = numbering_for(header_release)
+    if numbering is None:
+        return _undecided(
+            f"compiled against the CPython {header_release[0]}.{header_release[1]} headers, whose slot "
+            "ids this reader does not know (it knows 3.13-3.15): not guessed",
+            init_style,
+        )
+    hook_name = export_hook_name(module_leaf)
+    hook = image.symbols.get(hook_name)
+    hook_is_read = importer_release is None or importer_release >= (3, 15)
+    if numbering.has_pyslot and hook_is_read and hook is not None and hook.value:
+        return _read_export_hook(image, hook_name, numbering)
+
     init_name = init_function_name(module_leaf)
     init_symbol = image.symbols.get(init_name)
     if init_symbol is None or not init_symbol.value:
-        return GilReading(
-            GilDeclaration.UNKNOWN,
-            GilDeclaredBy.UNDETERMINED,
+        return _undecided(
             f"exports no {init_name}: not an extension module named {module_leaf!r} "
             "(a bundled shared library, or a renamed file?)",
             init_style,
@@ -266,17 +434,21 @@ def read_gil_declaration(
                 decision = GilReading(
                     _verdict(value),
                     GilDeclaredBy.SET_GIL_CALL,
-                    f"{init_name} calls PyUnstable_Module_SetGIL(module, {_describe(value)})",
+                    f"{init_name} calls PyUnstable_Module_SetGIL(module, {describe_gil_value(value)})",
                     init_style,
                 )
             else:
                 shown = ", ".join(
-                    _describe(v) if isinstance(v, int) else "a value not known statically" for v in values
+                    describe_gil_value(v) if isinstance(v, int) else "a value not known statically"
+                    for v in values
                 )
                 notes.append(f"{init_name} calls PyUnstable_Module_SetGIL with {shown}")
         elif def_init_calls:
             init_style = "multi-phase"
-            results = [read_slot_array(reader, reading, call.arguments[0], True) for call in def_init_calls]
+            results = [
+                read_module_def_slots(reader, reading, call.arguments[0], numbering)
+                for call in def_init_calls
+            ]
             declared = {result.value for result in results if result.value is not None}
             if len(declared) == 1:
                 value = declared.pop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 
 
@@ -15,7 +16,13 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--python", default=None, help="audit this interpreter's environment")
     parser.add_argument("--path", action="append", type=Path, default=None, metavar="SITE_PACKAGES")
-    parser.add_argument("--target", default="3.13t", choices=["3.13t", "3.14t"])
+    parser.add_argument(
+        "--target",
+        default=None,
+        choices=list(KNOWN_FREE_THREADED_TARGETS),
+        help="free-threaded target (default: the scanned interpreter's own release if free-threaded,"
+        " else 3.15t)",
+    )
     parser.add_argument("--probe", action="store_true", help="also import each extension in a subprocess")
     parser.add_argument(
         "--samples",

@@ -78,7 +78,10 @@ def register(subparsers) -> None:
         " point `baseline` in [tool.ftaudit] at it so that only new findings fail",
     )
     parser.add_argument(
-        "--target", default=None, help="target interpreter, e.g. 3.13t (default: policy, 3.13t)"
+        "--target",
+        default=None,
+        help="target interpreter, e.g. 3.15t (default: the policy's, else the scanned interpreter's own"
+        " free-threaded release, else 3.15t)",
     )
     parser.add_argument(
         "--probe",
@@ -114,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         error(str(problem))
         return EXIT_USAGE
     project_root = (args.policy.parent if args.policy else Path.cwd()).resolve()
-    target = args.target or policy.target or "3.13t"
+    target = args.target or policy.target  # None: scan picks the default for the environment
 
     baseline = None
     if args.baseline:

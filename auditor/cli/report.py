@@ -53,7 +53,12 @@ def register(subparsers) -> None:
         action="store_true",
         help="with the scan, import each extension in a free-threaded subprocess",
     )
-    parser.add_argument("--target", default=None, help="target interpreter, e.g. 3.13t (default: 3.13t)")
+    parser.add_argument(
+        "--target",
+        default=None,
+        help="target interpreter, e.g. 3.15t (default: the scanned interpreter's own free-threaded"
+        " release, else 3.15t)",
+    )
     parser.add_argument(
         "--hammer",
         action="append",
@@ -78,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     from ..reporters._summary import partial_warnings
 
     sources: list = []
-    target = args.target or "3.13t"
+    target = args.target
     if args.python or args.path or (not args.inputs and not args.hammer):
         from ..scan import ScanError, scan
 

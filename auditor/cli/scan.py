@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
 from ..model.environment import ScanResult, Verdict
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
 
-TARGETS = ["3.13t", "3.14t"]
+TARGETS = list(KNOWN_FREE_THREADED_TARGETS)
 
 
 def parse_verdicts(text: str) -> set[Verdict]:
@@ -49,8 +50,9 @@ def add_environment_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target",
         choices=TARGETS,
-        default="3.13t",
-        help="the free-threaded interpreter to judge against (default: 3.13t)",
+        default=None,
+        help="the free-threaded interpreter to judge against (default: the scanned interpreter's own"
+        " release when it is free-threaded, else the newest one known, 3.15t)",
     )
     parser.add_argument(
         "--jobs",
@@ -179,7 +181,7 @@ def run_scan(args: argparse.Namespace, call: Callable[[Callable | None], ScanRes
 
 
 def write_report(args: argparse.Namespace, result: ScanResult, source=None) -> bool:
-    return emit(args, build_report(result, args.target, source))
+    return emit(args, build_report(result, result.target, source))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -107,6 +107,10 @@ class ScanResult:
     target: str  # "3.13t"
     site_packages: list[str]
     distributions: list[Distribution] = field(default_factory=list)
+    # Why this target: given, or the default (the interpreter's own free-threaded release,
+    # else the newest one known); and a note when it is judged from the binaries alone.
+    target_reason: str = ""
+    target_note: str = ""
     interpreter: InterpreterInfo | None = None
     # Items that could not be read at all (not tied to one distribution), as messages.
     errors: list[str] = field(default_factory=list)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..binary.abi_tag import static_only_note
 from ..model import (
     AuditReport,
     Distribution,
@@ -299,3 +300,14 @@ def tree_gil_text(package) -> str:
     if package.gil_fallback:
         return "re-enables: " + (", ".join(package.gil_fallback_modules) or "yes")
     return "stays off"
+
+
+def target_notes(report: AuditReport) -> list[str]:
+    """Why this target was judged, and whether only statically: said next to the target."""
+    notes: list[str] = []
+    if report.scan and report.scan.target_reason and not report.scan.target_reason.endswith("asked for"):
+        notes.append("default target " + report.scan.target_reason)
+    static = (report.scan.target_note if report.scan else "") or static_only_note(report.target or "")
+    if static:
+        notes.append(static)
+    return notes

@@ -100,7 +100,8 @@ class HtmlReporter(Reporter):
             meta += f" · {e(interpreter.label)} · <code>{e(interpreter.executable)}</code>"
         if report.created:
             meta += f" · {e(report.created)}"
-        return f'<h1>Free-threading readiness report</h1>\n<p class="meta">{meta}</p>'
+        notes = "".join(f'\n<p class="meta">{e(note)}</p>' for note in _summary.target_notes(report))
+        return f'<h1>Free-threading readiness report</h1>\n<p class="meta">{meta}</p>{notes}'
 
     def _summary(self, report: AuditReport) -> str:
         summary = _summary.summarize(report)

@@ -108,6 +108,9 @@ class MarkdownReporter(Reporter):
         interpreter = report.scan.interpreter if report.scan else None
         if interpreter:
             lines[-1] += f" ({text(interpreter.label)}, {code(interpreter.executable)})"
+        for note in _summary.target_notes(report):
+            lines.append("")
+            lines.append(f"*{text(note)}*")
         lines.append("")
         if summary.total:
             bar = ""

@@ -114,6 +114,8 @@ class TerminalReporter(Reporter):
         if interpreter:
             target_line.append(f"  ·  {interpreter.label} at {interpreter.executable}")
         lines.append(target_line)
+        for note in _summary.target_notes(report):
+            lines.append(Text(note, style="dim"))
         if summary.total:
             bar = Text()
             used = 0
