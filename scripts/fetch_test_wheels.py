@@ -73,7 +73,9 @@ def main() -> int:
         except (OSError, ValueError, LookupError) as problem:
             failures += 1
             print(f"fetch_test_wheels: {entry['filename']}: {problem}", file=sys.stderr)
-    print(f"fetch_test_wheels: {counts['downloaded']} downloaded, {counts['cached']} cached, {failures} failed")
+    print(
+        f"fetch_test_wheels: {counts['downloaded']} downloaded, {counts['cached']} cached, {failures} failed"
+    )
     return 1 if failures else 0
 
 

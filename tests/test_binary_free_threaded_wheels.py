@@ -133,9 +133,15 @@ def test_abi3t_binary_loads_on_315_only(site_315: Path) -> None:
 def test_ids_read_with_the_wrong_release_never_give_a_verdict(site_315: Path) -> None:
     path = next(site_315.rglob("_speedups.cpython-315t-*.so"))
     with ElfImage(path) as image:
-        wrong = read_gil_declaration(image, "_speedups", True, header_release=(3, 14), importer_release=(3, 14))
-        right = read_gil_declaration(image, "_speedups", True, header_release=(3, 15), importer_release=(3, 15))
-        newer = read_gil_declaration(image, "_speedups", True, header_release=(3, 16), importer_release=(3, 16))
+        wrong = read_gil_declaration(
+            image, "_speedups", True, header_release=(3, 14), importer_release=(3, 14)
+        )
+        right = read_gil_declaration(
+            image, "_speedups", True, header_release=(3, 15), importer_release=(3, 15)
+        )
+        newer = read_gil_declaration(
+            image, "_speedups", True, header_release=(3, 16), importer_release=(3, 16)
+        )
     assert wrong.gil == GilDeclaration.UNKNOWN and "87" in wrong.evidence and "3.14" in wrong.evidence
     assert right.gil == GilDeclaration.NOT_USED
     assert newer.gil == GilDeclaration.UNKNOWN and "3.16" in newer.evidence
@@ -143,8 +149,19 @@ def test_ids_read_with_the_wrong_release_never_give_a_verdict(site_315: Path) ->
 
 def _scan_json(site: Path, target: str) -> dict:
     completed = subprocess.run(
-        [sys.executable, "-m", "auditor", "scan", "--path", str(site), "--target", target, "--format", "json",
-         "--no-cache"],
+        [
+            sys.executable,
+            "-m",
+            "auditor",
+            "scan",
+            "--path",
+            str(site),
+            "--target",
+            target,
+            "--format",
+            "json",
+            "--no-cache",
+        ],
         capture_output=True,
         text=True,
         timeout=600,

@@ -280,11 +280,13 @@ def test_html_only_and_json_only_servers_give_the_same_answers(world, tmp_path, 
         assert page.form == mode
         assert [file.yanked_reason for file in page.files if file.yanked] == ["broken build"]
         other = tree(requirements, index, tmp_path / f"cache-{mode}")
+
     def summary(result):
         return [
             (p.name, p.version, p.status, p.yanked, p.first_ready_version, p.required_by)
             for p in result.packages
         ]
+
     assert summary(other) == summary(expected)
 
 
@@ -581,7 +583,20 @@ def test_cli_exit_codes_and_json_round_trip(world, tmp_path, capsys):
     cache = str(tmp_path / "cache")
     ready = write(tmp_path, "ready.txt", "fastlib\npurelib\n")
     assert (
-        ftaudit_main(["tree", str(ready), "--index-url", world.url, "--cache-dir", cache, "--format", "json"])
+        ftaudit_main(
+            [
+                "tree",
+                str(ready),
+                "--target",
+                "3.13t",
+                "--index-url",
+                world.url,
+                "--cache-dir",
+                cache,
+                "--format",
+                "json",
+            ]
+        )
         == 0
     )
     document = json.loads(capsys.readouterr().out)
@@ -644,6 +659,8 @@ def test_cli_subprocess_writes_the_report_file(world, tmp_path):
             "auditor",
             "tree",
             str(requirements),
+            "--target",
+            "3.13t",
             "--index-url",
             world.url,
             "--cache-dir",
@@ -736,3 +753,47 @@ def test_tree_agrees_with_pip_on_a_real_313t_interpreter(world, tmp_path):
             refused = pip_download([f"{package.name}=={package.version}"], tmp_path / "refused")
             assert refused.returncode != 0, (package, refused.stdout)
             assert "No matching distribution" in refused.stderr or "from versions: none" in refused.stderr
+
+
+def test_several_targets_are_judged_in_one_run_with_a_column_each(tmp_path, capsys):
+    linux = "manylinux_2_17_x86_64.manylinux2014_x86_64"
+    releases = [
+        Release("oldft", "1.0", [f"cp313-cp313t-{linux}"], sdist=True),
+        Release("newft", "1.0", [f"cp314-cp314t-{linux}", f"cp315-cp315t-{linux}"], sdist=True),
+        # PEP 803: one binary for abi3 (GIL) and abi3t (free-threaded 3.15+) interpreters.
+        Release("stable", "1.0", [f"cp315-abi3.abi3t-{linux}", f"cp311-abi3-{linux}"], sdist=True),
+    ]
+    with FixtureIndex(releases, tmp_path / "files") as index:
+        requirements = write(tmp_path, "requirements.txt", "oldft\nnewft\nstable\n")
+        common = ["--index-url", index.url, "--cache-dir", str(tmp_path / "cache")]
+        code = ftaudit_main(
+            ["tree", str(requirements), "--target", "3.13t,3.14t,3.15t", *common, "--format", "json"]
+        )
+        document = json.loads(capsys.readouterr().out)
+        statuses = {
+            tree["target"]: {package["name"]: package["status"] for package in tree["packages"]}
+            for tree in document["tree_targets"]
+        }
+        assert statuses == {
+            "3.13t": {"oldft": "ready", "newft": "needs-build", "stable": "needs-build"},
+            "3.14t": {"oldft": "needs-build", "newft": "ready", "stable": "needs-build"},
+            "3.15t": {"oldft": "needs-build", "newft": "ready", "stable": "ready"},
+        }
+        assert document["tree"]["target"] == "3.13t" and code == 1  # the first target decides
+        assert (
+            ftaudit_main(["tree", str(requirements), "--target", "3.15t,3.13t", *common, "--format", "json"])
+            == 1
+        )
+        capsys.readouterr()
+        assert ftaudit_main(["tree", str(requirements), "--target", "3.15t,3.14x", *common]) == 2
+        assert "unknown target" in capsys.readouterr().err
+        assert (
+            ftaudit_main(
+                ["tree", str(requirements), "--target", "3.14t,3.15t", *common, "--format", "markdown"]
+            )
+            == 1
+        )
+        markdown = capsys.readouterr().out
+    assert "## Which interpreter the pins reach" in markdown
+    assert "- 3.15t: 2 of 3 run without the GIL; blocked by oldft 1.0" in markdown
+    assert "| stable 1.0 | needs-build | ready |" in markdown

@@ -6,6 +6,7 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..binary.abi_tag import KNOWN_FREE_THREADED_TARGETS, NEWEST_FREE_THREADED_TARGET
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
 
 EPILOG = """exit codes for `tree`:
@@ -16,6 +17,9 @@ EPILOG = """exit codes for `tree`:
      --offline, a line that could not be parsed) and none of the others needs a build;
      the output says which. As for every command (docs/exit-codes.md), a definite
      failure (1) outranks a partial result (3)
+
+With several targets (--target 3.13t,3.14t,3.15t) every one is judged and shown in its
+own column; the exit code is the first target's.
 
 Pinned (==) and locked versions are judged by their own files; unpinned ones by the
 release pip would pick (newest satisfying every specifier, no backtracking).
@@ -38,8 +42,10 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--target",
-        default="3.13t",
-        help="the interpreter to judge for: 3.13t (default), 3.14t, ... (t: free-threaded)",
+        default=NEWEST_FREE_THREADED_TARGET,
+        help=f"the interpreter(s) to judge for, comma-separated: {', '.join(KNOWN_FREE_THREADED_TARGETS)}"
+        f" (t: free-threaded; default {NEWEST_FREE_THREADED_TARGET}). With several, each gets a column"
+        " and the exit code is the first one's",
     )
     parser.add_argument(
         "--index-url",
@@ -102,12 +108,12 @@ def exit_code_for(tree) -> int:
 def run(args) -> int:
     from .. import __version__
     from ..model.report import AuditReport
-    from ..tree import TargetError, TreeInputError, resolve_tree
+    from ..tree import TargetError, TreeInputError, resolve_tree_targets
 
     try:
-        tree = resolve_tree(
+        trees = resolve_tree_targets(
             args.file,
-            target=args.target,
+            args.target.split(","),
             index_url=args.index_url,
             platform=args.platform,
             extras=args.extra,
@@ -120,11 +126,13 @@ def run(args) -> int:
     except (TreeInputError, TargetError) as problem:
         error(str(problem))
         return EXIT_USAGE
+    tree = trees[0]  # the first target asked is the one the exit code answers for
     report = AuditReport(
         tool_version=__version__,
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         target=tree.target,
         tree=tree,
+        tree_targets=trees if len(trees) > 1 else None,
     )
     if not emit(args, report):
         return EXIT_USAGE

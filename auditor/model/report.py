@@ -27,6 +27,9 @@ class AuditReport:
     source: SourceScanResult | None = None
     hammer: list[SampleResult] | None = None
     tree: TreeResult | None = None
+    # `tree --target 3.13t,3.14t,3.15t`: the same file judged for every target asked, in
+    # the order asked (the first is also `tree`), so a team sees which one its pins reach.
+    tree_targets: list[TreeResult] | None = None
     # Findings not owned by a section (interpreter guard, merged extras).
     findings: list[Finding] = field(default_factory=list)
 

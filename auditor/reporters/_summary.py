@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..binary.abi_tag import static_only_note
+from ..environment.names import normalize_name
 from ..model import (
     AuditReport,
     Distribution,
@@ -311,3 +312,47 @@ def target_notes(report: AuditReport) -> list[str]:
     if static:
         notes.append(static)
     return notes
+
+
+@dataclass
+class TargetMatrix:
+    """`tree --target A,B,C`: one row per package, one column per target."""
+
+    targets: list[str]
+    rows: list[tuple[str, list[str]]]  # (package, cell per target)
+    headlines: list[str]  # per target: "3.15t: 12 of 14 ready; blocked by numpy 1.26.4, ..."
+
+
+def _matrix_cell(package) -> str:
+    if package is None:
+        return "-"
+    if package.status == "ready" and package.gil_fallback:
+        return "ready, re-enables the GIL"
+    if package.status == "needs-build" and package.first_ready_version:
+        return f"needs-build (first ready {package.first_ready_version})"
+    return package.status
+
+
+def target_matrix(report: AuditReport) -> TargetMatrix | None:
+    trees = report.tree_targets or []
+    if len(trees) < 2:
+        return None
+    by_target = [{normalize_name(p.name): p for p in tree.packages} for tree in trees]
+    names: dict[str, str] = {}
+    for tree in trees:
+        for package in tree.packages:
+            names.setdefault(normalize_name(package.name), f"{package.name} {package.version or '?'}")
+    rows = [
+        (label, [_matrix_cell(packages.get(key)) for packages in by_target]) for key, label in names.items()
+    ]
+    headlines = []
+    for tree in trees:
+        usable = [p for p in tree.packages if p.status in ("ready", "pure") and not p.gil_fallback]
+        blocked = [f"{p.name} {p.version or '?'}" for p in tree.packages if p not in usable]
+        line = f"{tree.target}: {len(usable)} of {len(tree.packages)} run without the GIL"
+        if blocked:
+            line += f"; blocked by {', '.join(blocked[:6])}" + (" ..." if len(blocked) > 6 else "")
+        if tree.partial:
+            line += " (partial)"
+        headlines.append(line)
+    return TargetMatrix([tree.target for tree in trees], rows, headlines)

@@ -78,6 +78,7 @@ class HtmlReporter(Reporter):
             self._steps(report),
             self._distributions(report),
             self._tree(report),
+            self._target_matrix(report),
             self._hammer(report),
             self._findings(report),
             self._footer(report),
@@ -194,6 +195,23 @@ class HtmlReporter(Reporter):
             "<th>Status</th><th>First ready</th><th>Latest</th><th>GIL on import</th><th>Reason</th>"
             "</tr></thead>"
             f"<tbody>{rows}</tbody></table>"
+        )
+
+    def _target_matrix(self, report: AuditReport) -> str:
+        matrix = _summary.target_matrix(report)
+        if matrix is None:
+            return ""
+        heads = "".join(f"<th>{e(target)}</th>" for target in matrix.targets)
+        rows = "".join(
+            f'<tr><td class="name">{e(name)}</td>'
+            + "".join(f"<td>{e(cell)}</td>" for cell in cells)
+            + "</tr>"
+            for name, cells in matrix.rows
+        )
+        headlines = "".join(f"<li>{e(line)}</li>" for line in matrix.headlines)
+        return (
+            f'<h2 id="targets">Which interpreter the pins reach</h2>\n<ul>{headlines}</ul>\n'
+            f"<table><thead><tr><th>Package</th>{heads}</tr></thead><tbody>{rows}</tbody></table>"
         )
 
     def _hammer(self, report: AuditReport) -> str:

@@ -90,6 +90,7 @@ class MarkdownReporter(Reporter):
             lines += self._distributions(report)
         if report.tree and report.tree.packages:
             lines += self._tree(report)
+        lines += self._target_matrix(report)
         if report.hammer:
             lines += self._hammer(report)
         lines += self._findings(report)
@@ -168,6 +169,21 @@ class MarkdownReporter(Reporter):
             "",
             *table(
                 ["package", "version", "status", "first ready", "latest", "GIL on import", "reason"], rows
+            ),
+            "",
+        ]
+
+    def _target_matrix(self, report: AuditReport) -> list[str]:
+        matrix = _summary.target_matrix(report)
+        if matrix is None:
+            return []
+        return [
+            "## Which interpreter the pins reach",
+            "",
+            *(f"- {text(line)}" for line in matrix.headlines),
+            "",
+            *table(
+                ["package", *matrix.targets], [[text(name), *map(text, cells)] for name, cells in matrix.rows]
             ),
             "",
         ]

@@ -93,6 +93,9 @@ class TerminalReporter(Reporter):
             parts.append(self._distribution_table(report))
         if report.tree and report.tree.packages:
             parts.append(self._tree_table(report))
+        matrix = _summary.target_matrix(report)
+        if matrix:
+            parts.append(self._target_matrix_table(matrix))
         if report.hammer:
             parts.append(self._hammer_table(report))
         parts.extend(self._findings(report))
@@ -200,6 +203,19 @@ class TerminalReporter(Reporter):
                 escape(package.first_ready_version or "-"),
                 escape(package.reason),
             )
+        return table
+
+    def _target_matrix_table(self, matrix) -> Table:
+        table = Table(
+            title="Which interpreter the pins reach\n" + "\n".join(matrix.headlines),
+            title_justify="left",
+            expand=True,
+        )
+        table.add_column("package", overflow="fold")
+        for target in matrix.targets:
+            table.add_column(target, overflow="fold")
+        for package, cells in matrix.rows:
+            table.add_row(escape(package), *(escape(cell) for cell in cells))
         return table
 
     def _hammer_table(self, report: AuditReport) -> Table:

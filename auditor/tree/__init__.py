@@ -9,8 +9,8 @@ versions, ``judge`` compares a release's wheel tags with the ``target``'s, and
 
 from __future__ import annotations
 
-from .audit import resolve_tree
+from .audit import resolve_tree, resolve_tree_targets
 from .sources import TreeInputError
 from .target import TargetError
 
-__all__ = ["TargetError", "TreeInputError", "resolve_tree"]
+__all__ = ["TargetError", "TreeInputError", "resolve_tree", "resolve_tree_targets"]

@@ -25,7 +25,7 @@ from .index.project_page import ProjectPage
 from .judge import NEEDS_BUILD, PURE, READY, UNKNOWN, FileLike, ReleaseJudgement, judge_release
 from .resolver import PARALLEL_REQUESTS, ROOT, ResolvedProject, Resolver
 from .sources import LockedPackage, read_dependency_source
-from .target import Target, make_target
+from .target import Target, TargetError, make_target
 from .wheel_inspection import DEFAULT_MAX_WHEEL_BYTES, choose_inspectable_wheel, inspect_wheel
 
 
@@ -222,6 +222,19 @@ def _page_or_none(client: IndexClient, name: str) -> ProjectPage | None:
         return client.project_page(name)
     except IndexFetchError:
         return None
+
+
+def resolve_tree_targets(source: Path, targets: Iterable[str], **options) -> list[TreeResult]:
+    """:func:`resolve_tree` for each target, in order; the index cache makes the later ones cheap.
+
+    Raises like :func:`resolve_tree` (an unknown target is refused before any is judged).
+    """
+    names = [name.strip() for name in targets if name.strip()]
+    if not names:
+        raise TargetError("no target given")
+    for name in names:
+        make_target(name)
+    return [resolve_tree(source, target=name, **options) for name in names]
 
 
 def resolve_tree(
