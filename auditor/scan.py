@@ -59,6 +59,7 @@ from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, Th
 from dataclasses import dataclass
 from pathlib import Path
 
+from .binary import analyser_fingerprint
 from .binary.abi_tag import default_target, static_only_note
 from .environment import (
     DistributionListing,
@@ -111,16 +112,7 @@ def default_cache_dir() -> Path:
 
 
 def _analyser_fingerprint() -> str:
-    """A hash of the binary analyser's source: a changed analyser invalidates the cache."""
-    from . import __version__
-
-    digest = hashlib.sha256(__version__.encode())
-    package_root = Path(__file__).parent
-    for folder in (package_root / "binary", package_root / "rules" / "binary"):
-        for source in sorted(folder.rglob("*.py")) if folder.is_dir() else []:
-            digest.update(source.relative_to(package_root).as_posix().encode())
-            digest.update(source.read_bytes())
-    return digest.hexdigest()[:20]
+    return analyser_fingerprint()
 
 
 def _analyse_in_worker(absolute_path: str, site_packages: str, target: str) -> tuple[dict, list[dict]]:

@@ -8,6 +8,7 @@ loadability (:mod:`.abi_tag`), ELF -> imported symbols, generator, GIL declarati
 
 from __future__ import annotations
 
+import hashlib
 import sysconfig
 from pathlib import Path, PurePosixPath
 
@@ -20,7 +21,21 @@ from .generators import recognise_generator
 from .gil_declaration import init_function_name, read_gil_declaration
 from .risky_symbols import risky_imports
 
-__all__ = ["ElfReadError", "analyse_extension", "dotted_module_name"]
+__all__ = ["ElfReadError", "analyse_extension", "analyser_fingerprint", "dotted_module_name"]
+
+
+def analyser_fingerprint() -> str:
+    """A hash of the binary analyser's source: caches of its answers are keyed by it, so a
+    changed reader (a new release's slot ids) never serves an old verdict."""
+    from .. import __version__
+
+    package_root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(__version__.encode())
+    for folder in (package_root / "binary", package_root / "rules" / "binary"):
+        for source in sorted(folder.rglob("*.py")) if folder.is_dir() else []:
+            digest.update(source.relative_to(package_root).as_posix().encode())
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:20]
 
 
 def _host_platform() -> str | None:

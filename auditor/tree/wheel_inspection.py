@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from packaging.utils import parse_wheel_filename
 
-from .. import __version__
+from ..binary import analyser_fingerprint
 from .index.client import IndexClient, IndexFetchError
 from .index.metadata import hash_problem
 from .index.project_page import IndexFile
@@ -118,7 +118,8 @@ def inspect_wheel(
     max_bytes: int = DEFAULT_MAX_WHEEL_BYTES,
 ) -> WheelInspection:
     """Download ``file`` (a wheel) and read its extensions' GIL declarations; never raises."""
-    cache_key = f"{file.url}#ftaudit-gil-inspection/{target.name}/{__version__}"
+    # Keyed by the reader's own source: a reader that learnt a release's slot ids re-reads.
+    cache_key = f"{file.url}#ftaudit-gil-inspection/{target.name}/{analyser_fingerprint()}"
     cached = client.load_derived(cache_key)
     if cached is not None:
         try:
