@@ -154,6 +154,11 @@ def _merge_into(merged: AuditReport, piece: AuditReport) -> None:
         merged.hammer = list(by_name.values())
     if piece.tree:
         merged.tree = piece.tree if merged.tree is None else _merge_trees(merged.tree, piece.tree)
+    if piece.tree_targets:
+        # A later multi-target tree replaces the judgement of each target it covers.
+        by_target = {tree.target: tree for tree in merged.tree_targets or []}
+        by_target.update({tree.target: tree for tree in piece.tree_targets})
+        merged.tree_targets = list(by_target.values())
     merged.findings = _unique_findings(merged.findings + piece.findings)
 
 
@@ -254,6 +259,18 @@ def next_steps(report: AuditReport) -> list[str]:
     target = report.target or "3.13t"
     wheel_tag = "cp" + target.replace(".", "")
     tree_packages = {normalize_name(p.name): p for p in (report.tree.packages if report.tree else [])}
+    ready_elsewhere = _ready_on_other_targets(report)
+
+    def needs_build_step(name: str, version: str, package: PackageWheelStatus | None) -> str:
+        later = ready_elsewhere.get(normalize_name(name), [])
+        if later and not (package and package.first_ready_version):
+            # Never advise a rebuild for a release the package has not shipped for (cffi
+            # refuses 3.13t outright) when it ships for another free-threaded target.
+            return (
+                f"{name} {version} ships no {wheel_tag} wheel but does for {', '.join(later)}: target "
+                f"{later[-1]} rather than rebuilding it for {target}."
+            )
+        return _needs_build_step(name, version, package, wheel_tag)
 
     for sample in report.hammer or []:
         if sample.classification == "race-without-gil":
@@ -287,7 +304,7 @@ def next_steps(report: AuditReport) -> list[str]:
                     f"for another ABI."
                 )
             else:
-                steps.append(_needs_build_step(distribution.name, distribution.version, package, wheel_tag))
+                steps.append(needs_build_step(distribution.name, distribution.version, package))
         elif distribution.verdict is Verdict.GIL_FALLBACK:
             modules = [e.module for e in distribution.extensions if e.gil.value != "not-used"]
             listed = ", ".join(modules[:3]) + (f" and {len(modules) - 3} more" if len(modules) > 3 else "")
@@ -322,7 +339,7 @@ def next_steps(report: AuditReport) -> list[str]:
         if key in installed:
             continue
         if package.status == "needs-build":
-            steps.append(_needs_build_step(package.name, package.version or "?", package, wheel_tag))
+            steps.append(needs_build_step(package.name, package.version or "?", package))
         elif package.gil_fallback:
             modules = ", ".join(package.gil_fallback_modules) or "its extension modules"
             steps.append(
@@ -378,6 +395,18 @@ def _is_newer(candidate: str | None, current: str | None) -> bool:
         return Version(candidate) > Version(current)
     except InvalidVersion:
         return False
+
+
+def _ready_on_other_targets(report: AuditReport) -> dict[str, list[str]]:
+    """Package -> the other targets (of `tree --target A,B`) for which the same pin is ready."""
+    ready: dict[str, list[str]] = {}
+    for tree in report.tree_targets or []:
+        if tree.target == report.target:
+            continue
+        for package in tree.packages:
+            if package.status == "ready":
+                ready.setdefault(normalize_name(package.name), []).append(tree.target)
+    return ready
 
 
 def _needs_build_step(name: str, version: str, package: PackageWheelStatus | None, wheel_tag: str) -> str:

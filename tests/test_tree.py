@@ -797,3 +797,33 @@ def test_several_targets_are_judged_in_one_run_with_a_column_each(tmp_path, caps
     assert "## Which interpreter the pins reach" in markdown
     assert "- 3.15t: 2 of 3 run without the GIL; blocked by oldft 1.0" in markdown
     assert "| stable 1.0 | needs-build | ready |" in markdown
+
+
+def test_next_steps_point_to_the_target_a_package_ships_for(tmp_path, capsys):
+    from auditor.report import build_report, next_steps
+
+    linux = "manylinux_2_17_x86_64.manylinux2014_x86_64"
+    # Like cffi: refuses free-threaded 3.13, ships wheels for 3.14t and later.
+    releases = [Release("likecffi", "2.1", [f"cp314-cp314t-{linux}", f"cp315-cp315t-{linux}"], sdist=True)]
+    with FixtureIndex(releases, tmp_path / "files") as index:
+        requirements = write(tmp_path, "requirements.txt", "likecffi==2.1\n")
+        output = tmp_path / "tree.json"
+        ftaudit_main(
+            [
+                "tree",
+                str(requirements),
+                "--target",
+                "3.13t,3.15t",
+                "--index-url",
+                index.url,
+                "--cache-dir",
+                str(tmp_path / "cache"),
+                "-o",
+                str(output),
+            ]
+        )
+    steps = next_steps(build_report(output))
+    assert steps == [
+        "likecffi 2.1 ships no cp313t wheel but does for 3.15t: target 3.15t rather than rebuilding it for 3.13t."
+    ]
+    assert not any("Rebuild" in step for step in steps)
