@@ -824,6 +824,7 @@ def test_next_steps_point_to_the_target_a_package_ships_for(tmp_path, capsys):
         )
     steps = next_steps(build_report(output))
     assert steps == [
-        "likecffi 2.1 ships no cp313t wheel but does for 3.15t: target 3.15t rather than rebuilding it for 3.13t."
+        "likecffi 2.1 ships no cp313t wheel but does for 3.15t: "
+        "target 3.15t rather than rebuilding it for 3.13t."
     ]
     assert not any("Rebuild" in step for step in steps)
