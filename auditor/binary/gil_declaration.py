@@ -188,6 +188,7 @@ class _SlotWalk:
         self.problems: list[str] = []
         self.skipped_optional: list[int] = []
         self.records = 0
+        self.top_label = ""  # the outermost array and where it lives, for the evidence
 
     def walk(self, slots: Pointer, layout: SlotLayout, depth: int = 0) -> None:
         where = _where(self.reader, self.reading, slots)
@@ -195,6 +196,7 @@ class _SlotWalk:
             self.problems.append(where.note)
             return
         label = f"{layout.value} array ({where})" if depth == 0 else f"nested {layout.value} array ({where})"
+        self.top_label = self.top_label or label
         for index in range(_MAX_SLOTS):
             entry = slots.moved(index * RECORD_SIZE)
             head = self.reader.load(self.reading, entry, 4)
@@ -270,7 +272,8 @@ class _SlotWalk:
         return _SlotArrayResult(
             None,
             True,
-            f"{self.records} slots read with the {self.numbering.release} ids{skipped}, none is Py_mod_gil",
+            f"{self.records} slots read with the {self.numbering.release} ids in the {self.top_label}"
+            f"{skipped}, none is Py_mod_gil",
         )
 
 
