@@ -57,10 +57,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .binary import analyser_fingerprint
-from .binary.abi_tag import default_target, static_only_note
+from .binary.abi_tag import KNOWN_FREE_THREADED_TARGETS, default_target, parse_abi_tag, static_only_note
 from .environment import (
     DistributionListing,
     EnvironmentListing,
@@ -617,6 +617,31 @@ def _resolve_folders(
     return interpreter, running_site_packages(), problems
 
 
+def _default_target(interpreter: InterpreterInfo | None, listing) -> tuple[str, str]:
+    """The scanned interpreter's own free-threaded release; for bare site-packages folders, the
+    one release all their free-threaded binaries are built for; else the newest one known."""
+    if interpreter is None:
+        releases = {
+            parse_abi_tag(PurePosixPath(file.relative_path).name).tag
+            for item in listing.distributions
+            for file in item.extension_files
+        }
+        free_threaded = {tag for tag in releases if tag.startswith("cp") and tag.endswith("t")}
+        if len(free_threaded) == 1:
+            tag = free_threaded.pop()
+            target = f"{tag[2]}.{tag[3:-1]}t"
+            if target in KNOWN_FREE_THREADED_TARGETS:
+                return (
+                    target,
+                    f"{target}: the release the folders' free-threaded binaries are built for ({tag})",
+                )
+    return default_target(
+        interpreter.version if interpreter else None,
+        interpreter.free_threaded if interpreter else None,
+        interpreter.label if interpreter else "",
+    )
+
+
 def scan(
     python: str | Path | None = None,
     paths: list[Path] | None = None,
@@ -643,18 +668,14 @@ def scan(
     if target is not None and _TARGET.match(target) is None:
         raise ScanError(f"target {target!r} is not like '3.13t', '3.14t' or '3.15t'")
     interpreter, folders, problems = _resolve_folders(python, paths)
+    listing = read_site_packages(folders)
     if target is None:
-        target, target_reason = default_target(
-            interpreter.version if interpreter else None,
-            interpreter.free_threaded if interpreter else None,
-            interpreter.label if interpreter else "",
-        )
+        target, target_reason = _default_target(interpreter, listing)
     else:
         target_reason = f"{target}: asked for"
     target_match = _TARGET.match(target)
     target_version = f"{target_match['major']}.{target_match['minor']}"
     target_free_threaded = bool(target_match["free_threaded"])
-    listing = read_site_packages(folders)
     result = ScanResult(
         target=target,
         target_reason=target_reason,

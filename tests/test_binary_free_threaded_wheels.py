@@ -181,3 +181,14 @@ def test_scan_command_judges_315_wheels_for_315_and_refuses_them_for_314(site_31
     for_314 = _scan_json(site_315, "3.14t")
     verdicts = {d["name"].lower(): d["verdict"] for d in for_314["scan"]["distributions"]}
     assert verdicts["numpy"] == "needs-build" and verdicts["cryptography"] == "needs-build"
+
+
+def test_default_target_follows_the_binaries_of_bare_folders(site_314: Path, tmp_path: Path) -> None:
+    from auditor.scan import scan
+
+    result = scan(paths=[site_314], cache_dir=tmp_path / "cache")
+    assert result.target == "3.14t" and "(cp314t)" in result.target_reason
+    assert "judged statically" in result.target_note
+    pure = tmp_path / "pure"
+    pure.mkdir()
+    assert scan(paths=[pure], use_cache=False).target == "3.15t"  # nothing says: the newest

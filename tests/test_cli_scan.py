@@ -46,7 +46,7 @@ def test_json_report_of_a_pure_environment(pure_site, tmp_path):
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout)
     assert report["schema_version"].startswith("1.") and report["tool"] == "ftaudit"
-    assert report["target"] == "3.13t" and report["created"].endswith("+00:00")
+    assert report["target"] == "3.15t" and report["created"].endswith("+00:00")
     scan = report["scan"]
     assert scan["site_packages"] == [str(pure_site)] and scan["partial"] is False
     assert [(d["name"], d["version"], d["verdict"]) for d in scan["distributions"]] == [
