@@ -56,6 +56,7 @@ def emit(args: argparse.Namespace, report) -> bool:
     Returns False, after saying why, when the format is unknown or the output file
     cannot be written; the caller then exits with EXIT_USAGE.
     """
+    from ..display_text import encodable
     from ..reporters import get_reporter, reporter_for_filename
 
     try:
@@ -68,7 +69,9 @@ def emit(args: argparse.Namespace, report) -> bool:
     except KeyError as problem:
         error(str(problem.args[0]) if problem.args else str(problem))
         return False
-    text = reporter.render(report)
+    # A name from a non-UTF-8 folder holds lone surrogates (PEP 383) that no UTF-8
+    # writer accepts; they are written as visible escapes instead.
+    text = encodable(reporter.render(report))
     if args.output:
         try:
             args.output.write_text(text, encoding="utf-8")
