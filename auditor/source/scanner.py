@@ -21,7 +21,7 @@ from pathlib import Path
 from ..model.finding import Finding
 from ..model.source import FileProblem, SourceScanResult
 from ..regular_files import FileTooLargeError, read_regular_file, regular_file_problem
-from .archives import extract_archive, is_archive
+from .archives import ExtractionBudget, extract_archive, is_archive
 from .engine import MAX_FILE_BYTES, FileOutcome, check_bytes, content_key, language_for
 
 _SKIPPED_DIRECTORIES = {
@@ -62,6 +62,7 @@ class _SourceFile:
     root_index: int
     data: bytes = b""
     key: str = ""
+    mentions_ftaudit: bool = False  # may hold a suppression comment
 
 
 def _select(code: str, selected: set[str] | None, ignored: set[str] | None) -> bool:
@@ -147,6 +148,7 @@ def scan_source(
             raise SourceScanError(str(error)) from None
 
     with tempfile.TemporaryDirectory(prefix="ftaudit-sdist-") as work_folder:
+        budget = ExtractionBudget()
         files: list[_SourceFile] = []
         build_texts: dict[int, list[str]] = {}
         for root_index, raw_path in enumerate(paths):
@@ -155,7 +157,7 @@ def scan_source(
                 result.problems.append(FileProblem(str(path), "no such file or folder"))
                 continue
             if is_archive(path):
-                extracted = extract_archive(path, Path(work_folder) / f"archive-{root_index}")
+                extracted = extract_archive(path, Path(work_folder) / f"archive-{root_index}", budget)
                 result.problems.extend(extracted.problems)
                 base, prefix = extracted.folder, f"{path}::"
             elif path.is_dir():
@@ -212,6 +214,11 @@ def scan_source(
                 )
                 continue
             source_file.key = content_key(source_file.data, source_file.language)
+            # Only a flag is kept: holding every file's bytes until the end made memory
+            # grow with the whole tree (3 GB for three large sdists). The workers read
+            # the file again; suppressions re-read it when it has findings.
+            source_file.mentions_ftaudit = b"ftaudit" in source_file.data
+            source_file.data = b""
             readable.append(source_file)
 
         cache = None
@@ -299,12 +306,18 @@ def scan_source(
                     else None,
                 )
                 file_findings.append(finding)
-            if file_findings and b"ftaudit" in source_file.data:
-                file_findings = apply_suppressions(
-                    file_findings, source_file.data.decode("utf-8", errors="replace")
-                )
+            if file_findings and source_file.mentions_ftaudit:
+                try:
+                    text = read_regular_file(source_file.path, MAX_FILE_BYTES).decode(
+                        "utf-8", errors="replace"
+                    )
+                except OSError as error:
+                    result.problems.append(
+                        FileProblem(source_file.display, f"suppressions not read: {error.strerror or error}")
+                    )
+                else:
+                    file_findings = apply_suppressions(file_findings, text)
             findings.extend(file_findings)
-            source_file.data = b""
 
     if accepted is not None:
         findings = apply_baseline(findings, accepted)
