@@ -17,7 +17,8 @@ EXIT_CODES_HELP = """exit codes:
   1  the gate failed (policy violation, race observed, regression)
   2  usage error, or input that could not be read at all
   3  ran, but the result is partial (some items could not be processed)
-  4  internal error
+  4  internal error (a bug in ftaudit; the message names the file with the traceback)
+see docs/exit-codes.md, and docs/limits.md for the limits on input
 """
 
 
