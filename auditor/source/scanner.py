@@ -43,8 +43,9 @@ _CYTHON_PROJECT_DIRECTIVE = re.compile(r"""freethreading_compatible['"]?\s*[:=]\
 _NANOBIND_FREE_THREADED = re.compile(
     r"nanobind_add_module\s*\((?:[^()]|\([^()]*\))*?\bFREE_THREADED\b", re.DOTALL
 )
-# No hand-written source file needs a minute: the slowest real file measured (numpy's
-# _core/fromnumeric.py, 4,000 lines) takes 0.9 s through every rule.
+# No hand-written source file needs a minute: the slowest of the 1,823 .py files in this
+# project's venv (setuptools' vendored typing_extensions.py, 2,300 lines) takes 0.12 s
+# through every rule.
 FILE_TIMEOUT_SECONDS = 60.0
 
 ProgressCallback = Callable[[int, int], None]
