@@ -40,8 +40,17 @@ from .model import (
     Verdict,
 )
 from .model.serialize import from_dict
+from .regular_files import FileTooLargeError, read_regular_file
 
 ReportSource = AuditReport | ScanResult | SourceScanResult | TreeResult | list | dict | str | PathLike
+
+
+# The deepest document ftaudit writes nests 7 levels (report > scan > distributions >
+# extension > findings > evidence); real input never comes near this, and a JSON bomb
+# of nested brackets is refused before any recursive code walks it.
+MAX_REPORT_DEPTH = 64
+# A scan of 300 distributions is 2 MB of JSON; a 256 MiB input is not a report.
+MAX_REPORT_BYTES = 256 * 1024 * 1024
 
 
 class ReportInputError(ValueError):
@@ -94,11 +103,15 @@ def _as_report(source: ReportSource) -> AuditReport:
     if isinstance(source, (str, PathLike)):
         path = Path(source)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = parse_report_json(read_regular_file(path, MAX_REPORT_BYTES))
+        except FileTooLargeError as error:
+            raise ReportInputError(
+                f"{path}: over {MAX_REPORT_BYTES} bytes, not a report ftaudit wrote"
+            ) from error
         except OSError as error:
             raise ReportInputError(f"{path}: cannot read it ({error.strerror or error})") from error
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ReportInputError(f"{path}: not a JSON document ({error})") from error
+        except ReportInputError as error:
+            raise ReportInputError(f"{path}: {error}") from error
         try:
             return _report_from_json(data)
         except ReportInputError as error:
@@ -108,11 +121,50 @@ def _as_report(source: ReportSource) -> AuditReport:
     raise ReportInputError(f"cannot build a report from a {type(source).__name__}")
 
 
+def _refuse_constant(name: str) -> None:
+    raise ReportInputError(f"{name} is not a JSON value (ftaudit never writes NaN or Infinity)")
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest, counted without recursion."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, (list, dict)):
+            deepest = max(deepest, level)
+            if level > MAX_REPORT_DEPTH:
+                break
+            stack.extend((item, level + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return deepest
+
+
+def parse_report_json(raw: bytes | str) -> Any:
+    """The JSON value of an input document, refused with :class:`ReportInputError` when it
+    is not JSON, uses NaN/Infinity, or nests deeper than any ftaudit document does."""
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ReportInputError(
+            f"not a JSON document ftaudit wrote: nested deeper than {MAX_REPORT_DEPTH} levels"
+        ) from None
+    except (ValueError, UnicodeDecodeError) as error:
+        if isinstance(error, ReportInputError):
+            raise
+        raise ReportInputError(f"not a JSON document ({error})") from error
+    if _depth(data) > MAX_REPORT_DEPTH:
+        raise ReportInputError(
+            f"not a JSON document ftaudit wrote: nested deeper than {MAX_REPORT_DEPTH} levels"
+        )
+    return data
+
+
 def _report_from_json(data: Any) -> AuditReport:
     """Recognise a whole report or a bare section by its keys."""
     try:
         if isinstance(data, list):
-            return AuditReport(hammer=[from_dict(SampleResult, item) for item in data])
+            return AuditReport(hammer=[from_dict(SampleResult, item, strict=True) for item in data])
         if not isinstance(data, dict):
             raise ReportInputError(f"expected a JSON object, found {type(data).__name__}")
         if "schema_version" in data:
@@ -122,17 +174,19 @@ def _report_from_json(data: Any) -> AuditReport:
                     f"schema version {version} is not readable by this ftaudit (it reads "
                     f"{SCHEMA_VERSION.split('.')[0]}.x); upgrade ftaudit"
                 )
-            return from_dict(AuditReport, data)
+            return from_dict(AuditReport, data, strict=True)
         if "distributions" in data and "site_packages" in data:
-            scan = from_dict(ScanResult, data)
+            scan = from_dict(ScanResult, data, strict=True)
             return AuditReport(target=scan.target, scan=scan)
         if "roots" in data and "files_checked" in data:
-            return AuditReport(source=from_dict(SourceScanResult, data))
+            return AuditReport(source=from_dict(SourceScanResult, data, strict=True))
         if "packages" in data and "index_url" in data:
-            tree = from_dict(TreeResult, data)
+            tree = from_dict(TreeResult, data, strict=True)
             return AuditReport(target=tree.target, tree=tree)
         if "samples" in data and isinstance(data["samples"], list):
-            return AuditReport(hammer=[from_dict(SampleResult, item) for item in data["samples"]])
+            return AuditReport(
+                hammer=[from_dict(SampleResult, item, strict=True) for item in data["samples"]]
+            )
     except (TypeError, ValueError, KeyError) as error:
         if isinstance(error, ReportInputError):
             raise
@@ -410,10 +464,16 @@ def _ready_on_other_targets(report: AuditReport) -> dict[str, list[str]]:
 
 
 def _needs_build_step(name: str, version: str, package: PackageWheelStatus | None, wheel_tag: str) -> str:
-    if package and package.first_ready_version and not _is_newer(package.first_ready_version, version) \
-            and package.first_ready_version != version:
-        return (f"{name} {version} ships no {wheel_tag} wheel, though {package.first_ready_version} did: "
-                f"pin {name}=={package.first_ready_version} or build {version} from source.")
+    if (
+        package
+        and package.first_ready_version
+        and not _is_newer(package.first_ready_version, version)
+        and package.first_ready_version != version
+    ):
+        return (
+            f"{name} {version} ships no {wheel_tag} wheel, though {package.first_ready_version} did: "
+            f"pin {name}=={package.first_ready_version} or build {version} from source."
+        )
     if package and _is_newer(package.first_ready_version, version):
         step = (
             f"Upgrade {name} from {version} to {package.first_ready_version}, the first release with "

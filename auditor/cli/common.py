@@ -17,7 +17,8 @@ EXIT_CODES_HELP = """exit codes:
   1  the gate failed (policy violation, race observed, regression)
   2  usage error, or input that could not be read at all
   3  ran, but the result is partial (some items could not be processed)
-  4  internal error
+  4  internal error (a bug in ftaudit; the message names the file with the traceback)
+see docs/exit-codes.md, and docs/limits.md for the limits on input
 """
 
 
@@ -56,6 +57,7 @@ def emit(args: argparse.Namespace, report) -> bool:
     Returns False, after saying why, when the format is unknown or the output file
     cannot be written; the caller then exits with EXIT_USAGE.
     """
+    from ..display_text import encodable
     from ..reporters import get_reporter, reporter_for_filename
 
     try:
@@ -68,7 +70,9 @@ def emit(args: argparse.Namespace, report) -> bool:
     except KeyError as problem:
         error(str(problem.args[0]) if problem.args else str(problem))
         return False
-    text = reporter.render(report)
+    # A name from a non-UTF-8 folder holds lone surrogates (PEP 383) that no UTF-8
+    # writer accepts; they are written as visible escapes instead.
+    text = encodable(reporter.render(report))
     if args.output:
         try:
             args.output.write_text(text, encoding="utf-8")

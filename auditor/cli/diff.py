@@ -42,6 +42,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..diff import diff_reports, render_diff
+    from ..display_text import encodable, printable
     from ..model.serialize import to_dict
     from ..report import ReportInputError, load_report
 
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps(document, indent=2) + "\n"
     else:
         text = render_diff(diff, markdown=args.format == "markdown")
+    text = printable(text) if args.format == "terminal" and not args.output else encodable(text)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .names import init_function_name
+
 
 def exports_module_init(path: Path, module_basename: str) -> bool | None:
-    """True when the ELF file exports ``PyInit_<module_basename>``; None when it cannot be
+    """True when the ELF file exports the module's init function (``PyInit_<name>``, or
+    ``PyInitU_<punycode>`` for a non-ASCII name); None when it cannot be
     read as ELF (the binary analysis reports why)."""
     from elftools.common.exceptions import ELFError
     from elftools.elf.elffile import ELFFile
     from elftools.elf.hash import ELFHashSection, GNUHashSection
     from elftools.elf.sections import SymbolTableSection
 
-    wanted = f"PyInit_{module_basename}"
+    wanted = init_function_name(module_basename)
     try:
         with open(path, "rb") as stream:
             elf = ELFFile(stream)

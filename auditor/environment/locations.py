@@ -1,7 +1,8 @@
 """Where an interpreter keeps its installed distributions.
 
-An interpreter is asked in a subprocess (its ``sysconfig`` paths and
-``site.getsitepackages()``), never guessed from its file name: venvs, Debian's
+An interpreter is asked in a subprocess started with ``-S -I`` (its ``sysconfig`` paths
+and ``site.getsitepackages()`` for its prefix, no ``.pth`` file or ``sitecustomize`` run),
+never guessed from its file name: venvs, Debian's
 dist-packages and ``--prefix`` installs all put them in different places.
 """
 
@@ -17,16 +18,40 @@ from pathlib import Path
 from ..interpreters.discovery import InterpreterError, describe_interpreter
 from ..model.interpreter import InterpreterInfo
 
-_ASK_FOLDERS = (
-    "import json, site, sysconfig\n"
-    "paths = sysconfig.get_paths()\n"
-    "folders = [paths.get('platlib'), paths.get('purelib')]\n"
-    "try:\n"
-    "    folders += site.getsitepackages()\n"
-    "except AttributeError:\n"  # old virtualenv's site.py has no getsitepackages
-    "    pass\n"
-    "print(json.dumps([f for f in folders if f]))\n"
-)
+# Runs in the scanned interpreter with -S -I: no site module, so none of the
+# environment's .pth files or sitecustomize.py runs (a static scan must start no code of
+# what it scans). Without site, sys.prefix is the base interpreter's, so the venv is
+# found the way site.venv() finds it (pyvenv.cfg beside the executable or one folder
+# up) and the folders are computed for that prefix; site.getsitepackages(prefixes) only
+# builds paths. include-system-site-packages adds the base prefix's folders.
+_ASK_FOLDERS = """
+import json, os, site, sys, sysconfig
+executable_folder = os.path.dirname(os.path.abspath(sys.executable))
+prefixes, config = [], None
+for candidate in (executable_folder, os.path.dirname(executable_folder)):
+    if os.path.isfile(os.path.join(candidate, "pyvenv.cfg")):
+        config = os.path.join(candidate, "pyvenv.cfg")
+        prefixes.append(candidate)
+        break
+system_too = config is None
+if config is not None:
+    with open(config, encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            key, _, value = line.partition("=")
+            if key.strip().lower() == "include-system-site-packages":
+                system_too = value.strip().lower() == "true"
+if system_too:
+    prefixes.append(sys.prefix)
+folders = []
+for prefix in prefixes:
+    paths = sysconfig.get_paths(vars={"base": prefix, "platbase": prefix})
+    folders += [paths.get("platlib"), paths.get("purelib")]
+    try:
+        folders += site.getsitepackages([prefix])
+    except (AttributeError, TypeError):  # old virtualenv's site.py
+        pass
+print(json.dumps([f for f in folders if f]))
+"""
 ASK_TIMEOUT_SECONDS = 30
 
 
@@ -52,12 +77,12 @@ def site_packages_of(python: str | os.PathLike) -> tuple[InterpreterInfo, list[P
         info = describe_interpreter(python, "--python")
     except InterpreterError as error:
         raise EnvironmentLocationError(str(error)) from error
-    # -I keeps the user's PYTHON* variables and user site out of the answer; -S is not
-    # used because site.getsitepackages() is what we want to hear.
+    # -I keeps the user's PYTHON* variables and user site out of the answer, -S the
+    # environment's own start-up code (see _ASK_FOLDERS).
     environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     try:
         completed = subprocess.run(
-            [info.executable, "-I", "-c", _ASK_FOLDERS],
+            [info.executable, "-S", "-I", "-c", _ASK_FOLDERS],
             capture_output=True,
             text=True,
             timeout=ASK_TIMEOUT_SECONDS,

@@ -12,6 +12,8 @@ import email.policy
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..regular_files import FileTooLargeError, NotRegularFileError, read_regular_file
+
 # The trove classifiers that declare free-threading support, e.g.
 # "Programming Language :: Python :: Free Threading :: 3 - Stable"; the levels are
 # 1 - Unstable, 2 - Beta, 3 - Stable and 4 - Resilient.
@@ -37,16 +39,16 @@ class CoreMetadata:
 
 
 def _read_text(path: Path, what: str, errors: list[str]) -> str | None:
+    # A FIFO or a link to a device where a metadata file should be must neither hang
+    # the scan nor be read without end: see auditor.regular_files.
     try:
-        size = path.stat().st_size
-        if size > MAX_METADATA_BYTES:
-            errors.append(f"{what} {path}: {size} bytes is too large to be metadata; not read")
-            return None
-        return path.read_bytes().decode("utf-8", errors="replace")
+        return read_regular_file(path, MAX_METADATA_BYTES).decode("utf-8", errors="replace")
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        errors.append(f"{what} {path}: is a directory, not a file")
+    except NotRegularFileError as error:
+        errors.append(f"{what} {error}; not read")
+    except FileTooLargeError:
+        errors.append(f"{what} {path}: over {MAX_METADATA_BYTES} bytes is too large to be metadata; not read")
     except OSError as error:
         errors.append(f"{what} {path}: cannot be read ({error.strerror or error})")
     return None

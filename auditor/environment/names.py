@@ -13,8 +13,10 @@ _SEPARATOR_RUN = re.compile(r"[-_.]+")
 # The tags are the ones importlib.machinery.EXTENSION_SUFFIXES lists on each platform.
 # Shared libraries bundled beside extensions (numpy.libs/libopenblas-…so.0, names with
 # "-" or versioned ".so.1") do not match, which is right: they are not modules.
-_EXTENSION_FILE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\.(?P<tag>[^./]+))?\.(?P<suffix>so|pyd)$")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The name part is any Python identifier, not only ASCII: PEP 3131 allows "café" as a
+# module name and PEP 489 gives such modules a "PyInitU_" entry point (see
+# init_function_name), so a non-ASCII binary is a module like any other.
+_EXTENSION_FILE = re.compile(r"^(?P<name>[^\W\d]\w*)(?:\.(?P<tag>[^./]+))?\.(?P<suffix>so|pyd)$")
 
 
 def normalize_name(name: str) -> str:
@@ -39,7 +41,7 @@ def extension_module_name(relative_path: str) -> ExtensionFileName | None:
     match = _EXTENSION_FILE.match(filename)
     if match is None:
         return None
-    if not all(_IDENTIFIER.match(folder) for folder in folders):
+    if not match.group("name").isidentifier() or not all(folder.isidentifier() for folder in folders):
         return None
     module = ".".join([*folders, match.group("name")])
     return ExtensionFileName(module=module, tag=match.group("tag"), suffix=match.group("suffix"))
@@ -48,3 +50,13 @@ def extension_module_name(relative_path: str) -> ExtensionFileName | None:
 def looks_like_extension_file(filename: str) -> bool:
     """Cheap test on a bare file name: ends like a binary module would."""
     return filename.endswith(".so") or filename.endswith(".pyd")
+
+
+def init_function_name(module_basename: str) -> str:
+    """The symbol CPython calls to initialise an extension module (PEP 489, "Export
+    Hook Name"): ``PyInit_<name>`` for ASCII names, else ``PyInitU_`` and the name's
+    punycode with "-" replaced by "_" (Python/importdl.c, get_encoded_name)."""
+    try:
+        return "PyInit_" + module_basename.encode("ascii").decode()
+    except UnicodeEncodeError:
+        return "PyInitU_" + module_basename.encode("punycode").decode("ascii").replace("-", "_")

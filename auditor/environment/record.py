@@ -16,6 +16,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..regular_files import FileTooLargeError, NotRegularFileError, read_regular_file
 from .metadata import MAX_METADATA_BYTES
 
 # Only extension modules outside site-packages are worth a message: RECORD routinely
@@ -52,15 +53,15 @@ def _inside(relative: str, source: str, errors: list[str]) -> str | None:
 
 def _read_limited(path: Path, source: str, result: FileList) -> str | None:
     try:
-        size = path.stat().st_size
-        if size > MAX_METADATA_BYTES:
-            result.errors.append(f"{source}: {size} bytes is too large for a file list; not read")
-            return None
-        return path.read_bytes().decode("utf-8", errors="replace")
+        return read_regular_file(path, MAX_METADATA_BYTES).decode("utf-8", errors="replace")
     except FileNotFoundError:
         result.found = False
-    except IsADirectoryError:
-        result.errors.append(f"{source}: is a directory, not a file")
+    except NotRegularFileError as error:
+        result.errors.append(f"{source}: {str(error).split(': ', 1)[-1]}; not read")
+    except FileTooLargeError:
+        result.errors.append(
+            f"{source}: over {MAX_METADATA_BYTES} bytes is too large for a file list; not read"
+        )
     except OSError as error:
         result.errors.append(f"{source}: cannot be read ({error.strerror or error})")
     return None

@@ -291,6 +291,9 @@ def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
             f"{len(unowned.extension_files)} extension module file(s) in {folder} are listed in no RECORD"
             f" (installed by hand or by a tool that keeps no record): {names}{more}"
         )
+    if unowned.extension_files or unowned.distribution.native_libraries:
+        # A stray libhelper-1.2.so is native code in the environment all the same: every
+        # binary found must show up in the result, owned or not.
         folder_listings.append(unowned)
     if any(item.incomplete for item in folder_listings) or walked.incomplete or folder_unlisted:
         listing.partial = True

@@ -49,9 +49,18 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, globalns=vars(module))
 
 
-def from_dict(cls: type[T], data: Any) -> T:
+def from_dict(cls: type[T], data: Any, *, strict: bool = False) -> T:
     """Rebuild ``cls`` from :func:`to_dict` output; unknown keys are ignored (forward
-    compatibility within a schema major version)."""
+    compatibility within a schema major version).
+
+    ``strict`` is for documents from outside (``report`` and ``diff`` inputs): every
+    value must have its field's type (a null ``name``, ``Infinity`` as a version or a
+    list where a string belongs raise :class:`ValueError` naming the field), so a
+    hostile document is refused at the door instead of crashing a reporter later. The
+    scan cache reads our own output and skips the checks.
+    """
+    if strict:
+        return _convert_strict(cls, data, cls.__name__)
     return _convert(cls, data)
 
 
@@ -87,4 +96,75 @@ def _convert(annotation: Any, data: Any) -> Any:
         return annotation(**kwargs)
     if annotation is float and isinstance(data, int):
         return float(data)
+    return data
+
+
+_PLAIN_TYPES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+
+
+def _describe(data: Any) -> str:
+    if data is None:
+        return "null"
+    return {str: "a string", bool: "a boolean", int: "a number", float: "a number", list: "a list"}.get(
+        type(data), "an object"
+    )
+
+
+def _convert_strict(annotation: Any, data: Any, where: str) -> Any:
+    origin = typing.get_origin(annotation)
+    if annotation is Any or annotation is object:
+        return data
+    if origin in (typing.Union, types.UnionType):
+        arguments = typing.get_args(annotation)
+        if data is None:
+            if type(None) in arguments:
+                return None
+            raise ValueError(f"{where}: null is not allowed here")
+        problems = []
+        for candidate in (argument for argument in arguments if argument is not type(None)):
+            try:
+                return _convert_strict(candidate, data, where)
+            except ValueError as error:
+                problems.append(str(error))
+        raise ValueError(
+            problems[0] if len(problems) == 1 else f"{where}: {_describe(data)} fits no allowed type"
+        )
+    if data is None:
+        raise ValueError(f"{where}: null is not allowed here")
+    if origin in (list, tuple):
+        if not isinstance(data, list):
+            raise ValueError(f"{where}: expected a list, found {_describe(data)}")
+        (item_type, *_) = typing.get_args(annotation) or (Any,)
+        return [_convert_strict(item_type, item, f"{where}[{index}]") for index, item in enumerate(data)]
+    if origin is dict:
+        if not isinstance(data, dict):
+            raise ValueError(f"{where}: expected an object, found {_describe(data)}")
+        _, value_type = typing.get_args(annotation) or (Any, Any)
+        return {key: _convert_strict(value_type, item, f"{where}.{key}") for key, item in data.items()}
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        try:
+            return annotation(data)
+        except (ValueError, TypeError):
+            allowed = ", ".join(repr(member.value) for member in annotation)
+            raise ValueError(f"{where}: {data!r} is not one of {allowed}") from None
+    if dataclasses.is_dataclass(annotation):
+        if not isinstance(data, dict):
+            raise ValueError(f"{where}: expected an object, found {_describe(data)}")
+        hints = _hints(annotation)
+        kwargs = {}
+        for f in dataclasses.fields(annotation):
+            if f.name in data and f.init:
+                kwargs[f.name] = _convert_strict(hints[f.name], data[f.name], f"{where}.{f.name}")
+        try:
+            return annotation(**kwargs)
+        except TypeError as error:  # a required field is missing
+            raise ValueError(f"{where}: {error}") from None
+    if annotation in _PLAIN_TYPES:
+        # bool is an int in Python, and JSON's true must not pass for a count.
+        fits = isinstance(data, annotation) and not (annotation is not bool and isinstance(data, bool))
+        if annotation is float and isinstance(data, int) and not isinstance(data, bool):
+            return float(data)
+        if not fits:
+            raise ValueError(f"{where}: expected {_PLAIN_TYPES[annotation]}, found {_describe(data)}")
+        return data
     return data

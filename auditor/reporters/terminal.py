@@ -14,6 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..display_text import printable_copy
 from ..model import AuditReport, HammerVerdict, Severity, Verdict
 from ..report import next_steps
 from . import _summary
@@ -59,6 +60,9 @@ class TerminalReporter(Reporter):
         self.width = width
 
     def render(self, report: AuditReport) -> str:
+        # Names, reasons and messages come from the scanned tree: an escape sequence in
+        # a package name must not reach the user's terminal (display_text).
+        report = printable_copy(report)
         buffer = io.StringIO()
         console = Console(
             file=buffer,

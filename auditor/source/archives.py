@@ -8,6 +8,7 @@ decompression bomb cannot fill the disk. Nothing from the archive is ever execut
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import tarfile
@@ -20,6 +21,18 @@ from ..model.source import FileProblem
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar", ".zip")
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+# Over every archive of one run: three 1 GB sdists must not put 3 GB in the temporary
+# folder. The largest real sdist seen (scipy 1.14) expands to 340 MB.
+# FTAUDIT_MAX_EXTRACTED_BYTES lowers (or raises) it, for a CI runner with a small /tmp.
+MAX_RUN_BYTES = int(os.environ.get("FTAUDIT_MAX_EXTRACTED_BYTES", 1024 * 1024 * 1024))
+
+
+@dataclass
+class ExtractionBudget:
+    """What one run may still extract, shared by all its archives."""
+
+    remaining: int = MAX_RUN_BYTES
+    exhausted: bool = False
 
 
 def is_archive(path: Path) -> bool:
@@ -46,8 +59,15 @@ def _safe_relative(name: str) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
-def extract_archive(archive: Path, destination: Path) -> ExtractedArchive:
-    """Extract ``archive`` into ``destination`` (created), refusing unsafe members."""
+def extract_archive(
+    archive: Path, destination: Path, budget: ExtractionBudget | None = None
+) -> ExtractedArchive:
+    """Extract ``archive`` into ``destination`` (created), refusing unsafe members.
+
+    ``budget`` is the run's allowance over all its archives (:data:`MAX_RUN_BYTES` when
+    not given); once it is spent the rest is refused, with one message per archive.
+    """
+    budget = budget if budget is not None else ExtractionBudget()
     destination.mkdir(parents=True, exist_ok=True)
     result = ExtractedArchive(archive=archive, folder=destination)
     root = destination.resolve()
@@ -72,7 +92,7 @@ def extract_archive(archive: Path, destination: Path) -> ExtractedArchive:
             return None
         return target
 
-    def budget(member_name: str, size: int) -> bool:
+    def within_limits(member_name: str, size: int) -> bool:
         nonlocal total
         if size > MAX_MEMBER_BYTES:
             result.problems.append(
@@ -86,11 +106,24 @@ def extract_archive(archive: Path, destination: Path) -> ExtractedArchive:
             result.problems.append(
                 FileProblem(
                     f"{archive}::{member_name}",
-                    "archive expands past the total size limit; rest not extracted",
+                    f"archive expands past the {MAX_TOTAL_BYTES}-byte limit for one archive;"
+                    " rest not extracted (docs/limits.md)",
                 )
             )
             return False
+        if size > budget.remaining:
+            if not budget.exhausted or not result.problems or "one run" not in result.problems[-1].message:
+                result.problems.append(
+                    FileProblem(
+                        f"{archive}::{member_name}",
+                        f"the {MAX_RUN_BYTES}-byte extraction limit for one run (all archives together)"
+                        " is reached; the rest of this archive was not extracted (docs/limits.md)",
+                    )
+                )
+            budget.exhausted = True
+            return False
         total += size
+        budget.remaining -= size
         return True
 
     try:
@@ -109,7 +142,7 @@ def extract_archive(archive: Path, destination: Path) -> ExtractedArchive:
                         )
                         continue
                     target = target_for(info.filename)
-                    if target is None or not budget(info.filename, info.file_size):
+                    if target is None or not within_limits(info.filename, info.file_size):
                         continue
                     target.parent.mkdir(parents=True, exist_ok=True)
                     with bundle.open(info) as source, open(target, "wb") as sink:
@@ -129,7 +162,7 @@ def extract_archive(archive: Path, destination: Path) -> ExtractedArchive:
                         )
                         continue
                     target = target_for(member.name)
-                    if target is None or not budget(member.name, member.size):
+                    if target is None or not within_limits(member.name, member.size):
                         continue
                     source = bundle.extractfile(member)
                     if source is None:

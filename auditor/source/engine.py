@@ -9,8 +9,11 @@ suppressions and baselines are applied by the caller, so a cached result serves 
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import io
+import itertools
+import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +21,15 @@ from pathlib import Path
 from ..model.finding import Finding
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # generated amalgamations (sqlite3.c is ~9 MB) are not hand-written code
+# CPython's tokenizer refuses deeper bracket nesting ("too many nested parentheses",
+# MAXLEVEL in Parser/tokenizer.h), so no importable module goes past it.
+MAX_NESTED_BRACKETS = 200
+_NOT_A_BRACKET = re.compile(r"[^()\[\]{}]+")
+_BRACKET_STEP = {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}
+_TOO_DEEP = (
+    "expressions nested too deeply to analyse (CPython's own parser gives up on it too,"
+    " see docs/limits.md); skipped"
+)
 
 LANGUAGE_BY_SUFFIX = {
     ".c": "c",
@@ -113,7 +125,49 @@ def check_bytes(display_path: str, data: bytes, language: str) -> FileOutcome:
             return _check_c(display_path, data, language)
         return _check_tokenized(display_path, text, language)
     except RecursionError:
-        return FileOutcome(problem="nesting too deep to analyse; skipped")
+        return FileOutcome(problem=_TOO_DEEP)
+
+
+def _nul_byte_problem(text: str) -> str | None:
+    """CPython refuses a module holding a NUL byte ("source code cannot contain null
+    bytes"), so it is no module; say where the byte is, as an editor counts lines."""
+    offset = text.find("\x00")
+    if offset < 0:
+        return None
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return (
+        f"NUL byte at line {line}, column {column}: CPython refuses such a file"
+        " (source code cannot contain null bytes); skipped"
+    )
+
+
+def _nesting_problem(text: str) -> str | None:
+    """Refuse, before LibCST sees it, a module nested deeper than CPython itself accepts.
+
+    LibCST's native parser dies (SIGSEGV, stack overflow) on a few thousand nested
+    brackets, where CPython's tokenizer stops at MAX_NESTED_BRACKETS. Counting brackets
+    over the raw text (strings and comments included) is C-speed and only ever
+    overestimates the depth of real code; ``ast.parse`` then gives the real answer for
+    the rare file over the bound (running it on every file would add 22 % to the scan).
+    """
+    brackets = _NOT_A_BRACKET.sub("", text)
+    if len(brackets) <= MAX_NESTED_BRACKETS:
+        return None
+    depth = max(itertools.accumulate(_BRACKET_STEP[character] for character in brackets))
+    if depth <= MAX_NESTED_BRACKETS:
+        return None
+    try:
+        ast.parse(text)
+    except SyntaxError as error:
+        if "too many nested parentheses" in str(error.msg):
+            return (
+                f"brackets nested more than {MAX_NESTED_BRACKETS} deep at line {error.lineno}: over CPython's"
+                " own limit (Parser/tokenizer.h MAXLEVEL) and the parsers' (docs/limits.md); skipped"
+            )
+    except (RecursionError, MemoryError):
+        return _TOO_DEEP
+    return None
 
 
 def _check_python(display_path: str, text: str) -> FileOutcome:
@@ -121,6 +175,9 @@ def _check_python(display_path: str, text: str) -> FileOutcome:
 
     if not python_needs_full_analysis(text):
         return FileOutcome()
+    refused = _nul_byte_problem(text) or _nesting_problem(text)
+    if refused:
+        return FileOutcome(problem=refused, full_parse=True)
     import libcst
 
     from .python_analysis import PythonModuleAnalysis

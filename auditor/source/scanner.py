@@ -10,20 +10,19 @@ applied afterwards, to cached and fresh results alike.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..model.finding import Finding
 from ..model.source import FileProblem, SourceScanResult
-from .archives import extract_archive, is_archive
-from .engine import FileOutcome, check_bytes, content_key, language_for
+from ..regular_files import FileTooLargeError, read_regular_file, regular_file_problem
+from .archives import ExtractionBudget, extract_archive, is_archive
+from .engine import MAX_FILE_BYTES, FileOutcome, check_bytes, content_key, language_for
 
 _SKIPPED_DIRECTORIES = {
     ".git",
@@ -44,8 +43,10 @@ _CYTHON_PROJECT_DIRECTIVE = re.compile(r"""freethreading_compatible['"]?\s*[:=]\
 _NANOBIND_FREE_THREADED = re.compile(
     r"nanobind_add_module\s*\((?:[^()]|\([^()]*\))*?\bFREE_THREADED\b", re.DOTALL
 )
-# Below this many files to parse, a process pool costs more than it saves.
-_POOL_THRESHOLD = 24
+# No hand-written source file needs a minute: the slowest of the 1,823 .py files in this
+# project's venv (setuptools' vendored typing_extensions.py, 2,300 lines) takes 0.12 s
+# through every rule.
+FILE_TIMEOUT_SECONDS = 60.0
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -62,6 +63,7 @@ class _SourceFile:
     root_index: int
     data: bytes = b""
     key: str = ""
+    mentions_ftaudit: bool = False  # may hold a suppression comment
 
 
 def _select(code: str, selected: set[str] | None, ignored: set[str] | None) -> bool:
@@ -83,10 +85,19 @@ def _walk(root: Path):
 def _check_job(job: tuple[int, str, str, str]) -> tuple[int, FileOutcome]:
     index, path, display, language = job
     try:
-        data = Path(path).read_bytes()
+        data = read_regular_file(path, MAX_FILE_BYTES)
         return index, check_bytes(display, data, language)
+    except FileTooLargeError:
+        return index, FileOutcome(problem=_too_large_message())
     except OSError as error:
         return index, FileOutcome(problem=f"cannot read: {error.strerror or error}")
+    except MemoryError:
+        # An input limit, not a bug: the parsers need memory in proportion to nesting.
+        return index, FileOutcome(
+            problem="the parser ran out of memory on this file (too large or too deeply nested,"
+            " see docs/limits.md); skipped",
+            full_parse=True,
+        )
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the scan
         return index, FileOutcome(
             problem=f"internal error while checking this file ({type(error).__name__}: "
@@ -94,8 +105,8 @@ def _check_job(job: tuple[int, str, str, str]) -> tuple[int, FileOutcome]:
         )
 
 
-def _check_chunk(jobs: list[tuple[int, str, str, str]]) -> list[tuple[int, FileOutcome]]:
-    return [_check_job(job) for job in jobs]
+def _too_large_message() -> str:
+    return f"over the {MAX_FILE_BYTES}-byte limit for source checks (generated code?); skipped"
 
 
 def scan_source(
@@ -138,6 +149,7 @@ def scan_source(
             raise SourceScanError(str(error)) from None
 
     with tempfile.TemporaryDirectory(prefix="ftaudit-sdist-") as work_folder:
+        budget = ExtractionBudget()
         files: list[_SourceFile] = []
         build_texts: dict[int, list[str]] = {}
         for root_index, raw_path in enumerate(paths):
@@ -146,7 +158,7 @@ def scan_source(
                 result.problems.append(FileProblem(str(path), "no such file or folder"))
                 continue
             if is_archive(path):
-                extracted = extract_archive(path, Path(work_folder) / f"archive-{root_index}")
+                extracted = extract_archive(path, Path(work_folder) / f"archive-{root_index}", budget)
                 result.problems.extend(extracted.problems)
                 base, prefix = extracted.folder, f"{path}::"
             elif path.is_dir():
@@ -155,14 +167,24 @@ def scan_source(
                 base, prefix = None, None
             candidates = [path] if base is None else list(_walk(base))
             for candidate in candidates:
+                language = language_for(candidate)
+                if language is not None or base is None:
+                    # A FIFO or a link to /dev/zero is not a source file: reading it would
+                    # hang or never end, and passing over it in silence would hide it.
+                    not_regular = regular_file_problem(candidate)
+                    if not_regular is not None:
+                        shown = str(candidate)
+                        if prefix:
+                            shown = f"{prefix}{candidate.relative_to(base).as_posix()}"
+                        result.problems.append(FileProblem(shown, not_regular))
+                        continue
                 if candidate.name in _BUILD_FILES:
                     try:
                         build_texts.setdefault(root_index, []).append(
-                            candidate.read_text(encoding="utf-8", errors="replace")
+                            read_regular_file(candidate, MAX_FILE_BYTES).decode("utf-8", errors="replace")
                         )
                     except OSError:
-                        pass
-                language = language_for(candidate)
+                        pass  # a project setting we cannot read only costs its effect on FTC007/FTC009
                 if language is None or not candidate.is_file():
                     if base is None and language is None:
                         # Named explicitly but not a language the rules read: say so,
@@ -183,13 +205,21 @@ def scan_source(
         readable: list[_SourceFile] = []
         for source_file in files:
             try:
-                source_file.data = source_file.path.read_bytes()
+                source_file.data = read_regular_file(source_file.path, MAX_FILE_BYTES)
+            except FileTooLargeError:
+                result.problems.append(FileProblem(source_file.display, _too_large_message()))
+                continue
             except OSError as error:
                 result.problems.append(
                     FileProblem(source_file.display, f"cannot read: {error.strerror or error}")
                 )
                 continue
             source_file.key = content_key(source_file.data, source_file.language)
+            # Only a flag is kept: holding every file's bytes until the end made memory
+            # grow with the whole tree (3 GB for three large sdists). The workers read
+            # the file again; suppressions re-read it when it has findings.
+            source_file.mentions_ftaudit = b"ftaudit" in source_file.data
+            source_file.data = b""
             readable.append(source_file)
 
         cache = None
@@ -277,12 +307,18 @@ def scan_source(
                     else None,
                 )
                 file_findings.append(finding)
-            if file_findings and b"ftaudit" in source_file.data:
-                file_findings = apply_suppressions(
-                    file_findings, source_file.data.decode("utf-8", errors="replace")
-                )
+            if file_findings and source_file.mentions_ftaudit:
+                try:
+                    text = read_regular_file(source_file.path, MAX_FILE_BYTES).decode(
+                        "utf-8", errors="replace"
+                    )
+                except OSError as error:
+                    result.problems.append(
+                        FileProblem(source_file.display, f"suppressions not read: {error.strerror or error}")
+                    )
+                else:
+                    file_findings = apply_suppressions(file_findings, text)
             findings.extend(file_findings)
-            source_file.data = b""
 
     if accepted is not None:
         findings = apply_baseline(findings, accepted)
@@ -299,31 +335,46 @@ def _run_jobs(
     done: int,
     total: int,
 ) -> dict[int, FileOutcome]:
+    """Check every job in worker processes, even a single file: the parsers are native
+    code reading untrusted input, and a crash in one (libcst's parser overflows its stack
+    on deep nesting) must cost that file, not the run (auditor.isolated_pool)."""
+    from ..isolated_pool import ItemFailure, run_isolated
+
     outcomes: dict[int, FileOutcome] = {}
     if not jobs:
         return outcomes
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(jobs) < _POOL_THRESHOLD:
-        for job in jobs:
-            index, outcome = _check_job(job)
-            outcomes[index] = outcome
-            done += 1
-            if progress:
-                progress(done, total)
-        return outcomes
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     # Big files first so one slow file does not finish alone at the end; small chunks
     # keep both cores busy without paying a round trip per file.
     jobs = sorted(jobs, key=lambda job: _size(job[1]), reverse=True)
     chunk_size = max(1, min(32, len(jobs) // (workers * 8) or 1))
-    chunks = [jobs[start : start + chunk_size] for start in range(0, len(jobs), chunk_size)]
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for chunk_result in pool.map(_check_chunk, chunks):
-            for index, outcome in chunk_result:
-                outcomes[index] = outcome
-            done += len(chunk_result)
-            if progress:
-                progress(done, total)
+
+    def answered(job: tuple[int, str, str, str], answer: tuple[int, FileOutcome]) -> None:
+        nonlocal done
+        outcomes[answer[0]] = answer[1]
+        done += 1
+        if progress:
+            progress(done, total)
+
+    def failed(job: tuple[int, str, str, str], failure: ItemFailure) -> None:
+        if failure.timed_out:
+            message = f"the parsers {failure.reason} (limit: {FILE_TIMEOUT_SECONDS:g} s per file); skipped"
+        else:
+            message = (
+                f"the parser crashed on this file ({failure.reason}; a native parser's limit, see"
+                " docs/limits.md); skipped, the other files were checked"
+            )
+        answered(job, (job[0], FileOutcome(problem=message, full_parse=True)))
+
+    run_isolated(
+        _check_job,
+        jobs,
+        workers=workers,
+        chunk_size=chunk_size,
+        item_timeout=FILE_TIMEOUT_SECONDS,
+        on_answer=answered,
+        on_failure=failed,
+    )
     return outcomes
 
 
