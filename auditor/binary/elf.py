@@ -295,6 +295,10 @@ class ElfImage:
                 return data + b"\0" * (size - len(data))
         return None
 
+    def is_mapped(self, address: int, size: int) -> bool:
+        """Whether ``size`` bytes from ``address`` lie in one loaded segment (what :meth:`read` reads)."""
+        return any(s.vaddr <= address and address + size <= s.vaddr + s.memsz for s in self._segments)
+
     def is_executable(self, address: int) -> bool:
         return any(s.executable and s.vaddr <= address < s.vaddr + s.memsz for s in self._segments)
 
@@ -514,11 +518,6 @@ class ElfImage:
         return _LazyRelocations(self)
 
     # -- code --------------------------------------------------------------------------------
-    def function_code(self, address: int, size: int, limit: int = 4096) -> bytes | None:
-        """Machine code of a function; ``size`` 0 (unknown) reads ``limit`` bytes."""
-        length = min(size or limit, limit)
-        return self.read(address, length)
-
     def in_plt(self, address: int) -> bool:
         return any(start <= address < end for start, end in self._plt_ranges)
 
