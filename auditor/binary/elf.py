@@ -267,6 +267,12 @@ class ElfImage:
 
     # -- raw access -------------------------------------------------------------------------
     def _read_at(self, offset: int, size: int) -> bytes:
+        # Clamped to the file: read(n) allocates n bytes first, so a damaged header's
+        # 2**63 (the section-name table's size is used before any check) was a MemoryError,
+        # and a few GB would have been taken for real.
+        size = min(size, self.file_size - offset)
+        if size <= 0:
+            return b""
         self._file.seek(offset)
         return self._file.read(size)
 
