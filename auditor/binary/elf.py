@@ -463,12 +463,12 @@ class ElfImage:
             if problem is None and table is not None:
                 problem = self._init_functions_unreachable(table)
             if problem is not None:
-                self.hash_table_problems.append(f"its {section.name or kind.section_name} section {problem}")
+                self.hash_table_problems.append(f"{section.name or kind.section_name} section {problem}")
             elif table is not None:
                 self._hash_tables.append(table)
         if self.hash_table_problems and not self._tolerate_damaged_hash_tables:
             raise ElfReadError(
-                f"{self.path}: damaged dynamic symbol hash table: {'; '.join(self.hash_table_problems)}. "
+                f"{self.path}: damaged dynamic symbol hash table: its {'; '.join(self.hash_table_problems)}. "
                 "The dynamic loader finds PyInit_<name> through this table, so whether the module "
                 "imports cannot be told; reinstall or rebuild the package"
             )
