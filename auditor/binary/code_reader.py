@@ -69,6 +69,14 @@ _INSTRUCTION_BUDGET = 6000  # across the init function and everything followed
 _MAX_CALL_DEPTH = 6
 _MAX_FOLLOWED_FUNCTION_SIZE = 8192  # bytes: larger callees are library machinery, not module setup
 _UNSIZED_FUNCTION_LIMIT = 2048  # bytes read of a function whose size the binary does not say
+_SIZED_FUNCTION_LIMIT = 1 << 20  # bytes of one function's window, whatever its st_size claims
+# Capstone's Python disasm() decodes its whole buffer (with operand details) before it
+# yields the first instruction: a crafted 15 KB file whose PyInit claims 1 MB of zeros
+# cost 3.3 s before the budget above was even looked at. So code is decoded in chunks
+# of at most this many instructions, and no more bytes are read than the remaining
+# budget can use (x86-64 instructions are at most 15 bytes, aarch64 ones 4).
+_DECODE_CHUNK = 64
+_MAX_INSTRUCTION_BYTES = 15
 
 
 @dataclass(frozen=True)
@@ -239,7 +247,13 @@ class CodeReader:
             return 0
         count = 0
         self.follow_calls = True  # initialisers call helpers for the values they store
-        for slot in range(bounds[0], bounds[1], self.image.pointer_size):
+        # The section size is not checked against the file for SHT_NOBITS, and a damaged
+        # one may claim 2**63 bytes: walk no more slots than the file could hold.
+        last = min(bounds[1], bounds[0] + self.image.file_size)
+        for slot in range(bounds[0], last, self.image.pointer_size):
+            if reading.instructions >= _INSTRUCTION_BUDGET:
+                reading.truncated = True
+                break
             target = self.image.read_pointer(slot)
             if target is None or not target.address or not self.image.is_executable(target.address):
                 continue
@@ -257,11 +271,17 @@ class CodeReader:
         if key in visited:
             return None
         visited.add(key)
-        code = self.image.function_code(address, size, limit=_UNSIZED_FUNCTION_LIMIT if not size else 1 << 20)
+        window = min(size, _SIZED_FUNCTION_LIMIT) if size else _UNSIZED_FUNCTION_LIMIT
+        if not self.image.is_mapped(address, window):
+            reading.problems.append(f"no code at {address:#x}")
+            return None
+        # +1: one instruction past the budget is what tells "truncated" from "ended".
+        remaining = max(0, _INSTRUCTION_BUDGET - reading.instructions) + 1
+        code = self.image.read(address, min(window, remaining * _MAX_INSTRUCTION_BYTES))
         if not code:
             reading.problems.append(f"no code at {address:#x}")
             return None
-        end = address + len(code)
+        end = address + window
         state = dict(registers)
         stack_region = ("stack", next(self._heap_counter))
         if self.image.machine == "x86_64":
@@ -276,7 +296,7 @@ class CodeReader:
         # The registers (and frame) of the body just before an epilogue: the code after the
         # ``ret`` (cold paths) runs in that frame, not in the caller's one the epilogue restores.
         before_epilogue: dict | None = None
-        for instruction in self.engine.disasm(code, address):
+        for instruction in self._decode(code, address, reading):
             reading.instructions += 1
             if reading.instructions > _INSTRUCTION_BUDGET:
                 reading.truncated = True
@@ -299,6 +319,24 @@ class CodeReader:
                     state.update(before_epilogue)
                     before_epilogue = None
         return returned[0] if returned else None
+
+    def _decode(self, code: bytes, address: int, reading: CodeReading):
+        """Instructions of ``code`` from its start, decoded a chunk at a time.
+
+        Like one ``disasm`` call it stops at the first byte sequence that is no instruction;
+        unlike it, work stops when the caller stops asking (the budget, a ``ret``).
+        """
+        offset = 0
+        while offset < len(code):
+            count = min(_DECODE_CHUNK, max(1, _INSTRUCTION_BUDGET - reading.instructions + 1))
+            piece = code[offset : offset + count * _MAX_INSTRUCTION_BYTES]
+            decoded = 0
+            for instruction in self.engine.disasm(piece, address + offset, count):
+                decoded += 1
+                offset += instruction.size
+                yield instruction
+            if decoded < count:
+                return  # an undecodable byte, or the end of the code
 
     # -- shared helpers -----------------------------------------------------------------------
     @staticmethod

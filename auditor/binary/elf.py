@@ -44,6 +44,12 @@ class ElfReadError(Exception):
     """The file is not an ELF shared object we can read; the message says why, for a user."""
 
 
+def _c_string(table: bytes, offset: int, limit: int) -> str:
+    """The NUL-terminated name at ``offset`` of a string table, at most ``limit`` bytes of it."""
+    end = table.find(b"\0", offset, offset + limit)
+    return table[offset : end if end >= 0 else offset + limit].decode("utf-8", "replace")
+
+
 @dataclass(frozen=True)
 class DynamicSymbol:
     name: str
@@ -79,7 +85,14 @@ class _Section:
 
 
 _PT_LOAD = 1
-_SHT_RELA, _SHT_NOBITS, _SHT_REL = 4, 8, 9
+_SHT_RELA, _SHT_HASH, _SHT_NOBITS, _SHT_REL = 4, 5, 8, 9
+_SHT_GNU_HASH = 0x6FFFFFF6
+# Names are cut at these lengths. Nothing here looks up a name longer than a few dozen
+# bytes (PyInit_*, C-API and libc imports), and without a cap a string table with no NUL
+# bytes that every entry points into costs entries x table size to decode (a 1 MB file
+# with 40,000 symbols would decode 20 GB).
+_MAX_SYMBOL_NAME_BYTES = 1024
+_MAX_SECTION_NAME_BYTES = 256
 
 
 @dataclass(frozen=True)
@@ -103,11 +116,28 @@ def describe_os_error(path: Path, error: OSError) -> str:
     return f"{path}: could not be read: {error.strerror or error}"
 
 
-class ElfImage:
-    """An opened extension module. Use as a context manager; every reader is lazy."""
+@dataclass(frozen=True)
+class SymbolLookup:
+    """Whether a name is exported, and which table said so."""
 
-    def __init__(self, path: Path | str) -> None:
+    defined: bool  # a defined, non-local entry of .dynsym carries the name
+    table: str  # ".gnu.hash" | ".hash" | ".dynsym (linear scan)"
+    problem: str | None = None  # why no hash table answered (damaged or missing), for a user
+
+
+class ElfImage:
+    """An opened extension module. Use as a context manager; every reader is lazy.
+
+    A damaged ``.gnu.hash`` or ``.hash`` section raises :class:`ElfReadError` here unless
+    ``tolerate_damaged_hash_tables``: the dynamic loader finds ``PyInit_<name>`` through
+    those tables only, so a module whose table is damaged may not import at all and no
+    verdict about it can be trusted. Tolerated, the problems are kept in
+    ``hash_table_problems`` and :meth:`find_exported_symbol` scans ``.dynsym`` instead.
+    """
+
+    def __init__(self, path: Path | str, *, tolerate_damaged_hash_tables: bool = False) -> None:
         self.path = Path(path)
+        self._tolerate_damaged_hash_tables = tolerate_damaged_hash_tables
         try:
             self._file = open(self.path, "rb")  # noqa: SIM115 - kept open for lazy reads; closed by close()
         except OSError as error:
@@ -183,6 +213,7 @@ class ElfImage:
                 f"{self.path}: an ELF file without loadable segments (an object file, not a shared object)"
             )
         self._sections: dict[str, _Section] = {}
+        self._all_sections: list[_Section] = []
         raw_sections = self._read_at(self.elf["e_shoff"], self.elf["e_shnum"] * self.elf["e_shentsize"])
         layout = self._endian + ("IIQQQQIIQQ" if self.is_64bit else "IIIIIIIIII")
         rows = list(
@@ -204,8 +235,7 @@ class ElfImage:
             link,
             *_rest,
         ) in enumerate(rows):
-            end_of_name = names.find(b"\0", name_offset)
-            name = names[name_offset : end_of_name if end_of_name >= 0 else None].decode("utf-8", "replace")
+            name = _c_string(names, name_offset, _MAX_SECTION_NAME_BYTES)
             if section_type != _SHT_NOBITS and offset + section_size > size:
                 raise ElfReadError(
                     f"{self.path}: truncated or damaged: section {name} ends at byte "
@@ -213,7 +243,8 @@ class ElfImage:
                 )
             section = _Section(name, section_type, address, offset, section_size, link, index)
             self._sections.setdefault(name, section)
-        self._sections_by_index = {section.index: section for section in self._sections.values()}
+            self._all_sections.append(section)
+        self._sections_by_index = {section.index: section for section in self._all_sections}
         self._plt_ranges = [
             bounds
             for bounds in (self.section_range(name) for name in (".plt", ".plt.sec", ".plt.got", ".iplt"))
@@ -222,6 +253,7 @@ class ElfImage:
         self._symbols: dict[str, DynamicSymbol] | None = None
         self._imported: set[str] | None = None
         self._relocations: _LazyRelocations | None = None
+        self._check_hash_tables()
 
     # -- lifetime -------------------------------------------------------------------------
     def close(self) -> None:
@@ -235,6 +267,12 @@ class ElfImage:
 
     # -- raw access -------------------------------------------------------------------------
     def _read_at(self, offset: int, size: int) -> bytes:
+        # Clamped to the file: read(n) allocates n bytes first, so a damaged header's
+        # 2**63 (the section-name table's size is used before any check) was a MemoryError,
+        # and a few GB would have been taken for real.
+        size = min(size, self.file_size - offset)
+        if size <= 0:
+            return b""
         self._file.seek(offset)
         return self._file.read(size)
 
@@ -262,6 +300,10 @@ class ElfImage:
                     data = self._file.read(in_file)
                 return data + b"\0" * (size - len(data))
         return None
+
+    def is_mapped(self, address: int, size: int) -> bool:
+        """Whether ``size`` bytes from ``address`` lie in one loaded segment (what :meth:`read` reads)."""
+        return any(s.vaddr <= address and address + size <= s.vaddr + s.memsz for s in self._segments)
 
     def is_executable(self, address: int) -> bool:
         return any(s.executable and s.vaddr <= address < s.vaddr + s.memsz for s in self._segments)
@@ -348,9 +390,11 @@ class ElfImage:
                 )
             )
         table = []
+        names: dict[int, str] = {}  # entries often share a name offset (all the empty names at 0)
         for name_offset, info, shndx, value, size in rows:
-            end = strings.find(b"\0", name_offset)
-            name = strings[name_offset : end if end >= 0 else None].decode("utf-8", "replace")
+            name = names.get(name_offset)
+            if name is None:
+                name = names[name_offset] = _c_string(strings, name_offset, _MAX_SYMBOL_NAME_BYTES)
             table.append((name, info, shndx, value, size))
         return table
 
@@ -389,9 +433,84 @@ class ElfImage:
                 continue
             if shndx == _SHN_UNDEF:
                 imported.add(name)
-            elif info >> 4 != _STB_LOCAL:
+            elif _exports((name, info, shndx, value, size)):
                 defined[name] = DynamicSymbol(name, value, size, (info & 0xF) == _STT_FUNC)
         self._symbols, self._imported = defined, imported
+
+    # -- the dynamic loader's hash tables ---------------------------------------------------
+    def _check_hash_tables(self) -> None:
+        """Decode and check ``.gnu.hash`` / ``.hash`` once, so every later lookup is bounded.
+
+        Checked: the sizes the header promises fit the section, every bucket and chain
+        entry names a symbol of ``.dynsym``, every GNU chain ends inside the table, no
+        SysV chain loops, and each ``PyInit_*`` that ``.dynsym`` defines is reachable
+        through the table (a zeroed bloom filter passes every size check, yet glibc's
+        ``dlsym`` would then miss the init function).
+        """
+        self._hash_tables: list[_GnuHashTable | _SysvHashTable] = []
+        self.hash_table_problems: list[str] = []
+        # Counted in .dynsym, the table every lookup here reads (the loader's DT_SYMTAB).
+        dynsym = self._sections.get(".dynsym")
+        symbol_count = 0
+        if dynsym is not None and dynsym.type != _SHT_NOBITS:
+            symbol_count = dynsym.size // (24 if self.is_64bit else 16)
+        for section in self._all_sections:
+            if section.type not in (_SHT_GNU_HASH, _SHT_HASH):
+                continue
+            data = self._read_at(section.offset, section.size)
+            kind = _GnuHashTable if section.type == _SHT_GNU_HASH else _SysvHashTable
+            table, problem = kind.decode(data, self._endian, self.pointer_size, symbol_count)
+            if problem is None and table is not None:
+                problem = self._init_functions_unreachable(table)
+            if problem is not None:
+                self.hash_table_problems.append(f"{section.name or kind.section_name} section {problem}")
+            elif table is not None:
+                self._hash_tables.append(table)
+        if self.hash_table_problems and not self._tolerate_damaged_hash_tables:
+            raise ElfReadError(
+                f"{self.path}: damaged dynamic symbol hash table: its {'; '.join(self.hash_table_problems)}. "
+                "The dynamic loader finds PyInit_<name> through this table, so whether the module "
+                "imports cannot be told; reinstall or rebuild the package"
+            )
+        # GNU first, as glibc and musl consult it when both are present.
+        self._hash_tables.sort(key=lambda table: not isinstance(table, _GnuHashTable))
+
+    def _init_functions_unreachable(self, table: _GnuHashTable | _SysvHashTable) -> str | None:
+        strings = self.section_bytes(".dynstr")
+        if strings is not None and b"PyInit" not in strings:
+            return None  # cheap way out for bundled libraries with thousands of exports
+        if self._symbols is None:
+            self._load_dynamic_symbols()
+        for index, (name, info, shndx, _value, _size) in enumerate(self._table):
+            if not name.startswith(("PyInit_", "PyInitU_")) or shndx == _SHN_UNDEF or info >> 4 == _STB_LOCAL:
+                continue
+            if "\ufffd" in name or len(name) >= _MAX_SYMBOL_NAME_BYTES:
+                continue  # not valid UTF-8, or cut: its bytes, and so its hash, are not known here
+            if table.find(name.encode(), self._table) != index:
+                return (
+                    f"does not lead to {name}, which .dynsym defines as symbol {index}; "
+                    "the dynamic loader would not find it"
+                )
+        return None
+
+    def find_exported_symbol(self, name: str) -> SymbolLookup:
+        """Is ``name`` exported, as the dynamic loader would look it up (bounded work).
+
+        Through ``.gnu.hash`` (else ``.hash``) when sound; when both are damaged or missing,
+        by a scan of ``.dynsym``, with the reason in ``problem``.
+        """
+        if self._symbols is None:
+            self._load_dynamic_symbols()
+        if self._hash_tables:
+            table = self._hash_tables[0]
+            index = table.find(name.encode(), self._table)
+            return SymbolLookup(index is not None and _exports(self._table[index]), table.section_name)
+        problem = (
+            "; ".join(self.hash_table_problems) or "the file has neither a .gnu.hash nor a .hash section"
+        )
+        return SymbolLookup(
+            name in self.symbols, ".dynsym (linear scan)", f"{problem}: looked up in .dynsym instead"
+        )
 
     # -- relocations -------------------------------------------------------------------------
     @property
@@ -405,11 +524,6 @@ class ElfImage:
         return _LazyRelocations(self)
 
     # -- code --------------------------------------------------------------------------------
-    def function_code(self, address: int, size: int, limit: int = 4096) -> bytes | None:
-        """Machine code of a function; ``size`` 0 (unknown) reads ``limit`` bytes."""
-        length = min(size or limit, limit)
-        return self.read(address, length)
-
     def in_plt(self, address: int) -> bool:
         return any(start <= address < end for start, end in self._plt_ranges)
 
@@ -426,6 +540,178 @@ class ElfImage:
                 if needle not in found and needle in data:
                     found.add(needle)
         return found
+
+
+def _exports(row: tuple[str, int, int, int, int]) -> bool:
+    """A ``.dynsym`` row this module defines and makes visible to other modules."""
+    _name, info, shndx, _value, _size = row
+    return shndx != _SHN_UNDEF and info >> 4 != _STB_LOCAL
+
+
+def _gnu_hash(name: bytes) -> int:
+    """``dl_new_hash`` (glibc elf/dl-lookup.c): h = h * 33 + c from 5381."""
+    value = 5381
+    for byte in name:
+        value = (value * 33 + byte) & 0xFFFFFFFF
+    return value
+
+
+def _sysv_hash(name: bytes) -> int:
+    """``_dl_elf_hash`` (System V ABI, "Hash Table")."""
+    value = 0
+    for byte in name:
+        value = (value << 4) + byte
+        high = value & 0xF0000000
+        if high:
+            value ^= high >> 24
+        value &= ~high & 0xFFFFFFFF
+    return value
+
+
+@dataclass(frozen=True)
+class _GnuHashTable:
+    """``.gnu.hash``: a header of four words, a bloom filter, buckets, and the chains.
+
+    Layout (glibc elf/dl-setup_hash.c, binutils bfd/elflink.c): nbuckets, symoffset,
+    bloom_size (in words of the ELF class), bloom_shift; then the bloom words, then
+    nbuckets 32-bit bucket heads, then one 32-bit hash per symbol from ``symoffset`` on,
+    whose low bit marks the end of a chain.
+    """
+
+    section_name = ".gnu.hash"
+    symbol_offset: int
+    bloom: tuple[int, ...]
+    bloom_shift: int
+    word_bits: int
+    buckets: tuple[int, ...]
+    chain: tuple[int, ...]
+
+    @classmethod
+    def decode(
+        cls, data: bytes, endian: str, word_size: int, symbol_count: int
+    ) -> tuple[_GnuHashTable | None, str | None]:
+        if len(data) < 16:
+            return None, f"is {len(data)} bytes, shorter than its 16-byte header"
+        bucket_count, symbol_offset, bloom_size, bloom_shift = struct.unpack_from(endian + "4I", data)
+        if bloom_size == 0 or bloom_size & (bloom_size - 1):
+            # glibc masks with bloom_size - 1, so only a power of two means what it says.
+            return None, f"has a bloom filter of {bloom_size} words (a power of two is required)"
+        if bucket_count == 0:
+            return None, "has 0 buckets"
+        if bloom_shift >= 32:
+            return None, f"has a bloom shift of {bloom_shift} (hashes are 32 bits)"
+        chain_start = 16 + bloom_size * word_size + bucket_count * 4
+        if chain_start > len(data):
+            return None, (
+                f"promises {bloom_size} bloom words and {bucket_count} buckets ({chain_start} bytes) "
+                f"but is {len(data)} bytes"
+            )
+        if symbol_offset > symbol_count:
+            return None, f"starts its chains at symbol {symbol_offset}, past the {symbol_count} of .dynsym"
+        bloom = struct.unpack_from(f"{endian}{bloom_size}{'Q' if word_size == 8 else 'I'}", data, 16)
+        buckets = struct.unpack_from(f"{endian}{bucket_count}I", data, 16 + bloom_size * word_size)
+        chain_length = min((len(data) - chain_start) // 4, symbol_count - symbol_offset)
+        chain = struct.unpack_from(f"{endian}{chain_length}I", data, chain_start)
+        last_head = 0
+        for number, head in enumerate(buckets):
+            if head and not symbol_offset <= head < symbol_count:
+                return None, (
+                    f"has bucket {number} start at symbol {head}, outside symbols "
+                    f"{symbol_offset}-{symbol_count - 1} of .dynsym"
+                )
+            last_head = max(last_head, head)
+        # Chains are consecutive runs: if the one starting last ends, every one does.
+        if last_head and not any(value & 1 for value in chain[last_head - symbol_offset :]):
+            return None, (
+                f"has a chain from symbol {last_head} that runs past the end of the table "
+                f"(no end marker before symbol {symbol_offset + chain_length})"
+            )
+        return cls(symbol_offset, bloom, bloom_shift, word_size * 8, buckets, chain), None
+
+    def find(self, name: bytes, table: list[tuple[str, int, int, int, int]]) -> int | None:
+        """The ``.dynsym`` index of ``name``, as ``do_lookup_x`` walks it; None when absent."""
+        wanted = _gnu_hash(name)
+        word = self.bloom[(wanted // self.word_bits) % len(self.bloom)]
+        mask = (1 << (wanted % self.word_bits)) | (1 << ((wanted >> self.bloom_shift) % self.word_bits))
+        if word & mask != mask:
+            return None
+        index = self.buckets[wanted % len(self.buckets)]
+        if index == 0:
+            return None
+        text = name.decode("utf-8", "replace")
+        # decode() checked that a chain end exists before the end of the table.
+        while index - self.symbol_offset < len(self.chain):
+            value = self.chain[index - self.symbol_offset]
+            if value | 1 == wanted | 1 and index < len(table) and table[index][0] == text:
+                return index
+            if value & 1:
+                return None
+            index += 1
+        return None
+
+
+@dataclass(frozen=True)
+class _SysvHashTable:
+    """``.hash`` (System V ABI): nbucket, nchain, then both arrays of 32-bit symbol indexes.
+
+    Chains are linked lists (``chain[i]`` is the next symbol after ``i``, 0 ends), so a
+    damaged table can loop; :meth:`decode` walks every chain once to refuse that.
+    """
+
+    section_name = ".hash"
+    buckets: tuple[int, ...]
+    chain: tuple[int, ...]
+
+    @classmethod
+    def decode(
+        cls, data: bytes, endian: str, _word_size: int, symbol_count: int
+    ) -> tuple[_SysvHashTable | None, str | None]:
+        if len(data) < 8:
+            return None, f"is {len(data)} bytes, shorter than its 8-byte header"
+        bucket_count, chain_count = struct.unpack_from(endian + "2I", data)
+        if bucket_count == 0:
+            return None, "has 0 buckets"
+        needed = 8 + 4 * (bucket_count + chain_count)
+        if needed > len(data):
+            return None, (
+                f"promises {bucket_count} buckets and {chain_count} chain entries ({needed} bytes) "
+                f"but is {len(data)} bytes"
+            )
+        buckets = struct.unpack_from(f"{endian}{bucket_count}I", data, 8)
+        chain = struct.unpack_from(f"{endian}{chain_count}I", data, 8 + 4 * bucket_count)
+        limit = min(chain_count, symbol_count)
+        for what, values in (("bucket", buckets), ("chain entry", chain)):
+            for number, index in enumerate(values):
+                if index >= limit:
+                    return None, (
+                        f"has {what} {number} point to symbol {index}, past the {limit} symbols "
+                        "of .dynsym and the table"
+                    )
+        # One walk per bucket; a symbol already reached from an earlier bucket ends the
+        # walk (its rest was checked then), so the whole check is O(nbucket + nchain).
+        reached_from = [0] * chain_count
+        for number, head in enumerate(buckets, start=1):
+            index = head
+            while index:
+                if reached_from[index] == number:
+                    return None, f"has a chain from bucket {number - 1} that loops back to symbol {index}"
+                if reached_from[index]:
+                    break
+                reached_from[index] = number
+                index = chain[index]
+        return cls(buckets, chain), None
+
+    def find(self, name: bytes, table: list[tuple[str, int, int, int, int]]) -> int | None:
+        index = self.buckets[_sysv_hash(name) % len(self.buckets)]
+        text = name.decode("utf-8", "replace")
+        # decode() refused loops; the step cap is a second guard that costs nothing.
+        for _step in range(len(self.chain) + 1):
+            if index == 0:
+                return None
+            if index < len(table) and table[index][0] == text:
+                return index
+            index = self.chain[index]
+        return None
 
 
 class _LazyRelocations:

@@ -35,7 +35,12 @@ _SIGNATURES: list[tuple[str, list[bytes]]] = [
     ("f2py", [b"auto-generated with f2py", b"fortranobject", b"f2py_rout_"]),
     ("mypyc", [b"__mypyc", b"CPyInit_"]),
 ]
-_NANOBIND_ABI_TAG = re.compile(rb"nanobind(?:_\d+_\d+_\d+_dev\d+)?_[A-Za-z0-9_]*?(_ft)?_a\d+_v\d+")
+# Every part has a length cap: with an open-ended middle, data made of "nanobind_x"
+# repeated made each occurrence scan to the end of .rodata (80 KB took 16 s). Real tags
+# (NB_PLATFORM_ABI_TAG) are a compiler, a C++ library and flags: under 100 characters.
+_NANOBIND_ABI_TAG = re.compile(
+    rb"nanobind(?:_\d{1,9}_\d{1,9}_\d{1,9}_dev\d{1,9})?_[A-Za-z0-9_]{0,128}?(_ft)?_a\d{1,9}_v\d{1,9}"
+)
 
 
 @dataclass(frozen=True)
