@@ -305,8 +305,8 @@ CRAFTED = {
     "names-without-nul": (
         MODULE,
         _dynsym_of_40000_names_in_a_table_without_nul,
-        "{name}: exports no PyInit_mp_slot_not_used: not an extension module named "
-        "'mp_slot_not_used' (a bundled shared library, or a renamed file?)",
+        "{name}: exports no PyInit_mp_slot_not_used (nor a PEP 793 PyModExport_mp_slot_not_used): "
+        "not an extension module named 'mp_slot_not_used' (a bundled shared library, or a renamed file?)",
     ),
     "section-name-table-of-2**63-bytes": (
         MODULE,

@@ -12,33 +12,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .names import init_function_name
+from ..binary.cpython_slots import export_hook_name
+from ..binary.elf import ElfImage, ElfReadError
+from ..binary.gil_declaration import init_function_name
 
 
 def exports_module_init(path: Path, module_basename: str) -> bool | None:
     """True when the ELF file exports the module's init function (``PyInit_<name>``, or
-    ``PyInitU_<punycode>`` for a non-ASCII name); None when it cannot be
-    read as ELF (the binary analysis reports why)."""
-    from elftools.common.exceptions import ELFError
-    from elftools.elf.elffile import ELFFile
-    from elftools.elf.hash import ELFHashSection, GNUHashSection
-    from elftools.elf.sections import SymbolTableSection
-
-    wanted = init_function_name(module_basename)
+    ``PyInitU_<punycode>`` for a non-ASCII name) or a PEP 793 export hook
+    (``PyModExport_<name>``, which 3.15 calls instead); None when it cannot be read as ELF
+    or its symbol hash tables are damaged (the binary analysis then reports why, so the
+    file stays an extension module rather than silently turning into a plain library)."""
     try:
-        with open(path, "rb") as stream:
-            elf = ELFFile(stream)
-            # The dynamic linker's own hash tables answer "is this name exported" without
-            # walking every symbol (helper libraries such as OpenBLAS export thousands).
-            for section in elf.iter_sections():
-                if isinstance(section, (GNUHashSection, ELFHashSection)):
-                    symbol = section.get_symbol(wanted)
-                    return symbol is not None and symbol["st_shndx"] != "SHN_UNDEF"
-            table = elf.get_section_by_name(".dynsym")
-            if not isinstance(table, SymbolTableSection):
-                return False
+        with ElfImage(path) as image:
+            # The dynamic linker's own hash tables answer "is this name exported" in bounded
+            # steps without walking every symbol (helper libraries such as OpenBLAS export
+            # thousands); ElfImage refuses tables that are damaged.
             return any(
-                symbol.name == wanted and symbol["st_shndx"] != "SHN_UNDEF" for symbol in table.iter_symbols()
+                image.find_exported_symbol(name).defined
+                for name in (init_function_name(module_basename), export_hook_name(module_basename))
             )
-    except (OSError, ELFError, ValueError, KeyError, AssertionError):
+    except ElfReadError:
         return None

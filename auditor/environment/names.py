@@ -50,13 +50,3 @@ def extension_module_name(relative_path: str) -> ExtensionFileName | None:
 def looks_like_extension_file(filename: str) -> bool:
     """Cheap test on a bare file name: ends like a binary module would."""
     return filename.endswith(".so") or filename.endswith(".pyd")
-
-
-def init_function_name(module_basename: str) -> str:
-    """The symbol CPython calls to initialise an extension module (PEP 489, "Export
-    Hook Name"): ``PyInit_<name>`` for ASCII names, else ``PyInitU_`` and the name's
-    punycode with "-" replaced by "_" (Python/importdl.c, get_encoded_name)."""
-    try:
-        return "PyInit_" + module_basename.encode("ascii").decode()
-    except UnicodeEncodeError:
-        return "PyInitU_" + module_basename.encode("punycode").decode("ascii").replace("-", "_")
