@@ -32,7 +32,11 @@ EXPECTED = {
         "slot id 87 in record 2 of the PyModuleDef_Slot array",
     ),
     "new_ids_used": (USED, GilDeclaredBy.SLOT, "Py_MOD_GIL_USED"),
-    "new_ids_no_gil_slot": (USED, GilDeclaredBy.NEVER, "2 slots read with the 3.15 ids in the PyModuleDef_Slot array"),
+    "new_ids_no_gil_slot": (
+        USED,
+        GilDeclaredBy.NEVER,
+        "2 slots read with the 3.15 ids in the PyModuleDef_Slot array",
+    ),
     "compat_ids_on_315": (NOT_USED, GilDeclaredBy.SLOT, "slot id 4"),
     "unknown_id": (UNKNOWN, GilDeclaredBy.UNDETERMINED, "200 (not defined by the 3.15 headers)"),
     "type_slot_in_module": (UNKNOWN, GilDeclaredBy.UNDETERMINED, "65 (a type slot in the 3.15 headers"),
