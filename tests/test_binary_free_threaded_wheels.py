@@ -28,10 +28,10 @@ sys.path.insert(0, str(REPOSITORY / "scripts"))
 from fetch_test_wheels import cache_folder, sha256_of  # noqa: E402
 
 
-def _unpack(destination: Path, abis: set[str]) -> Path:
+def _unpack(destination: Path, abis: set[str], arch: str = "x86_64") -> Path:
     folder = cache_folder()
     for entry in MANIFEST:
-        if entry["abi"] not in abis:
+        if entry["abi"] not in abis or arch not in entry["filename"]:
             continue
         wheel = folder / entry["filename"]
         if not wheel.exists() or sha256_of(wheel) != entry["sha256"]:
@@ -192,3 +192,15 @@ def test_default_target_follows_the_binaries_of_bare_folders(site_314: Path, tmp
     pure = tmp_path / "pure"
     pure.mkdir()
     assert scan(paths=[pure], use_cache=False).target == "3.15t"  # nothing says: the newest
+
+
+@pytest.mark.parametrize("abi, target", [("cp314t", "3.14t"), ("cp315t", "3.15t")])
+def test_aarch64_wheels_declare_what_the_x86_64_ones_do(tmp_path: Path, abi: str, target: str) -> None:
+    """pybind11 fills its slot array in a cold path after PyInit's ``ret``; on aarch64 the
+    epilogue had overwritten the registers that path uses, and contourpy read 'used'."""
+    arm = _modules(_unpack(tmp_path / "arm", {abi}, "aarch64"), target)
+    intel = _modules(_unpack(tmp_path / "intel", {abi}, "x86_64"), target)
+    assert {"contourpy._contourpy", "kiwisolver._cext", "mlx.core"} <= set(arm)
+    assert {name: module.gil for name, module in arm.items()} == {name: intel[name].gil for name in arm}
+    assert arm["contourpy._contourpy"].gil == GilDeclaration.NOT_USED
+    assert "built by the init code" in arm["contourpy._contourpy"].gil_evidence

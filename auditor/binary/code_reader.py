@@ -303,12 +303,11 @@ class CodeReader:
                 break
             if instruction.mnemonic == "ret" and not returned:
                 returned.append(state.get(return_register))  # the straight-line path's result
-            if x86:
-                if _is_x86_epilogue(instruction):
-                    if before_epilogue is None:
-                        before_epilogue = dict(state)
-                elif instruction.mnemonic not in ("ret", "jmp"):
-                    before_epilogue = None
+            if (_is_x86_epilogue if x86 else _is_arm64_epilogue)(instruction):
+                if before_epilogue is None:
+                    before_epilogue = dict(state)
+            elif instruction.mnemonic not in (_X86_EXITS if x86 else _ARM64_EXITS):
+                before_epilogue = None
             outcome = step(instruction, state, reading, depth, visited, (address, end))
             if outcome == "stop":
                 if not size:
@@ -808,6 +807,26 @@ def _is_x86_epilogue(instruction) -> bool:
     if mnemonic in ("pop", "leave"):
         return True
     return mnemonic in ("add", "lea", "mov") and instruction.op_str.startswith("rsp,")
+
+
+_X86_EXITS = ("ret", "jmp")
+_ARM64_EXITS = ("ret", "retaa", "retab", "b", "br")
+
+
+def _is_arm64_epilogue(instruction) -> bool:
+    """Restoring saved registers from the frame (``ldp x19, x20, [sp, #16]``, ``ldp x29,
+    x30, [sp], #32``), popping it (``add sp, sp, #N``) or authenticating the return address.
+
+    GCC and Clang put cold paths (pybind11's guarded static slot array, filled under
+    ``__cxa_guard_acquire``) after the ``ret`` of aarch64 code as they do on x86-64; they
+    run with the body's registers, which the epilogue has just overwritten.
+    """
+    mnemonic, operands = instruction.mnemonic, instruction.op_str
+    if mnemonic in ("ldp", "ldr") and "[sp" in operands:
+        return True
+    if mnemonic == "add" and operands.startswith("sp, sp"):
+        return True
+    return mnemonic in ("autiasp", "autibsp")
 
 
 def _x86_register_names() -> dict[str, str]:

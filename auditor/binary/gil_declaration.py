@@ -179,7 +179,10 @@ def _where(reader: CodeReader, reading: CodeReading, slots: Pointer) -> str | _S
 class _SlotWalk:
     """Reads one module's slot records, following nested arrays (PEP 820), into one answer."""
 
-    def __init__(self, reader: CodeReader, reading: CodeReading, numbering: SlotNumbering) -> None:
+    def __init__(
+        self, reader: CodeReader, reading: CodeReading, numbering: SlotNumbering, filled_at_run_time: bool
+    ) -> None:
+        self.filled_at_run_time = filled_at_run_time
         self.reader = reader
         self.reading = reading
         self.numbering = numbering
@@ -264,6 +267,16 @@ class _SlotWalk:
             return _SlotArrayResult(value, True, note)
         if self.problems:
             return _SlotArrayResult(None, False, "; ".join(self.problems))
+        if self.records == 0 and self.filled_at_run_time and "written by no code read" in self.top_label:
+            # An all-zero array in .bss that nothing was seen filling, in a module whose
+            # generator fills its slots at run time (pybind11's guarded static): zeros mean
+            # the stores were missed, not that it declares nothing. Unknown, not a guess. (A
+            # C module's own `{{0, NULL}}` array is zero in the file too, and is believed.)
+            return _SlotArrayResult(
+                None,
+                False,
+                f"the {self.top_label} holds no slot in the file and the code that fills it was not found",
+            )
         skipped = (
             f"; optional ids {', '.join(map(str, self.skipped_optional))} skipped"
             if self.skipped_optional
@@ -283,6 +296,7 @@ def read_slot_array(
     slots: object,
     numbering: SlotNumbering,
     layout: SlotLayout = SlotLayout.MODULE_DEF_SLOT,
+    filled_at_run_time: bool = False,
 ) -> _SlotArrayResult:
     """Read a slot array (and the arrays it nests) for the Py_mod_gil value, with ``numbering``'s ids."""
     if slots == 0:
@@ -290,13 +304,17 @@ def read_slot_array(
     pointer = _as_pointer(reader.image, slots)
     if pointer is None:
         return _SlotArrayResult(None, False, "the slot array pointer could not be read")
-    walk = _SlotWalk(reader, reading, numbering)
+    walk = _SlotWalk(reader, reading, numbering, filled_at_run_time)
     walk.walk(pointer, layout)
     return walk.result()
 
 
 def read_module_def_slots(
-    reader: CodeReader, reading: CodeReading, definition: object, numbering: SlotNumbering
+    reader: CodeReader,
+    reading: CodeReading,
+    definition: object,
+    numbering: SlotNumbering,
+    filled_at_run_time: bool = False,
 ) -> _SlotArrayResult:
     """The slots of the ``PyModuleDef`` passed to ``PyModuleDef_Init``."""
     definition = _as_pointer(reader.image, definition)
@@ -307,7 +325,7 @@ def read_module_def_slots(
     slots = reader.load(reading, definition.moved(M_SLOTS_OFFSET[True]), 8)
     if slots is None:
         return _SlotArrayResult(None, False, "the PyModuleDef's m_slots pointer could not be read")
-    return read_slot_array(reader, reading, slots, numbering)
+    return read_slot_array(reader, reading, slots, numbering, filled_at_run_time=filled_at_run_time)
 
 
 def _undecided(evidence: str, init_style: str = "unknown") -> GilReading:
@@ -448,8 +466,10 @@ def read_gil_declaration(
                 notes.append(f"{init_name} calls PyUnstable_Module_SetGIL with {shown}")
         elif def_init_calls:
             init_style = "multi-phase"
+            # pybind11 and nanobind build their slot arrays in code, never as data.
+            runtime_slots = generator is not None and generator.name in ("pybind11", "nanobind")
             results = [
-                read_module_def_slots(reader, reading, call.arguments[0], numbering)
+                read_module_def_slots(reader, reading, call.arguments[0], numbering, runtime_slots)
                 for call in def_init_calls
             ]
             declared = {result.value for result in results if result.value is not None}
