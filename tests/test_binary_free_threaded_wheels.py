@@ -204,3 +204,46 @@ def test_aarch64_wheels_declare_what_the_x86_64_ones_do(tmp_path: Path, abi: str
     assert {name: module.gil for name, module in arm.items()} == {name: intel[name].gil for name in arm}
     assert arm["contourpy._contourpy"].gil == GilDeclaration.NOT_USED
     assert "built by the init code" in arm["contourpy._contourpy"].gil_evidence
+
+
+def _release_from_wheel(entry: dict):
+    from _index_server import Release
+
+    with zipfile.ZipFile(cache_folder() / entry["filename"]) as archive:
+        binaries = {name: archive.read(name) for name in archive.namelist() if name.endswith(".so")}
+    parts = entry["filename"][:-4].split("-")
+    return Release(entry["project"], entry["version"], ["-".join(parts[-3:])], binaries=binaries)
+
+
+def test_tree_inspects_315_wheels_before_install(tmp_path: Path) -> None:
+    """`tree --inspect-wheels --target 3.15t` on a local index serving the real cp315t
+    binaries: the GIL verdict of each wheel is read without installing it."""
+    from _index_server import FixtureIndex
+
+    from auditor.tree import resolve_tree_targets
+
+    chosen = [
+        entry
+        for entry in MANIFEST
+        if entry["project"] in ("markupsafe", "lxml", "jiter", "cryptography")
+        and entry["abi"] in ("cp315t", "abi3.abi3t")
+        and "x86_64" in entry["filename"]
+    ]
+    assert len(chosen) == 4
+    with FixtureIndex([_release_from_wheel(entry) for entry in chosen], tmp_path / "files") as index:
+        requirements = tmp_path / "requirements.txt"
+        requirements.write_text("".join(f"{entry['project']}=={entry['version']}\n" for entry in chosen))
+        for_314, for_315 = resolve_tree_targets(
+            requirements,
+            ["3.14t", "3.15t"],
+            index_url=index.url,
+            cache_dir=tmp_path / "cache",
+            inspect_wheels=True,
+        )
+    by_name = {package.name: package for package in for_315.packages}
+    assert {name: package.status for name, package in by_name.items()} == dict.fromkeys(by_name, "ready")
+    assert by_name["lxml"].gil_fallback is True and "lxml.etree" in by_name["lxml"].gil_fallback_modules
+    assert by_name["markupsafe"].gil_fallback is False
+    assert by_name["jiter"].gil_fallback is False  # read through its PEP 793 export hook
+    assert by_name["cryptography"].gil_fallback is False  # abi3.abi3t
+    assert {package.status for package in for_314.packages} == {"needs-build"}
