@@ -247,3 +247,29 @@ def test_tree_inspects_315_wheels_before_install(tmp_path: Path) -> None:
     assert by_name["jiter"].gil_fallback is False  # read through its PEP 793 export hook
     assert by_name["cryptography"].gil_fallback is False  # abi3.abi3t
     assert {package.status for package in for_314.packages} == {"needs-build"}
+
+
+def test_check_and_report_judge_for_315(site_315: Path, tmp_path: Path) -> None:
+    def ftaudit(*arguments: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "auditor", *arguments],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    sarif = tmp_path / "gate.sarif"
+    gate = ftaudit(
+        "check", "--path", str(site_315), "--target", "3.15t", "--format", "sarif", "-o", str(sarif)
+    )
+    assert gate.returncode == 1, gate.stderr  # lxml and pyopencl re-enable the GIL on 3.15t
+    results = json.loads(sarif.read_text())["runs"][0]["results"]
+    flagged = {result["ruleId"] for result in results}
+    assert "FTE003" in flagged and "FTB002" in flagged
+    assert not any("numpy" in json.dumps(result) and result["ruleId"] == "FTE004" for result in results)
+    page = tmp_path / "report.md"
+    written = ftaudit("report", "--path", str(site_315), "--target", "3.15t", "-o", str(page))
+    assert written.returncode == 0, written.stderr
+    text = page.read_text()
+    assert "Target: **3.15t**" in text and "judged statically" in text
