@@ -798,6 +798,19 @@ class CTranslationUnit:
                 ):
                     function.init_only = True
                     changed = True
+        # A helper that is init-only by its name alone (`setup`, `init_types`) but is called
+        # here from code that runs on every call (psutil's users() calls setup() around
+        # getutxent) runs at any time, not once.
+        for function in self.functions:
+            if (
+                function.init_only
+                and _SETUP_NAME.search(function.name)
+                and any(
+                    caller in by_name and not by_name[caller].init_only
+                    for caller in callers.get(function.name, ())
+                )
+            ):
+                function.init_only = False
 
     def _undeclared_global(self, name: str, function: FunctionInfo, target) -> bool:
         if (
