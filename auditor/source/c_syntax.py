@@ -99,6 +99,32 @@ _BUFFER_WRITERS = {
     "strlcpy",
     "strlcat",
 }
+# Calls that store through a pointer argument: `sysctlbyname(name, &static_buf, &len, ...)`
+# fills a static that every thread shares. The value says which arguments are written:
+# "all" for every `&x`, or the indices. setjmp fills the jmp_buf it is given (an array,
+# so passed without `&`).
+OUT_PARAMETER_WRITERS: dict[str, object] = {
+    "sysctl": "all",
+    "sysctlbyname": "all",
+    "sysctlnametomib": "all",
+    "getsockopt": "all",
+    "ioctl": "all",
+    "stat": "all",
+    "fstat": "all",
+    "lstat": "all",
+    "uname": "all",
+    "gettimeofday": "all",
+    "clock_gettime": "all",
+    "getrusage": "all",
+    "sscanf": "all",
+    "PyArg_ParseTuple": "all",
+    "PyArg_ParseTupleAndKeywords": "all",
+    "PyArg_UnpackTuple": "all",
+    "setjmp": (0,),
+    "sigsetjmp": (0,),
+    "_setjmp": (0,),
+}
+
 # `st = PyModule_GetState(m)`, `state = get_module_state(module)`, `st = find_state_by_type(tp)`.
 _STATE_POINTER = re.compile(
     r"\b(\w+)\s*=\s*(?:\([^()]*\)\s*)?(?:PyModule_GetState|_PyModule_GetState|PyType_GetModuleState|"
@@ -372,6 +398,8 @@ class CTranslationUnit:
 
     def _claim_writes(self) -> None:
         for write in self.writes:
+            if write.claimed_by:
+                continue
             if write.protected or self.runs_at_import(write.node, write.function):
                 continue
             if self.lazy_init_guard(write) is not None:
@@ -918,6 +946,9 @@ class CTranslationUnit:
                     field_node = callee.child_by_field_name("field")
                     if field_node is not None and self.node_text(field_node) in _CPP_MUTATORS:
                         target = callee.child_by_field_name("argument")
+            if node.type == "call_expression" and target is None:
+                self._out_parameter_writes(node, function)
+                continue
             if target is None:
                 continue
             base = self.base_identifier(target)
@@ -948,6 +979,38 @@ class CTranslationUnit:
                     protected=self.is_protected(node, function)
                     or self.in_gil_only_branch(node)
                     or self._inside_once_lambda(node),
+                )
+            )
+
+    def _out_parameter_writes(self, call, function: FunctionInfo) -> None:
+        """Statics a libc/C-API call stores into through a pointer argument."""
+        callee = call.child_by_field_name("function")
+        if callee is None or callee.type != "identifier":
+            return
+        written = OUT_PARAMETER_WRITERS.get(self.node_text(callee))
+        if written is None:
+            return
+        for index, argument in enumerate(self.call_arguments(call)):
+            if written == "all":
+                if argument.type != "pointer_expression" or not self.node_text(argument).startswith("&"):
+                    continue
+                inner = self.base_identifier(argument.child_by_field_name("argument"))
+            elif index in written:
+                inner = self.base_identifier(argument)
+            else:
+                continue
+            if inner is None:
+                continue
+            variable = self.resolve(self.node_text(inner), function)
+            if variable is None or not variable.mutable:
+                continue
+            self.writes.append(
+                StaticWrite(
+                    variable=variable,
+                    node=call,
+                    function=function,
+                    protected=self.is_protected(call, function) or self.in_gil_only_branch(call),
+                    claimed_by="out-parameter",
                 )
             )
 
