@@ -161,7 +161,7 @@ def _check_tokenized(display_path: str, text: str, language: str) -> FileOutcome
         return FileOutcome()
     unit = TokenizedSource(display_path, text, language)
     findings = [finding for rule in rules_for(language) for finding in rule.check(unit)]
-    return FileOutcome(findings=_sorted(findings), full_parse=True)
+    return FileOutcome(findings=_sorted(findings), full_parse=True, problem=unit.problem)
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:
