@@ -78,14 +78,30 @@ class ModuleStatefulObjectCall(PythonSourceRule):
                 "so concurrent calls interleave their updates",
                 event.location,
             )
-        random_calls = analysis.events_of("random-call")
-        seeded = {(event.function, event.name) for event in random_calls if event.detail in RANDOM_SEEDING}
+        # One pair per function and generator: the first seed and the first draw after
+        # it, each naming the other's line (further draws add nothing to fix).
+        random_calls = sorted(analysis.events_of("random-call"), key=lambda event: event.location.line)
+        pairs: dict[tuple[str, str], list] = {}
         for event in random_calls:
-            if (event.function, event.name) not in seeded:
-                continue  # a lone draw: the generator's own lock makes it atomic
-            step = "seeds" if event.detail in RANDOM_SEEDING else "draws from"
+            key = (event.function, event.name)
+            pair = pairs.setdefault(key, [])
+            if not pair and event.detail in RANDOM_SEEDING:
+                pair.append(event)
+            elif len(pair) == 1 and event.detail not in RANDOM_SEEDING:
+                pair.append(event)
+        for (function, name), pair in pairs.items():
+            if len(pair) != 2:
+                continue
+            seed, draw = pair
             yield cls.finding(
-                f"{event.function}() {step} `{event.name}` (`{event.detail}()`) in a seed-then-draw "
-                f"sequence without a lock: {event.evidence}, so another thread's draw can land in between",
-                event.location,
+                f"{function}() seeds `{name}` (`{seed.detail}()`) and draws from it on line "
+                f"{draw.location.line} without a lock: {seed.evidence}, so another thread's draw can land "
+                "in between",
+                seed.location,
+            )
+            yield cls.finding(
+                f"{function}() draws from `{name}` (`{draw.detail}()`) after seeding it on line "
+                f"{seed.location.line}, without a lock: {draw.evidence}, so the numbers need not follow "
+                "from the seed",
+                draw.location,
             )
