@@ -489,6 +489,18 @@ class CTranslationUnit:
             if callee_name in names:
                 yield node, callee_name, self.function_at(node)
 
+    def is_private_object_name(self, name: str, function: FunctionInfo | None) -> bool:
+        """``is_private_object`` for a name rather than a node."""
+        if function is None or not re.fullmatch(r"[A-Za-z_]\w*", name):
+            return False
+        if name not in function.locals:
+            return False
+        body = _COMMENT.sub(" ", self.node_text(function.body))
+        return (
+            re.search(rf"\b{re.escape(name)}\s*=\s*(?:\([^)]*\)\s*)?(?:{_CONSTRUCTORS})\s*\(", body)
+            is not None
+        )
+
     def is_private_object(self, argument, function: FunctionInfo | None) -> bool:
         """True when ``argument`` names a container no other thread can see yet.
 
