@@ -40,6 +40,12 @@ def _freshly_allocated(unit, name: str, function) -> bool:
     )
 
 
+# Structs filled per call (a buffer request), not objects that threads share.
+_PER_CALL_TYPES = {"Py_buffer", "PyCompilerFlags", "PyStatus", "PyConfig", "PyPreConfig"}
+# A cached hash is the same value whichever thread computes it, and one word: two
+# threads storing it race harmlessly (CPython's own tuple/str hash caches do this).
+_IDEMPOTENT_FIELD = re.compile(r"hash(?:code)?$", re.IGNORECASE)
+
 # Construction and teardown run before the object is shared or after it no longer is.
 _CONSTRUCTION = re.compile(r"(?:_new|_init|__init___impl|_dealloc|_clear|_traverse|_exec|_finalize)$")
 
@@ -53,6 +59,8 @@ def _python_object(unit, name: str, function) -> bool:
     if match is None:
         return name in ("self", "st", "state")
     type_name = match.group(1)
+    if type_name in _PER_CALL_TYPES:
+        return False
     return type_name.startswith("Py") or "object" in type_name.lower()
 
 
@@ -85,8 +93,9 @@ class LazyObjectField(CSourceRule):
     references = ["https://docs.python.org/3/howto/free-threading-extensions.html"]
     invalid = [
         Example(
-            "static Py_hash_t descr_hash(PyObject *self) {\n    DescrObject *d = (DescrObject *)self;\n"
-            "    if (d->hash == -1) {\n        d->hash = compute_hash(d);\n    }\n    return d->hash;\n}\n"
+            "static PyObject *descr_names(PyObject *self) {\n    DescrObject *d = (DescrObject *)self;\n"
+            "    if (d->names == NULL) {\n        d->names = build_names(d);\n    }\n"
+            "    return d->names;\n}\n"
         ),
         Example(
             "static int node_prepare(NodeObject *node) {\n    if (!node->ready) {\n        build(node);\n"
@@ -117,6 +126,11 @@ class LazyObjectField(CSourceRule):
             "static int lookup(HASH_TABLE *table, const char *name) {\n    if (table->size == 0) {\n"
             "        table->size = 64;\n    }\n    return 0;\n}\n",
             note="a plain C struct, not a Python object other threads are handed",
+        ),
+        Example(
+            "static Py_hash_t date_hash(DateObject *self) {\n    if (self->hashcode == -1) {\n"
+            "        self->hashcode = generic_hash(self);\n    }\n    return self->hashcode;\n}\n",
+            note="an idempotent one-word hash cache: racing threads store the same value",
         ),
         Example(
             "static void set_size(Obj *obj, Py_ssize_t n) {\n    obj->size = n;\n}\n",
@@ -166,6 +180,13 @@ class LazyObjectField(CSourceRule):
             store = re.search(rf"(?<![\w>.])(?:{pattern})\s*=(?!=)|&\s*\(?\s*{pattern}\b", body)
             if store is None:
                 continue
+            if not store.group(0).startswith("&") and _IDEMPOTENT_FIELD.search(field):
+                continue
+            before = _COMMENT.sub(
+                " ", unit.source[function.body.start_byte : node.start_byte].decode("utf-8", "replace")
+            )
+            if re.search(rf"(?<![\w>.])(?:{pattern})\s*=(?!=)", before):
+                continue  # set earlier in this function: the test checks that store, not a cache
             store_line = node.start_point[0] + 1 + body[: store.start()].count("\n")
             store_line += unit.node_text(node)[: consequence.start_byte - node.start_byte].count("\n")
             owner = field.split("->")[0]
