@@ -195,4 +195,4 @@ def test_newer_syntax_and_declared_encodings_are_read(tmp_path):
     assert sorted(
         (finding.location.path.rsplit("/", 1)[1], finding.rule, finding.location.line)
         for finding in result.findings
-    ) == [("legacy.py", "FTP001", 6), ("modern.py", "FTP003", 6)]
+    ) == [("legacy.py", "FTP001", 6), ("modern.py", "FTP003", 5), ("modern.py", "FTP003", 6)]

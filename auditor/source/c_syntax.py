@@ -99,6 +99,32 @@ _BUFFER_WRITERS = {
     "strlcpy",
     "strlcat",
 }
+# Calls that store through a pointer argument: `sysctlbyname(name, &static_buf, &len, ...)`
+# fills a static that every thread shares. The value says which arguments are written:
+# "all" for every `&x`, or the indices. setjmp fills the jmp_buf it is given (an array,
+# so passed without `&`).
+OUT_PARAMETER_WRITERS: dict[str, object] = {
+    "sysctl": "all",
+    "sysctlbyname": "all",
+    "sysctlnametomib": "all",
+    "getsockopt": "all",
+    "ioctl": "all",
+    "stat": "all",
+    "fstat": "all",
+    "lstat": "all",
+    "uname": "all",
+    "gettimeofday": "all",
+    "clock_gettime": "all",
+    "getrusage": "all",
+    "sscanf": "all",
+    "PyArg_ParseTuple": "all",
+    "PyArg_ParseTupleAndKeywords": "all",
+    "PyArg_UnpackTuple": "all",
+    "setjmp": (0,),
+    "sigsetjmp": (0,),
+    "_setjmp": (0,),
+}
+
 # `st = PyModule_GetState(m)`, `state = get_module_state(module)`, `st = find_state_by_type(tp)`.
 _STATE_POINTER = re.compile(
     r"\b(\w+)\s*=\s*(?:\([^()]*\)\s*)?(?:PyModule_GetState|_PyModule_GetState|PyType_GetModuleState|"
@@ -227,6 +253,7 @@ class FunctionInfo:
     state_pointers: set[str] = field(default_factory=set)
     # Byte ranges (absolute) of Py_BEGIN_ALLOW_THREADS..END and PyGILState_Ensure..Release.
     released_regions: list[tuple[int, int, str]] = field(default_factory=list)
+    lock_events: tuple[list[int], list[int]] | None = None
 
 
 class CTranslationUnit:
@@ -247,8 +274,11 @@ class CTranslationUnit:
         self.statics: dict[str, StaticVariable] = {}
         self.declared_names: set[str] = set()  # every file-scope declarator, shared or not
         self._scope_marks: tuple[list[int], list[bool]] | None = None
+        self._parents: dict[int, object] | None = None
+        self._function_name_set: set[str] | None = None
         self.module_state_fields: dict[str, StaticVariable] = {}
         self.function_statics: dict[tuple[str, str], StaticVariable] = {}
+        self._static_names_by_function: dict[str, set[str]] = {}
         self.functions: list[FunctionInfo] = []
         self._collect()
         self._mark_init_only()
@@ -276,6 +306,25 @@ class CTranslationUnit:
         if 1 <= line <= len(self.lines):
             return self.lines[line - 1].strip()
         return ""
+
+    def parent_of(self, node):
+        """The node's parent, from a map built in one pass.
+
+        tree-sitter nodes do not store their parent: ``Node.parent`` searches down from
+        the root, so walking up from a node ``d`` levels deep costs O(d^2) and 20k nested
+        braces took 30 s (issue 8). One walk that records every child's parent makes
+        each step up O(1).
+        """
+        if self._parents is None:
+            parents: dict[int, object] = {}
+            stack = [self.root]
+            while stack:
+                current = stack.pop()
+                for child in current.children:
+                    parents[child.id] = current
+                    stack.append(child)
+            self._parents = parents
+        return self._parents.get(node.id)
 
     def walk(self, node=None):
         """Every node below ``node`` (pre-order), iteratively: generated files nest deep."""
@@ -307,11 +356,11 @@ class CTranslationUnit:
         ``m.def("f", [](...) {...})`` bodies run when Python calls them, not at import)."""
         if function is None or not function.init_only:
             return False
-        parent = node.parent
+        parent = self.parent_of(node)
         while parent is not None and parent != function.body:
             if parent.type == "lambda_expression":
                 return False
-            parent = parent.parent
+            parent = self.parent_of(parent)
         return True
 
     def lazy_init_guard(self, write: StaticWrite):
@@ -321,7 +370,7 @@ class CTranslationUnit:
         build, and one leak or, worse, one read a half-initialised object.
         """
         name = write.variable.name
-        node = write.node.parent
+        node = self.parent_of(write.node)
         while node is not None and node != write.function.body:
             if node.type == "if_statement":
                 condition = node.child_by_field_name("condition")
@@ -333,7 +382,7 @@ class CTranslationUnit:
                     and self._tests_unset(condition, name)
                 ):
                     return node
-            node = node.parent
+            node = self.parent_of(node)
         return None
 
     def _tests_unset(self, condition, name: str) -> bool:
@@ -349,6 +398,8 @@ class CTranslationUnit:
 
     def _claim_writes(self) -> None:
         for write in self.writes:
+            if write.claimed_by:
+                continue
             if write.protected or self.runs_at_import(write.node, write.function):
                 continue
             if self.lazy_init_guard(write) is not None:
@@ -370,12 +421,38 @@ class CTranslationUnit:
         """True when more locks were taken than released between the function start and node."""
         if function.caller_holds_lock:
             return True
-        before = self.source[function.body.start_byte : node.start_byte].decode("utf-8", errors="replace")
-        before = _COMMENT.sub(" ", before)
-        # `if (error) { PyMutex_Unlock(&m); return NULL; }` releases on the early-exit path
-        # only; the code after the block still runs with the lock held.
-        releases = sum(1 for match in _RELEASE.finditer(before) if not _EARLY_EXIT.match(before, match.end()))
-        return len(_ACQUIRE.findall(before)) > releases
+        ends, depths = self._lock_events(function)
+        index = bisect.bisect_right(ends, node.start_byte) - 1
+        return index >= 0 and depths[index] > 0
+
+    def _lock_events(self, function: FunctionInfo) -> tuple[list[int], list[int]]:
+        """End offsets of every acquire/release in the function and the lock count after each.
+
+        Found once per function: re-reading the text from the function start for every
+        write made a function of 40k statements take minutes (issue 8).
+        """
+        if function.lock_events is None:
+            start = function.body.start_byte
+            text = _COMMENT.sub(
+                lambda match: " " * len(match.group(0)),
+                self.source[start : function.body.end_byte].decode("latin-1"),
+            )
+            events = [(match.end(), 1) for match in _ACQUIRE.finditer(text)]
+            # `if (error) { PyMutex_Unlock(&m); return NULL; }` releases on the early-exit
+            # path only; the code after the block still runs with the lock held.
+            events += [
+                (match.end(), -1)
+                for match in _RELEASE.finditer(text)
+                if not _EARLY_EXIT.match(text, match.end())
+            ]
+            events.sort()
+            ends, depths, depth = [], [], 0
+            for end, delta in events:
+                depth += delta
+                ends.append(start + end)
+                depths.append(depth)
+            function.lock_events = (ends, depths)
+        return function.lock_events
 
     def released_region_at(self, node, function: FunctionInfo) -> str | None:
         for start, end, kind in function.released_regions:
@@ -411,6 +488,18 @@ class CTranslationUnit:
                 continue
             if callee_name in names:
                 yield node, callee_name, self.function_at(node)
+
+    def is_private_object_name(self, name: str, function: FunctionInfo | None) -> bool:
+        """``is_private_object`` for a name rather than a node."""
+        if function is None or not re.fullmatch(r"[A-Za-z_]\w*", name):
+            return False
+        if name not in function.locals:
+            return False
+        body = _COMMENT.sub(" ", self.node_text(function.body))
+        return (
+            re.search(rf"\b{re.escape(name)}\s*=\s*(?:\([^)]*\)\s*)?(?:{_CONSTRUCTORS})\s*\(", body)
+            is not None
+        )
 
     def is_private_object(self, argument, function: FunctionInfo | None) -> bool:
         """True when ``argument`` names a container no other thread can see yet.
@@ -590,6 +679,9 @@ class CTranslationUnit:
                     param_name = self._declarator_name(inner)[0]
                     if param_name:
                         function.locals.add(param_name)
+        # This function's shared statics, kept as a set: scanning every function's statics
+        # for each declaration made 20k functions with a static local take 20 s.
+        shared_here = self._static_names_by_function.setdefault(name, set())
         for descendant in self.walk(body):
             if descendant.type == "declaration":
                 storage = {
@@ -600,12 +692,10 @@ class CTranslationUnit:
                 if "static" in storage:
                     for variable in self._declared_variables(descendant, function=name, require_static=True):
                         self.function_statics[(name, variable.name)] = variable
+                        shared_here.add(variable.name)
                     # Thread-local / atomic / const statics are not shared state, and
                     # are not undeclared globals either.
-                    function.locals.update(
-                        self._all_declarator_names(descendant)
-                        - {key[1] for key in self.function_statics if key[0] == name}
-                    )
+                    function.locals.update(self._all_declarator_names(descendant) - shared_here)
                     continue
                 for declarator_node in descendant.children_by_field_name("declarator"):
                     local_name = self._declarator_name(declarator_node)[0]
@@ -721,7 +811,7 @@ class CTranslationUnit:
             name = self.node_text(node)
             if name not in by_name:
                 continue
-            parent = node.parent
+            parent = self.parent_of(node)
             if parent is not None and parent.type == "function_declarator":
                 continue
             enclosing = self.function_at(node)
@@ -748,6 +838,19 @@ class CTranslationUnit:
                 ):
                     function.init_only = True
                     changed = True
+        # A helper that is init-only by its name alone (`setup`, `init_types`) but is called
+        # here from code that runs on every call (psutil's users() calls setup() around
+        # getutxent) runs at any time, not once.
+        for function in self.functions:
+            if (
+                function.init_only
+                and _SETUP_NAME.search(function.name)
+                and any(
+                    caller in by_name and not by_name[caller].init_only
+                    for caller in callers.get(function.name, ())
+                )
+            ):
+                function.init_only = False
 
     def _undeclared_global(self, name: str, function: FunctionInfo, target) -> bool:
         if (
@@ -771,13 +874,17 @@ class CTranslationUnit:
 
     @property
     def _function_names(self) -> set[str]:
-        return {function.name for function in self.functions}
+        # Asked once per candidate write: rebuilding the set each time made a file of 20k
+        # functions quadratic.
+        if self._function_name_set is None:
+            self._function_name_set = {function.name for function in self.functions}
+        return self._function_name_set
 
     def in_gil_only_branch(self, node) -> bool:
         """Inside ``#ifndef Py_GIL_DISABLED`` (or the ``#else`` of ``#ifdef Py_GIL_DISABLED``):
         code the free-threaded build never compiles."""
         child = node
-        parent = node.parent
+        parent = self.parent_of(node)
         while parent is not None:
             if parent.type in ("preproc_ifdef", "preproc_if"):
                 text = self.node_text(parent).split("\n", 1)[0]
@@ -786,22 +893,23 @@ class CTranslationUnit:
                     in_else = child.type in ("preproc_else", "preproc_elif", "preproc_elifdef")
                     if negated != in_else:
                         return True
-            child, parent = parent, parent.parent
+            child, parent = parent, self.parent_of(parent)
         return False
 
     def _inside_once_lambda(self, node) -> bool:
         """A write inside the lambda given to std::call_once runs once, synchronised."""
-        parent = node.parent
+        parent = self.parent_of(node)
         while parent is not None and parent.type != "function_definition":
             if parent.type == "lambda_expression":
-                call = parent.parent.parent if parent.parent is not None else None
+                grandparent = self.parent_of(parent)
+                call = self.parent_of(grandparent) if grandparent is not None else None
                 if (
                     call is not None
                     and call.type == "call_expression"
                     and re.search(r"\bcall_once\b", self.node_text(call.child_by_field_name("function")))
                 ):
                     return True
-            parent = parent.parent
+            parent = self.parent_of(parent)
         return False
 
     # -- writes -----------------------------------------------------------------------
@@ -850,6 +958,9 @@ class CTranslationUnit:
                     field_node = callee.child_by_field_name("field")
                     if field_node is not None and self.node_text(field_node) in _CPP_MUTATORS:
                         target = callee.child_by_field_name("argument")
+            if node.type == "call_expression" and target is None:
+                self._out_parameter_writes(node, function)
+                continue
             if target is None:
                 continue
             base = self.base_identifier(target)
@@ -880,6 +991,38 @@ class CTranslationUnit:
                     protected=self.is_protected(node, function)
                     or self.in_gil_only_branch(node)
                     or self._inside_once_lambda(node),
+                )
+            )
+
+    def _out_parameter_writes(self, call, function: FunctionInfo) -> None:
+        """Statics a libc/C-API call stores into through a pointer argument."""
+        callee = call.child_by_field_name("function")
+        if callee is None or callee.type != "identifier":
+            return
+        written = OUT_PARAMETER_WRITERS.get(self.node_text(callee))
+        if written is None:
+            return
+        for index, argument in enumerate(self.call_arguments(call)):
+            if written == "all":
+                if argument.type != "pointer_expression" or not self.node_text(argument).startswith("&"):
+                    continue
+                inner = self.base_identifier(argument.child_by_field_name("argument"))
+            elif index in written:
+                inner = self.base_identifier(argument)
+            else:
+                continue
+            if inner is None:
+                continue
+            variable = self.resolve(self.node_text(inner), function)
+            if variable is None or not variable.mutable:
+                continue
+            self.writes.append(
+                StaticWrite(
+                    variable=variable,
+                    node=call,
+                    function=function,
+                    protected=self.is_protected(call, function) or self.in_gil_only_branch(call),
+                    claimed_by="out-parameter",
                 )
             )
 

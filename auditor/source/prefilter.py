@@ -18,7 +18,12 @@ from __future__ import annotations
 
 import re
 
-from .python_analysis import MUTABLE_FACTORIES, MUTATING_METHODS, is_module_object_factory
+from .python_analysis import (
+    MUTABLE_FACTORIES,
+    MUTATING_METHODS,
+    RANDOM_STATE_FACTORIES,
+    is_module_object_factory,
+)
 
 _FACTORY_ALTERNATION = "|".join(sorted(MUTABLE_FACTORIES))
 # Literal "\n" prefixes let the regex engine skip ahead with a fast character scan.
@@ -159,6 +164,56 @@ def object_attribute_store(text: str, names: set[str]) -> bool:
     return False
 
 
+_METHOD_CALL_AFTER = re.compile(r"[A-Za-z_]\w*[ \t]*\(")
+_GLOBAL_RANDOM_SEED = re.compile(r"\n[ \t]+[^\n]*\b(?:np|numpy)?\.?random\.seed[ \t]*\(")
+
+
+def object_method_call(text: str, names: set[str]) -> bool:
+    """``_state.sf(x)`` on an indented line: a method call on a module-level object."""
+    for name in names:
+        needle = f"{name}."
+        start = text.find(needle)
+        while start != -1:
+            if (
+                (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_."))
+                and _METHOD_CALL_AFTER.match(text, start + len(needle))
+                and _indented_line_start(text, start) is not None
+            ):
+                return True
+            start = text.find(needle, start + 1)
+    return False
+
+
+def passed_as_default(text: str, names: set[str]) -> bool:
+    """``def f(x, cache=_cache):``: the function works on the module-level object."""
+    for name in names:
+        start = text.find(name)
+        while start != -1:
+            before = text[max(0, start - 40) : start].rstrip(" \t")
+            end = start + len(name)
+            if before.endswith("=") and not before.endswith("==") and text[end : end + 1] in (",", ")", " "):
+                line_start = text.rfind("\n", 0, start) + 1
+                if "def " in text[line_start:start] or text[line_start:start].startswith((" ", "\t")):
+                    return True
+            start = text.find(name, start + 1)
+    return False
+
+
+def global_random_seeding(text: str) -> bool:
+    """``np.random.seed(...)`` / ``random.seed(...)`` inside a function."""
+    return "random.seed" in text and _GLOBAL_RANDOM_SEED.search("\n" + text) is not None
+
+
+def stateful_module_objects(text: str) -> set[str]:
+    """Module-level instances of a class this module defines, or of a seeded generator."""
+    classes = set(_CLASS_NAME.findall(text)) if "class" in text else set()
+    return {
+        name
+        for name, factory in _MODULE_CALL.findall(text)
+        if factory in classes or factory in RANDOM_STATE_FACTORIES
+    }
+
+
 def module_objects(text: str) -> set[str]:
     """Names bound at column 0 to the result of a call that builds a shared object."""
     return {name for name, factory in _MODULE_CALL.findall(text) if is_module_object_factory(factory)}
@@ -173,6 +228,13 @@ def python_needs_full_analysis(text: str) -> bool:
         return True
     objects = module_objects(text)
     if objects and object_attribute_store(text, objects):
+        return True
+    if (objects or module_containers) and passed_as_default(text, objects | module_containers):
+        return True
+    stateful = stateful_module_objects(text)
+    if stateful and object_method_call(text, stateful):
+        return True
+    if global_random_seeding(text):
         return True
     if "class" not in text:
         return False

@@ -68,6 +68,9 @@ MUTATING_METHODS = {
     "__setitem__",
     "__delitem__",
 }
+# Methods that change a module-level object of unknown type (an LRU cache class, a
+# registry) the way they change a dict or list; `get`/`keys` and the like read.
+_OBJECT_MUTATORS = {"pop", "popitem", "clear", "update", "append", "extend", "remove", "add", "discard"}
 LOCK_FACTORIES = {"Lock", "RLock", "Condition", "Semaphore", "BoundedSemaphore", "allocate_lock"}
 _LOCK_NAME = re.compile(r"lock|mutex|_cond\b|condition|semaphore|\bsem\b", re.IGNORECASE)
 _MAIN_FUNCTIONS = {"main", "_main", "cli", "_cli"}
@@ -82,6 +85,10 @@ class Event:
     detail: str = ""  # e.g. "append", "+=", "subscript"
     compound: bool = False  # read-modify-write (x += 1, d[k] += 1)
     location: Location | None = None
+    # The `if` test of a check-then-act ("lazy-init"), reported as well as the store.
+    check_node: cst.CSTNode | None = None
+    check_location: Location | None = None
+    evidence: str = ""  # why the state is shared, when that is not plain module state
 
 
 @dataclass
@@ -92,8 +99,10 @@ class _FunctionScope:
     class_name: str | None
     first_parameter: str | None
     # Names/containers tested for "unset" earlier in this function (early-return form).
-    checked: set[str] = field(default_factory=set)
+    checked: dict[str, cst.CSTNode] = field(default_factory=dict)
     acquired: int = 0
+    # Parameters whose default is a module-level container/object: the same object.
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 def _call_name(node: cst.BaseExpression) -> str | None:
@@ -305,6 +314,70 @@ def _ast_is_mutable_container(node: ast.AST | None) -> bool:
     return _ast_call_name(node) in MUTABLE_FACTORIES
 
 
+# Seeded pseudo-random generators: one call draws and advances the state, so `seed()`
+# then a draw on a shared generator is a pair another thread's draw can split.
+RANDOM_STATE_FACTORIES = {"RandomState", "Random", "default_rng", "Generator"}
+RANDOM_SEEDING = {"seed", "set_state", "setstate", "bit_generator"}
+GLOBAL_RANDOM_MODULES = {"np.random", "numpy.random", "random"}
+_CONSTRUCTION_METHODS = {"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__"}
+
+
+def _self_root(node: ast.AST, self_name: str) -> str | None:
+    """``cache`` for ``self.cache`` / ``self.cache[k]`` / ``self.cache[k][j]``."""
+    attribute = None
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Attribute):
+            attribute = node.attr
+        node = node.value
+    return attribute if isinstance(node, ast.Name) and node.id == self_name else None
+
+
+def _stateful_methods(node: ast.ClassDef) -> dict[str, str]:
+    """Methods (not construction) that change ``self``, directly or through another
+    method: name -> the attribute written (for the message)."""
+    direct: dict[str, str] = {}
+    calls: dict[str, set[str]] = {}
+    for method in node.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
+            continue
+        if method.name in _CONSTRUCTION_METHODS or any(
+            isinstance(decorator, ast.Name) and decorator.id in ("staticmethod", "classmethod")
+            for decorator in method.decorator_list
+        ):
+            continue
+        self_name = method.args.args[0].arg
+        calls[method.name] = set()
+        for child in ast.walk(method):
+            targets = (
+                child.targets
+                if isinstance(child, ast.Assign)
+                else ([child.target] if isinstance(child, (ast.AugAssign, ast.AnnAssign)) else [])
+            )
+            for target in targets:
+                written = _self_root(target, self_name)
+                if written:
+                    direct.setdefault(method.name, written)
+            if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute):
+                owner = child.func.value
+                if isinstance(owner, ast.Name) and owner.id == self_name:
+                    calls[method.name].add(child.func.attr)
+                elif child.func.attr in MUTATING_METHODS:
+                    written = _self_root(owner, self_name)
+                    if written:
+                        direct.setdefault(method.name, written)
+    changed = True
+    while changed:
+        changed = False
+        for name, called in calls.items():
+            if name in direct:
+                continue
+            through = next((callee for callee in called if callee in direct), None)
+            if through:
+                direct[name] = direct[through]
+                changed = True
+    return direct
+
+
 class ModuleFacts:
     """Module-level bindings, locks, thread-locals and class-level mutable attributes.
 
@@ -325,6 +398,7 @@ class ModuleFacts:
         self.functions_called_from_module_level: set[str] = set()
         self.module_objects: set[str] = set()
         self.object_factories: dict[str, str] = {}
+        self.call_factories: dict[str, str] = {}  # every module-level `name = factory(...)`
         for statement in tree.body:
             self._module_statement(statement)
         self._drop_thread_local_objects(
@@ -335,9 +409,28 @@ class ModuleFacts:
                 and any((_ast_dotted(base) or "").lower().endswith("local") for base in statement.bases)
             }
         )
+        self.stateful_methods: dict[str, dict[str, str]] = {}
+        self.object_lines: dict[str, int] = {}
         for statement in tree.body:
             if isinstance(statement, ast.ClassDef):
                 self._class(statement)
+                self.stateful_methods[statement.name] = _stateful_methods(statement)
+            elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                for target in statement.targets if isinstance(statement, ast.Assign) else [statement.target]:
+                    if isinstance(target, ast.Name):
+                        self.object_lines.setdefault(target.id, statement.lineno)
+
+    @property
+    def stateful_objects(self) -> dict[str, str]:
+        """Module-level instances whose methods change the instance: name -> factory."""
+        # `_MWU` is upper case, which `is_module_object_factory` takes for a constant
+        # maker; a class defined right here is known to build instances.
+        return {
+            name: factory
+            for name, factory in self.call_factories.items()
+            if name not in self.thread_locals
+            and (self.stateful_methods.get(factory) or factory in RANDOM_STATE_FACTORIES)
+        }
 
     def _module_statement(self, statement: ast.stmt) -> None:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -378,6 +471,10 @@ class ModuleFacts:
                 self.object_factories[name] = factory
             else:
                 self.module_objects.discard(name)
+            if factory:
+                self.call_factories[name] = factory
+            else:
+                self.call_factories.pop(name, None)
 
     def _drop_thread_local_objects(self, local_classes: set[str]) -> None:
         """Instances of ``class X(threading.local)`` hold per-thread attributes."""
@@ -444,6 +541,9 @@ class ModuleFacts:
         facts.functions_called_from_module_level = set()
         facts.module_objects = set()
         facts.object_factories = {}
+        # Methods that change an instance are read with `ast` only; a module that only
+        # LibCST parses (3.12+ syntax on the 3.11 host) gets no FTP007 findings.
+        facts.stateful_methods, facts.object_lines, facts.call_factories = {}, {}, {}
         calls = _CallNames()
         for statement in module.body:
             if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
@@ -573,9 +673,10 @@ class _EventCollector(cst.CSTVisitor):
         self.class_stack: list[str] = []
         self.lock_depth = 0
         # Stack of "unset" tests of enclosing ifs: sets of names / containers / attrs.
-        self.unset_tests: list[set[str]] = []
+        self.unset_tests: list[tuple[set[str], cst.CSTNode]] = []
         self.main_guard_depth = 0
         self.locked_mutations: set[str] = set()
+        self.snapshots: list[Event] = []  # whole reads of module containers (see _whole_read)
 
     # -- scopes ----------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -607,6 +708,16 @@ class _EventCollector(cst.CSTVisitor):
                 first_parameter=first,
             )
         )
+        for param in [*node.params.params, *node.params.kwonly_params]:
+            default = param.default
+            if (
+                isinstance(default, cst.Name)
+                and default.value not in locals_ - {param.name.value}
+                and (default.value in self.facts.containers or default.value in self.facts.module_objects)
+            ):
+                # `def f(x, cache=_cache)`: the default is evaluated once, so every call
+                # that does not pass its own gets the one module-level object.
+                self.scopes[-1].aliases[param.name.value] = default.value
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.scopes.pop()
@@ -654,10 +765,11 @@ class _EventCollector(cst.CSTVisitor):
         test_code = cst.Module([]).code_for_node(node.test)
         if self.scope is None and "__name__" in test_code and "__main__" in test_code:
             self.main_guard_depth += 1
-        self.unset_tests.append(self._unset_names(node.test))
+        self.unset_tests.append((self._unset_names(node.test), node.test))
         # Early-return form: `if _x is not None: return _x` then `_x = ...` below.
         if self.scope is not None and _body_returns(node.body):
-            self.scope.checked |= self._set_names(node.test)
+            for name in self._set_names(node.test):
+                self.scope.checked.setdefault(name, node.test)
 
     def leave_If(self, original_node: cst.If) -> None:
         test_code = cst.Module([]).code_for_node(original_node.test)
@@ -723,18 +835,35 @@ class _EventCollector(cst.CSTVisitor):
         return names
 
     def _under_unset_test(self, name: str) -> bool:
-        return any(name in tested for tested in self.unset_tests) or (
-            self.scope is not None and name in self.scope.checked
-        )
+        return self._unset_test_of(name) is not None
+
+    def _unset_test_of(self, name: str) -> cst.CSTNode | None:
+        """The ``if`` test that checked ``name`` unset around (or before) this point."""
+        for tested, test in reversed(self.unset_tests):
+            if name in tested:
+                return test
+        return self.scope.checked.get(name) if self.scope is not None else None
 
     # -- shared-name resolution --------------------------------------------------------
     def _module_container(self, expression: cst.BaseExpression) -> str | None:
         if not isinstance(expression, cst.Name) or self.scope is None:
             return None
         name = expression.value
+        if name in self.scope.aliases:
+            return self.scope.aliases[name]
         if name in self.scope.locals:
             return None
         return name if name in self.facts.containers else None
+
+    def _module_object(self, expression: cst.BaseExpression) -> str | None:
+        if not isinstance(expression, cst.Name) or self.scope is None:
+            return None
+        name = expression.value
+        if name in self.scope.aliases:
+            name = self.scope.aliases[name]
+        elif name in self.scope.locals:
+            return None
+        return name if name in self.facts.module_objects or name in self.facts.stateful_objects else None
 
     def _class_attribute(self, expression: cst.BaseExpression) -> str | None:
         """``Class.attr`` when ``expression`` is self.attr / cls.attr / Class.attr of a shared mutable "
@@ -769,12 +898,53 @@ class _EventCollector(cst.CSTVisitor):
             if kind != "iteration":
                 self.locked_mutations.add(name)
             return
-        self.events.append(Event(kind, name, node, self.scope.name, detail, compound))
+        event = Event(kind, name, node, self.scope.name, detail, compound)
+        if kind == "lazy-init":
+            event.check_node = self._check_of(name)
+        self.events.append(event)
+
+    def _check_of(self, name: str) -> cst.CSTNode | None:
+        """The test a lazy-init store follows: ``Class._x`` was tested as ``cls._x``."""
+        last = name.split(".")[-1]
+        for tested, test in reversed(self.unset_tests):
+            if any(item == name or item.split(".")[-1] == last for item in tested):
+                return test
+        if self.scope is not None:
+            for item, test in self.scope.checked.items():
+                if item == name or item.split(".")[-1] == last:
+                    return test
+        return None
+
+    def _element_root(self, expression: cst.BaseExpression) -> cst.BaseExpression:
+        """``_cache`` for ``_cache[k]`` / ``_cache.setdefault(k, [])`` / ``_cache.get(k)``:
+        mutating what a shared container holds mutates shared state."""
+        while True:
+            if isinstance(expression, cst.Subscript):
+                expression = expression.value
+            elif (
+                isinstance(expression, cst.Call)
+                and isinstance(expression.func, cst.Attribute)
+                and expression.func.attr.value in ("setdefault", "get", "__getitem__")
+            ):
+                expression = expression.func.value
+            else:
+                return expression
 
     def _record_mutation(
         self, target_object: cst.BaseExpression, node: cst.CSTNode, detail: str, compound: bool = False
     ) -> None:
         container = self._module_container(target_object)
+        if container is None and detail != "subscript":
+            root = self._element_root(target_object)
+            if root is not target_object:
+                # `_cache[k].append(v)`, `_cache.setdefault(k, []).pop()`: the element is shared.
+                container = self._module_container(root) or self._module_object(root)
+                if container:
+                    self._record("container-mutation", container, node, f"element {detail}", compound)
+                    return
+        if container is None and self._module_object(target_object) and detail in _OBJECT_MUTATORS:
+            self._record("container-mutation", self._module_object(target_object), node, detail, compound)
+            return
         if container:
             kind = (
                 "lazy-init"
@@ -796,6 +966,8 @@ class _EventCollector(cst.CSTVisitor):
 
     # -- writes ----------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
+        self._stateful_call(node)
+        self._whole_read(node)
         # dict.setdefault is the atomic insert-if-absent of free-threaded CPython (the
         # dict's lock covers the lookup and the store): the fix, not the bug.
         if (
@@ -804,6 +976,60 @@ class _EventCollector(cst.CSTVisitor):
             and node.func.attr.value != "setdefault"
         ):
             self._record_mutation(node.func.value, node, node.func.attr.value)
+
+    def _stateful_call(self, node: cst.Call) -> None:
+        if not isinstance(node.func, cst.Attribute):
+            return
+        method = node.func.attr.value
+        owner = self._module_object(node.func.value)
+        stateful = self.facts.stateful_objects
+        if owner and owner in stateful:
+            factory = stateful[owner]
+            line = self.facts.object_lines.get(owner)
+            where = f" (line {line})" if line else ""
+            evidence = f"`{owner}` is one module-level {factory} instance{where} that every thread calls"
+            written = self.facts.stateful_methods.get(factory, {}).get(method)
+            if written:
+                self._record("stateful-call", owner, node, method)
+                self._set_evidence(node, f"{evidence}; {factory}.{method}() writes `self.{written}`")
+            elif factory in RANDOM_STATE_FACTORIES and not method.startswith("get"):
+                self._record("random-call", owner, node, method)
+                self._set_evidence(node, evidence)
+            return
+        dotted = _dotted(node.func.value)
+        if (
+            dotted in GLOBAL_RANDOM_MODULES
+            and self.scope is not None
+            and dotted.split(".")[0] not in self.scope.locals
+        ):
+            if not method.startswith("get") and method[:1].islower():
+                self._record("random-call", dotted, node, method)
+                self._set_evidence(node, f"`{dotted}` functions share one process-wide generator")
+
+    def _set_evidence(self, node: cst.CSTNode, evidence: str) -> None:
+        if self.events and self.events[-1].node is node:
+            self.events[-1].evidence = evidence
+
+    def _whole_read(self, node: cst.Call) -> None:
+        """``list(_cache)``, ``_cache.items()``, ``set(_cache.keys())``: one snapshot of a
+        shared container; two in one function need not agree with each other."""
+        target = None
+        if (
+            isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("items", "keys", "values", "copy")
+            and not node.args
+        ):
+            target = node.func.value
+        elif (
+            _call_name(node) in ("list", "set", "tuple", "sorted", "dict", "frozenset")
+            and len(node.args) == 1
+        ):
+            target = node.args[0].value
+        if target is None:
+            return
+        container = self._module_container(target)
+        if container and not self._protected():
+            self.snapshots.append(Event("snapshot", container, node, self.scope.name if self.scope else ""))
 
     def _assignment_target(self, target: cst.BaseExpression, node: cst.CSTNode, compound: bool) -> None:
         scope = self.scope
@@ -926,8 +1152,11 @@ class PythonModuleAnalysis:
         from .prefilter import (
             _GLOBAL_STATEMENT,
             class_attribute_assignment,
+            global_random_seeding,
             has_shared_use,
             object_attribute_store,
+            object_method_call,
+            passed_as_default,
         )
 
         self.path = path
@@ -953,6 +1182,8 @@ class PythonModuleAnalysis:
         class_names = set(self.facts.class_mutable_attrs)
         containers = set(self.facts.containers)
         objects = self.facts.module_objects
+        stateful = set(self.facts.stateful_objects)
+        shared_names = containers | objects
         # Iteration only matters for containers something mutates (FTP005), so those
         # are the only ones whose mere reading sends a function to LibCST.
         mutated_containers = {name for name in containers if has_shared_use(text, {name})}
@@ -970,6 +1201,9 @@ class PythonModuleAnalysis:
                 )
                 or class_attribute_assignment(segment, class_names)
                 or (objects and object_attribute_store(segment, objects))
+                or (stateful and object_method_call(segment, stateful))
+                or (shared_names and passed_as_default(segment, shared_names))
+                or global_random_seeding(segment)
             )
 
         for statement in tree.body:
@@ -1001,6 +1235,19 @@ class PythonModuleAnalysis:
         """Iterating a container nothing mutates after import is no event at all."""
         mutated = {event.name for event in self.events if event.kind != "iteration"} | self.locked_mutations
         self.events = [event for event in self.events if event.kind != "iteration" or event.name in mutated]
+        # A second snapshot (or iteration) of a container something mutates, in the same
+        # function, need not agree with the first: keep only those.
+        seen: set[tuple[str, str]] = set()
+        kept = []
+        for event in sorted(self.events, key=lambda event: event.location.line if event.location else 0):
+            key = (event.function, event.name)
+            if event.kind in ("snapshot", "iteration"):
+                if event.kind == "snapshot" and (key not in seen or event.name not in mutated):
+                    seen.add(key)
+                    continue
+                seen.add(key)
+            kept.append(event)
+        self.events = kept
 
     @staticmethod
     def _first_line(statement: ast.stmt) -> int:
@@ -1017,9 +1264,18 @@ class PythonModuleAnalysis:
         wrapper.visit(collector)
         positions = wrapper.resolve(PositionProvider)
         self.locked_mutations |= collector.locked_mutations
-        for event in collector.events:
+        for event in [*collector.events, *collector.snapshots]:
             if self._runs_once(event.function):
                 continue
+            if event.check_node is not None and event.check_node in positions:
+                check = positions[event.check_node]
+                check_line = check.start.line + line_offset
+                event.check_location = Location(
+                    path=self.path,
+                    line=check_line,
+                    column=check.start.column + 1,
+                    snippet=self.lines[check_line - 1].strip() if 0 < check_line <= len(self.lines) else "",
+                )
             position = positions[event.node]
             line = position.start.line + line_offset
             event.location = Location(

@@ -1,12 +1,10 @@
 """Cython and Rust sources read at the token level, with comments and strings masked.
 
-There is no maintained Cython parser that runs outside Cython itself, and ftaudit only
-needs module-level *directives* from these files (Cython's ``# cython:`` header
-comments, PyO3's ``#[pymodule(...)]`` attribute), so these files are tokenised rather
-than parsed: comments and string literals are blanked out first so a directive spelled
-inside a docstring or a commented-out block is never taken for a real one. This is a
-deliberate, documented limit: rules over Cython *code* (statics in ``cdef`` functions)
-are not attempted.
+Header *directives* (Cython's ``# cython:`` comments, PyO3's ``#[pymodule(...)]``
+attribute) are read at the token level: comments and string literals are blanked out
+first so a directive spelled inside a docstring or a commented-out block is never taken
+for a real one. Rules over Cython *code* parse the module with Cython's own parser
+(:mod:`auditor.source.cython_analysis`), once per file, through this unit.
 """
 
 from __future__ import annotations
@@ -37,6 +35,9 @@ class TokenizedSource:
     language: str  # "cython" or "rust"
     lines: list[str] = field(default_factory=list)
     code: str = ""  # the text with comments and strings blanked (Rust) / strings blanked (Cython)
+    # Set by the Cython rules when Cython's parser rejects the file (a per-file problem).
+    problem: str | None = None
+    cython_analysis: object = None  # parsed once by auditor.source.cython_analysis
 
     def __post_init__(self) -> None:
         self.lines = self.text.splitlines()

@@ -78,7 +78,7 @@ class GilReleasedRegionStatic(CSourceRule):
                 variable = unit.resolve(unit.node_text(node), function)
                 if variable is None or not variable.mutable or id(variable) not in written:
                     continue
-                parent = node.parent
+                parent = unit.parent_of(node)
                 if (
                     parent is not None
                     and parent.type == "call_expression"

@@ -58,6 +58,7 @@ REPLACEMENTS = {
 # getenv alone is harmless; it races only with setenv/putenv in another thread, which
 # the interpreter itself does (os.environ writes). Read once at import time instead.
 _INIT_SAFE = {"getenv", "setlocale"}
+_ADVICE_VERBS = {"pass", "read", "parse"}
 
 
 @register
@@ -111,8 +112,11 @@ class NonReentrantLibcCall(CSourceRule):
             if function is not None and unit.is_protected(call, function):
                 continue
             replacement = REPLACEMENTS[name]
+            # Some replacements are functions (`strtok_r`), others advice ("pass the value
+            # explicitly"); "use pass the value explicitly" read as a typo to users.
+            advice = replacement if replacement.split()[0] in _ADVICE_VERBS else f"use {replacement}"
             yield cls.finding(
-                f"{name}() is not thread-safe (shared static state); use {replacement}",
+                f"{name}() is not thread-safe (shared static state); {advice}",
                 unit.location(call),
-                fix=f"replace {name}() with {replacement}",
+                fix=f"replace {name}(): {advice}",
             )

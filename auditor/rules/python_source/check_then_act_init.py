@@ -77,9 +77,21 @@ class CheckThenActInit(PythonSourceRule):
 
     @classmethod
     def check(cls, analysis):
+        reported_checks = set()
         for event in analysis.events_of("lazy-init"):
+            check = event.check_location
+            checked_on = f" (checked on line {check.line})" if check else ""
             yield cls.finding(
-                f"`{event.name}` is checked and then set in {event.function}() without a lock: two threads "
-                "can both initialise it",
+                f"`{event.name}` is set in {event.function}(){checked_on} after an unlocked check that it "
+                "is unset: two threads can both pass the check and both initialise it",
                 event.location,
             )
+            # The check is the other half of the race; report it once, naming the store.
+            if check and (check.line, event.name) not in reported_checks:
+                reported_checks.add((check.line, event.name))
+                yield cls.finding(
+                    f"`{event.name}` is checked here in {event.function}() and set on line "
+                    f"{event.location.line} without a lock: a second thread can pass this check before the "
+                    "first one's store",
+                    check,
+                )

@@ -45,6 +45,12 @@ class ModuleContainerMutation(PythonSourceRule):
             language="python",
         ),
         Example("_registry = {}\n\ndef forget(name):\n    del _registry[name]\n", language="python"),
+        Example(
+            "_pool = {}\n\ndef give_back(size, buffer, pool=_pool):\n"
+            "    pool.setdefault(size, []).append(buffer)\n",
+            language="python",
+            note="a parameter defaulting to the module-level dict is that dict; its lists are shared too",
+        ),
     ]
     valid = [
         Example(
@@ -80,6 +86,9 @@ class ModuleContainerMutation(PythonSourceRule):
                 "subscript": f"{event.name}[...] {'+=' if event.compound else '='}",
                 "del": f"del {event.name}[...]",
             }.get(event.detail, f"{event.name}.{event.detail}()")
+            if event.detail.startswith("element "):
+                # `_cache[k].append(v)`: the list inside the shared dict is shared too.
+                how = f"{event.detail.split()[1]}() on an element of {event.name}"
             risk = (
                 "a read-modify-write that loses updates when threads interleave"
                 if event.compound

@@ -28,6 +28,13 @@ class SharedContainerIteration(PythonSourceRule):
     references = ["https://docs.python.org/3/howto/free-threading-python.html"]
     invalid = [
         Example(
+            "_workers = {}\n\ndef start(pid, worker):\n    _workers[pid] = worker\n\n"
+            "def refresh(alive):\n    known = set(_workers.keys())\n    for pid in known - alive:\n"
+            "        _workers.pop(pid, None)\n    return sorted(_workers.items())\n",
+            language="python",
+            note="two whole reads of a shared dict in one function need not agree",
+        ),
+        Example(
             "_listeners = {}\n\ndef subscribe(name, callback):\n    _listeners[name] = callback\n\n"
             "def publish(event):\n    for callback in _listeners.values():\n        callback(event)\n",
             language="python",
@@ -54,6 +61,12 @@ class SharedContainerIteration(PythonSourceRule):
         # A container mutated only under a lock is still mutated: its lock must cover
         # the iteration too. Collect names written anywhere in functions, locked or not.
         mutated |= analysis.locked_mutations
+        for event in analysis.events_of("snapshot"):
+            yield cls.finding(
+                f"`{event.name}` is read whole a second time in {event.function}() without a lock while "
+                "other code mutates it: the two reads can disagree (an entry added or removed in between)",
+                event.location,
+            )
         for event in analysis.events_of("iteration"):
             if event.name not in mutated:
                 continue

@@ -1,0 +1,123 @@
+"""FTC014: Cython module state written from functions that any thread can call."""
+
+from __future__ import annotations
+
+from ...model.finding import Severity
+from ...source.cython_analysis import cython_analysis_of
+from ..registry import Example, register
+from . import CSourceRule
+
+_HEADER = "# cython: freethreading_compatible=True\n"
+
+
+@register
+class CythonModuleStateWrite(CSourceRule):
+    """A ``cdef`` module variable is one C global shared by every thread.
+
+    ``cdef double _buf[64]`` or ``cdef int _count`` at module level compiles to a C
+    ``static``; ``cdef dict _cache = {}`` and names bound by module code are one object
+    for the whole process. A ``def``/``cpdef`` function (or a ``cdef`` one they call)
+    that writes them runs in as many threads at once as call it: a scratch buffer is
+    overwritten mid-use, ``_count += 1`` loses updates, a global rebound in several
+    steps is seen half-changed, and a module dict iterated while another thread fills
+    it raises ``RuntimeError``. Under the GIL most of this was serialised; on a
+    free-threaded build it is not, and ``with nogil:`` protects nothing at all.
+
+    Not reported: writes inside ``with lock:`` (a ``threading.Lock``, a
+    ``cython.pymutex``, ``cython.critical_section``) or between ``PyMutex_Lock`` and
+    ``PyMutex_Unlock``; module-level code and ``cdef`` helpers only it calls (import
+    time); locals that shadow a module name.
+    """
+
+    code = "FTC014"
+    name = "cython-module-state-write"
+    severity = Severity.WARNING
+    summary = "Cython module-level variable (cdef or Python global) written in a function without a lock"
+    fix = (
+        "Make the buffer a local (or per call / per object), guard every access with one lock "
+        "(`cdef cython.pymutex _lock` + `with _lock:`, or threading.Lock), or fill it once at import."
+    )
+    references = ["https://cython.readthedocs.io/en/latest/src/userguide/freethreading.html"]
+    languages = frozenset({"cython"})
+    invalid = [
+        Example(
+            _HEADER + "cdef double _scratch[64]\n\ndef smooth(double[:] values):\n"
+            "    cdef Py_ssize_t i\n    for i in range(64):\n        _scratch[i] = values[i] * 0.5\n"
+            "    return sum(_scratch)\n",
+            language="cython",
+        ),
+        Example(
+            _HEADER + "cdef long _calls = 0\n\ncpdef long count():\n    global _calls\n"
+            "    with nogil:\n        _calls += 1\n    return _calls\n",
+            language="cython",
+            note="`with nogil` releases the GIL; it locks nothing",
+        ),
+        Example(
+            _HEADER + "cdef dict _registry = {}\n\ndef register(name, value):\n    _registry[name] = value\n",
+            language="cython",
+        ),
+        Example(
+            _HEADER + "_SCHEMA = None\n\ndef set_schema(schema):\n    global _SCHEMA\n    _SCHEMA = schema\n",
+            language="cython",
+        ),
+    ]
+    valid = [
+        Example(
+            _HEADER + "cimport cython\n\ncdef cython.pymutex _lock\ncdef double _scratch[64]\n\n"
+            "def smooth(double[:] values):\n    cdef Py_ssize_t i\n    with _lock:\n"
+            "        for i in range(64):\n            _scratch[i] = values[i] * 0.5\n"
+            "        return sum(_scratch)\n",
+            language="cython",
+        ),
+        Example(
+            _HEADER + "cdef dict _table = {}\n\ncdef void _fill():\n    _table['a'] = 1\n\n_fill()\n",
+            language="cython",
+            note="a cdef helper only module-level code calls runs once, at import",
+        ),
+        Example(
+            _HEADER + "def smooth(double[:] values):\n    cdef double scratch[64]\n"
+            "    scratch[0] = values[0]\n    return scratch[0]\n",
+            language="cython",
+            note="a local array",
+        ),
+        Example(
+            _HEADER + "cdef dict _interned = {}\n\ndef intern(name):\n"
+            "    return _interned.setdefault(name, name)\n",
+            language="cython",
+            note="dict.setdefault inserts atomically",
+        ),
+    ]
+
+    @classmethod
+    def check(cls, unit):
+        analysis = cython_analysis_of(unit)
+        for event in analysis.events:
+            if event.kind not in ("module-write", "container-mutation", "iteration"):
+                continue
+            yield cls.finding(_message(event), event.location)
+
+
+def _message(event) -> str:
+    where = f"in {event.function}()" + (" inside `with nogil`" if event.in_nogil else "")
+    shared = "a module-level variable, one for every thread that calls this function"
+    if event.kind == "iteration":
+        return (
+            f"module-level {event.what} `{event.name}` is iterated {where} without a lock while other "
+            "functions mutate it: the iteration can fail or see a half-made update"
+        )
+    if event.kind == "container-mutation":
+        how = {"subscript": f"{event.name}[...] =", "del": f"del {event.name}[...]"}.get(
+            event.detail, f"{event.name}.{event.detail}()"
+        )
+        return (
+            f"`{event.name}` ({event.what}, {shared}) is mutated {where} ({how}) without a lock: "
+            "other threads read, iterate or update it at the same time"
+        )
+    compound = event.detail.endswith("+=")
+    how = "updated (read-modify-write)" if compound else "written"
+    if event.detail.startswith("attribute"):
+        how = "updated in place through an attribute" if compound else "updated through an attribute store"
+    elif event.detail.startswith("subscript"):
+        how = "updated in place (element read-modify-write)" if compound else "written element by element"
+    risk = "concurrent calls lose updates" if compound else "concurrent calls overwrite each other's values"
+    return f"`{event.name}` ({event.what}, {shared}) is {how} {where} without a lock: {risk}"

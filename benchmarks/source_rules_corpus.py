@@ -1,0 +1,78 @@
+"""Print the source rules' corpus recall/precision and their finding density on real trees.
+
+Density is findings per 1,000 lines over CPython 3.13's Modules/ (the issue's budget is at
+most 2) and over any extra source trees given on the command line (numpy/scipy/pandas
+sdists unpacked with `pip download --no-binary :all: --no-deps`).
+
+    PYTHONPATH=. python benchmarks/source_rules_corpus.py [--cpython DIR] [TREE ...]
+
+Without --cpython, the Debian source tarball setup leaves under
+~/.cache/ftaudit/sources/ is unpacked to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "corpus"))
+
+from scoring import score_corpus  # noqa: E402
+
+from auditor.source.engine import check_bytes, language_for  # noqa: E402
+
+SOURCES = Path.home() / ".cache" / "ftaudit" / "sources"
+
+
+def _cpython_modules(workdir: Path) -> Path:
+    tarball = next(SOURCES.glob("python3.13_*.orig.tar.xz"))
+    with tarfile.open(tarball) as archive:
+        members = [member for member in archive.getmembers() if "/Modules/" in member.name]
+        archive.extractall(workdir, members=members, filter="data")
+    return next(workdir.glob("*/Modules"))
+
+
+def density(tree: Path) -> None:
+    lines = 0
+    by_rule: collections.Counter[str] = collections.Counter()
+    started = time.perf_counter()
+    for path in sorted(tree.rglob("*")):
+        language = language_for(path)
+        if language is None or not path.is_file():
+            continue
+        data = path.read_bytes()
+        lines += data.count(b"\n")
+        outcome = check_bytes(str(path), data, language)
+        by_rule.update(finding.rule for finding in outcome.findings)
+    total = sum(by_rule.values())
+    print(
+        f"{tree}: {lines} lines, {total} findings, {1000 * total / max(lines, 1):.2f} per 1,000 lines "
+        f"({time.perf_counter() - started:.0f} s)"
+    )
+    for rule, count in by_rule.most_common():
+        print(f"    {rule}: {count}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cpython", type=Path, help="a CPython Modules/ folder")
+    parser.add_argument("trees", nargs="*", type=Path)
+    options = parser.parse_args()
+    for group, score in sorted(score_corpus().items()):
+        print(
+            f"corpus {group}: recall {score.found}/{score.labels} = {score.recall:.0%}, "
+            f"precision {score.true_findings}/{score.judged_findings} = {score.precision:.0%}"
+        )
+    with tempfile.TemporaryDirectory() as workdir:
+        density(options.cpython or _cpython_modules(Path(workdir)))
+    for tree in options.trees:
+        density(tree)
+
+
+if __name__ == "__main__":
+    main()
