@@ -14,6 +14,11 @@ import os
 import pytest
 
 
+# Real upstream files kept as source-rule test data (some are named *_test.py): data to
+# scan, never tests to collect.
+collect_ignore = ["corpus"]
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("FTAUDIT_ALLOW_MISSING_INTERPRETERS") == "1":
         return

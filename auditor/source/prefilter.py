@@ -148,20 +148,25 @@ def class_attribute_assignment(text: str, class_names: set[str]) -> bool:
     return False
 
 
-def object_attribute_store(text: str, names: set[str]) -> bool:
-    """``_state.count += 1`` / ``_config.debug = flag`` on an indented line."""
+def _attribute_use_on_indented_line(text: str, names: set[str], after: re.Pattern) -> bool:
+    """``<name>.<what after matches>`` on an indented line (inside a function), for any name."""
     for name in names:
         needle = f"{name}."
         start = text.find(needle)
         while start != -1:
             if (
                 (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_."))
-                and _ATTRIBUTE_STORE.match(text, start + len(needle))
+                and after.match(text, start + len(needle))
                 and _indented_line_start(text, start) is not None
             ):
                 return True
             start = text.find(needle, start + 1)
     return False
+
+
+def object_attribute_store(text: str, names: set[str]) -> bool:
+    """``_state.count += 1`` / ``_config.debug = flag`` on an indented line."""
+    return _attribute_use_on_indented_line(text, names, _ATTRIBUTE_STORE)
 
 
 _METHOD_CALL_AFTER = re.compile(r"[A-Za-z_]\w*[ \t]*\(")
@@ -170,18 +175,7 @@ _GLOBAL_RANDOM_SEED = re.compile(r"\n[ \t]+[^\n]*\b(?:np|numpy)?\.?random\.seed[
 
 def object_method_call(text: str, names: set[str]) -> bool:
     """``_state.sf(x)`` on an indented line: a method call on a module-level object."""
-    for name in names:
-        needle = f"{name}."
-        start = text.find(needle)
-        while start != -1:
-            if (
-                (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "_."))
-                and _METHOD_CALL_AFTER.match(text, start + len(needle))
-                and _indented_line_start(text, start) is not None
-            ):
-                return True
-            start = text.find(needle, start + 1)
-    return False
+    return _attribute_use_on_indented_line(text, names, _METHOD_CALL_AFTER)
 
 
 def passed_as_default(text: str, names: set[str]) -> bool:
