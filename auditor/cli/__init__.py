@@ -31,6 +31,7 @@ _PREFERRED_ORDER = [
     "check",
     "tree",
     "diff",
+    "survey",
 ]
 
 
