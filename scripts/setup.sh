@@ -31,7 +31,7 @@ fi
 stamp=.venv/.ftaudit-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  .venv/bin/python -m pip install -q -e '.[test,dask]'
   touch "$stamp"
 fi
 

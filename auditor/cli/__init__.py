@@ -37,6 +37,7 @@ _PREFERRED_ORDER = [
     "check",
     "tree",
     "diff",
+    "survey",
 ]
 
 

@@ -20,7 +20,8 @@ from pathlib import Path, PurePosixPath
 
 from packaging.utils import parse_wheel_filename
 
-from ..binary import analyser_fingerprint
+from ..binary import analyse_extension, analyser_fingerprint
+from ..model.environment import ExtensionModule, GilDeclaration
 from .index.client import IndexClient, IndexFetchError
 from .index.metadata import hash_problem
 from .index.project_page import IndexFile
@@ -68,16 +69,17 @@ def _site_relative(member: str) -> PurePosixPath | None:
     return path
 
 
-def _analyse(wheel_bytes: bytes, filename: str, target: Target, distribution: str) -> WheelInspection:
-    from ..binary import analyse_extension
-    from ..model.environment import GilDeclaration
-
-    inspection = WheelInspection(wheel=filename, gil_fallback=None)
+def read_wheel_extensions(
+    wheel_bytes: bytes, filename: str, target: Target, distribution: str
+) -> tuple[list[ExtensionModule], list[str]]:
+    """Every extension module of one wheel (already downloaded and checked), read for
+    ``target``, and the problems met; never raises for a bad wheel."""
+    extensions: list[ExtensionModule] = []
+    problems: list[str] = []
     try:
         archive = zipfile.ZipFile(io.BytesIO(wheel_bytes))
     except zipfile.BadZipFile as problem:
-        inspection.problems.append(f"{filename}: not a readable wheel ({problem})")
-        return inspection
+        return extensions, [f"{filename}: not a readable wheel ({problem})"]
     with archive, tempfile.TemporaryDirectory(prefix="ftaudit-wheel-") as scratch:
         site = Path(scratch)
         for member in archive.infolist():
@@ -85,7 +87,7 @@ def _analyse(wheel_bytes: bytes, filename: str, target: Target, distribution: st
                 continue
             relative = _site_relative(member.filename)
             if relative is None:
-                inspection.problems.append(f"{filename}: unsafe member name {member.filename!r} skipped")
+                problems.append(f"{filename}: unsafe member name {member.filename!r} skipped")
                 continue
             if _is_bundled_library(relative):
                 continue
@@ -95,19 +97,35 @@ def _analyse(wheel_bytes: bytes, filename: str, target: Target, distribution: st
             extension, _findings = analyse_extension(
                 destination, site, target.name, distribution=distribution
             )
-            inspection.extensions += 1
-            inspection.problems.extend(extension.errors)
-            if extension.gil is GilDeclaration.USED:
-                inspection.gil_fallback_modules.append(extension.module)
-            elif extension.gil is GilDeclaration.UNKNOWN:
-                inspection.problems.append(f"{extension.module}: the GIL declaration could not be read")
+            extensions.append(extension)
+    return extensions, problems
+
+
+def summarise_extensions(
+    filename: str, extensions: list[ExtensionModule], problems: list[str]
+) -> WheelInspection:
+    """The wheel's GIL verdict from its modules: the one rule ``tree --inspect-wheels``
+    and ``survey`` share, so the two cannot disagree."""
+    inspection = WheelInspection(wheel=filename, gil_fallback=None, problems=list(problems))
+    for extension in extensions:
+        inspection.extensions += 1
+        inspection.problems.extend(extension.errors)
+        if extension.gil is GilDeclaration.USED:
+            inspection.gil_fallback_modules.append(extension.module)
+        elif extension.gil is GilDeclaration.UNKNOWN:
+            inspection.problems.append(f"{extension.module}: the GIL declaration could not be read")
     if inspection.gil_fallback_modules:
         inspection.gil_fallback = True
     elif inspection.extensions and not inspection.problems:
         inspection.gil_fallback = False
-    elif not inspection.extensions:
-        inspection.gil_fallback = False  # a platform wheel without extension modules
+    elif not inspection.extensions and not problems:
+        # A platform wheel without extension modules; not one whose members were unreadable.
+        inspection.gil_fallback = False
     return inspection
+
+
+def analyse_wheel(wheel_bytes: bytes, filename: str, target: Target, distribution: str) -> WheelInspection:
+    return summarise_extensions(filename, *read_wheel_extensions(wheel_bytes, filename, target, distribution))
 
 
 def inspect_wheel(
@@ -133,6 +151,6 @@ def inspect_wheel(
     mismatch = hash_problem(response.body, file.hashes, file.filename)
     if mismatch:
         return WheelInspection(wheel=file.filename, gil_fallback=None, problems=[mismatch])
-    inspection = _analyse(response.body, file.filename, target, distribution)
+    inspection = analyse_wheel(response.body, file.filename, target, distribution)
     client.store_derived(cache_key, json.dumps(inspection.__dict__).encode())
     return inspection
