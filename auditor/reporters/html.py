@@ -238,12 +238,13 @@ class HtmlReporter(Reporter):
                 f'<td class="{css}">{e(_summary.sample_verdict_text(sample))}{first_failure}</td>'
                 f"<td>{e(_summary.baseline_verdict_text(sample))}</td>"
                 f"<td>{e(_summary.classification_text(sample))}</td><td>{expected}</td>"
-                f"<td>{e(_summary.throughput_text(sample.target) or '-')}</td></tr>"
+                f"<td>{e(_summary.sample_performance_text(sample, report.hammer) or '-')}</td></tr>"
             )
         return (
             '<h2 id="harness">Thread-hammer harness</h2>\n<table><thead><tr><th>Sample</th>'
             "<th>Free-threaded</th><th>With the GIL</th><th>Classification</th><th>As expected</th>"
-            f"<th>Throughput (free-threaded)</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            "<th>Throughput (free-threaded), gain over the GIL, cost of the fix</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
         )
 
     def _findings(self, report: AuditReport) -> str:

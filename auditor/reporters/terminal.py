@@ -224,7 +224,9 @@ class TerminalReporter(Reporter):
         table.add_column("free-threaded", overflow="fold", ratio=3)
         table.add_column("with GIL", overflow="fold", ratio=1, min_width=8)
         table.add_column("classification", overflow="fold", ratio=3)
-        table.add_column("throughput (free-threaded)", overflow="fold", ratio=3)
+        table.add_column(
+            "throughput (free-threaded), gain over the GIL, cost of the fix", overflow="fold", ratio=3
+        )
         for sample in report.hammer or []:
             style = (
                 "red"
@@ -241,7 +243,7 @@ class TerminalReporter(Reporter):
                 f"[{style}]{escape(_summary.sample_verdict_text(sample))}[/]",
                 escape(_summary.baseline_verdict_text(sample)),
                 escape(_summary.classification_text(sample)) + expectation,
-                escape(_summary.throughput_text(sample.target) or "-"),
+                escape(_summary.sample_performance_text(sample, report.hammer) or "-"),
             )
         return table
 
