@@ -274,10 +274,13 @@ def _run(free_threaded: bool, verdict: HammerVerdict, failures: int, trials: int
         ]
         if failures
         else [],
+        # The same 80,000 calls: 66.7 ms on one thread, 19.5 ms on 8 threads (8 cores).
         throughput=[
-            Throughput(threads=1, calls_per_second=1.2e6),
-            Throughput(threads=8, calls_per_second=4.1e6),
+            Throughput(threads=1, calls_per_second=1.2e6, seconds=0.0667, calls=80_000, repetitions=5),
+            Throughput(threads=8, calls_per_second=4.1e6, seconds=0.0195, calls=80_000, repetitions=5),
         ],
+        speedup=3.42,
+        cores=8,
     )
 
 

@@ -401,3 +401,23 @@ def target_matrix(report: AuditReport) -> TargetMatrix | None:
             line += " (partial)"
         headlines.append(line)
     return TargetMatrix([tree.target for tree in trees], rows, headlines)
+
+
+def decision_lines(report: AuditReport) -> list[str]:
+    """One line per target judged by a project audit, the recommended one marked."""
+    project = report.project
+    if project is None or not project.decisions:
+        return []
+    lines = []
+    for decision in project.decisions:
+        mark = " (recommended)" if decision.target == project.recommended_target else ""
+        state = "READY" if decision.ready else "BLOCKED"
+        lines.append(f"{state}{mark} {decision.headline}")
+    return lines
+
+
+def part_lines(report: AuditReport) -> list[str]:
+    """What a project audit did, part by part, and why a part was skipped."""
+    if report.project is None:
+        return []
+    return [f"{part.name}: {part.status} - {part.detail}" for part in report.project.parts]

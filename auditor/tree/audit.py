@@ -133,6 +133,7 @@ def _judge_on_page(
         # Projects drop free-threaded wheels too (3.13t was experimental, PEP 779):
         # "upgrade to the first ready release" would be a downgrade here.
         last = _last_ready_before(page, target, version)
+        status.last_ready_before = last
         if last:
             status.reason += f"; {last} was the last release before it with a {target.abi} wheel"
     return status

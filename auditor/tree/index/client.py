@@ -179,6 +179,9 @@ class IndexClient:
             raise IndexFetchError(f"{url}: HTTP {problem.code} {problem.reason}") from problem
         except (urllib.error.URLError, TimeoutError, ConnectionError) as problem:
             reason = getattr(problem, "reason", problem)
+            if isinstance(reason, FileNotFoundError):
+                # A file: mirror without that project's folder is a 404, not an outage.
+                raise ProjectNotFound(f"{url}: not found on the index (no such folder)") from problem
             raise IndexFetchError(f"{url}: cannot reach the index ({reason})") from problem
         content_type = headers.get("Content-Type", "")
         if not store:
