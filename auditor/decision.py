@@ -44,7 +44,7 @@ def package_advice(package: PackageWheelStatus, target: str, elsewhere: dict[str
     same_pin_ready = [other for other, status in elsewhere.items() if status.status in ("ready", "pure")]
     keep_pin = (
         f"; {name} {version} does ship {', '.join(_abi(each) for each in same_pin_ready)} wheels, so "
-        f"{same_pin_ready[-1]} needs no change to this pin"
+        f"{' and '.join(same_pin_ready)} need{'s' if len(same_pin_ready) == 1 else ''} no change to this pin"
         if same_pin_ready
         else ""
     )
