@@ -28,6 +28,9 @@ that is not a free-threaded build.
     # Fail when the interpreter is not a free-threaded build (FTE001) or the GIL is
     # enabled after importing the project's modules (FTE002). Default: true.
     require-free-threaded = true
+    # Not a gate setting: the project's own harness samples for `ftaudit audit` (a folder
+    # or a list of folders). Default: ftaudit-samples/ when it exists.
+    samples = "ftaudit-samples"
 
 Unknown keys and wrong types are errors (:class:`PolicyError`), not warnings: a typo in
 a CI gate's configuration must not quietly turn the gate off.
@@ -55,6 +58,7 @@ KNOWN_KEYS = (
     "select",
     "ignore",
     "require-free-threaded",
+    "samples",  # ftaudit audit: the project's harness sample folder(s); not a gate setting
 )
 
 

@@ -327,15 +327,16 @@ def next_steps(report: AuditReport) -> list[str]:
         return _needs_build_step(name, version, package, wheel_tag)
 
     for sample in report.hammer or []:
+        twin = f" Its safe twin {sample.safe_twin} shows a fix." if sample.safe_twin else ""
         if sample.classification == "race-without-gil":
             steps.append(
                 f"Fix sample {sample.name} (race only without the GIL): it is safe today only "
-                f"because the GIL serialises it; add a lock or per-object critical section."
+                f"because the GIL serialises it; add a lock or per-object critical section.{twin}"
             )
         elif sample.classification == "race":
             steps.append(
                 f"Fix sample {sample.name} (racy even with the GIL): the bug is not new to "
-                f"free-threading, but will show up more often without the GIL."
+                f"free-threading, but will show up more often without the GIL.{twin}"
             )
         elif sample.verdict in (HammerVerdict.ERROR, HammerVerdict.BUILD_ERROR):
             steps.append(
@@ -389,8 +390,13 @@ def next_steps(report: AuditReport) -> list[str]:
                     f"({extension.runtime_gil.value}); see the probe detail."
                 )
 
+    decided = bool(report.project and report.project.decisions)
+    if decided:
+        # A project audit judged every target: its per-target advice replaces the
+        # single-target package steps (which would advise for report.target only).
+        steps.extend(_decision_steps(report))
     for key, package in tree_packages.items():
-        if key in installed:
+        if key in installed or decided:
             continue
         if package.status == "needs-build":
             steps.append(needs_build_step(package.name, package.version or "?", package))
@@ -449,6 +455,43 @@ def _is_newer(candidate: str | None, current: str | None) -> bool:
         return Version(candidate) > Version(current)
     except InvalidVersion:
         return False
+
+
+def _decision_steps(report: AuditReport) -> list[str]:
+    """Which target to move to, then what each blocker needs there, from the decisions."""
+    project = report.project
+    decisions = {decision.target: decision for decision in project.decisions}
+    recommended = decisions.get(project.recommended_target or "")
+    if recommended is None:
+        return []
+    steps: list[str] = []
+    dependency_blockers = [b for b in recommended.blockers if b.kind != "own-code"]
+    others = ", ".join(
+        f"{d.target}: {sum(1 for b in d.blockers if b.kind != 'own-code')}"
+        for d in project.decisions
+        if d.target != recommended.target
+    )
+    if not dependency_blockers:
+        steps.append(
+            f"Move to {recommended.target}: every dependency ships wheels for it that keep the GIL off"
+            + (f" (blocking dependencies elsewhere - {others})" if others else "")
+            + "."
+        )
+    else:
+        steps.append(
+            f"Aim for {recommended.target}: it has the fewest blocking dependencies "
+            f"({len(dependency_blockers)}; {others})."
+        )
+        steps.extend(f"For {recommended.target}: {blocker.advice}." for blocker in dependency_blockers)
+    for decision in project.decisions:
+        if decision is recommended:
+            continue
+        blockers = [b for b in decision.blockers if b.kind != "own-code"]
+        if blockers:
+            steps.append(
+                f"Should you need {decision.target} instead: " + "; ".join(b.advice for b in blockers) + "."
+            )
+    return steps
 
 
 def _ready_on_other_targets(report: AuditReport) -> dict[str, list[str]]:

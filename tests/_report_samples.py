@@ -274,10 +274,13 @@ def _run(free_threaded: bool, verdict: HammerVerdict, failures: int, trials: int
         ]
         if failures
         else [],
+        # The same 80,000 calls: 66.7 ms on one thread, 19.5 ms on 8 threads (8 cores).
         throughput=[
-            Throughput(threads=1, calls_per_second=1.2e6),
-            Throughput(threads=8, calls_per_second=4.1e6),
+            Throughput(threads=1, calls_per_second=1.2e6, seconds=0.0667, calls=80_000, repetitions=5),
+            Throughput(threads=8, calls_per_second=4.1e6, seconds=0.0195, calls=80_000, repetitions=5),
         ],
+        speedup=3.42,
+        cores=8,
     )
 
 
@@ -586,3 +589,51 @@ def install_extension_distribution(python: str, site, name: str, c_source: str, 
         f"{info.name}/{item},," for item in ("METADATA", "WHEEL", "INSTALLER", "RECORD")
     ]
     (info / "RECORD").write_text("\n".join(record) + "\n", encoding="utf-8")
+
+
+def project_report() -> AuditReport:
+    """full_report() as `ftaudit audit` on a project writes it: parts and a decision per target."""
+    from auditor.model import AuditPart, Blocker, ProjectAudit, TargetDecision
+
+    report = full_report()
+    race = Blocker(
+        "own-code", "shared_counter", None, "our code races only without the GIL (sample shared_counter)"
+    )
+    report.project = ProjectAudit(
+        path="/srv/pricing",
+        name="pricing",
+        parts=[
+            AuditPart("dependencies", "done", "requirements.txt: 3 packages judged for 3.13t, 3.14t"),
+            AuditPart("environment", "skipped", "no active virtualenv and no .venv/ in the project"),
+            AuditPart("sources", "done", "12 files checked, 2 findings (src)"),
+            AuditPart("samples", "done", "1 sample from ftaudit-samples/"),
+        ],
+        dependency_file="/srv/pricing/requirements.txt",
+        index="https://pypi.org/simple (from default (PyPI))",
+        targets=["3.13t", "3.14t"],
+        decisions=[
+            TargetDecision(
+                "3.13t",
+                False,
+                "3.13t: blocked by 1 of 3 dependencies (lxml 5.2.2) and 1 race in our code (shared_counter)",
+                [
+                    Blocker(
+                        "dependency",
+                        "lxml",
+                        "5.2.2",
+                        "upgrade lxml from 5.2.2 to 5.4.0, the first release with cp313t wheels",
+                    ),
+                    race,
+                ],
+            ),
+            TargetDecision(
+                "3.14t",
+                False,
+                "3.14t: all 3 dependencies are ready; blocked by 1 race in our code (shared_counter)",
+                [race],
+                static_only="3.14t is judged statically, from the binaries",
+            ),
+        ],
+        recommended_target="3.14t",
+    )
+    return report

@@ -205,12 +205,59 @@ def test_the_same_cffi_scenario_passes_through_real_cffi_and_the_ctypes_route() 
 
 
 @pytest.mark.timeout(180)
-def test_throughput_is_measured_with_one_and_n_threads_on_both_interpreters() -> None:
+def test_throughput_times_the_same_work_on_one_and_n_threads_on_both_interpreters() -> None:
     result = hammered(EXT_SAMPLES / "torn_pair_mutex", budget=1.0, throughput=True)
+    sample = load_sample(EXT_SAMPLES / "torn_pair_mutex")
     for run in (result.target, result.baseline):
-        by_threads = {measure.threads: measure.calls_per_second for measure in run.throughput}
-        assert set(by_threads) == {1, 8}
-        assert all(rate > 1000 for rate in by_threads.values())
+        by_threads = {measure.threads: measure for measure in run.throughput}
+        assert set(by_threads) == {1, sample.default_threads}
+        for measure in by_threads.values():
+            # One unit for both: THREADS work() calls of ITERATIONS each.
+            assert measure.calls == sample.default_threads * sample.default_iterations
+            assert measure.repetitions >= 3 and measure.seconds > 0
+            assert measure.calls_per_second == pytest.approx(measure.calls / measure.seconds)
+        assert run.throughput_problem is None
+        assert run.speedup == pytest.approx(by_threads[1].seconds / by_threads[8].seconds, abs=0.01)
+        assert 0 < run.speedup <= run.cores
+
+
+@pytest.mark.timeout(180)
+def test_writers_that_loop_until_the_readers_finish_get_no_speedup_and_no_inflated_rate() -> None:
+    # The held-out sample scored 530,000 calls/s alone and 1.3 billion with 6
+    # threads on 2 cores: the old loop counted calls made after the readers had finished.
+    result = hammered(TEST_SAMPLES / "writers_loop_until_readers_finish", budget=1.0, throughput=True)
+    for run in (result.target, result.baseline):
+        assert run.speedup is None
+        assert "wait for each other" in run.throughput_problem
+        (together,) = run.throughput  # no one-thread figure: it cannot finish alone
+        assert together.threads == 6 and together.calls == 6 * 20_000
+        # A Python loop calling a C function does well under 50 million calls/s per core.
+        assert together.calls_per_second < 50e6 * run.cores, together
+
+
+@pytest.mark.timeout(180)
+def test_a_speedup_above_the_core_count_is_a_measurement_problem_not_a_figure() -> None:
+    # Sleeping threads overlap on any number of cores: 8 of them finish ~8x sooner.
+    result = hammered(TEST_SAMPLES / "sleepers", budget=0.5, throughput=True)
+    run = result.target
+    assert run.cores < 8, "this test needs fewer than 8 cores to be meaningful"
+    assert run.speedup is None
+    assert run.throughput_problem.startswith("measurement problem"), run.throughput_problem
+    assert {point.threads for point in run.throughput} == {1, 8}
+
+
+def test_judge_speedup_bounds_the_ratio_by_cores_and_threads() -> None:
+    from auditor.harness.runner import judge_speedup
+    from auditor.model.harness import Throughput
+
+    points = [Throughput(1, 1e6, seconds=1.0, calls=10), Throughput(4, 1.9e6, seconds=0.52, calls=10)]
+    assert judge_speedup(points, 4, cores=2) == (1.92, None)
+    speedup, problem = judge_speedup(points, 4, cores=1)
+    assert speedup is None and "1 core allow" in problem
+    two_threads = [Throughput(1, 1e6, seconds=1.0, calls=10), Throughput(2, 3e6, seconds=0.33, calls=10)]
+    speedup, problem = judge_speedup(two_threads, 2, cores=16)
+    assert speedup is None and "2 threads allow" in problem
+    assert judge_speedup(points[1:], 4, cores=2) == (None, None)
 
 
 # --- CLI -------------------------------------------------------------------------------

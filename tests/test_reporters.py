@@ -48,7 +48,7 @@ def test_terminal_shows_summary_tables_findings_and_partial_warning():
     # Probed: the runtime column is there and says whether the probe agreed.
     assert "runtime" in text and "agrees" in text
     assert "shared_counter" in text and "race in 17/20 trials" in text
-    assert "1 thread 1.2M/s" in text and "(3.4x)" in text
+    assert "8 threads 4.1M" in text and "3.42x" in text and "on 8 cores" in text  # wraps in the column
     assert text.index("ERROR (3)") < text.index("WARNING (2)") < text.index("NOTE (1)")
     assert "Upgrade lxml from 5.2.2 to 5.4.0" in " ".join(text.split())
 

@@ -155,3 +155,31 @@ def test_chromium_screenshot_is_a_real_picture(tmp_path):
 def test_hostile_constant_is_really_hostile():
     # Guard the fixture itself: if someone defused it, the escaping tests prove nothing.
     assert "<script>" in HOSTILE and "onerror=" in HOSTILE
+
+
+def test_a_project_report_leads_with_the_decision_per_target():
+    from _report_samples import project_report
+
+    text = HtmlReporter().render(project_report())
+    assert text.index('id="decision"') < text.index('id="summary"') < text.index('id="next-steps"')
+    assert text.count('class="decision blocked"') == 2
+    assert 'data-target="3.14t"><h3>3.14t<span class="badge">recommended</span>' in text
+    assert "no active virtualenv and no .venv/ in the project" in text  # a skipped part says why
+
+
+@needs_chromium
+@pytest.mark.timeout(240)
+def test_chromium_screenshot_of_a_project_report_shows_the_decision_at_the_top(tmp_path):
+    from _report_samples import project_report
+
+    page = tmp_path / "project.html"
+    page.write_text(HtmlReporter().render(project_report()), encoding="utf-8")
+    dom = _dump_dom(tmp_path, page)
+    assert dom.index('id="decision"') < dom.index('id="summary"')
+    screenshot = tmp_path / "project.png"
+    completed = _chromium(tmp_path, page, f"--screenshot={screenshot}", "--window-size=1280,900")
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    width, height, distinct_rows = _png_size_and_distinct_rows(screenshot.read_bytes())
+    assert (width, height) == (1280, 900) and distinct_rows > 200, distinct_rows
+    shutil.copy(screenshot, Path("/tmp") / "ftaudit-project-report.png")
+    print(f"screenshot kept at {screenshot}")

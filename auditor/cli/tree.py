@@ -109,6 +109,7 @@ def run(args) -> int:
     from .. import __version__
     from ..model.report import AuditReport
     from ..tree import TargetError, TreeInputError, resolve_tree_targets
+    from ..tree.index.configuration import project_index_settings
 
     try:
         trees = resolve_tree_targets(
@@ -122,6 +123,8 @@ def run(args) -> int:
             timeout_seconds=args.timeout,
             inspect_wheels=args.inspect_wheels,
             max_wheel_bytes=int(args.max_wheel_mb * 2**20),
+            # Without --index-url, the indexes pip or uv would install this project from.
+            index_settings=project_index_settings(Path(args.file).resolve().parent),
         )
     except (TreeInputError, TargetError) as problem:
         error(str(problem))

@@ -348,6 +348,7 @@ def hammer_sample(
         findings=_findings(sample, target_run, baseline_run, classification),
         description=sample.description,
         errors=errors,
+        safe_twin=sample.safe_twin,
     )
 
 

@@ -508,33 +508,30 @@ def _measure_throughput(
     environment: dict[str, str],
     workdir: Path,
 ) -> None:
-    # N threads first: if one thread alone cannot make progress (it waits for the others),
-    # the N-thread figure is already measured when that child is given up on.
-    thread_counts = sorted({1, settings.threads}, reverse=True)
-    config = dict(
-        base_config,
-        mode="throughput",
-        throughput_threads=thread_counts,
-        throughput_seconds=settings.throughput_seconds,
-    )
-    # Throughput is a side measurement: a child that stops progressing (one thread alone
-    # waiting at a barrier meant for N) is given up on after a few seconds, not a trial
-    # timeout. A busy one still gets the slow-trial allowance.
-    watchdog = settings.throughput_seconds * len(thread_counts) + min(
-        settings.trial_timeout, SEQUENTIAL_THREAD_SECONDS
-    )
+    """Time the scenario's fixed work on THREADS threads and on one (see
+    ``_trial_child.measure_throughput``) and derive the speedup, within sane bounds."""
+    config = dict(base_config, mode="throughput", throughput_seconds=settings.throughput_seconds)
+    # Every repetition reports progress, so the watchdog only needs to outlast one; the
+    # child gives up on its own on a one-thread run that cannot finish.
     outcome = _run_child(
         build.python,
         config,
         force_gil_off=force_gil_off,
         environment=environment,
-        watchdog_seconds=watchdog,
+        watchdog_seconds=settings.trial_timeout,
         workdir=workdir,
     )
+    run.cores = available_cores()
     for event in outcome.events:
         if event["event"] == "throughput":
             run.throughput.append(
-                Throughput(threads=event["threads"], calls_per_second=event["calls_per_second"])
+                Throughput(
+                    threads=event["threads"],
+                    calls_per_second=event["calls_per_second"],
+                    seconds=event.get("seconds") or 0.0,
+                    calls=event.get("calls", 0),
+                    repetitions=event.get("repetitions", 0),
+                )
             )
             if event.get("errors"):
                 run.notes.append(
@@ -543,10 +540,52 @@ def _measure_throughput(
                 )
         elif event["event"] == "throughput-error":
             run.notes.append(f"throughput not measured: setup() failed: {event['message']}")
+        elif event["event"] == "throughput-sequential-timeout":
+            run.throughput_problem = (
+                f"no one-thread figure: the {settings.threads} work() calls run one after another did "
+                f"not finish within {event['limit']:.1f} s (the threads wait for each other), so there "
+                "is no speedup to report"
+            )
     run.throughput.sort(key=lambda measured: measured.threads)
     abnormal = _abnormal_end(outcome)
-    if abnormal:
-        missing = sorted(set(thread_counts) - {measured.threads for measured in run.throughput})
-        run.notes.append(
-            f"throughput not measured with {', '.join(map(str, missing))} thread(s): {abnormal[1]}"
+    if abnormal and not run.throughput_problem:
+        measured = {point.threads for point in run.throughput}
+        missing = sorted({1, settings.threads} - measured)
+        if missing:
+            run.notes.append(
+                f"throughput not measured with {', '.join(map(str, missing))} thread(s): {abnormal[1]}"
+            )
+    run.speedup, problem = judge_speedup(run.throughput, settings.threads, run.cores)
+    run.throughput_problem = run.throughput_problem or problem
+
+
+def available_cores() -> int:
+    """CPUs this process may run on (its affinity mask, which containers and taskset narrow)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def judge_speedup(points: list[Throughput], threads: int, cores: int) -> tuple[float | None, str | None]:
+    """(speedup, problem): the one-thread time over the THREADS-thread time of the same work.
+
+    The same calls spread over threads cannot finish more than ``min(cores, threads)``
+    times sooner; a larger ratio means the threads did not do CPU work all along (they
+    slept, waited on I/O or did less when run together), so it is reported as a
+    measurement problem and never as a figure.
+    """
+    by_threads = {point.threads: point for point in points}
+    alone, together = by_threads.get(1), by_threads.get(threads)
+    if threads <= 1 or alone is None or together is None or not alone.seconds or not together.seconds:
+        return None, None
+    speedup = alone.seconds / together.seconds
+    bound = min(cores, threads)
+    unit = ("core" if bound == 1 else "cores") if bound == cores else "threads"
+    if speedup > bound:
+        return None, (
+            f"measurement problem: {threads} threads did the work {speedup:.1f}x sooner than one thread, "
+            f"more than {bound} {unit} allow for CPU work; the "
+            "scenario's threads sleep, wait or do less work when run together, so no speedup is reported"
         )
+    return round(speedup, 2), None

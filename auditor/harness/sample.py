@@ -41,6 +41,7 @@ _KNOWN_KEYS = {
     "extra_compile_args",
     "extra_link_args",
     "headers",
+    "safe_twin",
 }
 
 
@@ -64,6 +65,7 @@ class Sample:
     default_threads: int = 8
     default_iterations: int = 1000
     warnings: tuple[str, ...] = field(default=())
+    safe_twin: str | None = None  # the sample that fixes this one (reports compare their throughput)
 
     @property
     def scenario_path(self) -> Path:
@@ -199,6 +201,9 @@ def load_sample(folder: str | Path) -> Sample:
     if not scenario.is_file():
         raise SampleError(f"{folder}: no {SCENARIO_FILE}")
     threads, iterations, scenario_warnings = _scenario_defaults(scenario)
+    safe_twin = data.get("safe_twin")
+    if safe_twin is not None and (not isinstance(safe_twin, str) or not safe_twin.strip()):
+        raise SampleError(f"{toml_path}: `safe_twin` must be the name of the sample that fixes this one")
     description = data.get("description", "")
     if not description and (folder / "README.md").is_file():
         description = (folder / "README.md").read_text(encoding="utf-8").strip()
@@ -217,6 +222,7 @@ def load_sample(folder: str | Path) -> Sample:
         default_threads=threads,
         default_iterations=iterations,
         warnings=tuple(warnings + scenario_warnings),
+        safe_twin=safe_twin,
     )
 
 

@@ -26,13 +26,16 @@ from .harness import (
     TrialFailure,
 )
 from .interpreter import InterpreterInfo
+from .project import AuditPart, Blocker, ProjectAudit, TargetDecision
 from .report import SCHEMA_VERSION, AuditReport
 from .source import FileProblem, SourceScanResult
 from .tree import PackageWheelStatus, TreeResult
 
 __all__ = [
     "SCHEMA_VERSION",
+    "AuditPart",
     "AuditReport",
+    "Blocker",
     "Distribution",
     "ExtensionModule",
     "FailureKind",
@@ -45,12 +48,14 @@ __all__ = [
     "InterpreterRun",
     "Location",
     "PackageWheelStatus",
+    "ProjectAudit",
     "RiskySymbol",
     "RuntimeGil",
     "SampleResult",
     "ScanResult",
     "Severity",
     "SourceScanResult",
+    "TargetDecision",
     "Throughput",
     "TreeResult",
     "TrialFailure",

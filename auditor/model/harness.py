@@ -34,8 +34,15 @@ class TrialFailure:
 
 @dataclass
 class Throughput:
+    """One timing of a fixed amount of work: the scenario's THREADS work() calls of
+    ITERATIONS each (``calls`` = THREADS x ITERATIONS), done by ``threads`` threads at once
+    (threads = THREADS) or one after another on a single thread (threads = 1)."""
+
     threads: int
-    calls_per_second: float
+    calls_per_second: float  # calls / seconds
+    seconds: float = 0.0  # the best of ``repetitions`` wall times (setup() not included)
+    calls: int = 0
+    repetitions: int = 0
 
 
 @dataclass
@@ -53,6 +60,11 @@ class InterpreterRun:
     first_failure_seconds: float | None = None
     failure_examples: list[TrialFailure] = field(default_factory=list)
     throughput: list[Throughput] = field(default_factory=list)
+    # The same work on THREADS threads vs one after another on one thread; None when not
+    # measured, or when the figure was not believable (then throughput_problem says why).
+    speedup: float | None = None
+    cores: int | None = None  # CPUs this process may run on, the bound on any speedup
+    throughput_problem: str | None = None
     build_log: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -77,3 +89,5 @@ class SampleResult:
     description: str = ""
     # Why the sample could not be run completely (bad sample.toml, missing interpreter...).
     errors: list[str] = field(default_factory=list)
+    # sample.toml ``safe_twin``: the sample that fixes this one, to compare what the fix costs.
+    safe_twin: str | None = None

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from .environment import ScanResult
 from .finding import Finding
 from .harness import SampleResult
+from .project import ProjectAudit
 from .source import SourceScanResult
 from .tree import TreeResult
 
 # Bump the major part when a field changes meaning or disappears; the minor part when
 # fields are added. Readers accept any 1.x document.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass
@@ -32,6 +33,8 @@ class AuditReport:
     tree_targets: list[TreeResult] | None = None
     # Findings not owned by a section (interpreter guard, merged extras).
     findings: list[Finding] = field(default_factory=list)
+    # `ftaudit audit` on a project: its parts and the decision per target (schema 1.1).
+    project: ProjectAudit | None = None
 
     def all_findings(self) -> list[Finding]:
         """Every finding of every section, in a stable order."""

@@ -14,6 +14,9 @@ class PackageWheelStatus:
     status: str  # "ready" | "needs-build" | "pure" | "unknown"
     matching_files: list[str] = field(default_factory=list)
     first_ready_version: str | None = None  # first release that ships a target wheel
+    # When the judged release has no target wheel but an older one had (the project
+    # stopped shipping them): the newest such older release. Pinning it is a downgrade.
+    last_ready_before: str | None = None
     latest_version: str | None = None
     required_by: list[str] = field(default_factory=list)
     reason: str = ""

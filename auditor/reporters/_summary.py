@@ -221,19 +221,64 @@ def extensions_text(distribution: Distribution, limit: int = 3) -> str:
 
 
 def throughput_text(run: InterpreterRun | None) -> str:
-    """'1 thread 120k/s, 8 threads 610k/s (5.1x)'; empty when not measured."""
+    """'8 threads 610k calls/s, 1 thread 300k/s: 2.0x on 2 cores'; empty when not measured.
+
+    The unit is one call = one of the ITERATIONS a work() call is asked to do, and both
+    figures time the same THREADS x ITERATIONS calls (see Throughput in the model)."""
     if run is None or not run.throughput:
         return ""
-    points = sorted(run.throughput, key=lambda point: point.threads)
-    parts = [
-        f"{point.threads} thread{'s' if point.threads != 1 else ''} {human_rate(point.calls_per_second)}/s"
+    points = sorted(run.throughput, key=lambda point: -point.threads)
+    text = ", ".join(
+        f"{point.threads} thread{'s' if point.threads != 1 else ''} "
+        f"{human_rate(point.calls_per_second)} calls/s"
         for point in points
-    ]
-    text = ", ".join(parts)
-    first, last = points[0], points[-1]
-    if len(points) > 1 and first.calls_per_second > 0:
-        text += f" ({last.calls_per_second / first.calls_per_second:.1f}x)"
+    )
+    if run.throughput_problem:
+        return f"{text}; no speedup: {run.throughput_problem}"
+    if run.speedup is not None:
+        text += f": {run.speedup:.2f}x" + (f" on {run.cores} cores" if run.cores else "")
     return text
+
+
+def _parallel_point(run: InterpreterRun | None):
+    if run is None or not run.throughput:
+        return None
+    point = max(run.throughput, key=lambda each: each.threads)
+    return point if point.threads > 1 and point.calls_per_second > 0 else None
+
+
+def free_threading_gain_text(sample: SampleResult) -> str:
+    """What free-threading gives this sample: its THREADS-thread rate on the free-threaded
+    build over the GIL build's, for the same work ('' when either was not measured)."""
+    free, gil = _parallel_point(sample.target), _parallel_point(sample.baseline)
+    if free is None or gil is None or free.threads != gil.threads:
+        return ""
+    return f"{free.calls_per_second / gil.calls_per_second:.2f}x the GIL build at {free.threads} threads"
+
+
+def safe_twin_cost_text(sample: SampleResult, samples: list[SampleResult]) -> str:
+    """What the fix costs: the safe twin's free-threaded rate against this racy sample's,
+    both at THREADS threads ('' without a measured twin)."""
+    if not sample.safe_twin:
+        return ""
+    twin = next((each for each in samples if each.name == sample.safe_twin), None)
+    racy, safe = _parallel_point(sample.target), _parallel_point(twin.target if twin else None)
+    if racy is None or safe is None:
+        return f"safe twin {sample.safe_twin}: not measured in this run"
+    ratio = safe.calls_per_second / racy.calls_per_second
+    if ratio >= 1:
+        return f"the fix ({sample.safe_twin}) costs nothing here: {ratio:.2f}x the racy rate"
+    return f"the fix ({sample.safe_twin}) costs {100 * (1 - ratio):.0f}%: {ratio:.2f}x the racy rate"
+
+
+def sample_performance_text(sample: SampleResult, samples: list[SampleResult]) -> str:
+    """Throughput, the free-threading gain and the fix's cost, in one cell."""
+    parts = [
+        throughput_text(sample.target),
+        free_threading_gain_text(sample),
+        safe_twin_cost_text(sample, samples),
+    ]
+    return "; ".join(part for part in parts if part)
 
 
 def human_rate(value: float) -> str:
@@ -356,3 +401,23 @@ def target_matrix(report: AuditReport) -> TargetMatrix | None:
             line += " (partial)"
         headlines.append(line)
     return TargetMatrix([tree.target for tree in trees], rows, headlines)
+
+
+def decision_lines(report: AuditReport) -> list[str]:
+    """One line per target judged by a project audit, the recommended one marked."""
+    project = report.project
+    if project is None or not project.decisions:
+        return []
+    lines = []
+    for decision in project.decisions:
+        mark = " (recommended)" if decision.target == project.recommended_target else ""
+        state = "READY" if decision.ready else "BLOCKED"
+        lines.append(f"{state}{mark} {decision.headline}")
+    return lines
+
+
+def part_lines(report: AuditReport) -> list[str]:
+    """What a project audit did, part by part, and why a part was skipped."""
+    if report.project is None:
+        return []
+    return [f"{part.name}: {part.status} - {part.detail}" for part in report.project.parts]

@@ -51,6 +51,18 @@ details.finding summary { cursor: pointer; }
 details.finding ul { margin: 6px 0; }
 .suppressed { opacity: 0.65; }
 footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
+.decisions { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 12px;
+             margin: 12px 0 8px; }
+.decision { border: 2px solid var(--line); border-radius: 10px; padding: 10px 14px; }
+.decision.ready { border-color: #009E73; background: #eefaf5; }
+.decision.blocked { border-color: #D55E00; background: #fff3ec; }
+.decision h3 { margin: 0 0 4px; font-size: 20px; }
+.decision .badge { font-size: 12.5px; font-weight: 600; margin-left: 6px; padding: 1px 8px;
+                   border-radius: 9px;
+                   background: #0072B2; color: #fff; vertical-align: middle; }
+.decision ul { margin: 6px 0 0; padding-left: 18px; font-size: 13.5px; }
+.decision .static { color: var(--muted); font-size: 12.5px; margin-top: 6px; }
+table.parts td:first-child { font-weight: 600; white-space: nowrap; }
 @media print { body { background: #fff; } details.finding { break-inside: avoid; } }
 """
 
@@ -73,6 +85,7 @@ class HtmlReporter(Reporter):
     def render(self, report: AuditReport) -> str:
         body = [
             self._header(report),
+            self._decisions(report),
             self._summary(report),
             self._warnings(report),
             self._steps(report),
@@ -103,6 +116,52 @@ class HtmlReporter(Reporter):
             meta += f" · {e(report.created)}"
         notes = "".join(f'\n<p class="meta">{e(note)}</p>' for note in _summary.target_notes(report))
         return f'<h1>Free-threading readiness report</h1>\n<p class="meta">{meta}</p>{notes}'
+
+    def _decisions(self, report: AuditReport) -> str:
+        """The decision first: one card per target, then what was audited."""
+        project = report.project
+        if project is None:
+            return ""
+        parts = [
+            f'<section id="decision"><h2>Decision for {e(project.name)}: which free-threaded '
+            "interpreter can we move to?</h2>"
+        ]
+        if project.decisions:
+            cards = []
+            for decision in project.decisions:
+                state = "ready" if decision.ready else "blocked"
+                badge = (
+                    '<span class="badge">recommended</span>'
+                    if decision.target == project.recommended_target
+                    else ""
+                )
+                verdict = "ready to move" if decision.ready else f"blocked ({len(decision.blockers)})"
+                items = "".join(f"<li>{e(blocker.advice)}</li>" for blocker in decision.blockers)
+                static = f'<p class="static">{e(decision.static_only)}</p>' if decision.static_only else ""
+                cards.append(
+                    f'<div class="decision {state}" data-target="{e(decision.target)}">'
+                    f"<h3>{e(decision.target)}{badge}</h3><b>{e(verdict)}</b>"
+                    f'<p class="meta">{e(decision.headline)}</p>'
+                    + (f"<ul>{items}</ul>" if items else "")
+                    + static
+                    + "</div>"
+                )
+            parts.append(f'<div class="decisions">{"".join(cards)}</div>')
+        rows = "".join(
+            f"<tr><td>{e(part.name)}</td><td>{e(part.status)}</td><td>{e(part.detail)}</td></tr>"
+            for part in project.parts
+        )
+        where = [f"project <code>{e(project.path)}</code>"]
+        if project.dependency_file:
+            where.append(f"dependencies from <code>{e(project.dependency_file)}</code>")
+        if project.index:
+            where.append(f"index {e(project.index)}")
+        parts.append(f'<p class="meta">{" · ".join(where)}</p>')
+        parts.append(
+            '<table class="parts" id="parts"><thead><tr><th>Part</th><th>Status</th><th>What was done, or '
+            f"why not</th></tr></thead><tbody>{rows}</tbody></table></section>"
+        )
+        return "\n".join(parts)
 
     def _summary(self, report: AuditReport) -> str:
         summary = _summary.summarize(report)
@@ -238,12 +297,13 @@ class HtmlReporter(Reporter):
                 f'<td class="{css}">{e(_summary.sample_verdict_text(sample))}{first_failure}</td>'
                 f"<td>{e(_summary.baseline_verdict_text(sample))}</td>"
                 f"<td>{e(_summary.classification_text(sample))}</td><td>{expected}</td>"
-                f"<td>{e(_summary.throughput_text(sample.target) or '-')}</td></tr>"
+                f"<td>{e(_summary.sample_performance_text(sample, report.hammer) or '-')}</td></tr>"
             )
         return (
             '<h2 id="harness">Thread-hammer harness</h2>\n<table><thead><tr><th>Sample</th>'
             "<th>Free-threaded</th><th>With the GIL</th><th>Classification</th><th>As expected</th>"
-            f"<th>Throughput (free-threaded)</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            "<th>Throughput (free-threaded), gain over the GIL, cost of the fix</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
         )
 
     def _findings(self, report: AuditReport) -> str:

@@ -75,6 +75,7 @@ class MarkdownReporter(Reporter):
 
     def render(self, report: AuditReport) -> str:
         lines: list[str] = ["# Free-threading readiness report", ""]
+        lines += self._decisions(report)
         lines += self._summary(report)
         warnings = _summary.partial_warnings(report)
         if warnings:
@@ -188,6 +189,22 @@ class MarkdownReporter(Reporter):
             "",
         ]
 
+    def _decisions(self, report: AuditReport) -> list[str]:
+        """The decision per target first, with what blocks each; then what was audited."""
+        project = report.project
+        if project is None:
+            return []
+        lines = [f"## Decision for {text(project.name)}", ""]
+        for decision in project.decisions:
+            mark = " **(recommended)**" if decision.target == project.recommended_target else ""
+            lines.append(f"- **{text(decision.headline)}**{mark}")
+            lines += [f"  - {step_text(blocker.advice)}" for blocker in decision.blockers]
+            if decision.static_only:
+                lines.append(f"  - _{text(decision.static_only)}_")
+        lines += ["", "What was audited:", ""]
+        lines += [f"- {text(line)}" for line in _summary.part_lines(report)]
+        return lines + [""]
+
     def _hammer(self, report: AuditReport) -> list[str]:
         rows = []
         for sample in report.hammer or []:
@@ -199,7 +216,7 @@ class MarkdownReporter(Reporter):
                     text(_summary.baseline_verdict_text(sample)),
                     text(_summary.classification_text(sample)),
                     expectation,
-                    text(_summary.throughput_text(sample.target) or "-"),
+                    text(_summary.sample_performance_text(sample, report.hammer) or "-"),
                 ]
             )
         return [
@@ -212,7 +229,7 @@ class MarkdownReporter(Reporter):
                     "with GIL",
                     "classification",
                     "as expected",
-                    "throughput (free-threaded)",
+                    "throughput (free-threaded), gain over the GIL, cost of the fix",
                 ],
                 rows,
             ),

@@ -83,7 +83,13 @@ class TerminalReporter(Reporter):
         return "\n".join(line.rstrip() for line in buffer.getvalue().splitlines()) + "\n"
 
     def _renderables(self, report: AuditReport) -> list:
-        parts: list = [self._summary_panel(report)]
+        parts: list = []
+        decisions = _summary.decision_lines(report)
+        if decisions:
+            # The decision first: which target the project can move to, then the evidence.
+            body = Text("\n".join(decisions + [""] + _summary.part_lines(report)))
+            parts.append(Panel(body, title=f"Decision for {report.project.name}", title_align="left"))
+        parts.append(self._summary_panel(report))
         warnings = _summary.partial_warnings(report)
         if warnings:
             shown = warnings[:12]
@@ -102,6 +108,23 @@ class TerminalReporter(Reporter):
             parts.append(self._target_matrix_table(matrix))
         if report.hammer:
             parts.append(self._hammer_table(report))
+            # Below the table, not in it: what free-threading gains and what each fix costs.
+            gains = [
+                f"{sample.name}: {text}"
+                for sample in report.hammer
+                if (
+                    text := "; ".join(
+                        part
+                        for part in (
+                            _summary.free_threading_gain_text(sample),
+                            _summary.safe_twin_cost_text(sample, report.hammer),
+                        )
+                        if part
+                    )
+                )
+            ]
+            if gains:
+                parts.append(Text("\n".join(gains)))
         parts.extend(self._findings(report))
         steps = next_steps(report)
         if steps:

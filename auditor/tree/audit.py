@@ -20,7 +20,8 @@ from packaging.version import InvalidVersion, Version
 
 from ..model.tree import PackageWheelStatus, TreeResult
 from .index.cache import HttpCache
-from .index.client import DEFAULT_INDEX_URL, IndexClient, IndexFetchError
+from .index.client import DEFAULT_INDEX_URL, IndexClient, IndexFetchError, MultiIndexClient
+from .index.configuration import IndexSettings, redact_text
 from .index.project_page import ProjectPage
 from .judge import NEEDS_BUILD, PURE, READY, UNKNOWN, FileLike, ReleaseJudgement, judge_release
 from .resolver import PARALLEL_REQUESTS, ROOT, ResolvedProject, Resolver
@@ -132,6 +133,7 @@ def _judge_on_page(
         # Projects drop free-threaded wheels too (3.13t was experimental, PEP 779):
         # "upgrade to the first ready release" would be a downgrade here.
         last = _last_ready_before(page, target, version)
+        status.last_ready_before = last
         if last:
             status.reason += f"; {last} was the last release before it with a {target.abi} wheel"
     return status
@@ -249,6 +251,7 @@ def resolve_tree(
     timeout_seconds: float = 30.0,
     inspect_wheels: bool = False,
     max_wheel_bytes: int = DEFAULT_MAX_WHEEL_BYTES,
+    index_settings: IndexSettings | None = None,
 ) -> TreeResult:
     """Judge every package of a dependency file for ``target`` against a package index.
 
@@ -261,15 +264,31 @@ def resolve_tree(
 
     ``inspect_wheels`` downloads each ready package's target wheel (up to
     ``max_wheel_bytes``) and reads whether its extensions keep the GIL enabled.
+
+    ``index_settings`` (:func:`~auditor.tree.index.configuration.project_index_settings`:
+    pip's or uv's configuration) applies when neither ``index_url`` nor the file names an
+    index; credentials in it are used for requests and never written into the result.
     """
     started = time.monotonic()
     platforms = [platform] if isinstance(platform, str) else list(platform or [])
     target_spec = make_target(target, platforms)
     dependency_source = read_dependency_source(Path(source), target_spec.marker_environment, extras)
-    chosen_index = index_url or dependency_source.index_url or DEFAULT_INDEX_URL
+    configured = index_settings if not (index_url or dependency_source.index_url) else None
+    chosen_index = (
+        index_url
+        or dependency_source.index_url
+        or (configured.index_url if configured else DEFAULT_INDEX_URL)
+    )
     client = IndexClient(
         chosen_index, cache=HttpCache(cache_dir), offline=offline, timeout_seconds=timeout_seconds
     )
+    resolving_client: IndexClient | MultiIndexClient = client
+    if configured is not None and configured.extra_index_urls:
+        extra_clients = [
+            IndexClient(url, cache=client.cache, offline=offline, timeout_seconds=timeout_seconds)
+            for url in configured.extra_index_urls
+        ]
+        resolving_client = MultiIndexClient([client, *extra_clients], configured.strategy)
     result = TreeResult(
         source=str(source),
         target=target_spec.name,
@@ -280,6 +299,13 @@ def resolve_tree(
         errors=list(dependency_source.problems),
         notes=list(dependency_source.notes),
     )
+    if configured is not None and configured.origin != "default (PyPI)":
+        how = {
+            "merge": "every index's files count, as pip does",
+            "first": "the first index that has a project answers, as uv does",
+        }[configured.strategy]
+        result.notes.append(f"indexes: {configured.describe()}; {how}")
+        result.notes.extend(configured.notes)
     if dependency_source.problems:
         result.partial = True
     clients: dict[str, IndexClient] = {}
@@ -312,7 +338,7 @@ def resolve_tree(
             )
     else:
         clients[client.index_url] = client
-        resolution = Resolver(client, target_spec).resolve(
+        resolution = Resolver(resolving_client, target_spec).resolve(
             dependency_source.requirements, dependency_source.constraints
         )
         result.errors.extend(resolution.errors)
@@ -343,7 +369,10 @@ def resolve_tree(
             status.required_by = sorted(project.required_by)
             status.origin = ", ".join(project.origins)
             result.packages.append(status)
-            inspectable.append((status, client))
+            inspectable.append((status, resolving_client))
+        if isinstance(resolving_client, MultiIndexClient) and resolving_client.problems:
+            result.errors.extend(dict.fromkeys(resolving_client.problems))
+            result.partial = True
     if inspect_wheels:
         result.partial |= _inspect_ready_wheels(inspectable, target_spec, max_wheel_bytes)
     stale = sorted(name for each in clients.values() for name in each.stale_pages())
@@ -356,5 +385,10 @@ def resolve_tree(
         if status.status == UNKNOWN:
             result.partial = True
     result.packages.sort(key=lambda status: canonicalize_name(status.name))
+    # A credential must never reach a report, whatever message quoted a URL.
+    result.errors = [redact_text(message) for message in result.errors]
+    result.notes = [redact_text(message) for message in result.notes]
+    for status in result.packages:
+        status.errors = [redact_text(message) for message in status.errors]
     result.duration_seconds = round(time.monotonic() - started, 3)
     return result

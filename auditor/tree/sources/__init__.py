@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .interface import DependencySource, LockedPackage, RootRequirement, TreeInputError
+from .pdm_lock import read_pdm_lock
+from .poetry_lock import read_poetry_lock
 from .pylock import read_pylock
 from .pyproject import read_pyproject
 from .requirements_txt import read_requirements_txt
@@ -32,13 +34,17 @@ def detect_kind(path: Path) -> str:
         return "pylock"
     if name == "uv.lock":
         return "uv-lock"
+    if name == "poetry.lock":
+        return "poetry-lock"
+    if name == "pdm.lock":
+        return "pdm-lock"
     if name == "pyproject.toml":
         return "pyproject"
     if name.endswith((".txt", ".in")) or "requirements" in name:
         return "requirements"
     raise TreeInputError(
         f"{path}: cannot tell what kind of file this is from its name; expected requirements*.txt,"
-        " pyproject.toml, pylock.toml (pylock.<name>.toml) or uv.lock"
+        " pyproject.toml, pylock.toml (pylock.<name>.toml), uv.lock, poetry.lock or pdm.lock"
     )
 
 
@@ -54,6 +60,10 @@ def read_dependency_source(
         return read_pylock(path, marker_environment, extras)
     if kind == "uv-lock":
         return read_uv_lock(path, marker_environment, extras)
+    if kind == "poetry-lock":
+        return read_poetry_lock(path, marker_environment, extras)
+    if kind == "pdm-lock":
+        return read_pdm_lock(path, marker_environment, extras)
     if kind == "pyproject":
         return read_pyproject(path, extras, marker_environment)
     source = read_requirements_txt(path)
