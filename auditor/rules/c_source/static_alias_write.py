@@ -83,20 +83,28 @@ class StaticAliasWrite(CSourceRule):
     @classmethod
     def check(cls, unit):
         reported: set[int] = set()
+        # One finding per alias and function (at its first unlocked write, naming the rest):
+        # ctypes' table set-up writes 32 fields through one `fd`, which is one hazard.
+        grouped: dict[tuple[int, str], list] = {}
         for (variable, declaration), node, function in unit.alias_writes:
             if unit.is_protected(node, function) or unit.in_gil_only_branch(node):
                 continue
             if unit.runs_at_import(node, function) or unit.released_region_at(node, function):
                 continue
+            grouped.setdefault((declaration.start_byte, function.name), []).append(
+                (variable, declaration, node, function)
+            )
+        for writes in grouped.values():
+            variable, declaration, node, function = writes[0]
             location = unit.location(node)
-            if location.line in reported:
-                continue
-            reported.add(location.line)
+            lines = sorted({unit.location(write[2]).line for write in writes})
+            reported.update(lines)
+            more = f" (also lines {', '.join(map(str, lines[1:6]))})" if len(lines) > 1 else ""
             alias = unit.node_text(declaration).split("=", 1)[0].strip().split()[-1].lstrip("*&")
             yield cls.finding(
                 f"`{alias}` (line {unit.location(declaration).line}) is an alias of `{variable.name}`, "
                 f"{_where(variable)} that every thread shares; {function.name}() writes through it "
-                "with no lock",
+                f"here{more} with no lock",
                 location,
                 evidence=[variable.declaration_text, unit.node_text(declaration)],
             )
