@@ -63,11 +63,12 @@ def main() -> None:
     parser.add_argument("--cpython", type=Path, help="a CPython Modules/ folder")
     parser.add_argument("trees", nargs="*", type=Path)
     options = parser.parse_args()
-    for group, score in sorted(score_corpus().items()):
-        print(
-            f"corpus {group}: recall {score.found}/{score.labels} = {score.recall:.0%}, "
-            f"precision {score.true_findings}/{score.judged_findings} = {score.precision:.0%}"
-        )
+    for batch in ("original", "source-rules-3", None):
+        for group, score in sorted(score_corpus(batch).items()):
+            print(
+                f"corpus {batch or 'all'} {group}: recall {score.found}/{score.labels} = {score.recall:.0%}, "
+                f"precision {score.true_findings}/{score.judged_findings} = {score.precision:.0%}"
+            )
     with tempfile.TemporaryDirectory() as workdir:
         density(options.cpython or _cpython_modules(Path(workdir)))
     for tree in options.trees:

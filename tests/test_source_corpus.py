@@ -14,18 +14,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
 
 from scoring import load_manifest, score_corpus  # noqa: E402
 
-# (recall, precision) floors per language group, as measured.
-FLOORS = {"c": (0.62, 0.95), "python": (0.97, 0.90)}
+# (recall, precision) floors per language group over the whole corpus, as measured. The second
+# batch (16 files labelled in source-rules-3, held out from the rules until it was scored) took
+# them down from 0.72/1.00 (C) and 0.97/0.93 (Python); FTC018 raised C recall again.
+FLOORS = {"c": (0.69, 0.87), "python": (0.54, 0.93)}
 
 
 def test_corpus_is_labelled_real_code():
     entries = load_manifest()
-    assert 25 <= len(entries) <= 40
+    assert 45 <= len(entries) <= 80
     for entry in entries:
         assert entry["labels"], entry["file"]
         assert len(entry["parent"]) == 40 and len(entry["fixing_commit"]) == 40
         lines = (Path(__file__).resolve().parent / "corpus" / entry["file"]).read_text().splitlines()
         assert all(1 <= label["line"] <= len(lines) for label in entry["labels"])
+        assert entry["group"] in FLOORS, entry["file"]
 
 
 def test_corpus_recall_and_precision_hold():

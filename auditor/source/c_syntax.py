@@ -127,7 +127,7 @@ OUT_PARAMETER_WRITERS: dict[str, object] = {
 
 # `st = PyModule_GetState(m)`, `state = get_module_state(module)`, `st = find_state_by_type(tp)`.
 _STATE_POINTER = re.compile(
-    r"\b(\w+)\s*=\s*(?:\([^()]*\)\s*)?(?:PyModule_GetState|_PyModule_GetState|PyType_GetModuleState|"
+    r"\b(\w+)\s*=\s*(?:\([^()]*\)\s*)?(PyModule_GetState|_PyModule_GetState|PyType_GetModuleState|"
     r"\w*get_\w*state|\w*find_\w*state\w*|\w*_state_from_\w+)\s*\("
 )
 # Module teardown (m_clear / m_free / tp_traverse) runs when no other thread uses the module.
@@ -251,9 +251,32 @@ class FunctionInfo:
     caller_holds_lock: bool = False
     # Locals holding the module state (`st = get_module_state(module)`).
     state_pointers: set[str] = field(default_factory=set)
+    # What each of them is, when it is not module state ("interpreter state").
+    state_kinds: dict[str, str] = field(default_factory=dict)
     # Byte ranges (absolute) of Py_BEGIN_ALLOW_THREADS..END and PyGILState_Ensure..Release.
     released_regions: list[tuple[int, int, str]] = field(default_factory=list)
     lock_events: tuple[list[int], list[int]] | None = None
+    # Parameter names in order, so a call's arguments can be matched to them.
+    parameters: list[str] = field(default_factory=list)
+    # Locals that point at or refer to a static (`T *arena = &default_arena;`,
+    # `auto &cache = table;`), with the declaration node: writes through them are writes
+    # to the static.
+    aliases: dict[str, tuple[StaticVariable, object]] = field(default_factory=dict)
+    # Writes through a pointer parameter (`cache[n].ptrs[--cache[n].available]`), by
+    # parameter index: they hit a static whenever a caller passes one.
+    parameter_writes: dict[int, list[object]] = field(default_factory=dict)
+
+
+@dataclass
+class HelperWrite:
+    """A static handed to a function of this file that writes through that parameter."""
+
+    variable: StaticVariable
+    call: object  # the call expression in the caller
+    caller: FunctionInfo
+    callee: FunctionInfo
+    writes: list[object]  # the callee's write nodes through the parameter
+    protected: bool
 
 
 class CTranslationUnit:
@@ -283,9 +306,13 @@ class CTranslationUnit:
         self._collect()
         self._mark_init_only()
         self.writes: list[StaticWrite] = []
+        # (static and alias declaration, write node, function): writes through a local alias.
+        self.alias_writes: list[tuple[tuple[StaticVariable, object], object, FunctionInfo]] = []
         for function in self.functions:
+            self._collect_aliases(function)
             self._collect_writes(function)
         self._claim_writes()
+        self.helper_writes: list[HelperWrite] = self._collect_helper_writes()
 
     # -- helpers shared with the rules -------------------------------------------------
     def node_text(self, node) -> str:
@@ -679,6 +706,7 @@ class CTranslationUnit:
                     param_name = self._declarator_name(inner)[0]
                     if param_name:
                         function.locals.add(param_name)
+                        function.parameters.append(param_name)
         # This function's shared statics, kept as a set: scanning every function's statics
         # for each declaration made 20k functions with a static local take 20 s.
         shared_here = self._static_names_by_function.setdefault(name, set())
@@ -713,7 +741,14 @@ class CTranslationUnit:
         function.caller_holds_lock = self._caller_holds_lock(name, node)
         if not _TEARDOWN_NAME.search(name):
             body_text = _COMMENT.sub(" ", self.node_text(body))
-            function.state_pointers = set(_STATE_POINTER.findall(body_text))
+            for pointer, getter in _STATE_POINTER.findall(body_text):
+                lowered = getter.lower()
+                if "thread" in lowered:
+                    continue  # `get_thread_state()`: one per thread, not shared
+                function.state_pointers.add(pointer)
+                # The issue's sample: `interp = get_interp_state()` was called "module state".
+                if "interp" in lowered or "runtime" in lowered:
+                    function.state_kinds[pointer] = "interpreter state"
         self.functions.append(function)
 
     def _caller_holds_lock(self, name: str, node) -> bool:
@@ -862,8 +897,12 @@ class CTranslationUnit:
             return False
         if name.isupper() or name.startswith("_Py") or name in self._function_names:
             return False  # macros, CPython internals behind macros, functions
-        if function.node.has_error or target.type != "identifier":
+        if function.node.has_error:
             return False  # a parse that went wrong may have hidden the local declaration
+        if target.type != "identifier" and not self._dot_field_of(target, name):
+            # `arena.block_size = n` on a header's global struct is a write to it; `p->x`
+            # or `p[i]` on an unknown name may be a macro-made local pointer.
+            return False
         word = re.compile(rf"\b{re.escape(name)}\b")
         header = self.original[function.node.start_byte : function.body.start_byte].decode("latin-1")
         if word.search(header):
@@ -969,7 +1008,17 @@ class CTranslationUnit:
             name = self.node_text(base)
             variable = self.resolve(name, function)
             if variable is None and name in function.state_pointers and target.type == "field_expression":
-                variable = self._module_state_field(target, name)
+                kind = function.state_kinds.get(name, "module state")
+                variable = self._module_state_field(target, name, kind)
+            if variable is None and target.type != "identifier":
+                # Through a pointer or reference: `alias->field = v`, `param[i].n--`.
+                if name in function.aliases:
+                    self.alias_writes.append((function.aliases[name], node, function))
+                    continue
+                if name in function.parameters and self._through_pointer(target, base):
+                    index = function.parameters.index(name)
+                    function.parameter_writes.setdefault(index, []).append(node)
+                    continue
             if variable is None and self._undeclared_global(name, function, target):
                 # C only: an identifier that is no local, parameter or static here, but
                 # is assigned, comes from a header: a global defined in another file.
@@ -993,6 +1042,142 @@ class CTranslationUnit:
                     or self._inside_once_lambda(node),
                 )
             )
+
+    def _dot_field_of(self, target, name: str) -> bool:
+        """``name.field`` (or ``name.a.b``): a member of the named struct itself."""
+        node = target
+        while node is not None and node.type == "field_expression":
+            operator = node.child_by_field_name("operator")
+            if operator is None or self.node_text(operator) != ".":
+                return False
+            node = node.child_by_field_name("argument")
+        return node is not None and node.type == "identifier" and self.node_text(node) == name
+
+    def _through_pointer(self, target, base) -> bool:
+        """The lvalue dereferences ``base`` (``p->x``, ``p[i]``, ``*p``), not just rebinds it."""
+        node = target
+        while node is not None and node is not base and node.id != base.id:
+            if node.type == "subscript_expression" or node.type == "pointer_expression":
+                return True
+            if node.type == "field_expression":
+                operator = node.child_by_field_name("operator")
+                if operator is not None and self.node_text(operator) == "->":
+                    return True
+            node = self.base_child(node)
+        return False
+
+    def base_child(self, node):
+        if node.type in ("field_expression", "subscript_expression", "pointer_expression"):
+            return node.child_by_field_name("argument")
+        if node.type in ("parenthesized_expression", "cast_expression"):
+            return node.child_by_field_name("value") or next(
+                (child for child in node.children if child.is_named), None
+            )
+        return None
+
+    def static_argument(self, argument, function: FunctionInfo):
+        """The static a call argument hands over by address: ``&s``, ``&s.f``, ``&s[i]``,
+        an array ``s`` (decays to a pointer), ``s + k``, or a local alias of a static."""
+        node = argument
+        while node is not None and node.type in ("parenthesized_expression", "cast_expression"):
+            node = node.child_by_field_name("value") or next(
+                (child for child in node.children if child.is_named), None
+            )
+        if node is None:
+            return None
+        if node.type == "binary_expression":
+            node = node.child_by_field_name("left")
+        if node.type == "pointer_expression" and self.node_text(node).startswith("&"):
+            base = self.base_identifier(node.child_by_field_name("argument"))
+            if base is None:
+                return None
+            name = self.node_text(base)
+            variable = self.resolve(name, function)
+            if variable is None and name in function.aliases:
+                return function.aliases[name][0]
+            if variable is None and self._undeclared_global(name, function, base):
+                # `&ImagingDefaultArena` where the struct is defined in another file.
+                variable = self.statics.setdefault(
+                    name,
+                    StaticVariable(
+                        name=name, line=0, declaration_text=f"{name} (declared in a header: extern global)"
+                    ),
+                )
+            return variable if variable is not None and variable.mutable else None
+        if node.type == "identifier":
+            name = self.node_text(node)
+            if name in function.aliases:
+                return function.aliases[name][0]
+            variable = self.resolve(name, function)
+            if variable is not None and variable.mutable and "[" in variable.declaration_text:
+                return variable
+        return None
+
+    def _collect_aliases(self, function: FunctionInfo) -> None:
+        """Locals initialised to the address of a static, or C++ references bound to one."""
+        for node in self.walk(function.body):
+            if node.type != "init_declarator":
+                continue
+            declarator = node.child_by_field_name("declarator")
+            value = node.child_by_field_name("value")
+            if declarator is None or value is None:
+                continue
+            name = self._declarator_name(declarator)[0]
+            if not name or self.resolve(name, function) is not None:
+                continue
+            variable = None
+            if declarator.type == "reference_declarator":
+                base = self.base_identifier(value)
+                if base is not None:
+                    variable = self.resolve(self.node_text(base), function)
+            elif declarator.type == "pointer_declarator" or value.type == "pointer_expression":
+                variable = self.static_argument(value, function)
+            if variable is not None and variable.mutable:
+                function.aliases[name] = (variable, node)
+
+    def _collect_helper_writes(self) -> list[HelperWrite]:
+        """Calls that hand a static to a function of this file that writes through that
+        parameter (numpy's ``_npy_alloc_cache(..., datacache, ...)``)."""
+        writers = {function.name: function for function in self.functions if function.parameter_writes}
+        found: list[HelperWrite] = []
+        if not writers:
+            return found
+        for function in self.functions:
+            for node in self.walk(function.body):
+                if node.type != "call_expression":
+                    continue
+                callee_node = node.child_by_field_name("function")
+                if callee_node is None or callee_node.type != "identifier":
+                    continue
+                callee = writers.get(self.node_text(callee_node))
+                if callee is None:
+                    continue
+                for index, argument in enumerate(self.call_arguments(node)):
+                    writes = callee.parameter_writes.get(index)
+                    if not writes:
+                        continue
+                    variable = self.static_argument(argument, function)
+                    if variable is None:
+                        continue
+                    unlocked = [
+                        write
+                        for write in writes
+                        if not (self.is_protected(write, callee) or self.in_gil_only_branch(write))
+                    ]
+                    found.append(
+                        HelperWrite(
+                            variable=variable,
+                            call=node,
+                            caller=function,
+                            callee=callee,
+                            writes=unlocked,
+                            protected=not unlocked
+                            or self.is_protected(node, function)
+                            or self.in_gil_only_branch(node)
+                            or self.runs_at_import(node, function),
+                        )
+                    )
+        return found
 
     def _out_parameter_writes(self, call, function: FunctionInfo) -> None:
         """Statics a libc/C-API call stores into through a pointer argument."""
@@ -1026,7 +1211,7 @@ class CTranslationUnit:
                 )
             )
 
-    def _module_state_field(self, target, pointer: str) -> StaticVariable | None:
+    def _module_state_field(self, target, pointer: str, kind: str = "module state") -> StaticVariable | None:
         """``st->field`` where ``st`` came from PyModule_GetState: one per interpreter, shared
         by every thread (PEP 687 isolation is not thread safety)."""
         node = target
@@ -1041,7 +1226,7 @@ class CTranslationUnit:
         key = f"{pointer}->{self.node_text(field_node)}"
         return self.module_state_fields.setdefault(
             key,
-            StaticVariable(name=key, line=0, declaration_text=f"{key}: module state, shared by all threads"),
+            StaticVariable(name=key, line=0, declaration_text=f"{key}: {kind}, shared by all threads"),
         )
 
 

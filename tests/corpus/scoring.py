@@ -46,11 +46,18 @@ def load_manifest() -> list[dict]:
     return json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))["files"]
 
 
-def score_corpus() -> dict[str, GroupScore]:
+def score_corpus(batch: str | None = None) -> dict[str, GroupScore]:
+    """Score every file, or only those a given labelling batch added (``"added"`` in the manifest).
+
+    Files without ``"added"`` are the first batch ("original"). Scoring a batch alone gives the
+    held-out figure for the rules as they stood when that batch was labelled.
+    """
     from auditor.source.engine import check_bytes, language_for
 
     scores: dict[str, GroupScore] = {}
     for entry in load_manifest():
+        if batch is not None and entry.get("added", "original") != batch:
+            continue
         path = CORPUS / entry["file"]
         language = language_for(Path(entry["path"]))
         outcome = check_bytes(entry["path"], path.read_bytes(), language)

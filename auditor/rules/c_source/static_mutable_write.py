@@ -163,7 +163,8 @@ class StaticMutableWrite(CSourceRule):
                 where = write.variable.declaration_text
             yield cls.finding(
                 f"`{write.variable.name}` ({where}) is written in {write.function.name}() "
-                "with no lock; threads race on it without the GIL",
+                "with no lock; every thread that calls it shares that one copy, "
+                "so they race on it without the GIL",
                 location,
                 evidence=[write.variable.declaration_text],
             )
