@@ -13,7 +13,6 @@ import os
 
 import pytest
 
-
 # Real upstream files kept as source-rule test data (some are named *_test.py): data to
 # scan, never tests to collect.
 collect_ignore = ["corpus"]

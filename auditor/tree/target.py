@@ -122,7 +122,9 @@ def make_target(name: str = "3.13t", platforms: list[str] | tuple[str, ...] | No
     """Build a :class:`Target` from ``3.13t`` style text and optional platform tags."""
     match = _TARGET_PATTERN.match(name.strip())
     if not match:
-        raise TargetError(f"unknown target {name!r}; use a version like 3.13t, 3.14t or 3.15t (t: free-threaded)")
+        raise TargetError(
+            f"unknown target {name!r}; use a version like 3.13t, 3.14t or 3.15t (t: free-threaded)"
+        )
     python_version = (int(match["major"]), int(match["minor"]))
     free_threaded = bool(match["threaded"])
     if free_threaded and python_version < (3, 13):
