@@ -38,7 +38,7 @@ import capstone
 from capstone import arm64 as capstone_arm64
 from capstone import x86 as capstone_x86
 
-from .elf import ElfImage
+from .image import BinaryImage
 
 # Functions whose result is a fresh heap block we can track stores into.
 ALLOCATORS = frozenset(
@@ -130,10 +130,20 @@ class CodeReading:
 
 
 class CodeReader:
-    """Reads the init function of one :class:`ElfImage`; see the module docstring."""
+    """Reads the init function of one :class:`~.image.BinaryImage`; see the module docstring."""
 
-    def __init__(self, image: ElfImage) -> None:
+    def __init__(self, image: BinaryImage) -> None:
         self.image = image
+        # Microsoft x64 passes the first integer arguments in rcx, rdx, r8, r9 and lets a
+        # callee clobber rax, rcx, rdx, r8-r11 ("x64 calling convention", Microsoft Learn);
+        # System V uses rdi, rsi, rdx, rcx, r8, r9. Apple's and Microsoft's arm64 ABIs
+        # keep AAPCS64's x0-x7.
+        if image.calling_convention == "win64":
+            self._x86_arguments: tuple[str, ...] = ("rcx", "rdx", "r8", "r9")
+            self._x86_caller_saved: tuple[str, ...] = ("rax", "rcx", "rdx", "r8", "r9", "r10", "r11")
+        else:
+            self._x86_arguments = self._X86_ARGUMENTS
+            self._x86_caller_saved = self._X86_CALLER_SAVED
         if image.machine == "x86_64":
             self.engine = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
         elif image.machine == "aarch64":
@@ -176,6 +186,10 @@ class CodeReader:
         """The imported function a PLT stub at ``address`` jumps to."""
         if address in self._plt_cache:
             return self._plt_cache[address]
+        if not self.image.stubs_need_decoding:
+            # Mach-O and PE say which import a stub is for (the indirect symbol table, the IAT).
+            name = self._plt_cache[address] = self.image.stub_target(address)
+            return name
         name = None
         code = self.image.read(address, 16)
         if code:
@@ -242,24 +256,13 @@ class CodeReader:
         expressions is zero in the file and filled by such a function before PyInit runs.
         Returns how many functions were read.
         """
-        bounds = self.image.section_range(".init_array")
-        if bounds is None:
-            return 0
         count = 0
         self.follow_calls = True  # initialisers call helpers for the values they store
-        # The section size is not checked against the file for SHT_NOBITS, and a damaged
-        # one may claim 2**63 bytes: walk no more slots than the file could hold.
-        last = min(bounds[1], bounds[0] + self.image.file_size)
-        for slot in range(bounds[0], last, self.image.pointer_size):
+        for target in self.image.initialiser_functions():
             if reading.instructions >= _INSTRUCTION_BUDGET:
                 reading.truncated = True
                 break
-            target = self.image.read_pointer(slot)
-            if target is None or not target.address or not self.image.is_executable(target.address):
-                continue
-            self._walk(
-                target.address, self._function_size(target.address), {}, reading, depth=1, visited=set()
-            )
+            self._walk(target, self._function_size(target), {}, reading, depth=1, visited=set())
             count += 1
         return count
 
@@ -485,7 +488,7 @@ class CodeReader:
                 slot = instruction.address + instruction.size + operand.mem.disp
                 target_name, target_address = self._got_target(slot)
                 if target_name is None and target_address is None:
-                    for register in self._X86_CALLER_SAVED:
+                    for register in self._x86_caller_saved:
                         state.pop(register, None)
                     return "stop" if mnemonic == "jmp" else None
             else:
@@ -500,28 +503,31 @@ class CodeReader:
                     and not self.image.in_plt(pointer.offset)
                 ):
                     target_address = pointer.offset
+                elif isinstance(pointer, ImportedAddress):
+                    # ``mov rax, [rip + GOT slot]; call rax``: the import the slot is bound to.
+                    target_name = pointer.symbol
                 else:
                     reading.calls.append(
                         CallEvent(
                             INDIRECT,
                             instruction.address,
-                            tuple(state.get(register) for register in self._X86_ARGUMENTS[:2]),
+                            tuple(state.get(register) for register in self._x86_arguments[:2]),
                         )
                     )
-                    for register in self._X86_CALLER_SAVED:
+                    for register in self._x86_caller_saved:
                         state.pop(register, None)
                     return "stop" if mnemonic == "jmp" else None
             result = self._call(
                 target_address,
                 target_name,
                 state,
-                self._X86_ARGUMENTS,
+                self._x86_arguments,
                 reading,
                 depth,
                 visited,
                 instruction.address,
             )
-            for register in self._X86_CALLER_SAVED:
+            for register in self._x86_caller_saved:
                 state.pop(register, None)
             if result is not None:
                 state["rax"] = result
@@ -728,6 +734,29 @@ class CodeReader:
             if result is not None:
                 state["x0"] = result
             return "stop" if mnemonic == "b" else None
+        if mnemonic in ("blr", "br") and operands and operands[0].type == capstone_arm64.ARM64_OP_REG:
+            # ``adrp x8, slot@PAGE; ldr x8, [x8, slot@PAGEOFF]; blr x8``: how Mach-O code
+            # reaches a GOT entry and Windows arm64 code an IAT entry without a stub.
+            pointer = state.get(self._arm64_register(instruction, operands[0].reg))
+            target = name = None
+            if isinstance(pointer, ImportedAddress):
+                name = pointer.symbol
+            elif (
+                isinstance(pointer, Pointer)
+                and pointer.region == STATIC
+                and pointer.offset
+                and self.image.is_executable(pointer.offset)
+            ):
+                target = pointer.offset
+            if name is not None or target is not None:
+                result = self._call(
+                    target, name, state, self._ARM64_ARGUMENTS, reading, depth, visited, instruction.address
+                )
+                for register in self._ARM64_CALLER_SAVED:
+                    state.pop(register, None)
+                if result is not None:
+                    state["x0"] = result
+                return "stop" if mnemonic == "br" else None
         if mnemonic in ("ret", "br", "brk"):
             return "stop"
         if mnemonic in ("blr",):
