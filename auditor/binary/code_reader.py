@@ -306,12 +306,11 @@ class CodeReader:
                 break
             if instruction.mnemonic == "ret" and not returned:
                 returned.append(state.get(return_register))  # the straight-line path's result
-            if x86:
-                if _is_x86_epilogue(instruction):
-                    if before_epilogue is None:
-                        before_epilogue = dict(state)
-                elif instruction.mnemonic not in ("ret", "jmp"):
-                    before_epilogue = None
+            if _is_x86_epilogue(instruction) if x86 else _is_arm64_epilogue(instruction):
+                if before_epilogue is None:
+                    before_epilogue = dict(state)
+            elif instruction.mnemonic not in ("ret", "jmp", "b"):
+                before_epilogue = None
             outcome = step(instruction, state, reading, depth, visited, (address, end))
             if outcome == "stop":
                 if not size:
@@ -711,6 +710,21 @@ class CodeReader:
         base = state.get(self._arm64_register(instruction, operand.mem.base))
         return base.moved(operand.mem.disp) if isinstance(base, Pointer) else None
 
+    def _arm64_vector_move(self, instruction, mnemonic: str, operands, state: dict, reading) -> None:
+        registers = [operand for operand in operands if operand.type == capstone_arm64.ARM64_OP_REG]
+        memory = next((operand for operand in operands if operand.type == capstone_arm64.ARM64_OP_MEM), None)
+        pointer = self._arm64_address(instruction, memory, state) if memory is not None else None
+        for number, operand in enumerate(registers[: 2 if mnemonic in ("ldp", "stp") else 1]):
+            name = instruction.reg_name(operand.reg)
+            place = pointer.moved(16 * number) if isinstance(pointer, Pointer) else None
+            if mnemonic.startswith("ld"):
+                state[name] = _vector_parts(self, reading, place)
+            else:
+                vector = state.get(name)
+                low, high = (vector[1], vector[2]) if isinstance(vector, tuple) else (None, None)
+                self.store(reading, place, low, 8)
+                self.store(reading, place.moved(8) if place is not None else None, high, 8)
+
     def _step_arm64(
         self,
         instruction,
@@ -801,6 +815,24 @@ class CodeReader:
             else:
                 state[destination] = None
             return None
+        if (
+            mnemonic in ("ldr", "ldur", "str", "stur", "ldp", "stp")
+            and operands
+            and operands[0].type == capstone_arm64.ARM64_OP_REG
+            and instruction.reg_name(operands[0].reg).startswith("q")
+        ):
+            # 16-byte vector moves: clang and MSVC copy a PyModuleDef_Slot record built on
+            # the stack into its static array with ldr/ldp/str/stp of q registers.
+            self._arm64_vector_move(instruction, mnemonic, operands, state, reading)
+            return None
+        if mnemonic == "ldp" and len(operands) == 3:
+            size = 8 if instruction.reg_name(operands[0].reg).startswith("x") else 4
+            pointer = self._arm64_address(instruction, operands[2], state)
+            for number, operand in enumerate(operands[:2]):
+                state[self._arm64_register(instruction, operand.reg)] = self.load(
+                    reading, pointer.moved(number * size) if isinstance(pointer, Pointer) else None, size
+                )
+            return None
         if mnemonic in ("ldr", "ldur") and len(operands) == 2:
             pointer = self._arm64_address(instruction, operands[1], state)
             size = 8 if instruction.reg_name(operands[0].reg).startswith("x") else 4
@@ -831,12 +863,27 @@ class CodeReader:
         return None
 
 
+def _vector_parts(reader: CodeReader, reading: CodeReading, pointer: object) -> tuple:
+    if not isinstance(pointer, Pointer):
+        return ("vector", None, None)
+    return ("vector", reader.load(reading, pointer, 8), reader.load(reading, pointer.moved(8), 8))
+
+
 def _is_x86_epilogue(instruction) -> bool:
     """``pop``, ``leave``, or ``add``/``lea``/``mov`` into rsp: tearing the frame down."""
     mnemonic = instruction.mnemonic
     if mnemonic in ("pop", "leave"):
         return True
     return mnemonic in ("add", "lea", "mov") and instruction.op_str.startswith("rsp,")
+
+
+def _is_arm64_epilogue(instruction) -> bool:
+    """``ldp x29, x30, [sp], #n``, ``ldr x19, [sp], #n``, ``add sp, sp, #n``: restoring the
+    caller's frame (AAPCS64 frame records; the code after the ``ret`` still runs in ours)."""
+    mnemonic, text = instruction.mnemonic, instruction.op_str
+    if mnemonic in ("ldp", "ldr") and "[sp" in text:
+        return text.startswith(("x19", "x2", "x30", "d8", "d10", "d12", "d14", "fp", "lr"))
+    return mnemonic in ("add", "autiasp", "autibsp") and (mnemonic != "add" or text.startswith("sp, sp"))
 
 
 def _x86_register_names() -> dict[str, str]:

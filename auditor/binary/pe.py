@@ -163,24 +163,70 @@ class PeImage(BinaryImage):
         if directory is None or not directory.size:
             return {}
         data = self.read(directory.rva, directory.size) or b""
-        sizes: dict[int, int] = {}
+        # (begin, end, continues the function before it): MSVC splits a function into
+        # records, the later ones chained to the first, and places them right after it.
+        records: list[tuple[int, int, bool]] = []
         if self.machine == "x86_64":
-            for begin, end, _unwind in struct.iter_unpack("<III", data[: len(data) // 12 * 12]):
-                if end > begin:
-                    sizes.setdefault(begin, end - begin)
+            for begin, end, unwind in struct.iter_unpack("<III", data[: len(data) // 12 * 12]):
+                # UNWIND_INFO byte 0: version (3 bits), flags (5 bits); UNW_FLAG_CHAININFO = 4.
+                header = self.read_int(unwind, 1)
+                records.append((begin, end, bool(header is not None and (header >> 3) & 4)))
         elif self.machine == "aarch64":
             for begin, unwind in struct.iter_unpack("<II", data[: len(data) // 8 * 8]):
                 flag = unwind & 3
                 if flag in (1, 2):
-                    length = ((unwind >> 2) & 0x7FF) * 4
+                    # Flag 2: packed data of code without prolog, a function's later fragment.
+                    records.append((begin, begin + ((unwind >> 2) & 0x7FF) * 4, flag == 2))
                 elif flag == 0:
-                    header = self.read_int(unwind, 4)
-                    length = (header & 0x3FFFF) * 4 if header is not None else 0
-                else:
-                    length = 0
-                if length:
-                    sizes.setdefault(begin, length)
+                    length, fragment = self._arm64_xdata(unwind)
+                    records.append((begin, begin + length, fragment))
+        records.sort()
+        sizes: dict[int, int] = {}
+        current: int | None = None
+        reach = 0
+        for begin, end, continuation in records:
+            if continuation and current is not None and begin <= reach:
+                reach = max(reach, end)
+                sizes[current] = reach - current
+                continue
+            if end > begin and not continuation:
+                current, reach = begin, end
+                sizes.setdefault(begin, end - begin)
+            else:
+                current = None
         return sizes
+
+    def _arm64_xdata(self, address: int) -> tuple[int, bool]:
+        """(function length, is a later fragment) from an arm64 ``.xdata`` record.
+
+        Header word: FunctionLength (bits 0-17, 4-byte units), E (bit 21), Epilog Count
+        (22-26), Code Words (27-31); both counts 0 means an extension word follows. Then the
+        epilog scopes (none when E is set), then the unwind codes of the prolog, ending with
+        ``end`` (0xE4). A fragment's codes say ``end_c`` (0xE5) first: what follows unwinds
+        the function it continues ("ARM64 exception handling", Microsoft Learn).
+        """
+        header = self.read_int(address, 4)
+        if header is None:
+            return 0, False
+        length = (header & 0x3FFFF) * 4
+        epilogs, code_words = (header >> 22) & 0x1F, header >> 27
+        position = address + 4
+        if not epilogs and not code_words:
+            extension = self.read_int(position, 4) or 0
+            epilogs, code_words = extension & 0xFFFF, (extension >> 16) & 0xFF
+            position += 4
+        if not (header >> 21) & 1:
+            position += 4 * epilogs
+        codes = self.read(position, 4 * code_words) or b""
+        index = 0
+        while index < len(codes):
+            code = codes[index]
+            if code == 0xE4:
+                return length, False
+            if code == 0xE5:
+                return length, True
+            index += 1 if code < 0xC0 else 2 if code < 0xE0 else {0xE0: 4, 0xE2: 2, 0xE7: 3}.get(code, 1)
+        return length, False
 
     # -- memory ------------------------------------------------------------------------------
     def _section_of(self, address: int, size: int) -> _Section | None:
