@@ -200,6 +200,8 @@ class _SlotWalk:
         self.skipped_optional: list[int] = []
         self.records = 0
         self.top_label = ""  # the outermost array and where it lives, for the evidence
+        # The outermost array is memory the code writes (a static it fills, a heap block).
+        self.top_built_by_code = False
 
     def walk(self, slots: Pointer, layout: SlotLayout, depth: int = 0) -> None:
         where = _where(self.reader, self.reading, slots)
@@ -207,6 +209,8 @@ class _SlotWalk:
             self.problems.append(where.note)
             return
         label = f"{layout.value} array ({where})" if depth == 0 else f"nested {layout.value} array ({where})"
+        if not self.top_label:
+            self.top_built_by_code = where == "built by the init code" or slots.region != STATIC
         self.top_label = self.top_label or label
         for index in range(_MAX_SLOTS):
             entry = slots.moved(index * RECORD_SIZE)
@@ -275,6 +279,17 @@ class _SlotWalk:
             return _SlotArrayResult(value, True, note)
         if self.problems:
             return _SlotArrayResult(None, False, "; ".join(self.problems))
+        if not self.records and self.top_built_by_code:
+            # Memory the code writes, yet not one record seen filled: the filling code is
+            # elsewhere (a callee, a guarded static initialiser read in another order), so
+            # this is no proof of an empty array. macOS pybind11 modules zero a neighbour
+            # in PyInit and fill the slots in an outlined function after PyModuleDef_Init.
+            return _SlotArrayResult(
+                None,
+                False,
+                f"the {self.top_label} is zero until code fills it, and no record of it was "
+                "seen written by the code read",
+            )
         skipped = (
             f"; optional ids {', '.join(map(str, self.skipped_optional))} skipped"
             if self.skipped_optional

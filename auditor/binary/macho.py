@@ -158,6 +158,14 @@ class MachOImage(BinaryImage):
     # -- loading ----------------------------------------------------------------------------
     def _load(self, binary) -> None:
         base = binary.fat_offset
+        # How dyld learns what to write into pointers (mach-o/loader.h, fixup-chains.h).
+        self.fixup_format = (
+            "chained fixups"
+            if binary.has_dyld_chained_fixups
+            else "rebase/bind opcodes"
+            if binary.has_dyld_info
+            else "none"
+        )
         self._segments = [
             _Segment(
                 segment.name,
