@@ -31,7 +31,7 @@ from fetch_test_wheels import cache_folder, sha256_of  # noqa: E402
 def _unpack(destination: Path, abis: set[str]) -> Path:
     folder = cache_folder()
     for entry in MANIFEST:
-        if entry["abi"] not in abis:
+        if entry["abi"] not in abis or entry.get("platform", "linux") != "linux":
             continue
         wheel = folder / entry["filename"]
         if not wheel.exists() or sha256_of(wheel) != entry["sha256"]:
