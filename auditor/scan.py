@@ -115,12 +115,16 @@ def _analyser_fingerprint() -> str:
     return analyser_fingerprint()
 
 
-def _analyse_in_worker(absolute_path: str, site_packages: str, target: str) -> tuple[dict, list[dict]]:
+def _analyse_in_worker(
+    absolute_path: str, site_packages: str, target: str, platform: str | None = None
+) -> tuple[dict, list[dict]]:
     """Runs in a pool worker: one binary, returned as plain dicts (cheap to pickle)."""
     from .binary import analyse_extension
 
     try:
-        extension, findings = analyse_extension(Path(absolute_path), Path(site_packages), target)
+        extension, findings = analyse_extension(
+            Path(absolute_path), Path(site_packages), target, platform=platform
+        )
     except Exception as error:  # noqa: BLE001 - the analyser promises not to raise; keep going if it does
         relative = os.path.relpath(absolute_path, site_packages)
         extension = ExtensionModule(
@@ -265,6 +269,7 @@ def _analyse_all(
     progress: ProgressCallback | None,
     pool_kind: str,
     errors: list[str],
+    platform: str | None = None,
 ) -> tuple[dict[int, tuple[ExtensionModule, list[Finding]]], int]:
     """Analyse every extension file; results keyed by id(ExtensionFile)."""
     results: dict[int, tuple[ExtensionModule, list[Finding]]] = {}
@@ -309,6 +314,7 @@ def _analyse_all(
             )
         return results, from_cache
     fresh: list[tuple[str, dict, list[dict]]] = []
+    by_platform = (platform,) if platform else ()  # the worker's optional last argument
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
 
     def record(job: _Job, answer: tuple[dict, list[dict]]) -> None:
@@ -325,7 +331,7 @@ def _analyse_all(
             record(
                 job,
                 _analyse_in_worker(
-                    str(job.file.absolute_path), job.listing.distribution.site_packages, target
+                    str(job.file.absolute_path), job.listing.distribution.site_packages, target, *by_platform
                 ),
             )
     else:
@@ -340,6 +346,7 @@ def _analyse_all(
                     str(job.file.absolute_path),
                     job.listing.distribution.site_packages,
                     target,
+                    *by_platform,
                 ): job
                 for job in pending
             }
@@ -361,6 +368,7 @@ def _analyse_all(
                         str(job.file.absolute_path),
                         job.listing.distribution.site_packages,
                         target,
+                        *by_platform,
                     ).result()
             except BrokenExecutor:
                 answer = _failed_answer(job, "the analyser's process died reading this file")
@@ -655,6 +663,7 @@ def scan(
     use_cache: bool = True,
     probe_timeout: float = DEFAULT_PROBE_TIMEOUT,
     pool: str = "process",
+    platform: str | None = None,
 ) -> ScanResult:
     """Scan an environment's distributions against ``target`` without importing them.
 
@@ -662,11 +671,22 @@ def scan(
     subprocess), or the given site-packages ``paths``. ``progress(done, total, label)``
     is called as extension modules are analysed. ``pool`` is "process" (default:
     the ELF reader is pure Python, threads would share one GIL) or "thread".
+    ``platform`` (a wheel platform tag: ``macosx_11_0_arm64``, ``win_amd64``) judges
+    loadability for CPython on that platform, for a folder of macOS or Windows binaries
+    unpacked from wheels; without it, for this host's CPython, which loads neither (their
+    declarations are read and reported either way).
     Raises :class:`ScanError` only when no environment could be read at all.
     """
     started = time.perf_counter()
     if target is not None and _TARGET.match(target) is None:
         raise ScanError(f"target {target!r} is not like '3.13t', '3.14t' or '3.15t'")
+    if platform is not None:
+        from .binary.abi_tag import TargetPlatform
+
+        try:
+            TargetPlatform.parse(platform)
+        except ValueError as error:
+            raise ScanError(str(error)) from None
     interpreter, folders, problems = _resolve_folders(python, paths)
     listing = read_site_packages(folders)
     if target is None:
@@ -691,11 +711,13 @@ def scan(
             "no site-packages folder could be read: " + "; ".join(listing.errors or ["none given"])
         )
     cache = _AnalysisCache(
-        (cache_dir or default_cache_dir()) if use_cache else None, _analyser_fingerprint(), target
+        (cache_dir or default_cache_dir()) if use_cache else None,
+        _analyser_fingerprint(),
+        f"{target}/{platform}" if platform else target,
     )
     try:
         analyses, result.extensions_from_cache = _analyse_all(
-            listing, target, jobs, cache, progress, pool, result.errors
+            listing, target, jobs, cache, progress, pool, result.errors, platform
         )
     finally:
         cache.close()

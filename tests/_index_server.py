@@ -44,6 +44,9 @@ class Release:
     sdist_dynamic_requires: bool = False
     tampered_metadata: bool = False  # serve a .metadata that does not match its advertised hash
     binaries: dict[str, bytes] = field(default_factory=dict)  # extra wheel members (compiled .so files)
+    # Members of the wheels whose platform tag starts with the key ("macosx", "win"): a
+    # macOS wheel carries Mach-O files, a Windows one PE files.
+    platform_binaries: dict[str, dict[str, bytes]] = field(default_factory=dict)
 
 
 def _metadata_text(release: Release, metadata_version: str = "2.1", dynamic: bool = False) -> str:
@@ -77,6 +80,14 @@ def build_wheel(directory: Path, release: Release, tag: str) -> Path:
     files = {
         f"{distribution}/__init__.py": f"__version__ = {release.version!r}\n".encode(),
         **release.binaries,
+        **next(
+            (
+                members
+                for prefix, members in release.platform_binaries.items()
+                if tag.split("-")[-1].startswith(prefix)
+            ),
+            {},
+        ),
         f"{dist_info}/METADATA": _metadata_text(release).encode(),
         f"{dist_info}/WHEEL": (
             "Wheel-Version: 1.0\nGenerator: ftaudit-tests\nRoot-Is-Purelib: "

@@ -31,7 +31,11 @@ from fetch_test_wheels import cache_folder, sha256_of  # noqa: E402
 def _unpack(destination: Path, abis: set[str], arch: str = "x86_64") -> Path:
     folder = cache_folder()
     for entry in MANIFEST:
-        if entry["abi"] not in abis or arch not in entry["filename"]:
+        if (
+            entry["abi"] not in abis
+            or entry.get("platform", "linux") != "linux"
+            or arch not in entry["filename"]
+        ):
             continue
         wheel = folder / entry["filename"]
         if not wheel.exists() or sha256_of(wheel) != entry["sha256"]:
@@ -228,6 +232,7 @@ def test_tree_inspects_315_wheels_before_install(tmp_path: Path) -> None:
         if entry["project"] in ("markupsafe", "lxml", "jiter", "cryptography")
         and entry["abi"] in ("cp315t", "abi3.abi3t")
         and "x86_64" in entry["filename"]
+        and entry.get("platform", "linux") == "linux"
     ]
     assert len(chosen) == 4
     with FixtureIndex([_release_from_wheel(entry) for entry in chosen], tmp_path / "files") as index:

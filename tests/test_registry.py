@@ -33,9 +33,11 @@ def test_get_rule_is_case_insensitive_and_explains_a_miss():
 
 def test_registration_rejects_bad_declarations():
     with pytest.raises(RuleRegistrationError, match="prefix"):
+
         @register
         class WrongPrefix(Rule):
             """Why."""
+
             code = "FTC900"
             name = "wrong-prefix"
             category = "binary"
@@ -44,6 +46,7 @@ def test_registration_rejects_bad_declarations():
             fix = "f"
 
     with pytest.raises(RuleRegistrationError, match="docstring"):
+
         @register
         class NoWhy(Rule):
             code = "FTB900"
@@ -58,9 +61,11 @@ def test_a_code_cannot_be_taken_twice():
     taken = all_rules()[0]
 
     with pytest.raises(RuleRegistrationError, match="already used"):
+
         @register
         class Impostor(Rule):
             """Why."""
+
             code = taken.code
             name = "impostor"
             category = taken.category

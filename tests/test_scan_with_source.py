@@ -8,13 +8,13 @@ import sys
 
 from _scan_helpers import write_distribution
 
-SHARED_STATE = b'''\
+SHARED_STATE = b"""\
 _REGISTRY = []
 
 
 def register(handler):
     _REGISTRY.append(handler)
-'''
+"""
 
 
 def test_scan_with_source_reports_shipped_python_state_and_nothing_unshipped(tmp_path):
@@ -23,9 +23,20 @@ def test_scan_with_source_reports_shipped_python_state_and_nothing_unshipped(tmp
     # A file no RECORD lists is not part of any distribution: it must not be read.
     (site / "stray.py").write_bytes(SHARED_STATE)
     completed = subprocess.run(
-        [sys.executable, "-m", "auditor", "scan", "--path", str(site), "--source", "--no-cache",
-         "--format", "json"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "auditor",
+            "scan",
+            "--path",
+            str(site),
+            "--source",
+            "--no-cache",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
     )
     assert completed.returncode == 0, completed.stderr
     document = json.loads(completed.stdout)
@@ -40,7 +51,9 @@ def test_scan_without_source_runs_no_source_rules(tmp_path):
     write_distribution(site, "plugins", "1.0", {"plugins/__init__.py": SHARED_STATE})
     completed = subprocess.run(
         [sys.executable, "-m", "auditor", "scan", "--path", str(site), "--format", "json"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert json.loads(completed.stdout)["source"] is None
 

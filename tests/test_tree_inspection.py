@@ -152,3 +152,97 @@ def test_tree_before_install_agrees_with_scan_after_install(free_threaded_python
     tree_fallback = {canonicalize_name(p.name) for p in tree.packages if p.gil_fallback}
     scan_fallback = {name for name, verdict in verdicts.items() if verdict is Verdict.GIL_FALLBACK}
     assert tree_fallback == scan_fallback == {"gilkeeper"}
+
+
+def _member(wheel_name: str, suffix: str) -> bytes:
+    """One extension module of a real wheel pinned in tests/data/free_threaded_wheels.json."""
+    import json
+    import sys
+    import zipfile
+
+    repository = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(repository / "scripts"))
+    from fetch_test_wheels import cache_folder
+
+    manifest = json.loads((repository / "tests" / "data" / "free_threaded_wheels.json").read_text())
+    entry = next(entry for entry in manifest["wheels"] if entry["filename"] == wheel_name)
+    wheel = cache_folder() / entry["filename"]
+    if not wheel.exists():
+        pytest.fail(f"{wheel} is missing: run scripts/setup.sh")
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(next(name for name in archive.namelist() if name.endswith(suffix)))
+
+
+@pytest.fixture(scope="module")
+def platform_index(tmp_path_factory):
+    from _index_server import Release
+
+    mac, win = "macosx_10_15_x86_64", "win_amd64"
+    releases = [
+        Release(
+            "freeeverywhere",
+            "1.0",
+            [f"cp314-cp314t-{mac}", f"cp314-cp314t-{win}"],
+            platform_binaries={
+                "macosx": {
+                    "freeeverywhere/_speedups.cpython-314t-darwin.so": _member(
+                        f"markupsafe-3.0.4-cp314-cp314t-{mac}.whl", ".so"
+                    )
+                },
+                "win": {
+                    "freeeverywhere/_speedups.cp314t-win_amd64.pyd": _member(
+                        f"markupsafe-3.0.4-cp314-cp314t-{win}.whl", ".pyd"
+                    )
+                },
+            },
+        ),
+        Release(
+            "gilonwindows",
+            "1.0",
+            [f"cp314-cp314t-{mac}", f"cp314-cp314t-{win}"],
+            platform_binaries={
+                "macosx": {
+                    "gilonwindows/_speedups.cpython-314t-darwin.so": _member(
+                        f"markupsafe-3.0.4-cp314-cp314t-{mac}.whl", ".so"
+                    )
+                },
+                "win": {
+                    "gilonwindows/sax.cp314t-win_amd64.pyd": _member(
+                        f"lxml-6.1.3-cp314-cp314t-{win}.whl", "lxml/sax.cp314t-win_amd64.pyd"
+                    )
+                },
+            },
+        ),
+    ]
+    with FixtureIndex(releases, tmp_path_factory.mktemp("platform-wheels")) as server:
+        yield server
+
+
+def test_each_platform_asked_gets_its_own_wheel_read(platform_index, tmp_path):
+    """--platform macosx_10_15_x86_64 --platform win_amd64: both wheels are read, each for its
+    platform (Mach-O and PE), and a GIL fallback on one platform is named with that platform."""
+    source = tmp_path / "requirements.txt"
+    source.write_text("freeeverywhere\ngilonwindows\n")
+    result = resolve_tree(
+        source,
+        target="3.14t",
+        platform=["macosx_10_15_x86_64", "win_amd64"],
+        index_url=platform_index.url,
+        cache_dir=tmp_path / "cache",
+        inspect_wheels=True,
+    )
+    packages = by_name(result)
+    free, keeper = packages["freeeverywhere"], packages["gilonwindows"]
+    assert [entry.platform for entry in free.platform_inspections] == ["macosx_10_15_x86_64", "win_amd64"]
+    assert [entry.wheel.rsplit("-", 1)[-1] for entry in free.platform_inspections] == [
+        "macosx_10_15_x86_64.whl",
+        "win_amd64.whl",
+    ]
+    assert all(entry.gil_fallback is False for entry in free.platform_inspections), free.platform_inspections
+    assert free.gil_fallback is False and free.errors == []
+    by_platform = {entry.platform: entry for entry in keeper.platform_inspections}
+    assert by_platform["macosx_10_15_x86_64"].gil_fallback is False
+    assert by_platform["win_amd64"].gil_fallback is True
+    assert by_platform["win_amd64"].gil_fallback_modules == ["gilonwindows.sax"]
+    assert keeper.gil_fallback is True and "on win_amd64 importing gilonwindows.sax" in keeper.reason
+    assert not result.partial

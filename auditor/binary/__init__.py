@@ -1,9 +1,10 @@
 """Reading extension binaries without importing them.
 
 :func:`analyse_extension` is the one entry point the scan uses: file name -> ABI tag and
-loadability (:mod:`.abi_tag`), ELF -> imported symbols, generator, GIL declaration
-(:mod:`.elf`, :mod:`.generators`, :mod:`.gil_declaration`), risky imports
-(:mod:`.risky_symbols`), and the FTB findings that follow from them.
+loadability (:mod:`.abi_tag`), the binary (ELF, Mach-O or PE behind one interface:
+:mod:`.image`, :mod:`.formats`) -> imported symbols, generator, GIL declaration
+(:mod:`.generators`, :mod:`.gil_declaration`), risky imports (:mod:`.risky_symbols`), and
+the FTB findings that follow from them.
 """
 
 from __future__ import annotations
@@ -14,14 +15,31 @@ from pathlib import Path, PurePosixPath
 
 from ..model.environment import ExtensionModule, GilDeclaration, GilDeclaredBy, RiskySymbol
 from ..model.finding import Finding, Location
-from .abi_tag import Target, abi_from_imported_symbols, loadability, module_name_from_filename, parse_abi_tag
+from .abi_tag import (
+    AbiTag,
+    Target,
+    TargetPlatform,
+    abi_from_imported_symbols,
+    abi_from_python_dll,
+    loadability,
+    module_name_from_filename,
+    parse_abi_tag,
+)
 from .cpython_slots import export_hook_name
-from .elf import ElfImage, ElfReadError
+from .elf import ElfReadError
+from .formats import open_image
 from .generators import recognise_generator
 from .gil_declaration import init_function_name, read_gil_declaration
+from .image import BinaryImage, BinaryReadError
 from .risky_symbols import risky_imports
 
-__all__ = ["ElfReadError", "analyse_extension", "analyser_fingerprint", "dotted_module_name"]
+__all__ = [
+    "BinaryReadError",
+    "ElfReadError",
+    "analyse_extension",
+    "analyser_fingerprint",
+    "dotted_module_name",
+]
 
 
 def analyser_fingerprint() -> str:
@@ -58,11 +76,21 @@ def dotted_module_name(path: Path, site_packages: Path) -> tuple[str, str]:
 
 
 def analyse_extension(
-    path: Path, site_packages: Path, target: str = "3.13t", *, distribution: str | None = None
+    path: Path,
+    site_packages: Path,
+    target: str = "3.13t",
+    *,
+    distribution: str | None = None,
+    platform: str | None = None,
 ) -> tuple[ExtensionModule, list[Finding]]:
     """Read one extension module for ``target``; never raises for bad input.
 
-    Problems with the file (not ELF, truncated, unreadable, a symlink loop, no init
+    ``platform`` is a wheel platform tag (``macosx_11_0_arm64``, ``win_amd64``,
+    ``manylinux_2_28_x86_64``): loadability is judged for CPython there. Without it, for
+    this host's CPython, which imports no macOS or Windows binary; their declarations are
+    read and reported either way.
+
+    Problems with the file (not a binary, truncated, unreadable, a symlink loop, no init
     function) go into ``ExtensionModule.errors`` and leave ``gil`` at ``unknown``.
     """
     from ..rules.registry import get_rule
@@ -73,13 +101,14 @@ def analyse_extension(
     extension = ExtensionModule(
         path=relative,
         module=dotted,
-        abi=abi.tag,
+        abi=abi.interpreter_abi,
         abi_free_threaded=abi.free_threaded,
         loadable_on_target=None,
     )
     findings: list[Finding] = []
     try:
         parsed_target = Target.parse(target)
+        parsed_platform = TargetPlatform.parse(platform) if platform else None
     except ValueError as error:
         extension.errors.append(str(error))
         return extension, findings
@@ -93,19 +122,20 @@ def analyse_extension(
             module=dotted,
         )
 
+    architecture = parsed_platform.machine if parsed_platform and parsed_platform.system == "darwin" else None
     try:
-        image = ElfImage(path)
-    except ElfReadError as error:
+        image = open_image(path, architecture=architecture)
+    except BinaryReadError as error:
         extension.errors.append(str(error).replace(str(path), relative, 1))
         extension.loadable_on_target = (
-            loadability(abi, parsed_target, host_platform=_HOST_PLATFORM).loadable
+            loadability(abi, parsed_target, host_platform=_HOST_PLATFORM, platform=parsed_platform).loadable
             if abi.tag != "unknown"
             else None
         )
         return extension, findings
     try:
         with image:
-            _read_binary(image, extension, abi, parsed_target, findings, finding)
+            _read_binary(image, extension, abi, parsed_target, parsed_platform, findings, finding)
     except Exception as error:  # noqa: BLE001 - a mangled binary must not stop a scan of hundreds
         extension.errors.append(f"{relative}: could not be read completely ({type(error).__name__}: {error})")
         extension.gil = GilDeclaration.UNKNOWN
@@ -114,7 +144,13 @@ def analyse_extension(
 
 
 def _read_binary(
-    image: ElfImage, extension: ExtensionModule, abi, target: Target, findings: list[Finding], finding
+    image: BinaryImage,
+    extension: ExtensionModule,
+    abi: AbiTag,
+    target: Target,
+    platform: TargetPlatform | None,
+    findings: list[Finding],
+    finding,
 ) -> None:
     leaf = extension.module.rsplit(".", 1)[-1]
     init_name = init_function_name(leaf)
@@ -133,6 +169,8 @@ def _read_binary(
         )
         extension.loadable_on_target = None
         return
+    if image.file_format == "PE":
+        abi = _abi_of_windows_module(image, abi, extension)
     imported = image.imported_symbols
     symbol_free_threaded, symbol_reason = abi_from_imported_symbols(imported)
     generator = recognise_generator(image)
@@ -155,7 +193,13 @@ def _read_binary(
         extension.abi_free_threaded = binary_free_threaded
         reading = read_gil_declaration(image, leaf, binary_free_threaded, generator, **releases)
     verdict = loadability(
-        abi, target, symbol_abi_free_threaded=binary_free_threaded, host_platform=_HOST_PLATFORM
+        abi,
+        target,
+        symbol_abi_free_threaded=binary_free_threaded,
+        host_platform=_HOST_PLATFORM,
+        platform=platform,
+        binary_system=image.operating_system,
+        binary_machines=tuple(getattr(image, "architectures", None) or (image.machine,)),
     )
     if verdict.loadable and extension.errors:
         verdict = type(verdict)(False, f"{verdict.reason}, but its code is built for the other ABI")
@@ -163,6 +207,8 @@ def _read_binary(
     if verdict.loadable is False:
         findings.append(finding("FTB003", f"{extension.module}: {verdict.reason}", [verdict.reason]))
 
+    if len(getattr(image, "architectures", ())) > 1 and (platform is None or platform.machine is None):
+        reading = _agree_across_slices(image, reading, leaf, extension, generator, releases)
     extension.gil = reading.gil
     extension.gil_declared_by = reading.declared_by
     extension.gil_evidence = reading.evidence
@@ -214,6 +260,47 @@ def _read_binary(
             )
         )
         findings[-1].fix = _fix_sentence(risky.replacement)
+
+
+def _abi_of_windows_module(image: BinaryImage, abi: AbiTag, extension: ExtensionModule) -> AbiTag:
+    """A Windows module's ABI is the CPython DLL it links: a bare ``.pyd`` (stable ABI) says
+    nothing, and a renamed file says the wrong thing."""
+    linked = abi_from_python_dll(image.imported_libraries)
+    if linked is None:
+        return abi
+    if (
+        abi.tag == "windows"
+        and abi.release is not None
+        and ((abi.release, abi.free_threaded) != (linked.release, linked.free_threaded))
+    ):
+        extension.errors.append(f"the file name says {abi.interpreter_abi} but it links {linked.suffix}")
+    extension.abi = linked.interpreter_abi
+    extension.abi_free_threaded = linked.free_threaded
+    return AbiTag(linked.tag, linked.free_threaded, abi.suffix, abi.platform, release=linked.release)
+
+
+def _agree_across_slices(image, reading, leaf: str, extension: ExtensionModule, generator, releases):
+    """A universal binary runs whichever slice the Mac's CPU picks: every slice must agree."""
+    from .macho import MachOImage
+
+    others = [machine for machine in image.architectures if machine != image.machine]
+    for machine in others:
+        try:
+            with MachOImage(image.path, architecture=machine) as other:
+                assumed = extension.abi_free_threaded
+                other_reading = read_gil_declaration(other, leaf, assumed, generator, **releases)
+        except BinaryReadError as error:
+            extension.errors.append(f"{extension.path}: its {machine} slice could not be read ({error})")
+            continue
+        if other_reading.gil != reading.gil:
+            return type(reading)(
+                GilDeclaration.UNKNOWN,
+                GilDeclaredBy.UNDETERMINED,
+                f"the {image.machine} slice reads {reading.gil.value} ({reading.evidence}) but the "
+                f"{machine} slice reads {other_reading.gil.value} ({other_reading.evidence})",
+                reading.init_style,
+            )
+    return reading
 
 
 # Replacements are either what to call instead ("strtok_r") or already an instruction

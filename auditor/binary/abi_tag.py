@@ -35,8 +35,15 @@ _CPYTHON_SUFFIX = re.compile(
 _ABI3_SUFFIX = re.compile(r"\.abi3\.so$")
 _ABI3T_SUFFIX = re.compile(r"\.abi3t\.so$")
 ABI3T_FIRST_RELEASE = (3, 15)
-# Windows names: "foo.cp313t-win_amd64.pyd", "foo.pyd"; never loadable by a Linux CPython.
-_WINDOWS_SUFFIX = re.compile(r"(?:\.cp(?P<version>\d+)(?P<flags>t?)-[A-Za-z0-9_]+)?\.pyd$")
+# Windows names (PC/config.c ``_PyImport_DynLoadFiletab``): "foo.cp313t-win_amd64.pyd"
+# first, then a bare "foo.pyd" (what stable-ABI modules are called there: the DLL they
+# link, python3.dll or python3t.dll, says which stable ABI). Never loadable by a Linux CPython.
+_WINDOWS_SUFFIX = re.compile(
+    r"(?:\.cp(?P<major>\d)(?P<minor>\d+)(?P<flags>t?)-(?P<platform>[A-Za-z0-9_]+))?\.pyd$"
+)
+# The CPython runtime DLL a Windows module links (PCbuild: python3XY[t].dll, and the
+# stable-ABI forwarders python3.dll / python3t.dll).
+_PYTHON_DLL = re.compile(r"^python(?P<major>3)(?P<minor>\d*)(?P<flags>t?)(?:_d)?\.dll$", re.IGNORECASE)
 _TARGET = re.compile(r"^(?P<major>\d)\.(?P<minor>\d+)(?P<free_threaded>t?)$")
 
 
@@ -80,6 +87,13 @@ class AbiTag:
     # one for abi3t; None when the name does not say (bare .so, abi3).
     release: tuple[int, int] | None = None
 
+    @property
+    def interpreter_abi(self) -> str:
+        """The ABI as CPython names it: ``cp314t`` for a ``.cp314t-win_amd64.pyd`` too."""
+        if self.tag == "windows" and self.release is not None:
+            return f"cp{self.release[0]}{self.release[1]}{'t' if self.free_threaded else ''}"
+        return self.tag
+
 
 def module_name_from_filename(filename: str) -> str:
     """``foo.cpython-313t-x86_64-linux-gnu.so`` -> ``foo`` (the part PyInit_<name> uses)."""
@@ -109,11 +123,76 @@ def parse_abi_tag(filename: str) -> AbiTag:
         return AbiTag(tag="abi3", free_threaded=False, suffix=match.group(0))
     match = _WINDOWS_SUFFIX.search(filename)
     if match:
-        free_threaded = bool(match["flags"]) if match["version"] else None
-        return AbiTag(tag="windows", free_threaded=free_threaded, suffix=match.group(0))
+        if match["major"] is None:
+            return AbiTag(tag="windows", free_threaded=None, suffix=match.group(0))
+        return AbiTag(
+            tag="windows",
+            free_threaded=bool(match["flags"]),
+            suffix=match.group(0),
+            platform=match["platform"],
+            release=(int(match["major"]), int(match["minor"])),
+        )
     if filename.endswith(".so"):
         return AbiTag(tag="unknown", free_threaded=None, suffix=".so")
     return AbiTag(tag="unknown", free_threaded=None, suffix="")
+
+
+def abi_from_python_dll(libraries: list[str]) -> AbiTag | None:
+    """The ABI a Windows module was built for, from the CPython DLL it imports from.
+
+    ``python314t.dll``: the free-threaded 3.14 runtime (its ``Py_GIL_DISABLED`` build is
+    the only one with the ``t`` name); ``python314.dll``: the GIL one; ``python3.dll``:
+    the stable ABI (abi3, a GIL ABI); ``python3t.dll``: abi3t (PEP 803, 3.15+).
+    """
+    for library in libraries:
+        match = _PYTHON_DLL.match(library.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
+        if not match:
+            continue
+        free_threaded = bool(match["flags"])
+        if not match["minor"]:
+            if free_threaded:
+                return AbiTag("abi3t", True, library, release=ABI3T_FIRST_RELEASE)
+            return AbiTag("abi3", False, library)
+        release = (int(match["major"]), int(match["minor"]))
+        return AbiTag("windows", free_threaded, library, release=release)
+    return None
+
+
+@dataclass(frozen=True)
+class TargetPlatform:
+    """The platform a scan judges loadability for, from a wheel platform tag.
+
+    ``system`` is the loader's system ("linux", "darwin", "windows"); ``machine`` the CPU
+    ("x86_64", "aarch64"), None when any will do (``universal2``).
+    """
+
+    tag: str
+    system: str
+    machine: str | None
+
+    @classmethod
+    def parse(cls, tag: str) -> TargetPlatform:
+        text = tag.strip()
+        machine_names = {"x86_64": "x86_64", "amd64": "x86_64", "arm64": "aarch64", "aarch64": "aarch64"}
+        if text.startswith("macosx_"):
+            if text.endswith(("_universal2", "_universal")):
+                return cls(text, "darwin", None)
+            for arch, machine in machine_names.items():
+                if text.endswith("_" + arch):
+                    return cls(text, "darwin", machine)
+        elif text in ("win_amd64", "win_arm64"):
+            return cls(text, "windows", machine_names[text[4:]])
+        elif text.startswith(("manylinux", "musllinux", "linux_")):
+            for arch in ("x86_64", "aarch64"):
+                if text.endswith("_" + arch):
+                    return cls(text, "linux", arch)
+        raise ValueError(
+            f"platform {tag!r} is not a 64-bit wheel platform tag ftaudit reads (e.g. manylinux_2_28_x86_64, "
+            "macosx_11_0_arm64, macosx_10_15_universal2, win_amd64, win_arm64)"
+        )
+
+
+_SYSTEM_NAMES = {"linux": "Linux (ELF)", "darwin": "macOS (Mach-O)", "windows": "Windows (PE)"}
 
 
 @dataclass(frozen=True)
@@ -128,18 +207,39 @@ def loadability(
     *,
     symbol_abi_free_threaded: bool | None = None,
     host_platform: str | None = None,
+    platform: TargetPlatform | None = None,
+    binary_system: str | None = None,
+    binary_machines: tuple[str, ...] = (),
 ) -> Loadability:
     """Whether ``target`` can import a module with this ABI tag, and why.
 
     ``symbol_abi_free_threaded`` is what the binary's imports say (see
-    :func:`abi_from_imported_symbols`); it decides bare ``.so`` files.
+    :func:`abi_from_imported_symbols`); it decides bare ``.so`` files. Without
+    ``platform`` the question is whether this host's CPython (``host_platform``, Linux)
+    imports it; with one, whether CPython on that platform does: a Windows folder judged
+    for ``win_amd64`` is read as Windows would read it. ``binary_system`` and
+    ``binary_machines`` are what the file's format and header say (``"darwin"``,
+    ``("x86_64", "aarch64")`` for a universal binary).
     """
     if isinstance(target, str):
         target = Target.parse(target)
-    if abi.tag == "windows":
-        return Loadability(False, "a Windows .pyd binary; CPython on Linux only imports .so files")
-    if abi.platform and host_platform and abi.platform != host_platform:
-        return Loadability(False, f"built for platform {abi.platform}, not {host_platform}")
+    if platform is not None:
+        mismatch = _platform_mismatch(abi, platform, binary_system, binary_machines)
+        if mismatch:
+            return Loadability(False, mismatch)
+        if abi.tag == "windows":
+            if abi.release is None:
+                return Loadability(
+                    None, "bare .pyd name: its ABI could not be told from the CPython DLL it imports"
+                )
+            abi = AbiTag(abi.interpreter_abi, abi.free_threaded, abi.suffix, release=abi.release)
+    else:
+        if abi.tag == "windows" or binary_system == "windows":
+            return Loadability(False, "a Windows .pyd binary; CPython on Linux only imports .so files")
+        if binary_system == "darwin":
+            return Loadability(False, "a macOS (Mach-O) binary; CPython on Linux imports ELF files only")
+        if abi.platform and host_platform and abi.platform != host_platform:
+            return Loadability(False, f"built for platform {abi.platform}, not {host_platform}")
     if abi.tag == "abi3t":
         if target.release < ABI3T_FIRST_RELEASE:
             return Loadability(
@@ -185,6 +285,30 @@ def loadability(
         return Loadability(True, f"bare .so name whose imported symbols show the {kind} ABI")
     built = "free-threaded" if symbol_abi_free_threaded else "GIL"
     return Loadability(False, f"bare .so name whose imported symbols show the {built} ABI, not {target}'s")
+
+
+def _platform_mismatch(
+    abi: AbiTag, platform: TargetPlatform, binary_system: str | None, binary_machines: tuple[str, ...]
+) -> str | None:
+    if binary_system and binary_system != platform.system:
+        return (
+            f"a {_SYSTEM_NAMES.get(binary_system, binary_system)} binary; CPython on {platform.tag} "
+            f"imports {_SYSTEM_NAMES[platform.system]} ones"
+        )
+    if abi.tag == "windows" and platform.system != "windows":
+        return f"a Windows .pyd binary; CPython on {platform.tag} does not import .pyd files"
+    if platform.machine and binary_machines and platform.machine not in binary_machines:
+        return f"built for {', '.join(binary_machines)}, not for the {platform.machine} of {platform.tag}"
+    name_platform = abi.platform or ""
+    if platform.system == "linux" and name_platform and not name_platform.startswith(platform.machine or ""):
+        return f"built for platform {name_platform}, not {platform.tag}"
+    if platform.system == "darwin" and name_platform and name_platform != "darwin":
+        return f"named for platform {name_platform}, not macOS"
+    if platform.system == "windows" and name_platform:
+        wanted = {"x86_64": "win_amd64", "aarch64": "win_arm64"}.get(platform.machine or "", "")
+        if name_platform != wanted:
+            return f"named for {name_platform}, not {platform.tag}"
+    return None
 
 
 # Symbols only a free-threaded build's inline Py_DECREF / Py_INCREF reference

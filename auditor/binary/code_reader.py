@@ -38,7 +38,7 @@ import capstone
 from capstone import arm64 as capstone_arm64
 from capstone import x86 as capstone_x86
 
-from .elf import ElfImage
+from .image import BinaryImage
 
 # Functions whose result is a fresh heap block we can track stores into.
 ALLOCATORS = frozenset(
@@ -130,10 +130,20 @@ class CodeReading:
 
 
 class CodeReader:
-    """Reads the init function of one :class:`ElfImage`; see the module docstring."""
+    """Reads the init function of one :class:`~.image.BinaryImage`; see the module docstring."""
 
-    def __init__(self, image: ElfImage) -> None:
+    def __init__(self, image: BinaryImage) -> None:
         self.image = image
+        # Microsoft x64 passes the first integer arguments in rcx, rdx, r8, r9 and lets a
+        # callee clobber rax, rcx, rdx, r8-r11 ("x64 calling convention", Microsoft Learn);
+        # System V uses rdi, rsi, rdx, rcx, r8, r9. Apple's and Microsoft's arm64 ABIs
+        # keep AAPCS64's x0-x7.
+        if image.calling_convention == "win64":
+            self._x86_arguments: tuple[str, ...] = ("rcx", "rdx", "r8", "r9")
+            self._x86_caller_saved: tuple[str, ...] = ("rax", "rcx", "rdx", "r8", "r9", "r10", "r11")
+        else:
+            self._x86_arguments = self._X86_ARGUMENTS
+            self._x86_caller_saved = self._X86_CALLER_SAVED
         if image.machine == "x86_64":
             self.engine = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
         elif image.machine == "aarch64":
@@ -176,6 +186,10 @@ class CodeReader:
         """The imported function a PLT stub at ``address`` jumps to."""
         if address in self._plt_cache:
             return self._plt_cache[address]
+        if not self.image.stubs_need_decoding:
+            # Mach-O and PE say which import a stub is for (the indirect symbol table, the IAT).
+            name = self._plt_cache[address] = self.image.stub_target(address)
+            return name
         name = None
         code = self.image.read(address, 16)
         if code:
@@ -242,24 +256,13 @@ class CodeReader:
         expressions is zero in the file and filled by such a function before PyInit runs.
         Returns how many functions were read.
         """
-        bounds = self.image.section_range(".init_array")
-        if bounds is None:
-            return 0
         count = 0
         self.follow_calls = True  # initialisers call helpers for the values they store
-        # The section size is not checked against the file for SHT_NOBITS, and a damaged
-        # one may claim 2**63 bytes: walk no more slots than the file could hold.
-        last = min(bounds[1], bounds[0] + self.image.file_size)
-        for slot in range(bounds[0], last, self.image.pointer_size):
+        for target in self.image.initialiser_functions():
             if reading.instructions >= _INSTRUCTION_BUDGET:
                 reading.truncated = True
                 break
-            target = self.image.read_pointer(slot)
-            if target is None or not target.address or not self.image.is_executable(target.address):
-                continue
-            self._walk(
-                target.address, self._function_size(target.address), {}, reading, depth=1, visited=set()
-            )
+            self._walk(target, self._function_size(target), {}, reading, depth=1, visited=set())
             count += 1
         return count
 
@@ -484,7 +487,7 @@ class CodeReader:
                 slot = instruction.address + instruction.size + operand.mem.disp
                 target_name, target_address = self._got_target(slot)
                 if target_name is None and target_address is None:
-                    for register in self._X86_CALLER_SAVED:
+                    for register in self._x86_caller_saved:
                         state.pop(register, None)
                     return "stop" if mnemonic == "jmp" else None
             else:
@@ -499,28 +502,31 @@ class CodeReader:
                     and not self.image.in_plt(pointer.offset)
                 ):
                     target_address = pointer.offset
+                elif isinstance(pointer, ImportedAddress):
+                    # ``mov rax, [rip + GOT slot]; call rax``: the import the slot is bound to.
+                    target_name = pointer.symbol
                 else:
                     reading.calls.append(
                         CallEvent(
                             INDIRECT,
                             instruction.address,
-                            tuple(state.get(register) for register in self._X86_ARGUMENTS[:2]),
+                            tuple(state.get(register) for register in self._x86_arguments[:2]),
                         )
                     )
-                    for register in self._X86_CALLER_SAVED:
+                    for register in self._x86_caller_saved:
                         state.pop(register, None)
                     return "stop" if mnemonic == "jmp" else None
             result = self._call(
                 target_address,
                 target_name,
                 state,
-                self._X86_ARGUMENTS,
+                self._x86_arguments,
                 reading,
                 depth,
                 visited,
                 instruction.address,
             )
-            for register in self._X86_CALLER_SAVED:
+            for register in self._x86_caller_saved:
                 state.pop(register, None)
             if result is not None:
                 state["rax"] = result
@@ -704,6 +710,21 @@ class CodeReader:
         base = state.get(self._arm64_register(instruction, operand.mem.base))
         return base.moved(operand.mem.disp) if isinstance(base, Pointer) else None
 
+    def _arm64_vector_move(self, instruction, mnemonic: str, operands, state: dict, reading) -> None:
+        registers = [operand for operand in operands if operand.type == capstone_arm64.ARM64_OP_REG]
+        memory = next((operand for operand in operands if operand.type == capstone_arm64.ARM64_OP_MEM), None)
+        pointer = self._arm64_address(instruction, memory, state) if memory is not None else None
+        for number, operand in enumerate(registers[: 2 if mnemonic in ("ldp", "stp") else 1]):
+            name = instruction.reg_name(operand.reg)
+            place = pointer.moved(16 * number) if isinstance(pointer, Pointer) else None
+            if mnemonic.startswith("ld"):
+                state[name] = _vector_parts(self, reading, place)
+            else:
+                vector = state.get(name)
+                low, high = (vector[1], vector[2]) if isinstance(vector, tuple) else (None, None)
+                self.store(reading, place, low, 8)
+                self.store(reading, place.moved(8) if place is not None else None, high, 8)
+
     def _step_arm64(
         self,
         instruction,
@@ -727,6 +748,29 @@ class CodeReader:
             if result is not None:
                 state["x0"] = result
             return "stop" if mnemonic == "b" else None
+        if mnemonic in ("blr", "br") and operands and operands[0].type == capstone_arm64.ARM64_OP_REG:
+            # ``adrp x8, slot@PAGE; ldr x8, [x8, slot@PAGEOFF]; blr x8``: how Mach-O code
+            # reaches a GOT entry and Windows arm64 code an IAT entry without a stub.
+            pointer = state.get(self._arm64_register(instruction, operands[0].reg))
+            target = name = None
+            if isinstance(pointer, ImportedAddress):
+                name = pointer.symbol
+            elif (
+                isinstance(pointer, Pointer)
+                and pointer.region == STATIC
+                and pointer.offset
+                and self.image.is_executable(pointer.offset)
+            ):
+                target = pointer.offset
+            if name is not None or target is not None:
+                result = self._call(
+                    target, name, state, self._ARM64_ARGUMENTS, reading, depth, visited, instruction.address
+                )
+                for register in self._ARM64_CALLER_SAVED:
+                    state.pop(register, None)
+                if result is not None:
+                    state["x0"] = result
+                return "stop" if mnemonic == "br" else None
         if mnemonic in ("ret", "br", "brk"):
             return "stop"
         if mnemonic in ("blr",):
@@ -771,6 +815,24 @@ class CodeReader:
             else:
                 state[destination] = None
             return None
+        if (
+            mnemonic in ("ldr", "ldur", "str", "stur", "ldp", "stp")
+            and operands
+            and operands[0].type == capstone_arm64.ARM64_OP_REG
+            and instruction.reg_name(operands[0].reg).startswith("q")
+        ):
+            # 16-byte vector moves: clang and MSVC copy a PyModuleDef_Slot record built on
+            # the stack into its static array with ldr/ldp/str/stp of q registers.
+            self._arm64_vector_move(instruction, mnemonic, operands, state, reading)
+            return None
+        if mnemonic == "ldp" and len(operands) == 3:
+            size = 8 if instruction.reg_name(operands[0].reg).startswith("x") else 4
+            pointer = self._arm64_address(instruction, operands[2], state)
+            for number, operand in enumerate(operands[:2]):
+                state[self._arm64_register(instruction, operand.reg)] = self.load(
+                    reading, pointer.moved(number * size) if isinstance(pointer, Pointer) else None, size
+                )
+            return None
         if mnemonic in ("ldr", "ldur") and len(operands) == 2:
             pointer = self._arm64_address(instruction, operands[1], state)
             size = 8 if instruction.reg_name(operands[0].reg).startswith("x") else 4
@@ -799,6 +861,12 @@ class CodeReader:
         for register_id in written:
             state.pop(self._arm64_register(instruction, register_id), None)
         return None
+
+
+def _vector_parts(reader: CodeReader, reading: CodeReading, pointer: object) -> tuple:
+    if not isinstance(pointer, Pointer):
+        return ("vector", None, None)
+    return ("vector", reader.load(reading, pointer, 8), reader.load(reading, pointer.moved(8), 8))
 
 
 def _is_x86_epilogue(instruction) -> bool:

@@ -23,12 +23,25 @@ from __future__ import annotations
 import errno
 import os
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
+
+from .image import BinaryImage, BinaryReadError, DynamicSymbol, PointerValue, Relocation, SymbolLookup
+
+__all__ = [
+    "DynamicSymbol",
+    "ElfImage",
+    "ElfReadError",
+    "PointerValue",
+    "Relocation",
+    "SymbolLookup",
+    "describe_os_error",
+]
 
 # Relocation type numbers (System V x86-64 psABI; ELF for the Arm 64-bit Architecture).
 _X86_64_RELOCATIONS = {1: "absolute", 6: "glob_dat", 7: "jump_slot", 8: "relative"}
@@ -40,7 +53,7 @@ _STT_OBJECT = 1
 _STB_LOCAL = 0
 
 
-class ElfReadError(Exception):
+class ElfReadError(BinaryReadError):
     """The file is not an ELF shared object we can read; the message says why, for a user."""
 
 
@@ -48,29 +61,6 @@ def _c_string(table: bytes, offset: int, limit: int) -> str:
     """The NUL-terminated name at ``offset`` of a string table, at most ``limit`` bytes of it."""
     end = table.find(b"\0", offset, offset + limit)
     return table[offset : end if end >= 0 else offset + limit].decode("utf-8", "replace")
-
-
-@dataclass(frozen=True)
-class DynamicSymbol:
-    name: str
-    value: int
-    size: int
-    is_function: bool
-
-
-@dataclass(frozen=True)
-class Relocation:
-    kind: str  # "relative" | "absolute" | "glob_dat" | "jump_slot" | "other"
-    symbol: str | None
-    addend: int
-
-
-@dataclass(frozen=True)
-class PointerValue:
-    """What the loader leaves in a pointer-sized slot: an address in this binary, or a symbol."""
-
-    address: int | None = None
-    symbol: str | None = None  # an imported (or exported) symbol's name
 
 
 @dataclass(frozen=True)
@@ -116,16 +106,7 @@ def describe_os_error(path: Path, error: OSError) -> str:
     return f"{path}: could not be read: {error.strerror or error}"
 
 
-@dataclass(frozen=True)
-class SymbolLookup:
-    """Whether a name is exported, and which table said so."""
-
-    defined: bool  # a defined, non-local entry of .dynsym carries the name
-    table: str  # ".gnu.hash" | ".hash" | ".dynsym (linear scan)"
-    problem: str | None = None  # why no hash table answered (damaged or missing), for a user
-
-
-class ElfImage:
+class ElfImage(BinaryImage):
     """An opened extension module. Use as a context manager; every reader is lazy.
 
     A damaged ``.gnu.hash`` or ``.hash`` section raises :class:`ElfReadError` here unless
@@ -540,6 +521,46 @@ class ElfImage:
                 if needle not in found and needle in data:
                     found.add(needle)
         return found
+
+    # -- what the format-neutral readers ask (auditor.binary.image) ---------------------------
+    file_format = "ELF"
+    operating_system = "linux"
+    export_table_name = ".dynsym"
+    # The PLT records no stub -> name table: the code reader decodes each entry's jump.
+    stubs_need_decoding = True
+
+    def is_zero_initialised(self, address: int) -> bool:
+        bounds = self.section_range(".bss")
+        return bool(bounds and bounds[0] <= address < bounds[1])
+
+    def initialiser_functions(self) -> Iterator[int]:
+        bounds = self.section_range(".init_array")
+        if bounds is None:
+            return
+        # The section size is not checked against the file for SHT_NOBITS, and a damaged
+        # one may claim 2**63 bytes: walk no more slots than the file could hold (and the
+        # caller stops asking when its instruction budget is spent).
+        last = min(bounds[1], bounds[0] + self.file_size)
+        for slot in range(bounds[0], last, self.pointer_size):
+            target = self.read_pointer(slot)
+            if target is not None and target.address and self.is_executable(target.address):
+                yield target.address
+
+    def read_only_data(self) -> bytes:
+        return self.section_bytes(".rodata") or b""
+
+    @property
+    def imported_libraries(self) -> list[str]:
+        return [tag.needed for tag in self._dynamic_tags("DT_NEEDED")]
+
+    def _dynamic_tags(self, kind: str) -> list:
+        section = self.elf.get_section_by_name(".dynamic")
+        if section is None or not hasattr(section, "iter_tags"):
+            return []
+        try:
+            return [tag for tag in section.iter_tags() if tag.entry.d_tag == kind]
+        except Exception:  # noqa: BLE001 - a damaged .dynamic only loses the library names
+            return []
 
 
 def _exports(row: tuple[str, int, int, int, int]) -> bool:

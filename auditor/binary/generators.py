@@ -23,12 +23,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .elf import ElfImage
+from .image import BinaryImage
 
 # Checked in this order: a Rust module embedding C would still be PyO3, a nanobind or
 # pybind11 module may link Cython-free C, etc.
 _SIGNATURES: list[tuple[str, list[bytes]]] = [
-    ("PyO3", [b"/pyo3-0.", b"/pyo3-ffi-0.", b"PyO3 modules", b"pyo3_runtime"]),
+    # Rust panic locations on Windows spell the crate path with backslashes.
+    (
+        "PyO3",
+        [b"/pyo3-0.", b"/pyo3-ffi-0.", b"\\pyo3-0.", b"\\pyo3-ffi-0.", b"PyO3 modules", b"pyo3_runtime"],
+    ),
     ("nanobind", [b"__nb_internals_", b"nb_internals", b"nanobind_"]),
     ("pybind11", [b"__pybind11_internals_", b"pybind11_object", b"pybind11::", b"_ZN8pybind11"]),
     ("Cython", [b"cython_runtime", b"__pyx_capi__", b"__pyx_vtable__", b"_cython_3_"]),
@@ -50,7 +54,7 @@ class GeneratorInfo:
     nanobind_free_threaded: bool | None = None  # the _ft ABI tag, when nanobind
 
 
-def recognise_generator(image: ElfImage) -> GeneratorInfo:
+def recognise_generator(image: BinaryImage) -> GeneratorInfo:
     needles = [needle for _name, group in _SIGNATURES for needle in group]
     present = image.strings_present(needles)
     for name, group in _SIGNATURES:
@@ -59,7 +63,7 @@ def recognise_generator(image: ElfImage) -> GeneratorInfo:
             continue
         evidence = f"carries {hits[0].decode(errors='replace')!r}"
         if name == "nanobind":
-            rodata = image.section_bytes(".rodata") or b""
+            rodata = image.read_only_data()
             match = _NANOBIND_ABI_TAG.search(rodata)
             if match:
                 free_threaded = match.group(1) is not None

@@ -38,8 +38,8 @@ from .cpython_slots import (
     numbering_for,
     unknown_flags,
 )
-from .elf import ElfImage
 from .generators import GeneratorInfo
+from .image import BinaryImage
 
 # offsetof(PyModuleDef, m_slots) on 64-bit platforms. PyModuleDef_Base is PyObject_HEAD
 # + m_init + m_index + m_copy. The free-threaded PyObject_HEAD (Include/object.h) is
@@ -65,6 +65,9 @@ class GilReading:
     # What the static PyModuleDef's object header says about the ABI (None: not seen).
     def_layout_free_threaded: bool | None = None
     def_layout_evidence: str = ""
+    # "Never declared" read from slots that are zero in the file and that no code read
+    # filled: true only if no callee fills them, so worth a reading with the callees.
+    from_unfilled_memory: bool = False
 
 
 _IMMORTAL_32 = 0xFFFFFFFF  # _Py_IMMORTAL_REFCNT (GIL, 64-bit) / _Py_IMMORTAL_REFCNT_LOCAL (free-threaded)
@@ -131,7 +134,7 @@ class _SlotArrayResult:
         self.note = note
 
 
-def _as_pointer(image: ElfImage, value: object) -> Pointer | None:
+def _as_pointer(image: BinaryImage, value: object) -> Pointer | None:
     if isinstance(value, Pointer):
         return value
     # Packed RELR relocations (and --apply-dynamic-relocs) leave the target in place.
@@ -140,9 +143,8 @@ def _as_pointer(image: ElfImage, value: object) -> Pointer | None:
     return None
 
 
-def _in_bss(image: ElfImage, pointer: Pointer) -> bool:
-    bounds = image.section_range(".bss")
-    return bool(bounds and pointer.region == STATIC and bounds[0] <= pointer.offset < bounds[1])
+def _in_bss(image: BinaryImage, pointer: Pointer) -> bool:
+    return pointer.region == STATIC and image.is_zero_initialised(pointer.offset)
 
 
 def _written_by_code(reading: CodeReading, slots: Pointer) -> bool:
@@ -169,6 +171,15 @@ def _where(reader: CodeReader, reading: CodeReading, slots: Pointer) -> str | _S
             )
     if written_by_code:
         return "built by the init code"
+    if zero_initialised and not image.initialisers_known:
+        # {0, NULL} in the file may still be filled by a C++ initialiser we cannot locate:
+        # reading it as an empty array would call a module `used` that may declare not-used.
+        return _SlotArrayResult(
+            None,
+            False,
+            f"the slot array at {slots.offset:#x} is zero-initialised memory that no code read "
+            f"fills, and the {image.file_format} image's C++ initialisers are not located",
+        )
     if zero_initialised:
         return "zero-initialised, written by no code read"
     if slots.region == STATIC:
@@ -192,6 +203,8 @@ class _SlotWalk:
         self.skipped_optional: list[int] = []
         self.records = 0
         self.top_label = ""  # the outermost array and where it lives, for the evidence
+        # The outermost array is memory the code writes (a static it fills, a heap block).
+        self.top_built_by_code = False
 
     def walk(self, slots: Pointer, layout: SlotLayout, depth: int = 0) -> None:
         where = _where(self.reader, self.reading, slots)
@@ -199,6 +212,8 @@ class _SlotWalk:
             self.problems.append(where.note)
             return
         label = f"{layout.value} array ({where})" if depth == 0 else f"nested {layout.value} array ({where})"
+        if not self.top_label:
+            self.top_built_by_code = where == "built by the init code" or slots.region != STATIC
         self.top_label = self.top_label or label
         for index in range(_MAX_SLOTS):
             entry = slots.moved(index * RECORD_SIZE)
@@ -277,6 +292,17 @@ class _SlotWalk:
                 False,
                 f"the {self.top_label} holds no slot in the file and the code that fills it was not found",
             )
+        if not self.records and self.top_built_by_code:
+            # Memory the code writes, yet not one record seen filled: the filling code is
+            # elsewhere (a callee, a guarded static initialiser read in another order), so
+            # this is no proof of an empty array. macOS pybind11 modules zero a neighbour
+            # in PyInit and fill the slots in an outlined function after PyModuleDef_Init.
+            return _SlotArrayResult(
+                None,
+                False,
+                f"the {self.top_label} is zero until code fills it, and no record of it was "
+                "seen written by the code read",
+            )
         skipped = (
             f"; optional ids {', '.join(map(str, self.skipped_optional))} skipped"
             if self.skipped_optional
@@ -332,7 +358,7 @@ def _undecided(evidence: str, init_style: str = "unknown") -> GilReading:
     return GilReading(GilDeclaration.UNKNOWN, GilDeclaredBy.UNDETERMINED, evidence, init_style)
 
 
-def _read_export_hook(image: ElfImage, hook_name: str, numbering: SlotNumbering) -> GilReading:
+def _read_export_hook(image: BinaryImage, hook_name: str, numbering: SlotNumbering) -> GilReading:
     """PEP 793: the importer calls ``PyModExport_<name>()`` and builds the module from the
     ``PySlot`` array it returns; ``PyInit_<name>`` is then never called."""
     style = "export-hook"
@@ -367,7 +393,7 @@ def _read_export_hook(image: ElfImage, hook_name: str, numbering: SlotNumbering)
 
 
 def read_gil_declaration(
-    image: ElfImage,
+    image: BinaryImage,
     module_leaf: str,
     free_threaded_abi: bool | None,
     generator: GeneratorInfo | None = None,
@@ -384,7 +410,6 @@ def read_gil_declaration(
     """
     imported = image.imported_symbols
     imports_def_init = _DEF_INIT in imported
-    imports_set_gil = _SET_GIL in imported
     init_style = (
         "multi-phase"
         if imports_def_init
@@ -422,16 +447,66 @@ def read_gil_declaration(
         )
 
     if image.machine not in ("x86_64", "aarch64"):
-        reading = None
         problem = f"machine code for {image.machine} is not read (x86-64 and aarch64 only)"
-    else:
-        reader = CodeReader(image)
-        # First the init function alone (most declare right there), then with its callees.
-        reading = reader.read_function(init_symbol.value, init_symbol.size, follow_calls=False)
-        if not _reaches_a_declaration(reading):
-            reading = reader.read_function(init_symbol.value, init_symbol.size, follow_calls=True)
-        problem = "; ".join(reading.problems)
+        return _decide(
+            image, None, None, problem, init_name, init_style, numbering, generator, free_threaded_abi
+        )
+    reader = CodeReader(image)
+    # First the init function alone (most declare right there), then with its callees.
+    reading = reader.read_function(init_symbol.value, init_symbol.size, follow_calls=False)
+    if _reaches_a_declaration(reading):
+        decision = _decide(
+            image,
+            reader,
+            reading,
+            "; ".join(reading.problems),
+            init_name,
+            init_style,
+            numbering,
+            generator,
+            free_threaded_abi,
+        )
+        if decision.gil != GilDeclaration.UNKNOWN and not decision.from_unfilled_memory:
+            return decision
+        # No declaration in what the init function alone shows: the definition or its slots
+        # may be filled by a callee that runs later in the file's order (clang on macOS
+        # x86-64 puts pybind11's guarded static initialisation after the PyModuleDef_Init
+        # call it jumps back to), so read again with the callees before saying "never".
+    reading = reader.read_function(init_symbol.value, init_symbol.size, follow_calls=True)
+    return _decide(
+        image,
+        reader,
+        reading,
+        "; ".join(reading.problems),
+        init_name,
+        init_style,
+        numbering,
+        generator,
+        free_threaded_abi,
+    )
 
+
+def _decide(
+    image: BinaryImage,
+    reader: CodeReader | None,
+    reading: CodeReading | None,
+    problem: str,
+    init_name: str,
+    init_style: str,
+    numbering: SlotNumbering,
+    generator: GeneratorInfo | None,
+    free_threaded_abi: bool | None,
+) -> GilReading:
+    """The declaration that one reading of the init code shows."""
+    imported = image.imported_symbols
+    imports_def_init = _DEF_INIT in imported
+    imports_set_gil = _SET_GIL in imported
+    not_applicable = GilReading(
+        GilDeclaration.USED,
+        GilDeclaredBy.NOT_APPLICABLE,
+        "built for the GIL ABI: the GIL is always there and Py_mod_gil is ignored",
+        init_style,
+    )
     decision: GilReading | None = None
     notes: list[str] = []
     layout: tuple[bool | None, str] = (None, "")
@@ -488,6 +563,10 @@ def read_gil_declaration(
                     GilDeclaredBy.NEVER,
                     f"{init_name} -> PyModuleDef_Init: {results[0].note}; the default is Py_MOD_GIL_USED",
                     init_style,
+                )
+                decision.from_unfilled_memory = any(
+                    "written by no code read" in result.note or "m_slots is NULL" in result.note
+                    for result in results
                 )
             else:
                 notes.extend(result.note for result in results)

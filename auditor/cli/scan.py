@@ -55,6 +55,13 @@ def add_environment_options(parser: argparse.ArgumentParser) -> None:
         " release when it is free-threaded, else the newest one known, 3.15t)",
     )
     parser.add_argument(
+        "--platform",
+        default=None,
+        metavar="TAG",
+        help="judge loadability for CPython on this wheel platform (macosx_11_0_arm64, win_amd64, ...):"
+        " for a folder of macOS or Windows binaries unpacked from wheels (default: this host's)",
+    )
+    parser.add_argument(
         "--jobs",
         "-j",
         type=int,
@@ -202,6 +209,7 @@ def run(args: argparse.Namespace) -> int:
             progress=progress,
             use_cache=not args.no_cache,
             probe_timeout=args.probe_timeout,
+            platform=args.platform,
         ),
     )
     if result is None:

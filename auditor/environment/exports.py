@@ -13,24 +13,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..binary.cpython_slots import export_hook_name
-from ..binary.elf import ElfImage, ElfReadError
+from ..binary.formats import open_image
 from ..binary.gil_declaration import init_function_name
+from ..binary.image import BinaryReadError
 
 
 def exports_module_init(path: Path, module_basename: str) -> bool | None:
-    """True when the ELF file exports the module's init function (``PyInit_<name>``, or
-    ``PyInitU_<punycode>`` for a non-ASCII name) or a PEP 793 export hook
-    (``PyModExport_<name>``, which 3.15 calls instead); None when it cannot be read as ELF
-    or its symbol hash tables are damaged (the binary analysis then reports why, so the
-    file stays an extension module rather than silently turning into a plain library)."""
+    """True when the binary (ELF, Mach-O or PE) exports the module's init function
+    (``PyInit_<name>``, or ``PyInitU_<punycode>`` for a non-ASCII name) or a PEP 793 export
+    hook (``PyModExport_<name>``, which 3.15 calls instead); None when it cannot be read or
+    its symbol hash tables are damaged (the binary analysis then reports why, so the file
+    stays an extension module rather than silently turning into a plain library)."""
     try:
-        with ElfImage(path) as image:
-            # The dynamic linker's own hash tables answer "is this name exported" in bounded
-            # steps without walking every symbol (helper libraries such as OpenBLAS export
-            # thousands); ElfImage refuses tables that are damaged.
+        with open_image(path) as image:
+            # ELF: the dynamic linker's own hash tables answer "is this name exported" in
+            # bounded steps without walking every symbol (helper libraries such as OpenBLAS
+            # export thousands); ElfImage refuses tables that are damaged. Mach-O and PE:
+            # the export trie / export table.
             return any(
                 image.find_exported_symbol(name).defined
                 for name in (init_function_name(module_basename), export_hook_name(module_basename))
             )
-    except ElfReadError:
+    except BinaryReadError:
         return None

@@ -6,6 +6,17 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class WheelPlatformInspection:
+    """With --inspect-wheels and --platform: one platform's wheel, read for that platform."""
+
+    platform: str  # the platform tag as asked ("macosx_11_0_arm64", "win_amd64")
+    wheel: str | None = None  # the wheel read; None when the release has none for it
+    gil_fallback: bool | None = None
+    gil_fallback_modules: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
 class PackageWheelStatus:
     name: str
     version: str | None  # the version judged (pinned, locked, or the newest that resolves)
@@ -27,12 +38,14 @@ class PackageWheelStatus:
     # Requirements that rule out first_ready_version ("chainb requires chainc<2"), so an
     # upgrade is not a one-line change; empty when nothing holds it back.
     held_back_by: list[str] = field(default_factory=list)
-    # With --inspect-wheels: the target wheel read without installing it (ELF only).
+    # With --inspect-wheels: the target wheel read without installing it (the first one,
+    # with several --platform: platform_inspections has one entry per platform).
     inspected_wheel: str | None = None
     # True: importing one of its extensions re-enables the GIL (no Py_mod_gil =
     # Py_MOD_GIL_NOT_USED); False: every extension declares it; None: not inspected/unknown.
     gil_fallback: bool | None = None
     gil_fallback_modules: list[str] = field(default_factory=list)
+    platform_inspections: list[WheelPlatformInspection] = field(default_factory=list)
 
 
 @dataclass

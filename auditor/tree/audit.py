@@ -18,7 +18,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from ..model.tree import PackageWheelStatus, TreeResult
+from ..model.tree import PackageWheelStatus, TreeResult, WheelPlatformInspection
 from .index.cache import HttpCache
 from .index.client import DEFAULT_INDEX_URL, IndexClient, IndexFetchError, MultiIndexClient
 from .index.configuration import IndexSettings, redact_text
@@ -183,8 +183,61 @@ def _judge_locked(
     return status, partial
 
 
-def _inspect_one(status: PackageWheelStatus, client: IndexClient, target: Target, max_bytes: int) -> bool:
+def _inspect_per_platform(
+    status: PackageWheelStatus, client: IndexClient, target: Target, max_bytes: int, platforms: list[str]
+) -> bool:
+    """--platform given: read the wheel of each platform asked, one result per platform; the
+    package's own GIL fields say whether any of them re-enables the GIL."""
+    complete = True
+    for platform in platforms:
+        filename = choose_inspectable_wheel(status.matching_files, platform)
+        entry = WheelPlatformInspection(platform=platform, wheel=filename)
+        status.platform_inspections.append(entry)
+        if filename is None:
+            entry.problems.append(f"no {platform} wheel to inspect for the GIL declaration")
+            continue
+        page = _page_or_none(client, status.name)
+        file = next((each for each in page.files if each.filename == filename), None) if page else None
+        if file is None:
+            entry.problems.append(f"{filename}: not on the index any more; not inspected")
+            complete = False
+            continue
+        inspection = inspect_wheel(client, file, target, status.name, max_bytes, platform=platform)
+        entry.gil_fallback = inspection.gil_fallback
+        entry.gil_fallback_modules = list(inspection.gil_fallback_modules)
+        entry.problems.extend(inspection.problems)
+        complete &= inspection.gil_fallback is not None
+    read = [entry for entry in status.platform_inspections if entry.wheel]
+    if not read:
+        status.reason += f"; no wheel for {', '.join(platforms)} to inspect for the GIL declaration"
+        return True
+    status.inspected_wheel = read[0].wheel
+    status.errors.extend(f"{entry.platform}: {problem}" for entry in read for problem in entry.problems)
+    falling_back = [entry for entry in read if entry.gil_fallback]
+    status.gil_fallback = (
+        True if falling_back else None if any(entry.gil_fallback is None for entry in read) else False
+    )
+    for entry in falling_back:
+        status.gil_fallback_modules.extend(
+            module for module in entry.gil_fallback_modules if module not in status.gil_fallback_modules
+        )
+        status.reason += (
+            f"; but on {entry.platform} importing {', '.join(entry.gil_fallback_modules)} re-enables the GIL"
+            f" (no Py_mod_gil = Py_MOD_GIL_NOT_USED in its {target.abi} wheel)"
+        )
+    return complete
+
+
+def _inspect_one(
+    status: PackageWheelStatus,
+    client: IndexClient,
+    target: Target,
+    max_bytes: int,
+    platforms: list[str] | None = None,
+) -> bool:
     """Fill the GIL fields of one ready package; returns False when it could not be done."""
+    if platforms:
+        return _inspect_per_platform(status, client, target, max_bytes, platforms)
     filename = choose_inspectable_wheel(status.matching_files)
     if filename is None:
         status.reason += "; no Linux (ELF) wheel to inspect for the GIL declaration"
@@ -209,13 +262,18 @@ def _inspect_one(status: PackageWheelStatus, client: IndexClient, target: Target
 
 
 def _inspect_ready_wheels(
-    judged: list[tuple[PackageWheelStatus, IndexClient]], target: Target, max_bytes: int
+    judged: list[tuple[PackageWheelStatus, IndexClient]],
+    target: Target,
+    max_bytes: int,
+    platforms: list[str] | None = None,
 ) -> bool:
     """Inspect every ready package's wheel; returns True when some could not be inspected."""
     ready = [(status, client) for status, client in judged if status.status == READY]
     # Reading ELF and disassembling init functions is CPU work: two workers are plenty.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        done = list(pool.map(lambda pair: _inspect_one(pair[0], pair[1], target, max_bytes), ready))
+        done = list(
+            pool.map(lambda pair: _inspect_one(pair[0], pair[1], target, max_bytes, platforms), ready)
+        )
     return not all(done)
 
 
@@ -374,7 +432,7 @@ def resolve_tree(
             result.errors.extend(dict.fromkeys(resolving_client.problems))
             result.partial = True
     if inspect_wheels:
-        result.partial |= _inspect_ready_wheels(inspectable, target_spec, max_wheel_bytes)
+        result.partial |= _inspect_ready_wheels(inspectable, target_spec, max_wheel_bytes, platforms)
     stale = sorted(name for each in clients.values() for name in each.stale_pages())
     if stale:
         result.notes.append(

@@ -3,10 +3,12 @@
 A ``cp313t`` wheel installs without a compiler, but its extensions may still not
 declare ``Py_mod_gil = Py_MOD_GIL_NOT_USED``; CPython then re-enables the GIL when one
 is imported (Python/import.c, PEP 703 "Py_mod_gil slot"). The scan finds that after
-install; here the wheel is downloaded, its ``.so`` files are extracted to a temporary
-folder and read by the same ELF analysis the scan uses (:func:`auditor.binary.analyse_extension`),
-nothing is imported or run. Only ELF (Linux) wheels can be read. The answer is cached
-per wheel URL, target and ftaudit version, so a warm run downloads nothing.
+install; here the wheel is downloaded, its ``.so`` / ``.pyd`` files are extracted to a
+temporary folder and read by the same analysis the scan uses
+(:func:`auditor.binary.analyse_extension`: ELF, Mach-O and PE), nothing is imported or run.
+With ``--platform`` the wheel of each platform asked is read, for that platform; without,
+a Linux (ELF) wheel. The answer is cached per wheel URL, target, platform and analyser
+version, so a warm run downloads nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from ..model.environment import ExtensionModule, GilDeclaration
 from .index.client import IndexClient, IndexFetchError
 from .index.metadata import hash_problem
 from .index.project_page import IndexFile
-from .target import Target
+from .target import Target, expand_platform
 
 DEFAULT_MAX_WHEEL_BYTES = 100 * 2**20
 _ELF_PLATFORM_PREFIXES = ("manylinux", "musllinux", "linux_")
@@ -40,11 +42,17 @@ class WheelInspection:
     problems: list[str] = field(default_factory=list)
 
 
-def choose_inspectable_wheel(filenames: list[str]) -> str | None:
-    """The first wheel among ``filenames`` built for an ELF platform."""
+def choose_inspectable_wheel(filenames: list[str], platform: str | None = None) -> str | None:
+    """The first wheel among ``filenames`` built for an ELF platform, or, with ``platform``
+    (a wheel platform tag as given to ``--platform``), the first one a machine with that
+    platform installs (``macosx_11_0_arm64`` accepts a ``macosx_10_15_universal2`` wheel)."""
+    accepted = set(expand_platform(platform)) if platform else None
     for filename in filenames:
         tags = parse_wheel_filename(filename)[3]
-        if any(tag.platform.startswith(_ELF_PLATFORM_PREFIXES) for tag in tags):
+        if accepted is None:
+            if any(tag.platform.startswith(_ELF_PLATFORM_PREFIXES) for tag in tags):
+                return filename
+        elif any(tag.platform in accepted for tag in tags):
             return filename
     return None
 
@@ -70,7 +78,7 @@ def _site_relative(member: str) -> PurePosixPath | None:
 
 
 def read_wheel_extensions(
-    wheel_bytes: bytes, filename: str, target: Target, distribution: str
+    wheel_bytes: bytes, filename: str, target: Target, distribution: str, platform: str | None = None
 ) -> tuple[list[ExtensionModule], list[str]]:
     """Every extension module of one wheel (already downloaded and checked), read for
     ``target``, and the problems met; never raises for a bad wheel."""
@@ -83,7 +91,7 @@ def read_wheel_extensions(
     with archive, tempfile.TemporaryDirectory(prefix="ftaudit-wheel-") as scratch:
         site = Path(scratch)
         for member in archive.infolist():
-            if member.is_dir() or not member.filename.endswith(".so"):
+            if member.is_dir() or not member.filename.endswith((".so", ".pyd")):
                 continue
             relative = _site_relative(member.filename)
             if relative is None:
@@ -95,7 +103,7 @@ def read_wheel_extensions(
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(archive.read(member))
             extension, _findings = analyse_extension(
-                destination, site, target.name, distribution=distribution
+                destination, site, target.name, distribution=distribution, platform=platform
             )
             extensions.append(extension)
     return extensions, problems
@@ -124,8 +132,14 @@ def summarise_extensions(
     return inspection
 
 
-def analyse_wheel(wheel_bytes: bytes, filename: str, target: Target, distribution: str) -> WheelInspection:
-    return summarise_extensions(filename, *read_wheel_extensions(wheel_bytes, filename, target, distribution))
+def analyse_wheel(
+    wheel_bytes: bytes, filename: str, target: Target, distribution: str, platform: str | None = None
+) -> WheelInspection:
+    """One wheel's GIL verdict; ``platform`` (a wheel platform tag) judges a macOS or
+    Windows wheel for its own platform rather than for this host."""
+    return summarise_extensions(
+        filename, *read_wheel_extensions(wheel_bytes, filename, target, distribution, platform)
+    )
 
 
 def inspect_wheel(
@@ -134,10 +148,12 @@ def inspect_wheel(
     target: Target,
     distribution: str,
     max_bytes: int = DEFAULT_MAX_WHEEL_BYTES,
+    platform: str | None = None,
 ) -> WheelInspection:
-    """Download ``file`` (a wheel) and read its extensions' GIL declarations; never raises."""
+    """Download ``file`` (a wheel) and read its extensions' GIL declarations for ``platform``
+    (a wheel platform tag; None: as this Linux host would); never raises."""
     # Keyed by the reader's own source: a reader that learnt a release's slot ids re-reads.
-    cache_key = f"{file.url}#ftaudit-gil-inspection/{target.name}/{analyser_fingerprint()}"
+    cache_key = f"{file.url}#ftaudit-gil-inspection/{target.name}/{platform or ''}/{analyser_fingerprint()}"
     cached = client.load_derived(cache_key)
     if cached is not None:
         try:
@@ -151,6 +167,6 @@ def inspect_wheel(
     mismatch = hash_problem(response.body, file.hashes, file.filename)
     if mismatch:
         return WheelInspection(wheel=file.filename, gil_fallback=None, problems=[mismatch])
-    inspection = analyse_wheel(response.body, file.filename, target, distribution)
+    inspection = analyse_wheel(response.body, file.filename, target, distribution, platform)
     client.store_derived(cache_key, json.dumps(inspection.__dict__).encode())
     return inspection

@@ -20,6 +20,11 @@ class AuditIncomplete(Rule):
     severity = Severity.WARNING
     summary = "a requested part of the audit could not run; the result is partial"
     fix = "read the message, fix the cause (install or provision the interpreter, correct the path) and rerun"
-    invalid = [Example("ftaudit audit --samples does-not-exist/", language="shell",
-                       note="the sample folder is missing: reported, the scan still runs")]
+    invalid = [
+        Example(
+            "ftaudit audit --samples does-not-exist/",
+            language="shell",
+            note="the sample folder is missing: reported, the scan still runs",
+        )
+    ]
     valid = [Example("ftaudit audit", language="shell")]
