@@ -134,7 +134,13 @@ def run_isolated(
             worker = start_worker()
             pool.append(worker)
             give_work(worker)
-        while pool:
+        while pool or queue:
+            # Replace workers lost to crashes while there is work left for them (with one
+            # worker, its death empties the pool and the rest of its chunk waits here).
+            while queue and len(pool) < workers:
+                worker = start_worker()
+                pool.append(worker)
+                give_work(worker)
             idle = [worker for worker in pool if not worker.chunk]
             for worker in idle:
                 if not give_work(worker):
@@ -143,12 +149,7 @@ def run_isolated(
                     worker.connection.close()
                     pool.remove(worker)
             if not pool:
-                break
-            # Replace workers lost to crashes while there is work left for them.
-            while queue and len(pool) < workers:
-                worker = start_worker()
-                pool.append(worker)
-                give_work(worker)
+                continue
             busy = [worker for worker in pool if worker.chunk]
             if not busy:
                 continue

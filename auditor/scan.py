@@ -70,6 +70,7 @@ from .environment import (
     running_site_packages,
     site_packages_of,
 )
+from .isolated_pool import ItemFailure, run_isolated
 from .model.environment import (
     Distribution,
     ExtensionModule,
@@ -88,6 +89,7 @@ ProgressCallback = Callable[[int, int, str], None]
 # forkserver and its workers with pyelftools and capstone imported took 0.45 s, and one
 # binary takes ~20 ms in-process (numpy's 19 modules: 0.46 s serial, 0.92 s with a pool).
 POOL_THRESHOLD = 48
+_ITEM_TIMEOUT_SECONDS = 120.0
 DEFAULT_PROBE_TIMEOUT = 30.0
 CACHE_KEEP_DAYS = 30
 _NAMES_IN_REASON = 5
@@ -326,7 +328,7 @@ def _analyse_all(
         if progress:
             progress(done, total, job.file.module)
 
-    if workers == 1 or len(pending) < POOL_THRESHOLD:
+    if pool_kind == "thread" and (workers == 1 or len(pending) < POOL_THRESHOLD):
         for job in pending:
             record(
                 job,
@@ -334,6 +336,30 @@ def _analyse_all(
                     str(job.file.absolute_path), job.listing.distribution.site_packages, target, *by_platform
                 ),
             )
+    elif workers == 1 or len(pending) < POOL_THRESHOLD:
+        # Few binaries: one forked worker reads them all (a fork costs milliseconds, the
+        # forkserver pool 0.45 s), so that a native parser (capstone, LIEF) crashing on a
+        # hostile file costs that file, not the scan: the worker is replaced and the rest
+        # of the list goes on. The time limit is a hang guard; readings are budget-bound.
+        def analyse_job(job: _Job) -> tuple[dict, list[dict]]:
+            return _analyse_in_worker(
+                str(job.file.absolute_path), job.listing.distribution.site_packages, target, *by_platform
+            )
+
+        def lost(job: _Job, failure: ItemFailure) -> None:
+            record(
+                job, _failed_answer(job, f"the analyser's process died reading this file ({failure.reason})")
+            )
+
+        run_isolated(
+            analyse_job,
+            pending,
+            workers=1,
+            chunk_size=len(pending),
+            item_timeout=_ITEM_TIMEOUT_SECONDS,
+            on_answer=record,
+            on_failure=lost,
+        )
     else:
         # Largest first: one big binary (scipy's, numpy's) should not start last and
         # leave the other worker idle at the end.

@@ -462,3 +462,25 @@ def test_a_folder_given_twice_is_read_once(tmp_path):
     result = scan(paths=[site, site, tmp_path / "link"], use_cache=False)
     assert [d.name for d in result.distributions] == ["once"]
     assert result.site_packages == [str(site)]
+
+
+@pytest.mark.timeout(300)
+def test_a_crash_in_a_small_scan_loses_only_its_own_file(built_site, monkeypatch):
+    """Below POOL_THRESHOLD the binaries are read in one forked worker, not in ftaudit's
+    own process: a native parser crashing on one file must not end the scan."""
+    require_analyser()
+    import auditor.scan as scan_module
+
+    global _real_worker
+    _real_worker = scan_module._analyse_in_worker
+    monkeypatch.setattr(scan_module, "_analyse_in_worker", _worker_that_dies_on_one_file)
+    result = scan(paths=[built_site], use_cache=False)
+    modules = {e.module: e for d in result.distributions for e in d.extensions}
+    assert len(modules) < scan_module.POOL_THRESHOLD
+    assert "process died" in modules["fallbackpkg._never"].errors[0]
+    assert result.partial
+    others = [
+        e for name, e in modules.items() if name != "fallbackpkg._never" and not name.startswith("damaged")
+    ]
+    assert others and all(not e.errors for e in others)
+    assert modules["readypkg._alpha"].gil is GilDeclaration.NOT_USED
