@@ -19,8 +19,8 @@ __version__ = "0.1.0"
 # Public name -> "module:attribute". Imported lazily so `import auditor` stays cheap
 # and a user who only scans never pays for the harness or libcst.
 _PUBLIC_API = {
-    "scan": "auditor.scan:scan",
-    "probe": "auditor.probe:probe",
+    "scan": "auditor.pipelines.scan:scan",
+    "probe": "auditor.import_probe:probe",
     "hammer": "auditor.harness:hammer",
     "scan_source": "auditor.source:scan_source",
     "build_report": "auditor.report:build_report",

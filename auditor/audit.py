@@ -60,13 +60,13 @@ def audit(
     )
     outcome = AuditOutcome(report)
 
-    from .scan import scan
+    from .pipelines.scan import scan
 
     report.scan = scan(python=python, paths=paths, target=target, probe=probe, progress=progress)
     report.target = report.scan.target  # the default follows the scanned environment
 
     if source_checks and report.scan.distributions:
-        from .scan import check_distribution_sources
+        from .pipelines.scan import check_distribution_sources
 
         report.source = check_distribution_sources(report.scan)
 
@@ -283,7 +283,7 @@ def audit_project(
             "(pass --python PY to scan one)",
         )
     else:
-        from .scan import scan
+        from .pipelines.scan import scan
 
         say(f"environment: {interpreter} ({why})")
         try:

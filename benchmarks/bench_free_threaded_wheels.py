@@ -24,7 +24,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from auditor.scan import scan
+from auditor.pipelines.scan import scan
 
 PROJECTS = """numpy scipy pandas pillow scikit-learn matplotlib pyarrow lxml pydantic-core aiohttp markupsafe
 msgpack pyyaml regex kiwisolver contourpy rpds-py jiter cffi charset-normalizer multidict yarl propcache

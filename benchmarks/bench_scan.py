@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _environments import bench_env  # noqa: E402
 
 from auditor.model.environment import RuntimeGil  # noqa: E402
-from auditor.scan import scan  # noqa: E402
+from auditor.pipelines.scan import scan  # noqa: E402
 
 
 def describe(label: str, seconds: float, result) -> None:

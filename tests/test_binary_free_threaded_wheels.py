@@ -188,7 +188,7 @@ def test_scan_command_judges_315_wheels_for_315_and_refuses_them_for_314(site_31
 
 
 def test_default_target_follows_the_binaries_of_bare_folders(site_314: Path, tmp_path: Path) -> None:
-    from auditor.scan import scan
+    from auditor.pipelines.scan import scan
 
     result = scan(paths=[site_314], cache_dir=tmp_path / "cache")
     assert result.target == "3.14t" and "(cp314t)" in result.target_reason

@@ -19,8 +19,8 @@ import pytest
 from _extension_builds import CACHE, free_threaded_python
 
 from auditor.binary import analyse_extension
+from auditor.import_probe import probe_modules
 from auditor.model.environment import GilDeclaration, RuntimeGil
-from auditor.probe import probe_modules
 
 FREE_THREADED = free_threaded_python()
 REQUIREMENTS = [

@@ -225,7 +225,7 @@ def test_thousands_of_distributions(tmp_path):
     assert len(listing.distributions) == count
     assert not listing.partial and listing.errors == []
     # The whole scan over them: every one judged, nothing partial.
-    from auditor.scan import scan
+    from auditor.pipelines.scan import scan
 
     result = scan(paths=[site], use_cache=False)
     assert len(result.distributions) == count and not result.partial

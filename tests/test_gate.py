@@ -301,7 +301,7 @@ def test_cli_check_on_input_documents_exit_codes(tmp_path, monkeypatch, capsys):
 @needs_free_threaded
 @pytest.mark.timeout(600)
 def test_cli_check_scans_the_free_threaded_interpreter_and_writes_sarif(tmp_path, monkeypatch, capsys):
-    import auditor.scan  # noqa: F401
+    import auditor.pipelines.scan  # noqa: F401
 
     monkeypatch.chdir(tmp_path)
     code = main(["check", "--python", str(FREE_THREADED), "--format", "sarif"])
@@ -314,7 +314,7 @@ def test_cli_check_scans_the_free_threaded_interpreter_and_writes_sarif(tmp_path
 
 @pytest.mark.timeout(600)
 def test_cli_check_on_the_host_interpreter_fails_fte001(tmp_path, monkeypatch, capsys):
-    import auditor.scan  # noqa: F401
+    import auditor.pipelines.scan  # noqa: F401
 
     monkeypatch.chdir(tmp_path)
     site = tmp_path / "site-packages"
@@ -328,7 +328,7 @@ def test_cli_check_on_the_host_interpreter_fails_fte001(tmp_path, monkeypatch, c
 @needs_free_threaded
 @pytest.mark.timeout(600)
 def test_cli_check_on_a_real_site_packages_with_compiled_extensions(tmp_path, monkeypatch, capsys):
-    import auditor.scan  # noqa: F401
+    import auditor.pipelines.scan  # noqa: F401
 
     monkeypatch.chdir(tmp_path)
     site = tmp_path / "site-packages"

@@ -22,8 +22,8 @@ from _extension_builds import (
 )
 
 from auditor.binary import analyse_extension
+from auditor.import_probe import probe_module, probe_modules
 from auditor.model.environment import GilDeclaration, RuntimeGil
-from auditor.probe import probe_module, probe_modules
 
 FREE_THREADED = free_threaded_python()
 pytestmark = [
@@ -150,7 +150,7 @@ def test_sibling_that_enables_the_gil_is_not_blamed_on_the_module(tmp_path: Path
 def test_public_probe_fills_the_scan_result() -> None:
     """auditor.probe(...) = scan + probe: every loadable fixture gets runtime_gil and agreement."""
     import auditor
-    import auditor.scan  # noqa: F401
+    import auditor.pipelines.scan  # noqa: F401
 
     built = [build_fixture(name, FREE_THREADED) for name in ("mp_slot_not_used", "mp_no_slot")]
     result = auditor.probe(FREE_THREADED, paths=[item.site for item in built], timeout=60)

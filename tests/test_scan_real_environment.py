@@ -16,7 +16,7 @@ import pytest
 from _scan_helpers import free_threaded_python
 
 from auditor.model.environment import GilDeclaration, RuntimeGil, Verdict
-from auditor.scan import scan
+from auditor.pipelines.scan import scan
 
 # Small distributions with cp313t wheels, made by different generators: hand-written C
 # (markupsafe, regex, psutil, frozenlist via Cython), PyO3 (rpds-py), xxhash (C).

@@ -63,7 +63,7 @@ def test_a_ctypes_library_is_named_not_mistaken_for_a_module(tmp_path):
     from _scan_helpers import compile_shared
 
     from auditor.model.environment import Verdict
-    from auditor.scan import scan
+    from auditor.pipelines.scan import scan
 
     library = compile_shared("int add(int a, int b) { return a + b; }\n", None, "libadder.so")
     site = tmp_path / "site-packages"

@@ -124,7 +124,7 @@ def test_tree_before_install_agrees_with_scan_after_install(free_threaded_python
     free-threaded interpreter, the cp313-only package by the GIL build of 3.13 (as a
     project migrating from it would have it)."""
     from auditor.model.environment import Verdict
-    from auditor.scan import scan
+    from auditor.pipelines.scan import scan
 
     world = [*inspection_world(free_threaded_python), gil_only_release(gil_python)]
     with FixtureIndex(world, tmp_path / "wheels") as index:

@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
 
     sources: list = list(args.input)
     if not args.input:
-        from ..scan import ScanError, scan
+        from ..pipelines.scan import ScanError, scan
 
         try:
             sources.insert(

@@ -46,7 +46,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..interpreters.discovery import InterpreterError, describe_interpreter
-    from ..scan import scan
+    from ..pipelines.scan import scan
 
     try:
         interpreter = describe_interpreter(args.python, "--python")

@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     sources: list = []
     target = args.target
     if args.python or args.path or (not args.inputs and not args.hammer):
-        from ..scan import ScanError, scan
+        from ..pipelines.scan import ScanError, scan
 
         try:
             sources.append(scan(python=args.python, paths=args.path or None, target=target, probe=args.probe))

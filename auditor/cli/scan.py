@@ -176,7 +176,7 @@ def build_report(result: ScanResult, target: str, source=None):
 
 def run_scan(args: argparse.Namespace, call: Callable[[Callable | None], ScanResult]) -> ScanResult | None:
     """Run ``call(progress)`` with the progress bar when wanted; None (and a message) on ScanError."""
-    from ..scan import ScanError
+    from ..pipelines.scan import ScanError
 
     show_progress = args.progress or sys.stderr.isatty()
     try:
@@ -192,7 +192,7 @@ def write_report(args: argparse.Namespace, result: ScanResult, source=None) -> b
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..scan import scan
+    from ..pipelines.scan import scan
 
     if args.probe_python and not args.probe:
         args.probe = True
@@ -216,7 +216,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     source = None
     if getattr(args, "source", False):
-        from ..scan import check_distribution_sources
+        from ..pipelines.scan import check_distribution_sources
 
         source = check_distribution_sources(result, jobs=args.jobs, use_cache=not args.no_cache)
     if not write_report(args, result, source):

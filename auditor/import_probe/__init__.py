@@ -8,7 +8,7 @@ declaration (Python/import.c, ``_PyImport_CheckGILForModule``) and would make th
 report the variable instead of the module.
 
 Nothing is ever imported in the auditor's own process: the child runs
-:mod:`auditor.probe._child` (stdlib only) with ``-X faulthandler`` so a crash leaves a
+:mod:`auditor.import_probe._child` (stdlib only) with ``-X faulthandler`` so a crash leaves a
 traceback, in its own process group so a hang can be killed with everything it started.
 """
 
@@ -18,10 +18,8 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import tempfile
 import time
-import types
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -323,9 +321,9 @@ def probe(
     and import every loadable extension module with ``python``, one process each.
 
     Returns the :class:`~auditor.model.environment.ScanResult` with ``runtime_gil`` and
-    ``agrees_with_runtime`` filled (see :func:`auditor.scan.scan`).
+    ``agrees_with_runtime`` filled (see :func:`auditor.scan`).
     """
-    from ..scan import scan
+    from ..pipelines.scan import scan
 
     return scan(
         python=None if paths else python,
@@ -337,17 +335,3 @@ def probe(
         progress=progress,
         probe_timeout=timeout,
     )
-
-
-class _CallableModule(types.ModuleType):
-    """``auditor.probe`` is both this package and the public function (auditor/__init__.py).
-
-    Once the package is imported, Python binds ``auditor.probe`` to the module object,
-    which would hide the function; the module therefore forwards calls to :func:`probe`.
-    """
-
-    def __call__(self, *args, **kwargs):
-        return probe(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
