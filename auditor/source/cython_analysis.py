@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model.finding import Location
-from .python_analysis import LOCK_FACTORIES, MUTABLE_FACTORIES, MUTATING_METHODS
+from .python_vocabulary import LOCK_FACTORIES, MUTABLE_FACTORIES, MUTATING_METHODS
 
 _LOCK_NAME = re.compile(r"lock|mutex|_cond\b|condition|semaphore|\bsem\b", re.IGNORECASE)
 # Cython 3.1 `cython.pymutex`, CPython's PyMutex and the old PyThread lock type.

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .python_analysis import (
+from .python_vocabulary import (
     MUTABLE_FACTORIES,
     MUTATING_METHODS,
     RANDOM_STATE_FACTORIES,
@@ -27,7 +27,7 @@ from .python_analysis import (
 
 _FACTORY_ALTERNATION = "|".join(sorted(MUTABLE_FACTORIES))
 # Literal "\n" prefixes let the regex engine skip ahead with a fast character scan.
-_GLOBAL_STATEMENT = re.compile(r"\n[ \t]+global[ \t]+\w")
+GLOBAL_STATEMENT = re.compile(r"\n[ \t]+global[ \t]+\w")
 _MODULE_CONTAINER = re.compile(
     rf"\n([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=[ \t]*"
     rf"(?:[\[{{]|(?:[A-Za-z_]\w*\.)*(?:{_FACTORY_ALTERNATION})[ \t]*\()"
@@ -215,7 +215,7 @@ def module_objects(text: str) -> set[str]:
 
 def python_needs_full_analysis(text: str) -> bool:
     text = "\n" + text
-    if "global" in text and _GLOBAL_STATEMENT.search(text):
+    if "global" in text and GLOBAL_STATEMENT.search(text):
         return True
     module_containers = set(_MODULE_CONTAINER.findall(text))
     if module_containers and has_shared_use(text, module_containers):

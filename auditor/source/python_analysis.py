@@ -28,50 +28,26 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..model.finding import Location
+from .prefilter import (
+    GLOBAL_STATEMENT,
+    class_attribute_assignment,
+    global_random_seeding,
+    has_shared_use,
+    object_attribute_store,
+    object_method_call,
+    passed_as_default,
+)
+from .python_vocabulary import (
+    LOCK_FACTORIES,
+    MUTABLE_FACTORIES,
+    MUTATING_METHODS,
+    RANDOM_STATE_FACTORIES,
+    is_module_object_factory,
+)
 
-MUTABLE_FACTORIES = {
-    "list",
-    "dict",
-    "set",
-    "bytearray",
-    "defaultdict",
-    "deque",
-    "OrderedDict",
-    "Counter",
-    "ChainMap",
-    "WeakValueDictionary",
-    "WeakKeyDictionary",
-    "WeakSet",
-}
-MUTATING_METHODS = {
-    "append",
-    "extend",
-    "insert",
-    "pop",
-    "remove",
-    "clear",
-    "update",
-    "setdefault",
-    "add",
-    "discard",
-    "popitem",
-    "appendleft",
-    "extendleft",
-    "popleft",
-    "rotate",
-    "sort",
-    "reverse",
-    "difference_update",
-    "intersection_update",
-    "symmetric_difference_update",
-    "move_to_end",
-    "__setitem__",
-    "__delitem__",
-}
 # Methods that change a module-level object of unknown type (an LRU cache class, a
 # registry) the way they change a dict or list; `get`/`keys` and the like read.
 _OBJECT_MUTATORS = {"pop", "popitem", "clear", "update", "append", "extend", "remove", "add", "discard"}
-LOCK_FACTORIES = {"Lock", "RLock", "Condition", "Semaphore", "BoundedSemaphore", "allocate_lock"}
 _LOCK_NAME = re.compile(r"lock|mutex|_cond\b|condition|semaphore|\bsem\b", re.IGNORECASE)
 _MAIN_FUNCTIONS = {"main", "_main", "cli", "_cli"}
 
@@ -120,88 +96,6 @@ def is_mutable_container(value: cst.BaseExpression) -> bool:
     if isinstance(value, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp, cst.SetComp)):
         return True
     return _call_name(value) in MUTABLE_FACTORIES
-
-
-# Calls whose result is not a plain shared object: containers and locks have their own
-# handling, thread-locals are per thread, and these build types, not state.
-_NOT_OBJECT_FACTORIES = (
-    MUTABLE_FACTORIES
-    | LOCK_FACTORIES
-    | {
-        "local",
-        "namedtuple",
-        "NamedTuple",
-        "TypeVar",
-        "TypeVarTuple",
-        "ParamSpec",
-        "NewType",
-        "TypedDict",
-        "make_dataclass",
-        "type",
-        "Enum",
-        "IntEnum",
-        "Flag",
-        "IntFlag",
-        "StrEnum",
-        "ContextVar",
-        "getLogger",
-        "compile",
-        "frozenset",
-        "tuple",
-        "object",
-        "Event",
-        "Queue",
-        "SimpleQueue",
-        "LifoQueue",
-        "PriorityQueue",
-        "count",
-        "partial",
-        "property",
-        "cached_property",
-        "staticmethod",
-        "classmethod",
-        "field",
-        "dataclass",
-        "get_logger",
-        "getenv",
-        "environ",
-        "Path",
-        "PurePath",
-        "str",
-        "int",
-        "float",
-        "bool",
-        "bytes",
-        "len",
-        "import_module",
-        "__import__",
-        "dict_keys",
-        "MappingProxyType",
-        "attrgetter",
-        "itemgetter",
-        "methodcaller",
-        "struct",
-        "Struct",
-        "dtype",
-        "array",
-        "sentinel",
-        "Sentinel",
-        "_Sentinel",
-        "Signature",
-        "parse",
-        "Version",
-    }
-)
-
-
-def is_module_object_factory(factory: str | None) -> bool:
-    """A module-level ``name = Factory(...)`` whose attributes are shared mutable state."""
-    return (
-        bool(factory)
-        and factory not in _NOT_OBJECT_FACTORIES
-        and not factory.isupper()
-        and not factory.lower().endswith("local")
-    )  # `from threading import local as _threadlocal`
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:
@@ -316,7 +210,6 @@ def _ast_is_mutable_container(node: ast.AST | None) -> bool:
 
 # Seeded pseudo-random generators: one call draws and advances the state, so `seed()`
 # then a draw on a shared generator is a pair another thread's draw can split.
-RANDOM_STATE_FACTORIES = {"RandomState", "Random", "default_rng", "Generator"}
 RANDOM_SEEDING = {"seed", "set_state", "setstate", "bit_generator"}
 GLOBAL_RANDOM_MODULES = {"np.random", "numpy.random", "random"}
 _CONSTRUCTION_METHODS = {"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__"}
@@ -1149,16 +1042,6 @@ class PythonModuleAnalysis:
     """
 
     def __init__(self, path: str, text: str) -> None:
-        from .prefilter import (
-            _GLOBAL_STATEMENT,
-            class_attribute_assignment,
-            global_random_seeding,
-            has_shared_use,
-            object_attribute_store,
-            object_method_call,
-            passed_as_default,
-        )
-
         self.path = path
         self.text = text
         self.lines = text.splitlines()
@@ -1193,7 +1076,7 @@ class PythonModuleAnalysis:
 
         def is_candidate(segment: str) -> bool:
             return bool(
-                _GLOBAL_STATEMENT.search("\n" + segment)
+                GLOBAL_STATEMENT.search("\n" + segment)
                 or (mutated_containers and has_shared_use(segment, mutated_containers, mutation_only=False))
                 or (
                     mutated_attributes
