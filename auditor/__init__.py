@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 # and a user who only scans never pays for the harness or libcst.
 _PUBLIC_API = {
     "scan": "auditor.pipelines.scan:scan",
-    "probe": "auditor.import_probe:probe",
+    "probe": "auditor.pipelines.probe:probe",
     "hammer": "auditor.harness:hammer",
     "scan_source": "auditor.source:scan_source",
     "build_report": "auditor.report:build_report",

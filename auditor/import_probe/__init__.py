@@ -306,32 +306,3 @@ def probe_modules(
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ftaudit-probe") as pool:
         outcomes = list(pool.map(run, modules))
     return {outcome.module: outcome for outcome in outcomes}
-
-
-def probe(
-    python: str | Path,
-    paths: list[Path] | None = None,
-    target: str = "3.13t",
-    *,
-    timeout: float = 30,
-    jobs: int | None = None,
-    progress=None,
-):
-    """The library side of ``ftaudit probe``: scan ``python``'s environment (or ``paths``)
-    and import every loadable extension module with ``python``, one process each.
-
-    Returns the :class:`~auditor.model.environment.ScanResult` with ``runtime_gil`` and
-    ``agrees_with_runtime`` filled (see :func:`auditor.scan`).
-    """
-    from ..pipelines.scan import scan
-
-    return scan(
-        python=None if paths else python,
-        paths=paths,
-        target=target,
-        probe=True,
-        probe_python=python,
-        jobs=jobs,
-        progress=progress,
-        probe_timeout=timeout,
-    )

@@ -27,9 +27,10 @@ from resolvelib import AbstractProvider, BaseReporter, ResolutionError
 from resolvelib import Resolver as ResolvelibResolver
 
 from .index.project_page import ProjectPage
+from .resolution import PARALLEL_REQUESTS, ROOT, Resolution, ResolvedProject
 
 if TYPE_CHECKING:
-    from .resolver import Resolution, Resolver
+    from .resolver import Resolver
     from .sources.interface import RootRequirement
 
 # resolvelib counts rounds; pip uses 200,000. A tree that needs more is reported as
@@ -66,7 +67,7 @@ class _Provider(AbstractProvider):
 
     def page(self, name: NormalizedName) -> ProjectPage | str:
         if name not in self.pages:
-            self.pages[name] = self.resolver._page(name)
+            self.pages[name] = self.resolver.project_page(name)
         return self.pages[name]
 
     # -- resolvelib's questions -------------------------------------------------------
@@ -119,7 +120,7 @@ class _Provider(AbstractProvider):
         if isinstance(dependencies, str):
             self.unknown_dependencies[(candidate.name, candidate.version)] = dependencies
             dependencies = []
-        applying = [dep for dep in dependencies if self.resolver._applies(dep, candidate.extras)]
+        applying = [dep for dep in dependencies if self.resolver.applies(dep, candidate.extras)]
         if candidate.extras:
             # The extra's candidate pulls in the project itself at the same version.
             applying.append(Requirement(f"{candidate.name}=={candidate.version}"))
@@ -130,12 +131,11 @@ class _Provider(AbstractProvider):
     def _prefetch(self, names: Iterable[NormalizedName]) -> None:
         """Fetch the pages of a candidate's dependencies in parallel, before resolvelib
         asks for them one by one (the walk is bound by round trips)."""
-        from .resolver import PARALLEL_REQUESTS
 
         missing = sorted({name for name in names if name not in self.pages})
         if len(missing) > 1:
             with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
-                for name, page in zip(missing, pool.map(self.resolver._page, missing), strict=True):
+                for name, page in zip(missing, pool.map(self.resolver.project_page, missing), strict=True):
                     self.pages[name] = page
 
     def _prefetch_likely_dependencies(self, requirements: list[Requirement]) -> None:
@@ -163,10 +163,9 @@ def resolve_with_backtracking(
 ) -> tuple[Resolution | None, str]:
     """(resolution, "") or (None, why) when resolvelib finds no consistent set; why is
     empty when the index could not answer for some project (the walk reports that)."""
-    from .resolver import ROOT, Resolution, ResolvedProject
 
     provider = _Provider(resolver, constraint_map)
-    applying_roots = [root for root in roots if resolver._applies(root.requirement, ())]
+    applying_roots = [root for root in roots if resolver.applies(root.requirement, ())]
     provider._prefetch(canonicalize_name(root.requirement.name) for root in applying_roots)
     provider._prefetch_likely_dependencies([root.requirement for root in applying_roots])
     try:

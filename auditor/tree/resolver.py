@@ -27,7 +27,6 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
@@ -35,39 +34,16 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
+from .backtracking import resolve_with_backtracking
 from .index.client import IndexClient, IndexFetchError
 from .index.metadata import MetadataUnavailable, release_metadata
 from .index.project_page import IndexFile, ProjectPage
 from .judge import python_supported, tags_of
+from .resolution import PARALLEL_REQUESTS, ROOT, Resolution, ResolvedProject
 from .sources.interface import RootRequirement
 from .target import Target
 
 MAX_ROUNDS = 12
-# Concurrent requests to the index: the walk is bound by round trips, not by CPU.
-PARALLEL_REQUESTS = 8
-ROOT = "<root>"
-
-
-@dataclass
-class ResolvedProject:
-    name: str  # as first written
-    version: Version | None
-    pinned: bool
-    required_by: set[str] = field(default_factory=set)
-    origins: list[str] = field(default_factory=list)
-    extras: set[str] = field(default_factory=set)
-    errors: list[str] = field(default_factory=list)
-    page: ProjectPage | None = None
-    # (who asked, what they asked for): the file itself is "<root>".
-    demanded_by: list[tuple[str, Requirement]] = field(default_factory=list)
-
-
-@dataclass
-class Resolution:
-    projects: dict[NormalizedName, ResolvedProject]
-    errors: list[str] = field(default_factory=list)
-    partial: bool = False
-    rounds: int = 0
 
 
 def _is_exact_pin(requirement: Requirement) -> bool:
@@ -84,7 +60,7 @@ class Resolver:
         self._dependencies_lock = threading.Lock()
 
     # -- the index, one question at a time --------------------------------------------
-    def _page(self, name: NormalizedName) -> ProjectPage | str:
+    def project_page(self, name: NormalizedName) -> ProjectPage | str:
         try:
             return self.client.project_page(name)
         except IndexFetchError as problem:
@@ -177,7 +153,7 @@ class Resolver:
                 self._dependencies[key] = known
         return known
 
-    def _applies(self, requirement: Requirement, parent_extras: Iterable[str]) -> bool:
+    def applies(self, requirement: Requirement, parent_extras: Iterable[str]) -> bool:
         if requirement.marker is None:
             return True
         environment = dict(self.target.marker_environment)
@@ -220,7 +196,7 @@ class Resolver:
         project.extras |= set(requirement.extras)
         demands.setdefault(name, []).append(requirement)
         if name not in pages:
-            pages[name] = self._page(name)
+            pages[name] = self.project_page(name)
         page = pages[name]
         if isinstance(page, str):
             used[name] = None
@@ -251,7 +227,7 @@ class Resolver:
         missing = sorted({name for name in names if name not in pages})
         if len(missing) > 1:
             with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
-                for name, page in zip(missing, pool.map(self._page, missing), strict=True):
+                for name, page in zip(missing, pool.map(self.project_page, missing), strict=True):
                     pages[name] = page
 
     def prefetch_dependencies(self, releases: list[tuple[ProjectPage, Version]]) -> None:
@@ -268,12 +244,7 @@ class Resolver:
         exists, or the index cannot answer for a project, fall back to the walk below,
         which reports the contradiction or the missing project per package."""
         constraint_map, root_pins = self._constraints_and_pins(roots, constraints)
-        try:
-            from .backtracking import resolve_with_backtracking
-        except ImportError:  # resolvelib missing: the walk alone still answers most trees
-            backtracked, why = None, ""
-        else:
-            backtracked, why = resolve_with_backtracking(self, roots, constraint_map, root_pins)
+        backtracked, why = resolve_with_backtracking(self, roots, constraint_map, root_pins)
         if backtracked is not None:
             return backtracked
         resolution = self.resolve_without_backtracking(roots, constraints)
@@ -291,7 +262,7 @@ class Resolver:
     ) -> tuple[dict[NormalizedName, list[Requirement]], set[NormalizedName]]:
         constraint_map: dict[NormalizedName, list[Requirement]] = {}
         for constraint in constraints:
-            if self._applies(constraint.requirement, ()):
+            if self.applies(constraint.requirement, ()):
                 constraint_map.setdefault(canonicalize_name(constraint.requirement.name), []).append(
                     constraint.requirement
                 )
@@ -316,7 +287,7 @@ class Resolver:
             expanded: set[tuple[NormalizedName, Version, frozenset[str]]] = set()
             # Root markers hold or not in the target environment (no parent extras).
             queue: deque[tuple[Requirement, str, str]] = deque(
-                (root.requirement, ROOT, root.origin) for root in roots if self._applies(root.requirement, ())
+                (root.requirement, ROOT, root.origin) for root in roots if self.applies(root.requirement, ())
             )
             while queue:
                 # One breadth-first level at a time, so the index is asked about the
@@ -347,7 +318,7 @@ class Resolver:
                     if isinstance(dependencies, str):
                         continue
                     for dependency in dependencies:
-                        if self._applies(dependency, project.extras):
+                        if self.applies(dependency, project.extras):
                             queue.append((dependency, page.name, ""))
             # Settle each project with every specifier now known.
             final: dict[NormalizedName, Version | None] = {}

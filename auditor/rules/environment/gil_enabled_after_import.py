@@ -9,7 +9,7 @@ from ...model.finding import Finding, Location, Severity
 from ..registry import Example, Rule, register
 
 if TYPE_CHECKING:
-    from ...gate import InterpreterFacts
+    from ...model.interpreter import InterpreterFacts
 
 
 @register
