@@ -24,7 +24,7 @@ _PUBLIC_API = {
     "hammer": "auditor.harness:hammer",
     "scan_source": "auditor.source:scan_source",
     "build_report": "auditor.report:build_report",
-    "check": "auditor.gate:check",
+    "check": "auditor.engine.gate:check",
     "resolve_tree": "auditor.tree:resolve_tree",
     "diff_reports": "auditor.diff:diff_reports",
     "find_interpreters": "auditor.interpreters.discovery:find_interpreters",

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .engine.policy import normalize_name
 from .model import AuditReport, Finding, HammerVerdict, Severity, Verdict
-from .policy import normalize_name
 
 # Higher is more usable; a drop is a regression. Unknown sits below the blockers: it is
 # not known to work, and a verdict that becomes undecidable deserves a look.

@@ -443,7 +443,7 @@ def environment_scenario(text: str):
     example: a TOML description of an interpreter and / or installed distributions."""
     import tomllib
 
-    from auditor.gate import InterpreterFacts
+    from auditor.engine.gate import InterpreterFacts
 
     data = tomllib.loads(text)
     facts = None

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from auditor.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
+from auditor.engine.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
 from auditor.source import scan_source
 
 pytestmark = pytest.mark.timeout(60)

@@ -20,10 +20,16 @@ from _report_samples import (
 )
 
 from auditor.cli import main
-from auditor.gate import check, environment_findings, guard_interpreter, interpreter_findings, project_modules
+from auditor.engine.gate import (
+    check,
+    environment_findings,
+    guard_interpreter,
+    interpreter_findings,
+    project_modules,
+)
+from auditor.engine.policy import Policy, policy_from_table
 from auditor.model import AuditReport, Finding, Location, Severity, Verdict
 from auditor.model.serialize import dumps
-from auditor.policy import Policy, policy_from_table
 from auditor.rules import all_rules
 
 pytestmark = pytest.mark.timeout(120)
@@ -138,7 +144,7 @@ def test_gate_findings_follow_the_policy_severity():
 
 
 def test_baseline_accepts_known_findings(tmp_path):
-    import auditor.baseline as baseline_module
+    import auditor.engine.baseline as baseline_module
 
     report = full_report()
     first = check(report)
@@ -158,7 +164,7 @@ def test_baseline_accepts_known_findings(tmp_path):
 
 
 def test_baseline_counts_copies_of_the_same_finding(tmp_path):
-    import auditor.baseline as baseline_module
+    import auditor.engine.baseline as baseline_module
 
     report = _clean_report()
     duplicate = Finding(
@@ -178,7 +184,7 @@ def test_baseline_counts_copies_of_the_same_finding(tmp_path):
 
 
 def test_unreadable_baseline_fails_safe(tmp_path):
-    import auditor.baseline  # noqa: F401
+    import auditor.engine.baseline  # noqa: F401
 
     (tmp_path / "baseline.json").write_text("nope", encoding="utf-8")
     result = check(full_report(), policy_from_table({"baseline": str(tmp_path / "baseline.json")}))

@@ -89,7 +89,7 @@ def test_locations_are_relative_with_declared_bases():
 
 def test_distribution_level_finding_points_at_its_metadata():
     report = full_report()
-    from auditor.gate import environment_findings
+    from auditor.engine.gate import environment_findings
 
     report.findings.extend(environment_findings(report))
     run = _sarif(report)["runs"][0]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from auditor.engine.suppressions import parse_suppressions
 from auditor.source import scan_source
-from auditor.suppressions import parse_suppressions
 
 pytestmark = pytest.mark.timeout(60)
 

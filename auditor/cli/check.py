@@ -107,8 +107,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..gate import check, guard_interpreter, project_modules
-    from ..policy import PolicyError, load_policy
+    from ..engine.gate import check, guard_interpreter, project_modules
+    from ..engine.policy import PolicyError, load_policy
     from ..report import ReportInputError, build_report
 
     try:
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
 
     baseline = None
     if args.baseline:
-        from ..baseline import BaselineError, load_baseline
+        from ..engine.baseline import BaselineError, load_baseline
 
         try:
             baseline = load_baseline(args.baseline)
@@ -155,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     result = check(report, policy, baseline=baseline, interpreter=facts, project_root=project_root)
     report.findings.extend(result.added_findings)
     if args.write_baseline:
-        from ..baseline import write_baseline
+        from ..engine.baseline import write_baseline
 
         written = write_baseline(args.write_baseline, report.all_findings())
         print(f"ftaudit check: wrote {written} accepted finding(s) to {args.write_baseline}", file=sys.stderr)

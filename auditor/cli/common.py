@@ -6,11 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK = 0  # the command ran and found nothing it is asked to fail on
-EXIT_FAILED = 1  # the gate failed: a policy violation, a race observed, a regression
-EXIT_USAGE = 2  # bad arguments or input that stopped the command from running
-EXIT_PARTIAL = 3  # the command ran but some items could not be processed (see the output)
-EXIT_INTERNAL = 4  # a bug in ftaudit itself
+from ..engine.exit_codes import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+
+__all__ = ["EXIT_FAILED", "EXIT_INTERNAL", "EXIT_OK", "EXIT_PARTIAL", "EXIT_USAGE"]
 
 EXIT_CODES_HELP = """exit codes:
   0  ran; nothing to fail on

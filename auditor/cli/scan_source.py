@@ -98,7 +98,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from .. import __version__
-    from ..baseline import write_baseline
+    from ..engine.baseline import write_baseline
     from ..model.report import AuditReport
     from ..source import SourceScanError, scan_source
 

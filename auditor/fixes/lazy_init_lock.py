@@ -22,8 +22,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from ..engine.suppressions import parse_suppressions
 from ..source.python_analysis import _BoundNames, _dotted, is_mutable_container
-from ..suppressions import parse_suppressions
 
 RULE_CODE = "FTP003"
 

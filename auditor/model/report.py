@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .environment import ScanResult
 from .finding import Finding
-from .harness import SampleResult
+from .harness import HammerVerdict, SampleResult
 from .project import ProjectAudit
 from .source import SourceScanResult
 from .tree import TreeResult
@@ -47,3 +47,32 @@ class AuditReport:
         for sample in self.hammer or []:
             collected.extend(sample.findings)
         return collected
+
+    def incomplete_reasons(self) -> list[str]:
+        """Every reason the report is incomplete, as sentences; empty when it is whole."""
+        warnings: list[str] = []
+        if self.scan:
+            if self.scan.partial:
+                warnings.append("The environment scan is partial: some items could not be read.")
+            warnings.extend(f"scan: {message}" for message in self.scan.errors)
+            for distribution in self.scan.distributions:
+                warnings.extend(f"{distribution.name}: {message}" for message in distribution.errors)
+                for extension in distribution.extensions:
+                    warnings.extend(f"{extension.module}: {message}" for message in extension.errors)
+        if self.source:
+            if self.source.partial:
+                warnings.append("The source check is partial: some files could not be checked.")
+            warnings.extend(f"{problem.path}: {problem.message}" for problem in self.source.problems)
+        if self.tree:
+            if self.tree.partial:
+                warnings.append("The dependency-tree check is partial: some packages could not be judged.")
+            warnings.extend(f"tree: {message}" for message in self.tree.errors)
+            for package in self.tree.packages:
+                warnings.extend(f"{package.name}: {message}" for message in package.errors)
+        for sample in self.hammer or []:
+            warnings.extend(f"sample {sample.name}: {message}" for message in sample.errors)
+            if sample.verdict in (HammerVerdict.ERROR, HammerVerdict.BUILD_ERROR):
+                warnings.append(
+                    f"sample {sample.name}: the harness could not run it ({sample.verdict.value})"
+                )
+        return warnings

@@ -118,30 +118,7 @@ def sorted_distributions(report: AuditReport) -> list[Distribution]:
 
 def partial_warnings(report: AuditReport) -> list[str]:
     """Every reason the report is incomplete, as sentences; empty when it is whole."""
-    warnings: list[str] = []
-    if report.scan:
-        if report.scan.partial:
-            warnings.append("The environment scan is partial: some items could not be read.")
-        warnings.extend(f"scan: {message}" for message in report.scan.errors)
-        for distribution in report.scan.distributions:
-            warnings.extend(f"{distribution.name}: {message}" for message in distribution.errors)
-            for extension in distribution.extensions:
-                warnings.extend(f"{extension.module}: {message}" for message in extension.errors)
-    if report.source:
-        if report.source.partial:
-            warnings.append("The source check is partial: some files could not be checked.")
-        warnings.extend(f"{problem.path}: {problem.message}" for problem in report.source.problems)
-    if report.tree:
-        if report.tree.partial:
-            warnings.append("The dependency-tree check is partial: some packages could not be judged.")
-        warnings.extend(f"tree: {message}" for message in report.tree.errors)
-        for package in report.tree.packages:
-            warnings.extend(f"{package.name}: {message}" for message in package.errors)
-    for sample in report.hammer or []:
-        warnings.extend(f"sample {sample.name}: {message}" for message in sample.errors)
-        if sample.verdict in (HammerVerdict.ERROR, HammerVerdict.BUILD_ERROR):
-            warnings.append(f"sample {sample.name}: the harness could not run it ({sample.verdict.value})")
-    return warnings
+    return report.incomplete_reasons()
 
 
 def findings_by_severity(report: AuditReport) -> dict[Severity, list[Finding]]:

@@ -129,9 +129,9 @@ def scan_source(
     ``use_cache`` is false. Never raises for bad input files: each becomes a
     :class:`FileProblem` and the result is marked partial.
     """
-    from ..baseline import BaselineError, apply_baseline, load_baseline
+    from ..engine.baseline import BaselineError, apply_baseline, load_baseline
+    from ..engine.suppressions import apply_suppressions
     from ..rules.registry import all_rules
-    from ..suppressions import apply_suppressions
     from .cache import DEFAULT_CACHE_DIR, SourceCache
 
     started = time.perf_counter()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .model.finding import Finding
+from ..model.finding import Finding
 
 # One pattern for both comment styles: the comment opener is matched loosely because the
 # directive may sit after code (`x = 1  # ftaudit: ignore`) or inside a block comment.

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .model import AuditReport, Finding, Location, PackageWheelStatus, Severity, Verdict
-from .model.interpreter import InterpreterFacts
+from ..model import AuditReport, Finding, Location, PackageWheelStatus, Severity, Verdict
+from ..model.interpreter import InterpreterFacts
 from .policy import Policy, default_policy, normalize_name
 
 GUARD_TIMEOUT_SECONDS = 120
@@ -91,7 +91,7 @@ class GateResult:
     @property
     def exit_code(self) -> int:
         """docs/exit-codes.md: a definite failure (1) outranks a partial result (3)."""
-        from .cli.common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
+        from .exit_codes import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 
         if self.failures:
             return EXIT_FAILED
@@ -207,8 +207,8 @@ def guard_interpreter(
 
 
 def interpreter_findings(facts: InterpreterFacts) -> list[Finding]:
-    from .rules.environment.gil_enabled_after_import import GilEnabledAfterImport
-    from .rules.environment.interpreter_not_free_threaded import InterpreterNotFreeThreaded
+    from ..rules.environment.gil_enabled_after_import import GilEnabledAfterImport
+    from ..rules.environment.interpreter_not_free_threaded import InterpreterNotFreeThreaded
 
     return [*InterpreterNotFreeThreaded.check(facts), *GilEnabledAfterImport.check(facts)]
 
@@ -254,10 +254,10 @@ def environment_findings(report: AuditReport, policy: Policy | None = None) -> l
     """FTE003/FTE004/FTE005 for every distribution of the scan, and FTE003/FTE004 for the
     dependency-tree packages that are not installed (before install); the severity is
     error when the policy fails on the verdict and warning otherwise."""
-    from .rules.environment.distribution_gil_fallback import DistributionGilFallback
-    from .rules.environment.distribution_needs_build import DistributionNeedsBuild
-    from .rules.environment.extension_import_failure import ExtensionImportFailure
-    from .rules.environment.static_runtime_disagreement import StaticRuntimeDisagreement
+    from ..rules.environment.distribution_gil_fallback import DistributionGilFallback
+    from ..rules.environment.distribution_needs_build import DistributionNeedsBuild
+    from ..rules.environment.extension_import_failure import ExtensionImportFailure
+    from ..rules.environment.static_runtime_disagreement import StaticRuntimeDisagreement
 
     policy = policy or default_policy()
     findings: list[Finding] = []
@@ -407,9 +407,7 @@ def check(
             )
         )
 
-    from .reporters._summary import partial_warnings
-
-    if partial_warnings(report):
+    if report.incomplete_reasons():
         result.partial = True
     result.exempted = sorted(exempted, key=normalize_name)
     result.passed = not result.failures

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model.finding import Finding
+from ..model.finding import Finding
 
 BASELINE_FORMAT = "ftaudit-baseline"
 BASELINE_VERSION = 1

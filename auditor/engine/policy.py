@@ -43,7 +43,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Severity, Verdict
+from ..model import Severity, Verdict
 
 DEFAULT_FAIL_ON_VERDICTS = frozenset({Verdict.GIL_FALLBACK, Verdict.NEEDS_BUILD})
 # Verdicts that describe a working distribution; failing on them would fail every run.
