@@ -6,6 +6,7 @@ The library API; the ``ftaudit`` command is a thin layer over these functions:
 * :func:`probe` - import each extension module in its own free-threaded subprocess
 * :func:`hammer` - compile sample extensions and stress them from many threads
 * :func:`scan_source` - source rules over C/C++/Cython/Python files
+* :func:`audit` - the main job on a project: dependencies per target, environment, sources, samples
 * :func:`build_report`, :func:`check`, :func:`resolve_tree`, :func:`diff_reports`
 """
 
@@ -23,10 +24,11 @@ _PUBLIC_API = {
     "probe": "auditor.pipelines.probe:probe",
     "hammer": "auditor.harness:hammer",
     "scan_source": "auditor.source:scan_source",
-    "build_report": "auditor.report:build_report",
+    "build_report": "auditor.pipelines.report:build_report",
     "check": "auditor.engine.gate:check",
     "resolve_tree": "auditor.tree:resolve_tree",
-    "diff_reports": "auditor.diff:diff_reports",
+    "diff_reports": "auditor.pipelines.diff:diff_reports",
+    "audit": "auditor.pipelines.project_audit:audit_project",
     "find_interpreters": "auditor.interpreters.discovery:find_interpreters",
     "provision": "auditor.interpreters.provision:provision",
 }

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from auditor.environment.metadata import read_core_metadata, read_wheel_tags  # noqa: E402
 from auditor.environment.record import read_record  # noqa: E402
-from auditor.report import ReportInputError, load_report  # noqa: E402
+from auditor.pipelines.report import ReportInputError, load_report  # noqa: E402
 
 METADATA_SEED = b"""Metadata-Version: 2.1
 Name: sample-package

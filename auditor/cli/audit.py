@@ -87,7 +87,7 @@ def run(args) -> int:
 def run_project(args) -> int:
     from rich.console import Console
 
-    from ..audit import audit_project
+    from ..pipelines.project_audit import audit_project
     from ..reporters import get_reporter
     from .common import EXIT_USAGE, error
     from .hammer import hammer_progress
@@ -144,8 +144,8 @@ def run_project(args) -> int:
 def run_environment(args) -> int:
     from rich.console import Console
 
-    from ..audit import audit
     from ..model.environment import Verdict
+    from ..pipelines.project_audit import audit
     from ..reporters import get_reporter
     from .hammer import hammer_progress
 

@@ -109,7 +109,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..engine.gate import check, guard_interpreter, project_modules
     from ..engine.policy import PolicyError, load_policy
-    from ..report import ReportInputError, build_report
+    from ..pipelines.report import ReportInputError, build_report
 
     try:
         policy = load_policy(args.policy)

@@ -79,7 +79,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..report import ReportInputError, build_report
+    from ..pipelines.report import ReportInputError, build_report
     from ..reporters._summary import partial_warnings
 
     sources: list = []

@@ -10,7 +10,7 @@ import html
 import re
 
 from ..model import AuditReport, Verdict
-from ..report import next_steps
+from ..pipelines.report import next_steps
 from . import _summary
 from .interface import Reporter, register_reporter
 

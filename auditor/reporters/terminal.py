@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..display_text import printable_copy
 from ..model import AuditReport, HammerVerdict, Severity, Verdict
-from ..report import next_steps
+from ..pipelines.report import next_steps
 from . import _summary
 from .interface import Reporter, register_reporter
 

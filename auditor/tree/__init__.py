@@ -9,7 +9,7 @@ versions, ``judge`` compares a release's wheel tags with the ``target``'s, and
 
 from __future__ import annotations
 
-from .audit import resolve_tree, resolve_tree_targets
+from .pipeline import resolve_tree, resolve_tree_targets
 from .sources import TreeInputError
 from .target import TargetError
 

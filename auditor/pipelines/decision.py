@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from packaging.version import InvalidVersion, Version
 
-from .binary.abi_tag import static_only_note
-from .environment.names import normalize_name
-from .model import AuditReport, Blocker, PackageWheelStatus, TargetDecision, TreeResult
+from ..binary.abi_tag import static_only_note
+from ..environment.names import normalize_name
+from ..model import AuditReport, Blocker, PackageWheelStatus, TargetDecision, TreeResult
 
 
 def _abi(target: str) -> str:

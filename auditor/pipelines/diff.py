@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .engine.policy import normalize_name
-from .model import AuditReport, Finding, HammerVerdict, Severity, Verdict
+from ..engine.policy import normalize_name
+from ..model import AuditReport, Finding, HammerVerdict, Severity, Verdict
 
 # Higher is more usable; a drop is a regression. Unknown sits below the blockers: it is
 # not known to work, and a verdict that becomes undecidable deserves a look.
@@ -218,7 +218,7 @@ def _classify_new_verdict(diff: ReportDiff, change: DistributionChange, previous
 
 def render_diff(diff: ReportDiff, markdown: bool = False) -> str:
     """Plain text (or Markdown) for people; JSON comes from :func:`auditor.model.serialize.to_dict`."""
-    from .reporters.markdown import text as markdown_text
+    from ..reporters.markdown import text as markdown_text
 
     bullet = "- " if markdown else "  "
     escape = markdown_text if markdown else str

@@ -24,7 +24,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from .model import (
+from ..model import (
     SCHEMA_VERSION,
     AuditReport,
     Distribution,
@@ -39,8 +39,8 @@ from .model import (
     TreeResult,
     Verdict,
 )
-from .model.serialize import from_dict
-from .regular_files import FileTooLargeError, read_regular_file
+from ..model.serialize import from_dict
+from ..regular_files import FileTooLargeError, read_regular_file
 
 ReportSource = AuditReport | ScanResult | SourceScanResult | TreeResult | list | dict | str | PathLike
 
@@ -67,7 +67,7 @@ def build_report(*sources: ReportSource, target: str | None = None) -> AuditRepo
 
     Raises :class:`ReportInputError` naming the input that could not be read.
     """
-    from . import __version__
+    from .. import __version__
 
     merged = AuditReport(tool_version=__version__)
     targets: list[str] = []

@@ -14,11 +14,11 @@ import datetime as _datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .model.finding import Finding
-from .model.report import AuditReport
+from .. import __version__
+from ..model.finding import Finding
+from ..model.report import AuditReport
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_SAMPLES = PROJECT_ROOT / "ext_samples"
 
 
@@ -32,7 +32,7 @@ class AuditOutcome:
 def _problem_finding(message: str) -> Finding:
     # A part of the audit that could not run at all is itself reported, so a partial
     # report never looks complete.
-    from .rules.environment.audit_incomplete import AuditIncomplete
+    from ..rules.environment.audit_incomplete import AuditIncomplete
 
     return AuditIncomplete.finding(message)
 
@@ -60,13 +60,13 @@ def audit(
     )
     outcome = AuditOutcome(report)
 
-    from .pipelines.scan import scan
+    from ..pipelines.scan import scan
 
     report.scan = scan(python=python, paths=paths, target=target, probe=probe, progress=progress)
     report.target = report.scan.target  # the default follows the scanned environment
 
     if source_checks and report.scan.distributions:
-        from .pipelines.scan import check_distribution_sources
+        from ..pipelines.scan import check_distribution_sources
 
         report.source = check_distribution_sources(report.scan)
 
@@ -77,7 +77,7 @@ def audit(
             outcome.problems.append(f"sample folder {path} does not exist")
         sample_paths = [path for path in sample_paths if path.exists()]
         if sample_paths:
-            from .harness import hammer
+            from ..harness import hammer
 
             try:
                 kwargs = {"budget": budget} if budget is not None else {}
@@ -88,7 +88,7 @@ def audit(
     report.findings.extend(_problem_finding(problem) for problem in outcome.problems)
 
     if output_dir is not None:
-        from .reporters import get_reporter
+        from ..reporters import get_reporter
 
         output_dir.mkdir(parents=True, exist_ok=True)
         for format_name, file_name in (
@@ -205,10 +205,10 @@ def audit_project(
     and its own harness samples; then decide target by target. A part that does not
     apply is skipped with the reason; a part that fails makes the outcome partial.
     ``log`` receives one line per part as it starts."""
-    from .binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
+    from ..binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
+    from ..model.project import AuditPart, ProjectAudit
+    from ..tree.index.configuration import project_index_settings, redact_text
     from .decision import decide_targets
-    from .model.project import AuditPart, ProjectAudit
-    from .tree.index.configuration import project_index_settings, redact_text
 
     say = log or (lambda line: None)
     project = Path(project).resolve()
@@ -240,7 +240,7 @@ def audit_project(
             "pyproject.toml in the project",
         )
     else:
-        from .tree import TargetError, TreeInputError, resolve_tree_targets
+        from ..tree import TargetError, TreeInputError, resolve_tree_targets
 
         chosen, others = files[0], files[1:]
         audit_record.dependency_file = str(chosen)
@@ -283,7 +283,7 @@ def audit_project(
             "(pass --python PY to scan one)",
         )
     else:
-        from .pipelines.scan import scan
+        from ..pipelines.scan import scan
 
         say(f"environment: {interpreter} ({why})")
         try:
@@ -306,7 +306,7 @@ def audit_project(
     if not roots:
         part("sources", "skipped", "no source files or folders in the project")
     else:
-        from .source import scan_source
+        from ..source import scan_source
 
         say(f"sources: {', '.join(entry.name for entry in roots)}")
         try:
@@ -344,7 +344,7 @@ def audit_project(
             "`ftaudit hammer ext_samples/`)",
         )
     if hammer_samples and folders:
-        from .harness import hammer
+        from ..harness import hammer
 
         say(f"samples: {', '.join(str(folder) for folder in folders)} ({why})")
         try:
@@ -379,7 +379,7 @@ def audit_project(
 def _write_reports(report: AuditReport, outcome: AuditOutcome, output_dir: Path | None) -> None:
     if output_dir is None:
         return
-    from .reporters import get_reporter
+    from ..reporters import get_reporter
 
     output_dir.mkdir(parents=True, exist_ok=True)
     for format_name, file_name in (
