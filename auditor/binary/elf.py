@@ -299,20 +299,6 @@ class ElfImage(BinaryImage):
     def pointer_size(self) -> int:
         return 8 if self.is_64bit else 4
 
-    def read_pointer(self, address: int) -> PointerValue | None:
-        """The pointer the loader leaves at ``address``, following its relocation if any."""
-        relocation = self.relocations.get(address)
-        if relocation is not None:
-            if relocation.kind == "relative":
-                return PointerValue(address=relocation.addend)
-            if relocation.symbol:
-                defined = self.symbols.get(relocation.symbol)
-                if defined is not None and defined.value:
-                    return PointerValue(address=defined.value + relocation.addend, symbol=relocation.symbol)
-                return PointerValue(symbol=relocation.symbol)
-        raw = self.read_int(address, self.pointer_size)
-        return None if raw is None else PointerValue(address=raw)
-
     def read_c_string(self, address: int, limit: int = 256) -> str | None:
         for segment in self._segments:
             if segment.vaddr <= address < segment.vaddr + segment.memsz:

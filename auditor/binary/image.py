@@ -205,3 +205,33 @@ class BinaryImage(abc.ABC):
         """Which of ``needles`` occur in the read-only data or the symbol names."""
         data = self.read_only_data()
         return {needle for needle in needles if needle in data}
+
+
+class TablesReadAtOpen(BinaryImage):
+    """An image whose parser (LIEF) hands over every table when the file is opened: the
+    Mach-O and PE readers fill these five attributes then, and the accessors are shared."""
+
+    _relocations: dict[int, Relocation]
+    _symbols: dict[str, DynamicSymbol]
+    _imported: set[str]
+    _libraries: list[str]
+    _function_sizes: dict[int, int]
+
+    @property
+    def relocations(self) -> dict[int, Relocation]:
+        return self._relocations
+
+    @property
+    def symbols(self) -> dict[str, DynamicSymbol]:
+        return self._symbols
+
+    @property
+    def imported_symbols(self) -> set[str]:
+        return self._imported
+
+    @property
+    def imported_libraries(self) -> list[str]:
+        return list(self._libraries)
+
+    def function_sizes(self) -> dict[int, int]:
+        return self._function_sizes

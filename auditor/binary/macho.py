@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .image import BinaryImage, BinaryReadError, DynamicSymbol, Relocation
+from .image import BinaryReadError, DynamicSymbol, Relocation, TablesReadAtOpen
 
 # mach-o/loader.h magic numbers (little-endian thin images) and mach-o/fat.h (big-endian headers).
 _THIN_MAGICS = (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")
@@ -108,7 +108,7 @@ def slice_architectures(path: Path | str) -> list[str]:
     return [_machine_of(binary) for binary in fat]
 
 
-class MachOImage(BinaryImage):
+class MachOImage(TablesReadAtOpen):
     file_format = "Mach-O"
     operating_system = "darwin"
     export_table_name = "export trie"
@@ -312,26 +312,7 @@ class MachOImage(BinaryImage):
         data = self.read(address, min(limit, segment.vaddr + segment.vmsize - address))
         return None if data is None else data.split(b"\0", 1)[0].decode("utf-8", "replace")
 
-    @property
-    def relocations(self) -> dict[int, Relocation]:
-        return self._relocations
-
     # -- symbols ------------------------------------------------------------------------------
-    @property
-    def symbols(self) -> dict[str, DynamicSymbol]:
-        return self._symbols
-
-    @property
-    def imported_symbols(self) -> set[str]:
-        return self._imported
-
-    @property
-    def imported_libraries(self) -> list[str]:
-        return list(self._libraries)
-
-    def function_sizes(self) -> dict[int, int]:
-        return self._function_sizes
-
     # -- code ----------------------------------------------------------------------------------
     def in_plt(self, address: int) -> bool:
         return any(start <= address < end for start, end in self._stub_ranges)

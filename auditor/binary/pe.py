@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .image import BinaryImage, BinaryReadError, DynamicSymbol, Relocation
+from .image import BinaryReadError, DynamicSymbol, Relocation, TablesReadAtOpen
 
 _IMAGE_SCN_CNT_UNINITIALIZED_DATA = 0x00000080
 _IMAGE_SCN_MEM_EXECUTE = 0x20000000
@@ -60,7 +60,7 @@ def _lief():
     return lief
 
 
-class PeImage(BinaryImage):
+class PeImage(TablesReadAtOpen):
     file_format = "PE"
     operating_system = "windows"
     export_table_name = "export table"
@@ -258,26 +258,7 @@ class PeImage(BinaryImage):
         data = self.read(address, min(limit, section.address + section.mapped_size - address))
         return None if data is None else data.split(b"\0", 1)[0].decode("utf-8", "replace")
 
-    @property
-    def relocations(self) -> dict[int, Relocation]:
-        return self._relocations
-
     # -- symbols ------------------------------------------------------------------------------
-    @property
-    def symbols(self) -> dict[str, DynamicSymbol]:
-        return self._symbols
-
-    @property
-    def imported_symbols(self) -> set[str]:
-        return self._imported
-
-    @property
-    def imported_libraries(self) -> list[str]:
-        return list(self._libraries)
-
-    def function_sizes(self) -> dict[int, int]:
-        return self._function_sizes
-
     # -- code ----------------------------------------------------------------------------------
     def in_plt(self, address: int) -> bool:
         return self.stub_target(address) is not None
