@@ -127,11 +127,16 @@ def init_function_name(module_leaf: str) -> str:
     return "PyInitU_" + module_leaf.encode("punycode").decode("ascii").replace("-", "_")
 
 
+_UNWRITTEN_ZEROS = "zero-initialised, written by no code read"
+
+
 class _SlotArrayResult:
-    def __init__(self, value: int | None, complete: bool, note: str) -> None:
+    def __init__(self, value: int | None, complete: bool, note: str, unfilled: bool = False) -> None:
         self.value = value  # the Py_mod_gil value, or None when absent / unreadable
         self.complete = complete  # every record up to the zero id was read and understood
         self.note = note
+        # The answer rests on memory no code was seen filling (zeros in .bss, m_slots NULL).
+        self.unfilled = unfilled
 
 
 def _as_pointer(image: BinaryImage, value: object) -> Pointer | None:
@@ -181,7 +186,7 @@ def _where(reader: CodeReader, reading: CodeReading, slots: Pointer) -> str | _S
             f"fills, and the {image.file_format} image's C++ initialisers are not located",
         )
     if zero_initialised:
-        return "zero-initialised, written by no code read"
+        return _UNWRITTEN_ZEROS
     if slots.region == STATIC:
         return f"static data at {slots.offset:#x}"
     return "memory the init code allocates"
@@ -205,6 +210,7 @@ class _SlotWalk:
         self.top_label = ""  # the outermost array and where it lives, for the evidence
         # The outermost array is memory the code writes (a static it fills, a heap block).
         self.top_built_by_code = False
+        self.top_unfilled = False  # the outermost array is zeros nothing was seen writing
 
     def walk(self, slots: Pointer, layout: SlotLayout, depth: int = 0) -> None:
         where = _where(self.reader, self.reading, slots)
@@ -214,6 +220,7 @@ class _SlotWalk:
         label = f"{layout.value} array ({where})" if depth == 0 else f"nested {layout.value} array ({where})"
         if not self.top_label:
             self.top_built_by_code = where == "built by the init code" or slots.region != STATIC
+            self.top_unfilled = where == _UNWRITTEN_ZEROS
         self.top_label = self.top_label or label
         for index in range(_MAX_SLOTS):
             entry = slots.moved(index * RECORD_SIZE)
@@ -282,7 +289,7 @@ class _SlotWalk:
             return _SlotArrayResult(value, True, note)
         if self.problems:
             return _SlotArrayResult(None, False, "; ".join(self.problems))
-        if self.records == 0 and self.filled_at_run_time and "written by no code read" in self.top_label:
+        if self.records == 0 and self.filled_at_run_time and self.top_unfilled:
             # An all-zero array in .bss that nothing was seen filling, in a module whose
             # generator fills its slots at run time (pybind11's guarded static): zeros mean
             # the stores were missed, not that it declares nothing. Unknown, not a guess. (A
@@ -313,6 +320,7 @@ class _SlotWalk:
             True,
             f"{self.records} slots read with the {self.numbering.release} ids in the {self.top_label}"
             f"{skipped}, none is Py_mod_gil",
+            unfilled=self.top_unfilled,
         )
 
 
@@ -326,7 +334,7 @@ def read_slot_array(
 ) -> _SlotArrayResult:
     """Read a slot array (and the arrays it nests) for the Py_mod_gil value, with ``numbering``'s ids."""
     if slots == 0:
-        return _SlotArrayResult(None, True, "m_slots is NULL")
+        return _SlotArrayResult(None, True, "m_slots is NULL", unfilled=True)
     pointer = _as_pointer(reader.image, slots)
     if pointer is None:
         return _SlotArrayResult(None, False, "the slot array pointer could not be read")
@@ -564,10 +572,7 @@ def _decide(
                     f"{init_name} -> PyModuleDef_Init: {results[0].note}; the default is Py_MOD_GIL_USED",
                     init_style,
                 )
-                decision.from_unfilled_memory = any(
-                    "written by no code read" in result.note or "m_slots is NULL" in result.note
-                    for result in results
-                )
+                decision.from_unfilled_memory = any(result.unfilled for result in results)
             else:
                 notes.extend(result.note for result in results)
         elif not imports_def_init and not imports_set_gil:

@@ -113,10 +113,6 @@ def default_cache_dir() -> Path:
 # --------------------------------------------------------------------------- analysis
 
 
-def _analyser_fingerprint() -> str:
-    return analyser_fingerprint()
-
-
 def _analyse_in_worker(
     absolute_path: str, site_packages: str, target: str, platform: str | None = None
 ) -> tuple[dict, list[dict]]:
@@ -738,7 +734,7 @@ def scan(
         )
     cache = _AnalysisCache(
         (cache_dir or default_cache_dir()) if use_cache else None,
-        _analyser_fingerprint(),
+        analyser_fingerprint(),
         f"{target}/{platform}" if platform else target,
     )
     try:

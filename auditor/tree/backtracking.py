@@ -5,9 +5,10 @@ pinned and ``pandas`` left open, it takes the newest pandas, finds that it needs
 numpy>=2 and gives up, where pip would step back to a pandas that accepts numpy 1.26.
 Real requirement files mix pins and open ranges like that all the time, so the tree
 is resolved here first, with the same rules for which versions are acceptable and in
-which order (:meth:`~.resolver.Resolver.ranked_versions`) and the same cached index
-and metadata; the walk is the fallback when no consistent set exists, because it
-still names the contradicting specifiers.
+which order (the walk's ``ranked_versions``, seen through
+:class:`~.resolution.IndexView`) and the same cached index and metadata; the walk is
+the fallback when no consistent set exists, because it still names the contradicting
+specifiers.
 
 Extras follow pip's model: ``name[x]`` is its own identifier whose candidate depends
 on ``name==<same version>`` plus the dependencies the extra adds.
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from packaging.requirements import Requirement
 from packaging.utils import NormalizedName, canonicalize_name
@@ -27,11 +28,8 @@ from resolvelib import AbstractProvider, BaseReporter, ResolutionError
 from resolvelib import Resolver as ResolvelibResolver
 
 from .index.project_page import ProjectPage
-from .resolution import PARALLEL_REQUESTS, ROOT, Resolution, ResolvedProject
-
-if TYPE_CHECKING:
-    from .resolver import Resolver
-    from .sources.interface import RootRequirement
+from .resolution import PARALLEL_REQUESTS, ROOT, IndexView, Resolution, ResolvedProject
+from .sources.interface import RootRequirement
 
 # resolvelib counts rounds; pip uses 200,000. A tree that needs more is reported as
 # undecided (the walk takes over) rather than keeping a CI job busy for minutes.
@@ -59,7 +57,7 @@ class Candidate:
 
 
 class _Provider(AbstractProvider):
-    def __init__(self, resolver: Resolver, constraints: Mapping[NormalizedName, list[Requirement]]) -> None:
+    def __init__(self, resolver: IndexView, constraints: Mapping[NormalizedName, list[Requirement]]) -> None:
         self.resolver = resolver
         self.constraints = constraints
         self.pages: dict[NormalizedName, ProjectPage | str] = {}
@@ -156,7 +154,7 @@ class _Provider(AbstractProvider):
 
 
 def resolve_with_backtracking(
-    resolver: Resolver,
+    resolver: IndexView,
     roots: list[RootRequirement],
     constraint_map: Mapping[NormalizedName, list[Requirement]],
     root_pins: set[NormalizedName],

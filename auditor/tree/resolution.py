@@ -6,7 +6,9 @@ Shared by the resolver's walk (:mod:`.resolver`) and the backtracking resolver
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from packaging.requirements import Requirement
 from packaging.utils import NormalizedName
@@ -39,3 +41,20 @@ class Resolution:
     errors: list[str] = field(default_factory=list)
     partial: bool = False
     rounds: int = 0
+
+
+class IndexView(Protocol):
+    """What the backtracking resolver asks of the walk's resolver: the same index pages,
+    version order and dependency reading, so both resolve against one cached view."""
+
+    def project_page(self, name: NormalizedName) -> ProjectPage | str: ...
+
+    def ranked_versions(
+        self, page: ProjectPage, requirements: list[Requirement]
+    ) -> tuple[list[Version], str]: ...
+
+    def dependencies(self, page: ProjectPage, version: Version) -> list[Requirement] | str: ...
+
+    def applies(self, requirement: Requirement, parent_extras: Iterable[str]) -> bool: ...
+
+    def prefetch_dependencies(self, releases: list[tuple[ProjectPage, Version]]) -> None: ...
