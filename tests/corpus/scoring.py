@@ -43,7 +43,16 @@ class GroupScore:
 
 
 def load_manifest() -> list[dict]:
-    return json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))["files"]
+    """Every labelled file: ``manifest.json`` first, then each ``manifest-*.json`` batch by name.
+
+    Batches live in files of their own so that two people labelling at once never edit
+    the same file.
+    """
+    manifests = [CORPUS / "manifest.json", *sorted(CORPUS.glob("manifest-*.json"))]
+    entries: list[dict] = []
+    for manifest in manifests:
+        entries.extend(json.loads(manifest.read_text(encoding="utf-8"))["files"])
+    return entries
 
 
 def score_corpus(batch: str | None = None) -> dict[str, GroupScore]:
