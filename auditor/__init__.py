@@ -22,15 +22,15 @@ __version__ = "0.1.0"
 _PUBLIC_API = {
     "scan": "auditor.pipelines.scan:scan",
     "probe": "auditor.pipelines.probe:probe",
-    "hammer": "auditor.harness:hammer",
-    "scan_source": "auditor.source:scan_source",
+    "hammer": "auditor.collectors.harness:hammer",
+    "scan_source": "auditor.pipelines.source_scan:scan_source",
     "build_report": "auditor.pipelines.report:build_report",
     "check": "auditor.engine.gate:check",
-    "resolve_tree": "auditor.tree:resolve_tree",
+    "resolve_tree": "auditor.pipelines.dependency_tree:resolve_tree",
     "diff_reports": "auditor.pipelines.diff:diff_reports",
     "audit": "auditor.pipelines.project_audit:audit_project",
-    "find_interpreters": "auditor.interpreters.discovery:find_interpreters",
-    "provision": "auditor.interpreters.provision:provision",
+    "find_interpreters": "auditor.collectors.interpreters.discovery:find_interpreters",
+    "provision": "auditor.collectors.interpreters.provision:provision",
 }
 
 __all__ = ["__version__", *_PUBLIC_API]

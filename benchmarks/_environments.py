@@ -83,7 +83,7 @@ def cache_root() -> Path:
 
 def free_threaded_python() -> Path:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from auditor.interpreters.provision import find_provisioned
+    from auditor.collectors.interpreters.provision import find_provisioned
 
     provisioned = find_provisioned()
     if provisioned is None:

@@ -16,11 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from auditor.harness.build import build_sample
-from auditor.harness.build.toolchain import query_toolchain
-from auditor.harness.runner import RunSettings, hammer_interpreter
-from auditor.harness.sample import find_sample_folders, load_sample
-from auditor.interpreters.discovery import default_free_threaded, default_gil_baseline
+from auditor.collectors.harness.build import build_sample
+from auditor.collectors.harness.build.toolchain import query_toolchain
+from auditor.collectors.harness.runner import RunSettings, hammer_interpreter
+from auditor.collectors.harness.sample import find_sample_folders, load_sample
+from auditor.collectors.interpreters.discovery import default_free_threaded, default_gil_baseline
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -36,7 +36,7 @@ def ensure_site(site: Path) -> None:
 
 
 def count_lines(paths: list[Path]) -> tuple[int, int]:
-    from auditor.source.engine import language_for
+    from auditor.engine.source_checks import language_for
 
     files = lines = 0
     for root in paths:
@@ -56,7 +56,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
     ensure_site(args.site)
-    from auditor.source import scan_source
+    from auditor.pipelines.source_scan import scan_source
 
     paths = [args.site / package for package in PACKAGES]
     files, lines = count_lines(paths)

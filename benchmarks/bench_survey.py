@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from _survey_helpers import REAL_PROJECTS, survey_index
 
-from auditor.survey import LocalPoolEngine, ProjectEntry, run_survey
+from auditor.pipelines.survey import LocalPoolEngine, ProjectEntry, run_survey
 
 PROJECTS = [*REAL_PROJECTS, "coreproj", "sdistproj", "pureproj"]
 
@@ -78,7 +78,7 @@ def main() -> int:
 
     import distributed
 
-    from auditor.survey.engines.dask_cluster import DaskEngine
+    from auditor.pipelines.survey.engines.dask_cluster import DaskEngine
 
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from _index_server import LINUX, FixtureIndex, Release
 
-from auditor.tree import resolve_tree
+from auditor.pipelines.dependency_tree import resolve_tree
 
 
 def synthetic_world(count: int) -> tuple[list[Release], list[str]]:

@@ -29,8 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from auditor.environment.metadata import read_core_metadata, read_wheel_tags  # noqa: E402
-from auditor.environment.record import read_record  # noqa: E402
+from auditor.collectors.environment.metadata import read_core_metadata, read_wheel_tags  # noqa: E402
+from auditor.collectors.environment.record import read_record  # noqa: E402
 from auditor.pipelines.report import ReportInputError, load_report  # noqa: E402
 
 METADATA_SEED = b"""Metadata-Version: 2.1
@@ -217,8 +217,8 @@ def _read_record(folder: Path, data: bytes) -> None:
 
 
 def _read_report(folder: Path, data: bytes) -> bool:
-    from auditor.display_text import encodable
     from auditor.reporters import get_reporter
+    from auditor.shared.display_text import encodable
 
     (folder / "report.json").write_bytes(data)
     try:

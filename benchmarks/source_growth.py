@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from auditor.source.engine import check_bytes
+from auditor.engine.source_checks import check_bytes
 
 
 def nested_braces(count: int) -> bytes:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "corpu
 
 from scoring import score_corpus  # noqa: E402
 
-from auditor.source.engine import check_bytes, language_for  # noqa: E402
+from auditor.engine.source_checks import check_bytes, language_for  # noqa: E402
 
 SOURCES = Path.home() / ".cache" / "ftaudit" / "sources"
 

@@ -62,7 +62,7 @@ def interpreter_build_info(python: str | Path) -> InterpreterBuildInfo:
 
 
 def free_threaded_python() -> Path | None:
-    from auditor.interpreters.provision import find_provisioned
+    from auditor.collectors.interpreters.provision import find_provisioned
 
     found = find_provisioned(tsan=False)
     return found.executable if found else None
@@ -70,7 +70,7 @@ def free_threaded_python() -> Path | None:
 
 def gil_python() -> Path | None:
     """A GIL CPython 3.13: the provisioned baseline, else pyenv's."""
-    from auditor.interpreters.provision import find_provisioned
+    from auditor.collectors.interpreters.provision import find_provisioned
 
     found = find_provisioned(tsan=False, gil=True)
     if found:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.interpreters.discovery import default_free_threaded, default_gil_baseline
+from auditor.collectors.interpreters.discovery import default_free_threaded, default_gil_baseline
 
 REPO = Path(__file__).resolve().parent.parent
 EXT_SAMPLES = REPO / "ext_samples"
@@ -61,7 +61,7 @@ def hammered(
     trial_timeout: float | None = None,
 ):
     """The SampleResult of one sample (run once per session for each settings tuple)."""
-    from auditor.harness import hammer
+    from auditor.collectors.harness import hammer
 
     target = tsan_python() if tsan else free_threaded_python()
     (result,) = hammer(

@@ -84,7 +84,7 @@ def headers_of(python: str) -> InterpreterHeaders:
 
 
 def free_threaded_python() -> str:
-    from auditor.interpreters.provision import find_provisioned
+    from auditor.collectors.interpreters.provision import find_provisioned
 
     found = find_provisioned()
     if found is None:
@@ -93,7 +93,7 @@ def free_threaded_python() -> str:
 
 
 def gil_python() -> str:
-    from auditor.interpreters.provision import find_provisioned
+    from auditor.collectors.interpreters.provision import find_provisioned
 
     found = find_provisioned(gil=True)
     if found is not None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from _index_server import LINUX, FixtureIndex, Release, ServedFile, compiled_core_extension
 
-from auditor.interpreters.provision import find_provisioned
+from auditor.collectors.interpreters.provision import find_provisioned
 from auditor.model.serialize import to_dict
 
 REPOSITORY = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ collect_ignore = ["corpus"]
 def pytest_sessionstart(session: pytest.Session) -> None:
     if os.environ.get("FTAUDIT_ALLOW_MISSING_INTERPRETERS") == "1":
         return
-    from auditor.interpreters.provision import find_provisioned
+    from auditor.collectors.interpreters.provision import find_provisioned
 
     missing = [
         command

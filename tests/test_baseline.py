@@ -7,7 +7,7 @@ import json
 import pytest
 
 from auditor.engine.baseline import BaselineError, apply_baseline, load_baseline, write_baseline
-from auditor.source import scan_source
+from auditor.pipelines.source_scan import scan_source
 
 pytestmark = pytest.mark.timeout(60)
 

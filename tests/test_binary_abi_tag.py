@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.binary.abi_tag import (
+from auditor.collectors.binary.abi_tag import (
     Target,
     abi_from_imported_symbols,
     loadability,

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from _extension_builds import build_fixture, free_threaded_python
 
-from auditor.binary import analyse_extension, dotted_module_name
-from auditor.binary.code_reader import CodeReader
-from auditor.binary.elf import ElfImage, ElfReadError
+from auditor.collectors.binary import analyse_extension, dotted_module_name
+from auditor.collectors.binary.code_reader import CodeReader
+from auditor.collectors.binary.elf import ElfImage, ElfReadError
 from auditor.model.environment import GilDeclaration
 
 FREE_THREADED = free_threaded_python()
@@ -118,7 +118,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
                 package_folder, importable / package_folder.name, ignore=shutil.ignore_patterns("__pycache__")
             )
         script = (
-            "import sys; from pathlib import Path; from auditor.binary import analyse_extension;"
+            "import sys; from pathlib import Path; from auditor.collectors.binary import analyse_extension;"
             "e, f = analyse_extension(Path(sys.argv[1]), Path(sys.argv[2]));"
             "print(e.gil.value); print(e.errors[0])"
         )

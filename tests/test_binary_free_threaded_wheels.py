@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.binary import analyse_extension
-from auditor.binary.elf import ElfImage
-from auditor.binary.gil_declaration import read_gil_declaration
+from auditor.collectors.binary import analyse_extension
+from auditor.collectors.binary.elf import ElfImage
+from auditor.collectors.binary.gil_declaration import read_gil_declaration
 from auditor.model.environment import GilDeclaration, GilDeclaredBy
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -224,7 +224,7 @@ def test_tree_inspects_315_wheels_before_install(tmp_path: Path) -> None:
     binaries: the GIL verdict of each wheel is read without installing it."""
     from _index_server import FixtureIndex
 
-    from auditor.tree import resolve_tree_targets
+    from auditor.pipelines.dependency_tree import resolve_tree_targets
 
     chosen = [
         entry

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from _scan_helpers import PLAIN_LIBRARY, compile_shared, write_distribution  # noqa: E402
 
-from auditor.environment import (
+from auditor.collectors.environment import (
     UNOWNED_NAME,
     extension_module_name,
     normalize_name,
@@ -18,7 +18,7 @@ from auditor.environment import (
     running_site_packages,
     site_packages_of,
 )
-from auditor.environment.locations import EnvironmentLocationError
+from auditor.collectors.environment.locations import EnvironmentLocationError
 
 FT_SUFFIX = ".cpython-313t-x86_64-linux-gnu.so"
 

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from _source_helpers import FTAUDIT, SOURCE_FIXTURES
 
-from auditor.source import scan_source
+from auditor.pipelines.source_scan import scan_source
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -55,7 +55,7 @@ def test_missing_path():
 
 
 def test_suppressed_sites_are_left_alone():
-    from auditor.fixes import fix_python_source
+    from auditor.pipelines.fix import fix_python_source
 
     source = (
         "_client = None\n\n\ndef get_client():\n    global _client\n"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from _harness_helpers import EXT_SAMPLES, REPO, TEST_SAMPLES, free_threaded_python, gil_python, hammered
 
-from auditor.harness import classify
-from auditor.harness.build import build_sample
-from auditor.harness.sample import SampleError, find_sample_folders, load_sample
+from auditor.collectors.harness import classify
+from auditor.collectors.harness.build import build_sample
+from auditor.collectors.harness.sample import SampleError, find_sample_folders, load_sample
 from auditor.model.harness import FailureKind, HammerVerdict
 
 # --- the sample contract --------------------------------------------------------------
@@ -247,7 +247,7 @@ def test_a_speedup_above_the_core_count_is_a_measurement_problem_not_a_figure() 
 
 
 def test_judge_speedup_bounds_the_ratio_by_cores_and_threads() -> None:
-    from auditor.harness.runner import judge_speedup
+    from auditor.collectors.harness.runner import judge_speedup
     from auditor.model.harness import Throughput
 
     points = [Throughput(1, 1e6, seconds=1.0, calls=10), Throughput(4, 1.9e6, seconds=0.52, calls=10)]
@@ -338,7 +338,7 @@ def test_a_cpp_extension_is_built_with_the_cpp_compiler_and_linked_by_it() -> No
 
 @pytest.mark.timeout(120)
 def test_the_callers_python_gil_setting_does_not_reach_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    from auditor.harness import hammer
+    from auditor.collectors.harness import hammer
 
     # PYTHON_GIL=1 would turn the GIL on in the free-threaded child and hide the race.
     monkeypatch.setenv("PYTHON_GIL", "1")
@@ -373,7 +373,7 @@ def test_a_trial_that_computes_past_the_timeout_is_not_a_hang() -> None:
 
 @pytest.mark.timeout(120)
 def test_a_bad_sample_is_reported_and_the_others_still_run(tmp_path: Path) -> None:
-    from auditor.harness import hammer
+    from auditor.collectors.harness import hammer
 
     broken = _write_sample(tmp_path / "broken", 'name = "broken"\nkind = "capi"\nsources = ["m.c"]\n')
     results = hammer(
@@ -408,7 +408,7 @@ def test_a_sequential_check_that_cannot_finish_is_abandoned_quickly() -> None:
 
 
 def test_a_race_seen_only_with_the_gil_still_becomes_a_finding() -> None:
-    from auditor.harness import _findings
+    from auditor.collectors.harness import _findings
     from auditor.model.harness import InterpreterRun, TrialFailure
 
     sample = load_sample(EXT_SAMPLES / "get_then_set_counter")

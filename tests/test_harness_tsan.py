@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from _harness_helpers import EXT_SAMPLES, hammered, tsan_python
 
-from auditor.harness.tsan import parse_tsan_reports
+from auditor.collectors.harness.tsan import parse_tsan_reports
 from auditor.model.harness import FailureKind, HammerVerdict
 
 pytestmark = [pytest.mark.tsan, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -62,8 +62,8 @@ def test_a_strong_reference_sample_is_clean_under_tsan() -> None:
 
 def test_frames_from_a_build_made_in_another_checkout_still_belong_to_the_sample() -> None:
     # Builds are cached by content: debug info can name the checkout that built them.
-    from auditor.harness.sample import load_sample
-    from auditor.harness.tsan import TsanFrame, sample_frame, sample_source_of
+    from auditor.collectors.harness.sample import load_sample
+    from auditor.collectors.harness.tsan import TsanFrame, sample_frame, sample_source_of
 
     sample = load_sample(EXT_SAMPLES / "static_counter")
     elsewhere = TsanFrame("increment", "/elsewhere/ext_samples/static_counter/static_counter.c", 12, None)

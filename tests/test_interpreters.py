@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from auditor.interpreters.discovery import InterpreterError, describe_interpreter, find_interpreters
-from auditor.interpreters.provision import find_provisioned, provision
+from auditor.collectors.interpreters.discovery import (
+    InterpreterError,
+    describe_interpreter,
+    find_interpreters,
+)
+from auditor.collectors.interpreters.provision import find_provisioned, provision
 
 
 @pytest.fixture(scope="module")

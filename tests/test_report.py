@@ -152,7 +152,7 @@ def test_cli_report_exit_codes(tmp_path, capsys):
 
 @pytest.mark.timeout(600)
 def test_cli_report_scans_an_interpreter_first(tmp_path):
-    from auditor.interpreters.provision import find_provisioned
+    from auditor.collectors.interpreters.provision import find_provisioned
 
     interpreter = find_provisioned()
     if interpreter is None:
@@ -169,7 +169,7 @@ def test_cli_report_scans_an_interpreter_first(tmp_path):
 def test_cli_report_hammers_a_real_sample(tmp_path):
     from pathlib import Path
 
-    import auditor.harness  # noqa: F401
+    import auditor.collectors.harness  # noqa: F401
 
     sample = Path(__file__).resolve().parent.parent / "ext_samples" / "static_counter"
     if not sample.is_dir():

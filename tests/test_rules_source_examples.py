@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 from _source_helpers import example_filename
 
-from auditor.fixes import fix_python_source
+from auditor.engine.source_checks import check_bytes
+from auditor.pipelines.fix import fix_python_source
 from auditor.rules.registry import all_rules
-from auditor.source.engine import check_bytes
 
 SOURCE_RULES = [*all_rules("c-source"), *all_rules("python-source")]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from _harness_helpers import REPO, TEST_BUDGET_SECONDS, all_ext_samples, hammered
 
-from auditor.harness.sample import load_sample
+from auditor.collectors.harness.sample import load_sample
 from auditor.model.harness import HammerVerdict
 from auditor.rules.registry import all_rules
 

@@ -36,12 +36,12 @@ from auditor.pipelines.scan import ScanError, judge_distribution, runtime_agreem
 
 def require_analyser():
     """Kept as a call site marker for tests that read real binaries."""
-    import auditor.binary  # noqa: F401
+    import auditor.collectors.binary  # noqa: F401
 
 
 def require_probe():
     """Kept as a call site marker for tests that import in a subprocess."""
-    import auditor.import_probe  # noqa: F401
+    import auditor.collectors.import_probe  # noqa: F401
 
 
 def extension(

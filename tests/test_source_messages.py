@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.source.engine import check_bytes
+from auditor.engine.source_checks import check_bytes
 
 
 def _findings(source: str, path: str = "demo.c"):

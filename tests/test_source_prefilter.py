@@ -16,8 +16,8 @@ import libcst
 import pytest
 from _source_helpers import SOURCE_FIXTURES
 
-from auditor.source.prefilter import python_needs_full_analysis
-from auditor.source.python_analysis import ModuleFacts, PythonModuleAnalysis
+from auditor.collectors.source.prefilter import python_needs_full_analysis
+from auditor.collectors.source.python_analysis import ModuleFacts, PythonModuleAnalysis
 
 pytestmark = pytest.mark.timeout(600)
 

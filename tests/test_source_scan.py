@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from _source_helpers import SOURCE_FIXTURES, marked_risks
 
-from auditor.source import scan_source
-from auditor.source.engine import MAX_FILE_BYTES
+from auditor.engine.source_checks import MAX_FILE_BYTES
+from auditor.pipelines.source_scan import scan_source
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from auditor.engine.suppressions import parse_suppressions
-from auditor.source import scan_source
+from auditor.pipelines.source_scan import scan_source
 
 pytestmark = pytest.mark.timeout(60)
 

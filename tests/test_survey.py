@@ -17,8 +17,15 @@ from _survey_helpers import MANIFEST, REAL_PROJECTS, built_releases, comparable,
 from packaging.utils import canonicalize_name
 
 import auditor.model.survey as survey_model
-from auditor.survey import LocalPoolEngine, ProjectEntry, ResultStore, diff_surveys, load_survey, run_survey
-from auditor.tree import resolve_tree
+from auditor.pipelines.dependency_tree import resolve_tree
+from auditor.pipelines.survey import (
+    LocalPoolEngine,
+    ProjectEntry,
+    ResultStore,
+    diff_surveys,
+    load_survey,
+    run_survey,
+)
 
 pytestmark = pytest.mark.timeout(600)
 REPOSITORY = Path(__file__).resolve().parent.parent

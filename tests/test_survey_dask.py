@@ -19,9 +19,9 @@ import distributed  # setup installs ftaudit[dask]: missing, this module fails r
 import pytest
 from _survey_helpers import REAL_PROJECTS, comparable, survey_index
 
-from auditor.survey import LocalPoolEngine, ProjectEntry, ResultStore, run_survey
-from auditor.survey.engines.dask_cluster import DaskEngine
-from auditor.survey.work import WheelTask, judge_wheel
+from auditor.pipelines.survey import LocalPoolEngine, ProjectEntry, ResultStore, run_survey
+from auditor.pipelines.survey.engines.dask_cluster import DaskEngine
+from auditor.pipelines.survey.work import WheelTask, judge_wheel
 
 pytestmark = pytest.mark.timeout(600)
 PROJECTS = [*REAL_PROJECTS, "coreproj", "sdistproj", "pureproj"]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from _survey_helpers import REAL_PROJECTS, survey_index
 
+from auditor.pipelines.survey import LocalPoolEngine, ProjectEntry, run_survey
 from auditor.reporters.survey_html import render_survey_html
-from auditor.survey import LocalPoolEngine, ProjectEntry, run_survey
 
 pytestmark = pytest.mark.timeout(300)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -21,11 +21,12 @@ import pytest
 from _index_server import FixtureIndex, Release, standard_world
 
 from auditor.cli import main as ftaudit_main
+from auditor.collectors.tree import TargetError, TreeInputError
+from auditor.collectors.tree.index.cache import HttpCache
+from auditor.collectors.tree.index.client import IndexClient
 from auditor.model.serialize import from_dict, to_dict
 from auditor.model.tree import TreeResult
-from auditor.tree import TargetError, TreeInputError, resolve_tree
-from auditor.tree.index.cache import HttpCache
-from auditor.tree.index.client import IndexClient
+from auditor.pipelines.dependency_tree import resolve_tree
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -206,10 +207,10 @@ def test_resolution_backtracks_like_pip(world, tmp_path):
     assert packages["btpin"].pinned and packages["btpin"].required_by == ["btuser"]
     assert not result.partial and result.errors == []
     # The walk alone cannot step back: it keeps btuser 2.0 and reports the contradiction.
-    from auditor.tree.index.cache import HttpCache
-    from auditor.tree.resolver import Resolver
-    from auditor.tree.sources import read_dependency_source
-    from auditor.tree.target import make_target
+    from auditor.collectors.tree.index.cache import HttpCache
+    from auditor.collectors.tree.resolver import Resolver
+    from auditor.collectors.tree.sources import read_dependency_source
+    from auditor.collectors.tree.target import make_target
 
     target = make_target("3.13t")
     source = read_dependency_source(requirements, target.marker_environment)
@@ -683,7 +684,7 @@ def test_cli_subprocess_writes_the_report_file(world, tmp_path):
 
 
 def _free_threaded_python() -> Path | None:
-    from auditor.interpreters.provision import find_provisioned
+    from auditor.collectors.interpreters.provision import find_provisioned
 
     found = find_provisioned()
     return Path(found.executable) if found is not None else None

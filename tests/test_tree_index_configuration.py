@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from _index_server import LINUX, FixtureIndex, Release
 
-from auditor.tree.index.configuration import (
+from auditor.collectors.tree.index.configuration import (
     pip_index_settings,
     project_index_settings,
     redact_text,

@@ -10,8 +10,8 @@ import pytest
 from _index_server import FixtureIndex, gil_only_release, inspection_world
 from packaging.utils import canonicalize_name
 
-from auditor.interpreters.provision import find_provisioned
-from auditor.tree import resolve_tree
+from auditor.collectors.interpreters.provision import find_provisioned
+from auditor.pipelines.dependency_tree import resolve_tree
 
 pytestmark = pytest.mark.timeout(300)
 

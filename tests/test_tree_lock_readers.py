@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from _index_server import FixtureIndex, standard_world
 
-from auditor.tree import resolve_tree
-from auditor.tree.sources import detect_kind, read_dependency_source
-from auditor.tree.target import make_target
+from auditor.collectors.tree.sources import detect_kind, read_dependency_source
+from auditor.collectors.tree.target import make_target
+from auditor.pipelines.dependency_tree import resolve_tree
 
 LINUX_313T = make_target("3.13t").marker_environment
 
@@ -172,7 +172,7 @@ def test_locked_packages_are_judged_against_the_index(tmp_path, name, text):
 
 
 def test_a_toml_file_that_is_no_lock_is_refused(tmp_path):
-    from auditor.tree.sources import TreeInputError
+    from auditor.collectors.tree.sources import TreeInputError
 
     for name in ("poetry.lock", "pdm.lock"):
         path = tmp_path / name

@@ -75,7 +75,7 @@ def _raise_terminated(signal_number: int, frame: object) -> None:
 
 def _save_traceback(command: str | None) -> Path | None:
     """Write the current exception's traceback where the user can attach it to a report."""
-    from ..interpreters.provision import default_cache_dir
+    from ..collectors.interpreters.provision import default_cache_dir
 
     text = f"ftaudit {__version__}, command {command!r}, argv {sys.argv!r}\n\n{traceback.format_exc()}"
     for folder in (default_cache_dir() / "crashes", Path(tempfile.gettempdir())):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
+from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
 
 

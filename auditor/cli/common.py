@@ -55,8 +55,8 @@ def emit(args: argparse.Namespace, report) -> bool:
     Returns False, after saying why, when the format is unknown or the output file
     cannot be written; the caller then exits with EXIT_USAGE.
     """
-    from ..display_text import encodable
     from ..reporters import get_reporter, reporter_for_filename
+    from ..shared.display_text import encodable
 
     try:
         if args.format:

@@ -41,10 +41,10 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..display_text import encodable, printable
     from ..model.serialize import to_dict
     from ..pipelines.diff import diff_reports, render_diff
     from ..pipelines.report import ReportInputError, load_report
+    from ..shared.display_text import encodable, printable
 
     try:
         old, new = load_report(args.old), load_report(args.new)

@@ -38,7 +38,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..fixes import fix_paths
+    from ..pipelines.fix import fix_paths
 
     missing = [path for path in args.paths if not path.exists()]
     for path in missing:

@@ -145,7 +145,7 @@ def hammer_progress(console):
 
 def run(args: argparse.Namespace) -> int:
     from .. import __version__
-    from ..harness import AUTO, HarnessError, hammer
+    from ..collectors.harness import AUTO, HarnessError, hammer
     from ..model.harness import HammerVerdict
     from ..model.report import AuditReport
 

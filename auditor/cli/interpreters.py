@@ -26,7 +26,7 @@ def run(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from ..interpreters.discovery import find_interpreters
+    from ..collectors.interpreters.discovery import find_interpreters
     from ..model.serialize import to_dict
 
     interpreters, problems = find_interpreters(args.python)

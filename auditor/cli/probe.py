@@ -45,7 +45,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..interpreters.discovery import InterpreterError, describe_interpreter
+    from ..collectors.interpreters.discovery import InterpreterError, describe_interpreter
     from ..pipelines.scan import scan
 
     try:

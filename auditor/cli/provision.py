@@ -22,7 +22,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..interpreters.provision import ProvisionError, provision
+    from ..collectors.interpreters.provision import ProvisionError, provision
 
     try:
         interpreter = provision(tsan=args.tsan, cache_dir=args.cache_dir, gil=args.gil_baseline)

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
+from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
 from ..model.environment import ScanResult, Verdict
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
 

@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import __version__
     from ..engine.baseline import write_baseline
     from ..model.report import AuditReport
-    from ..source import SourceScanError, scan_source
+    from ..pipelines.source_scan import SourceScanError, scan_source
 
     missing = [path for path in args.paths if not path.exists()]
     for path in missing:

@@ -4,7 +4,7 @@
   ftaudit survey diff OLD.json NEW.json [--fail-on-regression]
   ftaudit survey html SURVEY.json --html tracker.html
 
-The work is :func:`auditor.survey.run_survey`; this module parses arguments and prints.
+The work is :func:`auditor.pipelines.survey.run_survey`; this module parses arguments and prints.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
+from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, error
 
 DEFAULT_STORE = Path("~/.cache/ftaudit/survey/results.jsonl").expanduser()
@@ -139,8 +139,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace, old_path: Path, new_path: Path) -> int:
     from ..model.serialize import to_dict
-    from ..survey import SurveyInputError, diff_surveys, load_survey
-    from ..survey.compare import render_survey_diff
+    from ..pipelines.survey import SurveyInputError, diff_surveys, load_survey
+    from ..pipelines.survey.compare import render_survey_diff
 
     try:
         old, new = load_survey(old_path), load_survey(new_path)
@@ -164,8 +164,8 @@ def _diff(args: argparse.Namespace, old_path: Path, new_path: Path) -> int:
 
 
 def _html(args: argparse.Namespace, survey_path: Path) -> int:
+    from ..pipelines.survey import SurveyInputError, load_survey
     from ..reporters.survey_html import render_survey_html
-    from ..survey import SurveyInputError, load_survey
 
     try:
         result = load_survey(survey_path)
@@ -176,21 +176,28 @@ def _html(args: argparse.Namespace, survey_path: Path) -> int:
 
 
 def _engine(args: argparse.Namespace):
-    from ..survey import LocalPoolEngine
+    from ..pipelines.survey import LocalPoolEngine
 
     if args.dask or args.scheduler:
-        from ..survey.engines.dask_cluster import DaskEngine
+        from ..pipelines.survey.engines.dask_cluster import DaskEngine
 
         return DaskEngine(args.scheduler, workers=args.workers, retries=args.retries)
     return LocalPoolEngine(args.workers)
 
 
 def _survey(args: argparse.Namespace, projects_path: Path) -> int:
+    from ..collectors.tree import TargetError
+    from ..collectors.tree.index.client import DEFAULT_INDEX_URL
     from ..model.serialize import dumps
+    from ..pipelines.survey import (
+        EngineError,
+        ResultStore,
+        StoreError,
+        SurveyInputError,
+        read_project_list,
+        run_survey,
+    )
     from ..reporters.survey_html import render_survey_html
-    from ..survey import EngineError, ResultStore, StoreError, SurveyInputError, read_project_list, run_survey
-    from ..tree import TargetError
-    from ..tree.index.client import DEFAULT_INDEX_URL
 
     if args.top is not None and args.top < 1:
         error("--top must be at least 1")

@@ -6,7 +6,7 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..binary.abi_tag import KNOWN_FREE_THREADED_TARGETS, NEWEST_FREE_THREADED_TARGET
+from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS, NEWEST_FREE_THREADED_TARGET
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
 
 EPILOG = """exit codes for `tree`:
@@ -107,9 +107,10 @@ def exit_code_for(tree) -> int:
 
 def run(args) -> int:
     from .. import __version__
+    from ..collectors.tree import TargetError, TreeInputError
+    from ..collectors.tree.index.configuration import project_index_settings
     from ..model.report import AuditReport
-    from ..tree import TargetError, TreeInputError, resolve_tree_targets
-    from ..tree.index.configuration import project_index_settings
+    from ..pipelines.dependency_tree import resolve_tree_targets
 
     try:
         trees = resolve_tree_targets(

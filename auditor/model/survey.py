@@ -64,7 +64,7 @@ class WheelVerdict:
     size_bytes: int = 0
     download_seconds: float = 0.0
     analysis_seconds: float = 0.0
-    analyser: str = ""  # auditor.binary.analyser_fingerprint() of the process that read it
+    analyser: str = ""  # auditor.collectors.binary.analyser_fingerprint() of the process that read it
     worker: str = ""  # "host:pid" that read it
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from packaging.version import InvalidVersion, Version
 
-from ..binary.abi_tag import static_only_note
-from ..environment.names import normalize_name
+from ..collectors.binary.abi_tag import static_only_note
+from ..collectors.environment.names import normalize_name
 from ..model import AuditReport, Blocker, PackageWheelStatus, TargetDecision, TreeResult
 
 

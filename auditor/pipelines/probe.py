@@ -1,5 +1,5 @@
 """``auditor.probe``: the static scan with the runtime import probe on top (a pipeline:
-it composes :mod:`auditor.pipelines.scan` and the collector :mod:`auditor.import_probe`)."""
+it composes :mod:`auditor.pipelines.scan` and the collector :mod:`auditor.collectors.import_probe`)."""
 
 from __future__ import annotations
 

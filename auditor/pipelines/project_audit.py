@@ -52,7 +52,7 @@ def audit(
     hammer_progress=None,
 ) -> AuditOutcome:
     """Run the whole audit; ``progress`` feeds the scan's bar, ``hammer_progress`` the
-    harness's (see :func:`auditor.harness.hammer`)."""
+    harness's (see :func:`auditor.collectors.harness.hammer`)."""
     report = AuditReport(
         tool_version=__version__,
         target=target or "",
@@ -60,13 +60,13 @@ def audit(
     )
     outcome = AuditOutcome(report)
 
-    from ..pipelines.scan import scan
+    from .scan import scan
 
     report.scan = scan(python=python, paths=paths, target=target, probe=probe, progress=progress)
     report.target = report.scan.target  # the default follows the scanned environment
 
     if source_checks and report.scan.distributions:
-        from ..pipelines.scan import check_distribution_sources
+        from .scan import check_distribution_sources
 
         report.source = check_distribution_sources(report.scan)
 
@@ -77,7 +77,7 @@ def audit(
             outcome.problems.append(f"sample folder {path} does not exist")
         sample_paths = [path for path in sample_paths if path.exists()]
         if sample_paths:
-            from ..harness import hammer
+            from ..collectors.harness import hammer
 
             try:
                 kwargs = {"budget": budget} if budget is not None else {}
@@ -205,9 +205,9 @@ def audit_project(
     and its own harness samples; then decide target by target. A part that does not
     apply is skipped with the reason; a part that fails makes the outcome partial.
     ``log`` receives one line per part as it starts."""
-    from ..binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
+    from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
+    from ..collectors.tree.index.configuration import project_index_settings, redact_text
     from ..model.project import AuditPart, ProjectAudit
-    from ..tree.index.configuration import project_index_settings, redact_text
     from .decision import decide_targets
 
     say = log or (lambda line: None)
@@ -240,7 +240,8 @@ def audit_project(
             "pyproject.toml in the project",
         )
     else:
-        from ..tree import TargetError, TreeInputError, resolve_tree_targets
+        from ..collectors.tree import TargetError, TreeInputError
+        from .dependency_tree import resolve_tree_targets
 
         chosen, others = files[0], files[1:]
         audit_record.dependency_file = str(chosen)
@@ -283,7 +284,7 @@ def audit_project(
             "(pass --python PY to scan one)",
         )
     else:
-        from ..pipelines.scan import scan
+        from .scan import scan
 
         say(f"environment: {interpreter} ({why})")
         try:
@@ -306,7 +307,7 @@ def audit_project(
     if not roots:
         part("sources", "skipped", "no source files or folders in the project")
     else:
-        from ..source import scan_source
+        from .source_scan import scan_source
 
         say(f"sources: {', '.join(entry.name for entry in roots)}")
         try:
@@ -344,7 +345,7 @@ def audit_project(
             "`ftaudit hammer ext_samples/`)",
         )
     if hammer_samples and folders:
-        from ..harness import hammer
+        from ..collectors.harness import hammer
 
         say(f"samples: {', '.join(str(folder) for folder in folders)} ({why})")
         try:

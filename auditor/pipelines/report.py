@@ -40,7 +40,7 @@ from ..model import (
     Verdict,
 )
 from ..model.serialize import from_dict
-from ..regular_files import FileTooLargeError, read_regular_file
+from ..shared.regular_files import FileTooLargeError, read_regular_file
 
 ReportSource = AuditReport | ScanResult | SourceScanResult | TreeResult | list | dict | str | PathLike
 

@@ -2,9 +2,9 @@
 free-threaded target, which turn the GIL back on, which cannot load there at all.
 
 Nothing scanned is imported or run: site-packages folders are read by
-:mod:`auditor.environment`, each extension module binary by :mod:`auditor.binary`
+:mod:`auditor.collectors.environment`, each extension module binary by :mod:`auditor.collectors.binary`
 (ELF, in worker processes), and only ``probe=True`` imports modules, each in its own
-subprocess of a free-threaded interpreter (:mod:`auditor.import_probe`).
+subprocess of a free-threaded interpreter (:mod:`auditor.collectors.import_probe`).
 
 Verdicts, per distribution, first match wins:
 
@@ -59,9 +59,14 @@ from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, Th
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..binary import analyser_fingerprint
-from ..binary.abi_tag import KNOWN_FREE_THREADED_TARGETS, default_target, parse_abi_tag, static_only_note
-from ..environment import (
+from ..collectors.binary import analyser_fingerprint
+from ..collectors.binary.abi_tag import (
+    KNOWN_FREE_THREADED_TARGETS,
+    default_target,
+    parse_abi_tag,
+    static_only_note,
+)
+from ..collectors.environment import (
     DistributionListing,
     EnvironmentListing,
     EnvironmentLocationError,
@@ -70,7 +75,6 @@ from ..environment import (
     running_site_packages,
     site_packages_of,
 )
-from ..isolated_pool import ItemFailure, run_isolated
 from ..model.environment import (
     Distribution,
     ExtensionModule,
@@ -83,6 +87,7 @@ from ..model.environment import (
 from ..model.finding import Finding
 from ..model.interpreter import InterpreterInfo
 from ..model.serialize import from_dict, to_dict
+from ..shared.isolated_pool import ItemFailure, run_isolated
 
 ProgressCallback = Callable[[int, int, str], None]
 # Below this many uncached binaries a worker pool costs more than it saves: starting the
@@ -105,7 +110,7 @@ class ScanError(Exception):
 
 
 def default_cache_dir() -> Path:
-    from ..interpreters.provision import default_cache_dir as ftaudit_cache
+    from ..collectors.interpreters.provision import default_cache_dir as ftaudit_cache
 
     return ftaudit_cache() / "scan-cache"
 
@@ -117,7 +122,7 @@ def _analyse_in_worker(
     absolute_path: str, site_packages: str, target: str, platform: str | None = None
 ) -> tuple[dict, list[dict]]:
     """Runs in a pool worker: one binary, returned as plain dicts (cheap to pickle)."""
-    from ..binary import analyse_extension
+    from ..collectors.binary import analyse_extension
 
     try:
         extension, findings = analyse_extension(
@@ -236,7 +241,7 @@ def _make_pool(kind: str, workers: int) -> Executor:
     if _START_METHOD in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context(_START_METHOD)
         if _START_METHOD == "forkserver":
-            context.set_forkserver_preload(["auditor.binary", "auditor.pipelines.scan"])
+            context.set_forkserver_preload(["auditor.collectors.binary", "auditor.pipelines.scan"])
         return ProcessPoolExecutor(max_workers=workers, mp_context=context)
     return ProcessPoolExecutor(max_workers=workers)
 
@@ -295,7 +300,7 @@ def _analyse_all(
         cache.put_many([])  # marks the reused rows as used
         return results, from_cache
     try:
-        from ..binary import analyse_extension  # noqa: F401 - fail early and clearly when it is missing
+        from ..collectors.binary import analyse_extension  # noqa: F401 - fail early and clearly when it is missing
     except ImportError as error:
         errors.append(f"binary analysis is not available ({error}); extension modules were listed, not read")
         for job in pending:
@@ -513,7 +518,11 @@ def runtime_agreement(extension: ExtensionModule) -> bool | None:
 def _choose_probe_interpreter(
     probe_python: str | Path | None, environment_interpreter: InterpreterInfo | None, errors: list[str]
 ) -> InterpreterInfo | None:
-    from ..interpreters.discovery import InterpreterError, default_free_threaded, describe_interpreter
+    from ..collectors.interpreters.discovery import (
+        InterpreterError,
+        default_free_threaded,
+        describe_interpreter,
+    )
 
     if probe_python is not None:
         try:
@@ -548,7 +557,7 @@ def _probe(
     progress: ProgressCallback | None,
 ) -> None:
     try:
-        from ..import_probe import probe_modules
+        from ..collectors.import_probe import probe_modules
     except ImportError as error:
         result.errors.append(f"probe not run: the probe is not available ({error})")
         result.partial = True
@@ -619,7 +628,7 @@ def _probe(
 def _resolve_folders(
     python: str | Path | None, paths: list[Path] | None
 ) -> tuple[InterpreterInfo | None, list[Path], list[str]]:
-    from ..interpreters.discovery import InterpreterError, describe_interpreter
+    from ..collectors.interpreters.discovery import InterpreterError, describe_interpreter
 
     problems: list[str] = []
     if paths:
@@ -703,7 +712,7 @@ def scan(
     if target is not None and _TARGET.match(target) is None:
         raise ScanError(f"target {target!r} is not like '3.13t', '3.14t' or '3.15t'")
     if platform is not None:
-        from ..binary.abi_tag import TargetPlatform
+        from ..collectors.binary.abi_tag import TargetPlatform
 
         try:
             TargetPlatform.parse(platform)
@@ -784,7 +793,7 @@ def check_distribution_sources(
     The files come from each distribution's RECORD, so only installed code is read (no
     stray files in site-packages); nothing is imported. Returns a SourceScanResult.
     """
-    from ..source import scan_source
+    from .source_scan import scan_source
 
     files = [
         Path(distribution.site_packages) / relative

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..binary.abi_tag import static_only_note
-from ..environment.names import normalize_name
+from ..collectors.binary.abi_tag import static_only_note
+from ..collectors.environment.names import normalize_name
 from ..model import (
     AuditReport,
     Distribution,

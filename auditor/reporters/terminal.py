@@ -14,9 +14,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..display_text import printable_copy
 from ..model import AuditReport, HammerVerdict, Severity, Verdict
 from ..pipelines.report import next_steps
+from ..shared.display_text import printable_copy
 from . import _summary
 from .interface import Reporter, register_reporter
 

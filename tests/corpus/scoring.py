@@ -61,7 +61,7 @@ def score_corpus(batch: str | None = None) -> dict[str, GroupScore]:
     Files without ``"added"`` are the first batch ("original"). Scoring a batch alone gives the
     held-out figure for the rules as they stood when that batch was labelled.
     """
-    from auditor.source.engine import check_bytes, language_for
+    from auditor.engine.source_checks import check_bytes, language_for
 
     scores: dict[str, GroupScore] = {}
     for entry in load_manifest():

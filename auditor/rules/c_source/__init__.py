@@ -2,8 +2,8 @@
 
 Each rule module holds one class derived from :class:`CSourceRule`. ``languages`` says
 which files it reads; ``check`` receives the parsed file (a
-:class:`~auditor.source.c_syntax.CTranslationUnit` for C/C++, a
-:class:`~auditor.source.text_units.TokenizedSource` for Cython and Rust) and returns
+:class:`~auditor.collectors.source.c_syntax.CTranslationUnit` for C/C++, a
+:class:`~auditor.collectors.source.text_units.TokenizedSource` for Cython and Rust) and returns
 findings built with ``cls.finding``. Suppression comments, baselines and rule selection
 are applied by the engine, not here.
 """

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ...collectors.source.cython_analysis import cython_analysis_of
 from ...model.finding import Severity
-from ...source.cython_analysis import cython_analysis_of
 from ..registry import Example, register
 from . import CSourceRule
 

@@ -1,7 +1,7 @@
 """FTP rules: Python sources, read with LibCST (after a cheap text pre-filter).
 
 Each rule module holds one class derived from :class:`PythonSourceRule`; ``check``
-receives a :class:`~auditor.source.python_analysis.PythonModuleAnalysis` (the module,
+receives a :class:`~auditor.collectors.source.python_analysis.PythonModuleAnalysis` (the module,
 its shared-state facts and the events found in it) and returns findings built with
 ``cls.finding``. Suppression comments, baselines and rule selection live in the engine.
 """

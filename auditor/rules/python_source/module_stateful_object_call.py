@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ...collectors.source.python_analysis import RANDOM_SEEDING
 from ...model.finding import Severity
-from ...source.python_analysis import RANDOM_SEEDING
 from ..registry import Example, register
 from . import PythonSourceRule
 

@@ -1,0 +1,172 @@
+"""Reading a target wheel's extension modules before install (``--inspect-wheels``).
+
+A ``cp313t`` wheel installs without a compiler, but its extensions may still not
+declare ``Py_mod_gil = Py_MOD_GIL_NOT_USED``; CPython then re-enables the GIL when one
+is imported (Python/import.c, PEP 703 "Py_mod_gil slot"). The scan finds that after
+install; here the wheel is downloaded, its ``.so`` / ``.pyd`` files are extracted to a
+temporary folder and read by the same analysis the scan uses
+(:func:`auditor.collectors.binary.analyse_extension`: ELF, Mach-O and PE), nothing is imported or run.
+With ``--platform`` the wheel of each platform asked is read, for that platform; without,
+a Linux (ELF) wheel. The answer is cached per wheel URL, target, platform and analyser
+version, so a warm run downloads nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from packaging.utils import parse_wheel_filename
+
+from ...model.environment import ExtensionModule, GilDeclaration
+from ..binary import analyse_extension, analyser_fingerprint
+from .index.client import IndexClient, IndexFetchError
+from .index.metadata import hash_problem
+from .index.project_page import IndexFile
+from .target import Target, expand_platform
+
+DEFAULT_MAX_WHEEL_BYTES = 100 * 2**20
+_ELF_PLATFORM_PREFIXES = ("manylinux", "musllinux", "linux_")
+
+
+@dataclass
+class WheelInspection:
+    wheel: str
+    gil_fallback: bool | None
+    gil_fallback_modules: list[str] = field(default_factory=list)
+    extensions: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def choose_inspectable_wheel(filenames: list[str], platform: str | None = None) -> str | None:
+    """The first wheel among ``filenames`` built for an ELF platform, or, with ``platform``
+    (a wheel platform tag as given to ``--platform``), the first one a machine with that
+    platform installs (``macosx_11_0_arm64`` accepts a ``macosx_10_15_universal2`` wheel)."""
+    accepted = set(expand_platform(platform)) if platform else None
+    for filename in filenames:
+        tags = parse_wheel_filename(filename)[3]
+        if accepted is None:
+            if any(tag.platform.startswith(_ELF_PLATFORM_PREFIXES) for tag in tags):
+                return filename
+        elif any(tag.platform in accepted for tag in tags):
+            return filename
+    return None
+
+
+def _is_bundled_library(relative: PurePosixPath) -> bool:
+    """auditwheel/delocate copy shared libraries into ``<package>.libs/``; they are not
+    extension modules (no PyInit_*), and neither is a ``lib*.so`` without an ABI tag."""
+    if any(part.endswith(".libs") for part in relative.parts[:-1]):
+        return True
+    name = relative.name
+    return name.startswith("lib") and ".cpython-" not in name and ".abi3." not in name
+
+
+def _site_relative(member: str) -> PurePosixPath | None:
+    """Where a wheel member lands relative to site-packages; None for unsafe names."""
+    path = PurePosixPath(member)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        return None
+    # PEP 427: <name>.data/platlib/... and .../purelib/... install into site-packages.
+    if len(path.parts) > 2 and path.parts[0].endswith(".data") and path.parts[1] in ("platlib", "purelib"):
+        return PurePosixPath(*path.parts[2:])
+    return path
+
+
+def read_wheel_extensions(
+    wheel_bytes: bytes, filename: str, target: Target, distribution: str, platform: str | None = None
+) -> tuple[list[ExtensionModule], list[str]]:
+    """Every extension module of one wheel (already downloaded and checked), read for
+    ``target``, and the problems met; never raises for a bad wheel."""
+    extensions: list[ExtensionModule] = []
+    problems: list[str] = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(wheel_bytes))
+    except zipfile.BadZipFile as problem:
+        return extensions, [f"{filename}: not a readable wheel ({problem})"]
+    with archive, tempfile.TemporaryDirectory(prefix="ftaudit-wheel-") as scratch:
+        site = Path(scratch)
+        for member in archive.infolist():
+            if member.is_dir() or not member.filename.endswith((".so", ".pyd")):
+                continue
+            relative = _site_relative(member.filename)
+            if relative is None:
+                problems.append(f"{filename}: unsafe member name {member.filename!r} skipped")
+                continue
+            if _is_bundled_library(relative):
+                continue
+            destination = site.joinpath(*relative.parts)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(archive.read(member))
+            extension, _findings = analyse_extension(
+                destination, site, target.name, distribution=distribution, platform=platform
+            )
+            extensions.append(extension)
+    return extensions, problems
+
+
+def summarise_extensions(
+    filename: str, extensions: list[ExtensionModule], problems: list[str]
+) -> WheelInspection:
+    """The wheel's GIL verdict from its modules: the one rule ``tree --inspect-wheels``
+    and ``survey`` share, so the two cannot disagree."""
+    inspection = WheelInspection(wheel=filename, gil_fallback=None, problems=list(problems))
+    for extension in extensions:
+        inspection.extensions += 1
+        inspection.problems.extend(extension.errors)
+        if extension.gil is GilDeclaration.USED:
+            inspection.gil_fallback_modules.append(extension.module)
+        elif extension.gil is GilDeclaration.UNKNOWN:
+            inspection.problems.append(f"{extension.module}: the GIL declaration could not be read")
+    if inspection.gil_fallback_modules:
+        inspection.gil_fallback = True
+    elif inspection.extensions and not inspection.problems:
+        inspection.gil_fallback = False
+    elif not inspection.extensions and not problems:
+        # A platform wheel without extension modules; not one whose members were unreadable.
+        inspection.gil_fallback = False
+    return inspection
+
+
+def analyse_wheel(
+    wheel_bytes: bytes, filename: str, target: Target, distribution: str, platform: str | None = None
+) -> WheelInspection:
+    """One wheel's GIL verdict; ``platform`` (a wheel platform tag) judges a macOS or
+    Windows wheel for its own platform rather than for this host."""
+    return summarise_extensions(
+        filename, *read_wheel_extensions(wheel_bytes, filename, target, distribution, platform)
+    )
+
+
+def inspect_wheel(
+    client: IndexClient,
+    file: IndexFile,
+    target: Target,
+    distribution: str,
+    max_bytes: int = DEFAULT_MAX_WHEEL_BYTES,
+    platform: str | None = None,
+) -> WheelInspection:
+    """Download ``file`` (a wheel) and read its extensions' GIL declarations for ``platform``
+    (a wheel platform tag; None: as this Linux host would); never raises."""
+    # Keyed by the reader's own source: a reader that learnt a release's slot ids re-reads.
+    cache_key = f"{file.url}#ftaudit-gil-inspection/{target.name}/{platform or ''}/{analyser_fingerprint()}"
+    cached = client.load_derived(cache_key)
+    if cached is not None:
+        try:
+            return WheelInspection(**json.loads(cached))
+        except (TypeError, ValueError):
+            pass
+    try:
+        response = client.fetch(file.url, store=False, max_bytes=max_bytes)
+    except IndexFetchError as problem:
+        return WheelInspection(wheel=file.filename, gil_fallback=None, problems=[str(problem)])
+    mismatch = hash_problem(response.body, file.hashes, file.filename)
+    if mismatch:
+        return WheelInspection(wheel=file.filename, gil_fallback=None, problems=[mismatch])
+    inspection = analyse_wheel(response.body, file.filename, target, distribution, platform)
+    client.store_derived(cache_key, json.dumps(inspection.__dict__).encode())
+    return inspection

@@ -1,0 +1,464 @@
+"""``resolve_tree``: read a dependency file, resolve it, and judge every release.
+
+The point of the whole exercise is the issue's story: a tool that looks at a project's
+*latest* release called ten pinned 2024 releases ready for 3.14t, and none of them
+shipped such a wheel. So every package is judged by the files of the release that
+would actually be installed - the pinned one, the locked one, or the newest one that
+the resolver picks - and the latest release only appears as advice
+(``first_ready_version``, ``latest_version``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from ..collectors.tree.index.cache import HttpCache
+from ..collectors.tree.index.client import DEFAULT_INDEX_URL, IndexClient, IndexFetchError, MultiIndexClient
+from ..collectors.tree.index.configuration import IndexSettings, redact_text
+from ..collectors.tree.index.project_page import ProjectPage
+from ..collectors.tree.judge import (
+    NEEDS_BUILD,
+    PURE,
+    READY,
+    UNKNOWN,
+    FileLike,
+    ReleaseJudgement,
+    judge_release,
+)
+from ..collectors.tree.resolver import PARALLEL_REQUESTS, ROOT, ResolvedProject, Resolver
+from ..collectors.tree.sources import LockedPackage, read_dependency_source
+from ..collectors.tree.target import Target, TargetError, make_target
+from ..collectors.tree.wheel_inspection import (
+    DEFAULT_MAX_WHEEL_BYTES,
+    choose_inspectable_wheel,
+    inspect_wheel,
+)
+from ..model.tree import PackageWheelStatus, TreeResult, WheelPlatformInspection
+
+
+def _release_history(page: ProjectPage, target: Target) -> tuple[str | None, str | None]:
+    """(first release that ships a target wheel, latest release), ignoring yanked
+    releases and pre-releases (unless a project has nothing else).
+
+    A release with a wheel for the target's ABI counts first; only a project that never
+    shipped one gets its first pure-Python release instead (a name-holding ``0.0.1``
+    placeholder of a compiled project is not an upgrade target)."""
+    versions = [
+        version
+        for version in page.versions()
+        if page.files_for(version) and not all(file.yanked for file in page.files_for(version))
+    ]
+    finals = [version for version in versions if not version.is_prerelease] or versions
+    latest = str(finals[-1]) if finals else None
+    statuses = [(version, judge_release(page.files_for(version), target).status) for version in finals]
+    for wanted in (READY, PURE):
+        for version, status in statuses:
+            if status == wanted:
+                return str(version), latest
+    return None, latest
+
+
+def _last_ready_before(page: ProjectPage, target: Target, version: Version) -> str | None:
+    """The newest final release older than ``version`` that ships a target wheel."""
+    for older in sorted((v for v in page.versions() if v < version and not v.is_prerelease), reverse=True):
+        files = page.files_for(older)
+        usable = files and not all(file.yanked for file in files)
+        if usable and judge_release(files, target).status == READY:
+            return str(older)
+    return None
+
+
+def _first_ready_prerelease(page: ProjectPage, target: Target, after: str | None) -> str | None:
+    """A pre-release newer than every final release that ships a target wheel, if any
+    (projects often publish free-threaded wheels in a release candidate first)."""
+    newest_final = Version(after) if after else None
+    for version in page.versions():
+        if not version.is_prerelease or (newest_final is not None and version <= newest_final):
+            continue
+        if judge_release(page.files_for(version), target).status in (READY, PURE):
+            return str(version)
+    return None
+
+
+def _holders(project: ResolvedProject, version: str) -> list[str]:
+    """Who rules out ``version`` of ``project``: "chainb requires chainc<2". The file's
+    own lines are left out: a pin the user wrote is the user's to change, and the
+    report already says it is pinned."""
+    wanted = Version(version)
+    holders = []
+    for parent, requirement in project.demanded_by:
+        if parent == ROOT:
+            continue
+        if requirement.specifier and not requirement.specifier.contains(wanted, prereleases=True):
+            text = f"{parent} requires {requirement.name}{requirement.specifier}"
+            if text not in holders:
+                holders.append(text)
+    return holders
+
+
+def _status(name: str, version: str | None, pinned: bool, judgement: ReleaseJudgement) -> PackageWheelStatus:
+    ready = {READY: True, PURE: True, NEEDS_BUILD: False}.get(judgement.status)
+    return PackageWheelStatus(
+        name=name,
+        version=version,
+        pinned=pinned,
+        ready=ready,
+        status=judgement.status,
+        matching_files=judgement.matching_files,
+        reason=judgement.reason,
+    )
+
+
+def _judge_on_page(
+    name: str, version: Version, pinned: bool, page: ProjectPage, target: Target
+) -> PackageWheelStatus:
+    files = page.files_for(version)
+    if not files:
+        status = PackageWheelStatus(
+            name=name,
+            version=str(version),
+            pinned=pinned,
+            ready=None,
+            status=UNKNOWN,
+            reason=f"version {version} is not on the index",
+        )
+        status.errors.append(f"{name} {version}: the index lists no files for this version")
+    else:
+        status = _status(name, str(version), pinned, judge_release(files, target))
+        yanked = [file for file in files if file.yanked]
+        if yanked and len(yanked) == len(files):
+            status.yanked = True
+            reason = next((file.yanked_reason for file in yanked if file.yanked_reason), None)
+            status.reason += f"; this release is yanked{f' ({reason})' if reason else ''}"
+    status.first_ready_version, status.latest_version = _release_history(page, target)
+    if status.status == NEEDS_BUILD and status.first_ready_version is None:
+        prerelease = _first_ready_prerelease(page, target, status.latest_version)
+        if prerelease:
+            status.reason += f"; pre-release {prerelease} ships one"
+    elif status.status == NEEDS_BUILD and Version(status.first_ready_version) < version:
+        # Projects drop free-threaded wheels too (3.13t was experimental, PEP 779):
+        # "upgrade to the first ready release" would be a downgrade here.
+        last = _last_ready_before(page, target, version)
+        status.last_ready_before = last
+        if last:
+            status.reason += f"; {last} was the last release before it with a {target.abi} wheel"
+    return status
+
+
+def _judge_locked(
+    package: LockedPackage, client: IndexClient, target: Target
+) -> tuple[PackageWheelStatus, bool]:
+    """(status, partial) for a package a lock file fixes."""
+    try:
+        version = Version(package.version)
+    except InvalidVersion:
+        status = PackageWheelStatus(
+            name=package.name,
+            version=package.version,
+            pinned=True,
+            ready=None,
+            status=UNKNOWN,
+            reason="the lock file's version is not a PEP 440 version",
+        )
+        status.errors.append(f"{package.origin}: invalid version {package.version!r}")
+        return status, True
+    try:
+        page = client.project_page(package.name)
+    except IndexFetchError as problem:
+        page = None
+        index_problem = str(problem)
+    if page is not None and page.files_for(version):
+        status = _judge_on_page(package.name, version, True, page, target)
+        partial = False
+    else:
+        # The index could not answer; the lock's own file list is the next best evidence
+        # about this release, though it says nothing about later releases.
+        if page is not None:
+            index_problem = f"the index lists no files for {package.name} {version}"
+        lock_files = [FileLike(filename) for filename in package.wheel_filenames]
+        if package.sdist_filename:
+            lock_files.append(FileLike(package.sdist_filename))
+        status = _status(package.name, package.version, True, judge_release(lock_files, target))
+        status.judged_from = "lock-file"
+        status.errors.append(index_problem)
+        if page is not None:
+            status.first_ready_version, status.latest_version = _release_history(page, target)
+        partial = True
+    status.origin = package.origin
+    status.required_by = list(package.required_by)
+    return status, partial
+
+
+def _inspect_per_platform(
+    status: PackageWheelStatus, client: IndexClient, target: Target, max_bytes: int, platforms: list[str]
+) -> bool:
+    """--platform given: read the wheel of each platform asked, one result per platform; the
+    package's own GIL fields say whether any of them re-enables the GIL."""
+    complete = True
+    for platform in platforms:
+        filename = choose_inspectable_wheel(status.matching_files, platform)
+        entry = WheelPlatformInspection(platform=platform, wheel=filename)
+        status.platform_inspections.append(entry)
+        if filename is None:
+            entry.problems.append(f"no {platform} wheel to inspect for the GIL declaration")
+            continue
+        page = _page_or_none(client, status.name)
+        file = next((each for each in page.files if each.filename == filename), None) if page else None
+        if file is None:
+            entry.problems.append(f"{filename}: not on the index any more; not inspected")
+            complete = False
+            continue
+        inspection = inspect_wheel(client, file, target, status.name, max_bytes, platform=platform)
+        entry.gil_fallback = inspection.gil_fallback
+        entry.gil_fallback_modules = list(inspection.gil_fallback_modules)
+        entry.problems.extend(inspection.problems)
+        complete &= inspection.gil_fallback is not None
+    read = [entry for entry in status.platform_inspections if entry.wheel]
+    if not read:
+        status.reason += f"; no wheel for {', '.join(platforms)} to inspect for the GIL declaration"
+        return True
+    status.inspected_wheel = read[0].wheel
+    status.errors.extend(f"{entry.platform}: {problem}" for entry in read for problem in entry.problems)
+    falling_back = [entry for entry in read if entry.gil_fallback]
+    status.gil_fallback = (
+        True if falling_back else None if any(entry.gil_fallback is None for entry in read) else False
+    )
+    for entry in falling_back:
+        status.gil_fallback_modules.extend(
+            module for module in entry.gil_fallback_modules if module not in status.gil_fallback_modules
+        )
+        status.reason += (
+            f"; but on {entry.platform} importing {', '.join(entry.gil_fallback_modules)} re-enables the GIL"
+            f" (no Py_mod_gil = Py_MOD_GIL_NOT_USED in its {target.abi} wheel)"
+        )
+    return complete
+
+
+def _inspect_one(
+    status: PackageWheelStatus,
+    client: IndexClient,
+    target: Target,
+    max_bytes: int,
+    platforms: list[str] | None = None,
+) -> bool:
+    """Fill the GIL fields of one ready package; returns False when it could not be done."""
+    if platforms:
+        return _inspect_per_platform(status, client, target, max_bytes, platforms)
+    filename = choose_inspectable_wheel(status.matching_files)
+    if filename is None:
+        status.reason += "; no Linux (ELF) wheel to inspect for the GIL declaration"
+        return True  # nothing that can be read: not a failure of the run
+    page = _page_or_none(client, status.name)
+    file = next((each for each in page.files if each.filename == filename), None) if page else None
+    if file is None:
+        status.errors.append(f"{filename}: not on the index any more; not inspected")
+        return False
+    inspection = inspect_wheel(client, file, target, status.name, max_bytes)
+    status.inspected_wheel = filename
+    status.gil_fallback = inspection.gil_fallback
+    status.gil_fallback_modules = list(inspection.gil_fallback_modules)
+    status.errors.extend(inspection.problems)
+    if inspection.gil_fallback:
+        modules = ", ".join(inspection.gil_fallback_modules)
+        status.reason += (
+            f"; but importing {modules} re-enables the GIL (no Py_mod_gil = Py_MOD_GIL_NOT_USED in its"
+            f" {target.abi} wheel)"
+        )
+    return inspection.gil_fallback is not None
+
+
+def _inspect_ready_wheels(
+    judged: list[tuple[PackageWheelStatus, IndexClient]],
+    target: Target,
+    max_bytes: int,
+    platforms: list[str] | None = None,
+) -> bool:
+    """Inspect every ready package's wheel; returns True when some could not be inspected."""
+    ready = [(status, client) for status, client in judged if status.status == READY]
+    # Reading ELF and disassembling init functions is CPU work: two workers are plenty.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = list(
+            pool.map(lambda pair: _inspect_one(pair[0], pair[1], target, max_bytes, platforms), ready)
+        )
+    return not all(done)
+
+
+def _page_or_none(client: IndexClient, name: str) -> ProjectPage | None:
+    try:
+        return client.project_page(name)
+    except IndexFetchError:
+        return None
+
+
+def resolve_tree_targets(source: Path, targets: Iterable[str], **options) -> list[TreeResult]:
+    """:func:`resolve_tree` for each target, in order; the index cache makes the later ones cheap.
+
+    Raises like :func:`resolve_tree` (an unknown target is refused before any is judged).
+    """
+    names = [name.strip() for name in targets if name.strip()]
+    if not names:
+        raise TargetError("no target given")
+    for name in names:
+        make_target(name)
+    return [resolve_tree(source, target=name, **options) for name in names]
+
+
+def resolve_tree(
+    source: Path,
+    *,
+    target: str = "3.13t",
+    index_url: str | None = None,
+    platform: str | Iterable[str] | None = None,
+    extras: Iterable[str] = (),
+    offline: bool = False,
+    cache_dir: Path | None = None,
+    timeout_seconds: float = 30.0,
+    inspect_wheels: bool = False,
+    max_wheel_bytes: int = DEFAULT_MAX_WHEEL_BYTES,
+    index_settings: IndexSettings | None = None,
+) -> TreeResult:
+    """Judge every package of a dependency file for ``target`` against a package index.
+
+    ``source`` is a requirements file, a ``pyproject.toml``, a ``pylock.toml`` or a
+    ``uv.lock``. ``index_url`` defaults to the one the file names, else PyPI.
+    ``platform`` is one or more wheel platform tags (default: any manylinux or
+    musllinux x86_64). Raises :class:`~auditor.collectors.tree.sources.TreeInputError` when the
+    file cannot be read at all and :class:`~auditor.collectors.tree.target.TargetError` for an
+    unknown target or platform; everything else is recorded in the result.
+
+    ``inspect_wheels`` downloads each ready package's target wheel (up to
+    ``max_wheel_bytes``) and reads whether its extensions keep the GIL enabled.
+
+    ``index_settings`` (:func:`~auditor.collectors.tree.index.configuration.project_index_settings`:
+    pip's or uv's configuration) applies when neither ``index_url`` nor the file names an
+    index; credentials in it are used for requests and never written into the result.
+    """
+    started = time.monotonic()
+    platforms = [platform] if isinstance(platform, str) else list(platform or [])
+    target_spec = make_target(target, platforms)
+    dependency_source = read_dependency_source(Path(source), target_spec.marker_environment, extras)
+    configured = index_settings if not (index_url or dependency_source.index_url) else None
+    chosen_index = (
+        index_url
+        or dependency_source.index_url
+        or (configured.index_url if configured else DEFAULT_INDEX_URL)
+    )
+    client = IndexClient(
+        chosen_index, cache=HttpCache(cache_dir), offline=offline, timeout_seconds=timeout_seconds
+    )
+    resolving_client: IndexClient | MultiIndexClient = client
+    if configured is not None and configured.extra_index_urls:
+        extra_clients = [
+            IndexClient(url, cache=client.cache, offline=offline, timeout_seconds=timeout_seconds)
+            for url in configured.extra_index_urls
+        ]
+        resolving_client = MultiIndexClient([client, *extra_clients], configured.strategy)
+    result = TreeResult(
+        source=str(source),
+        target=target_spec.name,
+        index_url=client.index_url.rstrip("/"),
+        offline=offline,
+        source_kind=dependency_source.kind,
+        platforms=platforms or ["manylinux_2_39_x86_64", "musllinux_1_2_x86_64"],
+        errors=list(dependency_source.problems),
+        notes=list(dependency_source.notes),
+    )
+    if configured is not None and configured.origin != "default (PyPI)":
+        how = {
+            "merge": "every index's files count, as pip does",
+            "first": "the first index that has a project answers, as uv does",
+        }[configured.strategy]
+        result.notes.append(f"indexes: {configured.describe()}; {how}")
+        result.notes.extend(configured.notes)
+    if dependency_source.problems:
+        result.partial = True
+    clients: dict[str, IndexClient] = {}
+    inspectable: list[tuple[PackageWheelStatus, IndexClient]] = []
+    if dependency_source.locked is not None:
+        # A lock names the index of each package (PEP 751 ``index``, uv's ``registry``):
+        # ask that one unless --index-url overrides them all.
+        def client_for(package: LockedPackage) -> IndexClient:
+            wanted = index_url or package.index_url or chosen_index
+            candidate = IndexClient(
+                wanted, cache=client.cache, offline=offline, timeout_seconds=timeout_seconds
+            )
+            return clients.setdefault(candidate.index_url, candidate)
+
+        assignments = [(package, client_for(package)) for package in dependency_source.locked]
+        # Ask about every locked project at once; judging then reads the clients' memory.
+        with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+            list(pool.map(lambda pair: _page_or_none(pair[1], pair[0].name), assignments))
+        for package, package_client in assignments:
+            status, partial = _judge_locked(package, package_client, target_spec)
+            result.packages.append(status)
+            inspectable.append((status, package_client))
+            result.partial |= partial
+        if len(clients) == 1:
+            result.index_url = next(iter(clients)).rstrip("/")
+        elif len(clients) > 1:
+            result.notes.append(
+                "the lock file names several indexes; each package was judged on its own: "
+                + ", ".join(url.rstrip("/") for url in clients)
+            )
+    else:
+        clients[client.index_url] = client
+        resolution = Resolver(resolving_client, target_spec).resolve(
+            dependency_source.requirements, dependency_source.constraints
+        )
+        result.errors.extend(resolution.errors)
+        result.partial |= resolution.partial
+        for project in resolution.projects.values():
+            if project.version is None or project.page is None:
+                status = PackageWheelStatus(
+                    name=project.name,
+                    version=None,
+                    pinned=project.pinned,
+                    ready=None,
+                    status=UNKNOWN,
+                    reason="could not be resolved on the index",
+                    errors=list(project.errors),
+                )
+            else:
+                status = _judge_on_page(
+                    project.name, project.version, project.pinned, project.page, target_spec
+                )
+                status.errors.extend(project.errors)
+                if status.status == NEEDS_BUILD and status.first_ready_version:
+                    status.held_back_by = _holders(project, status.first_ready_version)
+                    if status.held_back_by:
+                        status.reason += (
+                            f"; {status.first_ready_version} ships one but is ruled out"
+                            f" ({'; '.join(status.held_back_by)})"
+                        )
+            status.required_by = sorted(project.required_by)
+            status.origin = ", ".join(project.origins)
+            result.packages.append(status)
+            inspectable.append((status, resolving_client))
+        if isinstance(resolving_client, MultiIndexClient) and resolving_client.problems:
+            result.errors.extend(dict.fromkeys(resolving_client.problems))
+            result.partial = True
+    if inspect_wheels:
+        result.partial |= _inspect_ready_wheels(inspectable, target_spec, max_wheel_bytes, platforms)
+    stale = sorted(name for each in clients.values() for name in each.stale_pages())
+    if stale:
+        result.notes.append(
+            f"--offline: the cached index pages of {', '.join(stale)} are past their freshness; releases"
+            " uploaded since then are not known"
+        )
+    for status in result.packages:
+        if status.status == UNKNOWN:
+            result.partial = True
+    result.packages.sort(key=lambda status: canonicalize_name(status.name))
+    # A credential must never reach a report, whatever message quoted a URL.
+    result.errors = [redact_text(message) for message in result.errors]
+    result.notes = [redact_text(message) for message in result.notes]
+    for status in result.packages:
+        status.errors = [redact_text(message) for message in status.errors]
+    result.duration_seconds = round(time.monotonic() - started, 3)
+    return result
