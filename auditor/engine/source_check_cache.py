@@ -16,9 +16,9 @@ import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
-from .source_checks import FileOutcome
 from ..model.finding import Finding
 from ..model.serialize import from_dict, to_dict
+from .source_checks import FileOutcome
 
 DEFAULT_CACHE_DIR = Path.home() / ".cache" / "ftaudit" / "source-cache"
 

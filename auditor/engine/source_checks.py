@@ -18,7 +18,10 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..collectors.source.prefilter import python_needs_full_analysis
+from ..collectors.source.text_units import TokenizedSource
 from ..model.finding import Finding
+from ..rules.registry import all_rules
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # generated amalgamations (sqlite3.c is ~9 MB) are not hand-written code
 # CPython's tokenizer refuses deeper bracket nesting ("too many nested parentheses",
@@ -84,8 +87,6 @@ def content_key(data: bytes, language: str) -> str:
 
 
 def rules_for(language: str) -> list:
-    from ..rules.registry import all_rules
-
     if language == "python":
         return all_rules("python-source")
     family = {"c", "cpp"} if language in ("c", "cpp") else {language}
@@ -173,15 +174,15 @@ def _nesting_problem(text: str) -> str | None:
 
 
 def _check_python(display_path: str, text: str) -> FileOutcome:
-    from ..collectors.source.prefilter import python_needs_full_analysis
-
     if not python_needs_full_analysis(text):
         return FileOutcome()
     refused = _nul_byte_problem(text) or _nesting_problem(text)
     if refused:
         return FileOutcome(problem=refused, full_parse=True)
+    # deferred: LibCST takes ~130 ms to import, paid only when a tree has Python in it
     import libcst
 
+    # deferred: imports LibCST (above)
     from ..collectors.source.python_analysis import PythonModuleAnalysis
 
     try:
@@ -204,6 +205,7 @@ def _check_python(display_path: str, text: str) -> FileOutcome:
 
 
 def _check_c(display_path: str, data: bytes, language: str) -> FileOutcome:
+    # deferred: loading the tree-sitter grammars takes ~30 ms, paid only when a tree has C in it
     from ..collectors.source.c_syntax import CTranslationUnit
 
     if language == "c" and display_path.endswith(".h") and any(hint in data for hint in _CPP_HINTS):
@@ -214,8 +216,6 @@ def _check_c(display_path: str, data: bytes, language: str) -> FileOutcome:
 
 
 def _check_tokenized(display_path: str, text: str, language: str) -> FileOutcome:
-    from ..collectors.source.text_units import TokenizedSource
-
     if language == "rust" and "pymodule" not in text:
         return FileOutcome()
     unit = TokenizedSource(display_path, text, language)

@@ -129,8 +129,8 @@ def scan_source(
     ``use_cache`` is false. Never raises for bad input files: each becomes a
     :class:`FileProblem` and the result is marked partial.
     """
-    from ..engine.source_check_cache import DEFAULT_CACHE_DIR, SourceCache
     from ..engine.baseline import BaselineError, apply_baseline, load_baseline
+    from ..engine.source_check_cache import DEFAULT_CACHE_DIR, SourceCache
     from ..engine.suppressions import apply_suppressions
     from ..rules.registry import all_rules
 

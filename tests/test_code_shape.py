@@ -1,0 +1,100 @@
+"""The shape of the code, checked like behaviour: one-way layers, a complexity limit,
+modules a reader can hold in their head, and imports at the top where they can be seen.
+
+The layers themselves are declared once, in pyproject.toml's ``[tool.importlinter]``;
+docs/architecture.md draws them.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "auditor"
+BIN = Path(sys.executable).parent
+
+# A module longer than this is split into a file per thing (issue 9).
+LONGEST_MODULE = 600
+
+# Marks an import that must stay inside a function, with the reason after it.
+DEFERRED = "# deferred:"
+
+
+def _run(tool: str, *arguments: str) -> subprocess.CompletedProcess:
+    executable = BIN / tool
+    assert executable.exists(), f"{tool} is a test dependency: scripts/setup.sh installs it"
+    return subprocess.run(
+        [str(executable), *arguments], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_imports_point_one_way():
+    result = _run("lint-imports", "--no-cache")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "broken" in result.stdout and " 0 broken" in result.stdout
+
+
+def test_ruff_including_the_complexity_limit():
+    result = _run("ruff", "check", "--no-cache", "auditor", "tests", "benchmarks", "scripts")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def _modules():
+    return sorted(path for path in PACKAGE.rglob("*.py") if "__pycache__" not in path.parts)
+
+
+def test_no_module_is_longer_than_a_reader_can_follow():
+    too_long = {
+        path.relative_to(ROOT).as_posix(): length
+        for path in _modules()
+        if (length := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST_MODULE
+    }
+    assert not too_long, f"split these modules (over {LONGEST_MODULE} lines): {too_long}"
+
+
+def _imports_inside_functions(path: Path):
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    for function in ast.walk(ast.parse(text)):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(function):
+            if isinstance(node, ast.ImportFrom):
+                internal = node.level > 0 or (node.module or "").split(".")[0] == "auditor"
+            elif isinstance(node, ast.Import):
+                internal = any(alias.name.split(".")[0] == "auditor" for alias in node.names)
+            else:
+                continue
+            if not internal:
+                continue
+            here = lines[node.lineno - 1]
+            above = lines[node.lineno - 2] if node.lineno > 1 else ""
+            if DEFERRED not in here and DEFERRED not in above:
+                yield f"{path.relative_to(ROOT).as_posix()}:{node.lineno}"
+
+
+def test_package_imports_sit_at_the_top_unless_a_reason_is_given():
+    hidden = [where for path in _modules() for where in _imports_inside_functions(path)]
+    assert not hidden, (
+        f"move these imports to the top of their module, or say why they wait with "
+        f"'{DEFERRED} <reason>' on the line above: {hidden}"
+    )
+
+
+@pytest.mark.parametrize("public_name", ["scan", "check", "hammer", "audit"])
+def test_public_api_imports_without_the_cli(public_name):
+    # The library must not need the CLI or a reporter to be imported (the layers' point).
+    code = (
+        "import sys, auditor\n"
+        f"getattr(auditor, {public_name!r})\n"
+        "leaked = sorted(m for m in sys.modules if m.startswith(('auditor.cli',)))\n"
+        "print(leaked)\n"
+        "raise SystemExit(1 if leaked else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
