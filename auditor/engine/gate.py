@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import tomllib
 from collections import Counter
@@ -37,6 +36,7 @@ from typing import Protocol
 
 from ..model import AuditReport, Finding, Location, PackageWheelStatus, Severity, Verdict
 from ..model.interpreter import InterpreterFacts
+from ..shared.gil_warning import modules_named
 from .policy import Policy, default_policy, normalize_name
 
 GUARD_TIMEOUT_SECONDS = 120
@@ -61,8 +61,6 @@ _NOT_PROJECT_PACKAGES = {
     "node_modules",
 }
 _RESULT_MARKER = "@@ftaudit-guard@@"
-# Text of the RuntimeWarning CPython emits (Python/import.c, _PyImport_CheckGILForModule).
-_GIL_WARNING_MODULE = re.compile(r"enabled to load module '([^']+)'")
 
 
 class BaselineLike(Protocol):
@@ -201,7 +199,7 @@ def guard_interpreter(
     facts.imported = answer["imported"]
     facts.import_errors = answer["import_errors"]
     facts.warnings = answer["warnings"]
-    named = [match.group(1) for text in facts.warnings for match in _GIL_WARNING_MODULE.finditer(text)]
+    named = [module for text in facts.warnings for module in modules_named(text)]
     facts.enabled_by = list(dict.fromkeys(named)) or answer["enabled_after"]
     return facts
 
