@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from auditor.collectors.binary import analyse_extension
+from auditor.engine.binary_checks import analyse_extension
 
 
 def _analyse(arguments: tuple[Path, Path, str]) -> tuple[str, float, str, bool]:

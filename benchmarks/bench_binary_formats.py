@@ -26,7 +26,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from auditor.collectors.binary import analyse_extension
+from auditor.engine.binary_checks import analyse_extension
 from auditor.model.environment import GilDeclaration
 
 PROJECTS = """numpy scipy pandas pillow scikit-learn matplotlib lxml pydantic-core aiohttp markupsafe

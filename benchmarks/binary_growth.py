@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPOSITORY / "tests"))
 import _elf_mutations as mutations  # noqa: E402 - after the path set-up above
 from _extension_builds import FIXTURES, build_extension, build_fixture, free_threaded_python  # noqa: E402
 
-from auditor.collectors.binary import analyse_extension  # noqa: E402
+from auditor.engine.binary_checks import analyse_extension  # noqa: E402
 
 _MODULE = "mp_slot_not_used"
 _SYMBOL = struct.Struct("<IBBHQQ")  # Elf64_Sym

@@ -39,7 +39,7 @@ from _extension_builds import (  # noqa: E402
     free_threaded_python,
 )
 
-from auditor.collectors.binary import analyse_extension  # noqa: E402
+from auditor.engine.binary_checks import analyse_extension  # noqa: E402
 from auditor.model.environment import GilDeclaration  # noqa: E402
 
 _NON_ASCII_SOURCE = r"""

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from _extension_builds import build_snippet, free_threaded_python, gil_python
 
-from auditor.collectors.binary import analyse_extension
 from auditor.collectors.binary.abi_tag import parse_abi_tag
 from auditor.collectors.binary.risky_symbols import RISKY_FUNCTIONS
+from auditor.engine.binary_checks import analyse_extension
 from auditor.model.finding import Severity
 from auditor.rules.registry import all_rules
 
@@ -96,7 +96,7 @@ def test_risky_table_is_consistent() -> None:
 
 
 def test_fix_text_reads_as_an_instruction():
-    from auditor.collectors.binary import _fix_sentence
+    from auditor.rules.binary import fix_sentence as _fix_sentence
 
     assert _fix_sentence("strtok_r") == "use strtok_r"
     assert _fix_sentence("one DIR* per thread (readdir_r is deprecated)").startswith("use one DIR*")

@@ -122,7 +122,7 @@ def _analyse_in_worker(
     absolute_path: str, site_packages: str, target: str, platform: str | None = None
 ) -> tuple[dict, list[dict]]:
     """Runs in a pool worker: one binary, returned as plain dicts (cheap to pickle)."""
-    from ..collectors.binary import analyse_extension
+    from ..engine.binary_checks import analyse_extension
 
     try:
         extension, findings = analyse_extension(
@@ -300,7 +300,7 @@ def _analyse_all(
         cache.put_many([])  # marks the reused rows as used
         return results, from_cache
     try:
-        from ..collectors.binary import analyse_extension  # noqa: F401 - fail early and clearly when it is missing
+        from ..engine.binary_checks import analyse_extension  # noqa: F401 - fail early and clearly when it is missing
     except ImportError as error:
         errors.append(f"binary analysis is not available ({error}); extension modules were listed, not read")
         for job in pending:
