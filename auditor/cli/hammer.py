@@ -145,9 +145,9 @@ def hammer_progress(console):
 
 def run(args: argparse.Namespace) -> int:
     from .. import __version__
-    from ..collectors.harness import AUTO, HarnessError, hammer
     from ..model.harness import HammerVerdict
     from ..model.report import AuditReport
+    from ..pipelines.hammer import AUTO, HarnessError, hammer
 
     for path in args.paths:
         if not path.exists():

@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         if missing:
             error(f"no such sample folder: {', '.join(missing)}")
             return EXIT_USAGE
-        from ..collectors.harness import hammer
+        from ..pipelines.hammer import hammer
 
         budget = {"budget": args.hammer_budget} if args.hammer_budget is not None else {}
         sources.append(hammer(args.hammer, **budget))

@@ -52,7 +52,7 @@ def audit(
     hammer_progress=None,
 ) -> AuditOutcome:
     """Run the whole audit; ``progress`` feeds the scan's bar, ``hammer_progress`` the
-    harness's (see :func:`auditor.collectors.harness.hammer`)."""
+    harness's (see :func:`auditor.pipelines.hammer.hammer`)."""
     report = AuditReport(
         tool_version=__version__,
         target=target or "",
@@ -77,7 +77,7 @@ def audit(
             outcome.problems.append(f"sample folder {path} does not exist")
         sample_paths = [path for path in sample_paths if path.exists()]
         if sample_paths:
-            from ..collectors.harness import hammer
+            from .hammer import hammer
 
             try:
                 kwargs = {"budget": budget} if budget is not None else {}
@@ -345,7 +345,7 @@ def audit_project(
             "`ftaudit hammer ext_samples/`)",
         )
     if hammer_samples and folders:
-        from ..collectors.harness import hammer
+        from .hammer import hammer
 
         say(f"samples: {', '.join(str(folder) for folder in folders)} ({why})")
         try:
