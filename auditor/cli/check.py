@@ -27,10 +27,10 @@ from ..pipelines.check import CheckError, gate
 from .common import EXIT_USAGE, add_output_options, emit, error
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "check",
-        help="CI gate: scan, guard the interpreter, apply the [tool.ftaudit] policy, exit 0/1/3",
+        help=summary,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
