@@ -23,8 +23,8 @@ from auditor.cli import main
 from auditor.engine.environment_findings import environment_findings, interpreter_findings
 from auditor.engine.gate import check
 from auditor.engine.interpreter_guard import guard_interpreter
-from auditor.engine.project_files import project_modules
 from auditor.engine.policy import Policy, policy_from_table
+from auditor.engine.project_files import project_modules
 from auditor.model import AuditReport, Finding, Location, Severity, Verdict
 from auditor.model.serialize import dumps
 from auditor.rules import all_rules
