@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..collectors.source.archives import ExtractionBudget, extract_archive, is_archive
+from ..engine.selection import rule_selected
 from ..engine.source_checks import MAX_FILE_BYTES, FileOutcome, check_bytes, content_key, language_for
 from ..model.finding import Finding
 from ..model.source import FileProblem, SourceScanResult
@@ -64,15 +65,6 @@ class _SourceFile:
     data: bytes = b""
     key: str = ""
     mentions_ftaudit: bool = False  # may hold a suppression comment
-
-
-def _select(code: str, selected: set[str] | None, ignored: set[str] | None) -> bool:
-    def matches(patterns: set[str]) -> bool:
-        return any(code.startswith(pattern.upper()) for pattern in patterns)
-
-    if selected and not matches(selected):
-        return False
-    return not (ignored and matches(ignored))
 
 
 def _walk(root: Path):
@@ -139,7 +131,7 @@ def scan_source(
     result.rules = [
         rule.code
         for rule in [*all_rules("c-source"), *all_rules("python-source")]
-        if _select(rule.code, rules, ignore)
+        if rule_selected(rule.code, rules, ignore)
     ]
     accepted = None
     if baseline is not None:
@@ -292,7 +284,7 @@ def scan_source(
                 result.files_parsed += 1
             file_findings = []
             for finding in outcome.findings:
-                if not _select(finding.rule, rules, ignore):
+                if not rule_selected(finding.rule, rules, ignore):
                     continue
                 if finding.rule == "FTC007" and source_file.root_index in cython_directive_roots:
                     continue
