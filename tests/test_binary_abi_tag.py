@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from auditor.collectors.binary.abi_tag import (
-    Target,
     abi_from_imported_symbols,
     loadability,
     module_name_from_filename,
     parse_abi_tag,
 )
+from auditor.collectors.binary.target import Target
 
 
 @pytest.mark.parametrize(

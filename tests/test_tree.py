@@ -207,10 +207,10 @@ def test_resolution_backtracks_like_pip(world, tmp_path):
     assert packages["btpin"].pinned and packages["btpin"].required_by == ["btuser"]
     assert not result.partial and result.errors == []
     # The walk alone cannot step back: it keeps btuser 2.0 and reports the contradiction.
+    from auditor.collectors.binary.target import make_target
     from auditor.collectors.tree.index.cache import HttpCache
     from auditor.collectors.tree.resolver import Resolver
     from auditor.collectors.tree.sources import read_dependency_source
-    from auditor.collectors.tree.target import make_target
 
     target = make_target("3.13t")
     source = read_dependency_source(requirements, target.marker_environment)

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
+from auditor.collectors.binary.target import TargetError, expand_platform, make_target
 from auditor.collectors.tree.index.cache import CachedEntry, HttpCache, max_age_from
 from auditor.collectors.tree.index.project_page import ProjectPageError, parse_project_page
 from auditor.collectors.tree.judge import FileLike, judge_release
-from auditor.collectors.tree.target import TargetError, expand_platform, make_target
 
 PAGE_URL = "https://index.example/simple/demo-pkg/"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from _index_server import FixtureIndex, standard_world
 
+from auditor.collectors.binary.target import make_target
 from auditor.collectors.tree.sources import detect_kind, read_dependency_source
-from auditor.collectors.tree.target import make_target
 from auditor.pipelines.dependency_tree import resolve_tree
 
 LINUX_313T = make_target("3.13t").marker_environment

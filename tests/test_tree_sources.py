@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from auditor.collectors.binary.target import make_target
 from auditor.collectors.tree.sources import TreeInputError, detect_kind, read_dependency_source
-from auditor.collectors.tree.target import make_target
 
 LINUX_313T = make_target("3.13t").marker_environment
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..collectors.interpreters.discovery import describe_child_script
 from ..model.interpreter import InterpreterFacts
+from ..shared.gil_warning import modules_named
 from .project_files import project_import_paths
 
 GUARD_TIMEOUT_SECONDS = 120
@@ -25,8 +25,6 @@ _CHILD = Path(__file__).with_name("_guard_child.py")
 # Precedes the child's answer on its standard output, which the project's modules may
 # also write to while they are imported.
 _RESULT_MARKER = "@@ftaudit-guard@@"
-# Text of the RuntimeWarning CPython emits (Python/import.c, _PyImport_CheckGILForModule).
-_GIL_WARNING_MODULE = re.compile(r"enabled to load module '([^']+)'")
 
 
 def guard_interpreter(
@@ -91,5 +89,5 @@ def _read_answer(facts: InterpreterFacts, answer: dict) -> None:
     facts.imported = answer["imported"]
     facts.import_errors = answer["import_errors"]
     facts.warnings = answer["warnings"]
-    named = [match.group(1) for text in facts.warnings for match in _GIL_WARNING_MODULE.finditer(text)]
+    named = [module for text in facts.warnings for module in modules_named(text)]
     facts.enabled_by = list(dict.fromkeys(named)) or answer["enabled_after"]

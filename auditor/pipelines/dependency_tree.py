@@ -18,6 +18,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from ..collectors.binary.target import Target, TargetError, make_target
 from ..collectors.tree.index.cache import HttpCache
 from ..collectors.tree.index.client import DEFAULT_INDEX_URL, IndexClient, IndexFetchError, MultiIndexClient
 from ..collectors.tree.index.configuration import IndexSettings, redact_text
@@ -33,7 +34,6 @@ from ..collectors.tree.judge import (
 )
 from ..collectors.tree.resolver import PARALLEL_REQUESTS, ROOT, ResolvedProject, Resolver
 from ..collectors.tree.sources import LockedPackage, read_dependency_source
-from ..collectors.tree.target import Target, TargetError, make_target
 from ..collectors.tree.wheel_inspection import (
     DEFAULT_MAX_WHEEL_BYTES,
     choose_inspectable_wheel,
@@ -329,7 +329,7 @@ def resolve_tree(
     ``uv.lock``. ``index_url`` defaults to the one the file names, else PyPI.
     ``platform`` is one or more wheel platform tags (default: any manylinux or
     musllinux x86_64). Raises :class:`~auditor.collectors.tree.sources.TreeInputError` when the
-    file cannot be read at all and :class:`~auditor.collectors.tree.target.TargetError` for an
+    file cannot be read at all and :class:`~auditor.collectors.binary.target.TargetError` for an
     unknown target or platform; everything else is recorded in the result.
 
     ``inspect_wheels`` downloads each ready package's target wheel (up to

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from .process_exit import signal_name
+
 _DONE = "done"
 _ANSWER = "answer"
 
@@ -58,15 +60,6 @@ class _Worker:
     chunk: list = field(default_factory=list)
     answered: int = 0  # items of ``chunk`` already answered
     item_started: float = 0.0
-
-
-def _signal_name(exit_code: int | None) -> str | None:
-    if exit_code is None or exit_code >= 0:
-        return None
-    try:
-        return signal.Signals(-exit_code).name
-    except ValueError:
-        return f"signal {-exit_code}"
 
 
 def run_isolated(
@@ -119,7 +112,7 @@ def run_isolated(
         worker.process.join()
         worker.connection.close()
         if failure.signal_name is None and not failure.timed_out:
-            failure.signal_name = _signal_name(worker.process.exitcode)
+            failure.signal_name = signal_name(worker.process.exitcode)
             if failure.signal_name:
                 failure.reason = f"the worker process was killed by {failure.signal_name} reading it"
         if worker.answered < len(worker.chunk):

@@ -17,7 +17,6 @@ from ...model.environment import ExtensionModule, GilDeclaration, GilDeclaredBy,
 from ...model.finding import Finding, Location
 from .abi_tag import (
     AbiTag,
-    Target,
     TargetPlatform,
     abi_from_imported_symbols,
     abi_from_python_dll,
@@ -32,6 +31,7 @@ from .generators import recognise_generator
 from .gil_declaration import init_function_name, read_gil_declaration
 from .image import BinaryImage, BinaryReadError
 from .risky_symbols import risky_imports
+from .target import Target
 
 __all__ = [
     "BinaryReadError",

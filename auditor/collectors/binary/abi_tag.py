@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .target import Target
+
 # ".cpython-313t-x86_64-linux-gnu.so", ".cpython-311-darwin.so", ".cpython-313td-..." (debug)
 _CPYTHON_SUFFIX = re.compile(
     r"\.cpython-(?P<major>\d)(?P<minor>\d+)(?P<flags>[a-z]*)(?:-(?P<platform>[A-Za-z0-9_.-]+?))?\.so$"
@@ -44,34 +46,6 @@ _WINDOWS_SUFFIX = re.compile(
 # The CPython runtime DLL a Windows module links (PCbuild: python3XY[t].dll, and the
 # stable-ABI forwarders python3.dll / python3t.dll).
 _PYTHON_DLL = re.compile(r"^python(?P<major>3)(?P<minor>\d*)(?P<flags>t?)(?:_d)?\.dll$", re.IGNORECASE)
-_TARGET = re.compile(r"^(?P<major>\d)\.(?P<minor>\d+)(?P<free_threaded>t?)$")
-
-
-@dataclass(frozen=True)
-class Target:
-    """An interpreter we judge binaries for, e.g. ``3.13t``."""
-
-    major: int
-    minor: int
-    free_threaded: bool
-
-    @classmethod
-    def parse(cls, text: str) -> Target:
-        match = _TARGET.match(text.strip())
-        if not match:
-            raise ValueError(f"target {text!r} is not like '3.13t' or '3.13'")
-        return cls(int(match["major"]), int(match["minor"]), bool(match["free_threaded"]))
-
-    @property
-    def abi_tag(self) -> str:
-        return f"cp{self.major}{self.minor}{'t' if self.free_threaded else ''}"
-
-    @property
-    def release(self) -> tuple[int, int]:
-        return (self.major, self.minor)
-
-    def __str__(self) -> str:
-        return f"{self.major}.{self.minor}{'t' if self.free_threaded else ''}"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...model.harness import FailureKind, HammerVerdict, InterpreterRun, Throughput, TrialFailure
+from ...shared.process_exit import signal_name
 from .build import BuildResult
 from .build.toolchain import child_environment
 from .sample import Sample
@@ -224,13 +225,6 @@ def _last_event(results: Path) -> str:
         return ""
 
 
-def _signal_name(returncode: int) -> str:
-    try:
-        return signal.Signals(-returncode).name
-    except ValueError:
-        return f"signal {-returncode}"
-
-
 def _abnormal_end(outcome: ChildOutcome) -> tuple[FailureKind, str] | None:
     """A child that did not report "done": why."""
     if any(event["event"] == "done" for event in outcome.events):
@@ -252,7 +246,7 @@ def _abnormal_end(outcome: ChildOutcome) -> tuple[FailureKind, str] | None:
             "every thread's stack below"
         )
     if outcome.returncode is not None and outcome.returncode < 0:
-        return FailureKind.CRASH, f"the interpreter died from {_signal_name(outcome.returncode)}"
+        return FailureKind.CRASH, f"the interpreter died from {signal_name(outcome.returncode)}"
     fatal = next(
         (line for line in outcome.stderr.splitlines() if line.startswith("Fatal Python error")), None
     )

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...model.environment import RuntimeGil
+from ...shared.gil_warning import gil_warnings, module_named
+from ...shared.process_exit import signal_name
 
 __all__ = ["ProbeOutcome", "probe", "probe_module", "probe_modules"]
 
@@ -61,24 +63,6 @@ def _child_environment() -> dict[str, str]:
     environment["PYTHONFAULTHANDLER"] = "1"
     environment.pop("PYTHONSTARTUP", None)
     return environment
-
-
-def _gil_warning_module(text: str) -> str | None:
-    # "The global interpreter lock (GIL) has been enabled to load module 'X', which has ..."
-    marker = "to load module '"
-    start = text.find(marker)
-    if start < 0:
-        return None
-    start += len(marker)
-    end = text.find("'", start)
-    return text[start:end] if end > start else None
-
-
-def _signal_name(returncode: int) -> str:
-    try:
-        return signal.Signals(-returncode).name
-    except ValueError:
-        return f"signal {-returncode}"
 
 
 @dataclass
@@ -162,7 +146,7 @@ def _run_child(
                 RuntimeGil.CRASH,
                 returncode=returncode,
                 duration_seconds=duration,
-                detail=f"killed by {_signal_name(returncode)} while importing\n"
+                detail=f"killed by {signal_name(returncode)} while importing\n"
                 f"{stderr[-_OUTPUT_TAIL:]}".rstrip(),
             ),
         )
@@ -205,15 +189,15 @@ def probe_module(
         return run.outcome
     report = run.report
     warnings_seen = report.get("warnings", [])
-    gil_warnings = [text for text in warnings_seen if "(GIL) has been enabled" in text]
+    gil_warnings_seen = gil_warnings(warnings_seen)
     outcome = ProbeOutcome(
         module,
         RuntimeGil.ENABLED if report.get("gil_after") else RuntimeGil.DISABLED,
-        warning=gil_warnings[0] if gil_warnings else None,
-        enabled_by=_gil_warning_module(gil_warnings[0]) if gil_warnings else None,
+        warning=gil_warnings_seen[0] if gil_warnings_seen else None,
+        enabled_by=module_named(gil_warnings_seen[0]) if gil_warnings_seen else None,
         returncode=report["returncode"],
         duration_seconds=report["duration"],
-        other_warnings=[text for text in warnings_seen if text not in gil_warnings],
+        other_warnings=[text for text in warnings_seen if text not in gil_warnings_seen],
     )
     if report.get("gil_before"):
         outcome.detail = "the GIL was enabled before any import (not a free-threaded interpreter?)"
@@ -221,7 +205,7 @@ def probe_module(
     if report.get("status") == "import-error":
         outcome.runtime_gil = RuntimeGil.IMPORT_ERROR
         outcome.detail = report.get("error")
-        if any(_gil_warning_module(text) == module for text in gil_warnings):
+        if any(module_named(text) == module for text in gil_warnings_seen):
             outcome.runtime_gil = RuntimeGil.ENABLED  # loading it enabled the GIL; then something failed
             outcome.detail = f"the module enabled the GIL, then the import failed: {outcome.detail}"
         elif path is not None:
@@ -231,7 +215,7 @@ def probe_module(
                 python, module, path, timeout, search_path, outcome, f"importing it failed ({outcome.detail})"
             )
         return outcome
-    our_warning = any(_gil_warning_module(text) == module for text in gil_warnings)
+    our_warning = any(module_named(text) == module for text in gil_warnings_seen)
     if outcome.runtime_gil == RuntimeGil.ENABLED and not our_warning and path is not None:
         # Someone else turned the GIL on first; CPython then stays silent about us.
         culprit = outcome.enabled_by or "another module"
@@ -271,12 +255,10 @@ def _judge_alone(
     alone = RuntimeGil.ENABLED if outcome.gil_after_create else RuntimeGil.DISABLED
     outcome.runtime_gil = alone
     outcome.detail = f"{context}; loading {module} alone leaves the GIL {alone.value}"
-    alone_warnings = [
-        text for text in isolated.report.get("warnings", []) if "(GIL) has been enabled" in text
-    ]
+    alone_warnings = gil_warnings(isolated.report.get("warnings", []))
     outcome.warning = alone_warnings[0] if alone_warnings else None
     if alone_warnings:
-        outcome.enabled_by = _gil_warning_module(alone_warnings[0])
+        outcome.enabled_by = module_named(alone_warnings[0])
 
 
 def probe_modules(

@@ -7,7 +7,7 @@ with the ``target``'s; :mod:`auditor.pipelines.dependency_tree` ties them togeth
 
 from __future__ import annotations
 
+from ..binary.target import TargetError
 from .sources import TreeInputError
-from .target import TargetError
 
 __all__ = ["TargetError", "TreeInputError"]

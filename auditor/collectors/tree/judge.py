@@ -24,8 +24,8 @@ from packaging.tags import Tag
 from packaging.utils import InvalidWheelFilename
 from packaging.version import InvalidVersion, Version
 
+from ..binary.target import Target
 from .index.project_page import parse_wheel_name
-from .target import Target
 
 READY = "ready"
 PURE = "pure"

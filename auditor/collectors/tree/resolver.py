@@ -34,6 +34,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import Version
 
+from ..binary.target import Target
 from .backtracking import resolve_with_backtracking
 from .index.client import IndexClient, IndexFetchError
 from .index.metadata import MetadataUnavailable, release_metadata
@@ -41,7 +42,6 @@ from .index.project_page import IndexFile, ProjectPage
 from .judge import python_supported, tags_of
 from .resolution import PARALLEL_REQUESTS, ROOT, Resolution, ResolvedProject
 from .sources.interface import RootRequirement
-from .target import Target
 
 MAX_ROUNDS = 12
 

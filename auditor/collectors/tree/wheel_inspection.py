@@ -24,10 +24,10 @@ from packaging.utils import parse_wheel_filename
 
 from ...model.environment import ExtensionModule, GilDeclaration
 from ..binary import analyse_extension, analyser_fingerprint
+from ..binary.target import Target, expand_platform
 from .index.client import IndexClient, IndexFetchError
 from .index.metadata import hash_problem
 from .index.project_page import IndexFile
-from .target import Target, expand_platform
 
 DEFAULT_MAX_WHEEL_BYTES = 100 * 2**20
 _ELF_PLATFORM_PREFIXES = ("manylinux", "musllinux", "linux_")

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from packaging.version import Version
 
+from ...collectors.binary.target import Target
 from ...collectors.tree.index.project_page import IndexFile, ProjectPage
 from ...collectors.tree.judge import READY, judge_release
-from ...collectors.tree.target import Target
 from ...collectors.tree.wheel_inspection import DEFAULT_MAX_WHEEL_BYTES, choose_inspectable_wheel
 from ...model.survey import ReleaseStatus, SurveyProject, TargetStatus
 from .projects import ProjectEntry

@@ -19,10 +19,10 @@ from pathlib import Path
 from ... import __version__
 from ...collectors.binary import analyser_fingerprint
 from ...collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
+from ...collectors.binary.target import Target, make_target
 from ...collectors.tree.index.cache import HttpCache
 from ...collectors.tree.index.client import DEFAULT_INDEX_URL, IndexClient, IndexFetchError
 from ...collectors.tree.resolver import PARALLEL_REQUESTS
-from ...collectors.tree.target import Target, make_target
 from ...collectors.tree.wheel_inspection import DEFAULT_MAX_WHEEL_BYTES
 from ...model.survey import (
     GIL_FALLBACK,
@@ -113,7 +113,7 @@ def run_survey(
     ``engine`` defaults to a :class:`~auditor.pipelines.survey.engines.LocalPoolEngine` sized to the
     machine (closed when done; an engine passed in is left open for the caller).
     ``store`` is the JSON-lines result store (a path or a :class:`ResultStore`): verdicts
-    found there are not judged again. Raises :class:`~auditor.collectors.tree.target.TargetError`
+    found there are not judged again. Raises :class:`~auditor.collectors.binary.target.TargetError`
     for an unknown target or platform; everything else is recorded in the result.
     """
     started = time.monotonic()

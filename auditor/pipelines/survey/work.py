@@ -19,9 +19,9 @@ import time
 from dataclasses import dataclass
 
 from ...collectors.binary import analyser_fingerprint
+from ...collectors.binary.target import Target, make_target
 from ...collectors.tree.index.client import IndexClient, IndexFetchError
 from ...collectors.tree.index.metadata import hash_problem
-from ...collectors.tree.target import Target, make_target
 from ...collectors.tree.wheel_inspection import (
     DEFAULT_MAX_WHEEL_BYTES,
     read_wheel_extensions,
