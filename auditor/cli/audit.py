@@ -88,7 +88,7 @@ def run_project(args) -> int:
     from rich.console import Console
 
     from ..pipelines.project_audit import audit_project
-    from ..reporters import get_reporter
+    from ..reporters import get_reporter, write_report_files
     from .common import EXIT_USAGE, error
     from .hammer import hammer_progress
 
@@ -119,7 +119,6 @@ def run_project(args) -> int:
             index_url=args.index_url,
             offline=args.offline,
             cache_dir=args.cache_dir,
-            output_dir=args.output_dir,
             hammer_progress=on_hammer_progress,
             log=log,
         )
@@ -130,7 +129,7 @@ def run_project(args) -> int:
     for part in report.project.parts:
         if part.status != "done":
             console.print(f"{part.name}: {part.status}: {part.detail}", markup=False, highlight=False)
-    for path in outcome.written:
+    for path in write_report_files(report, args.output_dir):
         console.print(f"wrote {path}")
     unexpected = [sample for sample in report.hammer or [] if sample.matches_expectation is False]
     none_ready = report.project.decisions and not any(d.ready for d in report.project.decisions)
@@ -145,8 +144,8 @@ def run_environment(args) -> int:
     from rich.console import Console
 
     from ..model.environment import Verdict
-    from ..pipelines.project_audit import audit
-    from ..reporters import get_reporter
+    from ..pipelines.project_audit import audit_environment
+    from ..reporters import get_reporter, write_report_files
     from .hammer import hammer_progress
 
     console = Console(stderr=True)
@@ -161,7 +160,7 @@ def run_environment(args) -> int:
 
     console.print("ftaudit audit: scanning the environment, then hammering the samples")
     try:
-        outcome = audit(
+        outcome = audit_environment(
             python=args.python,
             paths=args.path,
             target=args.target,
@@ -170,13 +169,12 @@ def run_environment(args) -> int:
             hammer_samples=not args.no_hammer,
             budget=args.budget,
             source_checks=args.source,
-            output_dir=args.output_dir,
             hammer_progress=on_hammer_progress,
         )
     finally:
         display.stop()
     print(get_reporter("terminal").render(outcome.report) if _has("terminal") else "", end="")
-    for path in outcome.written:
+    for path in write_report_files(outcome.report, args.output_dir):
         console.print(f"wrote {path}")
     for problem in outcome.problems:
         console.print(f"[yellow]partial:[/] {problem}")

@@ -42,8 +42,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..model.serialize import to_dict
-    from ..pipelines.diff import diff_reports, render_diff
+    from ..pipelines.diff import diff_reports
     from ..pipelines.report import ReportInputError, load_report
+    from ..reporters.diff_text import render_diff
     from ..shared.display_text import encodable, printable
 
     try:

@@ -144,7 +144,6 @@ def hammer_progress(console):
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import __version__
     from ..collectors.harness import AUTO, HarnessError, hammer
     from ..model.harness import HammerVerdict
     from ..model.report import AuditReport
@@ -182,11 +181,7 @@ def run(args: argparse.Namespace) -> int:
             if run is not None and run.verdict is HammerVerdict.BUILD_ERROR:
                 console.rule(f"[red]build failed: {result.name} on {run.label}[/]")
                 console.print(run.build_log, markup=False, highlight=False, soft_wrap=True)
-    report = AuditReport(
-        tool_version=__version__,
-        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        hammer=results,
-    )
+    report = AuditReport.create(started=started, hammer=results)
     if not emit(args, report):
         return EXIT_USAGE
     if any(result.verdict is HammerVerdict.RACE for result in results):

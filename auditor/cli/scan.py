@@ -14,7 +14,6 @@ import argparse
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
@@ -161,13 +160,10 @@ def progress_reporter(enabled: bool):
         yield update
 
 
-def build_report(result: ScanResult, target: str, source=None):
-    from .. import __version__
+def scan_report(result: ScanResult, target: str, source=None):
     from ..model.report import AuditReport
 
-    return AuditReport(
-        tool_version=__version__,
-        created=datetime.now(UTC).isoformat(timespec="seconds"),
+    return AuditReport.create(
         target=target,
         scan=result,
         source=source,
@@ -188,7 +184,7 @@ def run_scan(args: argparse.Namespace, call: Callable[[Callable | None], ScanRes
 
 
 def write_report(args: argparse.Namespace, result: ScanResult, source=None) -> bool:
-    return emit(args, build_report(result, result.target, source))
+    return emit(args, scan_report(result, result.target, source))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -216,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     source = None
     if getattr(args, "source", False):
-        from ..pipelines.scan import check_distribution_sources
+        from ..pipelines.source_scan import check_distribution_sources
 
         source = check_distribution_sources(result, jobs=args.jobs, use_cache=not args.no_cache)
     if not write_report(args, result, source):

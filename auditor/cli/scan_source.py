@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC
 from pathlib import Path
 
 from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
@@ -97,7 +96,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import __version__
     from ..engine.baseline import write_baseline
     from ..model.report import AuditReport
     from ..pipelines.source_scan import SourceScanError, scan_source
@@ -121,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     if args.write_baseline:
         count = write_baseline(args.write_baseline, result.findings)
         print(f"wrote {count} accepted finding(s) to {args.write_baseline}", file=sys.stderr)
-    report = AuditReport(tool_version=__version__, created=_now(), source=result)
+    report = AuditReport.create(source=result)
     if not emit(args, report):
         return EXIT_USAGE
     if missing:
@@ -132,9 +130,3 @@ def run(args: argparse.Namespace) -> int:
     if any(not finding.suppressed and finding.severity.rank >= threshold for finding in result.findings):
         return EXIT_FAILED
     return EXIT_PARTIAL if result.partial else EXIT_OK
-
-
-def _now() -> str:
-    from datetime import datetime
-
-    return datetime.now(UTC).isoformat(timespec="seconds")
