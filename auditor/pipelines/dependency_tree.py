@@ -32,7 +32,7 @@ from ..collectors.tree.judge import (
     judge_release,
 )
 from ..collectors.tree.resolver import PARALLEL_REQUESTS, ROOT, ResolvedProject, Resolver
-from ..collectors.tree.sources import LockedPackage, read_dependency_source
+from ..collectors.tree.sources import DependencySource, LockedPackage, read_dependency_source
 from ..collectors.tree.target import Target, TargetError, make_target
 from ..collectors.tree.wheel_inspection import (
     DEFAULT_MAX_WHEEL_BYTES,
@@ -379,72 +379,110 @@ def resolve_tree(
     if dependency_source.problems:
         result.partial = True
     clients: dict[str, IndexClient] = {}
-    inspectable: list[tuple[PackageWheelStatus, IndexClient]] = []
     if dependency_source.locked is not None:
-        # A lock names the index of each package (PEP 751 ``index``, uv's ``registry``):
-        # ask that one unless --index-url overrides them all.
-        def client_for(package: LockedPackage) -> IndexClient:
-            wanted = index_url or package.index_url or chosen_index
-            candidate = IndexClient(
-                wanted, cache=client.cache, offline=offline, timeout_seconds=timeout_seconds
-            )
-            return clients.setdefault(candidate.index_url, candidate)
-
-        assignments = [(package, client_for(package)) for package in dependency_source.locked]
-        # Ask about every locked project at once; judging then reads the clients' memory.
-        with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
-            list(pool.map(lambda pair: _page_or_none(pair[1], pair[0].name), assignments))
-        for package, package_client in assignments:
-            status, partial = _judge_locked(package, package_client, target_spec)
-            result.packages.append(status)
-            inspectable.append((status, package_client))
-            result.partial |= partial
-        if len(clients) == 1:
-            result.index_url = next(iter(clients)).rstrip("/")
-        elif len(clients) > 1:
-            result.notes.append(
-                "the lock file names several indexes; each package was judged on its own: "
-                + ", ".join(url.rstrip("/") for url in clients)
-            )
+        inspectable = _judge_locked_packages(
+            dependency_source.locked, result, clients, client, index_url, chosen_index, target_spec
+        )
     else:
         clients[client.index_url] = client
-        resolution = Resolver(resolving_client, target_spec).resolve(
-            dependency_source.requirements, dependency_source.constraints
-        )
-        result.errors.extend(resolution.errors)
-        result.partial |= resolution.partial
-        for project in resolution.projects.values():
-            if project.version is None or project.page is None:
-                status = PackageWheelStatus(
-                    name=project.name,
-                    version=None,
-                    pinned=project.pinned,
-                    ready=None,
-                    status=UNKNOWN,
-                    reason="could not be resolved on the index",
-                    errors=list(project.errors),
-                )
-            else:
-                status = _judge_on_page(
-                    project.name, project.version, project.pinned, project.page, target_spec
-                )
-                status.errors.extend(project.errors)
-                if status.status == NEEDS_BUILD and status.first_ready_version:
-                    status.held_back_by = _holders(project, status.first_ready_version)
-                    if status.held_back_by:
-                        status.reason += (
-                            f"; {status.first_ready_version} ships one but is ruled out"
-                            f" ({'; '.join(status.held_back_by)})"
-                        )
-            status.required_by = sorted(project.required_by)
-            status.origin = ", ".join(project.origins)
-            result.packages.append(status)
-            inspectable.append((status, resolving_client))
-        if isinstance(resolving_client, MultiIndexClient) and resolving_client.problems:
-            result.errors.extend(dict.fromkeys(resolving_client.problems))
-            result.partial = True
+        inspectable = _judge_resolved_packages(dependency_source, result, resolving_client, target_spec)
     if inspect_wheels:
         result.partial |= _inspect_ready_wheels(inspectable, target_spec, max_wheel_bytes, platforms)
+    _finish(result, clients)
+    result.duration_seconds = round(time.monotonic() - started, 3)
+    return result
+
+
+def _judge_locked_packages(
+    locked: list[LockedPackage],
+    result: TreeResult,
+    clients: dict[str, IndexClient],
+    client: IndexClient,
+    index_url: str | None,
+    chosen_index: str,
+    target_spec: Target,
+) -> list[tuple[PackageWheelStatus, IndexClient]]:
+    """A lock's packages, each judged at its own pin on the index the lock names for it."""
+
+    # A lock names the index of each package (PEP 751 ``index``, uv's ``registry``):
+    # ask that one unless --index-url overrides them all.
+    def client_for(package: LockedPackage) -> IndexClient:
+        wanted = index_url or package.index_url or chosen_index
+        candidate = IndexClient(
+            wanted, cache=client.cache, offline=client.offline, timeout_seconds=client.timeout_seconds
+        )
+        return clients.setdefault(candidate.index_url, candidate)
+
+    assignments = [(package, client_for(package)) for package in locked]
+    # Ask about every locked project at once; judging then reads the clients' memory.
+    with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+        list(pool.map(lambda pair: _page_or_none(pair[1], pair[0].name), assignments))
+    inspectable: list[tuple[PackageWheelStatus, IndexClient]] = []
+    for package, package_client in assignments:
+        status, partial = _judge_locked(package, package_client, target_spec)
+        result.packages.append(status)
+        inspectable.append((status, package_client))
+        result.partial |= partial
+    if len(clients) == 1:
+        result.index_url = next(iter(clients)).rstrip("/")
+    elif len(clients) > 1:
+        result.notes.append(
+            "the lock file names several indexes; each package was judged on its own: "
+            + ", ".join(url.rstrip("/") for url in clients)
+        )
+    return inspectable
+
+
+def _judge_resolved_packages(
+    dependency_source: DependencySource,
+    result: TreeResult,
+    resolving_client: IndexClient | MultiIndexClient,
+    target_spec: Target,
+) -> list[tuple[PackageWheelStatus, IndexClient | MultiIndexClient]]:
+    """Requirements with ranges: resolved as pip would, then each pick judged."""
+    resolution = Resolver(resolving_client, target_spec).resolve(
+        dependency_source.requirements, dependency_source.constraints
+    )
+    result.errors.extend(resolution.errors)
+    result.partial |= resolution.partial
+    inspectable: list[tuple[PackageWheelStatus, IndexClient | MultiIndexClient]] = []
+    for project in resolution.projects.values():
+        status = _judge_resolved(project, target_spec)
+        status.required_by = sorted(project.required_by)
+        status.origin = ", ".join(project.origins)
+        result.packages.append(status)
+        inspectable.append((status, resolving_client))
+    if isinstance(resolving_client, MultiIndexClient) and resolving_client.problems:
+        result.errors.extend(dict.fromkeys(resolving_client.problems))
+        result.partial = True
+    return inspectable
+
+
+def _judge_resolved(project: ResolvedProject, target_spec: Target) -> PackageWheelStatus:
+    if project.version is None or project.page is None:
+        return PackageWheelStatus(
+            name=project.name,
+            version=None,
+            pinned=project.pinned,
+            ready=None,
+            status=UNKNOWN,
+            reason="could not be resolved on the index",
+            errors=list(project.errors),
+        )
+    status = _judge_on_page(project.name, project.version, project.pinned, project.page, target_spec)
+    status.errors.extend(project.errors)
+    if status.status == NEEDS_BUILD and status.first_ready_version:
+        status.held_back_by = _holders(project, status.first_ready_version)
+        if status.held_back_by:
+            status.reason += (
+                f"; {status.first_ready_version} ships one but is ruled out"
+                f" ({'; '.join(status.held_back_by)})"
+            )
+    return status
+
+
+def _finish(result: TreeResult, clients: dict[str, IndexClient]) -> None:
+    """Notes on stale pages, partial when anything is unknown, a stable order, and no credential left."""
     stale = sorted(name for each in clients.values() for name in each.stale_pages())
     if stale:
         result.notes.append(
@@ -460,5 +498,3 @@ def resolve_tree(
     result.notes = [redact_text(message) for message in result.notes]
     for status in result.packages:
         status.errors = [redact_text(message) for message in status.errors]
-    result.duration_seconds = round(time.monotonic() - started, 3)
-    return result
