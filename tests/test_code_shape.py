@@ -30,7 +30,6 @@ LONG_MODULES_TO_SPLIT = {
     "auditor/collectors/source/c_syntax.py": 1234,
     "auditor/collectors/source/cython_analysis.py": 946,
     "auditor/collectors/source/python_analysis.py": 1186,
-    "auditor/pipelines/scan.py": 803,
 }
 
 # Modules whose in-function package imports predate this test: each may keep at most that
@@ -42,12 +41,6 @@ HIDDEN_IMPORTS_TO_MOVE = {
     "auditor/collectors/harness/__init__.py": 10,
     "auditor/collectors/harness/build/__init__.py": 4,
     "auditor/collectors/interpreters/discovery.py": 2,
-    "auditor/pipelines/diff.py": 1,
-    "auditor/pipelines/fix.py": 3,
-    "auditor/pipelines/project_audit.py": 15,
-    "auditor/pipelines/report.py": 1,
-    "auditor/pipelines/scan.py": 8,
-    "auditor/pipelines/source_scan.py": 5,
     "auditor/rules/c_source/pybind11_module_gil.py": 1,
 }
 

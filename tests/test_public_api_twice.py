@@ -87,7 +87,7 @@ CALLS = {
     ),
     "audit": lambda state: api("audit")(
         work / "project", python=ft, targets=["3.13t"], hammer_samples=False, offline=True,
-        cache_dir=work / "index-cache", output_dir=None,
+        cache_dir=work / "index-cache",
     ),
     "find_interpreters": lambda state: api("find_interpreters")([ft]),
     "provision": lambda state: api("provision")(log=lambda *args, **kwargs: None),

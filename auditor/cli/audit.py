@@ -14,8 +14,8 @@ from rich.console import Console
 
 from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
 from ..engine.outcome import environment_audit_outcome, project_audit_outcome
-from ..pipelines.project_audit import audit, audit_project
-from ..reporters import available_reporters, get_reporter
+from ..pipelines.project_audit import audit_environment, audit_project
+from ..reporters import available_reporters, get_reporter, write_report_files
 from .common import EXIT_USAGE, error, finish
 from .hammer import hammer_progress
 
@@ -115,7 +115,6 @@ def run_project(args) -> int:
             index_url=args.index_url,
             offline=args.offline,
             cache_dir=args.cache_dir,
-            output_dir=args.output_dir,
             hammer_progress=on_hammer_progress,
             log=log,
         )
@@ -126,7 +125,7 @@ def run_project(args) -> int:
     for part in report.project.parts:
         if part.status != "done":
             console.print(f"{part.name}: {part.status}: {part.detail}", markup=False, highlight=False)
-    for path in outcome.written:
+    for path in write_report_files(report, args.output_dir):
         console.print(f"wrote {path}")
     return finish(project_audit_outcome(report, outcome.problems, strict=args.strict))
 
@@ -144,7 +143,7 @@ def run_environment(args) -> int:
 
     console.print("ftaudit audit: scanning the environment, then hammering the samples")
     try:
-        outcome = audit(
+        outcome = audit_environment(
             python=args.python,
             paths=args.path,
             target=args.target,
@@ -153,13 +152,12 @@ def run_environment(args) -> int:
             hammer_samples=not args.no_hammer,
             budget=args.budget,
             source_checks=args.source,
-            output_dir=args.output_dir,
             hammer_progress=on_hammer_progress,
         )
     finally:
         display.stop()
     print(get_reporter("terminal").render(outcome.report) if _has("terminal") else "", end="")
-    for path in outcome.written:
+    for path in write_report_files(outcome.report, args.output_dir):
         console.print(f"wrote {path}")
     for problem in outcome.problems:
         console.print(f"[yellow]partial:[/] {problem}")

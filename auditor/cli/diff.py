@@ -20,8 +20,9 @@ from pathlib import Path
 
 from ..engine.outcome import regression_outcome
 from ..model.serialize import to_dict
-from ..pipelines.diff import diff_reports, render_diff
+from ..pipelines.diff import diff_reports
 from ..pipelines.report import ReportInputError, load_report
+from ..reporters.diff_text import render_diff
 from ..shared.display_text import encodable, printable
 from .common import EXIT_USAGE, error, finish
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .. import __version__, hammer
+from .. import hammer
 from ..collectors.harness import AUTO, HarnessError
 from ..engine.outcome import hammer_outcome
 from ..model.harness import HammerVerdict
@@ -173,11 +173,7 @@ def run(args: argparse.Namespace) -> int:
             if run is not None and run.verdict is HammerVerdict.BUILD_ERROR:
                 console.rule(f"[red]build failed: {result.name} on {run.label}[/]")
                 console.print(run.build_log, markup=False, highlight=False, soft_wrap=True)
-    report = AuditReport(
-        tool_version=__version__,
-        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        hammer=results,
-    )
+    report = AuditReport.create(started=started, hammer=results)
     if not emit(args, report):
         return EXIT_USAGE
     return finish(hammer_outcome(results))

@@ -14,18 +14,17 @@ import argparse
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .. import __version__
 from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
 from ..engine.outcome import scan_outcome
 from ..model.environment import ScanResult, Verdict
 from ..model.report import AuditReport
-from ..pipelines.scan import ScanError, check_distribution_sources, scan
+from ..pipelines.scan import ScanError, scan
+from ..pipelines.source_scan import check_distribution_sources
 from .common import EXIT_USAGE, add_output_options, emit, error, finish
 
 TARGETS = list(KNOWN_FREE_THREADED_TARGETS)
@@ -165,10 +164,8 @@ def progress_reporter(enabled: bool):
         yield update
 
 
-def build_report(result: ScanResult, target: str, source=None) -> AuditReport:
-    return AuditReport(
-        tool_version=__version__,
-        created=datetime.now(UTC).isoformat(timespec="seconds"),
+def scan_report(result: ScanResult, target: str, source=None) -> AuditReport:
+    return AuditReport.create(
         target=target,
         scan=result,
         source=source,
@@ -187,7 +184,7 @@ def run_scan(args: argparse.Namespace, call: Callable[[Callable | None], ScanRes
 
 
 def write_report(args: argparse.Namespace, result: ScanResult, source=None) -> bool:
-    return emit(args, build_report(result, result.target, source))
+    return emit(args, scan_report(result, result.target, source))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,7 +24,6 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import __version__
 from ..engine.baseline import write_baseline
 from ..engine.outcome import SOURCE_FAIL_LEVELS, source_outcome
 from ..model.report import AuditReport
@@ -119,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     if args.write_baseline:
         count = write_baseline(args.write_baseline, result.findings)
         print(f"wrote {count} accepted finding(s) to {args.write_baseline}", file=sys.stderr)
-    report = AuditReport(tool_version=__version__, created=_now(), source=result)
+    report = AuditReport.create(source=result)
     if not emit(args, report):
         return EXIT_USAGE
     if missing:

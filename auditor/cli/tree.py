@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import __version__
 from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS, NEWEST_FREE_THREADED_TARGET
 from ..collectors.tree import TargetError, TreeInputError
 from ..collectors.tree.index.configuration import project_index_settings
@@ -120,9 +118,7 @@ def run(args) -> int:
         error(str(problem))
         return EXIT_USAGE
     tree = trees[0]  # the first target asked is the one the exit code answers for
-    report = AuditReport(
-        tool_version=__version__,
-        created=datetime.now(UTC).isoformat(timespec="seconds"),
+    report = AuditReport.create(
         target=tree.target,
         tree=tree,
         tree_targets=trees if len(trees) > 1 else None,
