@@ -7,7 +7,9 @@ The library API; the ``ftaudit`` command is a thin layer over these functions:
 * :func:`hammer` - compile sample extensions and stress them from many threads
 * :func:`scan_source` - source rules over C/C++/Cython/Python files
 * :func:`audit` - the main job on a project: dependencies per target, environment, sources, samples
-* :func:`build_report`, :func:`check`, :func:`resolve_tree`, :func:`diff_reports`
+* :func:`gate` - everything ``ftaudit check`` does: policy, scan, interpreter guard, baseline
+* :func:`check` - the gate's decision alone, for a report you already have
+* :func:`build_report`, :func:`resolve_tree`, :func:`diff_reports`
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ _PUBLIC_API = {
     "scan_source": "auditor.pipelines.source_scan:scan_source",
     "build_report": "auditor.pipelines.report:build_report",
     "check": "auditor.engine.gate:check",
+    "gate": "auditor.pipelines.check:gate",
     "resolve_tree": "auditor.pipelines.dependency_tree:resolve_tree",
     "diff_reports": "auditor.pipelines.diff:diff_reports",
     "audit": "auditor.pipelines.project_audit:audit_project",

@@ -16,7 +16,7 @@ header there (so the rest of the file stays as the compiler wrote it):
   not grow): the instruction budget must keep this one flat.
 
 Prints, per family and size, the best of ``--repeat`` runs of
-:func:`auditor.collectors.binary.analyse_extension` and the cost per MB of file: linear growth
+:func:`auditor.engine.binary_checks.analyse_extension` and the cost per MB of file: linear growth
 shows as a steady cost per MB.
 """
 

@@ -4,7 +4,7 @@
 
 Damages copies of real extensions compiled by the tests (``tests/_extension_builds.py``:
 hand-written C and C++, GNU and SysV hash tables, a non-ASCII module) with
-``tests/_elf_mutations.mutate`` and runs :func:`auditor.collectors.binary.analyse_extension` on each,
+``tests/_elf_mutations.mutate`` and runs :func:`auditor.engine.binary_checks.analyse_extension` on each,
 in this process (where a scan runs it). Prints how many inputs were tried, how many
 raised out of ``analyse_extension`` (escapes), how many hung past ``--hang-seconds``
 (interrupted with SIGALRM), how many fell through to the last-resort handler instead of
@@ -23,6 +23,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -40,7 +41,7 @@ from _extension_builds import (  # noqa: E402
 )
 
 from auditor.engine.binary_checks import analyse_extension  # noqa: E402
-from auditor.model.environment import GilDeclaration  # noqa: E402
+from auditor.model.environment import ExtensionModule, GilDeclaration  # noqa: E402
 
 _NON_ASCII_SOURCE = r"""
 #include <Python.h>
@@ -100,19 +101,12 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="ftaudit-fuzz-"))
     rng = random.Random(args.seed)
     deadline = time.monotonic() + args.minutes * 60
-    tried = 0
-    escapes: list[str] = []
-    hangs: list[str] = []
-    last_resort: Counter[str] = Counter()
-    messages: Counter[str] = Counter()
-    verdicts: Counter[str] = Counter()
-    unknown_broken = 0  # a damage message but a verdict other than unknown
-    slowest: list[tuple[float, str, bytes, str]] = []
+    tally = _Tally()
     while time.monotonic() < deadline:
         built = corpus[rng.randrange(len(corpus))]
-        input_number = tried
+        input_number = tally.tried
         description, data = mutations.mutate(originals[built.path], rng)
-        tried += 1
+        tally.tried += 1
         label = f"#{input_number} ({built.module}, seed {args.seed}): {description}"
         path = scratch / built.path.name
         path.write_bytes(data)
@@ -121,12 +115,12 @@ def main() -> int:
         try:
             extension, _findings = analyse_extension(path, scratch, "3.13t")
         except _Hang:
-            hangs.append(label)
+            tally.hangs.append(label)
             _keep(args.keep, f"hang-{input_number}", built, data)
             continue
         except BaseException as error:  # noqa: BLE001 - counting what escapes is the point
             signal.alarm(0)
-            escapes.append(f"{label}: {type(error).__name__}: {error}")
+            tally.escapes.append(f"{label}: {type(error).__name__}: {error}")
             traceback.print_exc()
             _keep(args.keep, f"escape-{input_number}", built, data)
             if isinstance(error, KeyboardInterrupt):
@@ -135,39 +129,59 @@ def main() -> int:
         finally:
             signal.alarm(0)
         elapsed = time.perf_counter() - started
-        slowest = sorted([*slowest, (elapsed, label, data, built.path.name)], reverse=True)[:5]
-        verdicts[extension.gil.value] += 1
+        tally.slowest = sorted([*tally.slowest, (elapsed, label, data, built.path.name)], reverse=True)[:5]
+        tally.count(extension, label)
+    tally.print_summary(args)
+    if tally.slowest and args.keep:
+        _elapsed, _label, data, name = tally.slowest[0]
+        (args.keep / f"slowest-{name}").write_bytes(data)
+    return 1 if tally.escapes or tally.hangs or tally.unknown_broken else 0
+
+
+@dataclass
+class _Tally:
+    """What the run saw, for the summary and the exit status."""
+
+    tried: int = 0
+    escapes: list[str] = field(default_factory=list)
+    hangs: list[str] = field(default_factory=list)
+    last_resort: Counter[str] = field(default_factory=Counter)
+    messages: Counter[str] = field(default_factory=Counter)
+    verdicts: Counter[str] = field(default_factory=Counter)
+    unknown_broken: int = 0  # a damage message but a verdict other than unknown
+    slowest: list[tuple[float, str, bytes, str]] = field(default_factory=list)
+
+    def count(self, extension: ExtensionModule, label: str) -> None:
+        self.verdicts[extension.gil.value] += 1
         damage = [error for error in extension.errors if not error.startswith("the file name says")]
         for error in damage:
             text = error.split(": ", 1)[-1]
             if "could not be read completely" in error or "MemoryError" in error:
-                last_resort[text[:120]] += 1
-            messages[" ".join(text.split()[:6])] += 1
+                self.last_resort[text[:120]] += 1
+            self.messages[" ".join(text.split()[:6])] += 1
         if damage and extension.gil != GilDeclaration.UNKNOWN:
-            unknown_broken += 1
+            self.unknown_broken += 1
             print(f"not unknown despite damage: {label}: {extension.gil.value} {damage}")
-    print(f"inputs tried: {tried} in {args.minutes:g} min (seed {args.seed})")
-    print(f"escapes: {len(escapes)}")
-    for line in escapes[:10]:
-        print(f"  {line}")
-    print(f"hangs (> {args.hang_seconds} s): {len(hangs)}")
-    for line in hangs[:10]:
-        print(f"  {line}")
-    print(f"last-resort handler instead of a reader's message: {sum(last_resort.values())}")
-    for text, count in last_resort.most_common(10):
-        print(f"  {count:6d}  {text}")
-    print(f"damage message with a verdict other than unknown: {unknown_broken}")
-    print(f"verdicts: {dict(verdicts)}")
-    print("commonest messages:")
-    for text, count in messages.most_common(12):
-        print(f"  {count:6d}  {text}")
-    print("slowest inputs:")
-    for elapsed, label, _data, _name in slowest:
-        print(f"  {elapsed * 1000:8.1f} ms  {label}")
-    if slowest and args.keep:
-        _elapsed, _label, data, name = slowest[0]
-        (args.keep / f"slowest-{name}").write_bytes(data)
-    return 1 if escapes or hangs or unknown_broken else 0
+
+    def print_summary(self, args: argparse.Namespace) -> None:
+        print(f"inputs tried: {self.tried} in {args.minutes:g} min (seed {args.seed})")
+        print(f"escapes: {len(self.escapes)}")
+        for line in self.escapes[:10]:
+            print(f"  {line}")
+        print(f"hangs (> {args.hang_seconds} s): {len(self.hangs)}")
+        for line in self.hangs[:10]:
+            print(f"  {line}")
+        print(f"last-resort handler instead of a reader's message: {sum(self.last_resort.values())}")
+        for text, count in self.last_resort.most_common(10):
+            print(f"  {count:6d}  {text}")
+        print(f"damage message with a verdict other than unknown: {self.unknown_broken}")
+        print(f"verdicts: {dict(self.verdicts)}")
+        print("commonest messages:")
+        for text, count in self.messages.most_common(12):
+            print(f"  {count:6d}  {text}")
+        print("slowest inputs:")
+        for elapsed, label, _data, _name in self.slowest:
+            print(f"  {elapsed * 1000:8.1f} ms  {label}")
 
 
 def _keep(folder: Path | None, prefix: str, built: BuiltExtension, data: bytes) -> None:

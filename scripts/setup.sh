@@ -38,3 +38,8 @@ fi
 .venv/bin/ftaudit provision
 .venv/bin/ftaudit provision --tsan
 .venv/bin/ftaudit provision --gil-baseline
+
+# Real wheels of other projects (cp314t, cp315t, abi3t, macOS, Windows) that the binary
+# tests read; pinned by sha256 in tests/data/free_threaded_wheels.json, cached after the
+# first download.
+.venv/bin/python scripts/fetch_test_wheels.py

@@ -426,82 +426,91 @@ class FixtureIndex:
             + "</body></html>"
         ).encode()
 
-    def _handler_class(self):
-        index = self
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return type("Handler", (_FixtureHandler,), {"index": self})
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:  # keep test output clean
-                pass
 
-            def _send(self, status: int, body: bytes, content_type: str, cacheable: bool = False) -> None:
-                etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-                if cacheable and self.headers.get("If-None-Match") == etag:
-                    with index._lock:
-                        index.not_modified += 1
-                    self.send_response(304)
-                    self.send_header("ETag", etag)
-                    self.end_headers()
-                    return
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                if cacheable:
-                    self.send_header("ETag", etag)
-                    if index.max_age is not None:
-                        self.send_header("Cache-Control", f"max-age={index.max_age}, public")
-                self.end_headers()
-                self.wfile.write(body)
+class _FixtureHandler(BaseHTTPRequestHandler):
+    """Answers like a simple index (PEP 503 / PEP 691) for the :class:`FixtureIndex` set
+    as ``index`` on the subclass :meth:`FixtureIndex._handler_class` makes."""
 
-            def do_GET(self) -> None:
-                with index._lock:
-                    index.requests.append(self.path)
-                    if self.headers.get("Authorization"):
-                        index.authorization_headers.append(self.headers["Authorization"])
-                if index.latency_seconds:
-                    time.sleep(index.latency_seconds)
-                if index.basic_auth is not None:
-                    expected = "Basic " + base64.b64encode(":".join(index.basic_auth).encode()).decode()
-                    if self.headers.get("Authorization") != expected:
-                        self.send_response(401)
-                        self.send_header("WWW-Authenticate", 'Basic realm="fixture"')
-                        self.end_headers()
-                        return
-                path = self.path.split("?", 1)[0]
-                if path.startswith("/files/") and index.redirect_files_to:
-                    self.send_response(302)
-                    self.send_header("Location", index.redirect_files_to.rstrip("/") + path)
-                    self.end_headers()
-                    return
-                if path.startswith("/files/"):
-                    name = path[len("/files/") :]
-                    if name.endswith(".metadata") and name[: -len(".metadata")] in index.files:
-                        served = index.files[name[: -len(".metadata")]]
-                        metadata = served.served_metadata or served.metadata
-                        if metadata is not None:
-                            self._send(200, metadata, "application/octet-stream")
-                            return
-                    elif name in index.files:
-                        self._send(200, index.files[name].path.read_bytes(), "application/octet-stream")
-                        return
-                    self._send(404, b"not found", "text/plain")
-                    return
-                if path.startswith("/simple/"):
-                    project = path[len("/simple/") :].strip("/")
-                    if not path.endswith("/"):
-                        self.send_response(301)
-                        self.send_header("Location", path + "/")
-                        self.end_headers()
-                        return
-                    if project not in index.projects:
-                        self._send(404, b"no such project", "text/plain")
-                        return
-                    accept = self.headers.get("Accept", "")
-                    wants_json = JSON_TYPE in accept
-                    if index.mode == "json" or (index.mode == "negotiate" and wants_json):
-                        self._send(200, index.json_page(project), JSON_TYPE, cacheable=True)
-                    else:
-                        self._send(200, index.html_page(project), "text/html; charset=utf-8", cacheable=True)
-                    return
-                self._send(404, b"not found", "text/plain")
+    index: FixtureIndex
 
-        return Handler
+    def log_message(self, *args: object) -> None:  # keep test output clean
+        pass
+
+    def _send(self, status: int, body: bytes, content_type: str, cacheable: bool = False) -> None:
+        index = self.index
+        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        if cacheable and self.headers.get("If-None-Match") == etag:
+            with index._lock:
+                index.not_modified += 1
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if cacheable:
+            self.send_header("ETag", etag)
+            if index.max_age is not None:
+                self.send_header("Cache-Control", f"max-age={index.max_age}, public")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _send_header_only(self, status: int, header: str, value: str) -> None:
+        self.send_response(status)
+        self.send_header(header, value)
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        index = self.index
+        with index._lock:
+            index.requests.append(self.path)
+            if self.headers.get("Authorization"):
+                index.authorization_headers.append(self.headers["Authorization"])
+        if index.latency_seconds:
+            time.sleep(index.latency_seconds)
+        if index.basic_auth is not None:
+            expected = "Basic " + base64.b64encode(":".join(index.basic_auth).encode()).decode()
+            if self.headers.get("Authorization") != expected:
+                self._send_header_only(401, "WWW-Authenticate", 'Basic realm="fixture"')
+                return
+        path = self.path.split("?", 1)[0]
+        if path.startswith("/files/") and index.redirect_files_to:
+            self._send_header_only(302, "Location", index.redirect_files_to.rstrip("/") + path)
+        elif path.startswith("/files/"):
+            self._serve_file(path[len("/files/") :])
+        elif path.startswith("/simple/"):
+            self._serve_project_page(path)
+        else:
+            self._send(404, b"not found", "text/plain")
+
+    def _serve_file(self, name: str) -> None:
+        files = self.index.files
+        if name.endswith(".metadata") and name[: -len(".metadata")] in files:
+            served = files[name[: -len(".metadata")]]
+            metadata = served.served_metadata or served.metadata
+            if metadata is not None:
+                self._send(200, metadata, "application/octet-stream")
+                return
+        elif name in files:
+            self._send(200, files[name].path.read_bytes(), "application/octet-stream")
+            return
+        self._send(404, b"not found", "text/plain")
+
+    def _serve_project_page(self, path: str) -> None:
+        index = self.index
+        project = path[len("/simple/") :].strip("/")
+        if not path.endswith("/"):
+            self._send_header_only(301, "Location", path + "/")
+            return
+        if project not in index.projects:
+            self._send(404, b"no such project", "text/plain")
+            return
+        wants_json = JSON_TYPE in self.headers.get("Accept", "")
+        if index.mode == "json" or (index.mode == "negotiate" and wants_json):
+            self._send(200, index.json_page(project), JSON_TYPE, cacheable=True)
+        else:
+            self._send(200, index.html_page(project), "text/html; charset=utf-8", cacheable=True)

@@ -466,7 +466,7 @@ def environment_scenario(text: str):
             )
             for item in described.get("extension", [])
         ]
-        from auditor.pipelines.scan import runtime_agreement
+        from auditor.pipelines.scan_probe import runtime_agreement
 
         for extension in extensions:
             extension.agrees_with_runtime = runtime_agreement(extension)

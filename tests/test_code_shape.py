@@ -21,6 +21,29 @@ BIN = Path(sys.executable).parent
 # A module longer than this is split into a file per thing (issue 9).
 LONGEST_MODULE = 600
 
+# Modules still over the limit, at their length when the limit came in (issue 9 splits them).
+# A listed module may only shrink; a module not listed may not pass the limit.
+LONG_MODULES_TO_SPLIT = {
+    "auditor/collectors/binary/code_reader.py": 920,
+    "auditor/collectors/binary/elf.py": 796,
+    "auditor/collectors/binary/gil_declaration.py": 648,
+    "auditor/collectors/source/c_syntax.py": 1234,
+    "auditor/collectors/source/cython_analysis.py": 946,
+    "auditor/collectors/source/python_analysis.py": 1186,
+}
+
+# Modules whose in-function package imports predate this test: each may keep at most that
+# many until issue 9 moves them to the top; every other module must have none.
+HIDDEN_IMPORTS_TO_MOVE = {
+    "auditor/collectors/binary/__init__.py": 3,
+    "auditor/collectors/binary/macho.py": 1,
+    "auditor/collectors/binary/pe.py": 1,
+    "auditor/collectors/harness/__init__.py": 10,
+    "auditor/collectors/harness/build/__init__.py": 4,
+    "auditor/collectors/interpreters/discovery.py": 2,
+    "auditor/rules/c_source/pybind11_module_gil.py": 1,
+}
+
 # Marks an import that must stay inside a function, with the reason after it.
 DEFERRED = "# deferred:"
 
@@ -50,9 +73,10 @@ def _modules():
 
 def test_no_module_is_longer_than_a_reader_can_follow():
     too_long = {
-        path.relative_to(ROOT).as_posix(): length
+        name: length
         for path in _modules()
-        if (length := len(path.read_text(encoding="utf-8").splitlines())) > LONGEST_MODULE
+        if (length := len(path.read_text(encoding="utf-8").splitlines()))
+        > max(LONGEST_MODULE, LONG_MODULES_TO_SPLIT.get(name := path.relative_to(ROOT).as_posix(), 0))
     }
     assert not too_long, f"split these modules (over {LONGEST_MODULE} lines): {too_long}"
 
@@ -79,7 +103,11 @@ def _imports_inside_functions(path: Path):
 
 
 def test_package_imports_sit_at_the_top_unless_a_reason_is_given():
-    hidden = [where for path in _modules() for where in _imports_inside_functions(path)]
+    hidden = []
+    for path in _modules():
+        found = list(_imports_inside_functions(path))
+        if len(found) > HIDDEN_IMPORTS_TO_MOVE.get(path.relative_to(ROOT).as_posix(), 0):
+            hidden.extend(found)
     assert not hidden, (
         f"move these imports to the top of their module, or say why they wait with "
         f"'{DEFERRED} <reason>' on the line above: {hidden}"
@@ -98,3 +126,31 @@ def test_public_api_imports_without_the_cli(public_name):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_module_imports_on_its_own():
+    # The CLI loads subcommands lazily and the scan reads binaries in a child, so a broken
+    # import (a merge that left a name behind) could hide until that one command runs.
+    # A fresh interpreter, so what pytest and the other tests imported already does not count.
+    child_scripts = ("__main__", "_child")
+    names = [
+        path.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
+        for path in _modules()
+        if not path.stem.endswith(child_scripts)
+    ]
+    script = (
+        "import importlib, sys\n"
+        "failed = []\n"
+        "for name in sys.argv[1:]:\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception as error:\n"
+        "        failed.append(f'{name}: {type(error).__name__}: {error}')\n"
+        "print('\\n'.join(failed))\n"
+        "sys.exit(1 if failed else 0)\n"
+    )
+    result = subprocess.run(
+        [str(BIN / "python"), "-c", script, *names], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert len(names) > 100

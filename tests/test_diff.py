@@ -11,7 +11,8 @@ from _report_samples import full_report
 from auditor.cli import main
 from auditor.model import Distribution, Finding, HammerVerdict, Location, Severity, Verdict
 from auditor.model.serialize import dumps
-from auditor.pipelines.diff import diff_reports, render_diff
+from auditor.pipelines.diff import diff_reports
+from auditor.reporters.diff_text import render_diff
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -19,14 +19,11 @@ from _report_samples import (
 )
 
 from auditor.cli import main
-from auditor.engine.gate import (
-    check,
-    environment_findings,
-    guard_interpreter,
-    interpreter_findings,
-    project_modules,
-)
+from auditor.engine.environment_findings import environment_findings, interpreter_findings
+from auditor.engine.gate import check
+from auditor.engine.interpreter_guard import guard_interpreter
 from auditor.engine.policy import Policy, policy_from_table
+from auditor.engine.project_files import project_modules
 from auditor.model import AuditReport, Finding, Location, Severity, Verdict
 from auditor.model.serialize import dumps
 

@@ -184,3 +184,14 @@ def test_findings_publish_flat_code_path_line_column_keys():
     )
     assert dumped["fingerprint"] == finding.fingerprint
     assert from_dict(Finding, dumped) == finding  # derived keys are not read back
+
+
+def test_every_new_report_is_stamped_one_way():
+    # docs/json-schema.md: `created` is UTC to the second with +00:00, whichever command wrote it.
+    import auditor
+
+    report = AuditReport.create(hammer=[])
+    assert report.tool_version == auditor.__version__ and report.target == "3.13t"
+    assert report.created.endswith("+00:00") and len(report.created) == len("2026-11-25T13:00:00+00:00")
+    started = AuditReport.create(target="3.14t", started=1_795_000_000.7)
+    assert started.created == "2026-11-18T11:06:40+00:00" and started.target == "3.14t"

@@ -12,7 +12,8 @@ from _report_samples import full_report, hammer_results, scan_result, source_res
 from auditor.cli import main
 from auditor.model import AuditReport, Finding, RuntimeGil, Severity, Verdict
 from auditor.model.serialize import dumps, to_dict
-from auditor.pipelines.report import ReportInputError, build_report, load_report, next_steps
+from auditor.pipelines.report import ReportInputError, build_report, load_report
+from auditor.pipelines.report_advice import next_steps
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -31,7 +31,9 @@ from auditor.model.environment import (
     Verdict,
 )
 from auditor.model.finding import Finding
-from auditor.pipelines.scan import ScanError, judge_distribution, runtime_agreement, scan
+from auditor.pipelines.scan import ScanError, scan
+from auditor.pipelines.scan_probe import runtime_agreement
+from auditor.pipelines.verdicts import judge_distribution
 
 
 def require_analyser():
@@ -310,7 +312,7 @@ def test_the_cache_is_reused_and_invalidated_by_a_changed_file(built_site, tmp_p
 @pytest.mark.timeout(300)
 def test_parallel_and_serial_analysis_agree(built_site, monkeypatch):
     require_analyser()
-    import auditor.pipelines.scan as scan_module
+    import auditor.pipelines.scan_workers as scan_module
 
     monkeypatch.setattr(scan_module, "POOL_THRESHOLD", 1)  # a pool even for these few binaries
     serial = scan(paths=[built_site], jobs=1, use_cache=False)
@@ -323,7 +325,13 @@ def test_parallel_and_serial_analysis_agree(built_site, monkeypatch):
             for d in result.distributions
         ]
 
-    assert shape(serial) == shape(parallel) == shape(threads)
+    # Compared per distribution, with errors, so a failure shows the differing entries: this
+    # test has failed about one full-suite run in twenty and the cause is not yet known.
+    expected = shape(serial)
+    for pool_kind, result in (("process", parallel), ("thread", threads)):
+        differing = [(want, got) for want, got in zip(expected, shape(result), strict=False) if want != got]
+        errors = [(e.module, e.errors) for d in result.distributions for e in d.extensions if e.errors]
+        assert not differing and len(expected) == len(result.distributions), (pool_kind, differing, errors)
 
 
 def test_progress_is_reported(built_site, tmp_path):
@@ -371,7 +379,7 @@ def test_cached_analyses_are_rebuilt_exactly():
     from auditor.model.environment import RiskySymbol
     from auditor.model.finding import Location, Severity
     from auditor.model.serialize import from_dict, to_dict
-    from auditor.pipelines.scan import _rebuild
+    from auditor.pipelines.scan_workers import _rebuild
 
     module = extension("pkg.mod", GilDeclaration.NOT_USED, errors=["a note"])
     module.risky_symbols = [RiskySymbol("PyDict_GetItem", "FTB001", "PyDict_GetItemRef")]
@@ -436,7 +444,7 @@ def _worker_that_dies_on_one_file(absolute_path: str, site_packages: str, target
 @pytest.mark.timeout(300)
 def test_a_worker_that_dies_loses_only_its_own_file(built_site, monkeypatch):
     require_analyser()
-    import auditor.pipelines.scan as scan_module
+    import auditor.pipelines.scan_workers as scan_module
 
     global _real_worker
     _real_worker = scan_module._analyse_in_worker
@@ -469,7 +477,7 @@ def test_a_crash_in_a_small_scan_loses_only_its_own_file(built_site, monkeypatch
     """Below POOL_THRESHOLD the binaries are read in one forked worker, not in ftaudit's
     own process: a native parser crashing on one file must not end the scan."""
     require_analyser()
-    import auditor.pipelines.scan as scan_module
+    import auditor.pipelines.scan_workers as scan_module
 
     global _real_worker
     _real_worker = scan_module._analyse_in_worker

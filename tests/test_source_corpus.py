@@ -16,8 +16,11 @@ from scoring import load_manifest, score_corpus  # noqa: E402
 
 # (recall, precision) floors per language group over the whole corpus, as measured. The second
 # batch (16 files labelled in source-rules-3, held out from the rules until it was scored) took
-# them down from 0.72/1.00 (C) and 0.97/0.93 (Python); FTC018 raised C recall again.
-FLOORS = {"c": (0.69, 0.87), "python": (0.54, 0.93)}
+# them down from 0.72/1.00 (C) and 0.97/0.93 (Python); FTC018 raised C recall again. The third
+# (session3-c, session3-python: 24 files, scored before any rule saw them) measured C 72%/86%
+# and Python+Cython 14%/75% on its own, which leaves Python at 0.43/0.91 over all files: the
+# floors follow the larger, honest corpus, and issue 14 is open until they reach 0.90/0.80.
+FLOORS = {"c": (0.69, 0.86), "python": (0.43, 0.91)}
 
 
 def test_corpus_is_labelled_real_code():

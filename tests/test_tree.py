@@ -801,7 +801,8 @@ def test_several_targets_are_judged_in_one_run_with_a_column_each(tmp_path, caps
 
 
 def test_next_steps_point_to_the_target_a_package_ships_for(tmp_path, capsys):
-    from auditor.pipelines.report import build_report, next_steps
+    from auditor.pipelines.report import build_report
+    from auditor.pipelines.report_advice import next_steps
 
     linux = "manylinux_2_17_x86_64.manylinux2014_x86_64"
     # Like cffi: refuses free-threaded 3.13, ships wheels for 3.14t and later.

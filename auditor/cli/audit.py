@@ -7,16 +7,23 @@ GIL fallbacks / no target ready; 2 bad arguments; 3 partial."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
+from rich.console import Console
+
 from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
-from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL
+from ..engine.outcome import environment_audit_outcome, project_audit_outcome
+from ..pipelines.project_audit import audit_environment, audit_project
+from ..reporters import available_reporters, get_reporter, write_report_files
+from .common import EXIT_USAGE, error, finish
+from .hammer import hammer_progress
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "audit",
-        help="audit the project here (dependencies per target, environment, sources, own samples)",
+        help=summary,
     )
     parser.add_argument(
         "--project", type=Path, default=None, help="the project folder (default: the current folder)"
@@ -61,8 +68,6 @@ def register(subparsers) -> None:
 
 
 def _targets(text: str) -> list[str]:
-    import argparse
-
     names = [name.strip() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if name not in KNOWN_FREE_THREADED_TARGETS]
     if not names or unknown:
@@ -76,8 +81,6 @@ def run(args) -> int:
     if not args.no_project:
         return run_project(args)
     if args.target and len(args.target) > 1:
-        from .common import EXIT_USAGE, error
-
         error("--no-project judges one target; give one --target")
         return EXIT_USAGE
     args.target = args.target[0] if args.target else None
@@ -85,13 +88,6 @@ def run(args) -> int:
 
 
 def run_project(args) -> int:
-    from rich.console import Console
-
-    from ..pipelines.project_audit import audit_project
-    from ..reporters import get_reporter
-    from .common import EXIT_USAGE, error
-    from .hammer import hammer_progress
-
     project = (args.project or Path.cwd()).resolve()
     if not project.is_dir():
         error(f"--project {project}: not a folder")
@@ -119,7 +115,6 @@ def run_project(args) -> int:
             index_url=args.index_url,
             offline=args.offline,
             cache_dir=args.cache_dir,
-            output_dir=args.output_dir,
             hammer_progress=on_hammer_progress,
             log=log,
         )
@@ -130,25 +125,12 @@ def run_project(args) -> int:
     for part in report.project.parts:
         if part.status != "done":
             console.print(f"{part.name}: {part.status}: {part.detail}", markup=False, highlight=False)
-    for path in outcome.written:
+    for path in write_report_files(report, args.output_dir):
         console.print(f"wrote {path}")
-    unexpected = [sample for sample in report.hammer or [] if sample.matches_expectation is False]
-    none_ready = report.project.decisions and not any(d.ready for d in report.project.decisions)
-    if unexpected or (args.strict and none_ready):
-        return EXIT_FAILED
-    if outcome.problems:
-        return EXIT_PARTIAL
-    return EXIT_OK
+    return finish(project_audit_outcome(report, outcome.problems, strict=args.strict))
 
 
 def run_environment(args) -> int:
-    from rich.console import Console
-
-    from ..model.environment import Verdict
-    from ..pipelines.project_audit import audit
-    from ..reporters import get_reporter
-    from .hammer import hammer_progress
-
     console = Console(stderr=True)
     display, show_hammer_update = hammer_progress(console)
 
@@ -161,7 +143,7 @@ def run_environment(args) -> int:
 
     console.print("ftaudit audit: scanning the environment, then hammering the samples")
     try:
-        outcome = audit(
+        outcome = audit_environment(
             python=args.python,
             paths=args.path,
             target=args.target,
@@ -170,29 +152,17 @@ def run_environment(args) -> int:
             hammer_samples=not args.no_hammer,
             budget=args.budget,
             source_checks=args.source,
-            output_dir=args.output_dir,
             hammer_progress=on_hammer_progress,
         )
     finally:
         display.stop()
     print(get_reporter("terminal").render(outcome.report) if _has("terminal") else "", end="")
-    for path in outcome.written:
+    for path in write_report_files(outcome.report, args.output_dir):
         console.print(f"wrote {path}")
     for problem in outcome.problems:
         console.print(f"[yellow]partial:[/] {problem}")
-    report = outcome.report
-    unexpected = [sample for sample in report.hammer or [] if sample.matches_expectation is False]
-    fallbacks = (
-        [d for d in report.scan.distributions if d.verdict == Verdict.GIL_FALLBACK] if report.scan else []
-    )
-    if unexpected or (args.strict and fallbacks):
-        return EXIT_FAILED
-    if outcome.problems or (report.scan and report.scan.partial):
-        return EXIT_PARTIAL
-    return EXIT_OK
+    return finish(environment_audit_outcome(outcome.report, outcome.problems, strict=args.strict))
 
 
 def _has(format_name: str) -> bool:
-    from ..reporters import available_reporters
-
     return format_name in available_reporters()

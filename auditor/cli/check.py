@@ -23,13 +23,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_USAGE, add_output_options, emit, error
+from ..pipelines.check import CheckError, gate
+from .common import EXIT_USAGE, add_output_options, emit, error
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "check",
-        help="CI gate: scan, guard the interpreter, apply the [tool.ftaudit] policy, exit 0/1/3",
+        help=summary,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -107,69 +108,38 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..engine.gate import check, guard_interpreter, project_modules
-    from ..engine.policy import PolicyError, load_policy
-    from ..pipelines.report import ReportInputError, build_report
-
     try:
-        policy = load_policy(args.policy)
-    except PolicyError as problem:
+        run = gate(
+            python=args.python,
+            paths=args.path,
+            inputs=args.input,
+            policy_file=args.policy,
+            baseline_file=args.baseline,
+            target=args.target,
+            probe=args.probe,
+            imports=args.imports,
+            guard=not args.no_interpreter_guard,
+            write_baseline_to=args.write_baseline,
+        )
+    except CheckError as problem:
         error(str(problem))
         return EXIT_USAGE
-    project_root = (args.policy.parent if args.policy else Path.cwd()).resolve()
-    target = args.target or policy.target  # None: scan picks the default for the environment
-
-    baseline = None
-    if args.baseline:
-        from ..engine.baseline import BaselineError, load_baseline
-
-        try:
-            baseline = load_baseline(args.baseline)
-        except BaselineError as problem:
-            error(str(problem))
-            return EXIT_USAGE
-
-    sources: list = list(args.input)
-    if not args.input:
-        from ..pipelines.scan import ScanError, scan
-
-        try:
-            sources.insert(
-                0, scan(python=args.python, paths=args.path or None, target=target, probe=args.probe)
-            )
-        except ScanError as problem:
-            error(str(problem))
-            return EXIT_USAGE
-    try:
-        report = build_report(*sources, target=target)
-    except ReportInputError as problem:
-        error(str(problem))
+    if run.baseline_written is not None:
+        print(
+            f"ftaudit check: wrote {run.baseline_written} accepted finding(s) to {args.write_baseline}",
+            file=sys.stderr,
+        )
+        return run.exit_code
+    if not emit(args, run.report):
         return EXIT_USAGE
-
-    facts = None
-    guarded_python = args.python or (None if (args.path or args.input) else sys.executable)
-    if guarded_python and not args.no_interpreter_guard:
-        modules = args.imports if args.imports is not None else project_modules(project_root)
-        facts = guard_interpreter(guarded_python, modules, project_root)
-
-    result = check(report, policy, baseline=baseline, interpreter=facts, project_root=project_root)
-    report.findings.extend(result.added_findings)
-    if args.write_baseline:
-        from ..engine.baseline import write_baseline
-
-        written = write_baseline(args.write_baseline, report.all_findings())
-        print(f"ftaudit check: wrote {written} accepted finding(s) to {args.write_baseline}", file=sys.stderr)
-        return EXIT_OK
-    if not emit(args, report):
-        return EXIT_USAGE
-    for note in result.notes:
+    for note in run.result.notes:
         print(f"ftaudit check: note: {note}", file=sys.stderr)
-    for failure in result.failures:
+    for failure in run.result.failures:
         print(f"ftaudit check: FAIL {failure.reason}", file=sys.stderr)
-    if guarded_python is None and not args.no_interpreter_guard:
+    if run.interpreter_unchecked:
         print(
             "ftaudit check: note: the interpreter was not checked (give --python to check it)",
             file=sys.stderr,
         )
-    print(f"ftaudit check: {result.summary()}", file=sys.stderr)
-    return result.exit_code
+    print(f"ftaudit check: {run.result.summary()}", file=sys.stderr)
+    return run.exit_code

@@ -6,7 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from rich.console import Console
+
 from ..engine.exit_codes import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from ..engine.outcome import Outcome
+from ..reporters import available_reporters, get_reporter, reporter_for_filename
+from ..shared.display_text import encodable
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERNAL", "EXIT_OK", "EXIT_PARTIAL", "EXIT_USAGE"]
 
@@ -22,8 +27,6 @@ see docs/exit-codes.md, and docs/limits.md for the limits on input
 
 def known_format(name: str) -> str:
     """argparse type for --format: a typo is refused before any scanning or hammering."""
-    from ..reporters import available_reporters
-
     if name not in available_reporters():
         raise argparse.ArgumentTypeError(
             f"unknown format {name!r}; choose from: {', '.join(available_reporters())}"
@@ -55,9 +58,6 @@ def emit(args: argparse.Namespace, report) -> bool:
     Returns False, after saying why, when the format is unknown or the output file
     cannot be written; the caller then exits with EXIT_USAGE.
     """
-    from ..reporters import get_reporter, reporter_for_filename
-    from ..shared.display_text import encodable
-
     try:
         if args.format:
             reporter = get_reporter(args.format)
@@ -83,11 +83,16 @@ def emit(args: argparse.Namespace, report) -> bool:
     return True
 
 
-def stderr_console():
-    from rich.console import Console
-
+def stderr_console() -> Console:
     return Console(stderr=True)
 
 
 def error(message: str) -> None:
     print(f"ftaudit: {message}", file=sys.stderr)
+
+
+def finish(outcome: Outcome) -> int:
+    """Say why the command failed (the engine decided), and give its exit code."""
+    for reason in outcome.reasons:
+        error(reason)
+    return outcome.exit_code

@@ -18,13 +18,19 @@ import json
 import sys
 from pathlib import Path
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, error
+from ..engine.outcome import regression_outcome
+from ..model.serialize import to_dict
+from ..pipelines.diff import diff_reports
+from ..pipelines.report import ReportInputError, load_report
+from ..reporters.diff_text import render_diff
+from ..shared.display_text import encodable, printable
+from .common import EXIT_USAGE, error, finish
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "diff",
-        help="compare two audit JSON documents; optionally fail on a regression",
+        help=summary,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -41,11 +47,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..model.serialize import to_dict
-    from ..pipelines.diff import diff_reports, render_diff
-    from ..pipelines.report import ReportInputError, load_report
-    from ..shared.display_text import encodable, printable
-
     try:
         old, new = load_report(args.old), load_report(args.new)
     except ReportInputError as problem:
@@ -65,7 +66,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    if args.fail_on_regression and diff.has_regression:
-        error(f"{len(diff.regressions)} regression(s) since {args.old}")
-        return EXIT_FAILED
-    return EXIT_OK
+    return finish(regression_outcome(diff.regressions, args.fail_on_regression, since=str(args.old)))

@@ -19,13 +19,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, error
+from ..engine.outcome import fix_outcome
+from ..pipelines.fix import fix_paths
+from .common import EXIT_USAGE, error, finish
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "fix",
-        help="show (and with --apply, write) mechanical fixes for source findings",
+        help=summary,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -38,8 +40,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pipelines.fix import fix_paths
-
     missing = [path for path in args.paths if not path.exists()]
     for path in missing:
         error(f"{path}: no such file or folder")
@@ -63,8 +63,4 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print("nothing to fix automatically", file=sys.stderr)
-    if result.problems:
-        return EXIT_PARTIAL
-    if result.diffs and not args.apply:
-        return EXIT_FAILED
-    return EXIT_OK
+    return finish(fix_outcome(len(result.diffs), len(result.problems), applied=args.apply))

@@ -21,22 +21,20 @@ import argparse
 import time
 from pathlib import Path
 
-from .common import (
-    EXIT_FAILED,
-    EXIT_OK,
-    EXIT_PARTIAL,
-    EXIT_USAGE,
-    add_output_options,
-    emit,
-    error,
-    stderr_console,
-)
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .. import hammer
+from ..collectors.harness import AUTO, HarnessError
+from ..engine.outcome import hammer_outcome
+from ..model.harness import HammerVerdict
+from ..model.report import AuditReport
+from .common import EXIT_USAGE, add_output_options, emit, error, finish, stderr_console
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "hammer",
-        help="compile sample extensions and stress them from many threads (the dynamic harness)",
+        help=summary,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -107,8 +105,6 @@ def _positive_float(text: str) -> float:
 
 def hammer_progress(console):
     """A rich display of every sample x interpreter run, and the callback that feeds it."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     progress_display = Progress(
         TextColumn("[bold]{task.fields[sample]}[/]"),
         TextColumn("{task.description}"),
@@ -144,11 +140,6 @@ def hammer_progress(console):
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import __version__
-    from ..model.harness import HammerVerdict
-    from ..model.report import AuditReport
-    from ..pipelines.hammer import AUTO, HarnessError, hammer
-
     for path in args.paths:
         if not path.exists():
             error(f"{path}: no such file or folder")
@@ -182,16 +173,7 @@ def run(args: argparse.Namespace) -> int:
             if run is not None and run.verdict is HammerVerdict.BUILD_ERROR:
                 console.rule(f"[red]build failed: {result.name} on {run.label}[/]")
                 console.print(run.build_log, markup=False, highlight=False, soft_wrap=True)
-    report = AuditReport(
-        tool_version=__version__,
-        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        hammer=results,
-    )
+    report = AuditReport.create(started=started, hammer=results)
     if not emit(args, report):
         return EXIT_USAGE
-    if any(result.verdict is HammerVerdict.RACE for result in results):
-        return EXIT_FAILED
-    unfinished = (HammerVerdict.BUILD_ERROR, HammerVerdict.ERROR)
-    if any(result.verdict in unfinished or result.baseline_verdict in unfinished for result in results):
-        return EXIT_PARTIAL
-    return EXIT_OK
+    return finish(hammer_outcome(results))

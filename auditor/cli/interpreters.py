@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 
+from rich.console import Console
+from rich.table import Table
+
+from ..collectors.interpreters.discovery import find_interpreters
+from ..model.serialize import to_dict
 from .common import EXIT_OK
 
 
-def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "interpreters", help="list Python interpreters (PATH, pyenv, uv, ftaudit's cache, --python)"
-    )
+def register(subparsers, summary: str) -> None:
+    parser = subparsers.add_parser("interpreters", help=summary)
     parser.add_argument(
         "--python",
         action="append",
@@ -23,12 +26,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from rich.console import Console
-    from rich.table import Table
-
-    from ..collectors.interpreters.discovery import find_interpreters
-    from ..model.serialize import to_dict
-
     interpreters, problems = find_interpreters(args.python)
     if args.format == "json":
         print(

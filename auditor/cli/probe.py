@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import argparse
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, error
+from ..collectors.interpreters.discovery import InterpreterError, describe_interpreter
+from ..engine.outcome import probe_outcome
+from ..pipelines.scan import scan
+from .common import EXIT_USAGE, add_output_options, error, finish
 from .scan import add_environment_options, run_scan, write_report
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "probe",
-        help="import each extension module of a free-threaded environment in its own subprocess",
+        help=summary,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -45,9 +48,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..collectors.interpreters.discovery import InterpreterError, describe_interpreter
-    from ..pipelines.scan import scan
-
     try:
         interpreter = describe_interpreter(args.python, "--python")
     except InterpreterError as problem:
@@ -78,18 +78,4 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if not write_report(args, result):
         return EXIT_USAGE
-    if result.probed_with is None:
-        return EXIT_PARTIAL
-    disagreeing = [
-        f"{distribution.name}: {extension.module}"
-        for distribution in result.distributions
-        for extension in distribution.extensions
-        if extension.agrees_with_runtime is False
-    ]
-    if disagreeing:
-        error(
-            f"static verdict and runtime disagree for {len(disagreeing)} module(s): "
-            + ", ".join(disagreeing[:10])
-        )
-        return EXIT_FAILED
-    return EXIT_PARTIAL if result.partial else EXIT_OK
+    return finish(probe_outcome(result))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..collectors.interpreters.provision import ProvisionError, provision
 from .common import EXIT_OK, EXIT_USAGE, error
 
 
-def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "provision", help="build a free-threaded CPython 3.13 from Debian's source package (cached)"
-    )
+def register(subparsers, summary: str) -> None:
+    parser = subparsers.add_parser("provision", help=summary)
     parser.add_argument("--tsan", action="store_true", help="build the ThreadSanitizer variant")
     parser.add_argument(
         "--gil-baseline",
@@ -22,8 +21,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..collectors.interpreters.provision import ProvisionError, provision
-
     try:
         interpreter = provision(tsan=args.tsan, cache_dir=args.cache_dir, gil=args.gil_baseline)
     except ProvisionError as problem:

@@ -20,13 +20,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
+from .. import hammer
+from ..engine.outcome import report_outcome
+from ..pipelines.report import ReportInputError, build_report
+from ..pipelines.scan import ScanError, scan
+from .common import EXIT_USAGE, add_output_options, emit, error, finish
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "report",
-        help="write the migration report (HTML, Markdown, ...) from results or a fresh scan",
+        help=summary,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -79,14 +83,9 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pipelines.report import ReportInputError, build_report
-    from ..reporters._summary import partial_warnings
-
     sources: list = []
     target = args.target
     if args.python or args.path or (not args.inputs and not args.hammer):
-        from ..pipelines.scan import ScanError, scan
-
         try:
             sources.append(scan(python=args.python, paths=args.path or None, target=target, probe=args.probe))
         except ScanError as problem:
@@ -98,8 +97,6 @@ def run(args: argparse.Namespace) -> int:
         if missing:
             error(f"no such sample folder: {', '.join(missing)}")
             return EXIT_USAGE
-        from ..pipelines.hammer import hammer
-
         budget = {"budget": args.hammer_budget} if args.hammer_budget is not None else {}
         sources.append(hammer(args.hammer, **budget))
     try:
@@ -111,4 +108,4 @@ def run(args: argparse.Namespace) -> int:
     args.default_format = "html" if args.output else "terminal"
     if not emit(args, report):
         return EXIT_USAGE
-    return EXIT_PARTIAL if partial_warnings(report) else EXIT_OK
+    return finish(report_outcome(report))

@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import textwrap
 
+from ..rules.registry import CATEGORIES, all_rules, get_rule
 from .common import EXIT_OK, EXIT_USAGE, error
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "rules",
-        help="list the rules, or explain one (ftaudit rules CODE)",
+        help=summary,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -30,8 +31,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..rules.registry import CATEGORIES, all_rules, get_rule
-
     if args.code:
         try:
             rule = get_rule(args.code)

@@ -14,12 +14,18 @@ import argparse
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
 from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
+from ..engine.outcome import scan_outcome
 from ..model.environment import ScanResult, Verdict
-from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
+from ..model.report import AuditReport
+from ..pipelines.scan import ScanError, scan
+from ..pipelines.source_scan import check_distribution_sources
+from .common import EXIT_USAGE, add_output_options, emit, error, finish
 
 TARGETS = list(KNOWN_FREE_THREADED_TARGETS)
 
@@ -82,10 +88,10 @@ def add_environment_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "scan",
-        help="judge every installed distribution for a free-threaded target, without importing it",
+        help=summary,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -139,9 +145,6 @@ def progress_reporter(enabled: bool):
     if not enabled:
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     # A bar asked for with --progress is drawn even when stderr is a file or a pipe (CI logs).
     console = Console(stderr=True, force_terminal=True)
     with Progress(
@@ -161,13 +164,8 @@ def progress_reporter(enabled: bool):
         yield update
 
 
-def build_report(result: ScanResult, target: str, source=None):
-    from .. import __version__
-    from ..model.report import AuditReport
-
-    return AuditReport(
-        tool_version=__version__,
-        created=datetime.now(UTC).isoformat(timespec="seconds"),
+def scan_report(result: ScanResult, target: str, source=None) -> AuditReport:
+    return AuditReport.create(
         target=target,
         scan=result,
         source=source,
@@ -176,8 +174,6 @@ def build_report(result: ScanResult, target: str, source=None):
 
 def run_scan(args: argparse.Namespace, call: Callable[[Callable | None], ScanResult]) -> ScanResult | None:
     """Run ``call(progress)`` with the progress bar when wanted; None (and a message) on ScanError."""
-    from ..pipelines.scan import ScanError
-
     show_progress = args.progress or sys.stderr.isatty()
     try:
         with progress_reporter(show_progress) as progress:
@@ -188,12 +184,10 @@ def run_scan(args: argparse.Namespace, call: Callable[[Callable | None], ScanRes
 
 
 def write_report(args: argparse.Namespace, result: ScanResult, source=None) -> bool:
-    return emit(args, build_report(result, result.target, source))
+    return emit(args, scan_report(result, result.target, source))
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pipelines.scan import scan
-
     if args.probe_python and not args.probe:
         args.probe = True
     result = run_scan(
@@ -216,14 +210,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     source = None
     if getattr(args, "source", False):
-        from ..pipelines.scan import check_distribution_sources
-
         source = check_distribution_sources(result, jobs=args.jobs, use_cache=not args.no_cache)
     if not write_report(args, result, source):
         return EXIT_USAGE
-    failing = [d for d in result.distributions if d.verdict in args.fail_on]
-    if failing:
-        names = ", ".join(f"{d.name} ({d.verdict.value})" for d in failing[:10])
-        error(f"{len(failing)} distribution(s) with a --fail-on verdict: {names}")
-        return EXIT_FAILED
-    return EXIT_PARTIAL if result.partial or (source is not None and source.partial) else EXIT_OK
+    return finish(scan_outcome(result, args.fail_on, source))

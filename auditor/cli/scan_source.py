@@ -21,22 +21,24 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
-from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
-
-_FAIL_LEVELS = {"error": 3, "warning": 2, "note": 1, "never": 99}
+from ..engine.baseline import write_baseline
+from ..engine.outcome import SOURCE_FAIL_LEVELS, source_outcome
+from ..model.report import AuditReport
+from ..pipelines.source_scan import SourceScanError, scan_source
+from .common import EXIT_USAGE, add_output_options, emit, error, finish
 
 
 def _codes(value: str) -> set[str]:
     return {code.strip().upper() for code in value.split(",") if code.strip()}
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "scan-source",
-        help="check C/C++/Cython/Rust/Python sources (folders, files, sdists) for thread-safety risks",
+        help=summary,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -78,7 +80,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument(
         "--fail-on",
-        choices=sorted(_FAIL_LEVELS, key=_FAIL_LEVELS.get),
+        choices=SOURCE_FAIL_LEVELS,
         default="warning",
         help="lowest severity that makes the exit code 1 (default: warning)",
     )
@@ -97,11 +99,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import __version__
-    from ..engine.baseline import write_baseline
-    from ..model.report import AuditReport
-    from ..pipelines.source_scan import SourceScanError, scan_source
-
     missing = [path for path in args.paths if not path.exists()]
     for path in missing:
         error(f"{path}: no such file or folder")
@@ -121,20 +118,13 @@ def run(args: argparse.Namespace) -> int:
     if args.write_baseline:
         count = write_baseline(args.write_baseline, result.findings)
         print(f"wrote {count} accepted finding(s) to {args.write_baseline}", file=sys.stderr)
-    report = AuditReport(tool_version=__version__, created=_now(), source=result)
+    report = AuditReport.create(source=result)
     if not emit(args, report):
         return EXIT_USAGE
     if missing:
         return EXIT_USAGE
-    if args.write_baseline:
-        return EXIT_OK
-    threshold = _FAIL_LEVELS[args.fail_on]
-    if any(not finding.suppressed and finding.severity.rank >= threshold for finding in result.findings):
-        return EXIT_FAILED
-    return EXIT_PARTIAL if result.partial else EXIT_OK
+    return finish(source_outcome(result, args.fail_on, wrote_baseline=bool(args.write_baseline)))
 
 
 def _now() -> str:
-    from datetime import datetime
-
     return datetime.now(UTC).isoformat(timespec="seconds")

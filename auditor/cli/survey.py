@@ -16,7 +16,24 @@ import time
 from pathlib import Path
 
 from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
-from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, error
+from ..collectors.tree import TargetError
+from ..collectors.tree.index.client import DEFAULT_INDEX_URL
+from ..engine.outcome import regression_outcome, survey_outcome
+from ..model.serialize import dumps, to_dict
+from ..pipelines.survey import (
+    EngineError,
+    LocalPoolEngine,
+    ResultStore,
+    StoreError,
+    SurveyInputError,
+    diff_surveys,
+    load_survey,
+    read_project_list,
+    run_survey,
+)
+from ..pipelines.survey.compare import render_survey_diff
+from ..reporters.survey_html import render_survey_html
+from .common import EXIT_OK, EXIT_USAGE, error, finish
 
 DEFAULT_STORE = Path("~/.cache/ftaudit/survey/results.jsonl").expanduser()
 
@@ -44,11 +61,10 @@ exit codes for `survey diff`: 0 compared; 1 with --fail-on-regression and a regr
 """
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "survey",
-        help="survey many projects' free-threaded wheels: what their binaries declare about the GIL"
-        " (local process pool or Dask)",
+        help=summary,
         description="For each project, judge the newest release and the first release with"
         " free-threaded wheels, for each target: the wheel, and every extension module's declared"
         " GIL state, generator, ABI and risky imports, read from the binary. Nothing is installed"
@@ -138,10 +154,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace, old_path: Path, new_path: Path) -> int:
-    from ..model.serialize import to_dict
-    from ..pipelines.survey import SurveyInputError, diff_surveys, load_survey
-    from ..pipelines.survey.compare import render_survey_diff
-
     try:
         old, new = load_survey(old_path), load_survey(new_path)
     except SurveyInputError as problem:
@@ -157,16 +169,10 @@ def _diff(args: argparse.Namespace, old_path: Path, new_path: Path) -> int:
         text = render_survey_diff(diff, markdown=args.format == "markdown")
     if not _write(args.output, text):
         return EXIT_USAGE
-    if args.fail_on_regression and diff.regressions:
-        error(f"{len(diff.regressions)} regression(s) since {old_path}")
-        return EXIT_FAILED
-    return EXIT_OK
+    return finish(regression_outcome(diff.regressions, args.fail_on_regression, since=str(old_path)))
 
 
 def _html(args: argparse.Namespace, survey_path: Path) -> int:
-    from ..pipelines.survey import SurveyInputError, load_survey
-    from ..reporters.survey_html import render_survey_html
-
     try:
         result = load_survey(survey_path)
     except SurveyInputError as problem:
@@ -176,9 +182,8 @@ def _html(args: argparse.Namespace, survey_path: Path) -> int:
 
 
 def _engine(args: argparse.Namespace):
-    from ..pipelines.survey import LocalPoolEngine
-
     if args.dask or args.scheduler:
+        # deferred: importing the Dask engine imports distributed (about 150 ms), an optional extra
         from ..pipelines.survey.engines.dask_cluster import DaskEngine
 
         return DaskEngine(args.scheduler, workers=args.workers, retries=args.retries)
@@ -186,19 +191,6 @@ def _engine(args: argparse.Namespace):
 
 
 def _survey(args: argparse.Namespace, projects_path: Path) -> int:
-    from ..collectors.tree import TargetError
-    from ..collectors.tree.index.client import DEFAULT_INDEX_URL
-    from ..model.serialize import dumps
-    from ..pipelines.survey import (
-        EngineError,
-        ResultStore,
-        StoreError,
-        SurveyInputError,
-        read_project_list,
-        run_survey,
-    )
-    from ..reporters.survey_html import render_survey_html
-
     if args.top is not None and args.top < 1:
         error("--top must be at least 1")
         return EXIT_USAGE
@@ -248,7 +240,7 @@ def _survey(args: argparse.Namespace, projects_path: Path) -> int:
         return EXIT_USAGE
     if args.html is not None and not _write(args.html, render_survey_html(result)):
         return EXIT_USAGE
-    return EXIT_PARTIAL if result.partial else EXIT_OK
+    return finish(survey_outcome(result.partial))
 
 
 def _print_summary(result) -> None:

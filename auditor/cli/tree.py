@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS, NEWEST_FREE_THREADED_TARGET
-from .common import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, add_output_options, emit, error
+from ..collectors.tree import TargetError, TreeInputError
+from ..collectors.tree.index.configuration import project_index_settings
+from ..engine.outcome import tree_outcome
+from ..model.report import AuditReport
+from ..pipelines.dependency_tree import resolve_tree_targets
+from .common import EXIT_USAGE, add_output_options, emit, error, finish
 
 EPILOG = """exit codes for `tree`:
   0  every package has a wheel the target installs (ready, or pure Python)
@@ -26,11 +30,10 @@ release pip would pick (newest satisfying every specifier, no backtracking).
 """
 
 
-def register(subparsers) -> None:
+def register(subparsers, summary: str) -> None:
     parser = subparsers.add_parser(
         "tree",
-        help="check which releases in a requirements / pyproject / pylock / uv.lock file ship"
-        " free-threaded wheels (asks the package index; installs nothing)",
+        help=summary,
         description="Resolve a dependency file and ask a package index (PEP 691 JSON or PEP 503"
         " HTML) whether the releases that would be installed ship wheels for the target."
         " Pinned and locked versions are judged by their own files.",
@@ -95,23 +98,7 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def exit_code_for(tree) -> int:
-    """The documented exit code for a :class:`~auditor.model.TreeResult`."""
-    # A definite failure outranks a partial result (docs/exit-codes.md).
-    if any(package.status == "needs-build" for package in tree.packages):
-        return EXIT_FAILED
-    if tree.partial:
-        return EXIT_PARTIAL
-    return EXIT_OK
-
-
 def run(args) -> int:
-    from .. import __version__
-    from ..collectors.tree import TargetError, TreeInputError
-    from ..collectors.tree.index.configuration import project_index_settings
-    from ..model.report import AuditReport
-    from ..pipelines.dependency_tree import resolve_tree_targets
-
     try:
         trees = resolve_tree_targets(
             args.file,
@@ -131,13 +118,11 @@ def run(args) -> int:
         error(str(problem))
         return EXIT_USAGE
     tree = trees[0]  # the first target asked is the one the exit code answers for
-    report = AuditReport(
-        tool_version=__version__,
-        created=datetime.now(UTC).isoformat(timespec="seconds"),
+    report = AuditReport.create(
         target=tree.target,
         tree=tree,
         tree_targets=trees if len(trees) > 1 else None,
     )
     if not emit(args, report):
         return EXIT_USAGE
-    return exit_code_for(tree)
+    return finish(tree_outcome(tree))

@@ -6,22 +6,29 @@ does not make it look new. Each entry also stores the rule, path, line and messa
 read at the time, for a human reading the file in review; only the fingerprint counts.
 
 Counts matter: if a file had two identical accepted lines and now has three, one of the
-three is new. ``Baseline.accepts`` therefore consumes entries when used through
-:func:`apply_baseline`.
+three is new. :func:`baseline_consumer` is where that count is kept, for
+:func:`apply_baseline` and for the gate alike.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from ..model.finding import Finding
 
 BASELINE_FORMAT = "ftaudit-baseline"
 BASELINE_VERSION = 1
+
+
+class BaselineLike(Protocol):
+    """Anything that says whether a finding was accepted; :class:`Baseline` also has counts."""
+
+    def accepts(self, finding: Finding) -> bool: ...
 
 
 class BaselineError(Exception):
@@ -84,16 +91,32 @@ def load_baseline(path: Path) -> Baseline:
     return Baseline(accepted=accepted, path=str(path))
 
 
-def apply_baseline(findings: Iterable[Finding], baseline: Baseline) -> list[Finding]:
-    """Mark findings the baseline accepts as suppressed (reason "baseline"); return all.
+def baseline_consumer(baseline: BaselineLike) -> Callable[[Finding], bool]:
+    """A ``take(finding)`` that says whether ``baseline`` accepts one more copy of it.
 
-    Each accepted entry covers one finding, so a duplicate of an accepted line is new.
+    Each accepted entry covers one finding, so of three identical findings, two accepted
+    lines cover two and the third is new. A baseline without counts (any object with
+    ``accepts``) is asked every time.
     """
-    remaining = Counter(baseline.accepted)
+    remaining = Counter(getattr(baseline, "accepted", None) or {})
+    if not remaining:
+        return baseline.accepts
+
+    def take(finding: Finding) -> bool:
+        if remaining[finding.fingerprint] <= 0:
+            return False
+        remaining[finding.fingerprint] -= 1
+        return True
+
+    return take
+
+
+def apply_baseline(findings: Iterable[Finding], baseline: Baseline) -> list[Finding]:
+    """Mark findings the baseline accepts as suppressed (reason "baseline"); return all."""
+    take = baseline_consumer(baseline)
     result = []
     for finding in findings:
-        if not finding.suppressed and remaining.get(finding.fingerprint, 0) > 0:
-            remaining[finding.fingerprint] -= 1
+        if not finding.suppressed and take(finding):
             finding.suppressed = True
             finding.suppression_reason = "baseline"
         result.append(finding)

@@ -43,7 +43,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..collectors.environment.names import normalize_name
 from ..model import Severity, Verdict
+from .selection import rule_selected
 
 DEFAULT_FAIL_ON_VERDICTS = frozenset({Verdict.GIL_FALLBACK, Verdict.NEEDS_BUILD})
 # Verdicts that describe a working distribution; failing on them would fail every run.
@@ -66,11 +68,6 @@ class PolicyError(ValueError):
     """A ``[tool.ftaudit]`` table that cannot be used; the message names the key and file."""
 
 
-def normalize_name(name: str) -> str:
-    """PEP 503: runs of '-', '_' and '.' are one '-', case-insensitively."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 @dataclass(frozen=True)
 class Policy:
     fail_on_verdicts: frozenset[Verdict] = DEFAULT_FAIL_ON_VERDICTS
@@ -88,12 +85,8 @@ class Policy:
         return bool(distribution) and normalize_name(distribution) in self.exempt
 
     def selects(self, code: str) -> bool:
-        """ruff's rule: a code counts when a select entry is a prefix of it and no
-        ignore entry is (the longer, more specific match is not needed: ignore wins)."""
-        code = code.upper()
-        if any(code.startswith(prefix) for prefix in self.ignore):
-            return False
-        return not self.select or any(code.startswith(prefix) for prefix in self.select)
+        """Whether ``code`` counts under ``select`` / ``ignore`` (:func:`rule_selected`)."""
+        return rule_selected(code, self.select, self.ignore)
 
     def severity_fails(self, severity: Severity) -> bool:
         return self.fail_on_severity is not None and severity.rank >= self.fail_on_severity.rank
@@ -139,74 +132,89 @@ def policy_from_table(table: dict, path: Path | None = None) -> Policy:
             f"{where}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(KNOWN_KEYS)}"
         )
     values: dict = {"source": path}
-
-    if "fail-on-verdicts" in table:
-        verdicts = set()
-        for item in _string_list(table["fail-on-verdicts"], "fail-on-verdicts", where):
-            try:
-                verdict = Verdict(item)
-            except ValueError:
-                raise PolicyError(
-                    f"{where}: fail-on-verdicts: {item!r} is not a verdict; choose from "
-                    f"{', '.join(v.value for v in Verdict)}"
-                ) from None
-            if verdict in _NEVER_FAILING_VERDICTS:
-                raise PolicyError(
-                    f"{where}: fail-on-verdicts: {item!r} describes a working distribution "
-                    f"and would fail every check"
-                )
-            verdicts.add(verdict)
-        values["fail_on_verdicts"] = frozenset(verdicts)
-
-    if "fail-on-severity" in table:
-        level = table["fail-on-severity"]
-        if not isinstance(level, str):
-            raise PolicyError(f"{where}: fail-on-severity must be a string")
-        if level.lower() == "none":
-            values["fail_on_severity"] = None
-        else:
-            try:
-                values["fail_on_severity"] = Severity(level.lower())
-            except ValueError:
-                raise PolicyError(
-                    f"{where}: fail-on-severity: {level!r} is not one of error, warning, note, none"
-                ) from None
-
-    if "exempt" in table:
-        values["exempt"] = frozenset(
-            normalize_name(name) for name in _string_list(table["exempt"], "exempt", where)
-        )
-
-    if "baseline" in table:
-        baseline = table["baseline"]
-        if not isinstance(baseline, str) or not baseline:
-            raise PolicyError(f"{where}: baseline must be a path string")
-        baseline_path = Path(baseline)
-        if not baseline_path.is_absolute() and path is not None:
-            baseline_path = path.parent / baseline_path
-        values["baseline"] = baseline_path
-
-    if "target" in table:
-        target = table["target"]
-        if not isinstance(target, str) or not re.fullmatch(r"3\.\d+t?", target):
-            raise PolicyError(f"{where}: target must look like '3.13t', not {target!r}")
-        values["target"] = target
-
-    for key in ("select", "ignore"):
+    for key, read in _KEY_READERS.items():
         if key in table:
-            codes = tuple(code.upper() for code in _string_list(table[key], key, where))
-            for code in codes:
-                if not _CODE_OR_PREFIX.match(code):
-                    raise PolicyError(
-                        f"{where}: {key}: {code!r} is not a rule code or prefix like 'FTB' or 'FTC001'"
-                    )
-            values[key] = codes
-
-    if "require-free-threaded" in table:
-        if not isinstance(table["require-free-threaded"], bool):
-            raise PolicyError(f"{where}: require-free-threaded must be true or false")
-        values["require_free_threaded"] = table["require-free-threaded"]
+            values[key.replace("-", "_")] = read(table[key], key, where, path)
     return Policy(**values)
+
+
+def _fail_on_verdicts(value: object, key: str, where: str, path: Path | None) -> frozenset[Verdict]:
+    verdicts = set()
+    for item in _string_list(value, key, where):
+        try:
+            verdict = Verdict(item)
+        except ValueError:
+            raise PolicyError(
+                f"{where}: fail-on-verdicts: {item!r} is not a verdict; choose from "
+                f"{', '.join(v.value for v in Verdict)}"
+            ) from None
+        if verdict in _NEVER_FAILING_VERDICTS:
+            raise PolicyError(
+                f"{where}: fail-on-verdicts: {item!r} describes a working distribution "
+                f"and would fail every check"
+            )
+        verdicts.add(verdict)
+    return frozenset(verdicts)
+
+
+def _fail_on_severity(value: object, key: str, where: str, path: Path | None) -> Severity | None:
+    if not isinstance(value, str):
+        raise PolicyError(f"{where}: fail-on-severity must be a string")
+    if value.lower() == "none":
+        return None
+    try:
+        return Severity(value.lower())
+    except ValueError:
+        raise PolicyError(
+            f"{where}: fail-on-severity: {value!r} is not one of error, warning, note, none"
+        ) from None
+
+
+def _exempt(value: object, key: str, where: str, path: Path | None) -> frozenset[str]:
+    return frozenset(normalize_name(name) for name in _string_list(value, key, where))
+
+
+def _baseline(value: object, key: str, where: str, path: Path | None) -> Path:
+    if not isinstance(value, str) or not value:
+        raise PolicyError(f"{where}: baseline must be a path string")
+    baseline_path = Path(value)
+    if not baseline_path.is_absolute() and path is not None:
+        baseline_path = path.parent / baseline_path
+    return baseline_path
+
+
+def _target(value: object, key: str, where: str, path: Path | None) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"3\.\d+t?", value):
+        raise PolicyError(f"{where}: target must look like '3.13t', not {value!r}")
+    return value
+
+
+def _codes(value: object, key: str, where: str, path: Path | None) -> tuple[str, ...]:
+    codes = tuple(code.upper() for code in _string_list(value, key, where))
+    for code in codes:
+        if not _CODE_OR_PREFIX.match(code):
+            raise PolicyError(f"{where}: {key}: {code!r} is not a rule code or prefix like 'FTB' or 'FTC001'")
+    return codes
+
+
+def _require_free_threaded(value: object, key: str, where: str, path: Path | None) -> bool:
+    if not isinstance(value, bool):
+        raise PolicyError(f"{where}: require-free-threaded must be true or false")
+    return value
+
+
+# Each gate setting of [tool.ftaudit] and what reads it; the Policy field is the key with
+# "_" for "-". "samples" is read by `ftaudit audit`, not by the gate.
+_KEY_READERS = {
+    "fail-on-verdicts": _fail_on_verdicts,
+    "fail-on-severity": _fail_on_severity,
+    "exempt": _exempt,
+    "baseline": _baseline,
+    "target": _target,
+    "select": _codes,
+    "ignore": _codes,
+    "require-free-threaded": _require_free_threaded,
+}
 
 
 def _string_list(value: object, key: str, where: str) -> list[str]:

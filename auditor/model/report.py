@@ -4,7 +4,9 @@ results can be produced separately (as JSON) and merged into one report."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from .. import __version__
 from .environment import ScanResult
 from .finding import Finding
 from .harness import HammerVerdict, SampleResult
@@ -15,6 +17,13 @@ from .tree import TreeResult
 # Bump the major part when a field changes meaning or disappears; the minor part when
 # fields are added. Readers accept any 1.x document.
 SCHEMA_VERSION = "1.1"
+
+
+def utc_timestamp(moment: float | None = None) -> str:
+    """``moment`` (seconds since the epoch; now when None) as docs/json-schema.md writes
+    ``created``: ISO 8601 in UTC to the second, ``2026-11-25T13:00:00+00:00``."""
+    when = datetime.now(UTC) if moment is None else datetime.fromtimestamp(moment, UTC)
+    return when.isoformat(timespec="seconds")
 
 
 @dataclass
@@ -35,6 +44,19 @@ class AuditReport:
     findings: list[Finding] = field(default_factory=list)
     # `ftaudit audit` on a project: its parts and the decision per target (schema 1.1).
     project: ProjectAudit | None = None
+
+    @classmethod
+    def create(cls, *, target: str | None = None, started: float | None = None, **sections) -> AuditReport:
+        """A new report from this ftaudit, stamped with its version and the time it was
+        made (``started``, seconds since the epoch, when the work began earlier than now).
+        ``sections`` are the dataclass's other fields: ``scan=``, ``hammer=``, ``tree=``...
+        Every command builds its report here, so every document carries one time format."""
+        return cls(
+            tool_version=__version__,
+            created=utc_timestamp(started),
+            target=target or cls.target,
+            **sections,
+        )
 
     def all_findings(self) -> list[Finding]:
         """Every finding of every section, in a stable order."""

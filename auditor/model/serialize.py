@@ -115,20 +115,7 @@ def _convert_strict(annotation: Any, data: Any, where: str) -> Any:
     if annotation is Any or annotation is object:
         return data
     if origin in (typing.Union, types.UnionType):
-        arguments = typing.get_args(annotation)
-        if data is None:
-            if type(None) in arguments:
-                return None
-            raise ValueError(f"{where}: null is not allowed here")
-        problems = []
-        for candidate in (argument for argument in arguments if argument is not type(None)):
-            try:
-                return _convert_strict(candidate, data, where)
-            except ValueError as error:
-                problems.append(str(error))
-        raise ValueError(
-            problems[0] if len(problems) == 1 else f"{where}: {_describe(data)} fits no allowed type"
-        )
+        return _convert_union(annotation, data, where)
     if data is None:
         raise ValueError(f"{where}: null is not allowed here")
     if origin in (list, tuple):
@@ -148,23 +135,48 @@ def _convert_strict(annotation: Any, data: Any, where: str) -> Any:
             allowed = ", ".join(repr(member.value) for member in annotation)
             raise ValueError(f"{where}: {data!r} is not one of {allowed}") from None
     if dataclasses.is_dataclass(annotation):
-        if not isinstance(data, dict):
-            raise ValueError(f"{where}: expected an object, found {_describe(data)}")
-        hints = _hints(annotation)
-        kwargs = {}
-        for f in dataclasses.fields(annotation):
-            if f.name in data and f.init:
-                kwargs[f.name] = _convert_strict(hints[f.name], data[f.name], f"{where}.{f.name}")
-        try:
-            return annotation(**kwargs)
-        except TypeError as error:  # a required field is missing
-            raise ValueError(f"{where}: {error}") from None
+        return _convert_dataclass(annotation, data, where)
     if annotation in _PLAIN_TYPES:
-        # bool is an int in Python, and JSON's true must not pass for a count.
-        fits = isinstance(data, annotation) and not (annotation is not bool and isinstance(data, bool))
-        if annotation is float and isinstance(data, int) and not isinstance(data, bool):
-            return float(data)
-        if not fits:
-            raise ValueError(f"{where}: expected {_PLAIN_TYPES[annotation]}, found {_describe(data)}")
-        return data
+        return _convert_plain(annotation, data, where)
+    return data
+
+
+def _convert_union(annotation: Any, data: Any, where: str) -> Any:
+    arguments = typing.get_args(annotation)
+    if data is None:
+        if type(None) in arguments:
+            return None
+        raise ValueError(f"{where}: null is not allowed here")
+    problems = []
+    for candidate in (argument for argument in arguments if argument is not type(None)):
+        try:
+            return _convert_strict(candidate, data, where)
+        except ValueError as error:
+            problems.append(str(error))
+    raise ValueError(
+        problems[0] if len(problems) == 1 else f"{where}: {_describe(data)} fits no allowed type"
+    )
+
+
+def _convert_dataclass(annotation: Any, data: Any, where: str) -> Any:
+    if not isinstance(data, dict):
+        raise ValueError(f"{where}: expected an object, found {_describe(data)}")
+    hints = _hints(annotation)
+    kwargs = {}
+    for f in dataclasses.fields(annotation):
+        if f.name in data and f.init:
+            kwargs[f.name] = _convert_strict(hints[f.name], data[f.name], f"{where}.{f.name}")
+    try:
+        return annotation(**kwargs)
+    except TypeError as error:  # a required field is missing
+        raise ValueError(f"{where}: {error}") from None
+
+
+def _convert_plain(annotation: type, data: Any, where: str) -> Any:
+    # bool is an int in Python, and JSON's true must not pass for a count.
+    fits = isinstance(data, annotation) and not (annotation is not bool and isinstance(data, bool))
+    if annotation is float and isinstance(data, int) and not isinstance(data, bool):
+        return float(data)
+    if not fits:
+        raise ValueError(f"{where}: expected {_PLAIN_TYPES[annotation]}, found {_describe(data)}")
     return data

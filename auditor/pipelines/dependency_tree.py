@@ -33,13 +33,10 @@ from ..collectors.tree.judge import (
     judge_release,
 )
 from ..collectors.tree.resolver import PARALLEL_REQUESTS, ROOT, ResolvedProject, Resolver
-from ..collectors.tree.sources import LockedPackage, read_dependency_source
-from ..collectors.tree.wheel_inspection import (
-    DEFAULT_MAX_WHEEL_BYTES,
-    choose_inspectable_wheel,
-    inspect_wheel,
-)
-from ..model.tree import PackageWheelStatus, TreeResult, WheelPlatformInspection
+from ..collectors.tree.sources import DependencySource, LockedPackage, read_dependency_source
+from ..collectors.tree.wheel_inspection import DEFAULT_MAX_WHEEL_BYTES
+from ..model.tree import PackageWheelStatus, TreeResult
+from .tree_wheels import inspect_ready_wheels, page_or_none
 
 
 def _release_history(page: ProjectPage, target: Target) -> tuple[str | None, str | None]:
@@ -195,107 +192,6 @@ def _judge_locked(
     return status, partial
 
 
-def _inspect_per_platform(
-    status: PackageWheelStatus, client: IndexClient, target: Target, max_bytes: int, platforms: list[str]
-) -> bool:
-    """--platform given: read the wheel of each platform asked, one result per platform; the
-    package's own GIL fields say whether any of them re-enables the GIL."""
-    complete = True
-    for platform in platforms:
-        filename = choose_inspectable_wheel(status.matching_files, platform)
-        entry = WheelPlatformInspection(platform=platform, wheel=filename)
-        status.platform_inspections.append(entry)
-        if filename is None:
-            entry.problems.append(f"no {platform} wheel to inspect for the GIL declaration")
-            continue
-        page = _page_or_none(client, status.name)
-        file = next((each for each in page.files if each.filename == filename), None) if page else None
-        if file is None:
-            entry.problems.append(f"{filename}: not on the index any more; not inspected")
-            complete = False
-            continue
-        inspection = inspect_wheel(client, file, target, status.name, max_bytes, platform=platform)
-        entry.gil_fallback = inspection.gil_fallback
-        entry.gil_fallback_modules = list(inspection.gil_fallback_modules)
-        entry.problems.extend(inspection.problems)
-        complete &= inspection.gil_fallback is not None
-    read = [entry for entry in status.platform_inspections if entry.wheel]
-    if not read:
-        status.reason += f"; no wheel for {', '.join(platforms)} to inspect for the GIL declaration"
-        return True
-    status.inspected_wheel = read[0].wheel
-    status.errors.extend(f"{entry.platform}: {problem}" for entry in read for problem in entry.problems)
-    falling_back = [entry for entry in read if entry.gil_fallback]
-    status.gil_fallback = (
-        True if falling_back else None if any(entry.gil_fallback is None for entry in read) else False
-    )
-    for entry in falling_back:
-        status.gil_fallback_modules.extend(
-            module for module in entry.gil_fallback_modules if module not in status.gil_fallback_modules
-        )
-        status.reason += (
-            f"; but on {entry.platform} importing {', '.join(entry.gil_fallback_modules)} re-enables the GIL"
-            f" (no Py_mod_gil = Py_MOD_GIL_NOT_USED in its {target.abi} wheel)"
-        )
-    return complete
-
-
-def _inspect_one(
-    status: PackageWheelStatus,
-    client: IndexClient,
-    target: Target,
-    max_bytes: int,
-    platforms: list[str] | None = None,
-) -> bool:
-    """Fill the GIL fields of one ready package; returns False when it could not be done."""
-    if platforms:
-        return _inspect_per_platform(status, client, target, max_bytes, platforms)
-    filename = choose_inspectable_wheel(status.matching_files)
-    if filename is None:
-        status.reason += "; no Linux (ELF) wheel to inspect for the GIL declaration"
-        return True  # nothing that can be read: not a failure of the run
-    page = _page_or_none(client, status.name)
-    file = next((each for each in page.files if each.filename == filename), None) if page else None
-    if file is None:
-        status.errors.append(f"{filename}: not on the index any more; not inspected")
-        return False
-    inspection = inspect_wheel(client, file, target, status.name, max_bytes)
-    status.inspected_wheel = filename
-    status.gil_fallback = inspection.gil_fallback
-    status.gil_fallback_modules = list(inspection.gil_fallback_modules)
-    status.errors.extend(inspection.problems)
-    if inspection.gil_fallback:
-        modules = ", ".join(inspection.gil_fallback_modules)
-        status.reason += (
-            f"; but importing {modules} re-enables the GIL (no Py_mod_gil = Py_MOD_GIL_NOT_USED in its"
-            f" {target.abi} wheel)"
-        )
-    return inspection.gil_fallback is not None
-
-
-def _inspect_ready_wheels(
-    judged: list[tuple[PackageWheelStatus, IndexClient]],
-    target: Target,
-    max_bytes: int,
-    platforms: list[str] | None = None,
-) -> bool:
-    """Inspect every ready package's wheel; returns True when some could not be inspected."""
-    ready = [(status, client) for status, client in judged if status.status == READY]
-    # Reading ELF and disassembling init functions is CPU work: two workers are plenty.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        done = list(
-            pool.map(lambda pair: _inspect_one(pair[0], pair[1], target, max_bytes, platforms), ready)
-        )
-    return not all(done)
-
-
-def _page_or_none(client: IndexClient, name: str) -> ProjectPage | None:
-    try:
-        return client.project_page(name)
-    except IndexFetchError:
-        return None
-
-
 def resolve_tree_targets(source: Path, targets: Iterable[str], **options) -> list[TreeResult]:
     """:func:`resolve_tree` for each target, in order; the index cache makes the later ones cheap.
 
@@ -379,72 +275,110 @@ def resolve_tree(
     if dependency_source.problems:
         result.partial = True
     clients: dict[str, IndexClient] = {}
-    inspectable: list[tuple[PackageWheelStatus, IndexClient]] = []
     if dependency_source.locked is not None:
-        # A lock names the index of each package (PEP 751 ``index``, uv's ``registry``):
-        # ask that one unless --index-url overrides them all.
-        def client_for(package: LockedPackage) -> IndexClient:
-            wanted = index_url or package.index_url or chosen_index
-            candidate = IndexClient(
-                wanted, cache=client.cache, offline=offline, timeout_seconds=timeout_seconds
-            )
-            return clients.setdefault(candidate.index_url, candidate)
-
-        assignments = [(package, client_for(package)) for package in dependency_source.locked]
-        # Ask about every locked project at once; judging then reads the clients' memory.
-        with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
-            list(pool.map(lambda pair: _page_or_none(pair[1], pair[0].name), assignments))
-        for package, package_client in assignments:
-            status, partial = _judge_locked(package, package_client, target_spec)
-            result.packages.append(status)
-            inspectable.append((status, package_client))
-            result.partial |= partial
-        if len(clients) == 1:
-            result.index_url = next(iter(clients)).rstrip("/")
-        elif len(clients) > 1:
-            result.notes.append(
-                "the lock file names several indexes; each package was judged on its own: "
-                + ", ".join(url.rstrip("/") for url in clients)
-            )
+        inspectable = _judge_locked_packages(
+            dependency_source.locked, result, clients, client, index_url, chosen_index, target_spec
+        )
     else:
         clients[client.index_url] = client
-        resolution = Resolver(resolving_client, target_spec).resolve(
-            dependency_source.requirements, dependency_source.constraints
-        )
-        result.errors.extend(resolution.errors)
-        result.partial |= resolution.partial
-        for project in resolution.projects.values():
-            if project.version is None or project.page is None:
-                status = PackageWheelStatus(
-                    name=project.name,
-                    version=None,
-                    pinned=project.pinned,
-                    ready=None,
-                    status=UNKNOWN,
-                    reason="could not be resolved on the index",
-                    errors=list(project.errors),
-                )
-            else:
-                status = _judge_on_page(
-                    project.name, project.version, project.pinned, project.page, target_spec
-                )
-                status.errors.extend(project.errors)
-                if status.status == NEEDS_BUILD and status.first_ready_version:
-                    status.held_back_by = _holders(project, status.first_ready_version)
-                    if status.held_back_by:
-                        status.reason += (
-                            f"; {status.first_ready_version} ships one but is ruled out"
-                            f" ({'; '.join(status.held_back_by)})"
-                        )
-            status.required_by = sorted(project.required_by)
-            status.origin = ", ".join(project.origins)
-            result.packages.append(status)
-            inspectable.append((status, resolving_client))
-        if isinstance(resolving_client, MultiIndexClient) and resolving_client.problems:
-            result.errors.extend(dict.fromkeys(resolving_client.problems))
-            result.partial = True
+        inspectable = _judge_resolved_packages(dependency_source, result, resolving_client, target_spec)
     if inspect_wheels:
-        result.partial |= _inspect_ready_wheels(inspectable, target_spec, max_wheel_bytes, platforms)
+        result.partial |= inspect_ready_wheels(inspectable, target_spec, max_wheel_bytes, platforms)
+    _finish(result, clients)
+    result.duration_seconds = round(time.monotonic() - started, 3)
+    return result
+
+
+def _judge_locked_packages(
+    locked: list[LockedPackage],
+    result: TreeResult,
+    clients: dict[str, IndexClient],
+    client: IndexClient,
+    index_url: str | None,
+    chosen_index: str,
+    target_spec: Target,
+) -> list[tuple[PackageWheelStatus, IndexClient]]:
+    """A lock's packages, each judged at its own pin on the index the lock names for it."""
+
+    # A lock names the index of each package (PEP 751 ``index``, uv's ``registry``):
+    # ask that one unless --index-url overrides them all.
+    def client_for(package: LockedPackage) -> IndexClient:
+        wanted = index_url or package.index_url or chosen_index
+        candidate = IndexClient(
+            wanted, cache=client.cache, offline=client.offline, timeout_seconds=client.timeout_seconds
+        )
+        return clients.setdefault(candidate.index_url, candidate)
+
+    assignments = [(package, client_for(package)) for package in locked]
+    # Ask about every locked project at once; judging then reads the clients' memory.
+    with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+        list(pool.map(lambda pair: page_or_none(pair[1], pair[0].name), assignments))
+    inspectable: list[tuple[PackageWheelStatus, IndexClient]] = []
+    for package, package_client in assignments:
+        status, partial = _judge_locked(package, package_client, target_spec)
+        result.packages.append(status)
+        inspectable.append((status, package_client))
+        result.partial |= partial
+    if len(clients) == 1:
+        result.index_url = next(iter(clients)).rstrip("/")
+    elif len(clients) > 1:
+        result.notes.append(
+            "the lock file names several indexes; each package was judged on its own: "
+            + ", ".join(url.rstrip("/") for url in clients)
+        )
+    return inspectable
+
+
+def _judge_resolved_packages(
+    dependency_source: DependencySource,
+    result: TreeResult,
+    resolving_client: IndexClient | MultiIndexClient,
+    target_spec: Target,
+) -> list[tuple[PackageWheelStatus, IndexClient | MultiIndexClient]]:
+    """Requirements with ranges: resolved as pip would, then each pick judged."""
+    resolution = Resolver(resolving_client, target_spec).resolve(
+        dependency_source.requirements, dependency_source.constraints
+    )
+    result.errors.extend(resolution.errors)
+    result.partial |= resolution.partial
+    inspectable: list[tuple[PackageWheelStatus, IndexClient | MultiIndexClient]] = []
+    for project in resolution.projects.values():
+        status = _judge_resolved(project, target_spec)
+        status.required_by = sorted(project.required_by)
+        status.origin = ", ".join(project.origins)
+        result.packages.append(status)
+        inspectable.append((status, resolving_client))
+    if isinstance(resolving_client, MultiIndexClient) and resolving_client.problems:
+        result.errors.extend(dict.fromkeys(resolving_client.problems))
+        result.partial = True
+    return inspectable
+
+
+def _judge_resolved(project: ResolvedProject, target_spec: Target) -> PackageWheelStatus:
+    if project.version is None or project.page is None:
+        return PackageWheelStatus(
+            name=project.name,
+            version=None,
+            pinned=project.pinned,
+            ready=None,
+            status=UNKNOWN,
+            reason="could not be resolved on the index",
+            errors=list(project.errors),
+        )
+    status = _judge_on_page(project.name, project.version, project.pinned, project.page, target_spec)
+    status.errors.extend(project.errors)
+    if status.status == NEEDS_BUILD and status.first_ready_version:
+        status.held_back_by = _holders(project, status.first_ready_version)
+        if status.held_back_by:
+            status.reason += (
+                f"; {status.first_ready_version} ships one but is ruled out"
+                f" ({'; '.join(status.held_back_by)})"
+            )
+    return status
+
+
+def _finish(result: TreeResult, clients: dict[str, IndexClient]) -> None:
+    """Notes on stale pages, partial when anything is unknown, a stable order, and no credential left."""
     stale = sorted(name for each in clients.values() for name in each.stale_pages())
     if stale:
         result.notes.append(
@@ -460,5 +394,3 @@ def resolve_tree(
     result.notes = [redact_text(message) for message in result.notes]
     for status in result.packages:
         status.errors = [redact_text(message) for message in status.errors]
-    result.duration_seconds = round(time.monotonic() - started, 3)
-    return result

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..engine.policy import normalize_name
+from ..collectors.environment.names import normalize_name
 from ..model import AuditReport, Finding, HammerVerdict, Severity, Verdict
 
 # Higher is more usable; a drop is a regression. Unknown sits below the blockers: it is
@@ -214,35 +214,3 @@ def _classify_new_verdict(diff: ReportDiff, change: DistributionChange, previous
             diff.new_blockers.append(change)
     else:
         diff.other_verdict_changes.append(change)  # ready <-> pure
-
-
-def render_diff(diff: ReportDiff, markdown: bool = False) -> str:
-    """Plain text (or Markdown) for people; JSON comes from :func:`auditor.model.serialize.to_dict`."""
-    from ..reporters.markdown import text as markdown_text
-
-    bullet = "- " if markdown else "  "
-    escape = markdown_text if markdown else str
-    lines: list[str] = []
-
-    def section(title: str, items: list[str]) -> None:
-        if items:
-            lines.append(f"## {title}" if markdown else f"{title}:")
-            lines.extend(f"{bullet}{escape(item)}" for item in items)
-            lines.append("")
-
-    section("Regressions", diff.regressions)
-    section("Improvements", diff.improvements)
-    section("Version changes", [change.describe() for change in diff.version_changes])
-    section("Other verdict changes", [change.describe() for change in diff.other_verdict_changes])
-    section("Added distributions", [change.describe() for change in diff.added_distributions])
-    section("Removed distributions", [change.describe() for change in diff.removed_distributions])
-    lowered = [
-        f"{f.rule}: {f.message}"
-        for f in diff.new_findings
-        if f.suppressed or f.severity.rank < Severity.WARNING.rank
-    ]
-    section("New notes and suppressed findings", lowered)
-    if not lines:
-        lines = ["No changes between the two audits.", ""]
-    verdict = f"{len(diff.regressions)} regression(s)" if diff.has_regression else "no regressions"
-    return "\n".join([("# ftaudit diff: " if markdown else "ftaudit diff: ") + verdict, "", *lines])

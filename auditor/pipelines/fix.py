@@ -12,7 +12,10 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..engine.source_checks import language_for
 from ..model.source import FileProblem
+from ..rules.fixes.c_suggestions import suggest_patch
+from .source_scan import scan_source
 
 # Rule code -> codemod (text -> text). Only rules with a fix that is always safe.
 PYTHON_CODEMODS = {"FTP003": "auditor.rules.fixes.lazy_init_lock:fix_lazy_init"}
@@ -56,10 +59,6 @@ def fix_paths(paths: list[Path], *, apply: bool = False, rules: set[str] | None 
     """Diffs for every Python file the codemods change (written back when ``apply``), and
     suggested patches for C/C++ findings that have one."""
     import libcst
-
-    from ..engine.source_checks import language_for
-    from ..rules.fixes.c_suggestions import suggest_patch
-    from .source_scan import scan_source
 
     result = FixResult()
     files: list[Path] = []

@@ -11,28 +11,24 @@ section). :func:`build_report` merges any number of them, in order:
 * findings are de-duplicated by :attr:`~auditor.model.Finding.fingerprint`;
 * hammer samples are matched by name (the later run wins), as are tree packages.
 
-:func:`next_steps` turns a report into concrete advice, most urgent first.
+:func:`auditor.pipelines.report_advice.next_steps` turns a report into concrete advice.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import re
-from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from ..collectors.environment.names import normalize_name
 from ..model import (
     SCHEMA_VERSION,
     AuditReport,
     Distribution,
     ExtensionModule,
     Finding,
-    HammerVerdict,
-    PackageWheelStatus,
-    RuntimeGil,
     SampleResult,
     ScanResult,
     SourceScanResult,
@@ -57,19 +53,12 @@ class ReportInputError(ValueError):
     """An input document that cannot be read or is not an ftaudit document."""
 
 
-def normalize_name(name: str) -> str:
-    """PEP 503 normalisation: 'Foo.Bar_baz' and 'foo-bar-baz' are one project."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def build_report(*sources: ReportSource, target: str | None = None) -> AuditReport:
     """Merge reports, sections, JSON dicts or JSON files (paths) into one AuditReport.
 
     Raises :class:`ReportInputError` naming the input that could not be read.
     """
-    from .. import __version__
-
-    merged = AuditReport(tool_version=__version__)
+    merged = AuditReport.create()
     targets: list[str] = []
     for source in sources:
         # Merging refines sections in place; the caller's objects stay as they were.
@@ -80,7 +69,6 @@ def build_report(*sources: ReportSource, target: str | None = None) -> AuditRepo
     merged.target = (
         target or (merged.scan.target if merged.scan else None) or (targets[0] if targets else "3.13t")
     )
-    merged.created = datetime.now(UTC).replace(microsecond=0).isoformat()
     return merged
 
 
@@ -89,17 +77,28 @@ def load_report(path: str | PathLike) -> AuditReport:
     return _as_report(Path(path))
 
 
+Section = ScanResult | SourceScanResult | TreeResult | list[SampleResult]
+
+
+def _section_report(section: Section) -> AuditReport:
+    """A bare section as a report of its own, unstamped: it is an input to merge, and the
+    merged report is the one :meth:`AuditReport.create` stamps."""
+    if isinstance(section, ScanResult):
+        return AuditReport(target=section.target, scan=section)
+    if isinstance(section, SourceScanResult):
+        return AuditReport(source=section)
+    if isinstance(section, TreeResult):
+        return AuditReport(target=section.target, tree=section)
+    return AuditReport(hammer=list(section))
+
+
 def _as_report(source: ReportSource) -> AuditReport:
     if isinstance(source, AuditReport):
         return source
-    if isinstance(source, ScanResult):
-        return AuditReport(target=source.target, scan=source)
-    if isinstance(source, SourceScanResult):
-        return AuditReport(source=source)
-    if isinstance(source, TreeResult):
-        return AuditReport(target=source.target, tree=source)
+    if isinstance(source, (ScanResult, SourceScanResult, TreeResult)):
+        return _section_report(source)
     if isinstance(source, list) and source and all(isinstance(item, SampleResult) for item in source):
-        return AuditReport(hammer=list(source))
+        return _section_report(source)
     if isinstance(source, (str, PathLike)):
         path = Path(source)
         try:
@@ -164,7 +163,7 @@ def _report_from_json(data: Any) -> AuditReport:
     """Recognise a whole report or a bare section by its keys."""
     try:
         if isinstance(data, list):
-            return AuditReport(hammer=[from_dict(SampleResult, item, strict=True) for item in data])
+            return _section_report([from_dict(SampleResult, item, strict=True) for item in data])
         if not isinstance(data, dict):
             raise ReportInputError(f"expected a JSON object, found {type(data).__name__}")
         if "schema_version" in data:
@@ -176,17 +175,13 @@ def _report_from_json(data: Any) -> AuditReport:
                 )
             return from_dict(AuditReport, data, strict=True)
         if "distributions" in data and "site_packages" in data:
-            scan = from_dict(ScanResult, data, strict=True)
-            return AuditReport(target=scan.target, scan=scan)
+            return _section_report(from_dict(ScanResult, data, strict=True))
         if "roots" in data and "files_checked" in data:
-            return AuditReport(source=from_dict(SourceScanResult, data, strict=True))
+            return _section_report(from_dict(SourceScanResult, data, strict=True))
         if "packages" in data and "index_url" in data:
-            tree = from_dict(TreeResult, data, strict=True)
-            return AuditReport(target=tree.target, tree=tree)
+            return _section_report(from_dict(TreeResult, data, strict=True))
         if "samples" in data and isinstance(data["samples"], list):
-            return AuditReport(
-                hammer=[from_dict(SampleResult, item, strict=True) for item in data["samples"]]
-            )
+            return _section_report([from_dict(SampleResult, item, strict=True) for item in data["samples"]])
     except (TypeError, ValueError, KeyError) as error:
         if isinstance(error, ReportInputError):
             raise
@@ -302,243 +297,3 @@ def _merge_trees(first: TreeResult, later: TreeResult) -> TreeResult:
 
 def _union(first: list[str], later: list[str]) -> list[str]:
     return first + [item for item in later if item not in first]
-
-
-# --------------------------------------------------------------------------- next steps
-
-
-def next_steps(report: AuditReport) -> list[str]:
-    """Concrete advice, most urgent first: races, then blockers, then findings."""
-    steps: list[str] = []
-    target = report.target or "3.13t"
-    wheel_tag = "cp" + target.replace(".", "")
-    tree_packages = {normalize_name(p.name): p for p in (report.tree.packages if report.tree else [])}
-    ready_elsewhere = _ready_on_other_targets(report)
-
-    def needs_build_step(name: str, version: str, package: PackageWheelStatus | None) -> str:
-        later = ready_elsewhere.get(normalize_name(name), [])
-        if later and not (package and package.first_ready_version):
-            # Never advise a rebuild for a release the package has not shipped for (cffi
-            # refuses 3.13t outright) when it ships for another free-threaded target.
-            return (
-                f"{name} {version} ships no {wheel_tag} wheel but does for {', '.join(later)}: target "
-                f"{later[-1]} rather than rebuilding it for {target}."
-            )
-        return _needs_build_step(name, version, package, wheel_tag)
-
-    for sample in report.hammer or []:
-        twin = f" Its safe twin {sample.safe_twin} shows a fix." if sample.safe_twin else ""
-        if sample.classification == "race-without-gil":
-            steps.append(
-                f"Fix sample {sample.name} (race only without the GIL): it is safe today only "
-                f"because the GIL serialises it; add a lock or per-object critical section.{twin}"
-            )
-        elif sample.classification == "race":
-            steps.append(
-                f"Fix sample {sample.name} (racy even with the GIL): the bug is not new to "
-                f"free-threading, but will show up more often without the GIL.{twin}"
-            )
-        elif sample.verdict in (HammerVerdict.ERROR, HammerVerdict.BUILD_ERROR):
-            steps.append(
-                f"Make sample {sample.name} run ({sample.verdict.value}): until it does, the "
-                f"harness says nothing about it."
-            )
-
-    installed: set[str] = set()
-    for distribution in report.scan.distributions if report.scan else []:
-        key = normalize_name(distribution.name)
-        installed.add(key)
-        package = tree_packages.get(key)
-        if distribution.verdict is Verdict.NEEDS_BUILD:
-            if package and package.status == "ready" and package.version == distribution.version:
-                # The index has a wheel for the target, yet the installed copy cannot load:
-                # it was installed for another interpreter (or built for the GIL ABI).
-                steps.append(
-                    f"Reinstall {distribution.name} {distribution.version} with the {target} interpreter's "
-                    f"own pip: the index has {wheel_tag} wheels for it, but the installed copy was built "
-                    f"for another ABI."
-                )
-            else:
-                steps.append(needs_build_step(distribution.name, distribution.version, package))
-        elif distribution.verdict is Verdict.GIL_FALLBACK:
-            modules = [e.module for e in distribution.extensions if e.gil.value != "not-used"]
-            listed = ", ".join(modules[:3]) + (f" and {len(modules) - 3} more" if len(modules) > 3 else "")
-            step = (
-                f"Ask upstream of {distribution.name} {distribution.version} to declare Py_mod_gil "
-                f"(Py_MOD_GIL_NOT_USED) in {listed or 'its extension modules'} once they are "
-                f"thread-safe; importing it re-enables the GIL for the whole process."
-            )
-            if package and _is_newer(package.first_ready_version, distribution.version):
-                step += f" {package.first_ready_version} ships {wheel_tag} wheels: try upgrading to it."
-            steps.append(step)
-        elif distribution.verdict is Verdict.UNKNOWN:
-            steps.append(
-                f"Check {distribution.name} {distribution.version} by hand or with "
-                f"`ftaudit probe`: the static scan could not decide ({distribution.reason or 'no reason'})."
-            )
-        for extension in distribution.extensions:
-            if extension.agrees_with_runtime is False:
-                seen = extension.runtime_gil.value if extension.runtime_gil else "?"
-                steps.append(
-                    f"{extension.module}: the static reading and the probe disagree "
-                    f"({extension.gil.value} vs {seen});"
-                    f" trust the probe and report it to ftaudit."
-                )
-            elif extension.runtime_gil in (RuntimeGil.IMPORT_ERROR, RuntimeGil.CRASH, RuntimeGil.TIMEOUT):
-                steps.append(
-                    f"{extension.module} ({distribution.name}) does not import on {target} "
-                    f"({extension.runtime_gil.value}); see the probe detail."
-                )
-
-    decided = bool(report.project and report.project.decisions)
-    if decided:
-        # A project audit judged every target: its per-target advice replaces the
-        # single-target package steps (which would advise for report.target only).
-        steps.extend(_decision_steps(report))
-    for key, package in tree_packages.items():
-        if key in installed or decided:
-            continue
-        if package.status == "needs-build":
-            steps.append(needs_build_step(package.name, package.version or "?", package))
-        elif package.gil_fallback:
-            modules = ", ".join(package.gil_fallback_modules) or "its extension modules"
-            steps.append(
-                f"{package.name} {package.version or ''}: its {wheel_tag} wheel installs, but {modules} "
-                f"re-enable the GIL on import; ask upstream to declare Py_mod_gil."
-            )
-
-    if (
-        report.scan
-        and not was_probed(report)
-        and any(d.verdict is Verdict.GIL_FALLBACK for d in report.scan.distributions)
-    ):
-        steps.append(
-            "Run `ftaudit probe` to confirm the GIL fallbacks by importing each module in a "
-            "free-threaded subprocess."
-        )
-
-    # The environment findings (FTE003-FTE005) and races repeat what the steps above say.
-    hammer_findings = {id(f) for sample in report.hammer or [] for f in sample.findings}
-    open_errors = [
-        f
-        for f in report.all_findings()
-        if id(f) not in hammer_findings  # the sample steps above cover races
-        if f.severity.value == "error" and not f.suppressed and f.rule not in _COVERED_ABOVE
-    ]
-    if open_errors:
-        by_rule: dict[str, int] = {}
-        for finding in open_errors:
-            by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
-        listed = ", ".join(f"{rule} x{count}" for rule, count in sorted(by_rule.items()))
-        steps.append(
-            f"Fix or baseline {len(open_errors)} error finding(s): {listed} "
-            f"(`ftaudit rules CODE` explains each)."
-        )
-    return steps
-
-
-_COVERED_ABOVE = {"FTE003", "FTE004", "FTE005"}
-
-
-def _is_newer(candidate: str | None, current: str | None) -> bool:
-    """True when ``candidate`` is a later release than ``current``.
-
-    Some projects dropped their free-threaded wheels again (regex, pandas 3 at one
-    point), so the first release with a target wheel can be older than the installed
-    one: advising an "upgrade" to it would be advising a downgrade.
-    """
-    if not candidate or not current:
-        return bool(candidate) and not current
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return Version(candidate) > Version(current)
-    except InvalidVersion:
-        return False
-
-
-def _decision_steps(report: AuditReport) -> list[str]:
-    """Which target to move to, then what each blocker needs there, from the decisions."""
-    project = report.project
-    decisions = {decision.target: decision for decision in project.decisions}
-    recommended = decisions.get(project.recommended_target or "")
-    if recommended is None:
-        return []
-    steps: list[str] = []
-    dependency_blockers = [b for b in recommended.blockers if b.kind != "own-code"]
-    others = ", ".join(
-        f"{d.target}: {sum(1 for b in d.blockers if b.kind != 'own-code')}"
-        for d in project.decisions
-        if d.target != recommended.target
-    )
-    if not dependency_blockers:
-        steps.append(
-            f"Move to {recommended.target}: every dependency ships wheels for it that keep the GIL off"
-            + (f" (blocking dependencies elsewhere - {others})" if others else "")
-            + "."
-        )
-    else:
-        steps.append(
-            f"Aim for {recommended.target}: it has the fewest blocking dependencies "
-            f"({len(dependency_blockers)}; {others})."
-        )
-        steps.extend(f"For {recommended.target}: {blocker.advice}." for blocker in dependency_blockers)
-    for decision in project.decisions:
-        if decision is recommended:
-            continue
-        blockers = [b for b in decision.blockers if b.kind != "own-code"]
-        if blockers:
-            steps.append(
-                f"Should you need {decision.target} instead: " + "; ".join(b.advice for b in blockers) + "."
-            )
-    return steps
-
-
-def _ready_on_other_targets(report: AuditReport) -> dict[str, list[str]]:
-    """Package -> the other targets (of `tree --target A,B`) for which the same pin is ready."""
-    ready: dict[str, list[str]] = {}
-    for tree in report.tree_targets or []:
-        if tree.target == report.target:
-            continue
-        for package in tree.packages:
-            if package.status == "ready":
-                ready.setdefault(normalize_name(package.name), []).append(tree.target)
-    return ready
-
-
-def _needs_build_step(name: str, version: str, package: PackageWheelStatus | None, wheel_tag: str) -> str:
-    if (
-        package
-        and package.first_ready_version
-        and not _is_newer(package.first_ready_version, version)
-        and package.first_ready_version != version
-    ):
-        return (
-            f"{name} {version} ships no {wheel_tag} wheel, though {package.first_ready_version} did: "
-            f"pin {name}=={package.first_ready_version} or build {version} from source."
-        )
-    if package and _is_newer(package.first_ready_version, version):
-        step = (
-            f"Upgrade {name} from {version} to {package.first_ready_version}, the first release with "
-            f"{wheel_tag} wheels."
-        )
-        if package.held_back_by:
-            step += f" Other requirements rule it out first: {'; '.join(package.held_back_by)}."
-        return step
-    if package and package.latest_version and package.ready is False:
-        return (
-            f"{name}: no release up to {package.latest_version} ships {wheel_tag} wheels; rebuild from "
-            f"source for {wheel_tag} (pip install --no-binary {name} {name}) and ask upstream for wheels."
-        )
-    return (
-        f"Rebuild {name} {version} from source for {wheel_tag} (pip install --no-binary {name} {name}), "
-        f"or run `ftaudit tree` to find a release that ships {wheel_tag} wheels."
-    )
-
-
-def was_probed(report: AuditReport) -> bool:
-    if not report.scan:
-        return False
-    return bool(report.scan.probed_with) or any(
-        e.runtime_gil is not None for d in report.scan.distributions for e in d.extensions
-    )

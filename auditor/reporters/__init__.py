@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
-from .interface import Reporter, available_reporters, get_reporter, register_reporter, reporter_for_filename
+from .interface import (
+    Reporter,
+    available_reporters,
+    get_reporter,
+    register_reporter,
+    reporter_for_filename,
+    write_report_files,
+)
 
-__all__ = ["Reporter", "available_reporters", "get_reporter", "register_reporter", "reporter_for_filename"]
+__all__ = [
+    "Reporter",
+    "available_reporters",
+    "get_reporter",
+    "register_reporter",
+    "reporter_for_filename",
+    "write_report_files",
+]

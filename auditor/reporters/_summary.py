@@ -23,7 +23,7 @@ from ..model import (
     Severity,
     Verdict,
 )
-from ..pipelines.report import was_probed  # noqa: F401  (re-exported for the reporters)
+from ..pipelines.report_advice import was_probed  # noqa: F401  (re-exported for the reporters)
 
 # Reading order: good news first, then what blocks, then what could not be decided.
 VERDICT_ORDER = [Verdict.READY, Verdict.PURE, Verdict.GIL_FALLBACK, Verdict.NEEDS_BUILD, Verdict.UNKNOWN]

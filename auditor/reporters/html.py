@@ -13,7 +13,7 @@ import html
 import re
 
 from ..model import AuditReport, Finding, HammerVerdict, Severity
-from ..pipelines.report import next_steps
+from ..pipelines.report_advice import next_steps
 from . import _summary
 from .interface import Reporter, register_reporter
 

@@ -10,9 +10,18 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from abc import ABC, abstractmethod
+from pathlib import Path
 from typing import ClassVar
 
 from ..model.report import AuditReport
+
+# What `ftaudit audit` writes: the readiness report for people (HTML, Markdown) and for
+# machines (JSON), under fixed names so a CI job can pick them up.
+AUDIT_REPORT_FILES = (
+    ("html", "ftaudit-report.html"),
+    ("markdown", "ftaudit-report.md"),
+    ("json", "ftaudit-report.json"),
+)
 
 
 class Reporter(ABC):
@@ -65,3 +74,15 @@ def reporter_for_filename(filename: str, default: str) -> Reporter:
         if filename.endswith(reporter.file_extension):
             return reporter()
     return get_reporter(default)
+
+
+def write_report_files(report: AuditReport, output_dir: Path) -> list[Path]:
+    """Write ``report`` as every file of :data:`AUDIT_REPORT_FILES` into ``output_dir``
+    (created when missing); returns the paths written, in that order."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for format_name, file_name in AUDIT_REPORT_FILES:
+        destination = output_dir / file_name
+        destination.write_text(get_reporter(format_name).render(report), encoding="utf-8")
+        written.append(destination)
+    return written

@@ -10,7 +10,7 @@ import html
 import re
 
 from ..model import AuditReport, Verdict
-from ..pipelines.report import next_steps
+from ..pipelines.report_advice import next_steps
 from . import _summary
 from .interface import Reporter, register_reporter
 

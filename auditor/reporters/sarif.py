@@ -23,7 +23,7 @@ import json
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-from ..model import AuditReport, Finding, Severity
+from ..model import AuditReport, Finding, Location, Severity
 from ..rules.registry import Rule, all_rules
 from . import _summary
 from .interface import Reporter, register_reporter
@@ -216,16 +216,7 @@ class SarifReporter(Reporter):
                 artifact = {"uri": _relative_uri(source.path), "uriBaseId": SOURCE_ROOT}
             physical = {"artifactLocation": artifact}
             if source.line and source.line >= 1:
-                region: dict = {"startLine": source.line}
-                if source.column and source.column >= 1:
-                    region["startColumn"] = source.column
-                if source.end_line and source.end_line >= source.line:
-                    region["endLine"] = source.end_line
-                    if source.end_column and source.end_column >= 1:
-                        region["endColumn"] = source.end_column
-                if source.snippet:
-                    region["snippet"] = {"text": source.snippet}
-                physical["region"] = region
+                physical["region"] = _region(source)
         elif home and home[0] in bases and home[1]:
             # A finding about a whole distribution: point at its METADATA file.
             metadata = PurePosixPath(home[1].replace("\\", "/"))
@@ -252,6 +243,19 @@ class SarifReporter(Reporter):
         if logical:
             location["logicalLocations"] = logical
         return location
+
+
+def _region(source: Location) -> dict:
+    region: dict = {"startLine": source.line}
+    if source.column and source.column >= 1:
+        region["startColumn"] = source.column
+    if source.end_line and source.end_line >= source.line:
+        region["endLine"] = source.end_line
+        if source.end_column and source.end_column >= 1:
+            region["endColumn"] = source.end_column
+    if source.snippet:
+        region["snippet"] = {"text": source.snippet}
+    return region
 
 
 def _utc(created: str) -> str:

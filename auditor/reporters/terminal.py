@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import AuditReport, HammerVerdict, Severity, Verdict
-from ..pipelines.report import next_steps
+from ..pipelines.report_advice import next_steps
 from ..shared.display_text import printable_copy
 from . import _summary
 from .interface import Reporter, register_reporter

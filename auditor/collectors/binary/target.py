@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from packaging.tags import Tag, compatible_tags, cpython_tags, mac_platforms
+if TYPE_CHECKING:
+    from packaging.tags import Tag
 
 # The newest glibc we assume the machine has when expanding a manylinux tag: a
 # manylinux_2_X wheel runs on any glibc >= 2.X (PEP 600), so a target tag of
@@ -52,6 +54,10 @@ def expand_platform(platform: str) -> list[str]:
         return [f"musllinux_{major}_{minor}_{arch}" for minor in range(newest_minor, -1, -1)]
     mac = re.fullmatch(r"macosx_(\d+)_(\d+)_(\w+)", platform)
     if mac:
+        # The binary reader runs on a bare stdlib (tests/test_binary_elf.py); only tag
+        # expansion, which the dependency tree needs, asks for packaging.
+        from packaging.tags import mac_platforms
+
         return list(mac_platforms((int(mac[1]), int(mac[2])), mac[3]))
     if re.fullmatch(r"(win32|win_amd64|win_arm64|linux_\w+)", platform):
         return [platform]
@@ -170,6 +176,9 @@ class Target:
 
     @cached_property
     def _tags(self) -> tuple[frozenset[Tag], frozenset[Tag]]:
+        # Deferred for the same reason as mac_platforms above.
+        from packaging.tags import compatible_tags, cpython_tags
+
         binary: set[Tag] = set()
         generic: set[Tag] = set()
         for tag in cpython_tags(self.python_version, abis=[self.abi], platforms=self.platforms):

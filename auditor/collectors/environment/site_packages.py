@@ -185,27 +185,8 @@ def _walk_modules(site_packages: Path, owned: set[str], errors: list[str]) -> _W
                     continue
                 is_folder = False  # a module-like name: kept, and its problem reported with it
             if is_folder:
-                if entry.name in _SKIPPED_FOLDER_NAMES or entry.name.endswith(_SKIPPED_FOLDER_SUFFIXES):
-                    continue
-                if looks_like_extension_file(entry.name) and relative not in owned:
-                    found.extension_paths.append(relative)  # reported later as "a directory"
-                    continue
-                try:
-                    status = entry.stat(follow_symlinks=True)
-                except OSError as error:
-                    found.incomplete = True
-                    errors.append(f"{entry.path}: cannot be examined ({error.strerror or error})")
-                    continue
-                identity = (status.st_dev, status.st_ino)
-                if identity in visited:
-                    if entry.is_symlink():
-                        errors.append(
-                            f"{entry.path}: symbolic link back to a folder already walked"
-                            f" ({os.path.realpath(entry.path)}); not followed"
-                        )
-                    continue
-                visited.add(identity)
-                pending.append((entry.path, relative + "/"))
+                if _to_walk(entry, relative, owned, visited, found, errors):
+                    pending.append((entry.path, relative + "/"))
                 continue
             if relative in owned:
                 continue
@@ -214,6 +195,38 @@ def _walk_modules(site_packages: Path, owned: set[str], errors: list[str]) -> _W
             elif entry.name.endswith(".py"):
                 found.python_paths.append(relative)
     return found
+
+
+def _to_walk(
+    entry: os.DirEntry,
+    relative: str,
+    owned: set[str],
+    visited: set[tuple[int, int]],
+    found: _WalkedFiles,
+    errors: list[str],
+) -> bool:
+    """Whether a folder found on the walk is walked into (once per real folder)."""
+    if entry.name in _SKIPPED_FOLDER_NAMES or entry.name.endswith(_SKIPPED_FOLDER_SUFFIXES):
+        return False
+    if looks_like_extension_file(entry.name) and relative not in owned:
+        found.extension_paths.append(relative)  # reported later as "a directory"
+        return False
+    try:
+        status = entry.stat(follow_symlinks=True)
+    except OSError as error:
+        found.incomplete = True
+        errors.append(f"{entry.path}: cannot be examined ({error.strerror or error})")
+        return False
+    identity = (status.st_dev, status.st_ino)
+    if identity in visited:
+        if entry.is_symlink():
+            errors.append(
+                f"{entry.path}: symbolic link back to a folder already walked"
+                f" ({os.path.realpath(entry.path)}); not followed"
+            )
+        return False
+    visited.add(identity)
+    return True
 
 
 def read_site_packages(folders: list[Path]) -> EnvironmentListing:
@@ -251,19 +264,7 @@ def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
             )
         else:
             seen_names[key] = metadata_folder.name
-        for relative in file_list.files:
-            if relative.endswith(".py"):
-                distribution.python_files.append(relative)
-            if relative in owner_of:
-                if owner_of[relative] is not item and looks_like_extension_file(relative):
-                    distribution.errors.append(
-                        f"{relative} is also listed by {owner_of[relative].distribution.name};"
-                        " attributed to that one"
-                    )
-                continue
-            owner_of[relative] = item
-            if looks_like_extension_file(relative):
-                _add_extension(item, folder, relative, f"{metadata_folder.name}/RECORD")
+        _claim_listed_files(item, file_list.files, owner_of, folder, f"{metadata_folder.name}/RECORD")
         if not file_list.files:
             for name in distribution.top_level:
                 by_top_level.setdefault(name, item)
@@ -285,12 +286,7 @@ def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
         if claimant is not None:
             claimant.distribution.python_files.append(relative)
     if unowned.extension_files:
-        names = ", ".join(extension.relative_path for extension in unowned.extension_files[:5])
-        more = "" if len(unowned.extension_files) <= 5 else f" and {len(unowned.extension_files) - 5} more"
-        unowned.distribution.errors.append(
-            f"{len(unowned.extension_files)} extension module file(s) in {folder} are listed in no RECORD"
-            f" (installed by hand or by a tool that keeps no record): {names}{more}"
-        )
+        unowned.distribution.errors.append(_unlisted_message(unowned, folder))
     if unowned.extension_files or unowned.distribution.native_libraries:
         # A stray libhelper-1.2.so is native code in the environment all the same: every
         # binary found must show up in the result, owned or not.
@@ -298,6 +294,39 @@ def _read_one_folder(folder: Path, listing: EnvironmentListing) -> None:
     if any(item.incomplete for item in folder_listings) or walked.incomplete or folder_unlisted:
         listing.partial = True
     listing.distributions.extend(folder_listings)
+
+
+def _claim_listed_files(
+    item: DistributionListing,
+    files: list[str],
+    owner_of: dict[str, DistributionListing],
+    folder: Path,
+    listed_by: str,
+) -> None:
+    """The files a distribution's RECORD lists: the first distribution to list one owns it."""
+    distribution = item.distribution
+    for relative in files:
+        if relative.endswith(".py"):
+            distribution.python_files.append(relative)
+        if relative in owner_of:
+            if owner_of[relative] is not item and looks_like_extension_file(relative):
+                distribution.errors.append(
+                    f"{relative} is also listed by {owner_of[relative].distribution.name};"
+                    " attributed to that one"
+                )
+            continue
+        owner_of[relative] = item
+        if looks_like_extension_file(relative):
+            _add_extension(item, folder, relative, listed_by)
+
+
+def _unlisted_message(unowned: DistributionListing, folder: Path) -> str:
+    names = ", ".join(extension.relative_path for extension in unowned.extension_files[:5])
+    more = "" if len(unowned.extension_files) <= 5 else f" and {len(unowned.extension_files) - 5} more"
+    return (
+        f"{len(unowned.extension_files)} extension module file(s) in {folder} are listed in no RECORD"
+        f" (installed by hand or by a tool that keeps no record): {names}{more}"
+    )
 
 
 def _add_extension(item: DistributionListing, site_packages: Path, relative: str, listed_by: str) -> None:

@@ -34,6 +34,12 @@ class InterpreterError(Exception):
     pass
 
 
+def describe_child_script() -> Path:
+    """The stdlib-only script an interpreter runs to describe itself (one JSON line on
+    standard output), for a caller that must ask more of it in the same process."""
+    return _CHILD
+
+
 def describe_interpreter(executable: str | os.PathLike, found_via: str = "--python") -> InterpreterInfo:
     """Ask ``executable`` what it is. Raises InterpreterError with a readable reason."""
     path = Path(executable)

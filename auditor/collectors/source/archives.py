@@ -67,110 +67,101 @@ def extract_archive(
     ``budget`` is the run's allowance over all its archives (:data:`MAX_RUN_BYTES` when
     not given); once it is spent the rest is refused, with one message per archive.
     """
-    budget = budget if budget is not None else ExtractionBudget()
     destination.mkdir(parents=True, exist_ok=True)
-    result = ExtractedArchive(archive=archive, folder=destination)
-    root = destination.resolve()
-    total = 0
+    extraction = _Extraction(
+        archive=archive,
+        root=destination.resolve(),
+        budget=budget if budget is not None else ExtractionBudget(),
+        result=ExtractedArchive(archive=archive, folder=destination),
+    )
+    try:
+        if archive.name.lower().endswith(".zip"):
+            extraction.extract_zip()
+        else:
+            extraction.extract_tar()
+    except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError) as error:
+        extraction.result.problems.append(FileProblem(str(archive), f"cannot read archive: {error}"))
+    return extraction.result
 
-    def target_for(member_name: str) -> Path | None:
+
+@dataclass
+class _Extraction:
+    """One archive being extracted: where members may go and how many bytes are left."""
+
+    archive: Path
+    root: Path
+    budget: ExtractionBudget
+    result: ExtractedArchive
+    total: int = 0
+
+    def refuse(self, member_name: str, message: str) -> None:
+        self.result.problems.append(FileProblem(f"{self.archive}::{member_name}", message))
+
+    def target_for(self, member_name: str) -> Path | None:
         relative = _safe_relative(member_name)
-        if relative is None:
-            result.problems.append(
-                FileProblem(
-                    f"{archive}::{member_name}", "archive member escapes the extraction folder; not extracted"
-                )
-            )
-            return None
-        target = (root / relative).resolve()
-        if not target.is_relative_to(root):
-            result.problems.append(
-                FileProblem(
-                    f"{archive}::{member_name}", "archive member escapes the extraction folder; not extracted"
-                )
-            )
+        target = (self.root / relative).resolve() if relative is not None else None
+        if target is None or not target.is_relative_to(self.root):
+            self.refuse(member_name, "archive member escapes the extraction folder; not extracted")
             return None
         return target
 
-    def within_limits(member_name: str, size: int) -> bool:
-        nonlocal total
+    def within_limits(self, member_name: str, size: int) -> bool:
         if size > MAX_MEMBER_BYTES:
-            result.problems.append(
-                FileProblem(
-                    f"{archive}::{member_name}",
-                    f"archive member is {size} bytes, over the {MAX_MEMBER_BYTES} limit",
-                )
+            self.refuse(member_name, f"archive member is {size} bytes, over the {MAX_MEMBER_BYTES} limit")
+            return False
+        if self.total + size > MAX_TOTAL_BYTES:
+            self.refuse(
+                member_name,
+                f"archive expands past the {MAX_TOTAL_BYTES}-byte limit for one archive;"
+                " rest not extracted (docs/limits.md)",
             )
             return False
-        if total + size > MAX_TOTAL_BYTES:
-            result.problems.append(
-                FileProblem(
-                    f"{archive}::{member_name}",
-                    f"archive expands past the {MAX_TOTAL_BYTES}-byte limit for one archive;"
-                    " rest not extracted (docs/limits.md)",
+        if size > self.budget.remaining:
+            problems = self.result.problems
+            if not self.budget.exhausted or not problems or "one run" not in problems[-1].message:
+                self.refuse(
+                    member_name,
+                    f"the {MAX_RUN_BYTES}-byte extraction limit for one run (all archives together)"
+                    " is reached; the rest of this archive was not extracted (docs/limits.md)",
                 )
-            )
+            self.budget.exhausted = True
             return False
-        if size > budget.remaining:
-            if not budget.exhausted or not result.problems or "one run" not in result.problems[-1].message:
-                result.problems.append(
-                    FileProblem(
-                        f"{archive}::{member_name}",
-                        f"the {MAX_RUN_BYTES}-byte extraction limit for one run (all archives together)"
-                        " is reached; the rest of this archive was not extracted (docs/limits.md)",
-                    )
-                )
-            budget.exhausted = True
-            return False
-        total += size
-        budget.remaining -= size
+        self.total += size
+        self.budget.remaining -= size
         return True
 
-    try:
-        if archive.name.lower().endswith(".zip"):
-            with zipfile.ZipFile(archive) as bundle:
-                for info in bundle.infolist():
-                    if info.is_dir():
-                        continue
-                    mode = info.external_attr >> 16
-                    if stat.S_IFMT(mode) and not stat.S_ISREG(mode):  # no type bits: a plain file
-                        result.problems.append(
-                            FileProblem(
-                                f"{archive}::{info.filename}",
-                                "archive member is a link or special file; not extracted",
-                            )
-                        )
-                        continue
-                    target = target_for(info.filename)
-                    if target is None or not within_limits(info.filename, info.file_size):
-                        continue
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    with bundle.open(info) as source, open(target, "wb") as sink:
-                        shutil.copyfileobj(source, sink)
-                    result.files_written += 1
-        else:
-            with tarfile.open(archive, mode="r:*") as bundle:
-                for member in bundle:
-                    if member.isdir():
-                        continue
-                    if not member.isfile():
-                        result.problems.append(
-                            FileProblem(
-                                f"{archive}::{member.name}",
-                                "archive member is a link, device or FIFO; not extracted",
-                            )
-                        )
-                        continue
-                    target = target_for(member.name)
-                    if target is None or not within_limits(member.name, member.size):
-                        continue
-                    source = bundle.extractfile(member)
-                    if source is None:
-                        continue
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    with source, open(target, "wb") as sink:
-                        shutil.copyfileobj(source, sink)
-                    result.files_written += 1
-    except (tarfile.TarError, zipfile.BadZipFile, OSError, EOFError) as error:
-        result.problems.append(FileProblem(str(archive), f"cannot read archive: {error}"))
-    return result
+    def extract_zip(self) -> None:
+        with zipfile.ZipFile(self.archive) as bundle:
+            for info in bundle.infolist():
+                if info.is_dir():
+                    continue
+                mode = info.external_attr >> 16
+                if stat.S_IFMT(mode) and not stat.S_ISREG(mode):  # no type bits: a plain file
+                    self.refuse(info.filename, "archive member is a link or special file; not extracted")
+                    continue
+                target = self.target_for(info.filename)
+                if target is None or not self.within_limits(info.filename, info.file_size):
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with bundle.open(info) as source, open(target, "wb") as sink:
+                    shutil.copyfileobj(source, sink)
+                self.result.files_written += 1
+
+    def extract_tar(self) -> None:
+        with tarfile.open(self.archive, mode="r:*") as bundle:
+            for member in bundle:
+                if member.isdir():
+                    continue
+                if not member.isfile():
+                    self.refuse(member.name, "archive member is a link, device or FIFO; not extracted")
+                    continue
+                target = self.target_for(member.name)
+                if target is None or not self.within_limits(member.name, member.size):
+                    continue
+                source = bundle.extractfile(member)
+                if source is None:
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with source, open(target, "wb") as sink:
+                    shutil.copyfileobj(source, sink)
+                self.result.files_written += 1

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from ... import __version__
@@ -24,6 +23,7 @@ from ...collectors.tree.index.cache import HttpCache
 from ...collectors.tree.index.client import DEFAULT_INDEX_URL, IndexClient, IndexFetchError
 from ...collectors.tree.resolver import PARALLEL_REQUESTS
 from ...collectors.tree.wheel_inspection import DEFAULT_MAX_WHEEL_BYTES
+from ...model.report import utc_timestamp
 from ...model.survey import (
     GIL_FALLBACK,
     PURE,
@@ -35,6 +35,7 @@ from ...model.survey import (
     WheelVerdict,
 )
 from .engines import LocalPoolEngine, SurveyEngine
+from .engines.interface import Outcome
 from .plan import PlannedProject, plan_project
 from .projects import ProjectEntry
 from .store import ResultStore
@@ -131,7 +132,7 @@ def run_survey(
         platforms=platform_list or ["manylinux_2_39_x86_64", "musllinux_1_2_x86_64"],
         analyser=analyser,
         tool_version=__version__,
-        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        created=utc_timestamp(),
         errors=list(input_problems),
     )
     report = SurveyProgress(projects_total=len(entries))
@@ -147,17 +148,10 @@ def run_survey(
     failures: dict[str, str] = {}
 
     def plan(position: int) -> list[WheelTask]:
-        entry = entries[position]
-        try:
-            page = client.project_page(entry.name)
-        except IndexFetchError as problem:
-            from_page = PlannedProject(project=_unreadable(entry, str(problem)))
-        else:
-            from_page = plan_project(
-                entry, page, target_specs, max_bytes=max_wheel_bytes, timeout_seconds=timeout_seconds
-            )
-        planned[position] = from_page
-        return list(from_page.wheels.values())
+        planned[position] = _planned(
+            entries[position], client, target_specs, max_wheel_bytes, timeout_seconds
+        )
+        return list(planned[position].wheels.values())
 
     def missing_tasks() -> Iterator[WheelTask]:
         seen: set[str] = set()
@@ -181,28 +175,14 @@ def run_survey(
 
     try:
         for outcome in engine.judge(missing_tasks()):
-            key, verdict, message = outcome.task.store_key(analyser), outcome.verdict, outcome.failure
-            if verdict is not None:
-                if verdict.download_error:
-                    message = verdict.download_error
-                elif verdict.analyser != analyser:
-                    message = (
-                        f"judged by {verdict.worker} with another ftaudit analyser ({verdict.analyser}, here"
-                        f" {analyser}): install the same ftaudit on the workers"
-                    )
-                result.stats.bytes_downloaded += verdict.size_bytes
-                result.stats.download_seconds += verdict.download_seconds
-                result.stats.analysis_seconds += verdict.analysis_seconds
-                report.bytes_downloaded += verdict.size_bytes
-            report.wheels_done += 1
+            key = outcome.task.store_key(analyser)
+            message = _take_outcome(outcome, analyser, result, report)
             if message is None:
-                verdicts[key] = verdict
-                result.stats.wheels_judged += 1
+                verdicts[key] = outcome.verdict
                 if result_store is not None:
-                    result_store.add(key, verdict)
+                    result_store.add(key, outcome.verdict)
             else:
                 failures[key] = message
-                report.failures += 1
             tell()
     finally:
         result.stats.tasks_submitted = engine.tasks_submitted
@@ -213,32 +193,81 @@ def run_survey(
 
     for planned_project in planned:
         assert planned_project is not None  # every position is planned before judging ends
-        project = planned_project.project
-        for (target_name, which), task in planned_project.wheels.items():
-            key = task.store_key(analyser)
-            status = project.target(target_name)
-            release = status.latest if which == "latest" else status.first_ready
-            verdict = verdicts.get(key)
-            _release_status(release, verdict, failures.get(key))
-            if verdict is None:
-                project.errors.append(f"{task.filename} ({target_name}): {failures.get(key, 'not judged')}")
-            elif verdict.problems:
-                project.errors.extend(f"{task.filename} ({target_name}): {each}" for each in verdict.problems)
-        # The newest release is often also the first ready one: one wheel, said once.
-        project.errors = list(dict.fromkeys(project.errors))
-        if project.errors:
-            result.partial = True
-        result.projects.append(project)
-    if result.errors:
+        result.projects.append(_assembled_project(planned_project, analyser, verdicts, failures))
+    if result.errors or any(project.errors for project in result.projects):
         result.partial = True
-    result.stats.projects = len(entries)
-    result.stats.wheels = len(verdicts) + len(failures)
-    result.stats.wheels_from_store = report.wheels_from_store
-    result.stats.wheels_failed = len(failures)
-    result.stats.download_seconds = round(result.stats.download_seconds, 3)
-    result.stats.analysis_seconds = round(result.stats.analysis_seconds, 3)
-    result.stats.duration_seconds = round(time.monotonic() - started, 3)
+    stats = result.stats
+    stats.projects = len(entries)
+    stats.wheels = len(verdicts) + len(failures)
+    stats.wheels_from_store = report.wheels_from_store
+    stats.wheels_failed = len(failures)
+    stats.download_seconds = round(stats.download_seconds, 3)
+    stats.analysis_seconds = round(stats.analysis_seconds, 3)
+    stats.duration_seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def _planned(
+    entry: ProjectEntry,
+    client: IndexClient,
+    target_specs: list[Target],
+    max_wheel_bytes: int,
+    timeout_seconds: float,
+) -> PlannedProject:
+    """The wheels to judge for one project, from its index page (none when it cannot be read)."""
+    try:
+        page = client.project_page(entry.name)
+    except IndexFetchError as problem:
+        return PlannedProject(project=_unreadable(entry, str(problem)))
+    return plan_project(entry, page, target_specs, max_bytes=max_wheel_bytes, timeout_seconds=timeout_seconds)
+
+
+def _take_outcome(
+    outcome: Outcome, analyser: str, result: SurveyResult, report: SurveyProgress
+) -> str | None:
+    """Count one judged wheel in the stats; the reason it failed, None when its verdict stands."""
+    verdict, message = outcome.verdict, outcome.failure
+    if verdict is not None:
+        if verdict.download_error:
+            message = verdict.download_error
+        elif verdict.analyser != analyser:
+            message = (
+                f"judged by {verdict.worker} with another ftaudit analyser ({verdict.analyser}, here"
+                f" {analyser}): install the same ftaudit on the workers"
+            )
+        result.stats.bytes_downloaded += verdict.size_bytes
+        result.stats.download_seconds += verdict.download_seconds
+        result.stats.analysis_seconds += verdict.analysis_seconds
+        report.bytes_downloaded += verdict.size_bytes
+    report.wheels_done += 1
+    if message is None:
+        result.stats.wheels_judged += 1
+    else:
+        report.failures += 1
+    return message
+
+
+def _assembled_project(
+    planned_project: PlannedProject,
+    analyser: str,
+    verdicts: dict[str, WheelVerdict],
+    failures: dict[str, str],
+) -> SurveyProject:
+    """The project with every planned wheel's verdict (or failure) filled into its releases."""
+    project = planned_project.project
+    for (target_name, which), task in planned_project.wheels.items():
+        key = task.store_key(analyser)
+        status = project.target(target_name)
+        release = status.latest if which == "latest" else status.first_ready
+        verdict = verdicts.get(key)
+        _release_status(release, verdict, failures.get(key))
+        if verdict is None:
+            project.errors.append(f"{task.filename} ({target_name}): {failures.get(key, 'not judged')}")
+        elif verdict.problems:
+            project.errors.extend(f"{task.filename} ({target_name}): {each}" for each in verdict.problems)
+    # The newest release is often also the first ready one: one wheel, said once.
+    project.errors = list(dict.fromkeys(project.errors))
+    return project
 
 
 def _unreadable(entry: ProjectEntry, message: str) -> SurveyProject:

@@ -88,10 +88,12 @@ class LibcIterationState(CSourceRule):
             if unit.in_gil_only_branch(call):
                 continue
             family = _FAMILY_OF[name]
-            rewind = FAMILIES[family][0]
+            rewind, step = FAMILIES[family][0], FAMILIES[family][1]
+            # Name the other call of the pair: for the rewind itself, the racing step is the getter.
+            other = step if name == rewind else rewind
             yield cls.finding(
                 f"{name}() in {function.name}() uses libc's one process-wide {family} cursor with no lock: "
-                f"another thread's {rewind}()/{name}() moves or closes it between this thread's calls, "
+                f"another thread's {other}()/{name}() moves or closes it between this thread's calls, "
                 "so records are skipped, repeated or read after the file is closed",
                 unit.location(call),
             )

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
-from packaging.pylock import Pylock, PylockUnsupportedVersionError, PylockValidationError
+from packaging.pylock import Package, Pylock, PylockUnsupportedVersionError, PylockValidationError
 from packaging.utils import canonicalize_name
 
 from .interface import DependencySource, LockedPackage, TreeInputError, line_of
@@ -48,16 +48,8 @@ def read_pylock(
     for package in lock.packages:
         line = line_of(text, f'name = "{package.name}"')
         origin = f"{path}:{line}" if line else str(path)
-        if package.marker is not None:
-            try:
-                applies = Marker(str(package.marker)).evaluate(environment, context="lock_file")
-            except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName) as problem:
-                source.problems.append(
-                    f"{origin}: marker {str(package.marker)!r} of {package.name}: {problem}"
-                )
-                applies = True  # judged rather than silently dropped
-            if not applies:
-                continue
+        if not _applies(package, environment, origin, source):
+            continue
         applicable.append(package)
         if package.version is None or (package.sdist is None and not package.wheels):
             source.notes.append(
@@ -65,36 +57,53 @@ def read_pylock(
                 " not an index; not judged"
             )
             continue
-        wheel_names = []
-        for wheel in package.wheels or []:
-            filename = _file_name(wheel.name, wheel.path, wheel.url)
-            if filename:
-                wheel_names.append(filename)
-        sdist_name = None
-        if package.sdist is not None:
-            sdist_name = _file_name(package.sdist.name, package.sdist.path, package.sdist.url)
-        dependencies = []
-        for dependency in package.dependencies or []:
-            if isinstance(dependency, dict) and dependency.get("name"):
-                dependencies.append(str(dependency["name"]))
-        source.locked.append(
-            LockedPackage(
-                name=str(package.name),
-                version=str(package.version),
-                origin=origin,
-                wheel_filenames=wheel_names,
-                sdist_filename=sdist_name,
-                dependencies=dependencies,
-                index_url=package.index,
-            )
-        )
-    by_name = {package.name.lower(): package for package in source.locked}
-    for package in source.locked:
-        for dependency in package.dependencies:
-            child = by_name.get(dependency.lower())
-            if child is not None and package.name not in child.required_by:
-                child.required_by.append(package.name)
+        source.locked.append(_locked_package(package, origin))
+    _link_required_by(source.locked)
     index_urls = {package.index for package in applicable if package.index}
     if len(index_urls) == 1:
         source.index_url = index_urls.pop()
     return source
+
+
+def _applies(package: Package, environment: dict, origin: str, source: DependencySource) -> bool:
+    if package.marker is None:
+        return True
+    try:
+        return Marker(str(package.marker)).evaluate(environment, context="lock_file")
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName) as problem:
+        source.problems.append(f"{origin}: marker {str(package.marker)!r} of {package.name}: {problem}")
+        return True  # judged rather than silently dropped
+
+
+def _locked_package(package: Package, origin: str) -> LockedPackage:
+    wheel_names = [
+        filename
+        for wheel in package.wheels or []
+        if (filename := _file_name(wheel.name, wheel.path, wheel.url))
+    ]
+    sdist_name = None
+    if package.sdist is not None:
+        sdist_name = _file_name(package.sdist.name, package.sdist.path, package.sdist.url)
+    dependencies = [
+        str(dependency["name"])
+        for dependency in package.dependencies or []
+        if isinstance(dependency, dict) and dependency.get("name")
+    ]
+    return LockedPackage(
+        name=str(package.name),
+        version=str(package.version),
+        origin=origin,
+        wheel_filenames=wheel_names,
+        sdist_filename=sdist_name,
+        dependencies=dependencies,
+        index_url=package.index,
+    )
+
+
+def _link_required_by(locked: list[LockedPackage]) -> None:
+    by_name = {package.name.lower(): package for package in locked}
+    for package in locked:
+        for dependency in package.dependencies:
+            child = by_name.get(dependency.lower())
+            if child is not None and package.name not in child.required_by:
+                child.required_by.append(package.name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -77,78 +78,115 @@ def read_pyproject(
     own_name = canonicalize_name(str(project.get("name", "")))
     requires_python = project.get("requires-python")
     if requires_python and marker_environment:
-        try:
-            supported = SpecifierSet(str(requires_python)).contains(
-                marker_environment["python_full_version"], prereleases=True
-            )
-        except InvalidSpecifier:
-            source.problems.append(f"{path}: requires-python {requires_python!r} is not a valid specifier")
-        else:
-            if not supported:
-                source.notes.append(
-                    f"{path}: the project's requires-python {requires_python!r} excludes Python"
-                    f" {marker_environment['python_version']}; judged anyway"
-                )
+        _check_requires_python(path, str(requires_python), marker_environment, source)
     if "dependencies" in project.get("dynamic", []):
         source.problems.append(
             f"{path}: [project] dependencies are dynamic (computed by the build backend);"
             " only a build would list them"
         )
-    optional = project.get("optional-dependencies", {}) or {}
-    groups = document.get("dependency-groups", {}) or {}
-    wanted = [canonicalize_name(extra) for extra in extras]
-    optional_by_name = {canonicalize_name(key): (key, value) for key, value in optional.items()}
-    groups_by_name = {canonicalize_name(key): (key, value) for key, value in groups.items()}
-
-    pending: list[tuple[Requirement, str]] = _requirements(
+    tables = _OptionalTables.of(path, text, document, project, source)
+    tables.pending = _requirements(
         project.get("dependencies", []), "project.dependencies", path, text, source
     )
-    expanded_extras: set[str] = set()
-    expanded_groups: set[str] = set()
-
-    def add_extra(name: str) -> None:
-        if name in expanded_extras:
-            return
-        expanded_extras.add(name)
-        key, entries = optional_by_name[name]
-        pending.extend(_requirements(entries, f"project.optional-dependencies.{key}", path, text, source))
-
-    def add_group(name: str, origin: str) -> None:
-        if name in expanded_groups:
-            return
-        if name not in groups_by_name:
-            source.problems.append(f"{path}: {origin} includes unknown dependency group {name!r}")
-            return
-        expanded_groups.add(name)
-        key, entries = groups_by_name[name]
-        pending.extend(_requirements(entries, f"dependency-groups.{key}", path, text, source))
-
-    for name in wanted:
-        if name in optional_by_name:
-            add_extra(name)
-        elif name in groups_by_name:
-            add_group(name, "--extra")
-        else:
-            known = sorted({*optional_by_name, *groups_by_name})
-            source.problems.append(
-                f"{path}: no extra or dependency group called {name!r} (known: {', '.join(known) or 'none'})"
-            )
-    while pending:
-        requirement, origin = pending.pop(0)
+    for name in (canonicalize_name(extra) for extra in extras):
+        tables.add_wanted(name)
+    while tables.pending:
+        requirement, origin = tables.pending.pop(0)
         if isinstance(requirement, dict):
-            add_group(canonicalize_name(str(requirement["include-group"])), origin)
-            continue
-        if own_name and canonicalize_name(requirement.name) == own_name:
-            for extra in requirement.extras:
-                if canonicalize_name(extra) in optional_by_name:
-                    add_extra(canonicalize_name(extra))
-                else:
-                    source.problems.append(
-                        f"{origin}: refers to unknown extra {extra!r} of the project itself"
-                    )
-            continue
-        if requirement.url:
+            tables.add_group(canonicalize_name(str(requirement["include-group"])), origin)
+        elif own_name and canonicalize_name(requirement.name) == own_name:
+            tables.add_own_extras(requirement, origin)
+        elif requirement.url:
             source.notes.append(f"{origin}: {requirement.name} comes from a direct URL; not judged")
-            continue
-        source.requirements.append(RootRequirement(requirement=requirement, origin=origin))
+        else:
+            source.requirements.append(RootRequirement(requirement=requirement, origin=origin))
     return source
+
+
+def _check_requires_python(
+    path: Path, requires_python: str, marker_environment: dict[str, str], source: DependencySource
+) -> None:
+    try:
+        supported = SpecifierSet(requires_python).contains(
+            marker_environment["python_full_version"], prereleases=True
+        )
+    except InvalidSpecifier:
+        source.problems.append(f"{path}: requires-python {requires_python!r} is not a valid specifier")
+        return
+    if not supported:
+        source.notes.append(
+            f"{path}: the project's requires-python {requires_python!r} excludes Python"
+            f" {marker_environment['python_version']}; judged anyway"
+        )
+
+
+@dataclass
+class _OptionalTables:
+    """The project's extras and PEP 735 dependency groups, each expanded once into ``pending``."""
+
+    path: Path
+    text: str
+    source: DependencySource
+    optional_by_name: dict[str, tuple[str, object]]
+    groups_by_name: dict[str, tuple[str, object]]
+    pending: list[tuple[Requirement, str]] = field(default_factory=list)
+    expanded_extras: set[str] = field(default_factory=set)
+    expanded_groups: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(
+        cls, path: Path, text: str, document: dict, project: dict, source: DependencySource
+    ) -> _OptionalTables:
+        optional = project.get("optional-dependencies", {}) or {}
+        groups = document.get("dependency-groups", {}) or {}
+        return cls(
+            path,
+            text,
+            source,
+            optional_by_name={canonicalize_name(key): (key, value) for key, value in optional.items()},
+            groups_by_name={canonicalize_name(key): (key, value) for key, value in groups.items()},
+        )
+
+    def add_wanted(self, name: str) -> None:
+        """An --extra: an extra of the project, else a dependency group."""
+        if name in self.optional_by_name:
+            self.add_extra(name)
+        elif name in self.groups_by_name:
+            self.add_group(name, "--extra")
+        else:
+            known = sorted({*self.optional_by_name, *self.groups_by_name})
+            self.source.problems.append(
+                f"{self.path}: no extra or dependency group called {name!r}"
+                f" (known: {', '.join(known) or 'none'})"
+            )
+
+    def add_extra(self, name: str) -> None:
+        if name in self.expanded_extras:
+            return
+        self.expanded_extras.add(name)
+        key, entries = self.optional_by_name[name]
+        self.pending.extend(
+            _requirements(entries, f"project.optional-dependencies.{key}", self.path, self.text, self.source)
+        )
+
+    def add_group(self, name: str, origin: str) -> None:
+        if name in self.expanded_groups:
+            return
+        if name not in self.groups_by_name:
+            self.source.problems.append(f"{self.path}: {origin} includes unknown dependency group {name!r}")
+            return
+        self.expanded_groups.add(name)
+        key, entries = self.groups_by_name[name]
+        self.pending.extend(
+            _requirements(entries, f"dependency-groups.{key}", self.path, self.text, self.source)
+        )
+
+    def add_own_extras(self, requirement: Requirement, origin: str) -> None:
+        """``project[extra]`` in the project's own lists: that extra's requirements."""
+        for extra in requirement.extras:
+            if canonicalize_name(extra) in self.optional_by_name:
+                self.add_extra(canonicalize_name(extra))
+            else:
+                self.source.problems.append(
+                    f"{origin}: refers to unknown extra {extra!r} of the project itself"
+                )

@@ -126,59 +126,64 @@ def read_requirements_txt(
     for number, line in _logical_lines(text):
         where = f"{display}:{number}"
         if line.startswith("-"):
-            option, value = _split_option(line)
-            if option in ("-r", "--requirement", "-c", "--constraint"):
-                if not value:
-                    source.problems.append(f"{where}: {option} needs a file name")
-                    continue
-                included = (path.parent / value) if not Path(value).is_absolute() else Path(value)
-                if re.match(r"^[a-z]+://", value):
-                    source.problems.append(f"{where}: remote requirement files ({value}) are not fetched")
-                    continue
-                try:
-                    read_requirements_txt(
-                        included,
-                        _seen=seen,
-                        _source=source,
-                        _as_constraints=_as_constraints or option in ("-c", "--constraint"),
-                    )
-                except TreeInputError as problem:
-                    source.problems.append(f"{where}: {problem}")
-                continue
-            if option in ("-i", "--index-url"):
-                if value and source.index_url is None:
-                    source.index_url = value
-                continue
-            if option in ("-e", "--editable"):
-                source.notes.append(f"{where}: editable requirement {value!r} is not on an index; not judged")
-                continue
-            if option in _IGNORED_OPTIONS:
-                if option in ("--extra-index-url", "--find-links", "-f"):
-                    source.notes.append(f"{where}: {option} {value} is not consulted; only the index URL is")
-                continue
-            source.problems.append(f"{where}: unknown option {option!r}")
-            continue
-        if (
-            line.startswith((".", "/"))
-            or re.match(r"^[a-z]+://", line)
-            or line.endswith((".whl", ".tar.gz", ".zip"))
-        ):
-            source.notes.append(
-                f"{where}: {line!r} is a local path or URL, not an index requirement; not judged"
-            )
-            continue
-        requirement_text, unknown = _strip_requirement_options(line)
-        if unknown:
-            source.problems.append(f"{where}: unknown option(s) {', '.join(unknown)} ignored")
-        try:
-            requirement = Requirement(requirement_text)
-        except InvalidRequirement as problem:
-            first_line = str(problem).splitlines()[0]
-            source.problems.append(f"{where}: invalid requirement {requirement_text!r}: {first_line}")
-            continue
-        if requirement.url:
-            source.notes.append(f"{where}: {requirement.name} comes from a direct URL; not judged")
-            continue
-        root = RootRequirement(requirement=requirement, origin=where)
-        (source.constraints if _as_constraints else source.requirements).append(root)
+            _read_option(line, where, path, seen, source, as_constraints=_as_constraints)
+        else:
+            _read_requirement(line, where, source, as_constraints=_as_constraints)
     return source
+
+
+def _read_option(
+    line: str, where: str, path: Path, seen: set[Path], source: DependencySource, *, as_constraints: bool
+) -> None:
+    option, value = _split_option(line)
+    if option in ("-r", "--requirement", "-c", "--constraint"):
+        if not value:
+            source.problems.append(f"{where}: {option} needs a file name")
+            return
+        included = (path.parent / value) if not Path(value).is_absolute() else Path(value)
+        if re.match(r"^[a-z]+://", value):
+            source.problems.append(f"{where}: remote requirement files ({value}) are not fetched")
+            return
+        try:
+            read_requirements_txt(
+                included,
+                _seen=seen,
+                _source=source,
+                _as_constraints=as_constraints or option in ("-c", "--constraint"),
+            )
+        except TreeInputError as problem:
+            source.problems.append(f"{where}: {problem}")
+    elif option in ("-i", "--index-url"):
+        if value and source.index_url is None:
+            source.index_url = value
+    elif option in ("-e", "--editable"):
+        source.notes.append(f"{where}: editable requirement {value!r} is not on an index; not judged")
+    elif option in _IGNORED_OPTIONS:
+        if option in ("--extra-index-url", "--find-links", "-f"):
+            source.notes.append(f"{where}: {option} {value} is not consulted; only the index URL is")
+    else:
+        source.problems.append(f"{where}: unknown option {option!r}")
+
+
+def _read_requirement(line: str, where: str, source: DependencySource, *, as_constraints: bool) -> None:
+    if (
+        line.startswith((".", "/"))
+        or re.match(r"^[a-z]+://", line)
+        or line.endswith((".whl", ".tar.gz", ".zip"))
+    ):
+        source.notes.append(f"{where}: {line!r} is a local path or URL, not an index requirement; not judged")
+        return
+    requirement_text, unknown = _strip_requirement_options(line)
+    if unknown:
+        source.problems.append(f"{where}: unknown option(s) {', '.join(unknown)} ignored")
+    try:
+        requirement = Requirement(requirement_text)
+    except InvalidRequirement as problem:
+        first_line = str(problem).splitlines()[0]
+        source.problems.append(f"{where}: invalid requirement {requirement_text!r}: {first_line}")
+        return
+    if requirement.url:
+        source.notes.append(f"{where}: {requirement.name} comes from a direct URL; not judged")
+        return
+    root = RootRequirement(requirement=requirement, origin=where)
+    (source.constraints if as_constraints else source.requirements).append(root)
