@@ -129,6 +129,11 @@ def _shell_codes(rule, example, tmp_path: Path):
     assert program == "ftaudit", f"{rule.code}: a shell example is an ftaudit command line: {example.code}"
     # Not the test run's own environment: an empty folder is a project with nothing in it.
     environment = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    # The auditor under test, not whichever one is installed: a relative PYTHONPATH ("."
+    # in a worktree) would name the empty folder once the command runs there.
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO), *(path for path in environment.get("PYTHONPATH", "").split(os.pathsep) if path)]
+    )
     completed = subprocess.run(
         [sys.executable, "-m", "auditor", *arguments],
         cwd=tmp_path,
