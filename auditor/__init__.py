@@ -24,7 +24,7 @@ __version__ = "0.1.0"
 _PUBLIC_API = {
     "scan": "auditor.pipelines.scan:scan",
     "probe": "auditor.pipelines.probe:probe",
-    "hammer": "auditor.collectors.harness:hammer",
+    "hammer": "auditor.pipelines.hammer:hammer",
     "scan_source": "auditor.pipelines.source_scan:scan_source",
     "build_report": "auditor.pipelines.report:build_report",
     "check": "auditor.engine.gate:check",

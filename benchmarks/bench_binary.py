@@ -2,7 +2,7 @@
 
     python benchmarks/bench_binary.py SITE_PACKAGES [--target 3.13t] [--jobs N] [--repeat 2]
 
-Analyses every ``*.so`` under the folder with :func:`auditor.collectors.binary.analyse_extension`
+Analyses every ``*.so`` under the folder with :func:`auditor.engine.binary_checks.analyse_extension`
 (bundled libraries without ``PyInit_*`` included, as a scan meets them) and prints
 modules/s per pass plus the slowest modules. The first pass reads files from disk (or
 the page cache: this script does not drop it); later passes show the CPU cost alone.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from auditor.collectors.binary import analyse_extension
+from auditor.engine.binary_checks import analyse_extension
 
 
 def _analyse(arguments: tuple[Path, Path, str]) -> tuple[str, float, str, bool]:

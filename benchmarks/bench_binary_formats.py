@@ -3,7 +3,7 @@
 Downloads (once, into ~/.cache/ftaudit/bench-wheels) the newest release's cp314t and
 cp315t wheels of the projects below for manylinux x86_64, macOS arm64, macOS x86_64
 (or universal2), Windows amd64 and Windows arm64 (wheels over --max-mb are skipped),
-unpacks each, runs :func:`auditor.collectors.binary.analyse_extension` on every module for the
+unpacks each, runs :func:`auditor.engine.binary_checks.analyse_extension` on every module for the
 wheel's own platform, and prints per format and platform: modules, mean / median / max
 milliseconds per module, and how many get the same GIL verdict as the Linux wheel of the
 same release and ABI (a declaration is the same source on every platform), with every
@@ -26,7 +26,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from auditor.collectors.binary import analyse_extension
+from auditor.engine.binary_checks import analyse_extension
 from auditor.model.environment import GilDeclaration
 
 PROJECTS = """numpy scipy pandas pillow scikit-learn matplotlib lxml pydantic-core aiohttp markupsafe

@@ -16,7 +16,7 @@ header there (so the rest of the file stays as the compiler wrote it):
   not grow): the instruction budget must keep this one flat.
 
 Prints, per family and size, the best of ``--repeat`` runs of
-:func:`auditor.collectors.binary.analyse_extension` and the cost per MB of file: linear growth
+:func:`auditor.engine.binary_checks.analyse_extension` and the cost per MB of file: linear growth
 shows as a steady cost per MB.
 """
 
@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPOSITORY / "tests"))
 import _elf_mutations as mutations  # noqa: E402 - after the path set-up above
 from _extension_builds import FIXTURES, build_extension, build_fixture, free_threaded_python  # noqa: E402
 
-from auditor.collectors.binary import analyse_extension  # noqa: E402
+from auditor.engine.binary_checks import analyse_extension  # noqa: E402
 
 _MODULE = "mp_slot_not_used"
 _SYMBOL = struct.Struct("<IBBHQQ")  # Elf64_Sym

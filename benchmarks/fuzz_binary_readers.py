@@ -4,7 +4,7 @@
 
 Damages copies of real extensions compiled by the tests (``tests/_extension_builds.py``:
 hand-written C and C++, GNU and SysV hash tables, a non-ASCII module) with
-``tests/_elf_mutations.mutate`` and runs :func:`auditor.collectors.binary.analyse_extension` on each,
+``tests/_elf_mutations.mutate`` and runs :func:`auditor.engine.binary_checks.analyse_extension` on each,
 in this process (where a scan runs it). Prints how many inputs were tried, how many
 raised out of ``analyse_extension`` (escapes), how many hung past ``--hang-seconds``
 (interrupted with SIGALRM), how many fell through to the last-resort handler instead of
@@ -40,7 +40,7 @@ from _extension_builds import (  # noqa: E402
     free_threaded_python,
 )
 
-from auditor.collectors.binary import analyse_extension  # noqa: E402
+from auditor.engine.binary_checks import analyse_extension  # noqa: E402
 from auditor.model.environment import ExtensionModule, GilDeclaration  # noqa: E402
 
 _NON_ASCII_SOURCE = r"""

@@ -61,7 +61,7 @@ def hammered(
     trial_timeout: float | None = None,
 ):
     """The SampleResult of one sample (run once per session for each settings tuple)."""
-    from auditor.collectors.harness import hammer
+    from auditor.pipelines.hammer import hammer
 
     target = tsan_python() if tsan else free_threaded_python()
     (result,) = hammer(

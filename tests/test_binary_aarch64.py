@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from _extension_builds import CACHE, free_threaded_python
 
-from auditor.collectors.binary import analyse_extension
 from auditor.collectors.binary.elf import ElfImage
+from auditor.engine.binary_checks import analyse_extension
 
 FREE_THREADED = free_threaded_python()
 # One of each kind: multi-phase slot in data (markupsafe), single-phase SetGIL (regex),

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from _extension_builds import build_fixture, free_threaded_python
 
-from auditor.collectors.binary import analyse_extension, dotted_module_name
+from auditor.collectors.binary import dotted_module_name
 from auditor.collectors.binary.code_reader import CodeReader
 from auditor.collectors.binary.elf import ElfImage, ElfReadError
+from auditor.engine.binary_checks import analyse_extension
 from auditor.model.environment import GilDeclaration
 
 FREE_THREADED = free_threaded_python()
@@ -102,24 +103,25 @@ def test_unreadable_file(tmp_path: Path) -> None:
             return
         # Run as 'nobody' with Debian's own python3 (the venv's interpreter lives under
         # /root, which nobody may not enter). The checkout may be unreadable to nobody
-        # too, so the auditor and the two libraries it reads ELF with are copied into
-        # the world-readable folder first.
+        # too, so the auditor and the libraries its binary reader imports (ELF, disassembly,
+        # wheel tags for the target) are copied into the world-readable folder first.
         system_python = shutil.which("python3", path="/usr/bin:/bin")
         assert system_python, "Debian's /usr/bin/python3 is needed to run the check as 'nobody'"
         import capstone
         import elftools
+        import packaging
 
         import auditor
 
         importable = folder / "importable"
-        for package in (auditor, elftools, capstone):
+        for package in (auditor, elftools, capstone, packaging):
             package_folder = Path(package.__file__).parent
             shutil.copytree(
                 package_folder, importable / package_folder.name, ignore=shutil.ignore_patterns("__pycache__")
             )
         script = (
-            "import sys; from pathlib import Path; from auditor.collectors.binary import analyse_extension;"
-            "e, f = analyse_extension(Path(sys.argv[1]), Path(sys.argv[2]));"
+            "import sys; from pathlib import Path; from auditor.collectors.binary import read_extension;"
+            "e = read_extension(Path(sys.argv[1]), Path(sys.argv[2])).extension;"
             "print(e.gil.value); print(e.errors[0])"
         )
         result = subprocess.run(

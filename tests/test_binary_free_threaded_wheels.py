@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.collectors.binary import analyse_extension
 from auditor.collectors.binary.elf import ElfImage
 from auditor.collectors.binary.gil_declaration import read_gil_declaration
+from auditor.engine.binary_checks import analyse_extension
 from auditor.model.environment import GilDeclaration, GilDeclaredBy
 
 REPOSITORY = Path(__file__).resolve().parent.parent

@@ -23,8 +23,8 @@ from _extension_builds import (
     interpreter_build_info,
 )
 
-from auditor.collectors.binary import analyse_extension
 from auditor.collectors.binary.gil_declaration import M_SLOTS_OFFSET
+from auditor.engine.binary_checks import analyse_extension
 from auditor.model.environment import GilDeclaration, GilDeclaredBy
 
 pytestmark = pytest.mark.timeout(600)

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from auditor.collectors.binary import analyse_extension
 from auditor.collectors.binary.formats import open_image
 from auditor.collectors.binary.gil_declaration import read_gil_declaration
 from auditor.collectors.binary.macho import MachOImage
 from auditor.collectors.binary.pe import PeImage
+from auditor.engine.binary_checks import analyse_extension
 from auditor.model.environment import GilDeclaration, GilDeclaredBy
 
 REPOSITORY = Path(__file__).resolve().parent.parent

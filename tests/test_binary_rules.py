@@ -1,16 +1,12 @@
-"""Every FTB rule's VALID / INVALID examples, compiled into real extension modules and read back."""
+"""The FTB rules and the risky-import table (their examples run in tests/test_rule_examples.py)."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-from _extension_builds import build_snippet, free_threaded_python, gil_python
+from _extension_builds import free_threaded_python
 
-from auditor.collectors.binary import analyse_extension
-from auditor.collectors.binary.abi_tag import parse_abi_tag
 from auditor.collectors.binary.risky_symbols import RISKY_FUNCTIONS
+from auditor.engine.binary_checks import analyse_extension
 from auditor.model.finding import Severity
 from auditor.rules.registry import all_rules
 
@@ -21,12 +17,6 @@ pytestmark = [
 ]
 
 BINARY_RULES = all_rules("binary")
-CASES = [
-    (rule, kind, index, example)
-    for rule in BINARY_RULES
-    for kind, examples in (("invalid", rule.invalid), ("valid", rule.valid))
-    for index, example in enumerate(examples)
-]
 
 
 def test_the_binary_rules_exist_with_stable_codes() -> None:
@@ -41,36 +31,6 @@ def test_the_binary_rules_exist_with_stable_codes() -> None:
     for rule in BINARY_RULES:
         assert rule.invalid and rule.valid, f"{rule.code} needs examples of both kinds"
         assert rule.rationale() and rule.fix and isinstance(rule.severity, Severity)
-
-
-def _interpreter_for(filename: str | None) -> Path | None:
-    if filename is None or parse_abi_tag(filename).free_threaded:
-        return FREE_THREADED
-    return gil_python()
-
-
-@pytest.mark.parametrize(
-    ("rule", "kind", "index", "example"),
-    CASES,
-    ids=[f"{rule.code}-{kind}-{index}" for rule, kind, index, _ in CASES],
-)
-def test_rule_example(rule, kind: str, index: int, example, tmp_path: Path) -> None:
-    python = _interpreter_for(example.filename)
-    if python is None:
-        pytest.fail(f"no interpreter for {example.filename}")
-    built = build_snippet(example.code, "example", python, cpp=example.language == "cpp")
-    path = built.path
-    if example.filename and example.filename != path.name:
-        path = tmp_path / example.filename
-        shutil.copy(built.path, path)
-    extension, findings = analyse_extension(path, path.parent, "3.13t")
-    codes = [finding.rule for finding in findings]
-    if kind == "invalid":
-        assert rule.code in codes, (extension.gil_evidence, extension.errors, codes)
-        flagged = next(finding for finding in findings if finding.rule == rule.code)
-        assert flagged.module == "example" and flagged.location.path == path.name and flagged.fix
-    else:
-        assert rule.code not in codes, (extension.gil_evidence, codes)
 
 
 def test_risky_symbol_findings_name_their_replacement() -> None:
@@ -96,7 +56,7 @@ def test_risky_table_is_consistent() -> None:
 
 
 def test_fix_text_reads_as_an_instruction():
-    from auditor.collectors.binary import _fix_sentence
+    from auditor.rules.binary import fix_sentence as _fix_sentence
 
     assert _fix_sentence("strtok_r") == "use strtok_r"
     assert _fix_sentence("one DIR* per thread (readdir_r is deprecated)").startswith("use one DIR*")

@@ -13,7 +13,6 @@ from _report_samples import (
     FREE_THREADED_EXTENSION,
     GIL_USING_EXTENSION,
     build_extension,
-    environment_scenario,
     full_report,
     install_extension_distribution,
     scan_result,
@@ -27,7 +26,6 @@ from auditor.engine.policy import Policy, policy_from_table
 from auditor.engine.project_files import project_modules
 from auditor.model import AuditReport, Finding, Location, Severity, Verdict
 from auditor.model.serialize import dumps
-from auditor.rules import all_rules
 
 pytestmark = pytest.mark.timeout(120)
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -41,22 +39,6 @@ def _clean_report() -> AuditReport:
     scan.distributions = [d for d in scan.distributions if d.verdict in (Verdict.READY, Verdict.PURE)]
     scan.errors, scan.partial = [], False
     return AuditReport(scan=scan)
-
-
-# --------------------------------------------------------------------------- FTE examples
-
-ENVIRONMENT_RULES = [rule for rule in all_rules("environment") if rule.code != "FTE000"]
-
-
-@pytest.mark.parametrize("rule", ENVIRONMENT_RULES, ids=lambda rule: rule.code)
-def test_environment_rule_examples(rule):
-    assert rule.valid and rule.invalid
-    for example, should_fire in [*((e, False) for e in rule.valid), *((e, True) for e in rule.invalid)]:
-        assert example.language == "environment"
-        report, facts = environment_scenario(example.code)
-        findings = environment_findings(report) + (interpreter_findings(facts) if facts else [])
-        codes = [finding.rule for finding in findings]
-        assert (rule.code in codes) is should_fire, (rule.code, example.code, codes)
 
 
 # --------------------------------------------------------------------------- check()

@@ -338,7 +338,7 @@ def test_a_cpp_extension_is_built_with_the_cpp_compiler_and_linked_by_it() -> No
 
 @pytest.mark.timeout(120)
 def test_the_callers_python_gil_setting_does_not_reach_the_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    from auditor.collectors.harness import hammer
+    from auditor.pipelines.hammer import hammer
 
     # PYTHON_GIL=1 would turn the GIL on in the free-threaded child and hide the race.
     monkeypatch.setenv("PYTHON_GIL", "1")
@@ -373,7 +373,7 @@ def test_a_trial_that_computes_past_the_timeout_is_not_a_hang() -> None:
 
 @pytest.mark.timeout(120)
 def test_a_bad_sample_is_reported_and_the_others_still_run(tmp_path: Path) -> None:
-    from auditor.collectors.harness import hammer
+    from auditor.pipelines.hammer import hammer
 
     broken = _write_sample(tmp_path / "broken", 'name = "broken"\nkind = "capi"\nsources = ["m.c"]\n')
     results = hammer(
@@ -408,7 +408,7 @@ def test_a_sequential_check_that_cannot_finish_is_abandoned_quickly() -> None:
 
 
 def test_a_race_seen_only_with_the_gil_still_becomes_a_finding() -> None:
-    from auditor.collectors.harness import _findings
+    from auditor.engine.runtime_checks import runtime_findings as _findings
     from auditor.model.harness import InterpreterRun, TrialFailure
 
     sample = load_sample(EXT_SAMPLES / "get_then_set_counter")

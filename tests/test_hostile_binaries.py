@@ -26,10 +26,10 @@ from _extension_builds import (
     free_threaded_python,
 )
 
-from auditor.collectors.binary import analyse_extension
 from auditor.collectors.binary.code_reader import _DECODE_CHUNK, _INSTRUCTION_BUDGET, CodeReader
 from auditor.collectors.binary.elf import ElfImage, ElfReadError, SymbolLookup
 from auditor.collectors.binary.gil_declaration import init_function_name
+from auditor.engine.binary_checks import analyse_extension
 from auditor.model.environment import GilDeclaration, GilDeclaredBy
 
 pytestmark = pytest.mark.timeout(300)  # the first session compiles the fixtures

@@ -21,8 +21,8 @@ from _extension_builds import (
     free_threaded_python,
 )
 
-from auditor.collectors.binary import analyse_extension
 from auditor.collectors.import_probe import probe_module, probe_modules
+from auditor.engine.binary_checks import analyse_extension
 from auditor.model.environment import GilDeclaration, RuntimeGil
 
 FREE_THREADED = free_threaded_python()

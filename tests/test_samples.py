@@ -1,8 +1,7 @@
 """Every shipped sample reproduces its `expect` on this machine, on real interpreters.
 
 Racy samples must be caught with the right GIL / no-GIL classification; safe ones must
-never be reported as racy. Also: every runtime rule's examples (sample folders) give,
-or do not give, that rule's finding.
+never be reported as racy. (The runtime rules' examples are run by tests/test_rule_examples.py.)
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from _harness_helpers import REPO, TEST_BUDGET_SECONDS, all_ext_samples, hammere
 
 from auditor.collectors.harness.sample import load_sample
 from auditor.model.harness import HammerVerdict
-from auditor.rules.registry import all_rules
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -61,35 +59,3 @@ def test_cffi_routes_real_cffi_with_the_gil_and_ctypes_on_313t() -> None:
     assert result.target.build_route == "cffi-ctypes"  # cffi refuses free-threaded 3.13
     assert result.baseline.build_route == "cffi"
     assert "harness-venvs" in result.baseline.python  # cffi lives in a build venv, not the interpreter
-
-
-def _rule_examples():
-    for rule in all_rules("runtime"):
-        for example, should_fire in [*((e, True) for e in rule.invalid), *((e, False) for e in rule.valid)]:
-            assert example.language == "sample"
-            yield pytest.param(
-                rule,
-                example,
-                should_fire,
-                id=f"{rule.code}-{'invalid' if should_fire else 'valid'}-{Path(example.code).name}",
-            )
-
-
-@pytest.mark.parametrize(("rule", "example", "should_fire"), list(_rule_examples()))
-def test_runtime_rule_examples(rule, example, should_fire) -> None:
-    sample_dir = REPO / example.code
-    assert (sample_dir / "sample.toml").is_file(), f"{rule.code}: example {example.code} is not a sample"
-    settings = {}
-    if "--no-baseline" in example.note:
-        settings["baseline"] = False
-    if "--tsan" in example.note:
-        from _harness_helpers import tsan_python
-
-        if tsan_python() is None:
-            pytest.fail("the ThreadSanitizer interpreter is not provisioned (`ftaudit provision --tsan`)")
-        settings.update(tsan=True, baseline=False, iterations=2000, budget=4.0)
-    if sample_dir.parent.name == "harness_samples":
-        settings.update(baseline=False, trial_timeout=2.0, budget=3.0)
-    result = hammered(sample_dir, **settings)
-    codes = {finding.rule for finding in result.findings}
-    assert (rule.code in codes) is should_fire, (codes, result.errors)

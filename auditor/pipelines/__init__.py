@@ -11,6 +11,7 @@ probe, the index), the rules and the engine into one result; they never render o
   (:mod:`.tree_wheels` reads the wheels); :mod:`.survey` - many projects at once;
 * :mod:`.report` - documents read and merged; :mod:`.report_advice` - the next steps;
   :mod:`.diff` - what changed between two; :mod:`.decision` - the target to move to;
+* :mod:`.hammer` - samples built and hammered by the harness, judged by the FTR rules;
 * :mod:`.project_audit` - ``ftaudit audit``: every part above on one project.
 
 The public functions are ``auditor.scan``, ``auditor.audit`` and the rest; this package

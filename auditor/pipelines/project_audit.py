@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..collectors.binary.abi_tag import KNOWN_FREE_THREADED_TARGETS
-from ..collectors.harness import hammer
 from ..collectors.tree import TargetError, TreeInputError
 from ..collectors.tree.index.configuration import project_index_settings, redact_text
 from ..model.finding import Finding
@@ -32,6 +31,7 @@ from ..model.report import AuditReport
 from ..rules.environment.audit_incomplete import AuditIncomplete
 from .decision import decide_targets
 from .dependency_tree import resolve_tree_targets
+from .hammer import hammer
 from .scan import scan
 from .source_scan import check_distribution_sources, scan_source
 
@@ -67,7 +67,7 @@ def audit_environment(
 ) -> AuditOutcome:
     """Scan an environment and hammer samples (the shipped ones by default); ``progress``
     feeds the scan's bar, ``hammer_progress`` the harness's (see
-    :func:`auditor.collectors.harness.hammer`)."""
+    :func:`auditor.pipelines.hammer.hammer`)."""
     report = AuditReport.create(target=target)
     outcome = AuditOutcome(report)
 

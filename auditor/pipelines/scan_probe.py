@@ -11,7 +11,6 @@ stays the static one (what the binaries say); its reason adds what the probe saw
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -20,12 +19,10 @@ from ..collectors.import_probe import ProbeOutcome, probe_modules
 from ..collectors.interpreters.discovery import InterpreterError, default_free_threaded, describe_interpreter
 from ..model.environment import Distribution, ExtensionModule, GilDeclaration, RuntimeGil, ScanResult
 from ..model.interpreter import InterpreterInfo
+from ..shared.gil_warning import module_named
 from .verdicts import NAMES_IN_REASON
 
 DEFAULT_PROBE_TIMEOUT = 30.0
-# CPython's warning (Python/import.c, 3.13): "The global interpreter lock (GIL) has been
-# enabled to load module '%U', which has not declared that it can run safely without the GIL."
-_GIL_WARNING_MODULE = re.compile(r"to load module '([^']+)'")
 
 
 def runtime_agreement(extension: ExtensionModule) -> bool | None:
@@ -34,8 +31,8 @@ def runtime_agreement(extension: ExtensionModule) -> bool | None:
     if runtime not in (RuntimeGil.ENABLED, RuntimeGil.DISABLED):
         return None
     if runtime is RuntimeGil.ENABLED and extension.runtime_warning:
-        match = _GIL_WARNING_MODULE.search(extension.runtime_warning)
-        if match and match.group(1) != extension.module:
+        culprit = module_named(extension.runtime_warning)
+        if culprit is not None and culprit != extension.module:
             return None  # another module turned the GIL on first; this one's own answer was not seen
     if extension.gil is GilDeclaration.NOT_USED:
         return runtime is RuntimeGil.DISABLED

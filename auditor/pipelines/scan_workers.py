@@ -18,8 +18,8 @@ from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, Th
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..collectors.binary import analyse_extension
 from ..collectors.environment import DistributionListing, EnvironmentListing, ExtensionFile
+from ..engine.binary_checks import analyse_extension
 from ..model.environment import ExtensionModule
 from ..model.finding import Finding
 from ..model.serialize import from_dict, to_dict

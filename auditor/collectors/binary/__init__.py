@@ -1,10 +1,11 @@
 """Reading extension binaries without importing them.
 
-:func:`analyse_extension` is the one entry point the scan uses: file name -> ABI tag and
+:func:`read_extension` is the one entry point the scan uses: file name -> ABI tag and
 loadability (:mod:`.abi_tag`), the binary (ELF, Mach-O or PE behind one interface:
 :mod:`.image`, :mod:`.formats`) -> imported symbols, generator, GIL declaration
 (:mod:`.generators`, :mod:`.gil_declaration`), risky imports (:mod:`.risky_symbols`), and
-the FTB findings that follow from them.
+whatever else the rules need (:mod:`.facts`). Findings are not made here: the FTB rules
+(:mod:`auditor.rules.binary`) judge these facts, run by :mod:`auditor.engine.binary_checks`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import hashlib
 import sysconfig
 from pathlib import Path, PurePosixPath
 
+from ... import __version__
 from ...model.environment import ExtensionModule, GilDeclaration, GilDeclaredBy, RiskySymbol
-from ...model.finding import Finding, Location
 from .abi_tag import (
     AbiTag,
     TargetPlatform,
@@ -26,31 +27,37 @@ from .abi_tag import (
 )
 from .cpython_slots import export_hook_name
 from .elf import ElfReadError
+from .facts import BinaryFacts
 from .formats import open_image
 from .generators import recognise_generator
 from .gil_declaration import init_function_name, read_gil_declaration
 from .image import BinaryImage, BinaryReadError
+from .macho import MachOImage
 from .risky_symbols import risky_imports
 from .target import Target
 
 __all__ = [
     "BinaryReadError",
     "ElfReadError",
-    "analyse_extension",
+    "BinaryFacts",
     "analyser_fingerprint",
     "dotted_module_name",
+    "read_extension",
 ]
 
 
 def analyser_fingerprint() -> str:
     """A hash of the binary analyser's source: caches of its answers are keyed by it, so a
-    changed reader (a new release's slot ids) never serves an old verdict."""
-    from ... import __version__
-
+    changed reader (a new release's slot ids) or a changed rule never serves an old verdict."""
     package_root = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256(__version__.encode())
-    for folder in (package_root / "collectors" / "binary", package_root / "rules" / "binary"):
-        for source in sorted(folder.rglob("*.py")) if folder.is_dir() else []:
+    sources = [
+        *sorted((package_root / "collectors" / "binary").rglob("*.py")),
+        *sorted((package_root / "rules" / "binary").rglob("*.py")),
+        package_root / "engine" / "binary_checks.py",
+    ]
+    for source in sources:
+        if source.is_file():
             digest.update(source.relative_to(package_root).as_posix().encode())
             digest.update(source.read_bytes())
     return digest.hexdigest()[:20]
@@ -75,14 +82,13 @@ def dotted_module_name(path: Path, site_packages: Path) -> tuple[str, str]:
     return relative.as_posix(), ".".join([*relative.parent.parts, leaf]) if relative.parent.parts else leaf
 
 
-def analyse_extension(
+def read_extension(
     path: Path,
     site_packages: Path,
     target: str = "3.13t",
     *,
-    distribution: str | None = None,
     platform: str | None = None,
-) -> tuple[ExtensionModule, list[Finding]]:
+) -> BinaryFacts:
     """Read one extension module for ``target``; never raises for bad input.
 
     ``platform`` is a wheel platform tag (``macosx_11_0_arm64``, ``win_amd64``,
@@ -91,10 +97,9 @@ def analyse_extension(
     read and reported either way.
 
     Problems with the file (not a binary, truncated, unreadable, a symlink loop, no init
-    function) go into ``ExtensionModule.errors`` and leave ``gil`` at ``unknown``.
+    function) go into ``ExtensionModule.errors`` and leave ``gil`` at ``unknown``. The
+    findings that follow from the facts are the FTB rules' (:mod:`auditor.engine.binary_checks`).
     """
-    from ...rules.registry import get_rule
-
     path = Path(path)
     relative, dotted = dotted_module_name(path, Path(site_packages))
     abi = parse_abi_tag(path.name)
@@ -105,22 +110,14 @@ def analyse_extension(
         abi_free_threaded=abi.free_threaded,
         loadable_on_target=None,
     )
-    findings: list[Finding] = []
+    facts = BinaryFacts(extension)
     try:
-        parsed_target = Target.parse(target)
+        facts.target = Target.parse(target)
         parsed_platform = TargetPlatform.parse(platform) if platform else None
     except ValueError as error:
+        facts.target = None
         extension.errors.append(str(error))
-        return extension, findings
-
-    def finding(code: str, message: str, evidence: list[str], symbol: str | None = None) -> Finding:
-        return get_rule(code).finding(
-            message,
-            Location(path=relative, symbol=symbol),
-            evidence=evidence,
-            distribution=distribution,
-            module=dotted,
-        )
+        return facts
 
     architecture = parsed_platform.machine if parsed_platform and parsed_platform.system == "darwin" else None
     try:
@@ -128,44 +125,38 @@ def analyse_extension(
     except BinaryReadError as error:
         extension.errors.append(str(error).replace(str(path), relative, 1))
         extension.loadable_on_target = (
-            loadability(abi, parsed_target, host_platform=_HOST_PLATFORM, platform=parsed_platform).loadable
+            loadability(abi, facts.target, host_platform=_HOST_PLATFORM, platform=parsed_platform).loadable
             if abi.tag != "unknown"
             else None
         )
-        return extension, findings
+        return facts
     try:
         with image:
-            _read_binary(image, extension, abi, parsed_target, parsed_platform, findings, finding)
+            _read_binary(image, facts, abi, parsed_platform)
     except Exception as error:  # noqa: BLE001 - a mangled binary must not stop a scan of hundreds
         extension.errors.append(f"{relative}: could not be read completely ({type(error).__name__}: {error})")
         extension.gil = GilDeclaration.UNKNOWN
         extension.gil_declared_by = GilDeclaredBy.UNDETERMINED
-    return extension, findings
+    return facts
 
 
 def _read_binary(
-    image: BinaryImage,
-    extension: ExtensionModule,
-    abi: AbiTag,
-    target: Target,
-    platform: TargetPlatform | None,
-    findings: list[Finding],
-    finding,
+    image: BinaryImage, facts: BinaryFacts, abi: AbiTag, platform: TargetPlatform | None
 ) -> None:
+    extension, target = facts.extension, facts.target
     leaf = extension.module.rsplit(".", 1)[-1]
-    init_name = init_function_name(leaf)
-    hook_name = export_hook_name(leaf)
+    facts.init_function = init_function_name(leaf)
+    facts.export_hook = export_hook_name(leaf)
 
     def exports(name: str) -> bool:
         return image.may_have_dynamic_symbol(name) and name in image.symbols
 
-    has_init, has_hook = exports(init_name), exports(hook_name)
-    if not has_init and not has_hook:
+    if not exports(facts.init_function) and not exports(facts.export_hook):
         # A bundled shared library (numpy.libs/libopenblas...), not an extension module:
         # nothing to declare, and its imports are not a module's.
         extension.errors.append(
-            f"{extension.path}: exports no {init_name} (nor a PEP 793 {hook_name}): not an extension "
-            f"module named {leaf!r} (a bundled shared library, or a renamed file?)"
+            f"{extension.path}: exports no {facts.init_function} (nor a PEP 793 {facts.export_hook}): not an "
+            f"extension module named {leaf!r} (a bundled shared library, or a renamed file?)"
         )
         extension.loadable_on_target = None
         return
@@ -173,7 +164,7 @@ def _read_binary(
         abi = _abi_of_windows_module(image, abi, extension)
     imported = image.imported_symbols
     symbol_free_threaded, symbol_reason = abi_from_imported_symbols(imported)
-    generator = recognise_generator(image)
+    generator = facts.generator = recognise_generator(image)
     extension.generator = generator.name
     # The name's ABI unless the imports say otherwise; the init code may still tell (below).
     assumed = symbol_free_threaded if symbol_free_threaded is not None else extension.abi_free_threaded
@@ -204,8 +195,7 @@ def _read_binary(
     if verdict.loadable and extension.errors:
         verdict = type(verdict)(False, f"{verdict.reason}, but its code is built for the other ABI")
     extension.loadable_on_target = verdict.loadable
-    if verdict.loadable is False:
-        findings.append(finding("FTB003", f"{extension.module}: {verdict.reason}", [verdict.reason]))
+    facts.loadability = verdict
 
     if len(getattr(image, "architectures", ())) > 1 and (platform is None or platform.machine is None):
         reading = _agree_across_slices(image, reading, leaf, extension, generator, releases)
@@ -213,53 +203,11 @@ def _read_binary(
     extension.gil_declared_by = reading.declared_by
     extension.gil_evidence = reading.evidence
     extension.init_style = reading.init_style
+    facts.gil_reading = reading
 
-    # Declarations matter only where the target reads them: a free-threaded target that loads the file.
-    if target.free_threaded and extension.loadable_on_target is not False:
-        evidence = [reading.evidence, f"generator: {generator.name} ({generator.evidence})"]
-        init_symbol = hook_name if reading.init_style == "export-hook" else init_name
-        if reading.declared_by == GilDeclaredBy.NEVER:
-            findings.append(
-                finding(
-                    "FTB001",
-                    f"{extension.module} never declares Py_mod_gil: importing it re-enables the GIL",
-                    evidence,
-                    init_symbol,
-                )
-            )
-        elif (
-            reading.declared_by in (GilDeclaredBy.SLOT, GilDeclaredBy.SET_GIL_CALL)
-            and reading.gil == GilDeclaration.USED
-        ):
-            findings.append(
-                finding(
-                    "FTB002",
-                    f"{extension.module} declares Py_MOD_GIL_USED: importing it re-enables the GIL",
-                    evidence,
-                    init_symbol,
-                )
-            )
-        elif reading.gil == GilDeclaration.UNKNOWN and not extension.errors:
-            findings.append(
-                finding(
-                    "FTB004",
-                    f"{extension.module}: Py_mod_gil declaration undetermined ({reading.evidence})",
-                    evidence,
-                    init_symbol,
-                )
-            )
-
-    for risky in risky_imports(imported):
+    facts.risky_imports = risky_imports(imported)
+    for risky in facts.risky_imports:
         extension.risky_symbols.append(RiskySymbol(risky.name, risky.rule, risky.replacement))
-        findings.append(
-            finding(
-                risky.rule,
-                f"{extension.module} imports {risky.name}: {risky.reason}",
-                [f"undefined dynamic symbol {risky.name}"],
-                symbol=risky.name,
-            )
-        )
-        findings[-1].fix = _fix_sentence(risky.replacement)
 
 
 def _abi_of_windows_module(image: BinaryImage, abi: AbiTag, extension: ExtensionModule) -> AbiTag:
@@ -281,8 +229,6 @@ def _abi_of_windows_module(image: BinaryImage, abi: AbiTag, extension: Extension
 
 def _agree_across_slices(image, reading, leaf: str, extension: ExtensionModule, generator, releases):
     """A universal binary runs whichever slice the Mac's CPU picks: every slice must agree."""
-    from .macho import MachOImage
-
     others = [machine for machine in image.architectures if machine != image.machine]
     for machine in others:
         try:
@@ -301,14 +247,3 @@ def _agree_across_slices(image, reading, leaf: str, extension: ExtensionModule, 
                 reading.init_style,
             )
     return reading
-
-
-# Replacements are either what to call instead ("strtok_r") or already an instruction
-# ("iterate inside Py_BEGIN_CRITICAL_SECTION ..."); only the former takes "use".
-_INSTRUCTION_VERBS = ("avoid", "take", "read", "iterate", "keep", "guard", "call", "hold")
-
-
-def _fix_sentence(replacement: str) -> str:
-    if replacement.startswith(_INSTRUCTION_VERBS):
-        return replacement[0].upper() + replacement[1:]
-    return f"use {replacement}"

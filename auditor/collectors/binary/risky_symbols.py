@@ -18,24 +18,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-BORROWED_REFERENCE_RULE = "FTB101"
-NON_REENTRANT_LIBC_RULE = "FTB102"
+BORROWED_REFERENCE = "borrowed-reference"
+NON_REENTRANT_LIBC = "non-reentrant-libc"
+# The code each family is reported under, for the one place that keeps it next to the
+# facts: the result model's ``RiskySymbol.rule`` (a JSON field; a survey counts by it).
+# The rules that judge the families (FTB101, FTB102) declare the family they own, and
+# tests/test_rule_examples.py checks that the two agree.
+REPORTED_AS = {BORROWED_REFERENCE: "FTB101", NON_REENTRANT_LIBC: "FTB102"}
 
 
 @dataclass(frozen=True)
 class RiskyFunction:
     name: str
-    rule: str
+    family: str  # BORROWED_REFERENCE or NON_REENTRANT_LIBC
     replacement: str
     reason: str
 
+    @property
+    def rule(self) -> str:
+        return REPORTED_AS[self.family]
+
 
 def _borrowed(name: str, replacement: str, reason: str) -> RiskyFunction:
-    return RiskyFunction(name, BORROWED_REFERENCE_RULE, replacement, reason)
+    return RiskyFunction(name, BORROWED_REFERENCE, replacement, reason)
 
 
 def _libc(name: str, replacement: str, reason: str) -> RiskyFunction:
-    return RiskyFunction(name, NON_REENTRANT_LIBC_RULE, replacement, reason)
+    return RiskyFunction(name, NON_REENTRANT_LIBC, replacement, reason)
 
 
 _ITEM_MAY_VANISH = "returns a borrowed reference; another thread can remove the item and free it before use"
@@ -164,6 +173,6 @@ RISKY_FUNCTIONS: dict[str, RiskyFunction] = {
 
 
 def risky_imports(imported: set[str] | frozenset[str]) -> list[RiskyFunction]:
-    """The risky functions among a binary's undefined symbols, sorted by rule then name."""
+    """The risky functions among a binary's undefined symbols, sorted by family then name."""
     found = [RISKY_FUNCTIONS[name] for name in imported if name in RISKY_FUNCTIONS]
-    return sorted(found, key=lambda function: (function.rule, function.name))
+    return sorted(found, key=lambda function: (function.family, function.name))

@@ -1,20 +1,25 @@
 """The thread hammer: compile samples, run them from many threads, classify what happens.
 
-:func:`hammer` is the library entry point behind ``ftaudit hammer``. For every sample:
-build it for the free-threaded target and run trials there (``runner``); do the same on
-a GIL baseline of the same version; classify (race only without the GIL, race on both,
-nothing observed); turn outcomes into FTR findings; measure throughput on both.
+:func:`run_sample` is what :func:`auditor.hammer` (:mod:`auditor.pipelines.hammer`) runs for
+every sample: build it for the free-threaded target and run trials there (``runner``); do
+the same on a GIL baseline of the same version; classify (race only without the GIL, race
+on both, nothing observed); measure throughput on both. What the trials showed is a fact
+(:mod:`.trial_facts`); the FTR rules turn it into findings.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
-from ...model.finding import Finding, Location
-from ...model.harness import FailureKind, HammerVerdict, InterpreterRun, SampleResult
+from ...model.harness import HammerVerdict, InterpreterRun, SampleResult
+from ..interpreters.discovery import (
+    InterpreterError,
+    default_free_threaded,
+    default_gil_baseline,
+    describe_interpreter,
+)
+from ..interpreters.provision import TSAN_SUPPRESSIONS_NAME
 from .build import build_sample
 from .runner import (
     DEFAULT_BUDGET_SECONDS,
@@ -26,7 +31,7 @@ from .runner import (
     hammer_interpreter,
 )
 from .sample import Sample, SampleError, find_sample_folders, load_sample
-from .tsan import parse_tsan_reports, reports_touching, sample_frame, sample_source_of
+from .trial_facts import TrialFacts
 
 __all__ = [
     "AUTO",
@@ -35,10 +40,13 @@ __all__ = [
     "ProgressUpdate",
     "Sample",
     "SampleError",
+    "TrialFacts",
     "classify",
-    "hammer",
-    "hammer_sample",
+    "error_result",
+    "find_sample_folders",
     "load_sample",
+    "resolve_interpreters",
+    "run_sample",
 ]
 
 AUTO = "auto"
@@ -73,142 +81,20 @@ def _matches(expect: str | None, target: HammerVerdict, classification: str | No
     return classification == expect
 
 
-_SCENARIO_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+)')
-
-
-def _location_from_traceback(detail: str, sample: Sample) -> Location:
-    """The innermost frame of the sample's own files in a (faulthandler) traceback."""
-    candidates = [
-        (match["file"], int(match["line"]))
-        for match in _SCENARIO_FRAME.finditer(detail)
-        if Path(match["file"]).resolve().parent == sample.path
-    ]
-    if candidates:
-        # faulthandler prints most recent call first, Python tracebacks last.
-        file, line = candidates[0] if "most recent call first" in detail else candidates[-1]
-        return Location(path=file, line=line)
-    return Location(path=str(sample.sources[0]))
-
-
-def _findings(
-    sample: Sample, target: InterpreterRun | None, baseline: InterpreterRun | None, classification: str | None
-) -> list[Finding]:
-    from ...rules.runtime.crash_under_threads import CrashUnderThreads
-    from ...rules.runtime.gil_reenabled import GilReenabledOnImport
-    from ...rules.runtime.hang_under_threads import HangUnderThreads
-    from ...rules.runtime.race_observed import RaceObserved
-    from ...rules.runtime.race_with_and_without_gil import RaceWithAndWithoutGil
-    from ...rules.runtime.race_without_gil import RaceWithoutGil
-    from ...rules.runtime.tsan_data_race import TsanDataRace
-
-    findings: list[Finding] = []
-    if target is None:
-        return findings
-    if any(note.startswith("GIL RE-ENABLED") for note in target.notes):
-        findings.append(
-            GilReenabledOnImport.finding(location=Location(path=str(sample.sources[0])), module=sample.name)
-        )
-    failures = target.failure_examples if target.verdict is HammerVerdict.RACE else []
-    wrong = [
-        failure for failure in failures if failure.kind in (FailureKind.WRONG_RESULT, FailureKind.EXCEPTION)
-    ]
-    if wrong:
-        first = wrong[0]
-        evidence = [
-            f"{target.label}: {first.message} (trial {first.trial}, after {first.seconds_into_run:.2f} s)"
-        ]
-        if baseline is not None:
-            evidence.append(f"{baseline.label}: {baseline.verdict.value} in {baseline.trials} trials")
-        rule = {"race-without-gil": RaceWithoutGil, "race": RaceWithAndWithoutGil}.get(
-            classification or "", RaceObserved
-        )
-        findings.append(
-            rule.finding(
-                f"{rule.summary}: {first.message}",
-                _location_from_traceback(first.detail, sample),
-                evidence=evidence,
-                module=sample.name,
-            )
-        )
-    if not failures and baseline is not None and baseline.verdict is HammerVerdict.RACE:
-        # Seen with the GIL only (rare: a window the free-threaded runs did not hit). Still a
-        # race in the code, and one the GIL does not prevent.
-        first = baseline.failure_examples[0]
-        findings.append(
-            RaceWithAndWithoutGil.finding(
-                f"race observed on the GIL build only ({baseline.label}): {first.message}",
-                _location_from_traceback(first.detail, sample),
-                evidence=[f"{target.label}: {target.verdict.value} in {target.trials} trials"],
-                module=sample.name,
-            )
-        )
-    for failure in failures:
-        if failure.kind is FailureKind.CRASH:
-            findings.append(
-                CrashUnderThreads.finding(
-                    f"{CrashUnderThreads.summary}: {failure.message}",
-                    _location_from_traceback(failure.detail, sample),
-                    evidence=[failure.detail[-4000:]],
-                    module=sample.name,
-                )
-            )
-        elif failure.kind is FailureKind.HANG:
-            findings.append(
-                HangUnderThreads.finding(
-                    f"{HangUnderThreads.summary}: {failure.message}",
-                    _location_from_traceback(failure.detail, sample),
-                    evidence=[failure.detail[-4000:]],
-                    module=sample.name,
-                )
-            )
-    seen: set[tuple] = set()
-    for failure in failures:
-        if failure.kind is not FailureKind.TSAN:
-            continue
-        for report in reports_touching(parse_tsan_reports(failure.detail), sample):
-            own = [
-                (access, frame)
-                for access in report.accesses
-                for frame in access.frames
-                if sample_frame(frame, sample)
-            ]
-            _, frame = own[0]
-            key = tuple(sorted({(f.file, f.line) for _, f in own}))
-            if key in seen:
-                continue
-            seen.add(key)
-            evidence = []
-            for each in report.accesses:
-                evidence.append(each.description + ":\n" + "\n".join(f"  {f}" for f in each.frames[:8]))
-            if report.location:
-                evidence.append(f"Location is {report.location}")
-            findings.append(
-                TsanDataRace.finding(
-                    f"ThreadSanitizer: {report.kind} in {frame.function} ({report.summary})",
-                    Location(
-                        path=sample_source_of(frame, sample) or str(frame.file),
-                        line=frame.line,
-                        symbol=frame.function,
-                    ),
-                    evidence=evidence,
-                    module=sample.name,
-                )
-            )
-    return findings
-
-
 def _describe(python: str, found_via: str):
-    from ..interpreters.discovery import InterpreterError, describe_interpreter
-
     try:
         return describe_interpreter(python, found_via)
     except InterpreterError as error:
         raise HarnessError(str(error)) from error
 
 
-def _resolve_interpreters(python, baseline_python, tsan: bool):
-    from ..interpreters.discovery import default_free_threaded, default_gil_baseline
+def resolve_interpreters(python, baseline_python, tsan: bool):
+    """The target and baseline interpreters to hammer on, and notes on what is missing.
 
+    ``python`` None: the provisioned free-threaded one (the TSan one with ``tsan``);
+    ``baseline_python`` :data:`AUTO`: a GIL build of the same release, None: no baseline.
+    Raises :class:`HarnessError` when there is no usable target.
+    """
     if python is None:
         target = default_free_threaded(tsan=tsan)
         if target is None:
@@ -239,13 +125,11 @@ def _resolve_interpreters(python, baseline_python, tsan: bool):
 
 
 def _tsan_suppressions(target) -> Path | None:
-    from ..interpreters.provision import TSAN_SUPPRESSIONS_NAME
-
     candidate = Path(target.executable).resolve().parent.parent / TSAN_SUPPRESSIONS_NAME
     return candidate if candidate.is_file() else None
 
 
-def hammer_sample(
+def run_sample(
     sample: Sample,
     target,
     baseline,
@@ -259,7 +143,8 @@ def hammer_sample(
     throughput: bool = True,
     cache_dir: Path | None = None,
 ) -> SampleResult:
-    """One sample on a described target (and baseline) interpreter."""
+    """One sample on a described target (and baseline) interpreter: its trials and their
+    classification. Findings are the FTR rules' (:mod:`auditor.engine.runtime_checks`)."""
     settings = RunSettings(
         threads=threads or sample.default_threads,
         iterations=iterations or sample.default_iterations,
@@ -345,69 +230,13 @@ def hammer_sample(
         matches_expectation=_matches(sample.expect, verdict, classification),
         target=target_run,
         baseline=baseline_run,
-        findings=_findings(sample, target_run, baseline_run, classification),
         description=sample.description,
         errors=errors,
         safe_twin=sample.safe_twin,
     )
 
 
-def hammer(
-    paths: Sequence[str | Path],
-    *,
-    python: str | Path | None = None,
-    baseline_python: str | Path | None = AUTO,
-    threads: int | None = None,
-    iterations: int | None = None,
-    budget: float | None = None,
-    tsan: bool = False,
-    progress: ProgressCallback | None = None,
-    trial_timeout: float | None = None,
-    throughput: bool = True,
-    cache_dir: Path | None = None,
-) -> list[SampleResult]:
-    """Hammer every sample under ``paths`` (sample folders or folders of samples).
-
-    ``python``: the free-threaded target (default: the provisioned 3.13t, or the TSan
-    one with ``tsan=True``). ``baseline_python``: a GIL build to classify races with
-    (default ``"auto"``: a GIL build of the same minor version; ``None``: no baseline).
-    ``budget``: seconds of trials per sample per interpreter (default 10); a racy sample
-    stops at its first failure. Raises :class:`HarnessError` only when nothing can run;
-    a bad sample becomes a result with verdict "error" and its reason in ``errors``.
-    """
-    target, baseline, notes = _resolve_interpreters(python, baseline_python, tsan)
-    results: list[SampleResult] = []
-    for path in paths:
-        try:
-            folders = find_sample_folders(path)
-        except SampleError as error:
-            results.append(_error_result(str(path), str(error)))
-            continue
-        for folder in folders:
-            try:
-                sample = load_sample(folder)
-            except SampleError as error:
-                results.append(_error_result(str(folder), str(error)))
-                continue
-            result = hammer_sample(
-                sample,
-                target,
-                baseline,
-                threads=threads,
-                iterations=iterations,
-                budget=budget,
-                tsan=tsan,
-                progress=progress,
-                trial_timeout=trial_timeout,
-                throughput=throughput,
-                cache_dir=cache_dir,
-            )
-            result.errors[:0] = notes
-            results.append(result)
-    return results
-
-
-def _error_result(path: str, message: str) -> SampleResult:
+def error_result(path: str, message: str) -> SampleResult:
     return SampleResult(
         name=Path(path).name,
         path=path,

@@ -30,6 +30,7 @@ from ...shared.process_exit import signal_name
 from .build import BuildResult
 from .build.toolchain import child_environment
 from .sample import Sample
+from .trial_facts import GIL_REENABLED_NOTE
 from .tsan import TSAN_SEPARATOR, TsanReport, parse_tsan_reports, reports_touching
 
 CHILD_SCRIPT = Path(__file__).with_name("_trial_child.py")
@@ -353,7 +354,7 @@ def hammer_interpreter(
             if loaded and loaded.get("gil_reenabled") and not force_gil_off:
                 force_gil_off = True
                 run.notes.append(
-                    "GIL RE-ENABLED: importing the sample turned the GIL back on (its module does not "
+                    f"{GIL_REENABLED_NOTE}: importing the sample turned the GIL back on (its module does not "
                     "declare Py_mod_gil = Py_MOD_GIL_NOT_USED), so a plain run would not be a free-threaded "
                     "run. "
                     "The trials were run with -X gil=0 to keep the GIL off; users of this module get the GIL "

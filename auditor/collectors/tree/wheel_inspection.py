@@ -5,7 +5,7 @@ declare ``Py_mod_gil = Py_MOD_GIL_NOT_USED``; CPython then re-enables the GIL wh
 is imported (Python/import.c, PEP 703 "Py_mod_gil slot"). The scan finds that after
 install; here the wheel is downloaded, its ``.so`` / ``.pyd`` files are extracted to a
 temporary folder and read by the same analysis the scan uses
-(:func:`auditor.collectors.binary.analyse_extension`: ELF, Mach-O and PE), nothing is imported or run.
+(:func:`auditor.collectors.binary.read_extension`: ELF, Mach-O and PE), nothing is imported or run.
 With ``--platform`` the wheel of each platform asked is read, for that platform; without,
 a Linux (ELF) wheel. The answer is cached per wheel URL, target, platform and analyser
 version, so a warm run downloads nothing.
@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from packaging.utils import parse_wheel_filename
 
 from ...model.environment import ExtensionModule, GilDeclaration
-from ..binary import analyse_extension, analyser_fingerprint
+from ..binary import analyser_fingerprint, read_extension
 from ..binary.target import Target, expand_platform
 from .index.client import IndexClient, IndexFetchError
 from .index.metadata import hash_problem
@@ -102,9 +102,7 @@ def read_wheel_extensions(
             destination = site.joinpath(*relative.parts)
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(archive.read(member))
-            extension, _findings = analyse_extension(
-                destination, site, target.name, distribution=distribution, platform=platform
-            )
+            extension = read_extension(destination, site, target.name, platform=platform).extension
             extensions.append(extension)
     return extensions, problems
 

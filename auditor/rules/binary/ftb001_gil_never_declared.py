@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from ...model.environment import GilDeclaredBy
 from ...model.finding import Severity
-from ..registry import Example, Rule, register
+from ..registry import Example, register
+from . import GilDeclarationRule
 from ._examples import MULTI_PHASE_NOT_USED, SINGLE_PHASE_NOT_USED, SINGLE_PHASE_WITHOUT_DECLARATION
 
 
 @register
-class GilNeverDeclared(Rule):
+class GilNeverDeclared(GilDeclarationRule):
     """A free-threaded build of this module never declares whether it needs the GIL.
 
     CPython treats a missing declaration as ``Py_MOD_GIL_USED``: importing the module
@@ -18,7 +20,6 @@ class GilNeverDeclared(Rule):
 
     code = "FTB001"
     name = "gil-never-declared"
-    category = "binary"
     severity = Severity.WARNING
     summary = "the extension never declares Py_mod_gil, so importing it re-enables the GIL"
     fix = (
@@ -39,3 +40,12 @@ class GilNeverDeclared(Rule):
         ),
     ]
     valid = [Example(MULTI_PHASE_NOT_USED), Example(SINGLE_PHASE_NOT_USED)]
+
+    @classmethod
+    def check(cls, facts):
+        reading = cls.declaration_read(facts)
+        if reading is not None and reading.declared_by == GilDeclaredBy.NEVER:
+            module = facts.extension.module
+            yield cls.declaration_finding(
+                facts, f"{module} never declares Py_mod_gil: importing it re-enables the GIL"
+            )

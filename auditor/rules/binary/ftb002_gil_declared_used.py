@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from ...model.environment import GilDeclaration, GilDeclaredBy
 from ...model.finding import Severity
-from ..registry import Example, Rule, register
+from ..registry import Example, register
+from . import GilDeclarationRule
 from ._examples import MULTI_PHASE_NOT_USED, MULTI_PHASE_USED
 
 
 @register
-class GilDeclaredUsed(Rule):
+class GilDeclaredUsed(GilDeclarationRule):
     """The module explicitly declares ``Py_MOD_GIL_USED`` on the free-threaded build.
 
     That is an honest statement (its authors know it is not thread-safe yet), but the
@@ -16,7 +18,6 @@ class GilDeclaredUsed(Rule):
 
     code = "FTB002"
     name = "gil-declared-used"
-    category = "binary"
     severity = Severity.WARNING
     summary = "the extension declares Py_MOD_GIL_USED, so importing it re-enables the GIL"
     fix = (
@@ -26,3 +27,15 @@ class GilDeclaredUsed(Rule):
     references = ["https://docs.python.org/3.13/c-api/module.html#c.Py_mod_gil"]
     invalid = [Example(MULTI_PHASE_USED)]
     valid = [Example(MULTI_PHASE_NOT_USED)]
+
+    @classmethod
+    def check(cls, facts):
+        reading = cls.declaration_read(facts)
+        if reading is None or reading.gil != GilDeclaration.USED:
+            return
+        # Only an explicit declaration: a module that declares nothing is FTB001's.
+        if reading.declared_by in (GilDeclaredBy.SLOT, GilDeclaredBy.SET_GIL_CALL):
+            module = facts.extension.module
+            yield cls.declaration_finding(
+                facts, f"{module} declares Py_MOD_GIL_USED: importing it re-enables the GIL"
+            )

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from ...model.finding import Severity
-from ..registry import Example, Rule, register
+from ..registry import Example, register
+from . import BinaryRule
 from ._examples import MULTI_PHASE_NOT_USED
 
 
 @register
-class NoLoadableAbi(Rule):
+class NoLoadableAbi(BinaryRule):
     """The binary is built for an ABI the target interpreter does not import.
 
     A ``cpython-313`` (GIL) file is not even looked at by 3.13t's importer, whose
@@ -18,7 +19,6 @@ class NoLoadableAbi(Rule):
 
     code = "FTB003"
     name = "no-loadable-abi"
-    category = "binary"
     severity = Severity.ERROR
     summary = "the extension is built for an ABI the target interpreter cannot load"
     fix = "install a wheel built for the target (cp313t for 3.13t), or build the package from source with it"
@@ -31,3 +31,9 @@ class NoLoadableAbi(Rule):
         )
     ]
     valid = [Example(MULTI_PHASE_NOT_USED, filename="example.cpython-313t-x86_64-linux-gnu.so")]
+
+    @classmethod
+    def check(cls, facts):
+        verdict = facts.loadability
+        if verdict is not None and verdict.loadable is False:
+            yield cls.module_finding(facts, f"{facts.extension.module}: {verdict.reason}", [verdict.reason])

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from ...model.environment import GilDeclaration, GilDeclaredBy
 from ...model.finding import Severity
-from ..registry import Example, Rule, register
+from ..registry import Example, register
+from . import GilDeclarationRule
 from ._examples import MULTI_PHASE_NOT_USED
 
 
 @register
-class GilDeclarationUndetermined(Rule):
+class GilDeclarationUndetermined(GilDeclarationRule):
     """The binary could not be read far enough to say whether it declares ``Py_mod_gil``.
 
     The declaration lives in the init function's data or code; some binaries compute it
@@ -16,7 +18,6 @@ class GilDeclarationUndetermined(Rule):
 
     code = "FTB004"
     name = "gil-declaration-undetermined"
-    category = "binary"
     severity = Severity.NOTE
     summary = "whether the extension declares Py_mod_gil could not be determined from its binary"
     fix = "run `ftaudit probe` with the free-threaded interpreter to observe the module's effect on the GIL"
@@ -39,3 +40,20 @@ class GilDeclarationUndetermined(Rule):
         )
     ]
     valid = [Example(MULTI_PHASE_NOT_USED)]
+
+    @classmethod
+    def check(cls, facts):
+        reading = cls.declaration_read(facts)
+        if (
+            reading is None
+            or reading.gil != GilDeclaration.UNKNOWN
+            or reading.declared_by == GilDeclaredBy.NEVER
+        ):
+            return
+        # A binary that could not be read properly says so in its errors; undetermined is
+        # only news about one that could.
+        if not facts.extension.errors:
+            module = facts.extension.module
+            yield cls.declaration_finding(
+                facts, f"{module}: Py_mod_gil declaration undetermined ({reading.evidence})"
+            )

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from ...collectors.binary.risky_symbols import BORROWED_REFERENCE
 from ...model.finding import Severity
-from ..registry import Example, Rule, register
+from ..registry import Example, register
+from . import RiskyImportRule
 from ._examples import with_function
 
 
 @register
-class BorrowedReferenceCall(Rule):
+class BorrowedReferenceCall(RiskyImportRule):
     """The module imports a C-API function that returns a borrowed reference into a mutable container.
 
     With the GIL, nothing else ran between ``PyDict_GetItem`` returning an item and the
@@ -17,8 +19,9 @@ class BorrowedReferenceCall(Rule):
 
     code = "FTB101"
     name = "borrowed-reference-call"
-    category = "binary"
     severity = Severity.WARNING
+    # The imported functions of this family (collectors/binary/risky_symbols.py) are what it flags.
+    family = BORROWED_REFERENCE
     summary = "imports a C-API function returning a borrowed reference that another thread can invalidate"
     fix = "call the strong-reference replacement named in the finding (e.g. PyDict_GetItemRef) and release it"
     references = ["https://docs.python.org/3.13/howto/free-threading-extensions.html#borrowed-references"]

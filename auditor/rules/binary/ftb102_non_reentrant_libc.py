@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from ...collectors.binary.risky_symbols import NON_REENTRANT_LIBC
 from ...model.finding import Severity
-from ..registry import Example, Rule, register
+from ..registry import Example, register
+from . import RiskyImportRule
 from ._examples import with_function
 
 
 @register
-class NonReentrantLibcCall(Rule):
+class NonReentrantLibcCall(RiskyImportRule):
     """The module imports a libc function that keeps state in static storage or in the environment.
 
     ``strtok``, ``localtime``, ``rand`` and friends were safe enough while the GIL let
@@ -16,8 +18,9 @@ class NonReentrantLibcCall(Rule):
 
     code = "FTB102"
     name = "non-reentrant-libc-call"
-    category = "binary"
     severity = Severity.WARNING
+    # The imported functions of this family (collectors/binary/risky_symbols.py) are what it flags.
+    family = NON_REENTRANT_LIBC
     summary = "imports a non-reentrant libc function that shares hidden state between threads"
     fix = "use the reentrant variant named in the finding (strtok_r, localtime_r, rand_r, ...)"
     references = ["https://www.gnu.org/software/libc/manual/html_node/POSIX-Safety-Concepts.html"]

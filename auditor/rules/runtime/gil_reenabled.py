@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from ...model.finding import Severity
-from ..registry import Example, Rule, register
+from ..registry import Example, register
+from . import RuntimeRule
 
 
 @register
-class GilReenabledOnImport(Rule):
+class GilReenabledOnImport(RuntimeRule):
     """Importing the sample's extension turned the GIL back on in the free-threaded
     interpreter: the module does not declare ``Py_mod_gil`` with ``Py_MOD_GIL_NOT_USED``
     (PEP 703; ``Python/import.c`` re-enables the GIL and warns). Users of the module then
@@ -15,7 +16,6 @@ class GilReenabledOnImport(Rule):
 
     code = "FTR007"
     name = "gil-reenabled-on-import"
-    category = "runtime"
     severity = Severity.WARNING
     summary = "importing the module re-enabled the GIL (no Py_mod_gil slot)"
     fix = (
@@ -24,3 +24,8 @@ class GilReenabledOnImport(Rule):
     )
     invalid = [Example("tests/harness_samples/no_gil_slot", language="sample")]
     valid = [Example("ext_samples/static_counter_atomic", language="sample")]
+
+    @classmethod
+    def check(cls, trial):
+        if trial.gil_reenabled_on_import:
+            yield cls.finding(location=trial.sample_location, module=trial.sample.name)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from ...model.finding import Severity
-from ..registry import Example, Rule, register
+from ..registry import Example, register
+from . import RuntimeRule
+from ._wrong_result import wrong_result_findings
 
 
 @register
-class RaceWithoutGil(Rule):
+class RaceWithoutGil(RuntimeRule):
     """The scenario gave a wrong result on the free-threaded interpreter and never on the
     GIL build of the same version. The code was correct only because the GIL serialised
     its callers: a C function body runs without interruption while it holds the GIL, so a
@@ -16,7 +18,6 @@ class RaceWithoutGil(Rule):
 
     code = "FTR001"
     name = "race-without-gil"
-    category = "runtime"
     severity = Severity.ERROR
     summary = "race observed only without the GIL: the code relied on the GIL for thread safety"
     fix = (
@@ -33,3 +34,8 @@ class RaceWithoutGil(Rule):
         Example("ext_samples/lazy_init_cache", language="sample"),
     ]
     valid = [Example("ext_samples/static_counter_atomic", language="sample")]
+
+    @classmethod
+    def check(cls, trial):
+        if trial.classification == "race-without-gil":
+            yield from wrong_result_findings(cls, trial)

@@ -25,6 +25,9 @@ from pathlib import Path
 
 from ...interpreters.provision import default_cache_dir
 from ..sample import Sample
+from .capi import build_capi
+from .cffi_api import BuildVenvError, build_cffi, build_venv_python
+from .cffi_ctypes import build_cffi_ctypes
 from .toolchain import Toolchain, ToolchainError, query_toolchain
 
 # Bump when the way builds are made changes, so old cached builds are not reused.
@@ -78,8 +81,6 @@ def build_sample(
     notes: list[str] = []
     run_python = str(python)
     if route == "cffi":
-        from .cffi_api import BuildVenvError, build_venv_python
-
         try:
             run_python = str(build_venv_python(toolchain, cache_dir))
         except BuildVenvError as error:
@@ -110,16 +111,10 @@ def build_sample(
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
     try:
         if route == "capi":
-            from .capi import build_capi
-
             ok, log, load = build_capi(sample, toolchain, staging, tsan=tsan)
         elif route == "cffi":
-            from .cffi_api import build_cffi
-
             ok, log, load = build_cffi(sample, toolchain, run_python, staging)
         else:
-            from .cffi_ctypes import build_cffi_ctypes
-
             ok, log, load = build_cffi_ctypes(sample, toolchain, staging, tsan=tsan)
         if not ok:
             return BuildResult(ok=False, route=route, python=run_python, log=log, notes=notes)
