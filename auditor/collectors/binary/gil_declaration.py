@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...model.environment import GilDeclaration, GilDeclaredBy
-from .code_reader import INDIRECT, STATIC, CodeReader, CodeReading, Pointer
+from .code_reader import CodeReader
 from .cpython_slots import (
     GIL,
     NESTED_MODULE_DEF_SLOTS,
@@ -40,6 +40,7 @@ from .cpython_slots import (
 )
 from .generators import GeneratorInfo
 from .image import BinaryImage
+from .symbolic_values import INDIRECT, STATIC, CodeReading, Pointer
 
 # offsetof(PyModuleDef, m_slots) on 64-bit platforms. PyModuleDef_Base is PyObject_HEAD
 # + m_init + m_index + m_copy. The free-threaded PyObject_HEAD (Include/object.h) is
