@@ -24,7 +24,7 @@ from _extension_builds import (
 )
 
 from auditor.collectors.binary import analyse_extension
-from auditor.collectors.binary.gil_declaration import M_SLOTS_OFFSET
+from auditor.collectors.binary.module_slots import M_SLOTS_OFFSET
 from auditor.model.environment import GilDeclaration, GilDeclaredBy
 
 pytestmark = pytest.mark.timeout(600)
