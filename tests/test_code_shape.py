@@ -123,3 +123,31 @@ def test_public_api_imports_without_the_cli(public_name):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_module_imports_on_its_own():
+    # The CLI loads subcommands lazily and the scan reads binaries in a child, so a broken
+    # import (a merge that left a name behind) could hide until that one command runs.
+    # A fresh interpreter, so what pytest and the other tests imported already does not count.
+    child_scripts = ("__main__", "_child")
+    names = [
+        path.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
+        for path in _modules()
+        if not path.stem.endswith(child_scripts)
+    ]
+    script = (
+        "import importlib, sys\n"
+        "failed = []\n"
+        "for name in sys.argv[1:]:\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception as error:\n"
+        "        failed.append(f'{name}: {type(error).__name__}: {error}')\n"
+        "print('\\n'.join(failed))\n"
+        "sys.exit(1 if failed else 0)\n"
+    )
+    result = subprocess.run(
+        [str(BIN / "python"), "-c", script, *names], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert len(names) > 100

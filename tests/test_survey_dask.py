@@ -17,7 +17,8 @@ import signal
 
 import distributed  # setup installs ftaudit[dask]: missing, this module fails rather than skips
 import pytest
-from _survey_helpers import REAL_PROJECTS, comparable, survey_index
+from _index_server import FixtureIndex
+from _survey_helpers import REAL_PROJECTS, built_releases, comparable, survey_index
 
 from auditor.pipelines.survey import LocalPoolEngine, ProjectEntry, ResultStore, run_survey
 from auditor.pipelines.survey.engines.dask_cluster import DaskEngine
@@ -137,3 +138,30 @@ def test_the_same_wheel_submitted_twice_is_one_task(client, slow_index, tmp_path
     timing = {"worker": "", "download_seconds": 0.0, "analysis_seconds": 0.0}
     assert dataclasses.replace(here, **timing) == dataclasses.replace(verdict, **timing)
     assert here.worker != verdict.worker
+
+
+SECRET = "tok-survey-5e4d3c"
+
+
+def test_workers_authenticate_to_a_private_index_and_nothing_stores_the_token(client, tmp_path):
+    # The planner reads pages with the token in the index URL; the wheels are downloaded
+    # by Dask workers in other processes, which must send the same credentials.
+    releases = [release for release in built_releases() if release.project == "coreproj"]
+    with FixtureIndex(releases, tmp_path / "files", basic_auth=("ci", SECRET)) as private:
+        url = private.url.replace("http://", f"http://ci:{SECRET}@")
+        store = tmp_path / "store.jsonl"
+        result = run_survey(
+            [ProjectEntry("coreproj", 1)],
+            index_url=url,
+            targets=["3.13t"],
+            engine=DaskEngine(client=client),
+            store=store,
+            cache_dir=tmp_path / "cache",
+        )
+    (project,) = result.projects
+    (target,) = project.targets
+    assert target.latest is not None and target.latest.wheel is not None, project.errors
+    assert target.latest.wheel.download_error is None
+    assert target.latest.wheel.verdict == "ready", target.latest.wheel
+    document = json.dumps(dataclasses.asdict(result))
+    assert SECRET not in document and SECRET not in store.read_text()

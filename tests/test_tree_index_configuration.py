@@ -197,3 +197,72 @@ def test_redaction_keeps_the_user_and_hides_the_secret():
         redact_text("failed: https://ci:tok@h/x and http://t@h2/y")
         == "failed: https://ci:***@h/x and http://***@h2/y"
     )
+
+
+def test_uv_index_from_the_environment_with_credentials_in_a_uv_project(
+    tmp_path, private_index, public_index
+):
+    project = tmp_path / "pyproject.toml"
+    project.write_text(
+        '[project]\nname = "svc"\nversion = "0"\ndependencies = ["corp-core==1.0"]\n\n'
+        "[tool.uv]\npackage = false\n"
+    )
+    environment = clean_environment(
+        tmp_path,
+        UV_INDEX=f"corp={private_index.url}",
+        UV_DEFAULT_INDEX=public_index.url,
+        UV_INDEX_CORP_USERNAME="ci",
+        UV_INDEX_CORP_PASSWORD=SECRET,
+    )
+    completed = ftaudit_tree(project, environment)
+    assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
+    assert statuses(completed) == {"corp-core": "ready", "publicdep": "pure"}
+    assert private_index.authorization_headers, "no credentials were sent"
+    assert "UV_INDEX" in completed.stdout and "as uv does" in completed.stdout
+    assert_no_secret(completed)
+
+
+def test_index_url_on_the_command_line_keeps_pips_extra_index(tmp_path, private_index, public_index):
+    # pip's --index-url replaces only the default index; the configured extra index stays.
+    config = tmp_path / "pip.conf"
+    config.write_text(f"[global]\nextra-index-url = {with_credentials(private_index.url)}\n")
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("corp-core==1.0\n")
+    environment = clean_environment(tmp_path, PIP_CONFIG_FILE=str(config))
+    completed = ftaudit_tree(requirements, environment, "--index-url", public_index.url)
+    assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]
+    assert statuses(completed) == {"corp-core": "ready", "publicdep": "pure"}
+    document = json.loads(completed.stdout)
+    assert document["tree"]["index_url"] == public_index.url.rstrip("/")
+    assert_no_secret(completed)
+
+
+def test_uv_environment_indexes_come_before_the_pyprojects_and_replace_the_default(tmp_path):
+    project = tmp_path / "pyproject.toml"
+    project.write_text(
+        '[[tool.uv.index]]\nname = "corp"\nurl = "https://corp.example/simple"\n\n'
+        '[[tool.uv.index]]\nname = "mirror"\nurl = "https://mirror.example/simple"\ndefault = true\n'
+    )
+    environ = {
+        "UV_INDEX": "https://first.example/simple extra=https://second.example/simple",
+        "UV_DEFAULT_INDEX": "https://default.example/simple",
+        "UV_INDEX_EXTRA_USERNAME": "bot",
+    }
+    settings = project_index_settings(tmp_path, environ=environ)
+    assert settings.all_urls == [
+        "https://first.example/simple",
+        "https://bot@second.example/simple",
+        "https://corp.example/simple",
+        "https://default.example/simple",
+    ]
+    assert settings.strategy == "first"
+    overridden = settings.with_default_index("https://cli.example/simple", "--index-url")
+    assert overridden.all_urls[-1] == "https://cli.example/simple"
+    assert overridden.all_urls[:3] == settings.all_urls[:3]
+    # Without a uv project, pip's configuration wins and uv's variables are the fallback.
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    no_pip = {"PIP_CONFIG_FILE": os.devnull, "UV_INDEX_URL": "https://old.example/simple"}
+    assert project_index_settings(plain, environ=no_pip).all_urls == ["https://old.example/simple"]
+    no_pip["PIP_INDEX_URL"] = "https://pip.example/simple"
+    assert project_index_settings(plain, environ=no_pip).all_urls == ["https://pip.example/simple"]

@@ -239,11 +239,11 @@ def resolve_tree(
     platforms = [platform] if isinstance(platform, str) else list(platform or [])
     target_spec = make_target(target, platforms)
     dependency_source = read_dependency_source(Path(source), target_spec.marker_environment, extras)
-    configured = index_settings if not (index_url or dependency_source.index_url) else None
+    configured = _with_default_index(index_settings, index_url, dependency_source)
     chosen_index = (
-        index_url
-        or dependency_source.index_url
-        or (configured.index_url if configured else DEFAULT_INDEX_URL)
+        configured.index_url
+        if configured
+        else (index_url or dependency_source.index_url or DEFAULT_INDEX_URL)
     )
     client = IndexClient(
         chosen_index, cache=HttpCache(cache_dir), offline=offline, timeout_seconds=timeout_seconds
@@ -287,6 +287,22 @@ def resolve_tree(
     _finish(result, clients)
     result.duration_seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def _with_default_index(
+    settings: IndexSettings | None, index_url: str | None, dependency_source: DependencySource
+) -> IndexSettings | None:
+    """The configured indexes, with the default index the caller or the file names.
+
+    ``--index-url`` (and a requirements file's own ``--index-url`` line) replace pip's and
+    uv's default index but keep the extra indexes, as those tools do; the caller's URL wins
+    over the file's."""
+    override, origin = (index_url, "--index-url") if index_url else (dependency_source.index_url, "the file")
+    if not override:
+        return settings
+    if settings is None or not settings.extra_index_urls:
+        return None  # nothing to keep: the override alone is asked
+    return settings.with_default_index(override, origin)
 
 
 def _judge_locked_packages(

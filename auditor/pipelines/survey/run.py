@@ -8,6 +8,7 @@ stored the moment they stream back.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -170,7 +171,7 @@ def run_survey(
                         report.wheels_from_store += 1
                         continue
                     report.wheels_needed += 1
-                    yield task
+                    yield dataclasses.replace(task, index_url=index_url)
                 tell()
 
     try:

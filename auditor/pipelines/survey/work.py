@@ -16,7 +16,7 @@ import hashlib
 import os
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...collectors.binary import analyser_fingerprint
 from ...collectors.binary.target import Target, make_target
@@ -42,6 +42,10 @@ class WheelTask:
     sha256: str  # as the index advertised it; "" when the index gave none
     max_bytes: int = DEFAULT_MAX_WHEEL_BYTES
     timeout_seconds: float = 60.0
+    # The index URL as given, credentials included: a worker on another machine must
+    # authenticate to a private index the same way the planner did. Kept out of repr and
+    # of every key, so no log line, Dask key or stored verdict carries it.
+    index_url: str = field(default="", repr=False, compare=False)
 
     @property
     def identity(self) -> str:
@@ -80,7 +84,8 @@ def _worker_name() -> str:
 def _download(task: WheelTask) -> bytes:
     # An IndexClient only for its bounded, error-translating GET: store=False never
     # touches the on-disk cache, so workers need no shared folder.
-    client = IndexClient(task.url, timeout_seconds=task.timeout_seconds)
+    # Credentials in the index URL apply to files on the index's own host, else netrc.
+    client = IndexClient(task.index_url or task.url, timeout_seconds=task.timeout_seconds)
     return client.fetch(task.url, store=False, max_bytes=task.max_bytes).body
 
 

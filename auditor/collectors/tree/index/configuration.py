@@ -16,7 +16,14 @@ private names. The rules followed here are the tools' documented ones:
   searched in the order written, before the ``default = true`` one (else PyPI), and a
   project is taken from the first index that has it (``strategy = "first"``);
   ``explicit = true`` indexes only serve packages pinned to them in ``tool.uv.sources``.
-  Credentials come from ``UV_INDEX_<NAME>_USERNAME`` / ``_PASSWORD``.
+  Credentials come from ``UV_INDEX_<NAME>_USERNAME`` / ``_PASSWORD``. The environment
+  comes first (https://docs.astral.sh/uv/reference/environment/): ``UV_INDEX`` is a
+  space-separated list of extra indexes (``name=url`` or a bare URL) searched before the
+  pyproject's, ``UV_DEFAULT_INDEX`` replaces the default; the older ``UV_EXTRA_INDEX_URL``
+  and ``UV_INDEX_URL`` mean the same two things.
+
+An index URL given on the command line (or by a requirements file's ``--index-url``)
+replaces only the *default* index, as it does for pip and uv; the extra indexes stay.
 
 Credentials may sit in any of these URLs (``https://user:token@host/simple``); they are
 kept for the HTTP requests only, and every URL meant for people goes through
@@ -52,6 +59,23 @@ class IndexSettings:
         """For people: every URL redacted."""
         urls = ", ".join(redact_url(url) for url in self.all_urls)
         return f"{urls} (from {self.origin})"
+
+    def with_default_index(self, url: str, origin: str) -> IndexSettings:
+        """These settings with ``url`` as the default index, the extra indexes kept.
+
+        pip's default index is the first URL and its extras merge with it; uv searches
+        its named indexes first and falls back to the default, the last one."""
+        if self.strategy == "first":
+            urls = [*self.all_urls[:-1], url]
+        else:
+            urls = [url, *self.extra_index_urls]
+        return IndexSettings(
+            index_url=urls[0],
+            extra_index_urls=urls[1:],
+            strategy=self.strategy,
+            origin=f"{self.origin}; default index from {origin}",
+            notes=list(self.notes),
+        )
 
 
 def redact_url(url: str) -> str:
@@ -167,19 +191,37 @@ def _uv_credentials(url: str, name: str | None, environ: dict[str, str]) -> str:
     return urlunsplit((parts.scheme, f"{userinfo}@{host}", parts.path, parts.query, parts.fragment))
 
 
-def uv_index_settings(pyproject: Path, environ: dict[str, str] | None = None) -> IndexSettings | None:
-    """uv's indexes from ``[[tool.uv.index]]``, or None when the project declares none."""
-    environ = dict(os.environ if environ is None else environ)
-    try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return None
-    entries = data.get("tool", {}).get("uv", {}).get("index", [])
-    if not isinstance(entries, list) or not entries:
-        return None
+_UV_ENVIRONMENT = ("UV_INDEX", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL")
+
+
+def _uv_environment_indexes(environ: dict[str, str]) -> tuple[list[str], str | None]:
+    """(extra indexes, default index) set in uv's environment variables, credentials filled in."""
+    searched: list[str] = []
+    for variable in ("UV_INDEX", "UV_EXTRA_INDEX_URL"):
+        for entry in environ.get(variable, "").split():
+            name, separator, url = entry.partition("=")
+            if separator and "://" not in name:
+                searched.append(_uv_credentials(url, name, environ))
+            else:
+                searched.append(entry)
+    default = (environ.get("UV_DEFAULT_INDEX") or environ.get("UV_INDEX_URL") or "").strip() or None
+    return searched, default
+
+
+def _uv_pyproject_indexes(pyproject: Path | None, environ: dict[str, str]):
+    """(searched, default, notes) from ``[[tool.uv.index]]``; empty when there is none."""
     searched: list[str] = []
     default: str | None = None
     notes: list[str] = []
+    if pyproject is None:
+        return searched, default, notes
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return searched, default, notes
+    entries = data.get("tool", {}).get("uv", {}).get("index", [])
+    if not isinstance(entries, list):
+        return searched, default, notes
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
             notes.append(f"{pyproject}: a [[tool.uv.index]] entry without a url was ignored")
@@ -190,30 +232,60 @@ def uv_index_settings(pyproject: Path, environ: dict[str, str] | None = None) ->
                 f"{pyproject}: index {entry.get('name') or redact_url(url)} is explicit (only for packages "
                 "that tool.uv.sources pins to it); not searched for the others"
             )
-            continue
-        if entry.get("default"):
+        elif entry.get("default"):
             default = url
         else:
             searched.append(url)
-    urls = searched + [default or DEFAULT_INDEX_URL]
+    return searched, default, notes
+
+
+def uv_index_settings(pyproject: Path | None, environ: dict[str, str] | None = None) -> IndexSettings | None:
+    """uv's indexes from its environment variables and ``[[tool.uv.index]]``, or None when
+    neither names one."""
+    environ = dict(os.environ if environ is None else environ)
+    from_environment, environment_default = _uv_environment_indexes(environ)
+    from_pyproject, pyproject_default, notes = _uv_pyproject_indexes(pyproject, environ)
+    if not (from_environment or environment_default or from_pyproject or pyproject_default or notes):
+        return None
+    urls = [*from_environment, *from_pyproject, environment_default or pyproject_default or DEFAULT_INDEX_URL]
+    origins = [name for name in _UV_ENVIRONMENT if environ.get(name)]
+    if from_pyproject or pyproject_default or notes:
+        origins.append(f"{pyproject} [[tool.uv.index]]")
     return IndexSettings(
         index_url=urls[0],
         extra_index_urls=urls[1:],
         strategy="first",
-        origin=f"{pyproject} [[tool.uv.index]]",
+        origin=", ".join(origins),
         notes=notes,
     )
+
+
+def _is_uv_project(pyproject: Path) -> bool:
+    if (pyproject.parent / "uv.lock").is_file():
+        return True
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    return isinstance(data.get("tool", {}).get("uv"), dict)
 
 
 def project_index_settings(
     project: Path | None = None, environ: dict[str, str] | None = None, home: Path | None = None
 ) -> IndexSettings:
-    """The indexes a project installs from: uv's when its pyproject declares some, else
-    pip's configuration, else PyPI."""
+    """The indexes a project installs from: uv's for a uv project (a ``uv.lock``, a
+    ``[tool.uv]`` table or uv indexes in its pyproject), else pip's configuration, else uv's
+    environment variables alone (``uv pip``), else PyPI."""
+    environ = dict(os.environ if environ is None else environ)
+    pyproject = None
     if project is not None:
-        pyproject = project / "pyproject.toml" if project.is_dir() else project
-        if pyproject.name == "pyproject.toml" and pyproject.is_file():
-            settings = uv_index_settings(pyproject, environ)
-            if settings is not None:
-                return settings
-    return pip_index_settings(environ, home) or IndexSettings(DEFAULT_INDEX_URL)
+        candidate = project / "pyproject.toml" if project.is_dir() else project
+        if candidate.name == "pyproject.toml" and candidate.is_file():
+            pyproject = candidate
+        elif (candidate if candidate.is_dir() else candidate.parent).joinpath("pyproject.toml").is_file():
+            pyproject = (candidate if candidate.is_dir() else candidate.parent) / "pyproject.toml"
+    uv_settings = uv_index_settings(pyproject, environ)
+    if pyproject is not None and uv_settings is not None and _is_uv_project(pyproject):
+        return uv_settings
+    pip_settings = pip_index_settings(environ, home)
+    return pip_settings or uv_settings or IndexSettings(DEFAULT_INDEX_URL)
