@@ -33,11 +33,8 @@ LONG_MODULES_TO_SPLIT = {
 # many until issue 9 moves them to the top; every other module must have none.
 HIDDEN_IMPORTS_TO_MOVE = {
     "auditor/collectors/binary/__init__.py": 3,
-    "auditor/collectors/binary/macho.py": 1,
-    "auditor/collectors/binary/pe.py": 1,
     "auditor/collectors/harness/__init__.py": 10,
     "auditor/collectors/harness/build/__init__.py": 4,
-    "auditor/collectors/interpreters/discovery.py": 2,
     "auditor/rules/c_source/pybind11_module_gil.py": 1,
 }
 

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .image import BinaryReadError, DynamicSymbol, Relocation, TablesReadAtOpen
+from .image import BinaryReadError, DynamicSymbol, Relocation, TablesReadAtOpen, describe_os_error
 
 # mach-o/loader.h magic numbers (little-endian thin images) and mach-o/fat.h (big-endian headers).
 _THIN_MAGICS = (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")
@@ -77,6 +77,7 @@ def is_macho(head: bytes) -> bool:
 
 
 def _lief():
+    # deferred: LIEF is needed only for Mach-O and PE files; the sandboxed ELF reader runs without it
     import lief
 
     lief.logging.disable()  # its parser logs damaged commands to stderr; we report instead
@@ -119,8 +120,6 @@ class MachOImage(TablesReadAtOpen):
             with open(self.path, "rb") as stream:
                 self._data = stream.read()
         except OSError as error:
-            from .elf import describe_os_error
-
             raise BinaryReadError(describe_os_error(self.path, error)) from None
         self.file_size = len(self._data)
         lief = _lief()

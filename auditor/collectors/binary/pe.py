@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .image import BinaryReadError, DynamicSymbol, Relocation, TablesReadAtOpen
+from .image import BinaryReadError, DynamicSymbol, Relocation, TablesReadAtOpen, describe_os_error
 
 _IMAGE_SCN_CNT_UNINITIALIZED_DATA = 0x00000080
 _IMAGE_SCN_MEM_EXECUTE = 0x20000000
@@ -54,6 +54,7 @@ class _Section:
 
 
 def _lief():
+    # deferred: LIEF is needed only for Mach-O and PE files; the sandboxed ELF reader runs without it
     import lief
 
     lief.logging.disable()
@@ -72,8 +73,6 @@ class PeImage(TablesReadAtOpen):
             with open(self.path, "rb") as stream:
                 self._data = stream.read()
         except OSError as error:
-            from .elf import describe_os_error
-
             raise BinaryReadError(describe_os_error(self.path, error)) from None
         self.file_size = len(self._data)
         lief = _lief()
