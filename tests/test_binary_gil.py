@@ -23,7 +23,7 @@ from _extension_builds import (
     interpreter_build_info,
 )
 
-from auditor.collectors.binary.gil_declaration import M_SLOTS_OFFSET
+from auditor.collectors.binary.module_slots import M_SLOTS_OFFSET
 from auditor.engine.binary_checks import analyse_extension
 from auditor.model.environment import GilDeclaration, GilDeclaredBy
 

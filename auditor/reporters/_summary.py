@@ -325,6 +325,25 @@ def tree_gil_text(package) -> str:
     return "stays off"
 
 
+def platform_inspection_rows(report: AuditReport) -> list[tuple[str, str, str, str, str]]:
+    """(package, platform, wheel, GIL, problems) for each wheel read per ``--platform``.
+
+    Empty unless the tree was judged with ``--inspect-wheels`` and ``--platform``: then a
+    package's own GIL fields merge its platforms, and these rows say which one differs.
+    """
+    rows = []
+    for package in report.tree.packages if report.tree else []:
+        for entry in package.platform_inspections:
+            if entry.wheel is None:
+                gil = "no wheel"
+            elif entry.gil_fallback is None:
+                gil = "unknown"
+            else:
+                gil = tree_gil_text(entry)
+            rows.append((package.name, entry.platform, entry.wheel or "-", gil, "; ".join(entry.problems)))
+    return rows
+
+
 def target_notes(report: AuditReport) -> list[str]:
     """Why this target was judged, and whether only statically: said next to the target."""
     notes: list[str] = []

@@ -103,6 +103,9 @@ class TerminalReporter(Reporter):
             parts.append(self._distribution_table(report))
         if report.tree and report.tree.packages:
             parts.append(self._tree_table(report))
+            platform_rows = _summary.platform_inspection_rows(report)
+            if platform_rows:
+                parts.append(self._platform_inspection_table(platform_rows))
         matrix = _summary.target_matrix(report)
         if matrix:
             parts.append(self._target_matrix_table(matrix))
@@ -229,6 +232,24 @@ class TerminalReporter(Reporter):
                 escape(package.status),
                 escape(package.first_ready_version or "-"),
                 escape(package.reason),
+            )
+        return table
+
+    def _platform_inspection_table(self, rows: list[tuple[str, str, str, str, str]]) -> Table:
+        table = Table(title="Wheels read per platform (--inspect-wheels)", title_justify="left", expand=True)
+        table.add_column("package", overflow="fold", ratio=2)
+        table.add_column("platform", no_wrap=True)  # a tag cut in two reads as two tags
+        table.add_column("wheel", overflow="fold", ratio=5)
+        table.add_column("GIL", overflow="fold", ratio=3)
+        table.add_column("problems", overflow="fold", ratio=4)
+        for package, platform, wheel, gil, problems in rows:
+            style = "yellow" if gil.startswith("re-enables") else "green" if gil == "stays off" else "dim"
+            table.add_row(
+                escape(package),
+                escape(platform),
+                escape(wheel),
+                f"[{style}]{escape(gil)}[/]",
+                escape(problems),
             )
         return table
 

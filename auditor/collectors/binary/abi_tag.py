@@ -175,6 +175,65 @@ class Loadability:
     reason: str
 
 
+def _platform_loadability(
+    abi: AbiTag,
+    platform: TargetPlatform | None,
+    host_platform: str | None,
+    binary_system: str | None,
+    binary_machines: tuple[str, ...],
+) -> tuple[Loadability | None, AbiTag]:
+    """A refusal when the file cannot load where it is judged (None: go on), and the ABI
+    tag to judge on (a Windows ``.pyd``'s release comes from the DLL it imports)."""
+    if platform is not None:
+        mismatch = _platform_mismatch(abi, platform, binary_system, binary_machines)
+        if mismatch:
+            return Loadability(False, mismatch), abi
+        if abi.tag == "windows":
+            if abi.release is None:
+                return Loadability(
+                    None, "bare .pyd name: its ABI could not be told from the CPython DLL it imports"
+                ), abi
+            abi = AbiTag(abi.interpreter_abi, abi.free_threaded, abi.suffix, release=abi.release)
+    else:
+        if abi.tag == "windows" or binary_system == "windows":
+            return Loadability(False, "a Windows .pyd binary; CPython on Linux only imports .so files"), abi
+        if binary_system == "darwin":
+            return Loadability(False, "a macOS (Mach-O) binary; CPython on Linux imports ELF files only"), abi
+        if abi.platform and host_platform and abi.platform != host_platform:
+            return Loadability(False, f"built for platform {abi.platform}, not {host_platform}"), abi
+    return None, abi
+
+
+def _stable_abi_loadability(abi: AbiTag, target: Target) -> Loadability:
+    """abi3t (PEP 803) and abi3 (PEP 384): which releases and builds import them."""
+    if abi.tag == "abi3t":
+        if target.release < ABI3T_FIRST_RELEASE:
+            return Loadability(
+                False,
+                f"abi3t (PEP 803) starts with CPython 3.15; the {target} importer does not look for"
+                " .abi3t.so",
+            )
+        return Loadability(
+            True, f"abi3t (PEP 803) binaries load on every CPython 3.15+ build, {target} included"
+        )
+    # abi3 (PEP 384)
+    if target.free_threaded and target.release >= ABI3T_FIRST_RELEASE:
+        return Loadability(
+            False,
+            f"abi3 is the GIL stable ABI; the free-threaded {target} importer does not even look for "
+            ".abi3.so (PEP 803: free-threaded builds load abi3t)",
+        )
+    if target.free_threaded:
+        return Loadability(
+            False,
+            f"abi3 (stable ABI) is the GIL ABI; the free-threaded {target} "
+            "does not support the limited API (gh-111506, PEP 703)",
+        )
+    return Loadability(
+        True, f"abi3 binaries load on every GIL CPython since their minimum version (assumed <= {target})"
+    )
+
+
 def loadability(
     abi: AbiTag,
     target: Target | str,
@@ -197,49 +256,11 @@ def loadability(
     """
     if isinstance(target, str):
         target = Target.parse(target)
-    if platform is not None:
-        mismatch = _platform_mismatch(abi, platform, binary_system, binary_machines)
-        if mismatch:
-            return Loadability(False, mismatch)
-        if abi.tag == "windows":
-            if abi.release is None:
-                return Loadability(
-                    None, "bare .pyd name: its ABI could not be told from the CPython DLL it imports"
-                )
-            abi = AbiTag(abi.interpreter_abi, abi.free_threaded, abi.suffix, release=abi.release)
-    else:
-        if abi.tag == "windows" or binary_system == "windows":
-            return Loadability(False, "a Windows .pyd binary; CPython on Linux only imports .so files")
-        if binary_system == "darwin":
-            return Loadability(False, "a macOS (Mach-O) binary; CPython on Linux imports ELF files only")
-        if abi.platform and host_platform and abi.platform != host_platform:
-            return Loadability(False, f"built for platform {abi.platform}, not {host_platform}")
-    if abi.tag == "abi3t":
-        if target.release < ABI3T_FIRST_RELEASE:
-            return Loadability(
-                False,
-                f"abi3t (PEP 803) starts with CPython 3.15; the {target} importer does not look for"
-                " .abi3t.so",
-            )
-        return Loadability(
-            True, f"abi3t (PEP 803) binaries load on every CPython 3.15+ build, {target} included"
-        )
-    if abi.tag == "abi3":
-        if target.free_threaded and target.release >= ABI3T_FIRST_RELEASE:
-            return Loadability(
-                False,
-                f"abi3 is the GIL stable ABI; the free-threaded {target} importer does not even look for "
-                ".abi3.so (PEP 803: free-threaded builds load abi3t)",
-            )
-        if target.free_threaded:
-            return Loadability(
-                False,
-                f"abi3 (stable ABI) is the GIL ABI; the free-threaded {target} "
-                "does not support the limited API (gh-111506, PEP 703)",
-            )
-        return Loadability(
-            True, f"abi3 binaries load on every GIL CPython since their minimum version (assumed <= {target})"
-        )
+    refusal, abi = _platform_loadability(abi, platform, host_platform, binary_system, binary_machines)
+    if refusal is not None:
+        return refusal
+    if abi.tag in ("abi3t", "abi3"):
+        return _stable_abi_loadability(abi, target)
     if abi.tag.startswith("cp"):
         if abi.tag == target.abi_tag:
             return Loadability(True, f"built for {abi.tag}, the target's ABI")

@@ -27,18 +27,22 @@ the module's own code a few levels deep, and keep a tiny abstract state:
 It ignores branches (both sides of an ``if`` are read in order), which is enough for the
 straight-line code generators emit for module initialisation; callers treat conflicting
 answers as "unknown" rather than guessing.
+
+This module holds the walk (budgets, decoding, calls, memory); what each instruction does
+to the state is per architecture, in :mod:`.x86_64_instructions` and
+:mod:`.aarch64_instructions`; the values themselves are in :mod:`.symbolic_values`.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
 
 import capstone
-from capstone import arm64 as capstone_arm64
-from capstone import x86 as capstone_x86
 
+from .aarch64_instructions import Aarch64Instructions
 from .image import BinaryImage
+from .symbolic_values import STATIC, CallEvent, CodeReading, ImportedAddress, Pointer, StoredValue
+from .x86_64_instructions import X86Instructions
 
 # Functions whose result is a fresh heap block we can track stores into.
 ALLOCATORS = frozenset(
@@ -79,75 +83,20 @@ _DECODE_CHUNK = 64
 _MAX_INSTRUCTION_BYTES = 15
 
 
-@dataclass(frozen=True)
-class Pointer:
-    region: tuple  # ("static",) | ("heap", n) | ("stack", n)
-    offset: int
-
-    def moved(self, delta: int) -> Pointer:
-        return Pointer(self.region, self.offset + delta)
-
-
-STATIC = ("static",)
-INDIRECT = "<indirect>"  # CallEvent.target of a call through a register or memory
-
-
-@dataclass(frozen=True)
-class ImportedAddress:
-    """The address of an imported object (e.g. ``&PyExc_ImportError``), not its value."""
-
-    symbol: str
-
-
-@dataclass
-class CallEvent:
-    target: str  # imported symbol name, or "0x…" for an internal function
-    address: int  # of the call instruction
-    arguments: tuple  # (first, second) argument values: int | Pointer | None
-    internal: bool = False
-
-
-@dataclass
-class StoredValue:
-    value: object  # int | Pointer | ImportedAddress | None
-    size: int
-
-
-@dataclass
-class CodeReading:
-    calls: list[CallEvent] = field(default_factory=list)
-    # region -> offset -> value written by the code we read
-    memory: dict[tuple, dict[int, StoredValue]] = field(default_factory=dict)
-    instructions: int = 0
-    truncated: bool = False  # the instruction budget ran out
-    problems: list[str] = field(default_factory=list)
-    # What the function read returns at its first ``ret`` (a PEP 793 export hook returns
-    # its PySlot array): int | Pointer | ImportedAddress | None when not known.
-    result: object = None
-
-    def calls_to(self, name: str) -> list[CallEvent]:
-        return [call for call in self.calls if call.target == name]
-
-
 class CodeReader:
     """Reads the init function of one :class:`~.image.BinaryImage`; see the module docstring."""
 
     def __init__(self, image: BinaryImage) -> None:
         self.image = image
-        # Microsoft x64 passes the first integer arguments in rcx, rdx, r8, r9 and lets a
-        # callee clobber rax, rcx, rdx, r8-r11 ("x64 calling convention", Microsoft Learn);
-        # System V uses rdi, rsi, rdx, rcx, r8, r9. Apple's and Microsoft's arm64 ABIs
-        # keep AAPCS64's x0-x7.
-        if image.calling_convention == "win64":
-            self._x86_arguments: tuple[str, ...] = ("rcx", "rdx", "r8", "r9")
-            self._x86_caller_saved: tuple[str, ...] = ("rax", "rcx", "rdx", "r8", "r9", "r10", "r11")
-        else:
-            self._x86_arguments = self._X86_ARGUMENTS
-            self._x86_caller_saved = self._X86_CALLER_SAVED
+        # What each instruction does to the registers and memory the walk tracks, in the
+        # image's calling convention (System V or Microsoft x64; AAPCS64 on every arm64).
+        self.instructions: X86Instructions | Aarch64Instructions
         if image.machine == "x86_64":
             self.engine = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64)
+            self.instructions = X86Instructions(self, image.calling_convention)
         elif image.machine == "aarch64":
             self.engine = capstone.Cs(capstone.CS_ARCH_ARM64, capstone.CS_MODE_ARM)
+            self.instructions = Aarch64Instructions(self, image.calling_convention)
         else:
             raise ValueError(f"cannot read {image.machine} machine code (x86-64 and aarch64 only)")
         self.engine.detail = True
@@ -168,7 +117,7 @@ class CodeReader:
             return relocation.symbol
         return None
 
-    def _got_target(self, slot: int) -> tuple[str | None, int | None]:
+    def got_target(self, slot: int) -> tuple[str | None, int | None]:
         """What a GOT slot holds: an imported function's name, or an address in this binary."""
         relocation = self.image.relocations.get(slot)
         if relocation is None:
@@ -190,29 +139,8 @@ class CodeReader:
             # Mach-O and PE say which import a stub is for (the indirect symbol table, the IAT).
             name = self._plt_cache[address] = self.image.stub_target(address)
             return name
-        name = None
         code = self.image.read(address, 16)
-        if code:
-            if self.image.machine == "x86_64":
-                for instruction in self.engine.disasm(code, address):
-                    if instruction.mnemonic in ("jmp", "bnd jmp") and instruction.operands:
-                        operand = instruction.operands[0]
-                        if (
-                            operand.type == capstone_x86.X86_OP_MEM
-                            and operand.mem.base == capstone_x86.X86_REG_RIP
-                        ):
-                            name = self.imported_name_at_got(
-                                instruction.address + instruction.size + operand.mem.disp
-                            )
-                        break
-            else:  # aarch64: adrp x16, page; ldr x17, [x16, #off]; add x16, x16, #off; br x17
-                page = None
-                for instruction in self.engine.disasm(code, address):
-                    if instruction.mnemonic == "adrp":
-                        page = instruction.operands[1].imm
-                    elif instruction.mnemonic == "ldr" and page is not None:
-                        name = self.imported_name_at_got(page + instruction.operands[1].mem.disp)
-                        break
+        name = self.instructions.stub_import(code, address) if code else None
         self._plt_cache[address] = name
         return name
 
@@ -286,16 +214,9 @@ class CodeReader:
             return None
         end = address + window
         state = dict(registers)
-        stack_region = ("stack", next(self._heap_counter))
-        if self.image.machine == "x86_64":
-            state["rsp"] = Pointer(stack_region, 0)
-            step = self._step_x86
-        else:
-            state["sp"] = Pointer(stack_region, 0)
-            step = self._step_arm64
-        return_register = "rax" if self.image.machine == "x86_64" else "x0"
+        instructions = self.instructions
+        state[instructions.stack_register] = Pointer(("stack", next(self._heap_counter)), 0)
         returned: list[object] = []
-        x86 = self.image.machine == "x86_64"
         # The registers (and frame) of the body just before an epilogue: the code after the
         # ``ret`` (cold paths) runs in that frame, not in the caller's one the epilogue restores.
         before_epilogue: dict | None = None
@@ -305,13 +226,13 @@ class CodeReader:
                 reading.truncated = True
                 break
             if instruction.mnemonic == "ret" and not returned:
-                returned.append(state.get(return_register))  # the straight-line path's result
-            if (_is_x86_epilogue if x86 else _is_arm64_epilogue)(instruction):
+                returned.append(state.get(instructions.return_register))  # the straight-line path's result
+            if instructions.is_epilogue(instruction):
                 if before_epilogue is None:
                     before_epilogue = dict(state)
-            elif instruction.mnemonic not in (_X86_EXITS if x86 else _ARM64_EXITS):
+            elif instruction.mnemonic not in instructions.exits:
                 before_epilogue = None
-            outcome = step(instruction, state, reading, depth, visited, (address, end))
+            outcome = instructions.step(instruction, state, reading, depth, visited, (address, end))
             if outcome == "stop":
                 if not size:
                     # Without a size we cannot tell cold paths from the next function: stop.
@@ -379,7 +300,7 @@ class CodeReader:
         if isinstance(pointer, Pointer):
             reading.memory.setdefault(pointer.region, {})[pointer.offset] = StoredValue(value, size)
 
-    def _call(
+    def follow_call(
         self,
         target_address: int | None,
         target_name: str | None,
@@ -390,6 +311,11 @@ class CodeReader:
         visited: set,
         instruction_address: int,
     ) -> object:
+        """Record a call, and read the callee when it is this module's own (a few levels deep).
+
+        Returns the callee's result when it is a plain value, a fresh heap block for an
+        allocator, else None.
+        """
         arguments = tuple(state.get(register) for register in argument_registers[:2])
         all_argument_registers = argument_registers
         if target_name is None and target_address is not None:
@@ -428,493 +354,3 @@ class CodeReader:
         if name in ALLOCATORS:
             return self._new_heap()
         return None
-
-    # -- x86-64 -------------------------------------------------------------------------------
-    _X86_CALLER_SAVED = ("rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11")
-    _X86_ARGUMENTS = ("rdi", "rsi", "rdx", "rcx", "r8", "r9")  # System V AMD64 integer arguments
-
-    @staticmethod
-    def _x86_register(instruction, register_id: int) -> str:
-        return _X86_CANONICAL.get(instruction.reg_name(register_id), instruction.reg_name(register_id))
-
-    def _x86_address(self, instruction, operand, state: dict) -> object:
-        memory = operand.mem
-        if memory.index != 0:
-            return None
-        if memory.base == capstone_x86.X86_REG_RIP:
-            return Pointer(STATIC, instruction.address + instruction.size + memory.disp)
-        if memory.base == 0:
-            return None
-        base = state.get(self._x86_register(instruction, memory.base))
-        return base.moved(memory.disp) if isinstance(base, Pointer) else None
-
-    def _x86_value(self, instruction, operand, state: dict, reading: CodeReading) -> object:
-        if operand.type == capstone_x86.X86_OP_IMM:
-            return operand.imm & ((1 << (8 * operand.size)) - 1) if operand.size < 8 else operand.imm
-        if operand.type == capstone_x86.X86_OP_REG:
-            value = state.get(self._x86_register(instruction, operand.reg))
-            if isinstance(value, int) and operand.size < 8:
-                return value & ((1 << (8 * operand.size)) - 1)
-            return value
-        if operand.type == capstone_x86.X86_OP_MEM:
-            return self.load(reading, self._x86_address(instruction, operand, state), operand.size)
-        return None
-
-    def _step_x86(
-        self,
-        instruction,
-        state: dict,
-        reading: CodeReading,
-        depth: int,
-        visited: set,
-        bounds: tuple[int, int],
-    ) -> str | None:
-        mnemonic = instruction.mnemonic
-        operands = instruction.operands
-        if mnemonic.startswith(("bnd ", "notrack ")):
-            mnemonic = mnemonic.split(" ", 1)[1]
-        if mnemonic in ("call", "jmp"):
-            if not operands:
-                return None
-            operand = operands[0]
-            target_address = target_name = None
-            if operand.type == capstone_x86.X86_OP_IMM:
-                target_address = operand.imm
-                if mnemonic == "jmp" and bounds[0] <= target_address < bounds[1]:
-                    return None  # a branch inside the function: the linear walk covers it
-            elif operand.type == capstone_x86.X86_OP_MEM and operand.mem.base == capstone_x86.X86_REG_RIP:
-                # -fno-plt (and Rust): call qword ptr [rip + GOT slot]
-                slot = instruction.address + instruction.size + operand.mem.disp
-                target_name, target_address = self._got_target(slot)
-                if target_name is None and target_address is None:
-                    for register in self._x86_caller_saved:
-                        state.pop(register, None)
-                    return "stop" if mnemonic == "jmp" else None
-            else:
-                # Through a register or memory: a function pointer (or a jump table). When
-                # the pointer is known (a vtable or closure in this binary's data) follow it.
-                pointer = self._x86_value(instruction, operand, state, reading)
-                if (
-                    isinstance(pointer, Pointer)
-                    and pointer.region == STATIC
-                    and pointer.offset
-                    and self.image.is_executable(pointer.offset)
-                    and not self.image.in_plt(pointer.offset)
-                ):
-                    target_address = pointer.offset
-                elif isinstance(pointer, ImportedAddress):
-                    # ``mov rax, [rip + GOT slot]; call rax``: the import the slot is bound to.
-                    target_name = pointer.symbol
-                else:
-                    reading.calls.append(
-                        CallEvent(
-                            INDIRECT,
-                            instruction.address,
-                            tuple(state.get(register) for register in self._x86_arguments[:2]),
-                        )
-                    )
-                    for register in self._x86_caller_saved:
-                        state.pop(register, None)
-                    return "stop" if mnemonic == "jmp" else None
-            result = self._call(
-                target_address,
-                target_name,
-                state,
-                self._x86_arguments,
-                reading,
-                depth,
-                visited,
-                instruction.address,
-            )
-            for register in self._x86_caller_saved:
-                state.pop(register, None)
-            if result is not None:
-                state["rax"] = result
-            return "stop" if mnemonic == "jmp" else None
-        if mnemonic in ("ret", "ud2", "hlt", "int3"):
-            return "stop"
-        if mnemonic in ("mov", "movabs", "movq", "movd") and len(operands) == 2:
-            destination, source = operands
-            if destination.type == capstone_x86.X86_OP_REG and self._is_vector(instruction, destination.reg):
-                state[self._x86_register(instruction, destination.reg)] = None
-                return None
-            value = self._x86_value(instruction, source, state, reading)
-            if destination.type == capstone_x86.X86_OP_REG:
-                state[self._x86_register(instruction, destination.reg)] = value
-            elif destination.type == capstone_x86.X86_OP_MEM:
-                self.store(
-                    reading, self._x86_address(instruction, destination, state), value, destination.size
-                )
-            return None
-        if (
-            mnemonic in ("movups", "movaps", "movdqa", "movdqu", "vmovups", "vmovaps", "vmovdqa", "vmovdqu")
-            and len(operands) == 2
-        ):
-            destination, source = operands
-            if destination.type == capstone_x86.X86_OP_REG:
-                pointer = (
-                    self._x86_address(instruction, source, state)
-                    if source.type == capstone_x86.X86_OP_MEM
-                    else None
-                )
-                if isinstance(pointer, Pointer) and destination.size == 16:
-                    state[self._x86_register(instruction, destination.reg)] = (
-                        "vector",
-                        self.load(reading, pointer, 8),
-                        self.load(reading, pointer.moved(8), 8),
-                    )
-                elif source.type == capstone_x86.X86_OP_REG:
-                    state[self._x86_register(instruction, destination.reg)] = state.get(
-                        self._x86_register(instruction, source.reg)
-                    )
-                else:
-                    state[self._x86_register(instruction, destination.reg)] = None
-            elif destination.type == capstone_x86.X86_OP_MEM and source.type == capstone_x86.X86_OP_REG:
-                vector = state.get(self._x86_register(instruction, source.reg))
-                pointer = self._x86_address(instruction, destination, state)
-                if isinstance(vector, tuple) and vector and vector[0] == "vector" and destination.size == 16:
-                    self.store(reading, pointer, vector[1], 8)
-                    self.store(
-                        reading, pointer.moved(8) if isinstance(pointer, Pointer) else None, vector[2], 8
-                    )
-                elif isinstance(pointer, Pointer):
-                    self.store(reading, pointer, None, 8)
-                    self.store(reading, pointer.moved(8), None, 8)
-            return None
-        if (
-            mnemonic in ("pxor", "xorps", "vpxor", "vxorps")
-            and len(operands) >= 2
-            and operands[0].type == capstone_x86.X86_OP_REG
-            and operands[-1].type == capstone_x86.X86_OP_REG
-            and operands[0].reg == operands[-1].reg
-        ):
-            state[self._x86_register(instruction, operands[0].reg)] = ("vector", 0, 0)
-            return None
-        if (
-            mnemonic in ("movzx", "movsx", "movsxd")
-            and len(operands) == 2
-            and operands[0].type == capstone_x86.X86_OP_REG
-        ):
-            value = self._x86_value(instruction, operands[1], state, reading)
-            if isinstance(value, int) and mnemonic != "movzx":
-                bits = 8 * operands[1].size
-                value = value - (1 << bits) if value >= 1 << (bits - 1) else value
-            state[self._x86_register(instruction, operands[0].reg)] = (
-                value if isinstance(value, int) else None
-            )
-            return None
-        if (
-            mnemonic in ("xor", "and", "or")
-            and len(operands) == 2
-            and operands[0].type == capstone_x86.X86_OP_REG
-            and operands[1].type == capstone_x86.X86_OP_IMM
-            and isinstance(state.get(self._x86_register(instruction, operands[0].reg)), int)
-        ):
-            # Small integer arithmetic on flags, e.g. PyO3's `gil_used ^ 1` for the SetGIL value.
-            register = self._x86_register(instruction, operands[0].reg)
-            value, immediate = state[register], operands[1].imm
-            state[register] = (
-                value ^ immediate
-                if mnemonic == "xor"
-                else value & immediate
-                if mnemonic == "and"
-                else value | immediate
-            ) & ((1 << 64) - 1)
-            return None
-        if mnemonic == "lea" and len(operands) == 2:
-            state[self._x86_register(instruction, operands[0].reg)] = self._x86_address(
-                instruction, operands[1], state
-            )
-            return None
-        if (
-            mnemonic == "xor"
-            and len(operands) == 2
-            and operands[0].type == capstone_x86.X86_OP_REG
-            and operands[1].type == capstone_x86.X86_OP_REG
-            and operands[0].reg == operands[1].reg
-        ):
-            state[self._x86_register(instruction, operands[0].reg)] = 0
-            return None
-        if (
-            mnemonic in ("add", "sub")
-            and len(operands) == 2
-            and operands[0].type == capstone_x86.X86_OP_REG
-            and operands[1].type == capstone_x86.X86_OP_IMM
-        ):
-            register = self._x86_register(instruction, operands[0].reg)
-            value = state.get(register)
-            delta = operands[1].imm if mnemonic == "add" else -operands[1].imm
-            if isinstance(value, Pointer):
-                state[register] = value.moved(delta)
-            elif isinstance(value, int):
-                state[register] = (value + delta) & ((1 << 64) - 1)
-            else:
-                state[register] = None
-            return None
-        if mnemonic == "push":
-            stack = state.get("rsp")
-            if isinstance(stack, Pointer):
-                state["rsp"] = stack.moved(-8)
-                if operands:
-                    self.store(
-                        reading, state["rsp"], self._x86_value(instruction, operands[0], state, reading), 8
-                    )
-            return None
-        if mnemonic == "pop":
-            stack = state.get("rsp")
-            if operands and operands[0].type == capstone_x86.X86_OP_REG:
-                state[self._x86_register(instruction, operands[0].reg)] = self.load(reading, stack, 8)
-            if isinstance(stack, Pointer):
-                state["rsp"] = stack.moved(8)
-            return None
-        # Anything else: forget every register it writes (cmp/test/jcc write only flags).
-        try:
-            _read, written = instruction.regs_access()
-        except capstone.CsError:
-            written = []
-        for register_id in written:
-            state.pop(self._x86_register(instruction, register_id), None)
-        for operand in operands:
-            if operand.type == capstone_x86.X86_OP_MEM and operand.access & capstone.CS_AC_WRITE:
-                self.store(reading, self._x86_address(instruction, operand, state), None, operand.size)
-        return None
-
-    @staticmethod
-    def _is_vector(instruction, register_id: int) -> bool:
-        return instruction.reg_name(register_id).startswith(("xmm", "ymm", "zmm"))
-
-    # -- aarch64 ------------------------------------------------------------------------------
-    _ARM64_CALLER_SAVED = tuple(f"x{number}" for number in range(19))
-    _ARM64_ARGUMENTS = tuple(f"x{number}" for number in range(8))  # AAPCS64 integer arguments
-
-    @staticmethod
-    def _arm64_register(instruction, register_id: int) -> str:
-        name = instruction.reg_name(register_id)
-        if name.startswith("w") and name[1:].isdigit():
-            return "x" + name[1:]
-        if name in ("wzr", "xzr"):
-            return "xzr"
-        return name
-
-    def _arm64_value(self, instruction, operand, state: dict) -> object:
-        if operand.type == capstone_arm64.ARM64_OP_IMM:
-            return operand.imm
-        if operand.type == capstone_arm64.ARM64_OP_REG:
-            register = self._arm64_register(instruction, operand.reg)
-            return 0 if register == "xzr" else state.get(register)
-        return None
-
-    def _arm64_address(self, instruction, operand, state: dict) -> object:
-        if operand.type != capstone_arm64.ARM64_OP_MEM or operand.mem.index != 0:
-            return None
-        base = state.get(self._arm64_register(instruction, operand.mem.base))
-        return base.moved(operand.mem.disp) if isinstance(base, Pointer) else None
-
-    def _arm64_vector_move(self, instruction, mnemonic: str, operands, state: dict, reading) -> None:
-        registers = [operand for operand in operands if operand.type == capstone_arm64.ARM64_OP_REG]
-        memory = next((operand for operand in operands if operand.type == capstone_arm64.ARM64_OP_MEM), None)
-        pointer = self._arm64_address(instruction, memory, state) if memory is not None else None
-        for number, operand in enumerate(registers[: 2 if mnemonic in ("ldp", "stp") else 1]):
-            name = instruction.reg_name(operand.reg)
-            place = pointer.moved(16 * number) if isinstance(pointer, Pointer) else None
-            if mnemonic.startswith("ld"):
-                state[name] = _vector_parts(self, reading, place)
-            else:
-                vector = state.get(name)
-                low, high = (vector[1], vector[2]) if isinstance(vector, tuple) else (None, None)
-                self.store(reading, place, low, 8)
-                self.store(reading, place.moved(8) if place is not None else None, high, 8)
-
-    def _step_arm64(
-        self,
-        instruction,
-        state: dict,
-        reading: CodeReading,
-        depth: int,
-        visited: set,
-        bounds: tuple[int, int],
-    ) -> str | None:
-        mnemonic = instruction.mnemonic
-        operands = instruction.operands
-        if mnemonic in ("bl", "b") and operands and operands[0].type == capstone_arm64.ARM64_OP_IMM:
-            target = operands[0].imm
-            if mnemonic == "b" and bounds[0] <= target < bounds[1]:
-                return None
-            result = self._call(
-                target, None, state, self._ARM64_ARGUMENTS, reading, depth, visited, instruction.address
-            )
-            for register in self._ARM64_CALLER_SAVED:
-                state.pop(register, None)
-            if result is not None:
-                state["x0"] = result
-            return "stop" if mnemonic == "b" else None
-        if mnemonic in ("blr", "br") and operands and operands[0].type == capstone_arm64.ARM64_OP_REG:
-            # ``adrp x8, slot@PAGE; ldr x8, [x8, slot@PAGEOFF]; blr x8``: how Mach-O code
-            # reaches a GOT entry and Windows arm64 code an IAT entry without a stub.
-            pointer = state.get(self._arm64_register(instruction, operands[0].reg))
-            target = name = None
-            if isinstance(pointer, ImportedAddress):
-                name = pointer.symbol
-            elif (
-                isinstance(pointer, Pointer)
-                and pointer.region == STATIC
-                and pointer.offset
-                and self.image.is_executable(pointer.offset)
-            ):
-                target = pointer.offset
-            if name is not None or target is not None:
-                result = self._call(
-                    target, name, state, self._ARM64_ARGUMENTS, reading, depth, visited, instruction.address
-                )
-                for register in self._ARM64_CALLER_SAVED:
-                    state.pop(register, None)
-                if result is not None:
-                    state["x0"] = result
-                return "stop" if mnemonic == "br" else None
-        if mnemonic in ("ret", "br", "brk"):
-            return "stop"
-        if mnemonic in ("blr",):
-            reading.calls.append(
-                CallEvent(
-                    INDIRECT,
-                    instruction.address,
-                    tuple(state.get(register) for register in self._ARM64_ARGUMENTS[:2]),
-                )
-            )
-            for register in self._ARM64_CALLER_SAVED:
-                state.pop(register, None)
-            return None
-        if mnemonic in ("adrp", "adr") and len(operands) == 2:
-            state[self._arm64_register(instruction, operands[0].reg)] = Pointer(STATIC, operands[1].imm)
-            return None
-        if mnemonic in ("mov", "movz", "orr") and len(operands) >= 2:
-            source = operands[-1] if mnemonic != "orr" else operands[2] if len(operands) > 2 else None
-            if mnemonic == "orr" and (
-                len(operands) != 3 or self._arm64_register(instruction, operands[1].reg) != "xzr"
-            ):
-                state[self._arm64_register(instruction, operands[0].reg)] = None
-                return None
-            value = self._arm64_value(instruction, source, state) if source is not None else None
-            if isinstance(value, int) and mnemonic == "movz" and source.shift.value:
-                value <<= source.shift.value
-            state[self._arm64_register(instruction, operands[0].reg)] = value
-            return None
-        if (
-            mnemonic in ("add", "sub")
-            and len(operands) == 3
-            and operands[2].type == capstone_arm64.ARM64_OP_IMM
-        ):
-            base = state.get(self._arm64_register(instruction, operands[1].reg))
-            delta = operands[2].imm << (operands[2].shift.value or 0)
-            delta = delta if mnemonic == "add" else -delta
-            destination = self._arm64_register(instruction, operands[0].reg)
-            if isinstance(base, Pointer):
-                state[destination] = base.moved(delta)
-            elif isinstance(base, int):
-                state[destination] = base + delta
-            else:
-                state[destination] = None
-            return None
-        if (
-            mnemonic in ("ldr", "ldur", "str", "stur", "ldp", "stp")
-            and operands
-            and operands[0].type == capstone_arm64.ARM64_OP_REG
-            and instruction.reg_name(operands[0].reg).startswith("q")
-        ):
-            # 16-byte vector moves: clang and MSVC copy a PyModuleDef_Slot record built on
-            # the stack into its static array with ldr/ldp/str/stp of q registers.
-            self._arm64_vector_move(instruction, mnemonic, operands, state, reading)
-            return None
-        if mnemonic == "ldp" and len(operands) == 3:
-            size = 8 if instruction.reg_name(operands[0].reg).startswith("x") else 4
-            pointer = self._arm64_address(instruction, operands[2], state)
-            for number, operand in enumerate(operands[:2]):
-                state[self._arm64_register(instruction, operand.reg)] = self.load(
-                    reading, pointer.moved(number * size) if isinstance(pointer, Pointer) else None, size
-                )
-            return None
-        if mnemonic in ("ldr", "ldur") and len(operands) == 2:
-            pointer = self._arm64_address(instruction, operands[1], state)
-            size = 8 if instruction.reg_name(operands[0].reg).startswith("x") else 4
-            state[self._arm64_register(instruction, operands[0].reg)] = self.load(reading, pointer, size)
-            return None
-        if mnemonic in ("str", "stur") and len(operands) == 2:
-            size = 8 if instruction.reg_name(operands[0].reg).startswith("x") else 4
-            value = self._arm64_value(instruction, operands[0], state)
-            self.store(reading, self._arm64_address(instruction, operands[1], state), value, size)
-            return None
-        if mnemonic == "stp" and len(operands) == 3:
-            size = 8 if instruction.reg_name(operands[0].reg).startswith("x") else 4
-            pointer = self._arm64_address(instruction, operands[2], state)
-            self.store(reading, pointer, self._arm64_value(instruction, operands[0], state), size)
-            if isinstance(pointer, Pointer):
-                self.store(
-                    reading, pointer.moved(size), self._arm64_value(instruction, operands[1], state), size
-                )
-            return None
-        try:
-            _read, written = instruction.regs_access()
-        except capstone.CsError:
-            written = (
-                [operands[0].reg] if operands and operands[0].type == capstone_arm64.ARM64_OP_REG else []
-            )
-        for register_id in written:
-            state.pop(self._arm64_register(instruction, register_id), None)
-        return None
-
-
-def _vector_parts(reader: CodeReader, reading: CodeReading, pointer: object) -> tuple:
-    if not isinstance(pointer, Pointer):
-        return ("vector", None, None)
-    return ("vector", reader.load(reading, pointer, 8), reader.load(reading, pointer.moved(8), 8))
-
-
-def _is_x86_epilogue(instruction) -> bool:
-    """``pop``, ``leave``, or ``add``/``lea``/``mov`` into rsp: tearing the frame down."""
-    mnemonic = instruction.mnemonic
-    if mnemonic in ("pop", "leave"):
-        return True
-    return mnemonic in ("add", "lea", "mov") and instruction.op_str.startswith("rsp,")
-
-
-_X86_EXITS = ("ret", "jmp")
-_ARM64_EXITS = ("ret", "retaa", "retab", "b", "br")
-
-
-def _is_arm64_epilogue(instruction) -> bool:
-    """Restoring saved registers from the frame (``ldp x19, x20, [sp, #16]``, ``ldp x29,
-    x30, [sp], #32``), popping it (``add sp, sp, #N``) or authenticating the return address.
-
-    GCC and Clang put cold paths (pybind11's guarded static slot array, filled under
-    ``__cxa_guard_acquire``) after the ``ret`` of aarch64 code as they do on x86-64; they
-    run with the body's registers, which the epilogue has just overwritten.
-    """
-    mnemonic, operands = instruction.mnemonic, instruction.op_str
-    if mnemonic in ("ldp", "ldr") and "[sp" in operands:
-        return True
-    if mnemonic == "add" and operands.startswith("sp, sp"):
-        return True
-    return mnemonic in ("autiasp", "autibsp")
-
-
-def _x86_register_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for full, low32, low16, low8 in (
-        ("rax", "eax", "ax", "al"),
-        ("rbx", "ebx", "bx", "bl"),
-        ("rcx", "ecx", "cx", "cl"),
-        ("rdx", "edx", "dx", "dl"),
-        ("rsi", "esi", "si", "sil"),
-        ("rdi", "edi", "di", "dil"),
-        ("rbp", "ebp", "bp", "bpl"),
-        ("rsp", "esp", "sp", "spl"),
-    ):
-        for alias in (full, low32, low16, low8):
-            names[alias] = full
-    for number in range(8, 16):
-        for suffix in ("", "d", "w", "b"):
-            names[f"r{number}{suffix}"] = f"r{number}"
-    return names
-
-
-_X86_CANONICAL = _x86_register_names()

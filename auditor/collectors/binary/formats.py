@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .elf import ElfImage, ElfReadError, describe_os_error
-from .image import BinaryImage, BinaryReadError
+from .elf import ElfImage, ElfReadError
+from .image import BinaryImage, BinaryReadError, describe_os_error
 from .macho import MachOImage, is_macho
 from .pe import PeImage, is_pe
 

@@ -24,6 +24,7 @@ relocations), so an address found in code and an address found in data agree.
 from __future__ import annotations
 
 import abc
+import errno
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,19 @@ from typing import Self
 
 class BinaryReadError(Exception):
     """The file is not a binary we can read; the message says why, for a user."""
+
+
+def describe_os_error(path: Path, error: OSError) -> str:
+    """Why a binary of any format could not be opened, in words for a user."""
+    if error.errno == errno.ELOOP:
+        return f"{path}: symbolic link loop (too many levels of symbolic links); fix or remove the link"
+    if isinstance(error, PermissionError):
+        return f"{path}: permission denied; the scan needs read access to this file"
+    if isinstance(error, FileNotFoundError):
+        return f"{path}: file not found (a dangling symbolic link?)"
+    if isinstance(error, IsADirectoryError):
+        return f"{path}: is a directory, not a shared object"
+    return f"{path}: could not be read: {error.strerror or error}"
 
 
 @dataclass(frozen=True)

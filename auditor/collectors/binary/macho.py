@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .image import BinaryReadError, DynamicSymbol, Relocation, TablesReadAtOpen
+from .image import BinaryReadError, DynamicSymbol, Relocation, TablesReadAtOpen, describe_os_error
 
 # mach-o/loader.h magic numbers (little-endian thin images) and mach-o/fat.h (big-endian headers).
 _THIN_MAGICS = (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe")
@@ -77,6 +77,7 @@ def is_macho(head: bytes) -> bool:
 
 
 def _lief():
+    # deferred: LIEF is needed only for Mach-O and PE files; the sandboxed ELF reader runs without it
     import lief
 
     lief.logging.disable()  # its parser logs damaged commands to stderr; we report instead
@@ -119,8 +120,6 @@ class MachOImage(TablesReadAtOpen):
             with open(self.path, "rb") as stream:
                 self._data = stream.read()
         except OSError as error:
-            from .elf import describe_os_error
-
             raise BinaryReadError(describe_os_error(self.path, error)) from None
         self.file_size = len(self._data)
         lief = _lief()
@@ -158,6 +157,24 @@ class MachOImage(TablesReadAtOpen):
     # -- loading ----------------------------------------------------------------------------
     def _load(self, binary) -> None:
         base = binary.fat_offset
+        self._load_layout(binary, base)
+        self._load_symbols(binary)
+        names = self._symbol_table_names(binary, base)
+        indirect = self._indirect_symbol_table(binary, base)
+
+        def indirect_name(index: int) -> str | None:
+            if not 0 <= index < len(indirect):
+                return None
+            symbol = indirect[index]
+            if symbol & (_INDIRECT_SYMBOL_LOCAL | _INDIRECT_SYMBOL_ABS) or symbol >= len(names):
+                return None
+            return _c_name(names[symbol]) or None
+
+        self._load_relocations(binary)
+        self._load_stubs(indirect_name)
+        self._load_function_sizes(binary)
+
+    def _load_layout(self, binary, base: int) -> None:
         # How dyld learns what to write into pointers (mach-o/loader.h, fixup-chains.h).
         self.fixup_format = (
             "chained fixups"
@@ -190,6 +207,8 @@ class MachOImage(TablesReadAtOpen):
             )
             for section in binary.sections
         ]
+
+    def _load_symbols(self, binary) -> None:
         executable = [(s.vaddr, s.vaddr + s.vmsize) for s in self._segments if s.executable]
 
         def in_code(address: int) -> bool:
@@ -202,6 +221,7 @@ class MachOImage(TablesReadAtOpen):
         self._imported = {_c_name(symbol.name) for symbol in binary.imported_symbols if symbol.name}
         self._libraries = [library.name for library in binary.libraries]
 
+    def _symbol_table_names(self, binary, base: int) -> list[str]:
         # nlist_64 names by index, for the indirect symbol table (raw: LIEF's own list of
         # indirect symbols drops the LOCAL/ABS entries, which shifts every index after them).
         names: list[str] = []
@@ -223,21 +243,17 @@ class MachOImage(TablesReadAtOpen):
                     )
                 )
         self._strings = strings
-        indirect: list[int] = []
-        if binary.has_dynamic_symbol_command:
-            command = binary.dynamic_symbol_command
-            start = base + command.indirect_symbol_offset
-            raw = self._data[start : start + 4 * command.nb_indirect_symbols]
-            indirect = list(struct.unpack(f"<{len(raw) // 4}I", raw[: len(raw) // 4 * 4]))
+        return names
 
-        def indirect_name(index: int) -> str | None:
-            if not 0 <= index < len(indirect):
-                return None
-            symbol = indirect[index]
-            if symbol & (_INDIRECT_SYMBOL_LOCAL | _INDIRECT_SYMBOL_ABS) or symbol >= len(names):
-                return None
-            return _c_name(names[symbol]) or None
+    def _indirect_symbol_table(self, binary, base: int) -> list[int]:
+        if not binary.has_dynamic_symbol_command:
+            return []
+        command = binary.dynamic_symbol_command
+        start = base + command.indirect_symbol_offset
+        raw = self._data[start : start + 4 * command.nb_indirect_symbols]
+        return list(struct.unpack(f"<{len(raw) // 4}I", raw[: len(raw) // 4 * 4]))
 
+    def _load_relocations(self, binary) -> None:
         self._relocations: dict[int, Relocation] = {}
         for relocation in binary.relocations:
             address = relocation.address
@@ -251,6 +267,9 @@ class MachOImage(TablesReadAtOpen):
                 self._relocations[binding.address] = Relocation(
                     "glob_dat", _c_name(binding.symbol.name), binding.addend
                 )
+
+    def _load_stubs(self, indirect_name) -> None:
+        """Stub -> import (``__stubs``), and the pointer slots dyld binds lazily or not."""
         self._stubs: dict[int, str | None] = {}
         self._stub_ranges: list[tuple[int, int]] = []
         for section in self._sections:
@@ -267,6 +286,7 @@ class MachOImage(TablesReadAtOpen):
                     if name and slot not in self._relocations:
                         self._relocations[slot] = Relocation("glob_dat", name, 0)
 
+    def _load_function_sizes(self, binary) -> None:
         starts: list[int] = []
         if binary.has_function_starts:
             # LC_FUNCTION_STARTS holds offsets from the start of __TEXT.

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .image import BinaryReadError, DynamicSymbol, Relocation, TablesReadAtOpen
+from .image import BinaryReadError, DynamicSymbol, Relocation, TablesReadAtOpen, describe_os_error
 
 _IMAGE_SCN_CNT_UNINITIALIZED_DATA = 0x00000080
 _IMAGE_SCN_MEM_EXECUTE = 0x20000000
@@ -54,6 +54,7 @@ class _Section:
 
 
 def _lief():
+    # deferred: LIEF is needed only for Mach-O and PE files; the sandboxed ELF reader runs without it
     import lief
 
     lief.logging.disable()
@@ -72,8 +73,6 @@ class PeImage(TablesReadAtOpen):
             with open(self.path, "rb") as stream:
                 self._data = stream.read()
         except OSError as error:
-            from .elf import describe_os_error
-
             raise BinaryReadError(describe_os_error(self.path, error)) from None
         self.file_size = len(self._data)
         lief = _lief()
@@ -120,6 +119,17 @@ class PeImage(TablesReadAtOpen):
         self._relocations: dict[int, Relocation] = {}
         self._imported: set[str] = set()
         self._libraries: list[str] = []
+        self._load_exports(binary)
+        self._load_imports(binary)
+        self._load_base_relocations(binary, lief.PE.RelocationEntry.BASE_TYPES.DIR64)
+        self._function_sizes = self._read_pdata(binary)
+        for name, symbol in list(self._symbols.items()):
+            size = self._function_sizes.get(symbol.value, 0)
+            if size:
+                self._symbols[name] = DynamicSymbol(name, symbol.value, size, symbol.is_function)
+        self._thunks: dict[int, str | None] = {}
+
+    def _load_exports(self, binary) -> None:
         if binary.has_exports:
             for entry in binary.get_export().entries:
                 if entry.name and not entry.is_extern:  # not a forwarder to another DLL
@@ -127,6 +137,9 @@ class PeImage(TablesReadAtOpen):
                         entry.name,
                         DynamicSymbol(entry.name, entry.address, 0, self.is_executable(entry.address)),
                     )
+
+    def _load_imports(self, binary) -> None:
+        """Imported names, their DLLs, and each name's IAT slot as a ``jump_slot`` relocation."""
         for delayed, descriptors in (
             (False, binary.imports),
             (True, binary.delay_imports if binary.has_delay_imports else []),
@@ -142,7 +155,9 @@ class PeImage(TablesReadAtOpen):
                     slot = library.iat + 8 * number if delayed else entry.iat_address
                     if slot:
                         self._relocations[slot] = Relocation("jump_slot", entry.name, 0)
-        dir64 = lief.PE.RelocationEntry.BASE_TYPES.DIR64
+
+    def _load_base_relocations(self, binary, dir64) -> None:
+        """Absolute pointers the loader rebases, kept as RVAs (what code addresses are)."""
         for block in binary.relocations:
             for entry in block.entries:
                 if entry.type != dir64 or entry.address in self._relocations:
@@ -150,12 +165,6 @@ class PeImage(TablesReadAtOpen):
                 raw = self.read_int(entry.address, 8)
                 if raw is not None and raw >= self.image_base:
                     self._relocations[entry.address] = Relocation("relative", None, raw - self.image_base)
-        self._function_sizes = self._read_pdata(binary)
-        for name, symbol in list(self._symbols.items()):
-            size = self._function_sizes.get(symbol.value, 0)
-            if size:
-                self._symbols[name] = DynamicSymbol(name, symbol.value, size, symbol.is_function)
-        self._thunks: dict[int, str | None] = {}
 
     def _read_pdata(self, binary) -> dict[int, int]:
         lief = _lief()

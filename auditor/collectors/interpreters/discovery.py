@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ...model.interpreter import InterpreterInfo
-from .provision import all_provisioned
+from .provision import all_provisioned, find_provisioned
 
 _CHILD = Path(__file__).with_name("_describe_child.py")
 _NAMES_ON_PATH = [
@@ -140,8 +140,6 @@ def find_interpreters(extra: list[str] | tuple[str, ...] = ()) -> tuple[list[Int
 
 def default_free_threaded(tsan: bool = False) -> InterpreterInfo | None:
     """The free-threaded interpreter to use when the user names none: ours first."""
-    from .provision import find_provisioned
-
     provisioned = find_provisioned(tsan=tsan)
     if provisioned:
         return describe_interpreter(provisioned.executable, "cache")
@@ -154,8 +152,6 @@ def default_free_threaded(tsan: bool = False) -> InterpreterInfo | None:
 
 def default_gil_baseline(version: str | None = None) -> InterpreterInfo | None:
     """A GIL build to compare against, of the same minor version when there is one."""
-    from .provision import find_provisioned
-
     wanted_minor = ".".join(version.split(".")[:2]) if version else None
     provisioned = find_provisioned(gil=True)
     if provisioned and (wanted_minor in (None, "3.13")):
