@@ -81,31 +81,108 @@ def run_isolated(
     as a failure of that item like a crash.
     """
     method = start_method or ("fork" if os.name == "posix" else "spawn")
-    context = multiprocessing.get_context(method)
-    queue: deque[list] = deque()
+    run = _IsolatedRun(
+        function, multiprocessing.get_context(method), workers, item_timeout, on_answer, on_failure
+    )
     pending = list(items)
     for start in range(0, len(pending), max(1, chunk_size)):
-        queue.append(pending[start : start + chunk_size])
-    if not queue:
+        run.queue.append(pending[start : start + chunk_size])
+    if not run.queue:
         return
-    pool: list[_Worker] = []
+    try:
+        run.until_done()
+    finally:
+        run.stop_all()
 
-    def start_worker() -> _Worker:
-        parent_end, child_end = context.Pipe()
-        process = context.Process(target=_worker_loop, args=(function, child_end), daemon=True)
+
+class _IsolatedRun:
+    """The state of one :func:`run_isolated` call: the queue of chunks and the workers."""
+
+    def __init__(self, function, context, workers, item_timeout, on_answer, on_failure) -> None:
+        self.function = function
+        self.context = context
+        self.workers = workers
+        self.item_timeout = item_timeout
+        self.on_answer = on_answer
+        self.on_failure = on_failure
+        self.queue: deque[list] = deque()
+        self.pool: list[_Worker] = []
+
+    def until_done(self) -> None:
+        while self.pool or self.queue:
+            # Replace workers lost to crashes while there is work left for them (with one
+            # worker, its death empties the pool and the rest of its chunk waits here).
+            while self.queue and len(self.pool) < self.workers:
+                worker = self._start_worker()
+                self.pool.append(worker)
+                self._give_work(worker)
+            self._release_idle_workers()
+            busy = [worker for worker in self.pool if worker.chunk]
+            if not busy:
+                continue
+            self._read_answers(busy)
+            if self.item_timeout is not None:
+                self._retire_overdue_workers()
+
+    def stop_all(self) -> None:
+        for worker in self.pool:
+            if worker.process.is_alive():
+                worker.process.kill()
+            worker.process.join()
+            worker.connection.close()
+
+    def _start_worker(self) -> _Worker:
+        parent_end, child_end = self.context.Pipe()
+        process = self.context.Process(target=_worker_loop, args=(self.function, child_end), daemon=True)
         process.start()
         child_end.close()
         return _Worker(process, parent_end)
 
-    def give_work(worker: _Worker) -> bool:
-        if not queue:
+    def _give_work(self, worker: _Worker) -> bool:
+        if not self.queue:
             return False
-        worker.chunk, worker.answered = queue.popleft(), 0
+        worker.chunk, worker.answered = self.queue.popleft(), 0
         worker.item_started = time.monotonic()
         worker.connection.send(worker.chunk)
         return True
 
-    def retire(worker: _Worker, failure: ItemFailure) -> None:
+    def _release_idle_workers(self) -> None:
+        for worker in [worker for worker in self.pool if not worker.chunk]:
+            if not self._give_work(worker):
+                worker.connection.send(None)
+                worker.process.join(timeout=5)
+                worker.connection.close()
+                self.pool.remove(worker)
+
+    def _read_answers(self, busy: list[_Worker]) -> None:
+        wait_for = None
+        if self.item_timeout is not None:
+            oldest = min(worker.item_started for worker in busy)
+            wait_for = max(0.0, oldest + self.item_timeout - time.monotonic())
+        ready = wait([worker.connection for worker in busy], timeout=wait_for)
+        by_connection = {id(worker.connection): worker for worker in busy}
+        for connection in ready:
+            worker = by_connection[id(connection)]
+            try:
+                kind, position, result = connection.recv()
+            except (EOFError, OSError):
+                self._retire(worker, ItemFailure("the worker process died reading it"))
+                continue
+            if kind == _DONE:
+                worker.chunk = []
+                continue
+            self.on_answer(worker.chunk[position], result)
+            worker.answered = position + 1
+            worker.item_started = time.monotonic()
+
+    def _retire_overdue_workers(self) -> None:
+        now = time.monotonic()
+        for worker in [w for w in self.pool if w.chunk and now - w.item_started > self.item_timeout]:
+            self._retire(
+                worker, ItemFailure(f"took longer than {self.item_timeout:g} s; stopped", timed_out=True)
+            )
+
+    def _retire(self, worker: _Worker, failure: ItemFailure) -> None:
         """The worker is dead or stuck: report its current item, requeue the rest."""
         if worker.process.is_alive():
             worker.process.kill()
@@ -116,65 +193,8 @@ def run_isolated(
             if failure.signal_name:
                 failure.reason = f"the worker process was killed by {failure.signal_name} reading it"
         if worker.answered < len(worker.chunk):
-            on_failure(worker.chunk[worker.answered], failure)
+            self.on_failure(worker.chunk[worker.answered], failure)
             rest = worker.chunk[worker.answered + 1 :]
             if rest:
-                queue.appendleft(rest)
-        pool.remove(worker)
-
-    try:
-        for _ in range(min(workers, len(queue))):
-            worker = start_worker()
-            pool.append(worker)
-            give_work(worker)
-        while pool or queue:
-            # Replace workers lost to crashes while there is work left for them (with one
-            # worker, its death empties the pool and the rest of its chunk waits here).
-            while queue and len(pool) < workers:
-                worker = start_worker()
-                pool.append(worker)
-                give_work(worker)
-            idle = [worker for worker in pool if not worker.chunk]
-            for worker in idle:
-                if not give_work(worker):
-                    worker.connection.send(None)
-                    worker.process.join(timeout=5)
-                    worker.connection.close()
-                    pool.remove(worker)
-            if not pool:
-                continue
-            busy = [worker for worker in pool if worker.chunk]
-            if not busy:
-                continue
-            wait_for = None
-            if item_timeout is not None:
-                oldest = min(worker.item_started for worker in busy)
-                wait_for = max(0.0, oldest + item_timeout - time.monotonic())
-            ready = wait([worker.connection for worker in busy], timeout=wait_for)
-            by_connection = {id(worker.connection): worker for worker in busy}
-            for connection in ready:
-                worker = by_connection[id(connection)]
-                try:
-                    kind, position, result = connection.recv()
-                except (EOFError, OSError):
-                    retire(worker, ItemFailure("the worker process died reading it"))
-                    continue
-                if kind == _DONE:
-                    worker.chunk = []
-                    continue
-                on_answer(worker.chunk[position], result)
-                worker.answered = position + 1
-                worker.item_started = time.monotonic()
-            if item_timeout is not None:
-                now = time.monotonic()
-                for worker in [w for w in pool if w.chunk and now - w.item_started > item_timeout]:
-                    retire(
-                        worker,
-                        ItemFailure(f"took longer than {item_timeout:g} s; stopped", timed_out=True),
-                    )
-    finally:
-        for worker in pool:
-            if worker.process.is_alive():
-                worker.process.kill()
-            worker.process.join()
-            worker.connection.close()
+                self.queue.appendleft(rest)
+        self.pool.remove(worker)
