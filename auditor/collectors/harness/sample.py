@@ -150,52 +150,13 @@ def load_sample(folder: str | Path) -> Sample:
     """Read and validate one sample folder. Raises :class:`SampleError`."""
     folder = Path(folder).resolve()
     toml_path = folder / SAMPLE_FILE
-    if not toml_path.is_file():
-        raise SampleError(
-            f"{folder}: no {SAMPLE_FILE} (a sample is a folder with {SAMPLE_FILE} and {SCENARIO_FILE})"
-        )
-    try:
-        data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise SampleError(f"{toml_path}: not valid TOML: {error}") from error
-    unknown = sorted(set(data) - _KNOWN_KEYS)
-    warnings = [f"{SAMPLE_FILE}: unknown key `{key}` ignored" for key in unknown]
-    missing = [key for key in ("name", "kind", "sources") if key not in data]
-    if missing:
-        raise SampleError(f"{toml_path}: missing required key(s): {', '.join(missing)}")
-    name = data["name"]
-    if not isinstance(name, str) or not name.strip():
-        raise SampleError(f"{toml_path}: `name` must be a non-empty string")
-    kind = data["kind"]
-    if kind not in KINDS:
-        raise SampleError(f"{toml_path}: unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
-    expect = data.get("expect")
-    if expect is not None and expect not in EXPECTATIONS:
-        raise SampleError(f"{toml_path}: unknown expect {expect!r}; use one of: {', '.join(EXPECTATIONS)}")
-    source_names = _string_list(data, "sources", toml_path)
-    if not source_names:
-        raise SampleError(f"{toml_path}: `sources` is empty")
-    sources = []
-    for source_name in source_names:
-        source = (folder / source_name).resolve()
-        if not source.is_file():
-            raise SampleError(f"{toml_path}: source {source_name!r} not found in {folder}")
-        if source.suffix not in SOURCE_SUFFIXES_C + SOURCE_SUFFIXES_CPP:
-            raise SampleError(f"{toml_path}: source {source_name!r} is not C or C++ (.c, .cc, .cpp, .cxx)")
-        sources.append(source)
+    data = _read_sample_toml(folder, toml_path)
+    warnings = [f"{SAMPLE_FILE}: unknown key `{key}` ignored" for key in sorted(set(data) - _KNOWN_KEYS)]
+    name, kind, expect = _identity(data, toml_path)
+    sources = _sources(data, folder, toml_path)
     module = data.get("module")
     cdef = data.get("cdef")
-    if kind == "capi":
-        if not isinstance(module, str) or not module.isidentifier():
-            raise SampleError(
-                f"{toml_path}: a capi sample needs `module`, the extension's name "
-                "(a Python identifier matching its PyInit_<module>)"
-            )
-    else:
-        if not isinstance(cdef, str) or not cdef.strip():
-            raise SampleError(f"{toml_path}: a cffi sample needs `cdef`, the C declarations in cffi's syntax")
-        if any(source.suffix != ".c" for source in sources):
-            raise SampleError(f"{toml_path}: cffi samples are C code; C++ sources are not supported")
+    _check_loading(kind, module, cdef, sources, toml_path)
     headers = sorted(path.resolve() for pattern in ("*.h", "*.hpp") for path in folder.glob(pattern))
     scenario = folder / SCENARIO_FILE
     if not scenario.is_file():
@@ -224,6 +185,65 @@ def load_sample(folder: str | Path) -> Sample:
         warnings=tuple(warnings + scenario_warnings),
         safe_twin=safe_twin,
     )
+
+
+def _read_sample_toml(folder: Path, toml_path: Path) -> dict:
+    if not toml_path.is_file():
+        raise SampleError(
+            f"{folder}: no {SAMPLE_FILE} (a sample is a folder with {SAMPLE_FILE} and {SCENARIO_FILE})"
+        )
+    try:
+        data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SampleError(f"{toml_path}: not valid TOML: {error}") from error
+    missing = [key for key in ("name", "kind", "sources") if key not in data]
+    if missing:
+        raise SampleError(f"{toml_path}: missing required key(s): {', '.join(missing)}")
+    return data
+
+
+def _identity(data: dict, toml_path: Path) -> tuple[str, str, str | None]:
+    """The sample's name, kind and expected verdict, checked."""
+    name = data["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise SampleError(f"{toml_path}: `name` must be a non-empty string")
+    kind = data["kind"]
+    if kind not in KINDS:
+        raise SampleError(f"{toml_path}: unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
+    expect = data.get("expect")
+    if expect is not None and expect not in EXPECTATIONS:
+        raise SampleError(f"{toml_path}: unknown expect {expect!r}; use one of: {', '.join(EXPECTATIONS)}")
+    return name, kind, expect
+
+
+def _sources(data: dict, folder: Path, toml_path: Path) -> list[Path]:
+    source_names = _string_list(data, "sources", toml_path)
+    if not source_names:
+        raise SampleError(f"{toml_path}: `sources` is empty")
+    sources = []
+    for source_name in source_names:
+        source = (folder / source_name).resolve()
+        if not source.is_file():
+            raise SampleError(f"{toml_path}: source {source_name!r} not found in {folder}")
+        if source.suffix not in SOURCE_SUFFIXES_C + SOURCE_SUFFIXES_CPP:
+            raise SampleError(f"{toml_path}: source {source_name!r} is not C or C++ (.c, .cc, .cpp, .cxx)")
+        sources.append(source)
+    return sources
+
+
+def _check_loading(kind: str, module, cdef, sources: list[Path], toml_path: Path) -> None:
+    """What each kind needs to be loaded: a capi module's name, a cffi sample's cdef."""
+    if kind == "capi":
+        if not isinstance(module, str) or not module.isidentifier():
+            raise SampleError(
+                f"{toml_path}: a capi sample needs `module`, the extension's name "
+                "(a Python identifier matching its PyInit_<module>)"
+            )
+        return
+    if not isinstance(cdef, str) or not cdef.strip():
+        raise SampleError(f"{toml_path}: a cffi sample needs `cdef`, the C declarations in cffi's syntax")
+    if any(source.suffix != ".c" for source in sources):
+        raise SampleError(f"{toml_path}: cffi samples are C code; C++ sources are not supported")
 
 
 def find_sample_folders(path: str | Path) -> list[Path]:
