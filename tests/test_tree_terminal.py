@@ -1,6 +1,6 @@
-"""``ftaudit tree --inspect-wheels --platform ...`` in the terminal: the wheel read for each
-platform is shown there too, not only in the JSON, so a GIL fallback on one platform is
-visible with the platform it happens on."""
+"""``ftaudit tree --inspect-wheels --platform ...`` in the terminal, Markdown and HTML: the
+wheel read for each platform is shown there too, not only in the JSON, so a GIL fallback
+on one platform is visible with the platform it happens on."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from auditor.cli import main as ftaudit_main
 from auditor.collectors.interpreters.provision import find_provisioned
 from auditor.model import AuditReport
 from auditor.model.tree import PackageWheelStatus, TreeResult, WheelPlatformInspection
+from auditor.reporters import get_reporter
 from auditor.reporters.terminal import TerminalReporter
 
 pytestmark = pytest.mark.timeout(300)
@@ -50,7 +51,7 @@ def _has_row(text: str, package: str, platform: str, gil: str, problem: str = ""
     )
 
 
-def test_each_platform_read_gets_a_row():
+def _platform_tree() -> TreeResult:
     keeper = PackageWheelStatus(
         name="gilonwindows",
         version="1.0",
@@ -83,14 +84,17 @@ def test_each_platform_read_gets_a_row():
             )
         ],
     )
-    tree = TreeResult(
+    return TreeResult(
         "requirements.txt",
         "3.14t",
         "https://example.invalid/simple",
         packages=[keeper, unread],
         platforms=["macosx_10_15_x86_64", "win_amd64", "musllinux_1_2_x86_64"],
     )
-    text = _render(tree)
+
+
+def test_each_platform_read_gets_a_row():
+    text = _render(_platform_tree())
     assert _has_row(text, "gilonwindows", "macosx_10_15_x86_64", "stays off")
     assert _has_row(text, "gilonwindows", "win_amd64", "re-enables: gilonwindows.sax")
     assert _has_row(text, "gilonwindows", "musllinux_1_2_x86_64", "no wheel", "no musllinux_1_2_x86_64 wheel")
@@ -128,3 +132,52 @@ def test_the_cli_shows_the_wheel_read_for_each_platform(index, tmp_path, capsys)
     assert _has_row(text, "gilfree", linux, "stays off")
     assert _has_row(text, "gilkeeper", "win_amd64", "no wheel", "no win_amd64 wheel")
     assert len(_platform_rows(text)) == 4
+
+
+def test_markdown_and_html_show_the_same_rows():
+    tree = _platform_tree()
+    report = AuditReport.create(target=tree.target, tree=tree)
+    markdown = get_reporter("markdown").render(report)
+    section = markdown.split("### Wheels read per platform", 1)[1]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line][1:5]
+    # Markdown escapes the underscores of a platform tag; read the cells as text.
+    cells = [[cell.strip().replace("\\_", "_") for cell in row.strip("|").split("|")] for row in rows]
+    assert [(row[0], row[1]) for row in cells] == [
+        ("gilonwindows", "macosx_10_15_x86_64"),
+        ("gilonwindows", "win_amd64"),
+        ("gilonwindows", "musllinux_1_2_x86_64"),
+        ("toolarge", "win_amd64"),
+    ]
+    assert "re-enables: gilonwindows.sax" in cells[1][3] and "too big" in cells[3][4]
+
+    from html.parser import HTMLParser
+
+    class TableCells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inside, self.rows, self.in_cell = False, [], False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "h3" and ("id", "tree-platforms") in attrs:
+                self.inside = True
+            elif self.inside and tag == "tr":
+                self.rows.append([])
+            elif self.inside and tag == "td":
+                self.in_cell = True
+                self.rows[-1].append("")
+
+        def handle_endtag(self, tag):
+            if tag == "td":
+                self.in_cell = False
+            elif tag == "table" and self.inside:
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.in_cell:
+                self.rows[-1][-1] += data
+
+    parser = TableCells()
+    parser.feed(get_reporter("html").render(report))
+    html_rows = [row for row in parser.rows if row]
+    assert [tuple(row[:2]) for row in html_rows] == [(row[0], row[1]) for row in cells]
+    assert "re-enables: gilonwindows.sax" in html_rows[1][3]

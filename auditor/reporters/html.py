@@ -254,6 +254,19 @@ class HtmlReporter(Reporter):
             "<th>Status</th><th>First ready</th><th>Latest</th><th>GIL on import</th><th>Reason</th>"
             "</tr></thead>"
             f"<tbody>{rows}</tbody></table>"
+        ) + self._platform_inspections(report)
+
+    def _platform_inspections(self, report: AuditReport) -> str:
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>"
+            for row in _summary.platform_inspection_rows(report)
+        )
+        if not rows:
+            return ""
+        return (
+            '\n<h3 id="tree-platforms">Wheels read per platform (--inspect-wheels)</h3>\n<table><thead><tr>'
+            "<th>Package</th><th>Platform</th><th>Wheel</th><th>GIL on import</th><th>Problems</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table>"
         )
 
     def _target_matrix(self, report: AuditReport) -> str:

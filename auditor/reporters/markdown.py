@@ -165,7 +165,7 @@ class MarkdownReporter(Reporter):
             ]
             for p in tree.packages
         ]
-        return [
+        lines = [
             f"## Dependency tree ({text(tree.source)})",
             "",
             *table(
@@ -173,6 +173,18 @@ class MarkdownReporter(Reporter):
             ),
             "",
         ]
+        platform_rows = _summary.platform_inspection_rows(report)
+        if platform_rows:
+            lines += [
+                "### Wheels read per platform (--inspect-wheels)",
+                "",
+                *table(
+                    ["package", "platform", "wheel", "GIL on import", "problems"],
+                    [[text(cell) for cell in row] for row in platform_rows],
+                ),
+                "",
+            ]
+        return lines
 
     def _target_matrix(self, report: AuditReport) -> list[str]:
         matrix = _summary.target_matrix(report)
