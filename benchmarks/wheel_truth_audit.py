@@ -43,6 +43,10 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+from auditor.collectors.binary.target import make_target
+from auditor.collectors.tree.wheel_inspection import read_wheel_extensions, summarise_extensions
+from auditor.model.environment import GilDeclaration
+
 PINNED = Path(__file__).with_name("wheel_truth.json")
 CACHE = Path(os.environ.get("FTAUDIT_CACHE", Path.home() / ".cache" / "ftaudit")) / "truth-wheels"
 SLOW_SECONDS = 2.0
@@ -197,8 +201,12 @@ def establish_runtime(python: Path) -> None:
                 ):
                     continue  # auditwheel's bundled libraries, not modules
                 found = _probe_module(venv_python, [site], _module_name(relative), site / relative)
-                if found["gil"] != "not-a-module":
-                    truth[_module_name(relative)] = {"source": "runtime", **found}
+                truth[_module_name(relative)] = {"source": "runtime", **found}
+            for module, earlier in wheel.get("truth", {}).items():
+                # What the sdist showed for a module whose load could not be observed (one that
+                # imports a module which re-enables the GIL first) stays.
+                if earlier.get("source") == "source" and truth.get(module, {}).get("gil") == "unknown":
+                    truth[module] = earlier
             wheel["truth"] = truth
             print(wheel["filename"], {name: value["gil"] for name, value in truth.items()}, flush=True)
     PINNED.write_text(json.dumps(pinned, indent=1) + "\n")
@@ -208,9 +216,6 @@ def establish_runtime(python: Path) -> None:
 
 
 def _read_with_ftaudit(wheel: dict, body: bytes) -> tuple[list, list[str], float]:
-    from auditor.collectors.binary.target import make_target
-    from auditor.collectors.tree.wheel_inspection import read_wheel_extensions
-
     target = TARGET_OF_ABI.get(wheel["abi"]) or TARGET_OF_GIL_ABI.get(wheel["abi"], "3.13t")
     started = time.perf_counter()
     try:
@@ -274,6 +279,15 @@ def _compare(truth: dict, extension) -> str:
     expected = truth["gil"]
     if expected == "unknown":
         return "unknown"
+    if expected == "not-a-module":
+        # A library loaded with ctypes or cffi's dlopen (pycryptodome's _raw_*.abi3.so): it
+        # never goes through the import system, so it cannot re-enable the GIL. Listing it as
+        # a module whose declaration could not be read turns the wheel's verdict to unknown.
+        if extension is None or extension.gil is not GilDeclaration.UNKNOWN:
+            return "agree"
+        return "disagree"
+    if extension is None:
+        return "missed"
     answer = _reader_answer(extension)
     if answer == expected:
         return "agree"
@@ -281,59 +295,103 @@ def _compare(truth: dict, extension) -> str:
     return "reader-unknown" if answer == "unknown" else "disagree"
 
 
-def audit(write_json: Path | None) -> int:
-    pinned = _load_pinned()
-    bodies = {wheel["filename"]: _wheel_bytes(wheel) for wheel in pinned["wheels"]}
-    present = {filename: _wheel_modules(body) for filename, body in bodies.items()}
-    _truth_with_same_release(pinned, present)
-    tallies: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    disagreements, errors, slow, rows = [], [], [], []
-    for wheel in pinned["wheels"]:
-        extensions, problems, seconds = _read_with_ftaudit(wheel, bodies[wheel["filename"]])
-        if seconds > SLOW_SECONDS:
-            slow.append((wheel["filename"], seconds))
-        errors.extend((wheel["filename"], problem) for problem in problems)
-        truth = wheel.get("truth", {})
-        read = {extension.module: extension for extension in extensions}
-        for module in sorted(set(truth) | set(read) | present[wheel["filename"]]):
-            extension = read.get(module)
-            if extension is not None and extension.errors:
-                errors.extend((wheel["filename"], f"{module}: {error}") for error in extension.errors)
-            if module not in truth and wheel.get("truth") == {} and wheel["abi"] == "none":
-                outcome = "disagree"  # a support wheel of libraries only: no module to report
-            elif module not in truth:
-                outcome = "unknown"
-            elif extension is None:
-                outcome = "missed"
-            else:
-                outcome = _compare(truth[module], extension)
-            answer = (
-                f"{_reader_answer(extension)} by {extension.gil_declared_by.value}"
-                if extension
-                else "not read"
-            )
-            row = {
+def _truth_verdict(truth: dict[str, dict]) -> str:
+    """The wheel's verdict the module truths imply, in the words ``survey`` uses."""
+    found = {value["gil"] for value in truth.values()} - {"not-a-module"}
+    if "used" in found:
+        return "gil-fallback"
+    if "unknown" in found:
+        return "unknown"
+    if found == {"not-loadable"}:
+        return "needs-build"
+    return "ready" if found else "pure"
+
+
+def _reader_verdict(filename: str, extensions: list, problems: list[str]) -> str:
+    if extensions and all(extension.loadable_on_target is False for extension in extensions):
+        # summarise_extensions is only ever given wheels the target can install; for a GIL-only
+        # wheel it would say gil-fallback, so the loadability answers for it here.
+        return "needs-build"
+    summary = summarise_extensions(filename, extensions, problems)
+    if summary.gil_fallback is None:
+        return "unknown"
+    if summary.gil_fallback:
+        return "gil-fallback"
+    return "ready" if summary.extensions else "pure"
+
+
+def _judge_wheel(wheel: dict, body: bytes, present: set[str]) -> dict:
+    """One wheel read by ftaudit and set against its truth: a row per module, and the wheel's."""
+    extensions, problems, seconds = _read_with_ftaudit(wheel, body)
+    truth = wheel.get("truth", {})
+    read = {extension.module: extension for extension in extensions}
+    errors = list(problems)
+    rows = []
+    for module in sorted(set(truth) | set(read) | present):
+        extension = read.get(module)
+        if extension is not None:
+            errors.extend(f"{module}: {error}" for error in extension.errors)
+        if module in truth:
+            outcome = _compare(truth[module], extension)
+        elif wheel["abi"] == "none":
+            outcome = "disagree"  # a wheel of support libraries only: no module to report
+        else:
+            outcome = "unknown"
+        rows.append(
+            {
                 "wheel": wheel["filename"],
                 "url": wheel["url"],
                 "sha256": wheel["sha256"],
                 "module": module,
-                "ftaudit": answer,
+                "ftaudit": f"{_reader_answer(extension)} by {extension.gil_declared_by.value}"
+                if extension
+                else "not read",
                 "evidence": extension.gil_evidence if extension else "",
                 "truth": truth.get(module, {}).get("gil", "none"),
                 "truth_evidence": truth.get(module, {}).get("evidence", ""),
                 "truth_source": truth.get(module, {}).get("source", ""),
                 "outcome": outcome,
             }
-            rows.append(row)
-            for key in (f"abi {wheel['abi']}", f"platform {wheel['platform']}", "all"):
-                tallies[key][outcome] += 1
-            if outcome in ("disagree", "missed", "reader-unknown"):
+        )
+    return {
+        "rows": rows,
+        "errors": errors,
+        "seconds": seconds,
+        "verdict": _reader_verdict(wheel["filename"], extensions, problems),
+        "truth_verdict": _truth_verdict(truth),
+    }
+
+
+def _print_report(pinned: dict, judged: dict[str, dict]) -> list[dict]:
+    tallies: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    wheel_tallies: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    disagreements = []
+    for wheel in pinned["wheels"]:
+        result = judged[wheel["filename"]]
+        keys = (f"abi {wheel['abi']}", f"platform {wheel['platform']}", "all")
+        for row in result["rows"]:
+            for key in keys:
+                tallies[key][row["outcome"]] += 1
+            if row["outcome"] in ("disagree", "missed", "reader-unknown"):
                 disagreements.append(row)
-    print(f"{len(pinned['wheels'])} wheels, {sum(tallies['all'].values())} modules")
+        if result["truth_verdict"] == "unknown":
+            wheel_outcome = "unknown"
+        else:
+            wheel_outcome = "agree" if result["verdict"] == result["truth_verdict"] else "disagree"
+        for key in keys:
+            wheel_tallies[key][wheel_outcome] += 1
+    modules = sum(tallies["all"].values())
+    print(f"{len(pinned['wheels'])} wheels, {modules} modules\n\nper module:")
     columns = ("agree", "disagree", "reader-unknown", "missed", "unknown")
     print(f"{'':18}" + "".join(f"{column:>16}" for column in columns))
     for key in sorted(tallies, key=lambda name: (name != "all", name)):
         print(f"{key:18}" + "".join(f"{tallies[key][column]:16}" for column in columns))
+    print("\nper wheel (the verdict tree --inspect-wheels and survey give):")
+    for key in sorted(wheel_tallies, key=lambda name: (name != "all", name)):
+        print(
+            f"{key:18}"
+            + "".join(f"{wheel_tallies[key][column]:16}" for column in ("agree", "disagree", "unknown"))
+        )
     print("\ndisagreements:" if disagreements else "\nno disagreements")
     for row in disagreements:
         print(
@@ -341,13 +399,42 @@ def audit(write_json: Path | None) -> int:
             f"{row['truth']} ({row['truth_source']}: {row['truth_evidence']})\n    {row['url']}\n"
             f"    sha256 {row['sha256']}"
         )
-    print("\nreader errors:" if errors else "\nno reader errors")
-    for filename, problem in errors:
-        print(f"  {filename}: {problem}")
-    print("\nslow reads:" if slow else f"\nno read over {SLOW_SECONDS} s")
-    for filename, seconds in slow:
-        print(f"  {filename}: {seconds:.2f} s")
+    _print_findings(judged)
+    return disagreements
+
+
+def _print_findings(judged: dict[str, dict]) -> None:
+    print("\nwheel verdicts that differ:")
+    for filename, result in judged.items():
+        if result["truth_verdict"] != "unknown" and result["verdict"] != result["truth_verdict"]:
+            print(f"  {filename}: ftaudit {result['verdict']}, truth {result['truth_verdict']}")
+    print("\nreader errors:")
+    for filename, result in judged.items():
+        shown = result["errors"][:3]
+        for error in shown:
+            print(f"  {filename}: {error}")
+        if len(result["errors"]) > len(shown):
+            print(f"  {filename}: ... {len(result['errors']) - len(shown)} more")
+    print(f"\nreads over {SLOW_SECONDS} s:")
+    for filename, result in judged.items():
+        if result["seconds"] > SLOW_SECONDS:
+            print(f"  {filename}: {result['seconds']:.2f} s")
+    slowest = max(judged.items(), key=lambda item: item[1]["seconds"])
+    print(f"  (slowest: {slowest[0]} {slowest[1]['seconds']:.2f} s)")
+
+
+def audit(write_json: Path | None) -> int:
+    pinned = _load_pinned()
+    bodies = {wheel["filename"]: _wheel_bytes(wheel) for wheel in pinned["wheels"]}
+    present = {filename: _wheel_modules(body) for filename, body in bodies.items()}
+    _truth_with_same_release(pinned, present)
+    judged = {
+        wheel["filename"]: _judge_wheel(wheel, bodies[wheel["filename"]], present[wheel["filename"]])
+        for wheel in pinned["wheels"]
+    }
+    disagreements = _print_report(pinned, judged)
     if write_json:
+        rows = [row for result in judged.values() for row in result["rows"]]
         write_json.write_text(json.dumps(rows, indent=1) + "\n")
     return 1 if disagreements else 0
 
