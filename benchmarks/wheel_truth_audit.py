@@ -232,17 +232,20 @@ _MODULE_FILE = re.compile(r"\.(cpython-3\d+t?-[^./]+\.so|abi3t?\.so|cp3\d+t?-win
 
 
 def _wheel_modules(body: bytes) -> set[str]:
-    """The dotted names of the extension modules a wheel ships (bundled libraries left out)."""
+    """The dotted names of the extension modules a wheel ships: every shared object whose
+    bytes name its own export hook (``PyInit_<name>``, or PEP 793's ``PyModExport_<name>``),
+    found with a plain byte search rather than ftaudit's readers and file-name rules."""
     modules = set()
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         for name in archive.namelist():
             parts = name.split("/")
             if not _MODULE_FILE.search(name) or parts[0].endswith(".data"):
                 continue
-            if any(part.endswith((".libs", ".dylibs")) or part == "lib" for part in parts[:-1]):
-                continue  # auditwheel / delocate bundles, mlx-cpu's libmlx.so
-            parts[-1] = parts[-1].split(".")[0]
-            modules.add(".".join(parts))
+            stem = parts[-1].split(".")[0]
+            data = archive.read(name)
+            if f"PyInit_{stem}".encode() not in data and f"PyModExport_{stem}".encode() not in data:
+                continue  # a bundled or ctypes-loaded library, not a module of that name
+            modules.add(".".join([*parts[:-1], stem]))
     return modules
 
 
