@@ -16,6 +16,13 @@ it came from:
 * ``source``: the release's sdist (the declaration named in the evidence).
 * ``abi``: a GIL-only wheel (cp313, abi3) cannot load on a free-threaded interpreter.
 
+A module's truth is ``not-used``, ``used``, ``not-loadable`` or ``not-a-module`` (a library
+with no export hook, loaded with ctypes or cffi: it cannot touch the GIL). Outcomes:
+``agree``; ``disagree``; ``reader-unknown`` (ftaudit could not decide); ``missed`` (a
+module the wheel ships, found by its PyInit_/PyModExport_ name, that ftaudit did not
+read); ``unknown`` (no truth). The per-wheel table compares the verdict ftaudit's
+:func:`summarise_extensions` gives with the one the module truths imply.
+
 The default run downloads the wheels once into ~/.cache/ftaudit/truth-wheels, reads each
 with :func:`auditor.collectors.tree.wheel_inspection.read_wheel_extensions` exactly as
 ``tree --inspect-wheels`` and ``survey`` do, and prints agreement per ABI and per
