@@ -37,6 +37,7 @@ from .generators import GeneratorInfo
 from .gil_reading import GilReading, undecided, verdict
 from .image import BinaryImage
 from .module_slots import module_def_layout, read_module_def_slots
+from .runtime_libraries import is_cxx_runtime_function
 from .symbolic_values import INDIRECT, CallEvent, CodeReading
 
 __all__ = ["GilReading", "init_function_name", "read_gil_declaration"]
@@ -48,11 +49,12 @@ _SINGLE_PHASE_CREATORS = ("PyModule_Create2", "PyModule_Create", "_PyModule_Crea
 
 
 def _may_declare_elsewhere(name: str) -> bool:
+    """Whether a call to the imported ``name`` may reach code that declares for the module:
+    an unknown target, or another library's C++ (a shared libnanobind). C functions (the C
+    library, libm) and the C++ runtime (:mod:`.runtime_libraries`) create no modules."""
     if name == "?":
         return True
-    return name.startswith("_Z") and not name.startswith(
-        ("_ZNSt", "_ZSt", "_ZNKSt", "_Znw", "_Zna", "_Zdl", "_Zda")
-    )
+    return name.startswith("_Z") and not is_cxx_runtime_function(name)
 
 
 def _reaches_a_declaration(reading: CodeReading) -> bool:
