@@ -59,10 +59,17 @@ def choose_inspectable_wheel(filenames: list[str], platform: str | None = None) 
 
 def _is_bundled_library(relative: PurePosixPath) -> bool:
     """auditwheel/delocate copy shared libraries into ``<package>.libs/``; they are not
-    extension modules (no PyInit_*), and neither is a ``lib*.so`` without an ABI tag."""
+    extension modules (no PyInit_*), and neither is a ``lib*.so`` without an ABI tag.
+
+    A ``.pyd`` is always an extension module (Windows names its libraries ``.dll``), whatever
+    its name: mypy ships ``mypyc/primitives/librt_time_ops.cp315t-win_amd64.pyd``, whose
+    Windows tag has neither ``.cpython-`` nor ``.abi3.`` in it.
+    """
     if any(part.endswith(".libs") for part in relative.parts[:-1]):
         return True
     name = relative.name
+    if name.endswith(".pyd"):
+        return False
     return name.startswith("lib") and ".cpython-" not in name and ".abi3." not in name
 
 
