@@ -67,7 +67,10 @@ class ExtensionModule:
     gil: GilDeclaration = GilDeclaration.UNKNOWN
     gil_declared_by: GilDeclaredBy = GilDeclaredBy.UNDETERMINED
     gil_evidence: str = ""
-    init_style: str = "unknown"  # "multi-phase" | "single-phase" | "unknown"
+    # "multi-phase" | "single-phase" | "export-hook" | "unknown"; "none": a readable shared
+    # library exporting neither PyInit_<name> nor PyModExport_<name> (loaded with ctypes or
+    # cffi, never imported), which the verdicts leave out.
+    init_style: str = "unknown"
     generator: str | None = None  # hand-written, Cython, pybind11, nanobind, PyO3, f2py
     risky_symbols: list[RiskySymbol] = field(default_factory=list)
     runtime_gil: RuntimeGil | None = None
