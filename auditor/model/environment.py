@@ -25,6 +25,9 @@ class GilDeclaration(str, Enum):
 class GilDeclaredBy(str, Enum):
     SLOT = "slot"  # a Py_mod_gil entry in a PyModuleDef_Slot array
     SET_GIL_CALL = "set-gil-call"  # PyUnstable_Module_SetGIL(module, value)
+    # cffi's _cffi_backend creates the module and declares Py_MOD_GIL_NOT_USED for it
+    # (cffi 2.0+ on a free-threaded interpreter): true only with such a cffi installed.
+    CFFI_BACKEND = "cffi-backend"
     NEVER = "never"  # no declaration at all: the default, GIL used
     NOT_APPLICABLE = "not-applicable"  # GIL-only build: the slot cannot matter
     UNDETERMINED = "undetermined"
