@@ -220,3 +220,29 @@ def test_a_module_calling_another_backend_method_is_not_taken_for_cffi() -> None
     module = read_extension(built.path, built.site, "3.13t").extension
     assert module.gil_declared_by is not GilDeclaredBy.CFFI_BACKEND
     assert module.gil is not GilDeclaration.NOT_USED
+
+
+# -- PyO3 0.26 on arm64 ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("prefix", "module"),
+    [
+        ("bcrypt-5.0.0-cp313-cp313t-manylinux_2_28_aarch64", "bcrypt._bcrypt"),
+        ("blake3-1.0.8-cp313-cp313t-manylinux_2_17_aarch64", "blake3.blake3"),
+        ("pydantic_core-2.41.4-cp313-cp313t-macosx_11_0_arm64", "pydantic_core._pydantic_core"),
+    ],
+)
+def test_pyo3_gil_used_is_followed_through_byte_moves_on_arm64(prefix: str, module: str) -> None:
+    modules, problems, _libraries = _read(prefix)
+    extension = modules[module]
+    assert (extension.gil, extension.gil_declared_by) == (GilDeclaration.NOT_USED, GilDeclaredBy.SET_GIL_CALL)
+    assert "Py_MOD_GIL_NOT_USED" in extension.gil_evidence and problems == []
+
+
+def test_the_arm64_slice_of_a_universal2_pyo3_module_reads_not_used(tmp_path: Path) -> None:
+    _entry, path = _wheel("nh3-0.3.1-cp313-cp313t-macosx_10_12_x86_64.macosx_11_0_arm64")
+    with zipfile.ZipFile(path) as archive:
+        archive.extract("nh3/nh3.cpython-313t-darwin.so", tmp_path)
+    module = read_extension(
+        tmp_path / "nh3" / "nh3.cpython-313t-darwin.so", tmp_path, "3.13t", platform="macosx_11_0_arm64"
+    ).extension
+    assert (module.gil, module.gil_declared_by) == (GilDeclaration.NOT_USED, GilDeclaredBy.SET_GIL_CALL)
