@@ -111,6 +111,19 @@ def test_windows_modules_named_lib_are_read() -> None:
     assert problems == [] and libraries == []
 
 
+def test_a_scan_lists_windows_modules_named_lib(tmp_path: Path) -> None:
+    _entry, path = _wheel("mypy-2.3.1-cp315-cp315t-win_amd64")
+    member = "mypyc/primitives/librt_time_ops.cp315t-win_amd64.pyd"
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read(member)
+    site = tmp_path / "site"
+    write_distribution(site, "librtonly", "1.0", {member: data})
+    result = scan(paths=[site], target="3.15t", platform="win_amd64", use_cache=False, jobs=1)
+    (distribution,) = [item for item in result.distributions if item.name == "librtonly"]
+    assert [extension.module for extension in distribution.extensions] == ["mypyc.primitives.librt_time_ops"]
+    assert distribution.native_libraries == [] and distribution.verdict is Verdict.READY
+
+
 def test_ctypes_libraries_are_not_judged_and_the_wheel_is_pure() -> None:
     modules, problems, libraries = _read("pycryptodome-3.24.1")
     assert modules == {} and problems == []

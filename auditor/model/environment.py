@@ -74,7 +74,7 @@ class ExtensionModule:
     # library exporting neither PyInit_<name> nor PyModExport_<name> (loaded with ctypes or
     # cffi, never imported), which the verdicts leave out.
     init_style: str = "unknown"
-    generator: str | None = None  # hand-written, Cython, pybind11, nanobind, PyO3, f2py
+    generator: str | None = None  # hand-written, Cython, pybind11, nanobind, PyO3, f2py, mypyc, cffi
     risky_symbols: list[RiskySymbol] = field(default_factory=list)
     runtime_gil: RuntimeGil | None = None
     runtime_warning: str | None = None
