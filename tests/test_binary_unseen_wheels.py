@@ -29,6 +29,7 @@ from _extension_builds import CACHE, build_extension, build_snippet, free_thread
 from _scan_helpers import write_distribution
 
 from auditor.collectors.binary import read_extension
+from auditor.collectors.binary.runtime_libraries import is_cxx_runtime_function
 from auditor.collectors.binary.target import make_target
 from auditor.collectors.tree.wheel_inspection import analyse_wheel, read_wheel_extensions
 from auditor.model.environment import GilDeclaration, GilDeclaredBy, Verdict
@@ -261,3 +262,24 @@ def test_the_arm64_slice_of_a_universal2_pyo3_module_reads_not_used(tmp_path: Pa
         tmp_path / "nh3" / "nh3.cpython-313t-darwin.so", tmp_path, "3.13t", platform="macosx_11_0_arm64"
     ).extension
     assert (module.gil, module.gil_declared_by) == (GilDeclaration.NOT_USED, GilDeclaredBy.SET_GIL_CALL)
+
+
+@pytest.mark.parametrize(
+    ("name", "runtime"),
+    [
+        ("_ZNSs4_Rep9_S_createEmmRKSaIcE", True),  # libstdc++'s pre-C++11 std::string (greenlet)
+        ("_ZNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEE9_M_createERmm", True),
+        ("_ZNSt3__112basic_stringIcNS_11char_traitsIcEENS_9allocatorIcEEE6appendEPKc", True),  # libc++
+        ("_ZNKSt9exception4whatEv", True),
+        ("_ZSt20__throw_length_errorPKc", True),
+        ("_ZN9__gnu_cxx18__exchange_and_addEPVii", True),
+        ("_Znwm", True),
+        ("_ZdlPvm", True),
+        ("__cxa_guard_acquire", True),
+        ("_Unwind_Resume", True),
+        ("_ZN8nanobind6detail10nb_module_newEPKcP11PyModuleDef", False),  # a shared libnanobind
+        ("_ZN6Sample4initEv", False),  # a namespace that starts with S is still not std
+    ],
+)
+def test_the_cxx_runtime_is_told_from_other_libraries(name: str, runtime: bool) -> None:
+    assert is_cxx_runtime_function(name) is runtime
