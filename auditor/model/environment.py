@@ -25,6 +25,9 @@ class GilDeclaration(str, Enum):
 class GilDeclaredBy(str, Enum):
     SLOT = "slot"  # a Py_mod_gil entry in a PyModuleDef_Slot array
     SET_GIL_CALL = "set-gil-call"  # PyUnstable_Module_SetGIL(module, value)
+    # cffi's _cffi_backend creates the module and declares Py_MOD_GIL_NOT_USED for it
+    # (cffi 2.0+ on a free-threaded interpreter): true only with such a cffi installed.
+    CFFI_BACKEND = "cffi-backend"
     NEVER = "never"  # no declaration at all: the default, GIL used
     NOT_APPLICABLE = "not-applicable"  # GIL-only build: the slot cannot matter
     UNDETERMINED = "undetermined"
@@ -67,8 +70,11 @@ class ExtensionModule:
     gil: GilDeclaration = GilDeclaration.UNKNOWN
     gil_declared_by: GilDeclaredBy = GilDeclaredBy.UNDETERMINED
     gil_evidence: str = ""
-    init_style: str = "unknown"  # "multi-phase" | "single-phase" | "unknown"
-    generator: str | None = None  # hand-written, Cython, pybind11, nanobind, PyO3, f2py
+    # "multi-phase" | "single-phase" | "export-hook" | "unknown"; "none": a readable shared
+    # library exporting neither PyInit_<name> nor PyModExport_<name> (loaded with ctypes or
+    # cffi, never imported), which the verdicts leave out.
+    init_style: str = "unknown"
+    generator: str | None = None  # hand-written, Cython, pybind11, nanobind, PyO3, f2py, mypyc, cffi
     risky_symbols: list[RiskySymbol] = field(default_factory=list)
     runtime_gil: RuntimeGil | None = None
     runtime_warning: str | None = None

@@ -189,6 +189,11 @@ def _judge_distributions(
         distribution = item.distribution
         for file in item.extension_files:
             extension, findings = analyses[id(file)]
+            if extension.init_style == "none":
+                # Named like a module (pycryptodome's _raw_aes.abi3.so) but exports no module
+                # init: a library loaded with ctypes or cffi, which never re-enables the GIL.
+                distribution.native_libraries.append(file.relative_path)
+                continue
             # Our names win: the listing knows the package the file sits in.
             extension.path = file.relative_path
             extension.module = file.module

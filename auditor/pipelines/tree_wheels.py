@@ -44,6 +44,7 @@ def _inspect_per_platform(
         entry.gil_fallback = inspection.gil_fallback
         entry.gil_fallback_modules = list(inspection.gil_fallback_modules)
         entry.problems.extend(inspection.problems)
+        status.reason += "".join(f"; {platform}: {note}" for note in inspection.notes)
         complete &= inspection.gil_fallback is not None
     read = [entry for entry in status.platform_inspections if entry.wheel]
     if not read:
@@ -90,6 +91,8 @@ def _inspect_one(
     status.gil_fallback = inspection.gil_fallback
     status.gil_fallback_modules = list(inspection.gil_fallback_modules)
     status.errors.extend(inspection.problems)
+    for note in inspection.notes:
+        status.reason += f"; {note}"
     if inspection.gil_fallback:
         modules = ", ".join(inspection.gil_fallback_modules)
         status.reason += (

@@ -22,6 +22,7 @@ Verdicts, per distribution, first match wins:
 
 from __future__ import annotations
 
+from ..collectors.binary.facts import native_libraries_note
 from ..model.environment import Distribution, ExtensionModule, GilDeclaration, GilDeclaredBy, Verdict
 
 # How many module names a reason lists before "…".
@@ -35,6 +36,13 @@ def module_names(extensions: list[ExtensionModule]) -> str:
 
 def judge_distribution(distribution: Distribution, target_free_threaded: bool = True) -> tuple[Verdict, str]:
     """The verdict and its reason for one distribution (rules in the module docstring)."""
+    verdict, reason = _judge_extensions(distribution, target_free_threaded)
+    if distribution.extensions and distribution.native_libraries:
+        reason += f"; {native_libraries_note(distribution.native_libraries)}"
+    return verdict, reason
+
+
+def _judge_extensions(distribution: Distribution, target_free_threaded: bool) -> tuple[Verdict, str]:
     extensions = distribution.extensions
     count = len(extensions)
     if count == 0:

@@ -151,7 +151,8 @@ def _read_binary(
     def exports(name: str) -> bool:
         return image.may_have_dynamic_symbol(name) and name in image.symbols
 
-    if not exports(facts.init_function) and not exports(facts.export_hook):
+    facts.exports_module_init = exports(facts.init_function) or exports(facts.export_hook)
+    if not facts.exports_module_init:
         # A bundled shared library (numpy.libs/libopenblas...), not an extension module:
         # nothing to declare, and its imports are not a module's.
         extension.errors.append(
@@ -159,6 +160,7 @@ def _read_binary(
             f"extension module named {leaf!r} (a bundled shared library, or a renamed file?)"
         )
         extension.loadable_on_target = None
+        extension.init_style = "none"  # what the scan and wheel inspection leave unjudged
         return
     if image.file_format == "PE":
         abi = _abi_of_windows_module(image, abi, extension)

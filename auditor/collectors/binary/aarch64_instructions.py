@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 # forgets what the instruction writes, as for any instruction without a handler.
 _NOT_MODELLED = object()
 _MEMORY_MOVES = ("ldr", "ldur", "str", "stur", "ldp", "stp")
+# Byte and halfword moves (zero-extending loads): a Rust ``bool`` lives in one byte. PyO3
+# 0.23-0.27 stores ``gil_used`` with ``strb`` into the frame, hands a closure a pointer to
+# it, and the closure reads it back with ``ldrb`` before ``PyUnstable_Module_SetGIL``.
+_NARROW_MOVES = {"ldrb": 1, "ldurb": 1, "strb": 1, "sturb": 1, "ldrh": 2, "ldurh": 2, "strh": 2, "sturh": 2}
 
 
 class Aarch64Instructions:
@@ -45,7 +49,8 @@ class Aarch64Instructions:
             ("adrp", "adr"): self._page_address,
             ("mov", "movz", "orr"): self._move,
             ("add", "sub"): self._add_or_subtract,
-            _MEMORY_MOVES: self._memory_move,
+            (*_MEMORY_MOVES, *_NARROW_MOVES): self._memory_move,
+            ("and", "eor", "mvn"): self._logic,
         }
         self._handlers = {mnemonic: handler for names, handler in handlers.items() for mnemonic in names}
 
@@ -226,22 +231,53 @@ class Aarch64Instructions:
         pair = mnemonic in ("ldp", "stp")
         if len(operands) != (3 if pair else 2):
             return _NOT_MODELLED
-        size = 8 if instruction.reg_name(operands[0].reg).startswith("x") else 4
+        size = _NARROW_MOVES.get(mnemonic) or (
+            8 if instruction.reg_name(operands[0].reg).startswith("x") else 4
+        )
+        mnemonic = mnemonic.rstrip("bh") if mnemonic in _NARROW_MOVES else mnemonic
         load, store = self.reader.load, self.reader.store
         pointer = self.address(instruction, operands[-1], state)
+        if mnemonic in ("str", "stur") and size < 4:
+            value = self.value(instruction, operands[0], state)
+            store(reading, pointer, value & ((1 << (8 * size)) - 1) if isinstance(value, int) else None, size)
+            return None
         if mnemonic == "ldp":
             for number, operand in enumerate(operands[:2]):
                 state[self.register(instruction, operand.reg)] = load(
                     reading, pointer.moved(number * size) if isinstance(pointer, Pointer) else None, size
                 )
         elif mnemonic in ("ldr", "ldur"):
-            state[self.register(instruction, operands[0].reg)] = load(reading, pointer, size)
+            value = load(reading, pointer, size)
+            # A byte or halfword is a number, never a whole pointer stored there.
+            state[self.register(instruction, operands[0].reg)] = (
+                value if size >= 4 or isinstance(value, int) else None
+            )
         elif mnemonic in ("str", "stur"):
             store(reading, pointer, self.value(instruction, operands[0], state), size)
         else:  # stp
             store(reading, pointer, self.value(instruction, operands[0], state), size)
             if isinstance(pointer, Pointer):
                 store(reading, pointer.moved(size), self.value(instruction, operands[1], state), size)
+        return None
+
+    def _logic(self, mnemonic, instruction, operands, state, reading, walk) -> object:
+        """``and``/``eor`` with an immediate or a register, ``mvn``: how compiled code turns a
+        ``bool`` into its negation (``mvn w8, w8; and x1, x8, #1``, or ``eor w1, w8, #1``)."""
+        if not operands or operands[0].type != capstone_arm64.ARM64_OP_REG:
+            return _NOT_MODELLED
+        sources = operands[1:]
+        if any(operand.shift.type for operand in sources):
+            return _NOT_MODELLED  # shifted operands: not what a bool negation looks like
+        values = [self.value(instruction, operand, state) for operand in sources]
+        destination = self.register(instruction, operands[0].reg)
+        mask = (1 << (64 if instruction.reg_name(operands[0].reg).startswith("x") else 32)) - 1
+        result = None
+        if all(isinstance(value, int) for value in values):
+            if mnemonic == "mvn" and len(values) == 1:
+                result = ~values[0] & mask
+            elif mnemonic in ("and", "eor") and len(values) == 2:
+                result = (values[0] & values[1] if mnemonic == "and" else values[0] ^ values[1]) & mask
+        state[destination] = result
         return None
 
     def _vector_move(self, instruction, mnemonic: str, operands, state: dict, reading: CodeReading) -> None:

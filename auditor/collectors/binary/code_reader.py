@@ -71,6 +71,12 @@ ALLOCATORS = frozenset(
 # ~3,800 instructions.
 _INSTRUCTION_BUDGET = 6000  # across the init function and everything followed
 _MAX_CALL_DEPTH = 6
+# A function is read again for each new set of constant arguments (another vtable), but
+# not without end: Rust calls its panic and formatting helpers with a different &Location
+# from every call site, and those re-reads took 2,400 of the 6,000 instructions of
+# watchfiles 1.1.1's arm64 init (cp314t, macOS) before PyO3's PyUnstable_Module_SetGIL
+# call. The closures that declare are reached on their first few readings.
+_MAX_READS_PER_FUNCTION = 8
 _MAX_FOLLOWED_FUNCTION_SIZE = 8192  # bytes: larger callees are library machinery, not module setup
 _UNSIZED_FUNCTION_LIMIT = 2048  # bytes read of a function whose size the binary does not say
 _SIZED_FUNCTION_LIMIT = 1 << 20  # bytes of one function's window, whatever its st_size claims
@@ -199,9 +205,10 @@ class CodeReader:
     ) -> object:
         """Read one function; returns its result register at the first ``ret`` (None: unknown)."""
         key = (address, self._constant_arguments(registers))
-        if key in visited:
+        if key in visited or reading.reads_of.get(address, 0) >= _MAX_READS_PER_FUNCTION:
             return None
         visited.add(key)
+        reading.reads_of[address] = reading.reads_of.get(address, 0) + 1
         window = min(size, _SIZED_FUNCTION_LIMIT) if size else _UNSIZED_FUNCTION_LIMIT
         if not self.image.is_mapped(address, window):
             reading.problems.append(f"no code at {address:#x}")

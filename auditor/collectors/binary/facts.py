@@ -30,9 +30,19 @@ class BinaryFacts:
     # The Py_mod_gil reading, with its evidence (None: not reached).
     gil_reading: GilReading | None = None
     init_function: str = ""  # PyInit_<name>
+    # Whether the opened binary exports PyInit_<name> or PyModExport_<name>: False for a
+    # shared library that parses but has neither (one loaded with ctypes or cffi's dlopen,
+    # such as pycryptodome's _raw_*.abi3.so); None when the file could not be read that far.
+    exports_module_init: bool | None = None
     export_hook: str = ""  # the PEP 793 PyModExport_<name>
     # Imported functions that are unsafe once the GIL no longer serialises threads.
     risky_imports: list[RiskyFunction] = field(default_factory=list)
+
+    @property
+    def is_plain_library(self) -> bool:
+        """A readable shared library that CPython cannot import as a module (no init export):
+        it never goes through the import system, so it cannot re-enable the GIL."""
+        return self.exports_module_init is False
 
     @property
     def init_symbol(self) -> str:
@@ -50,3 +60,12 @@ class BinaryFacts:
             and self.target.free_threaded
             and self.extension.loadable_on_target is not False
         )
+
+
+def native_libraries_note(native_libraries: list[str] | tuple[str, ...]) -> str:
+    """The note that names shared libraries read but not judged (``scan`` and wheel inspection)."""
+    count = len(native_libraries)
+    return (
+        f"{count} shared librar{'y' if count == 1 else 'ies'} without a module init, loaded with "
+        f"ctypes/cffi or by the modules: not judged ({native_libraries[0]}{', …' if count > 1 else ''})"
+    )

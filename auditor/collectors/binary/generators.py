@@ -11,7 +11,8 @@ Each generator leaves fixed text in the read-only data or the dynamic string tab
 * Cython: the ``cython_runtime`` module it creates and ``__pyx_`` names;
 * f2py: the "auto-generated with f2py" banner in the module docstring and
   ``fortranobject`` helpers;
-* mypyc: the shared ``<group>__mypyc`` library its per-module shims import.
+* mypyc: the shared ``<group>__mypyc`` library its per-module shims import;
+* cffi (out-of-line API mode): the name of the ``_cffi_backend`` function its init calls.
 
 Recognition is by these strings only: a hand-written module that mentions "pybind11"
 in a message would be mislabelled, which is why the GIL verdict never rests on the
@@ -38,6 +39,7 @@ _SIGNATURES: list[tuple[str, list[bytes]]] = [
     ("Cython", [b"cython_runtime", b"__pyx_capi__", b"__pyx_vtable__", b"_cython_3_"]),
     ("f2py", [b"auto-generated with f2py", b"fortranobject", b"f2py_rout_"]),
     ("mypyc", [b"__mypyc", b"CPyInit_"]),
+    ("cffi", [b"_init_cffi_1_0_external_module"]),
 ]
 # Every part has a length cap: with an open-ended middle, data made of "nanobind_x"
 # repeated made each occurrence scan to the end of .rodata (80 KB took 16 s). Real tags
@@ -49,7 +51,7 @@ _NANOBIND_ABI_TAG = re.compile(
 
 @dataclass(frozen=True)
 class GeneratorInfo:
-    name: str  # "PyO3" | "nanobind" | "pybind11" | "Cython" | "f2py" | "mypyc" | "hand-written"
+    name: str  # "PyO3" | "nanobind" | "pybind11" | "Cython" | "f2py" | "mypyc" | "cffi" | "hand-written"
     evidence: str
     nanobind_free_threaded: bool | None = None  # the _ft ABI tag, when nanobind
 

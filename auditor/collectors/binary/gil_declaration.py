@@ -23,6 +23,7 @@ This module decides from what the init function calls; the slot arrays are read 
 from __future__ import annotations
 
 from ...model.environment import GilDeclaration, GilDeclaredBy
+from .cffi_modules import cffi_backend_handoff
 from .code_reader import CodeReader
 from .cpython_slots import (
     PY_MOD_GIL_NOT_USED,
@@ -37,6 +38,7 @@ from .generators import GeneratorInfo
 from .gil_reading import GilReading, undecided, verdict
 from .image import BinaryImage
 from .module_slots import module_def_layout, read_module_def_slots
+from .runtime_libraries import is_cxx_runtime_function
 from .symbolic_values import INDIRECT, CallEvent, CodeReading
 
 __all__ = ["GilReading", "init_function_name", "read_gil_declaration"]
@@ -48,11 +50,17 @@ _SINGLE_PHASE_CREATORS = ("PyModule_Create2", "PyModule_Create", "_PyModule_Crea
 
 
 def _may_declare_elsewhere(name: str) -> bool:
+    """Whether a call to the imported ``name`` may reach code that declares for the module:
+    an unknown target, or another library's C++ (a shared libnanobind). C functions (the C
+    library, libm) and the C++ runtime (:mod:`.runtime_libraries`) create no modules."""
     if name == "?":
         return True
-    return name.startswith("_Z") and not name.startswith(
-        ("_ZNSt", "_ZSt", "_ZNKSt", "_Znw", "_Zna", "_Zdl", "_Zda")
-    )
+    return name.startswith("_Z") and not is_cxx_runtime_function(name)
+
+
+def _is_cffi(generator: GeneratorInfo | None) -> bool:
+    # Its backend declares for it (.cffi_modules), which only a reading of the code can tell.
+    return generator is not None and generator.name == "cffi"
 
 
 def _reaches_a_declaration(reading: CodeReading) -> bool:
@@ -191,7 +199,7 @@ def _decide(
         )
         if reading.truncated:
             notes.append("the init code is longer than the reading budget")
-    elif _DEF_INIT not in imported and _SET_GIL not in imported:
+    elif _DEF_INIT not in imported and _SET_GIL not in imported and not _is_cffi(generator):
         decision = GilReading(
             GilDeclaration.USED,
             GilDeclaredBy.NEVER,
@@ -247,7 +255,7 @@ def _decide_from_calls(
         )
         return decision, "multi-phase"
     if _DEF_INIT not in imported and _SET_GIL not in imported:
-        return _from_no_declaring_import(reading, imported, init_name, init_style, notes)
+        return _from_no_declaring_import(reader, reading, imported, init_name, init_style, notes)
     return None, init_style
 
 
@@ -305,10 +313,21 @@ def _from_module_def_slots(
 
 
 def _from_no_declaring_import(
-    reading: CodeReading, imported: set[str], init_name: str, init_style: str, notes: list[str]
+    reader: CodeReader,
+    reading: CodeReading,
+    imported: set[str],
+    init_name: str,
+    init_style: str,
+    notes: list[str],
 ) -> tuple[GilReading | None, str]:
     """Neither ``PyModuleDef_Init`` nor ``PyUnstable_Module_SetGIL`` is imported: never
-    declared, unless another library's code may declare on the module's behalf."""
+    declared, unless another library's code may declare on the module's behalf (cffi's
+    backend does, :mod:`.cffi_modules`)."""
+    handoff = cffi_backend_handoff(reader.image, reading, init_name)
+    if handoff is not None:
+        return GilReading(GilDeclaration.NOT_USED, GilDeclaredBy.CFFI_BACKEND, handoff, "single-phase"), (
+            "single-phase"
+        )
     creators = [call.target for call in reading.calls if call.target in _SINGLE_PHASE_CREATORS]
     how = f"{init_name} calls {creators[0]} (single-phase)" if creators else f"{init_name}"
     if creators:

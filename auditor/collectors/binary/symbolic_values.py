@@ -53,6 +53,7 @@ class CodeReading:
     memory: dict[tuple, dict[int, StoredValue]] = field(default_factory=dict)
     instructions: int = 0
     truncated: bool = False  # the instruction budget ran out
+    reads_of: dict[int, int] = field(default_factory=dict)  # function address -> times read
     problems: list[str] = field(default_factory=list)
     # What the function read returns at its first ``ret`` (a PEP 793 export hook returns
     # its PySlot array): int | Pointer | ImportedAddress | None when not known.

@@ -5,7 +5,10 @@ an extension module by every build backend. A bare ``name.so`` may be either: Cy
 hand builds name modules so, but so are helper libraries (``capstone/lib/libcapstone.so``,
 ``scipy/special/libsf_error_state.so``). CPython imports a file only through its
 ``PyInit_<name>`` export (Python/importdl.c), so for bare names we look for that symbol
-in the dynamic symbol table; nothing is loaded or run.
+in the dynamic symbol table; nothing is loaded or run. A tagged name is not proof either
+(pycryptodome names its ctypes libraries ``_raw_aes.abi3.so``): those are told apart after
+the binary analysis, which runs outside ftaudit's process, by the reader's
+``init_style == "none"`` (``auditor.pipelines.scan``).
 """
 
 from __future__ import annotations

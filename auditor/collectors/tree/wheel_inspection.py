@@ -24,6 +24,7 @@ from packaging.utils import parse_wheel_filename
 
 from ...model.environment import ExtensionModule, GilDeclaration
 from ..binary import analyser_fingerprint, read_extension
+from ..binary.facts import native_libraries_note
 from ..binary.target import Target, expand_platform
 from .index.client import IndexClient, IndexFetchError
 from .index.metadata import hash_problem
@@ -40,6 +41,8 @@ class WheelInspection:
     gil_fallback_modules: list[str] = field(default_factory=list)
     extensions: int = 0
     problems: list[str] = field(default_factory=list)
+    # What was read but not judged (shared libraries without a module init), for a user.
+    notes: list[str] = field(default_factory=list)
 
 
 def choose_inspectable_wheel(filenames: list[str], platform: str | None = None) -> str | None:
@@ -59,10 +62,17 @@ def choose_inspectable_wheel(filenames: list[str], platform: str | None = None) 
 
 def _is_bundled_library(relative: PurePosixPath) -> bool:
     """auditwheel/delocate copy shared libraries into ``<package>.libs/``; they are not
-    extension modules (no PyInit_*), and neither is a ``lib*.so`` without an ABI tag."""
+    extension modules (no PyInit_*), and neither is a ``lib*.so`` without an ABI tag.
+
+    A ``.pyd`` is always an extension module (Windows names its libraries ``.dll``), whatever
+    its name: mypy ships ``mypyc/primitives/librt_time_ops.cp315t-win_amd64.pyd``, whose
+    Windows tag has neither ``.cpython-`` nor ``.abi3.`` in it.
+    """
     if any(part.endswith(".libs") for part in relative.parts[:-1]):
         return True
     name = relative.name
+    if name.endswith(".pyd"):
+        return False
     return name.startswith("lib") and ".cpython-" not in name and ".abi3." not in name
 
 
@@ -78,10 +88,22 @@ def _site_relative(member: str) -> PurePosixPath | None:
 
 
 def read_wheel_extensions(
-    wheel_bytes: bytes, filename: str, target: Target, distribution: str, platform: str | None = None
+    wheel_bytes: bytes,
+    filename: str,
+    target: Target,
+    distribution: str,
+    platform: str | None = None,
+    native_libraries: list[str] | None = None,
 ) -> tuple[list[ExtensionModule], list[str]]:
     """Every extension module of one wheel (already downloaded and checked), read for
-    ``target``, and the problems met; never raises for a bad wheel."""
+    ``target``, and the problems met; never raises for a bad wheel.
+
+    A ``.so`` / ``.pyd`` that is a readable shared library but exports no module init
+    (pycryptodome's ``_raw_*.abi3.so``, loaded with ctypes) is no module: CPython never
+    imports it, so it cannot re-enable the GIL. It is left out of the extensions and its
+    path goes to ``native_libraries`` when given. A file that cannot be read stays an
+    extension with its error: it may be a damaged module.
+    """
     extensions: list[ExtensionModule] = []
     problems: list[str] = []
     try:
@@ -102,17 +124,27 @@ def read_wheel_extensions(
             destination = site.joinpath(*relative.parts)
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(archive.read(member))
-            extension = read_extension(destination, site, target.name, platform=platform).extension
-            extensions.append(extension)
+            facts = read_extension(destination, site, target.name, platform=platform)
+            if facts.is_plain_library:
+                if native_libraries is not None:
+                    native_libraries.append(relative.as_posix())
+                continue
+            extensions.append(facts.extension)
     return extensions, problems
 
 
 def summarise_extensions(
-    filename: str, extensions: list[ExtensionModule], problems: list[str]
+    filename: str,
+    extensions: list[ExtensionModule],
+    problems: list[str],
+    native_libraries: list[str] | tuple[str, ...] = (),
 ) -> WheelInspection:
     """The wheel's GIL verdict from its modules: the one rule ``tree --inspect-wheels``
-    and ``survey`` share, so the two cannot disagree."""
+    and ``survey`` share, so the two cannot disagree. ``native_libraries`` (shared libraries
+    without a module init) are not judged, only named in a note."""
     inspection = WheelInspection(wheel=filename, gil_fallback=None, problems=list(problems))
+    if native_libraries:
+        inspection.notes.append(native_libraries_note(native_libraries))
     for extension in extensions:
         inspection.extensions += 1
         inspection.problems.extend(extension.errors)
@@ -135,9 +167,11 @@ def analyse_wheel(
 ) -> WheelInspection:
     """One wheel's GIL verdict; ``platform`` (a wheel platform tag) judges a macOS or
     Windows wheel for its own platform rather than for this host."""
-    return summarise_extensions(
-        filename, *read_wheel_extensions(wheel_bytes, filename, target, distribution, platform)
+    native_libraries: list[str] = []
+    extensions, problems = read_wheel_extensions(
+        wheel_bytes, filename, target, distribution, platform, native_libraries
     )
+    return summarise_extensions(filename, extensions, problems, native_libraries)
 
 
 def inspect_wheel(

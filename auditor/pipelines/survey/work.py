@@ -122,8 +122,11 @@ def judge_wheel(task: WheelTask) -> WheelVerdict:
         return verdict
     if not task.sha256:
         verdict.sha256 = hashlib.sha256(body).hexdigest()
-    extensions, problems = read_wheel_extensions(body, task.filename, _target(task.target), task.project)
-    summary = summarise_extensions(task.filename, extensions, problems)
+    native_libraries: list[str] = []
+    extensions, problems = read_wheel_extensions(
+        body, task.filename, _target(task.target), task.project, native_libraries=native_libraries
+    )
+    summary = summarise_extensions(task.filename, extensions, problems, native_libraries)
     verdict.gil_fallback = summary.gil_fallback
     verdict.gil_fallback_modules = list(summary.gil_fallback_modules)
     verdict.problems = list(summary.problems)
