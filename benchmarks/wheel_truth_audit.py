@@ -27,8 +27,11 @@ The default run downloads the wheels once into ~/.cache/ftaudit/truth-wheels, re
 with :func:`auditor.collectors.tree.wheel_inspection.read_wheel_extensions` exactly as
 ``tree --inspect-wheels`` and ``survey`` do, and prints agreement per ABI and per
 platform, then every disagreement, reader error and slow read (> 2 s a wheel).
+``--pinned`` reads another batch in the same format: benchmarks/wheel_truth_2.json is a
+second, held-out batch (other releases again) built after the reader was fixed on the
+first one's disagreements.
 
-    .venv/bin/python benchmarks/wheel_truth_audit.py [--json out.json]
+    .venv/bin/python benchmarks/wheel_truth_audit.py [--json out.json] [--pinned other.json]
     .venv/bin/python benchmarks/wheel_truth_audit.py --establish-runtime \\
         --python ~/.cache/ftaudit/pythons/3.13t/bin/python3
 """
@@ -106,8 +109,8 @@ print(json.dumps(result))
 """
 
 
-def _load_pinned() -> dict:
-    return json.loads(PINNED.read_text())
+def _load_pinned(pinned_path: Path) -> dict:
+    return json.loads(pinned_path.read_text())
 
 
 def _wheel_bytes(wheel: dict) -> bytes:
@@ -174,9 +177,9 @@ def _probe_module(python: Path, sites: list[Path], name: str, path: Path) -> dic
     return {"gil": "unknown", "evidence": f"runtime 3.13t: not created: {error}"}
 
 
-def establish_runtime(python: Path) -> None:
+def establish_runtime(python: Path, pinned_path: Path = PINNED) -> None:
     """Re-measure the runtime truth of every cp313t Linux x86-64 wheel and store it."""
-    pinned = _load_pinned()
+    pinned = _load_pinned(pinned_path)
     with tempfile.TemporaryDirectory(prefix="ftaudit-truth-") as scratch:
         environment = Path(scratch) / "venv"
         subprocess.run([str(python), "-m", "venv", str(environment)], check=True)
@@ -216,7 +219,7 @@ def establish_runtime(python: Path) -> None:
                     truth[module] = earlier
             wheel["truth"] = truth
             print(wheel["filename"], {name: value["gil"] for name, value in truth.items()}, flush=True)
-    PINNED.write_text(json.dumps(pinned, indent=1) + "\n")
+    pinned_path.write_text(json.dumps(pinned, indent=1) + "\n")
 
 
 # ---------------------------------------------------------------- the reader, and the comparison
@@ -433,8 +436,8 @@ def _print_findings(judged: dict[str, dict]) -> None:
     print(f"  (slowest: {slowest[0]} {slowest[1]['seconds']:.2f} s)")
 
 
-def audit(write_json: Path | None) -> int:
-    pinned = _load_pinned()
+def audit(write_json: Path | None, pinned_path: Path = PINNED) -> int:
+    pinned = _load_pinned(pinned_path)
     bodies = {wheel["filename"]: _wheel_bytes(wheel) for wheel in pinned["wheels"]}
     present = {filename: _wheel_modules(body) for filename, body in bodies.items()}
     _truth_with_same_release(pinned, present)
@@ -456,13 +459,19 @@ def main() -> None:
         "--python", type=Path, help="the free-threaded 3.13t interpreter for --establish-runtime"
     )
     parser.add_argument("--json", type=Path, help="also write every module's row here")
+    parser.add_argument(
+        "--pinned",
+        type=Path,
+        default=PINNED,
+        help="the pinned wheels and their truth (default: the first batch, wheel_truth.json)",
+    )
     arguments = parser.parse_args()
     if arguments.establish_runtime:
         if arguments.python is None:
             parser.error("--establish-runtime needs --python")
-        establish_runtime(arguments.python)
+        establish_runtime(arguments.python, arguments.pinned)
         return
-    sys.exit(audit(arguments.json))
+    sys.exit(audit(arguments.json, arguments.pinned))
 
 
 if __name__ == "__main__":
