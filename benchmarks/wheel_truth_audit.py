@@ -177,6 +177,10 @@ def _probe_module(python: Path, sites: list[Path], name: str, path: Path) -> dic
     return {"gil": "unknown", "evidence": f"runtime 3.13t: not created: {error}"}
 
 
+# A module file tagged for an interpreter other than the 3.13t the truth is measured on.
+_FOR_OTHER_INTERPRETER = re.compile(r"\.cpython-(?!313t-)\d+t?-")
+
+
 def establish_runtime(python: Path, pinned_path: Path = PINNED) -> None:
     """Re-measure the runtime truth of every cp313t Linux x86-64 wheel and store it."""
     pinned = _load_pinned(pinned_path)
@@ -210,6 +214,11 @@ def establish_runtime(python: Path, pinned_path: Path = PINNED) -> None:
                     part.endswith((".libs", ".dylibs")) for part in relative.parts
                 ):
                     continue  # auditwheel's bundled libraries, not modules
+                if _FOR_OTHER_INTERPRETER.search(relative.name):
+                    # pymongo's cp313t wheels also carry bson/_cbson.cpython-39-...so and the
+                    # like: 3.13t never imports those, and each would overwrite the truth of
+                    # the cpython-313t file, which has the same dotted name.
+                    continue
                 found = _probe_module(venv_python, [site], _module_name(relative), site / relative)
                 truth[_module_name(relative)] = {"source": "runtime", **found}
             for module, earlier in wheel.get("truth", {}).items():
