@@ -304,8 +304,10 @@ def _compare(truth: dict, extension) -> str:
     if expected == "not-a-module":
         # A library loaded with ctypes or cffi's dlopen (pycryptodome's _raw_*.abi3.so): it
         # never goes through the import system, so it cannot re-enable the GIL. Listing it as
-        # a module whose declaration could not be read turns the wheel's verdict to unknown.
-        if extension is None or extension.gil is not GilDeclaration.UNKNOWN:
+        # a module whose declaration could not be read turns the wheel's verdict to unknown,
+        # and listing it as one that needs the GIL (the PyInit_ that returns NULL which
+        # pycryptodome's Windows .pyd files carry for the linker) turns it to gil-fallback.
+        if extension is None or extension.gil is GilDeclaration.NOT_USED:
             return "agree"
         return "disagree"
     if extension is None:
