@@ -350,11 +350,15 @@ def _judge_wheel(wheel: dict, body: bytes, present: set[str]) -> dict:
     truth = wheel.get("truth", {})
     read = {extension.module: extension for extension in extensions}
     errors = list(problems)
+    # Every file's errors, and a note for a module read from more than one file (pymongo's
+    # wheels carry a build per CPython): its row compares only the last file read.
+    files_of = collections.Counter(extension.module for extension in extensions)
+    for extension in extensions:
+        errors.extend(f"{extension.module}: {error}" for error in extension.errors)
+    errors.extend(f"{module}: read from {count} files" for module, count in files_of.items() if count > 1)
     rows = []
     for module in sorted(set(truth) | set(read) | present):
         extension = read.get(module)
-        if extension is not None:
-            errors.extend(f"{module}: {error}" for error in extension.errors)
         if module in truth:
             outcome = _compare(truth[module], extension)
         elif wheel["abi"] == "none":
