@@ -27,8 +27,11 @@ The default run downloads the wheels once into ~/.cache/ftaudit/truth-wheels, re
 with :func:`auditor.collectors.tree.wheel_inspection.read_wheel_extensions` exactly as
 ``tree --inspect-wheels`` and ``survey`` do, and prints agreement per ABI and per
 platform, then every disagreement, reader error and slow read (> 2 s a wheel).
+``--pinned`` reads another batch in the same format: benchmarks/wheel_truth_2.json is a
+second, held-out batch (other releases again) built after the reader was fixed on the
+first one's disagreements.
 
-    .venv/bin/python benchmarks/wheel_truth_audit.py [--json out.json]
+    .venv/bin/python benchmarks/wheel_truth_audit.py [--json out.json] [--pinned other.json]
     .venv/bin/python benchmarks/wheel_truth_audit.py --establish-runtime \\
         --python ~/.cache/ftaudit/pythons/3.13t/bin/python3
 """
@@ -106,8 +109,8 @@ print(json.dumps(result))
 """
 
 
-def _load_pinned() -> dict:
-    return json.loads(PINNED.read_text())
+def _load_pinned(pinned_path: Path) -> dict:
+    return json.loads(pinned_path.read_text())
 
 
 def _wheel_bytes(wheel: dict) -> bytes:
@@ -174,9 +177,13 @@ def _probe_module(python: Path, sites: list[Path], name: str, path: Path) -> dic
     return {"gil": "unknown", "evidence": f"runtime 3.13t: not created: {error}"}
 
 
-def establish_runtime(python: Path) -> None:
+# A module file tagged for an interpreter other than the 3.13t the truth is measured on.
+_FOR_OTHER_INTERPRETER = re.compile(r"\.cpython-(?!313t-)\d+t?-")
+
+
+def establish_runtime(python: Path, pinned_path: Path = PINNED) -> None:
     """Re-measure the runtime truth of every cp313t Linux x86-64 wheel and store it."""
-    pinned = _load_pinned()
+    pinned = _load_pinned(pinned_path)
     with tempfile.TemporaryDirectory(prefix="ftaudit-truth-") as scratch:
         environment = Path(scratch) / "venv"
         subprocess.run([str(python), "-m", "venv", str(environment)], check=True)
@@ -207,6 +214,11 @@ def establish_runtime(python: Path) -> None:
                     part.endswith((".libs", ".dylibs")) for part in relative.parts
                 ):
                     continue  # auditwheel's bundled libraries, not modules
+                if _FOR_OTHER_INTERPRETER.search(relative.name):
+                    # pymongo's cp313t wheels also carry bson/_cbson.cpython-39-...so and the
+                    # like: 3.13t never imports those, and each would overwrite the truth of
+                    # the cpython-313t file, which has the same dotted name.
+                    continue
                 found = _probe_module(venv_python, [site], _module_name(relative), site / relative)
                 truth[_module_name(relative)] = {"source": "runtime", **found}
             for module, earlier in wheel.get("truth", {}).items():
@@ -216,7 +228,7 @@ def establish_runtime(python: Path) -> None:
                     truth[module] = earlier
             wheel["truth"] = truth
             print(wheel["filename"], {name: value["gil"] for name, value in truth.items()}, flush=True)
-    PINNED.write_text(json.dumps(pinned, indent=1) + "\n")
+    pinned_path.write_text(json.dumps(pinned, indent=1) + "\n")
 
 
 # ---------------------------------------------------------------- the reader, and the comparison
@@ -292,8 +304,10 @@ def _compare(truth: dict, extension) -> str:
     if expected == "not-a-module":
         # A library loaded with ctypes or cffi's dlopen (pycryptodome's _raw_*.abi3.so): it
         # never goes through the import system, so it cannot re-enable the GIL. Listing it as
-        # a module whose declaration could not be read turns the wheel's verdict to unknown.
-        if extension is None or extension.gil is not GilDeclaration.UNKNOWN:
+        # a module whose declaration could not be read turns the wheel's verdict to unknown,
+        # and listing it as one that needs the GIL (the PyInit_ that returns NULL which
+        # pycryptodome's Windows .pyd files carry for the linker) turns it to gil-fallback.
+        if extension is None or extension.gil is GilDeclaration.NOT_USED:
             return "agree"
         return "disagree"
     if extension is None:
@@ -336,11 +350,15 @@ def _judge_wheel(wheel: dict, body: bytes, present: set[str]) -> dict:
     truth = wheel.get("truth", {})
     read = {extension.module: extension for extension in extensions}
     errors = list(problems)
+    # Every file's errors, and a note for a module read from more than one file (pymongo's
+    # wheels carry a build per CPython): its row compares only the last file read.
+    files_of = collections.Counter(extension.module for extension in extensions)
+    for extension in extensions:
+        errors.extend(f"{extension.module}: {error}" for error in extension.errors)
+    errors.extend(f"{module}: read from {count} files" for module, count in files_of.items() if count > 1)
     rows = []
     for module in sorted(set(truth) | set(read) | present):
         extension = read.get(module)
-        if extension is not None:
-            errors.extend(f"{module}: {error}" for error in extension.errors)
         if module in truth:
             outcome = _compare(truth[module], extension)
         elif wheel["abi"] == "none":
@@ -433,8 +451,8 @@ def _print_findings(judged: dict[str, dict]) -> None:
     print(f"  (slowest: {slowest[0]} {slowest[1]['seconds']:.2f} s)")
 
 
-def audit(write_json: Path | None) -> int:
-    pinned = _load_pinned()
+def audit(write_json: Path | None, pinned_path: Path = PINNED) -> int:
+    pinned = _load_pinned(pinned_path)
     bodies = {wheel["filename"]: _wheel_bytes(wheel) for wheel in pinned["wheels"]}
     present = {filename: _wheel_modules(body) for filename, body in bodies.items()}
     _truth_with_same_release(pinned, present)
@@ -456,13 +474,19 @@ def main() -> None:
         "--python", type=Path, help="the free-threaded 3.13t interpreter for --establish-runtime"
     )
     parser.add_argument("--json", type=Path, help="also write every module's row here")
+    parser.add_argument(
+        "--pinned",
+        type=Path,
+        default=PINNED,
+        help="the pinned wheels and their truth (default: the first batch, wheel_truth.json)",
+    )
     arguments = parser.parse_args()
     if arguments.establish_runtime:
         if arguments.python is None:
             parser.error("--establish-runtime needs --python")
-        establish_runtime(arguments.python)
+        establish_runtime(arguments.python, arguments.pinned)
         return
-    sys.exit(audit(arguments.json))
+    sys.exit(audit(arguments.json, arguments.pinned))
 
 
 if __name__ == "__main__":
