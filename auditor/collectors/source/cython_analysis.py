@@ -116,7 +116,7 @@ def _dotted(node) -> str | None:
 
 def _root_name(node) -> str | None:
     """``_buf`` for ``_buf[i]``, ``_state.a.b``, ``_arr[i].f``."""
-    while _type_name(node) in ("AttributeNode", "IndexNode"):
+    while _type_name(node) in ("AttributeNode", "IndexNode", "SliceIndexNode"):
         node = node.obj if _type_name(node) == "AttributeNode" else node.base
     return node.name if _type_name(node) == "NameNode" else None
 
@@ -291,6 +291,9 @@ class CythonModuleAnalysis:
             return
         self._tree = tree
         self.classes: dict[str, object] = {}
+        self.class_bases: dict[str, list[str]] = {}
+        # Module-level variables holding an instance: (variable, class or declared type, line).
+        self.module_instances: list[tuple[str, str, int]] = []
         self.functions: list = []
         self.module_calls: set[str] = set()
         self._collect_module(tree.body)
@@ -355,6 +358,10 @@ class CythonModuleAnalysis:
             if in_class is None:
                 self.classes[class_name] = node
                 self.module_names[class_name] = _ModuleName("class")
+                bases = getattr(node, "bases", None)
+                self.class_bases[class_name] = [
+                    (_dotted(base) or "").split(".")[-1] for base in getattr(bases, "args", None) or []
+                ]
             self._collect_module(node.body, class_name)
             return
         if in_class is not None:
@@ -366,6 +373,11 @@ class CythonModuleAnalysis:
                 if not name or shape == "function":
                     continue
                 declared = _declared_type(node, declarator, known)
+                line = node.pos[1]
+                self.module_instances.append((name, getattr(node.base_type, "name", None) or "", line))
+                default_class = _call_function_name(_declarator_default(declarator))
+                if default_class:
+                    self.module_instances.append((name, default_class, line))
                 if declared.what == "lock":
                     self.locks.add(name)
                 elif (declared.what in _PYTHON_TYPES or declared.what == "object") and _is_container_value(
@@ -379,6 +391,9 @@ class CythonModuleAnalysis:
             for target in targets:
                 if _type_name(target) != "NameNode":
                     continue
+                made = _call_function_name(node.rhs)
+                if made:
+                    self.module_instances.append((target.name, made, node.pos[1]))
                 previous = self.module_names.get(target.name)
                 if _call_function_name(node.rhs) in LOCK_FACTORIES:
                     self.locks.add(target.name)
@@ -423,6 +438,28 @@ class CythonModuleAnalysis:
             class_name=class_name,
         )
         _FunctionWalker(self, scope).walk(function.body)
+
+    def ancestors(self, class_name: str) -> set[str]:
+        found: set[str] = set()
+        pending = list(self.class_bases.get(class_name, []))
+        while pending:
+            base = pending.pop()
+            if base and base not in found:
+                found.add(base)
+                pending.extend(self.class_bases.get(base, []))
+        return found
+
+    def module_instance_of(self, class_name: str) -> tuple[str, str, int] | None:
+        """A module-level variable whose object runs this class's methods: an instance of
+        the class or of a subclass, or a variable declared with the class or a base as its
+        type (``cdef _BaseLog _GLOBAL_LOG = ...`` may hold any subclass)."""
+        family = self.ancestors(class_name) | {class_name}
+        for variable, made, line in self.module_instances:
+            if made in _PYTHON_TYPES:
+                continue
+            if made in family or (made in self.classes and class_name in self.ancestors(made)):
+                return variable, made, line
+        return None
 
     def module_state(self, name: str | None, scope: _Scope) -> _ModuleName | None:
         if not name or name in scope.locals:
@@ -714,22 +751,36 @@ def _returns(body) -> bool:
 
 
 class _SharedInstance:
-    """Unlocked instance state in a class whose own methods take a lock.
+    """Instance state of a class whose instances the code itself shows to be shared.
 
-    Taking ``self.lock`` in some methods is the class's own statement that one instance
-    is used by several threads at once; a method that then writes the same instance's
-    state without the lock races with them. Construction (``__init__``/``__cinit__``
-    and helpers only they call) runs before the instance is shared and is left alone.
+    The evidence is one of: the class's own methods take ``self.lock`` (its authors
+    serialised the methods they thought of), or a module-level variable holds an
+    instance (of the class, of a subclass, or declared with the class or a base as its
+    type). A method that then writes the instance's state, or reads two pieces of it
+    that other methods write, without the lock races with the other threads.
+
+    A ``cdef class`` also gets its check-then-set lazy fields and its read-then-add
+    counters reported without further evidence: its fields are plain C struct members,
+    and two threads storing an object field at once can release the old value twice.
+    Construction (``__init__``/``__cinit__`` and helpers only they call) runs before the
+    instance is shared and is left alone.
     """
 
     def __init__(self, analysis: CythonModuleAnalysis, class_node) -> None:
         self.analysis = analysis
         self.class_node = class_node
         self.class_name = getattr(class_node, "class_name", None) or class_node.name
+        self.is_cdef_class = _type_name(class_node) == "CClassDefNode"
         self.methods: dict[str, object] = {}
         self.c_fields: set[str] = set()
         self.lock_fields: set[str] = set()
         self._collect(class_node.body)
+
+    def _add_method(self, key: str, node) -> None:
+        # A property's getter and setter share one name; keep both.
+        while key in self.methods:
+            key += "'"
+        self.methods[key] = node
 
     def _collect(self, node) -> None:
         kind = _type_name(node)
@@ -737,15 +788,15 @@ class _SharedInstance:
             for statement in node.stats:
                 self._collect(statement)
         elif kind in ("DefNode", "CFuncDefNode"):
-            self.methods[function_name(node)] = node
+            self._add_method(function_name(node), node)
         elif kind == "PropertyNode":
             for accessor in _children(node.body):
                 if _type_name(accessor) == "StatListNode":
                     for item in accessor.stats:
                         if _type_name(item) == "DefNode":
-                            self.methods[f"{node.name}.{item.name}"] = item
+                            self._add_method(f"{node.name}.{item.name}", item)
                 elif _type_name(accessor) == "DefNode":
-                    self.methods[f"{node.name}.{accessor.name}"] = accessor
+                    self._add_method(f"{node.name}.{accessor.name}", accessor)
         elif kind == "CVarDefNode":
             for declarator in node.declarators:
                 name, _shape = _declarator_name(declarator)
@@ -769,15 +820,11 @@ class _SharedInstance:
         first = arguments[0]
         return _declarator_name(first.declarator)[0] or getattr(first.base_type, "name", None)
 
-    def analyse(self) -> None:
-        facts = {name: _MethodFacts(self, method) for name, method in self.methods.items()}
-        lock_method = next((name for name, fact in facts.items() if fact.takes_lock), None)
-        if lock_method is None:
-            return
-        # Helpers that only construction calls run before the instance is shared; a
-        # `cdef` helper that every other caller calls under the lock runs under it.
-        # A call through another name (`singleton._init(...)`) is a caller we cannot
-        # see the lock of, so it counts as unlocked.
+    def _construction(self, facts: dict[str, _MethodFacts]) -> set[str]:
+        """Construction methods and the helpers that only they (or, for a ``cdef``
+        helper, only callers holding the lock) call. A call through another name
+        (``singleton._init(...)``) is a caller we cannot see the lock of, so it counts
+        as unlocked."""
         external = self.analysis.attribute_calls_outside(self.class_node)
         construction = {name for name in facts if name in _CONSTRUCTION}
         changed = True
@@ -803,6 +850,68 @@ class _SharedInstance:
                 ):
                     construction.add(name)  # guarded by its callers' lock
                     changed = True
+        return construction
+
+    def _evidence(self, facts: dict[str, _MethodFacts]) -> str | None:
+        lock_method = next((name for name, fact in facts.items() if fact.takes_lock), None)
+        if lock_method is not None:
+            return f"{self.class_name} takes `{facts[lock_method].lock_text}` in {lock_method}()"
+        instance = self.analysis.module_instance_of(self.class_name)
+        if instance is not None:
+            variable, made, line = instance
+            return f"module-level `{variable}` (line {line}, a {made}) is one object every thread uses"
+        return None
+
+    def analyse(self) -> None:
+        facts = {name: _MethodFacts(self, method) for name, method in self.methods.items()}
+        construction = self._construction(facts)
+        evidence = self._evidence(facts)
+        # One statement, one finding: the check-then-set message over the plain write.
+        self._reported_lines: set[int] = set()
+        if evidence is not None or self.is_cdef_class:
+            self._report_lazy_fields(facts, construction, evidence)
+        if evidence is not None:
+            self._report_unlocked_state(facts, construction, evidence)
+
+    def _event(self, method: str, node, what: str, evidence: str, related_line: int = 0) -> None:
+        if node.pos[1] in self._reported_lines:
+            return
+        self._reported_lines.add(node.pos[1])
+        self.analysis.events.append(
+            CythonEvent(
+                "instance-state",
+                f"{self.class_name}.{method}",
+                node.pos[1],
+                node.pos[2],
+                method.rstrip("'"),
+                detail=what,
+                what=evidence,
+                related_line=related_line,
+            )
+        )
+
+    def _report_lazy_fields(self, facts, construction: set[str], evidence: str | None) -> None:
+        """Check-then-set lazy fields and read-then-add counters: both statements."""
+        evidence = evidence or (
+            f"{self.class_name} is a cdef class: its fields are C struct members with no lock of their own"
+        )
+        for name, fact in facts.items():
+            if name in construction:
+                continue
+            for path, check, store in fact.lazy_pairs:
+                for node, what, other in (
+                    (check, f"checks `self.{path}` unset and sets it on line {store.pos[1]}", store),
+                    (store, f"sets `self.{path}` after the check on line {check.pos[1]}", check),
+                ):
+                    self._event(name, node, what, evidence, other.pos[1])
+            for path, read, update in fact.read_then_update:
+                for node, what in (
+                    (read, f"reads `self.{path}` and updates it on line {update.pos[1]}"),
+                    (update, f"updates `self.{path}` it read on line {read.pos[1]} (read-modify-write)"),
+                ):
+                    self._event(name, node, what, evidence)
+
+    def _report_unlocked_state(self, facts, construction: set[str], evidence: str) -> None:
         # Methods that write the instance's state outside a lock (directly or through
         # another such method) make an unlocked call to them a write too.
         writers = {name for name, fact in facts.items() if fact.unlocked_writes}
@@ -816,7 +925,6 @@ class _SharedInstance:
         written_fields = {
             path for name, fact in facts.items() if name not in construction for path, _node in fact.writes
         }
-        evidence = f"{self.class_name} takes `{facts[lock_method].lock_text}` in {lock_method}()"
         for name, fact in facts.items():
             if name in construction:
                 continue
@@ -824,34 +932,29 @@ class _SharedInstance:
             statements += [
                 (node, f"calls `self.{call}()`, which writes the instance's state")
                 for call, node in fact.unlocked_self_calls
-                if call in writers
+                if call.rstrip("'") in {writer.rstrip("'") for writer in writers}
             ]
             if statements:
                 statements += [
                     (node, f"calls `self.{path}()` in the same unlocked update")
                     for path, node in fact.unlocked_attribute_calls
                 ]
-            reads = [(path, node) for path, node in fact.unlocked_c_reads if path in written_fields]
-            if len(reads) >= 2:
+            first_reads: dict[str, object] = {}
+            for path, node in fact.unlocked_reads:
+                if path in written_fields:
+                    first_reads.setdefault(path, node)
+            if len(first_reads) >= 2:
                 statements += [
-                    (node, f"reads `self.{path}`, which other methods write") for path, node in reads
+                    (node, f"reads `self.{path}`, which other methods write")
+                    for path, node in first_reads.items()
                 ]
             for node, what in statements:
-                self.analysis.events.append(
-                    CythonEvent(
-                        "instance-state",
-                        f"{self.class_name}.{name}",
-                        node.pos[1],
-                        node.pos[2],
-                        name,
-                        detail=what,
-                        what=evidence,
-                    )
-                )
+                self._event(name, node, what, evidence)
 
 
 class _MethodFacts:
-    """What one method does to ``self``: writes, calls and C-field reads, locked or not."""
+    """What one method does to ``self``: writes, calls and reads, locked or not, and
+    the check-then-set and read-then-update pairs on its fields."""
 
     def __init__(self, owner: _SharedInstance, method) -> None:
         self.owner = owner
@@ -864,7 +967,11 @@ class _MethodFacts:
         self.self_calls: set[str] = set()
         self.unlocked_self_calls: list[tuple[str, object]] = []
         self.unlocked_attribute_calls: list[tuple[str, object]] = []
-        self.unlocked_c_reads: list[tuple[str, object]] = []
+        self.unlocked_reads: list[tuple[str, object]] = []
+        self.lazy_pairs: list[tuple[str, object, object]] = []
+        self.read_then_update: list[tuple[str, object, object]] = []
+        self._unset_tests: list[dict[str, object]] = []
+        self._checked: dict[str, object] = {}  # early-return `if self._x is not None: return`
         self._store_targets: set[int] = set()
         if self.self_name:
             self._walk(method.body)
@@ -872,7 +979,7 @@ class _MethodFacts:
     def _self_path(self, node) -> str | None:
         """``_aug_state.gauss`` for ``self._aug_state.gauss`` / ``self._x[i]``."""
         parts = []
-        while _type_name(node) in ("AttributeNode", "IndexNode"):
+        while _type_name(node) in ("AttributeNode", "IndexNode", "SliceIndexNode"):
             if _type_name(node) == "AttributeNode":
                 parts.append(node.attribute)
                 node = node.obj
@@ -885,6 +992,66 @@ class _MethodFacts:
 
     def _is_lock_field(self, path: str) -> bool:
         return path.split(".")[0] in self.owner.lock_fields or bool(_LOCK_NAME.search(path.split(".")[0]))
+
+    def _tested_paths(self, test, unset: bool) -> set[str]:
+        """Fields the test checks for being unset (``self._x is None``, ``not self._x``)
+        or, with ``unset=False``, for being set."""
+        kind = _type_name(test)
+        if kind == "BoolBinopNode":
+            if (test.operator == "and") == unset:
+                return self._tested_paths(test.operand1, unset) | self._tested_paths(test.operand2, unset)
+            return set()
+        operand = None
+        if kind == "NotNode":
+            operand = test.operand if unset else None
+        elif kind == "PrimaryCmpNode" and test.cascade is None and _is_unset_value(test.operand2):
+            if test.operator in (("is", "==") if unset else ("is_not", "!=")):
+                operand = test.operand1
+        elif kind == "AttributeNode" and not unset:
+            operand = test
+        path = (
+            self._self_path(operand)
+            if operand is not None and _type_name(operand) == "AttributeNode"
+            else None
+        )
+        return {path} if path and not self._is_lock_field(path) else set()
+
+    def _lazy_check_of(self, path: str):
+        for tests in reversed(self._unset_tests):
+            if path in tests:
+                return tests[path]
+        return self._checked.get(path)
+
+    def _walk_if(self, node) -> None:
+        for clause in node.if_clauses:
+            self._walk(clause.condition)
+            self._unset_tests.append(
+                dict.fromkeys(self._tested_paths(clause.condition, True), clause.condition)
+            )
+            self._walk(clause.body)
+            self._unset_tests.pop()
+            if _returns(clause.body):
+                for path in self._tested_paths(clause.condition, False):
+                    self._checked.setdefault(path, clause.condition)
+        if node.else_clause is not None:
+            self._walk(node.else_clause)
+
+    def _store(self, target, compound: bool) -> None:
+        path = self._self_path(target)
+        if not path or self._is_lock_field(path):
+            return
+        self.writes.append((path, target))
+        if not self.lock_depth:
+            self.unlocked_writes.append((path, target))
+            check = (
+                self._lazy_check_of(path) if not compound and _type_name(target) == "AttributeNode" else None
+            )
+            if check is not None:
+                self.lazy_pairs.append((path, check, target))
+            earlier = next((node for read, node in self.unlocked_reads if read == path), None)
+            if compound and earlier is not None:
+                self.read_then_update.append((path, earlier, target))
+        self._store_targets.add(id(target))
 
     def _walk(self, node) -> None:
         kind = _type_name(node)
@@ -902,37 +1069,57 @@ class _MethodFacts:
             self._walk(node.body)
             self.lock_depth -= locked
             return
+        if kind == "IfStatNode":
+            self._walk_if(node)
+            return
         if kind == "AmpersandNode":
             return  # `&self._state` hands the address on; it reads nothing here
         if kind in ("SingleAssignmentNode", "InPlaceAssignmentNode", "CascadedAssignmentNode"):
+            if kind == "InPlaceAssignmentNode":
+                self._walk(node.rhs)
             targets = node.lhs_list if kind == "CascadedAssignmentNode" else [node.lhs]
             for target in targets:
-                path = self._self_path(target)
-                if path and not self._is_lock_field(path):
-                    self.writes.append((path, target))
-                    if not self.lock_depth:
-                        self.unlocked_writes.append((path, target))
-                    self._store_targets.add(id(target))
+                self._store(target, compound=kind == "InPlaceAssignmentNode")
+        if kind == "DelStatNode":
+            for target in node.args:
+                self._store(target, compound=False)
         if kind in ("SimpleCallNode", "GeneralCallNode") and _type_name(node.function) == "AttributeNode":
-            path = self._self_path(node.function)
-            if path:
-                self._store_targets.add(id(node.function))
-                if "." not in path:
-                    self.self_calls.add(path)
-                    if not self.lock_depth:
-                        self.unlocked_self_calls.append((path, node))
-                elif not self.lock_depth and not self._is_lock_field(path):
-                    self.unlocked_attribute_calls.append((path, node))
-                if path.split(".")[-1] in ("acquire",) and self._is_lock_field(path):
-                    self.takes_lock = True
-                    self.lock_text = self.lock_text or f"self.{path.rsplit('.', 1)[0]}"
+            self._call(node)
         if kind == "AttributeNode" and id(node) not in self._store_targets and not self.lock_depth:
             path = self._self_path(node)
-            if path and "." in path and path.split(".")[0] in self.owner.c_fields:
-                self.unlocked_c_reads.append((path, node))
-                return  # `self.a.b` is one read, not also a read of `self.a`
+            root = path.split(".")[0] if path else ""
+            if path and not self._is_lock_field(path) and ("." not in path or root in self.owner.c_fields):
+                # `self.a.b` through a Python object is that object's business; through
+                # a C struct or pointer field it is one read of the instance's memory.
+                self.unlocked_reads.append((path, node))
+                if "." in path:
+                    return
         for child in _children(node):
             self._walk(child)
+
+    def _call(self, node) -> None:
+        path = self._self_path(node.function)
+        if not path:
+            return
+        self._store_targets.add(id(node.function))
+        if "." not in path:
+            self.self_calls.add(path)
+            if not self.lock_depth:
+                self.unlocked_self_calls.append((path, node))
+            return
+        owner, method = path.rsplit(".", 1)
+        if self._is_lock_field(path):
+            if method in ("acquire",):
+                self.takes_lock = True
+                self.lock_text = self.lock_text or f"self.{owner}"
+        elif method in MUTATING_METHODS and method != "setdefault":
+            # `self._entries.append(x)`: the container is the instance's state.
+            self._store_targets.add(id(node.function.obj))
+            self.writes.append((owner, node))
+            if not self.lock_depth:
+                self.unlocked_writes.append((owner, node))
+        elif not self.lock_depth:
+            self.unlocked_attribute_calls.append((path, node))
 
 
 def cython_analysis_of(unit) -> CythonModuleAnalysis:
