@@ -53,6 +53,8 @@ _PYTHON_TYPES = {
     "slice",
 }
 _CONTAINER_TYPES = {"dict", "list", "set", "bytearray"}
+# C-API lookups that return a borrowed reference owned by the container.
+_BORROWING_LOOKUPS = {"PyDict_GetItem", "PyDict_GetItemString", "PyDict_GetItemWithError", "PyList_GET_ITEM"}
 _CONSTRUCTION = {"__init__", "__cinit__", "__dealloc__", "__del__", "__new__"}
 
 
@@ -295,6 +297,8 @@ class CythonModuleAnalysis:
         # Module-level variables holding an instance: (variable, class or declared type, line).
         self.module_instances: list[tuple[str, str, int]] = []
         self.functions: list = []
+        self.global_reads: list[tuple[str, object, str]] = []  # (name, node, function)
+        self.guarded_fields: dict[str, str] = {}  # field -> function that locks it
         self.module_calls: set[str] = set()
         self._collect_module(tree.body)
         self.called_in_functions: set[str] = set()
@@ -306,12 +310,51 @@ class CythonModuleAnalysis:
             self._walk_function(function, class_name)
         mutated = {event.name for event in self.events if event.kind == "container-mutation"}
         mutated |= self._locked_container_mutations
-        self.events = [event for event in self.events if event.kind != "iteration" or event.name in mutated]
+        self.events = [
+            event
+            for event in self.events
+            if event.kind not in ("iteration", "borrowed-read") or event.name in mutated
+        ]
+        self._reads_of_rebound_globals()
         for class_node in self.classes.values():
             _SharedInstance(self, class_node).analyse()
         for event in self.events:
             snippet = self.lines[event.line - 1].strip() if 0 < event.line <= len(self.lines) else ""
             event.location = Location(path=path, line=event.line, column=event.column + 1, snippet=snippet)
+
+    def _reads_of_rebound_globals(self) -> None:
+        """A global that a function rebinds at run time (not only lazily, under an unset
+        check) is read by other code in pieces: each read can see a different value, and
+        a read-then-rebind in one function loses another thread's rebind. One finding per
+        function and name, and not on the rebinding statement itself."""
+        rebinds: dict[str, tuple[str, int]] = {}
+        lazy = set()
+        for event in self.events:
+            if event.kind == "module-write" and event.detail in ("=", "+=", "del"):
+                rebinds.setdefault(event.name, (event.function, event.line))
+            elif event.kind == "lazy-init" and event.detail == "=":
+                lazy.add(event.name)
+        write_lines = {(event.name, event.line) for event in self.events if event.kind != "lazy-check"}
+        seen = set()
+        for name, node, function in self.global_reads:
+            if name not in rebinds or name in lazy or (name, node.pos[1]) in write_lines:
+                continue
+            if (function, name) in seen:
+                continue
+            seen.add((function, name))
+            rebinder, line = rebinds[name]
+            self.events.append(
+                CythonEvent(
+                    "rebound-read",
+                    name,
+                    node.pos[1],
+                    node.pos[2],
+                    function,
+                    detail=rebinder,
+                    what=self.module_names[name].what,
+                    related_line=line,
+                )
+            )
 
     # -- parsing ---------------------------------------------------------------------
     def _parse(self, text: str):
@@ -515,6 +558,7 @@ class _FunctionWalker:
         self.nogil_depth = 0
         self.unset_tests: list[dict[str, int]] = []  # name -> line of the test
         self._check_columns: dict[tuple[int, str], int] = {}  # (line, name) -> column of the test
+        self._store_targets: set[int] = set()  # names stored to, not read
 
     def _protected(self) -> bool:
         return self.lock_depth > 0 or self.scope.acquired > 0
@@ -572,6 +616,12 @@ class _FunctionWalker:
 
     def _visit_WithStatNode(self, node) -> bool:
         locked = self.analysis.is_lock_expression(node.manager)
+        if _call_function_name(node.manager) == "critical_section":
+            for argument in getattr(node.manager, "args", None) or []:
+                if _type_name(argument) == "AttributeNode":
+                    # `critical_section(lookup._registries)`: the code itself says that
+                    # field is used by several threads.
+                    self.analysis.guarded_fields.setdefault(argument.attribute, self.scope.name)
         self.walk(node.manager)
         self.lock_depth += locked
         self.walk(node.body)
@@ -654,8 +704,45 @@ class _FunctionWalker:
                 else:
                     self.scope.acquired = max(0, self.scope.acquired - 1)
 
+    def _visit_NameNode(self, node) -> None:
+        if id(node) in self._store_targets or self._protected():
+            return
+        if self.analysis.module_state(node.name, self.scope) is not None:
+            self.analysis.global_reads.append((node.name, node, self.scope.name))
+
+    def _visit_TryExceptStatNode(self, node) -> bool:
+        """``try: return _cache[k]`` / ``except KeyError: _cache[k] = make()``: the lookup
+        is the check of a check-then-insert."""
+        self.walk(node.body)
+        lookups = {}
+        for child in _walk_nodes(node.body):
+            if _type_name(child) == "IndexNode" and id(child) not in self._store_targets:
+                name = _dotted(child.base)
+                if name and self.analysis.module_state(name, self.scope):
+                    lookups.setdefault(name, child.pos)
+        for clause in node.except_clauses:
+            catches = {_dotted(pattern) for pattern in getattr(clause, "pattern", None) or []}
+            tests = {}
+            if catches & {"KeyError", "LookupError", "IndexError"}:
+                for name, position in lookups.items():
+                    tests[name] = position[1]
+                    self._check_columns[(position[1], name)] = position[2]
+            self.unset_tests.append(tests)
+            self.walk(clause)
+            self.unset_tests.pop()
+        if node.else_clause is not None:
+            self.walk(node.else_clause)
+        return False
+
     def _visit_SimpleCallNode(self, node) -> None:
         function = node.function
+        if _call_function_name(node) in _BORROWING_LOOKUPS and node.args:
+            # `PyDict_GetItem(_cache, key)` hands back a reference the dict owns: a
+            # thread that replaces or deletes the entry frees it under the caller.
+            name = _dotted(node.args[0])
+            declared = self.analysis.module_state(name, self.scope)
+            if declared is not None and declared.container:
+                self._record("borrowed-read", name, node, _call_function_name(node), declared.what)
         if _type_name(function) != "AttributeNode":
             return
         method = function.attribute
@@ -708,16 +795,20 @@ class _FunctionWalker:
             )
 
     def _visit_SingleAssignmentNode(self, node) -> None:
+        self._store_targets.add(id(node.lhs))
         self._store(node.lhs, node, "=")
 
     def _visit_CascadedAssignmentNode(self, node) -> None:
         for target in node.lhs_list:
+            self._store_targets.add(id(target))
             self._store(target, node, "=")
 
     def _visit_InPlaceAssignmentNode(self, node) -> None:
+        self._store_targets.add(id(node.lhs))
         self._store(node.lhs, node, "+=")
 
     def _visit_DelStatNode(self, node) -> None:
+        self._store_targets.update(id(target) for target in node.args)
         for target in node.args:
             if _type_name(target) == "IndexNode":
                 self._store(target, node, "del")
@@ -733,6 +824,15 @@ class _FunctionWalker:
         declared = self.analysis.module_state(name, self.scope)
         if declared is not None and declared.container:
             self._record("iteration", name, node, "for", declared.what)
+
+
+def _walk_nodes(node):
+    """Every node under ``node`` (nested functions included; a try body rarely has any)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        pending.extend(_children(current))
 
 
 def _strip_get(node):
@@ -772,6 +872,7 @@ class _SharedInstance:
         self.class_name = getattr(class_node, "class_name", None) or class_node.name
         self.is_cdef_class = _type_name(class_node) == "CClassDefNode"
         self.methods: dict[str, object] = {}
+        self.fields: set[str] = set()  # declared with cdef in the class body
         self.c_fields: set[str] = set()
         self.lock_fields: set[str] = set()
         self._collect(class_node.body)
@@ -790,7 +891,9 @@ class _SharedInstance:
         elif kind in ("DefNode", "CFuncDefNode"):
             self._add_method(function_name(node), node)
         elif kind == "PropertyNode":
-            for accessor in _children(node.body):
+            # `property tree:` holds one accessor as its body, or a list of them.
+            accessors = [node.body] if _type_name(node.body) == "DefNode" else list(_children(node.body))
+            for accessor in accessors:
                 if _type_name(accessor) == "StatListNode":
                     for item in accessor.stats:
                         if _type_name(item) == "DefNode":
@@ -803,6 +906,7 @@ class _SharedInstance:
                 declared = _declared_type(node, declarator, set(self.analysis.classes))
                 if not name:
                     continue
+                self.fields.add(name)
                 if declared.what == "lock" or _LOCK_NAME.search(name):
                     self.lock_fields.add(name)
                 elif declared.what.startswith("C "):
@@ -860,6 +964,11 @@ class _SharedInstance:
         if instance is not None:
             variable, made, line = instance
             return f"module-level `{variable}` (line {line}, a {made}) is one object every thread uses"
+        written = {path.split(".")[0] for fact in facts.values() for path, _node in fact.writes}
+        guarded = sorted((self.fields | written) & set(self.analysis.guarded_fields))
+        if guarded:
+            function = self.analysis.guarded_fields[guarded[0]]
+            return f"`{guarded[0]}` is locked with cython.critical_section in {function}()"
         return None
 
     def analyse(self) -> None:
@@ -892,6 +1001,7 @@ class _SharedInstance:
 
     def _report_lazy_fields(self, facts, construction: set[str], evidence: str | None) -> None:
         """Check-then-set lazy fields and read-then-add counters: both statements."""
+        shared = evidence is not None
         evidence = evidence or (
             f"{self.class_name} is a cdef class: its fields are C struct members with no lock of their own"
         )
@@ -904,7 +1014,9 @@ class _SharedInstance:
                     (store, f"sets `self.{path}` after the check on line {check.pos[1]}", check),
                 ):
                     self._event(name, node, what, evidence, other.pos[1])
-            for path, read, update in fact.read_then_update:
+            # A counter read then added to is only a race on an object something shows
+            # to be shared; streams and parsers advance their positions this way.
+            for path, read, update in fact.read_then_update if shared else ():
                 for node, what in (
                     (read, f"reads `self.{path}` and updates it on line {update.pos[1]}"),
                     (update, f"updates `self.{path}` it read on line {read.pos[1]} (read-modify-write)"),
@@ -1036,6 +1148,24 @@ class _MethodFacts:
         if node.else_clause is not None:
             self._walk(node.else_clause)
 
+    def _walk_try(self, node) -> None:
+        """``try: return self._by_name[k]`` / ``except KeyError: self._by_name[k] = ...``."""
+        self._walk(node.body)
+        lookups = {}
+        for child in _walk_nodes(node.body):
+            if _type_name(child) == "IndexNode" and id(child) not in self._store_targets:
+                path = self._self_path(child)
+                if path and "." not in path:
+                    lookups.setdefault(path, child)
+        for clause in node.except_clauses:
+            catches = {_dotted(pattern) for pattern in getattr(clause, "pattern", None) or []}
+            missing = catches & {"KeyError", "LookupError", "IndexError"}
+            self._unset_tests.append(lookups if missing else {})
+            self._walk(clause)
+            self._unset_tests.pop()
+        if node.else_clause is not None:
+            self._walk(node.else_clause)
+
     def _store(self, target, compound: bool) -> None:
         path = self._self_path(target)
         if not path or self._is_lock_field(path):
@@ -1043,9 +1173,9 @@ class _MethodFacts:
         self.writes.append((path, target))
         if not self.lock_depth:
             self.unlocked_writes.append((path, target))
-            check = (
-                self._lazy_check_of(path) if not compound and _type_name(target) == "AttributeNode" else None
-            )
+            check = None
+            if not compound and _type_name(target) in ("AttributeNode", "IndexNode"):
+                check = self._lazy_check_of(path)
             if check is not None:
                 self.lazy_pairs.append((path, check, target))
             earlier = next((node for read, node in self.unlocked_reads if read == path), None)
@@ -1071,6 +1201,9 @@ class _MethodFacts:
             return
         if kind == "IfStatNode":
             self._walk_if(node)
+            return
+        if kind == "TryExceptStatNode":
+            self._walk_try(node)
             return
         if kind == "AmpersandNode":
             return  # `&self._state` hands the address on; it reads nothing here

@@ -24,12 +24,11 @@ class CythonUnlockedInstanceState(CSourceRule):
     method that reads two fields other methods write (``has_gauss`` then ``gauss``,
     ``self._entries[self._offset:]``) without the lock can see a pair that never existed.
 
-    A ``cdef class`` needs no further evidence for two compound patterns: a lazy field
-    (``if self._tree is None: self._tree = build()``, checked and set without a lock)
-    and a counter read and then added to (``range(self.spawned, ...)`` then
-    ``self.spawned += n``). Its fields are plain C struct members: two threads that
-    store an object field at once can release the old value twice, and both threads
-    hand out the same range.
+    On a shared instance a counter read and then added to (``range(self.spawned, ...)``
+    then ``self.spawned += n``) hands two threads the same range. A ``cdef class``
+    needs no further evidence for a lazy field (``if self._tree is None: self._tree =
+    build()``, checked and set without a lock): its fields are plain C struct members,
+    and two threads that store an object field at once can release the old value twice.
 
     Not reported: construction (``__init__``, ``__cinit__``, ``__dealloc__`` and
     helpers only they call), code inside the lock, and single plain writes in a class
