@@ -704,6 +704,11 @@ class _FunctionWalker:
                 else:
                     self.scope.acquired = max(0, self.scope.acquired - 1)
 
+    def _visit_ReturnStatNode(self, node) -> None:
+        if _type_name(node.value) == "NameNode":
+            # A getter's one load hands back one whole reference, old or new: nothing tears.
+            self._store_targets.add(id(node.value))
+
     def _visit_NameNode(self, node) -> None:
         if id(node) in self._store_targets or self._protected():
             return

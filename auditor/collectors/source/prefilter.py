@@ -215,7 +215,7 @@ def module_objects(text: str) -> set[str]:
 
 def python_needs_full_analysis(text: str) -> bool:
     text = "\n" + text
-    if "global" in text and GLOBAL_STATEMENT.search(text):
+    if "global" in text and (GLOBAL_STATEMENT.search(text) or "globals()[" in text):
         return True
     module_containers = set(_MODULE_CONTAINER.findall(text))
     if module_containers and has_shared_use(text, module_containers):

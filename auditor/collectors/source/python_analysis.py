@@ -570,15 +570,55 @@ class _EventCollector(cst.CSTVisitor):
         self.main_guard_depth = 0
         self.locked_mutations: set[str] = set()
         self.snapshots: list[Event] = []  # whole reads of module containers (see _whole_read)
+        # Unlocked loads of module-level names; kept only for names a function rebinds.
+        self.reads: list[Event] = []
+        self._not_reads: set[int] = set()  # Name nodes that bind or label, never load
+
+    # -- reads of module names ---------------------------------------------------------
+    def visit_Name(self, node: cst.Name) -> None:
+        scope = self.scope
+        if scope is None or id(node) in self._not_reads or self._protected():
+            return
+        name = node.value
+        declared_global = name in scope.globals  # bound at module level, maybe inside a `try:`
+        if not declared_global and (name in scope.locals or name not in self.facts.module_names):
+            return
+        self.reads.append(Event("global-read", name, node, scope.name))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._not_reads.add(id(node.attr))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if isinstance(node.value, cst.Name):
+            # A getter's one load hands back one whole reference, old or new: nothing tears.
+            self._not_reads.add(id(node.value))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._not_reads.add(id(node.keyword))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self._not_reads.add(id(node.name))
+
+    def visit_NameItem(self, node: cst.NameItem) -> None:
+        self._not_reads.add(id(node.name))
+
+    def visit_ImportAlias(self, node: cst.ImportAlias) -> bool:
+        return False
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._not_reads.add(id(node.name))
 
     # -- scopes ----------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._not_reads.add(id(node.name))
         self.class_stack.append(node.name.value)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.class_stack.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._not_reads.add(id(node.name))
         bound = _BoundNames()
         node.visit(bound)
         locals_ = (bound.names - bound.globals) | bound.nonlocals
@@ -929,11 +969,17 @@ class _EventCollector(cst.CSTVisitor):
         if scope is None:
             return
         if isinstance(target, cst.Name):
+            self._not_reads.add(id(target))
             name = target.value
             if name in scope.globals:
                 kind = "lazy-init" if self._under_unset_test(name) and not compound else "global-rebind"
                 self._record(kind, name, node, "+=" if compound else "=", compound)
         elif isinstance(target, cst.Subscript):
+            rebound = _globals_key(target)
+            if rebound:
+                # `globals()["flag"] = value` rebinds the module global `flag`.
+                self._record("global-rebind", rebound, node, "globals()[...]", compound)
+                return
             self._record_mutation(target.value, node, "subscript", compound)
         elif isinstance(target, cst.Attribute):
             owner_object = target.value.value if isinstance(target.value, cst.Name) else None
@@ -1007,6 +1053,18 @@ class _EventCollector(cst.CSTVisitor):
             self._record("iteration", container, node, "comprehension")
 
 
+def _globals_key(target: cst.Subscript) -> str | None:
+    """``flag`` for the target ``globals()["flag"]``."""
+    if not (
+        isinstance(target.value, cst.Call) and _call_name(target.value) == "globals" and not target.value.args
+    ):
+        return None
+    if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+        return None
+    key = target.slice[0].slice.value
+    return key.evaluated_value if isinstance(key, cst.SimpleString) else None
+
+
 def _strip_get(expression: cst.BaseExpression) -> cst.BaseExpression:
     """``cache`` for ``cache.get(key)`` so ``if cache.get(k) is None`` tests the container."""
     if (
@@ -1029,6 +1087,24 @@ def _body_returns(body: cst.BaseSuite) -> bool:
         if any(isinstance(item, (cst.Return, cst.Raise)) for item in small):
             return True
     return False
+
+
+def _rebound_names(tree: ast.Module) -> set[str]:
+    """Names that a ``global`` statement inside a function declares, or that
+    ``globals()["name"] = ...`` stores."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Global):
+            names.update(node.names)
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.ctx, ast.Store)
+            and _ast_call_name(node.value) == "globals"
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
+            names.add(node.slice.value)
+    return names
 
 
 class PythonModuleAnalysis:
@@ -1067,6 +1143,11 @@ class PythonModuleAnalysis:
         objects = self.facts.module_objects
         stateful = set(self.facts.stateful_objects)
         shared_names = containers | objects
+        # A name some function rebinds at run time is read in pieces wherever it is read.
+        rebound = _rebound_names(tree)
+        rebound_reads = (
+            re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(rebound))) + r")\b") if rebound else None
+        )
         # Iteration only matters for containers something mutates (FTP005), so those
         # are the only ones whose mere reading sends a function to LibCST.
         mutated_containers = {name for name in containers if has_shared_use(text, {name})}
@@ -1087,6 +1168,7 @@ class PythonModuleAnalysis:
                 or (stateful and object_method_call(segment, stateful))
                 or (shared_names and passed_as_default(segment, shared_names))
                 or global_random_seeding(segment)
+                or (rebound_reads is not None and rebound_reads.search(segment) is not None)
             )
 
         for statement in tree.body:
@@ -1114,8 +1196,32 @@ class PythonModuleAnalysis:
 
         self._drop_unmutated_iteration()
 
+    def _keep_reads_of_rebound_globals(self) -> None:
+        """Reads matter only of a global that a function rebinds at run time (a lazy
+        initialisation alone makes it constant once set): one per function and name,
+        never on the rebinding statement itself."""
+        rebinds: dict[str, Event] = {}
+        for event in self.events:
+            if event.kind == "global-rebind":
+                rebinds.setdefault(event.name, event)
+        written = {(event.name, event.location.line) for event in self.events if event.kind != "global-read"}
+        seen: set[tuple[str, str]] = set()
+        kept = []
+        for event in self.events:
+            if event.kind == "global-read":
+                key = (event.function, event.name)
+                if event.name not in rebinds or key in seen or (event.name, event.location.line) in written:
+                    continue
+                seen.add(key)
+                rebinder = rebinds[event.name]
+                event.detail = rebinder.function
+                event.check_location = rebinder.location
+            kept.append(event)
+        self.events = kept
+
     def _drop_unmutated_iteration(self) -> None:
         """Iterating a container nothing mutates after import is no event at all."""
+        self._keep_reads_of_rebound_globals()
         mutated = {event.name for event in self.events if event.kind != "iteration"} | self.locked_mutations
         self.events = [event for event in self.events if event.kind != "iteration" or event.name in mutated]
         # A second snapshot (or iteration) of a container something mutates, in the same
@@ -1147,7 +1253,7 @@ class PythonModuleAnalysis:
         wrapper.visit(collector)
         positions = wrapper.resolve(PositionProvider)
         self.locked_mutations |= collector.locked_mutations
-        for event in [*collector.events, *collector.snapshots]:
+        for event in [*collector.events, *collector.snapshots, *collector.reads]:
             if self._runs_once(event.function):
                 continue
             if event.check_node is not None and event.check_node in positions:
