@@ -9,6 +9,7 @@ segment selection, to compare).
 
 from __future__ import annotations
 
+import ast
 import sysconfig
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from _source_helpers import SOURCE_FIXTURES
 
 from auditor.collectors.source.prefilter import python_needs_full_analysis
 from auditor.collectors.source.python_analysis import ModuleFacts, PythonModuleAnalysis
+from auditor.collectors.source.python_shared_instances import shared_instance_races
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -30,7 +32,13 @@ def _whole_module_events(path: str, text: str):
     analysis.facts = ModuleFacts.from_libcst(module, text)
     analysis._analyse_module(module, 0)
     analysis._drop_unmutated_iteration()
-    return {(event.kind, event.location.line) for event in analysis.events}
+    events = {(event.kind, event.location.line) for event in analysis.events}
+    # Shared-instance races are read from the whole module's `ast`, never from segments.
+    tree = ast.parse(text)
+    races = shared_instance_races(
+        tree, path, analysis.lines, set(analysis.facts.containers), analysis.facts.locks
+    )
+    return events | {("instance-race", race.line) for race in races}
 
 
 def _corpus() -> list[Path]:

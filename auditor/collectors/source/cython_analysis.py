@@ -709,6 +709,11 @@ class _FunctionWalker:
             # A getter's one load hands back one whole reference, old or new: nothing tears.
             self._store_targets.add(id(node.value))
 
+    def _visit_AttributeNode(self, node) -> None:
+        if _type_name(node.obj) == "NameNode":
+            # `_module.attr`: a module-like global used for its attributes.
+            self._store_targets.add(id(node.obj))
+
     def _visit_NameNode(self, node) -> None:
         if id(node) in self._store_targets or self._protected():
             return

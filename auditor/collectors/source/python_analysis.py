@@ -37,6 +37,7 @@ from .prefilter import (
     object_method_call,
     passed_as_default,
 )
+from .python_shared_instances import shared_instance_races
 from .python_vocabulary import (
     LOCK_FACTORIES,
     MUTABLE_FACTORIES,
@@ -587,6 +588,20 @@ class _EventCollector(cst.CSTVisitor):
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._not_reads.add(id(node.attr))
+        if isinstance(node.value, cst.Name):
+            # `_bootstrap._verbose_message(...)`: a module-like global used for its
+            # attributes; the race is in what the attribute is, not in this load.
+            self._not_reads.add(id(node.value))
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        # `self is _current` compares identities: one load, nothing to tear.
+        for target in node.comparisons:
+            identity = isinstance(target.operator, (cst.Is, cst.IsNot))
+            other = target.comparator
+            if identity and not (isinstance(other, cst.Name) and other.value == "None"):
+                for side in (node.left, other):
+                    if isinstance(side, cst.Name):
+                        self._not_reads.add(id(side))
 
     def visit_Return(self, node: cst.Return) -> None:
         if isinstance(node.value, cst.Name):
@@ -1135,6 +1150,20 @@ class PythonModuleAnalysis:
             self._drop_unmutated_iteration()
             return
         self.facts = ModuleFacts(tree, text)
+        for race in shared_instance_races(
+            tree, path, self.lines, set(self.facts.containers), self.facts.locks
+        ):
+            self.events.append(
+                Event(
+                    "instance-race",
+                    f"{race.class_name}.{race.field_name}",
+                    None,
+                    race.function,
+                    race.what,
+                    location=race.location,
+                    evidence=race.evidence,
+                )
+            )
         class_attributes = (
             set().union(*self.facts.class_mutable_attrs.values()) if self.facts.class_mutable_attrs else set()
         )
@@ -1201,9 +1230,12 @@ class PythonModuleAnalysis:
         initialisation alone makes it constant once set): one per function and name,
         never on the rebinding statement itself."""
         rebinds: dict[str, Event] = {}
+        first_rebind: dict[tuple[str, str], int] = {}  # (function, name) -> line
         for event in self.events:
             if event.kind == "global-rebind":
                 rebinds.setdefault(event.name, event)
+                key = (event.function, event.name)
+                first_rebind[key] = min(first_rebind.get(key, event.location.line), event.location.line)
         written = {(event.name, event.location.line) for event in self.events if event.kind != "global-read"}
         seen: set[tuple[str, str]] = set()
         kept = []
@@ -1212,6 +1244,8 @@ class PythonModuleAnalysis:
                 key = (event.function, event.name)
                 if event.name not in rebinds or key in seen or (event.name, event.location.line) in written:
                     continue
+                if event.location.line > first_rebind.get(key, event.location.line):
+                    continue  # after its own function's rebind: that finding covers it
                 seen.add(key)
                 rebinder = rebinds[event.name]
                 event.detail = rebinder.function

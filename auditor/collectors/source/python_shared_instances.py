@@ -1,0 +1,616 @@
+"""Python classes whose instances the code itself shows to be shared, and their races.
+
+Most objects live in one thread, and an unlocked ``if k not in self._seen:
+self._seen[k] = v`` on them is no hazard at all. This module looks for *evidence*
+that one instance is used by several threads, and only for those classes reports
+the compound updates of the instance's own state that another thread can split:
+
+* a module-level variable holds an instance (``_finder = Finder()``);
+* the class takes a lock in some of its methods (its authors expected threads);
+* an instance is put where the interpreter calls it from any thread
+  (``sys.meta_path``, ``sys.path_hooks``);
+* a method hands a weakref callback that touches ``self`` (it runs on whichever
+  thread drops the last reference, at the same time as the other methods);
+* a function keeps instances in a module-level container (``_pmap[pid] = proc``),
+  which hands the same object to every caller.
+
+What is reported on such a class, outside any lock and outside construction
+(``__init__``, ``__new__`` and helpers only they call): a test of ``self.<field>``
+followed by a write of that field (directly, through a local read from it, or
+through a method that writes it), the ``try: self.x[k] / except KeyError:
+self.x[k] = ...`` form, ``self.n += 1``, and every write made by a weakref callback.
+Each event names both statements and the evidence.
+
+Read with ``ast`` (the whole module is parsed once for the facts anyway); events
+carry their own :class:`~auditor.model.finding.Location`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from ...model.finding import Location
+from .python_vocabulary import LOCK_FACTORIES, MUTATING_METHODS
+
+_LOCK_NAME = re.compile(r"lock|mutex|_cond\b|condition|semaphore|\bsem\b", re.IGNORECASE)
+_CONSTRUCTION = {"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__", "__del__"}
+# Interpreter-wide registries whose entries any thread calls into.
+_GLOBAL_HOOKS = {"meta_path", "path_hooks", "path_importer_cache"}
+_WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
+_MISSING_KEY = {"KeyError", "LookupError", "IndexError"}
+
+
+@dataclass
+class InstanceRace:
+    """One statement of a race on a shared instance's state."""
+
+    class_name: str
+    field_name: str
+    function: str
+    line: int
+    column: int
+    what: str  # "checks `self.x` ..." — the statement's part in the race
+    evidence: str
+    other_line: int = 0  # the other statement of a check-then-act
+    location: Location | None = None
+
+
+@dataclass
+class _MethodSummary:
+    writes: set[str] = field(default_factory=set)  # fields written anywhere in the method
+    self_calls: set[str] = field(default_factory=set)
+
+
+def _self_field(node: ast.AST, self_name: str) -> str | None:
+    """``x`` for ``self.x``, ``self.x[k]``, ``self.x.get(k)``, ``self.x.attr``."""
+    while True:
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        elif isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == self_name:
+                return node.attr
+            node = node.value
+        else:
+            return None
+
+
+def _call_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name):
+            return node.func.id
+        if isinstance(node.func, ast.Attribute):
+            return node.func.attr
+    return None
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def _methods(class_node: ast.ClassDef) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [
+        statement
+        for statement in class_node.body
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and statement.args.args
+        and not any(
+            isinstance(decorator, ast.Name) and decorator.id in ("staticmethod", "classmethod")
+            for decorator in statement.decorator_list
+        )
+    ]
+
+
+def _self_name(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    return method.args.args[0].arg
+
+
+def _written_fields(method: ast.AST, self_name: str) -> _MethodSummary:
+    summary = _MethodSummary()
+    for node in ast.walk(method):
+        targets: list[ast.AST] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        elif isinstance(node, ast.Delete):
+            targets = list(node.targets)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Name) and owner.id == self_name:
+                summary.self_calls.add(node.func.attr)
+            elif node.func.attr in MUTATING_METHODS and node.func.attr != "setdefault":
+                targets = [owner]
+        for target in targets:
+            written = _self_field(target, self_name)
+            if written:
+                summary.writes.add(written)
+    return summary
+
+
+class _ModuleEvidence:
+    """Which classes of the module the code shows to have shared instances, and why."""
+
+    def __init__(self, tree: ast.Module, containers: set[str], locks: set[str]) -> None:
+        self.classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+        self.containers = containers
+        self.locks = locks
+        self.evidence: dict[str, str] = {}
+        for statement in tree.body:
+            if isinstance(statement, ast.Assign) and _call_name(statement.value) in self.classes:
+                for target in statement.targets:
+                    if isinstance(target, ast.Name):
+                        self._add(
+                            _call_name(statement.value),
+                            f"module-level `{target.id}` (line {statement.lineno}) is one instance every "
+                            "thread uses",
+                        )
+        for function in ast.walk(tree):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._function(function)
+
+    def _add(self, class_name: str | None, evidence: str) -> None:
+        if class_name in self.classes:
+            self.evidence.setdefault(class_name, evidence)
+
+    def _function(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        made: dict[str, str] = {}  # local name -> class it holds an instance of
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and _call_name(node.value) in self.classes:
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        made[target.id] = _call_name(node.value)
+        for node in ast.walk(function):
+            if not isinstance(node, (ast.Call, ast.Assign)):
+                continue
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                registry = _dotted(node.func.value) or ""
+                values = [argument for argument in node.args]
+                if registry.split(".")[-1] in _GLOBAL_HOOKS and node.func.attr in ("insert", "append"):
+                    for value in values:
+                        self._add(
+                            self._instance_class(value, made),
+                            f"an instance is put in {registry} (line {node.lineno}), which every importing "
+                            "thread calls",
+                        )
+                elif registry.split(".")[-1] in self.containers and node.func.attr in MUTATING_METHODS:
+                    for value in values:
+                        self._add(
+                            self._instance_class(value, made),
+                            f"instances are kept in module-level `{registry}` (line {node.lineno}), which "
+                            "hands the same object to every caller",
+                        )
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and _dotted(target.value) in self.containers:
+                        self._add(
+                            self._instance_class(node.value, made),
+                            f"instances are kept in module-level `{_dotted(target.value)}` (line "
+                            f"{node.lineno}), which hands the same object to every caller",
+                        )
+
+    def _instance_class(self, value: ast.AST, made: dict[str, str]) -> str | None:
+        if isinstance(value, ast.Name):
+            return made.get(value.id)
+        return _call_name(value) if isinstance(value, ast.Call) else None
+
+    def class_evidence(self, class_node: ast.ClassDef) -> str | None:
+        """The evidence for ``class_node``, from the module or from its own methods."""
+        if class_node.name in self.evidence:
+            return self.evidence[class_node.name]
+        for method in _methods(class_node):
+            self_name = _self_name(method)
+            for node in ast.walk(method):
+                if isinstance(node, (ast.With, ast.AsyncWith)):
+                    for item in node.items:
+                        if self.is_lock(item.context_expr):
+                            text = _dotted(item.context_expr) or "a lock"
+                            return f"{class_node.name} takes `{text}` in {method.name}()"
+                callback = _weakref_callback(node, self_name, method)
+                if callback is not None:
+                    return (
+                        f"{method.name}() hands `{callback}` to a weakref (line {node.lineno}): the "
+                        "callback runs on whichever thread drops the last reference"
+                    )
+
+        return None
+
+    def is_lock(self, expression: ast.AST) -> bool:
+        if isinstance(expression, ast.Call):
+            expression = expression.func
+        name = _dotted(expression)
+        if not name:
+            return False
+        last = name.split(".")[-1]
+        return last in self.locks or name in self.locks or bool(_LOCK_NAME.search(last))
+
+
+def _weakref_callback(node: ast.AST, self_name: str, method: ast.AST) -> str | None:
+    """The callback of ``weakref.ref(obj, callback)`` / ``weakref.finalize(obj, f)`` when
+    it reaches ``self``: a bound method, or a function nested in ``method`` that uses it."""
+    if not isinstance(node, ast.Call) or _call_name(node) not in _WEAKREF_CALLBACK_TAKERS:
+        return None
+    if len(node.args) < 2:
+        return None
+    callback = node.args[1]
+    if isinstance(callback, ast.Name):
+        for nested in ast.walk(method):
+            if isinstance(nested, (ast.FunctionDef, ast.AsyncFunctionDef)) and nested.name == callback.id:
+                uses_self = any(
+                    isinstance(inner, ast.Name) and inner.id == self_name for inner in ast.walk(nested)
+                )
+                return callback.id if uses_self else None
+        return None
+    field_name = _self_field(callback, self_name)
+    return f"self.{field_name}" if field_name else None
+
+
+class _MethodWalker:
+    """One method's statements in order: locks, tests of fields, and the writes after them."""
+
+    def __init__(self, owner: _ClassRaces, method, summaries: dict[str, _MethodSummary]) -> None:
+        self.owner = owner
+        self.method = method
+        self.self_name = _self_name(method)
+        self.summaries = summaries
+        self.lock_depth = 0
+        self.tests: list[dict[str, ast.AST]] = []  # field -> the test that checked it
+        self.checked: dict[str, ast.AST] = {}  # early-return checks for the rest of the method
+        self.aliases: dict[str, str] = {}  # local -> field it was read from
+
+    def run(self) -> None:
+        self._block(self.method.body)
+
+    # -- statements --------------------------------------------------------------------
+    def _block(self, statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            self._statement(statement)
+
+    def _statement(self, statement: ast.stmt) -> None:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            locked = any(self.owner.evidence_source.is_lock(item.context_expr) for item in statement.items)
+            self.lock_depth += locked
+            self._block(statement.body)
+            self.lock_depth -= locked
+            return
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            call = statement.value
+            if isinstance(call.func, ast.Attribute) and self.owner.evidence_source.is_lock(call.func.value):
+                if call.func.attr == "acquire":
+                    self.lock_depth += 1
+                elif call.func.attr == "release":
+                    self.lock_depth = max(0, self.lock_depth - 1)
+        if isinstance(statement, (ast.If, ast.While)):
+            self._if(statement)
+            return
+        if isinstance(statement, ast.Try):
+            self._try(statement)
+            return
+        if isinstance(statement, (ast.For, ast.AsyncFor)):
+            self._writes_in(statement.iter, statement)
+            self._block(statement.body)
+            self._block(statement.orelse)
+            return
+        self._simple(statement)
+
+    def _fields_tested(self, test: ast.AST) -> set[str]:
+        tested = set()
+        for node in ast.walk(test):
+            field_name = _self_field(node, self.self_name) if isinstance(node, ast.Attribute) else None
+            if field_name:
+                tested.add(field_name)
+            elif isinstance(node, ast.Name) and node.id in self.aliases:
+                tested.add(self.aliases[node.id])
+        return tested
+
+    def _if(self, statement: ast.If | ast.While) -> None:
+        tested = self._fields_tested(statement.test)
+        acquired = _acquired_branch(statement.test, self.owner.evidence_source.is_lock)
+        self.tests.append(dict.fromkeys(tested, statement.test))
+        for name in ("body", "orelse"):
+            self.lock_depth += acquired == name
+            self._block(getattr(statement, name))
+            self.lock_depth -= acquired == name
+        self.tests.pop()
+        if _ends_in_exit(statement.body):
+            for field_name in tested:
+                self.checked.setdefault(field_name, statement.test)
+
+    def _try(self, statement: ast.Try) -> None:
+        self._block(statement.body)
+        looked_up = {}
+        for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                field_name = _self_field(node, self.self_name)
+                if field_name:
+                    looked_up.setdefault(field_name, node)
+        for handler in statement.handlers:
+            caught = {_dotted(item) for item in ast.walk(handler.type)} if handler.type is not None else set()
+            self.tests.append(looked_up if caught & _MISSING_KEY else {})
+            self._block(handler.body)
+            self.tests.pop()
+        self._block(statement.orelse)
+        self._block(statement.finalbody)
+
+    def _simple(self, statement: ast.stmt) -> None:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            source = _self_field(statement.value, self.self_name)
+            if isinstance(target, ast.Name):
+                if source:
+                    self.aliases[target.id] = source
+                else:
+                    self.aliases.pop(target.id, None)
+        self._writes_in(statement, statement)
+
+    # -- writes ------------------------------------------------------------------------
+    def _check_of(self, field_name: str) -> ast.AST | None:
+        for tests in reversed(self.tests):
+            if field_name in tests:
+                return tests[field_name]
+        return self.checked.get(field_name)
+
+    def _writes_in(self, root: ast.AST, statement: ast.stmt) -> None:
+        for node in ast.walk(root):
+            if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            targets: list[tuple[ast.AST, bool]] = []
+            if isinstance(node, ast.Assign):
+                targets = [(target, False) for target in node.targets]
+            elif isinstance(node, ast.AugAssign):
+                targets = [(node.target, True)]
+            elif isinstance(node, ast.Delete):
+                targets = [(target, False) for target in node.targets]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                if isinstance(owner, ast.Name) and owner.id == self.self_name:
+                    for field_name in self._written_through(node.func.attr):
+                        self._write(field_name, node, f"calls `self.{node.func.attr}()`, which writes", False)
+                elif node.func.attr in MUTATING_METHODS and node.func.attr != "setdefault":
+                    targets = [(owner, False)]
+            for target, compound in targets:
+                field_name = _self_field(target, self.self_name)
+                if field_name:
+                    self._write(field_name, node, "writes" if not compound else "updates", compound)
+
+    def _written_through(self, method_name: str) -> set[str]:
+        seen, pending, written = set(), [method_name], set()
+        while pending:
+            name = pending.pop()
+            if name in seen or name not in self.summaries:
+                continue
+            seen.add(name)
+            written |= self.summaries[name].writes
+            pending.extend(self.summaries[name].self_calls)
+        return written
+
+    def _write(self, field_name: str, node: ast.AST, verb: str, compound: bool) -> None:
+        if self.lock_depth or self.owner.is_lock_field(field_name):
+            return
+        check = self._check_of(field_name)
+        if check is not None:
+            self.owner.pair(self.method.name, field_name, check, node, verb)
+        elif compound:
+            self.owner.single(
+                self.method.name,
+                field_name,
+                node,
+                f"updates `self.{field_name}` in place (read-modify-write): concurrent calls lose updates",
+            )
+
+
+def _self_calls(statements: list[ast.stmt], self_name: str, is_lock, held: bool):
+    """``(method, lock held)`` for every ``self.method(...)`` call in ``statements``."""
+    for statement in statements:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            inner = held or any(is_lock(item.context_expr) for item in statement.items)
+            for item in statement.items:
+                yield from _calls_in(item.context_expr, self_name, held)
+            yield from _self_calls(statement.body, self_name, is_lock, inner)
+            continue
+        acquired = _acquired_branch(statement.test, is_lock) if isinstance(statement, ast.If) else None
+        blocks = [
+            (getattr(statement, name), held or name == acquired)
+            for name in ("body", "orelse", "finalbody")
+            if hasattr(statement, name)
+        ]
+        blocks += [(handler.body, held) for handler in getattr(statement, "handlers", [])]
+        for child in ast.iter_child_nodes(statement):
+            if not isinstance(child, (ast.stmt, ast.excepthandler)):
+                yield from _calls_in(child, self_name, held)
+        for block, block_held in blocks:
+            yield from _self_calls(block, self_name, is_lock, block_held)
+
+
+def _calls_in(expression: ast.AST, self_name: str, held: bool):
+    for node in ast.walk(expression):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == self_name
+        ):
+            yield node.func.attr, held
+
+
+def _acquired_branch(test: ast.AST, is_lock) -> str | None:
+    """``"body"`` for ``if lock.acquire(False):``, ``"orelse"`` for ``if not lock.acquire(...)``."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    call = test.operand if negated else test
+    if (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "acquire"
+        and is_lock(call.func.value)
+    ):
+        return "orelse" if negated else "body"
+    return None
+
+
+def _ends_in_exit(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+
+
+class _ClassRaces:
+    def __init__(self, class_node: ast.ClassDef, evidence: str, evidence_source: _ModuleEvidence) -> None:
+        self.class_node = class_node
+        self.evidence = evidence
+        self.evidence_source = evidence_source
+        self.races: list[InstanceRace] = []
+        self._reported: set[int] = set()
+        self.lock_fields = {
+            target.attr
+            for node in ast.walk(class_node)
+            if isinstance(node, ast.Assign) and _call_name(node.value) in LOCK_FACTORIES
+            for target in node.targets
+            if isinstance(target, ast.Attribute)
+        }
+
+    def is_lock_field(self, field_name: str) -> bool:
+        return field_name in self.lock_fields or bool(_LOCK_NAME.search(field_name))
+
+    def analyse(self) -> None:
+        methods = _methods(self.class_node)
+        summaries = {method.name: _written_fields(method, _self_name(method)) for method in methods}
+        construction = self._construction(methods, summaries)
+        construction |= self._called_under_lock(methods, construction)
+        for method in methods:
+            if method.name in construction:
+                continue
+            _MethodWalker(self, method, summaries).run()
+            self._callbacks(method)
+
+    def _construction(self, methods, summaries: dict[str, _MethodSummary]) -> set[str]:
+        construction = {method.name for method in methods if method.name in _CONSTRUCTION}
+        changed = True
+        while changed:
+            changed = False
+            for method in methods:
+                callers = [name for name, summary in summaries.items() if method.name in summary.self_calls]
+                if method.name not in construction and callers and set(callers) <= construction:
+                    construction.add(method.name)
+                    changed = True
+        return construction
+
+    def _called_under_lock(self, methods, construction: set[str]) -> set[str]:
+        """Private helpers that every caller in the class calls with a lock held, or from
+        another such helper: their writes are as protected as the callers' (``_malloc``
+        under ``malloc``'s lock, and what ``_malloc`` calls)."""
+        is_lock = self.evidence_source.is_lock
+        sites = [
+            (method.name, call, held)
+            for method in methods
+            for call, held in _self_calls(method.body, _self_name(method), is_lock, False)
+        ]
+        private = {
+            name for name in (method.name for method in methods) if name[:1] == "_" and name[:2] != "__"
+        }
+        protected: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name in private - protected:
+                callers = [(caller, held) for caller, call, held in sites if call == name]
+                covered = [held or caller in protected or caller in construction for caller, held in callers]
+                if callers and all(covered) and any(held or caller in protected for caller, held in callers):
+                    protected.add(name)
+                    changed = True
+        return protected
+
+    def _callbacks(self, method) -> None:
+        """Every write of ``self`` a weakref callback makes races with the methods."""
+        self_name = _self_name(method)
+        nested = {
+            node.name: node
+            for node in ast.walk(method)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        for node in ast.walk(method):
+            callback = _weakref_callback(node, self_name, method)
+            if callback not in nested:
+                continue
+            for inner in ast.walk(nested[callback]):
+                targets = inner.targets if isinstance(inner, (ast.Assign, ast.Delete)) else []
+                if isinstance(inner, ast.AugAssign):
+                    targets = [inner.target]
+                for target in targets:
+                    field_name = _self_field(target, self_name)
+                    if field_name:
+                        self.single(
+                            callback,
+                            field_name,
+                            inner,
+                            f"writes `self.{field_name}` from a weakref callback (set up on line "
+                            f"{node.lineno}), while other threads run the methods that read and write it",
+                        )
+
+    def pair(self, method: str, field_name: str, check: ast.AST, act: ast.AST, verb: str) -> None:
+        self._add(
+            method,
+            field_name,
+            check,
+            f"checks `self.{field_name}` and then {verb.split(',')[0]} it on line {act.lineno}",
+            act.lineno,
+        )
+        self._add(
+            method,
+            field_name,
+            act,
+            f"{verb} `self.{field_name}` after the check on line {check.lineno}",
+            check.lineno,
+        )
+
+    def single(self, method: str, field_name: str, node: ast.AST, what: str) -> None:
+        self._add(method, field_name, node, what)
+
+    def _add(self, method: str, field_name: str, node: ast.AST, what: str, other_line: int = 0) -> None:
+        if node.lineno in self._reported:
+            return
+        self._reported.add(node.lineno)
+        self.races.append(
+            InstanceRace(
+                self.class_node.name,
+                field_name,
+                method,
+                node.lineno,
+                node.col_offset + 1,
+                what,
+                self.evidence,
+                other_line,
+            )
+        )
+
+
+def shared_instance_races(
+    tree: ast.Module, path: str, lines: list[str], containers: set[str], locks: set[str]
+) -> list[InstanceRace]:
+    """Every race on the state of a class the module shows to be shared."""
+    if not any(isinstance(node, ast.ClassDef) for node in tree.body):
+        return []
+    source = _ModuleEvidence(tree, containers, locks)
+    races: list[InstanceRace] = []
+    for class_node in source.classes.values():
+        if any((_dotted(base) or "").endswith("local") for base in class_node.bases):
+            continue  # threading.local: every thread has its own attributes
+        evidence = source.class_evidence(class_node)
+        if evidence is None:
+            continue
+        analysis = _ClassRaces(class_node, evidence, source)
+        analysis.analyse()
+        races.extend(analysis.races)
+    for race in races:
+        snippet = lines[race.line - 1].strip() if 0 < race.line <= len(lines) else ""
+        race.location = Location(path=path, line=race.line, column=race.column, snippet=snippet)
+    return races
