@@ -19,7 +19,6 @@ from _source_helpers import SOURCE_FIXTURES
 
 from auditor.collectors.source.prefilter import python_needs_full_analysis
 from auditor.collectors.source.python_analysis import ModuleFacts, PythonModuleAnalysis
-from auditor.collectors.source.python_shared_instances import shared_instance_races
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -31,14 +30,9 @@ def _whole_module_events(path: str, text: str):
     module = libcst.parse_module(text)
     analysis.facts = ModuleFacts.from_libcst(module, text)
     analysis._analyse_module(module, 0)
+    analysis._ast_events(ast.parse(text))  # whole-module `ast` analyses never see segments
     analysis._drop_unmutated_iteration()
-    events = {(event.kind, event.location.line) for event in analysis.events}
-    # Shared-instance races are read from the whole module's `ast`, never from segments.
-    tree = ast.parse(text)
-    races = shared_instance_races(
-        tree, path, analysis.lines, set(analysis.facts.containers), analysis.facts.locks
-    )
-    return events | {("instance-race", race.line) for race in races}
+    return {(event.kind, event.location.line) for event in analysis.events}
 
 
 def _corpus() -> list[Path]:

@@ -219,6 +219,19 @@ _SHARED_INSTANCE_HINT = re.compile(
 )
 
 
+_PROCESS_STATE_HINT = re.compile(
+    r"catch_warnings|simplefilter|filterwarnings|resetwarnings|os\.chdir|os\.umask|setlocale|"
+    r"setdefaulttimeout|os\.environ|putenv|__code__|__globals__|__defaults__|\b(?:set|del)attr\(|"
+    r"\bcls\.\w+\s*[-+*|&]?=[^=]|__class__\.\w+\s*[-+*|&]?=[^=]|\btype\(self\)\.\w+\s*[-+*|&]?=[^=]"
+)
+
+
+def process_state_hint(text: str) -> bool:
+    """Text that may change process-wide settings, a class or a function object (see
+    python_process_state)."""
+    return _PROCESS_STATE_HINT.search(text) is not None
+
+
 def shared_instance_hint(text: str) -> bool:
     """Text that may show a class's instances to be shared (see python_shared_instances)."""
     return "self." in text and _SHARED_INSTANCE_HINT.search(text) is not None
@@ -227,6 +240,8 @@ def shared_instance_hint(text: str) -> bool:
 def python_needs_full_analysis(text: str) -> bool:
     text = "\n" + text
     if "class" in text and (shared_instance_hint(text) or stateful_module_objects(text)):
+        return True
+    if process_state_hint(text):
         return True
     if "global" in text and (GLOBAL_STATEMENT.search(text) or "globals()[" in text):
         return True

@@ -37,6 +37,7 @@ from .prefilter import (
     object_method_call,
     passed_as_default,
 )
+from .python_process_state import process_state_events
 from .python_shared_instances import shared_instance_races
 from .python_vocabulary import (
     LOCK_FACTORIES,
@@ -1150,20 +1151,7 @@ class PythonModuleAnalysis:
             self._drop_unmutated_iteration()
             return
         self.facts = ModuleFacts(tree, text)
-        for race in shared_instance_races(
-            tree, path, self.lines, set(self.facts.containers), self.facts.locks
-        ):
-            self.events.append(
-                Event(
-                    "instance-race",
-                    f"{race.class_name}.{race.field_name}",
-                    None,
-                    race.function,
-                    race.what,
-                    location=race.location,
-                    evidence=race.evidence,
-                )
-            )
+        self._ast_events(tree)
         class_attributes = (
             set().union(*self.facts.class_mutable_attrs.values()) if self.facts.class_mutable_attrs else set()
         )
@@ -1225,6 +1213,26 @@ class PythonModuleAnalysis:
 
         self._drop_unmutated_iteration()
 
+    def _ast_events(self, tree: ast.Module) -> None:
+        """What the whole module's ``ast`` shows, never split into segments: races on
+        instances shown to be shared, and process-wide settings, class objects and
+        function objects changed at run time."""
+        races = shared_instance_races(
+            tree, self.path, self.lines, set(self.facts.containers), self.facts.locks
+        )
+        for race in races:
+            name = f"{race.class_name}.{race.field_name}"
+            event = Event("instance-race", name, None, race.function, race.what, location=race.location)
+            event.evidence = race.evidence
+            self.events.append(event)
+        for found in process_state_events(tree, self.path, self.lines, self.facts.locks):
+            if self._runs_once(found.function):
+                continue
+            event = Event(found.kind, found.name, None, found.function, found.detail, location=found.location)
+            if found.other_line:
+                event.check_location = Location(path=self.path, line=found.other_line)
+            self.events.append(event)
+
     def _keep_reads_of_rebound_globals(self) -> None:
         """Reads matter only of a global that a function rebinds at run time (a lazy
         initialisation alone makes it constant once set): one per function and name,
@@ -1251,7 +1259,11 @@ class PythonModuleAnalysis:
                 event.detail = rebinder.function
                 event.check_location = rebinder.location
             kept.append(event)
-        self.events = kept
+        # A class attribute set after an unset check is FTP003's lazy initialisation.
+        lazy_lines = {event.location.line for event in kept if event.kind == "lazy-init"}
+        self.events = [
+            event for event in kept if event.kind != "class-state" or event.location.line not in lazy_lines
+        ]
 
     def _drop_unmutated_iteration(self) -> None:
         """Iterating a container nothing mutates after import is no event at all."""

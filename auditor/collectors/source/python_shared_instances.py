@@ -78,6 +78,20 @@ def _self_field(node: ast.AST, self_name: str) -> str | None:
             return None
 
 
+def _stored_field(target: ast.AST, self_name: str) -> str | None:
+    """``x`` for a store to ``self.x`` or into ``self.x[k]``; not for ``self.x.attr``,
+    which changes the object ``x`` refers to, not the instance."""
+    while isinstance(target, ast.Subscript):
+        target = target.value
+    if (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == self_name
+    ):
+        return target.attr
+    return None
+
+
 def _call_name(node: ast.AST) -> str | None:
     if isinstance(node, ast.Call):
         if isinstance(node.func, ast.Name):
@@ -130,7 +144,7 @@ def _written_fields(method: ast.AST, self_name: str) -> _MethodSummary:
             elif node.func.attr in MUTATING_METHODS and node.func.attr != "setdefault":
                 targets = [owner]
         for target in targets:
-            written = _self_field(target, self_name)
+            written = _stored_field(target, self_name)
             if written:
                 summary.writes.add(written)
     return summary
@@ -379,7 +393,7 @@ class _MethodWalker:
                 elif node.func.attr in MUTATING_METHODS and node.func.attr != "setdefault":
                     targets = [(owner, False)]
             for target, compound in targets:
-                field_name = _self_field(target, self.self_name)
+                field_name = _stored_field(target, self.self_name)
                 if field_name:
                     self._write(field_name, node, "writes" if not compound else "updates", compound)
 
