@@ -37,6 +37,7 @@ from .prefilter import (
     object_method_call,
     passed_as_default,
 )
+from .python_module_checks import module_check_events
 from .python_process_state import process_state_events
 from .python_shared_instances import shared_instance_races
 from .python_vocabulary import (
@@ -1151,7 +1152,6 @@ class PythonModuleAnalysis:
             self._drop_unmutated_iteration()
             return
         self.facts = ModuleFacts(tree, text)
-        self._ast_events(tree)
         class_attributes = (
             set().union(*self.facts.class_mutable_attrs.values()) if self.facts.class_mutable_attrs else set()
         )
@@ -1211,12 +1211,30 @@ class PythonModuleAnalysis:
                 continue
             self._analyse_segment(segment, first_line - 1)
 
+        self._ast_events(tree)
         self._drop_unmutated_iteration()
+
+    def _line_location(self, line: int) -> Location:
+        snippet = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+        return Location(path=self.path, line=line, column=1, snippet=snippet)
 
     def _ast_events(self, tree: ast.Module) -> None:
         """What the whole module's ``ast`` shows, never split into segments: races on
         instances shown to be shared, and process-wide settings, class objects and
         function objects changed at run time."""
+        # The containers something changes at run time, and which function changes which.
+        writers: dict[str, set[str]] = {}
+        for event in self.events:
+            if event.kind in ("container-mutation", "lazy-init") and event.name in self.facts.containers:
+                writers.setdefault(event.function, set()).add(event.name)
+        changed = set().union(*writers.values()) | (self.locked_mutations & set(self.facts.containers))
+        for found in module_check_events(tree, self.path, self.lines, changed, writers, self.facts.locks):
+            if self._runs_once(found.function):
+                continue
+            event = Event(found.kind, found.name, None, found.function, found.detail, location=found.location)
+            if found.other_line:
+                event.check_location = self._line_location(found.other_line)
+            self.events.append(event)
         races = shared_instance_races(
             tree, self.path, self.lines, set(self.facts.containers), self.facts.locks
         )
@@ -1230,7 +1248,7 @@ class PythonModuleAnalysis:
                 continue
             event = Event(found.kind, found.name, None, found.function, found.detail, location=found.location)
             if found.other_line:
-                event.check_location = Location(path=self.path, line=found.other_line)
+                event.check_location = self._line_location(found.other_line)
             self.events.append(event)
 
     def _keep_reads_of_rebound_globals(self) -> None:
