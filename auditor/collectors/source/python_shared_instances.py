@@ -40,6 +40,7 @@ _CONSTRUCTION = {"__init__", "__new__", "__post_init__", "__init_subclass__", "_
 _GLOBAL_HOOKS = {"meta_path", "path_hooks", "path_importer_cache"}
 _WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
 _MISSING_KEY = {"KeyError", "LookupError", "IndexError"}
+_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache)$")
 
 
 @dataclass
@@ -220,6 +221,8 @@ class _ModuleEvidence:
         """The evidence for ``class_node``, from the module or from its own methods."""
         if class_node.name in self.evidence:
             return self.evidence[class_node.name]
+        if _REGISTRY_CLASS.search(class_node.name):
+            return f"{class_node.name} is a registry/cache class: one instance is there to serve every caller"
         for method in _methods(class_node):
             self_name = _self_name(method)
             for node in ast.walk(method):
@@ -279,6 +282,7 @@ class _MethodWalker:
         self.tests: list[dict[str, ast.AST]] = []  # field -> the test that checked it
         self.checked: dict[str, ast.AST] = {}  # early-return checks for the rest of the method
         self.aliases: dict[str, str] = {}  # local -> field it was read from
+        self.entries: dict[str, str] = {}  # local -> container field it is an entry of
 
     def run(self) -> None:
         self._block(self.method.body)
@@ -365,6 +369,10 @@ class _MethodWalker:
                     self.aliases[target.id] = source
                 else:
                     self.aliases.pop(target.id, None)
+                if source and isinstance(statement.value, (ast.Subscript, ast.Call)):
+                    self.entries[target.id] = source
+                else:
+                    self.entries.pop(target.id, None)
         self._writes_in(statement, statement)
 
     # -- writes ------------------------------------------------------------------------
@@ -385,9 +393,21 @@ class _MethodWalker:
                 targets = [(node.target, True)]
             elif isinstance(node, ast.Delete):
                 targets = [(target, False) for target in node.targets]
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                entry_of = self.entries.get(node.value.id) if isinstance(node.value, ast.Name) else None
+                if entry_of and self._check_of(entry_of) is not None:
+                    # `lst = self._index.get(k); if lst: return lst[0]`: the entry may be
+                    # emptied by another thread between the test and this read.
+                    self._write(entry_of, node, f"reads `{node.value.id}[...]`, an entry of", False)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 owner = node.func.value
-                if isinstance(owner, ast.Name) and owner.id == self.self_name:
+                if (
+                    isinstance(owner, ast.Name)
+                    and owner.id in self.entries
+                    and node.func.attr in MUTATING_METHODS
+                ):
+                    self._write(self.entries[owner.id], node, f"changes `{owner.id}`, an entry of", False)
+                elif isinstance(owner, ast.Name) and owner.id == self.self_name:
                     for field_name in self._written_through(node.func.attr):
                         self._write(field_name, node, f"calls `self.{node.func.attr}()`, which writes", False)
                 elif node.func.attr in MUTATING_METHODS and node.func.attr != "setdefault":
@@ -575,7 +595,7 @@ class _ClassRaces:
             method,
             field_name,
             check,
-            f"checks `self.{field_name}` and then {verb.split(',')[0]} it on line {act.lineno}",
+            f"checks `self.{field_name}`, and on line {act.lineno} {verb} `self.{field_name}`",
             act.lineno,
         )
         self._add(
