@@ -28,19 +28,22 @@ carry their own :class:`~auditor.model.finding.Location`.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 
 from ...model.finding import Location
+from .python_ast_walk import dotted, is_lock_expression
+from .python_shared_evidence import (
+    ModuleEvidence,
+    call_name,
+    class_methods,
+    self_field,
+    self_parameter,
+    weakref_callback,
+)
 from .python_vocabulary import LOCK_FACTORIES, MUTATING_METHODS
 
-_LOCK_NAME = re.compile(r"lock|mutex|_cond\b|condition|semaphore|\bsem\b", re.IGNORECASE)
 _CONSTRUCTION = {"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__", "__del__"}
-# Interpreter-wide registries whose entries any thread calls into.
-_GLOBAL_HOOKS = {"meta_path", "path_hooks", "path_importer_cache"}
-_WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
 _MISSING_KEY = {"KeyError", "LookupError", "IndexError"}
-_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache)$")
 
 
 @dataclass
@@ -64,21 +67,6 @@ class _MethodSummary:
     self_calls: set[str] = field(default_factory=set)
 
 
-def _self_field(node: ast.AST, self_name: str) -> str | None:
-    """``x`` for ``self.x``, ``self.x[k]``, ``self.x.get(k)``, ``self.x.attr``."""
-    while True:
-        if isinstance(node, ast.Subscript):
-            node = node.value
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            node = node.func.value
-        elif isinstance(node, ast.Attribute):
-            if isinstance(node.value, ast.Name) and node.value.id == self_name:
-                return node.attr
-            node = node.value
-        else:
-            return None
-
-
 def _stored_field(target: ast.AST, self_name: str) -> str | None:
     """``x`` for a store to ``self.x`` or into ``self.x[k]``; not for ``self.x.attr``,
     which changes the object ``x`` refers to, not the instance."""
@@ -91,41 +79,6 @@ def _stored_field(target: ast.AST, self_name: str) -> str | None:
     ):
         return target.attr
     return None
-
-
-def _call_name(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Call):
-        if isinstance(node.func, ast.Name):
-            return node.func.id
-        if isinstance(node.func, ast.Attribute):
-            return node.func.attr
-    return None
-
-
-def _dotted(node: ast.AST) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
-
-
-def _methods(class_node: ast.ClassDef) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    return [
-        statement
-        for statement in class_node.body
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
-        and statement.args.args
-        and not any(
-            isinstance(decorator, ast.Name) and decorator.id in ("staticmethod", "classmethod")
-            for decorator in statement.decorator_list
-        )
-    ]
-
-
-def _self_name(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
-    return method.args.args[0].arg
 
 
 def _written_fields(method: ast.AST, self_name: str) -> _MethodSummary:
@@ -151,132 +104,13 @@ def _written_fields(method: ast.AST, self_name: str) -> _MethodSummary:
     return summary
 
 
-class _ModuleEvidence:
-    """Which classes of the module the code shows to have shared instances, and why."""
-
-    def __init__(self, tree: ast.Module, containers: set[str], locks: set[str]) -> None:
-        self.classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-        self.containers = containers
-        self.locks = locks
-        self.evidence: dict[str, str] = {}
-        for statement in tree.body:
-            if isinstance(statement, ast.Assign) and _call_name(statement.value) in self.classes:
-                for target in statement.targets:
-                    if isinstance(target, ast.Name):
-                        self._add(
-                            _call_name(statement.value),
-                            f"module-level `{target.id}` (line {statement.lineno}) is one instance every "
-                            "thread uses",
-                        )
-        for function in ast.walk(tree):
-            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self._function(function)
-
-    def _add(self, class_name: str | None, evidence: str) -> None:
-        if class_name in self.classes:
-            self.evidence.setdefault(class_name, evidence)
-
-    def _function(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        made: dict[str, str] = {}  # local name -> class it holds an instance of
-        for node in ast.walk(function):
-            if isinstance(node, ast.Assign) and _call_name(node.value) in self.classes:
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        made[target.id] = _call_name(node.value)
-        for node in ast.walk(function):
-            if not isinstance(node, (ast.Call, ast.Assign)):
-                continue
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                registry = _dotted(node.func.value) or ""
-                values = [argument for argument in node.args]
-                if registry.split(".")[-1] in _GLOBAL_HOOKS and node.func.attr in ("insert", "append"):
-                    for value in values:
-                        self._add(
-                            self._instance_class(value, made),
-                            f"an instance is put in {registry} (line {node.lineno}), which every importing "
-                            "thread calls",
-                        )
-                elif registry.split(".")[-1] in self.containers and node.func.attr in MUTATING_METHODS:
-                    for value in values:
-                        self._add(
-                            self._instance_class(value, made),
-                            f"instances are kept in module-level `{registry}` (line {node.lineno}), which "
-                            "hands the same object to every caller",
-                        )
-            elif isinstance(node, ast.Assign):
-                for target in node.targets:
-                    if isinstance(target, ast.Subscript) and _dotted(target.value) in self.containers:
-                        self._add(
-                            self._instance_class(node.value, made),
-                            f"instances are kept in module-level `{_dotted(target.value)}` (line "
-                            f"{node.lineno}), which hands the same object to every caller",
-                        )
-
-    def _instance_class(self, value: ast.AST, made: dict[str, str]) -> str | None:
-        if isinstance(value, ast.Name):
-            return made.get(value.id)
-        return _call_name(value) if isinstance(value, ast.Call) else None
-
-    def class_evidence(self, class_node: ast.ClassDef) -> str | None:
-        """The evidence for ``class_node``, from the module or from its own methods."""
-        if class_node.name in self.evidence:
-            return self.evidence[class_node.name]
-        if _REGISTRY_CLASS.search(class_node.name):
-            return f"{class_node.name} is a registry/cache class: one instance is there to serve every caller"
-        for method in _methods(class_node):
-            self_name = _self_name(method)
-            for node in ast.walk(method):
-                if isinstance(node, (ast.With, ast.AsyncWith)):
-                    for item in node.items:
-                        if self.is_lock(item.context_expr):
-                            text = _dotted(item.context_expr) or "a lock"
-                            return f"{class_node.name} takes `{text}` in {method.name}()"
-                callback = _weakref_callback(node, self_name, method)
-                if callback is not None:
-                    return (
-                        f"{method.name}() hands `{callback}` to a weakref (line {node.lineno}): the "
-                        "callback runs on whichever thread drops the last reference"
-                    )
-
-        return None
-
-    def is_lock(self, expression: ast.AST) -> bool:
-        if isinstance(expression, ast.Call):
-            expression = expression.func
-        name = _dotted(expression)
-        if not name:
-            return False
-        last = name.split(".")[-1]
-        return last in self.locks or name in self.locks or bool(_LOCK_NAME.search(last))
-
-
-def _weakref_callback(node: ast.AST, self_name: str, method: ast.AST) -> str | None:
-    """The callback of ``weakref.ref(obj, callback)`` / ``weakref.finalize(obj, f)`` when
-    it reaches ``self``: a bound method, or a function nested in ``method`` that uses it."""
-    if not isinstance(node, ast.Call) or _call_name(node) not in _WEAKREF_CALLBACK_TAKERS:
-        return None
-    if len(node.args) < 2:
-        return None
-    callback = node.args[1]
-    if isinstance(callback, ast.Name):
-        for nested in ast.walk(method):
-            if isinstance(nested, (ast.FunctionDef, ast.AsyncFunctionDef)) and nested.name == callback.id:
-                uses_self = any(
-                    isinstance(inner, ast.Name) and inner.id == self_name for inner in ast.walk(nested)
-                )
-                return callback.id if uses_self else None
-        return None
-    field_name = _self_field(callback, self_name)
-    return f"self.{field_name}" if field_name else None
-
-
 class _MethodWalker:
     """One method's statements in order: locks, tests of fields, and the writes after them."""
 
     def __init__(self, owner: _ClassRaces, method, summaries: dict[str, _MethodSummary]) -> None:
         self.owner = owner
         self.method = method
-        self.self_name = _self_name(method)
+        self.self_name = self_parameter(method)
         self.summaries = summaries
         self.lock_depth = 0
         self.tests: list[dict[str, ast.AST]] = []  # field -> the test that checked it
@@ -324,7 +158,7 @@ class _MethodWalker:
     def _fields_tested(self, test: ast.AST) -> set[str]:
         tested = set()
         for node in ast.walk(test):
-            field_name = _self_field(node, self.self_name) if isinstance(node, ast.Attribute) else None
+            field_name = self_field(node, self.self_name) if isinstance(node, ast.Attribute) else None
             if field_name:
                 tested.add(field_name)
             elif isinstance(node, ast.Name) and node.id in self.aliases:
@@ -349,11 +183,11 @@ class _MethodWalker:
         looked_up = {}
         for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
             if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
-                field_name = _self_field(node, self.self_name)
+                field_name = self_field(node, self.self_name)
                 if field_name:
                     looked_up.setdefault(field_name, node)
         for handler in statement.handlers:
-            caught = {_dotted(item) for item in ast.walk(handler.type)} if handler.type is not None else set()
+            caught = {dotted(item) for item in ast.walk(handler.type)} if handler.type is not None else set()
             self.tests.append(looked_up if caught & _MISSING_KEY else {})
             self._block(handler.body)
             self.tests.pop()
@@ -363,7 +197,7 @@ class _MethodWalker:
     def _simple(self, statement: ast.stmt) -> None:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target = statement.targets[0]
-            source = _self_field(statement.value, self.self_name)
+            source = self_field(statement.value, self.self_name)
             if isinstance(target, ast.Name):
                 if source:
                     self.aliases[target.id] = source
@@ -498,7 +332,7 @@ def _ends_in_exit(body: list[ast.stmt]) -> bool:
 
 
 class _ClassRaces:
-    def __init__(self, class_node: ast.ClassDef, evidence: str, evidence_source: _ModuleEvidence) -> None:
+    def __init__(self, class_node: ast.ClassDef, evidence: str, evidence_source: ModuleEvidence) -> None:
         self.class_node = class_node
         self.evidence = evidence
         self.evidence_source = evidence_source
@@ -507,17 +341,17 @@ class _ClassRaces:
         self.lock_fields = {
             target.attr
             for node in ast.walk(class_node)
-            if isinstance(node, ast.Assign) and _call_name(node.value) in LOCK_FACTORIES
+            if isinstance(node, ast.Assign) and call_name(node.value) in LOCK_FACTORIES
             for target in node.targets
             if isinstance(target, ast.Attribute)
         }
 
     def is_lock_field(self, field_name: str) -> bool:
-        return field_name in self.lock_fields or bool(_LOCK_NAME.search(field_name))
+        return field_name in self.lock_fields or is_lock_expression(ast.Name(id=field_name), set())
 
     def analyse(self) -> None:
-        methods = _methods(self.class_node)
-        summaries = {method.name: _written_fields(method, _self_name(method)) for method in methods}
+        methods = class_methods(self.class_node)
+        summaries = {method.name: _written_fields(method, self_parameter(method)) for method in methods}
         construction = self._construction(methods, summaries)
         construction |= self._called_under_lock(methods, construction)
         for method in methods:
@@ -546,7 +380,7 @@ class _ClassRaces:
         sites = [
             (method.name, call, held)
             for method in methods
-            for call, held in _self_calls(method.body, _self_name(method), is_lock, False)
+            for call, held in _self_calls(method.body, self_parameter(method), is_lock, False)
         ]
         private = {
             name for name in (method.name for method in methods) if name[:1] == "_" and name[:2] != "__"
@@ -565,14 +399,14 @@ class _ClassRaces:
 
     def _callbacks(self, method) -> None:
         """Every write of ``self`` a weakref callback makes races with the methods."""
-        self_name = _self_name(method)
+        self_name = self_parameter(method)
         nested = {
             node.name: node
             for node in ast.walk(method)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
         for node in ast.walk(method):
-            callback = _weakref_callback(node, self_name, method)
+            callback = weakref_callback(node, self_name, method)
             if callback not in nested:
                 continue
             for inner in ast.walk(nested[callback]):
@@ -580,7 +414,7 @@ class _ClassRaces:
                 if isinstance(inner, ast.AugAssign):
                     targets = [inner.target]
                 for target in targets:
-                    field_name = _self_field(target, self_name)
+                    field_name = self_field(target, self_name)
                     if field_name:
                         self.single(
                             callback,
@@ -633,10 +467,10 @@ def shared_instance_races(
     """Every race on the state of a class the module shows to be shared."""
     if not any(isinstance(node, ast.ClassDef) for node in tree.body):
         return []
-    source = _ModuleEvidence(tree, containers, locks)
+    source = ModuleEvidence(tree, containers, locks)
     races: list[InstanceRace] = []
     for class_node in source.classes.values():
-        if any((_dotted(base) or "").endswith("local") for base in class_node.bases):
+        if any((dotted(base) or "").endswith("local") for base in class_node.bases):
             continue  # threading.local: every thread has its own attributes
         evidence = source.class_evidence(class_node)
         if evidence is None:
