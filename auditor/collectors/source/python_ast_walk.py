@@ -64,6 +64,7 @@ def _in_body(statements, function, class_node, locks: set[str], locked: bool) ->
         if isinstance(statement, (ast.With, ast.AsyncWith)):
             inner = held or any(is_lock_expression(item.context_expr, locks) for item in statement.items)
             if function is not None:
+                yield Visit(statement, function, class_node, held)
                 for item in statement.items:
                     yield from _expression(item.context_expr, function, class_node, held)
             yield from _in_body(statement.body, function, class_node, locks, inner)
