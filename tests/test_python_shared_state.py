@@ -143,3 +143,12 @@ def test_cython_check_then_insert_in_a_key_error_handler_reports_the_lookup_too(
     )
     found = {line for rule, line, _message in _findings(code, "cython", "ns.pyx") if rule == "FTC015"}
     assert found == {6, 8}
+
+
+def test_a_key_error_handler_that_inserts_makes_the_lookup_a_check():
+    code = (
+        "_registries = {}\n\ndef registry(name):\n    try:\n        return _registries[name]\n"
+        "    except KeyError:\n        registry = _registries[name] = object()\n        return registry\n"
+    )
+    found = {(rule, line) for rule, line, _message in _findings(code)}
+    assert ("FTP010", 5) in found and ("FTP001", 7) in found

@@ -1228,6 +1228,19 @@ class _MethodFacts:
                 self._store(target, compound=False)
         if kind in ("SimpleCallNode", "GeneralCallNode") and _type_name(node.function) == "AttributeNode":
             self._call(node)
+        if (
+            kind == "SimpleCallNode"
+            and _type_name(node.function) == "NameNode"
+            and not self._hands_lock(node)
+        ):
+            for argument in node.args:
+                path = self._self_path(argument.operand) if _type_name(argument) == "AmpersandNode" else None
+                if path and not self._is_lock_field(path):
+                    # `advance(&self.rng_state, ...)`: a C function given the field's
+                    # address changes it (or reads it whole) behind the compiler's back.
+                    self.writes.append((path, node))
+                    if not self.lock_depth:
+                        self.unlocked_writes.append((path, node))
         if kind == "AttributeNode" and id(node) not in self._store_targets and not self.lock_depth:
             path = self._self_path(node)
             root = path.split(".")[0] if path else ""
@@ -1239,6 +1252,14 @@ class _MethodFacts:
                     return
         for child in _children(node):
             self._walk(child)
+
+    def _hands_lock(self, call) -> bool:
+        """``fill(&self._state, size, self.lock)``: the callee takes the lock itself."""
+        for argument in call.args:
+            path = self._self_path(argument)
+            if (path and self._is_lock_field(path)) or self.owner.analysis.is_lock_expression(argument):
+                return True
+        return False
 
     def _call(self, node) -> None:
         path = self._self_path(node.function)

@@ -94,6 +94,8 @@ class _Finder:
                 continue
             if isinstance(node, (ast.If, ast.While)):
                 self._check_then_use(node, function.name, shared)
+            elif isinstance(node, ast.Try):
+                self._lookup_then_insert(node, function.name, shared)
             elif isinstance(node, ast.stmt) and not isinstance(
                 node, (ast.If, ast.While, ast.For, ast.With, ast.Try)
             ):
@@ -139,6 +141,37 @@ class _Finder:
                     "check-then-use", used, function, node, f"{how} after the test on line {statement.lineno}"
                 )
                 return
+
+    def _lookup_then_insert(self, statement: ast.Try, function: str, shared: set[str]) -> None:
+        """``try: return _cache[k]`` / ``except KeyError: _cache[k] = make()``: the lookup
+        is the check of a check-then-insert (the insert itself is FTP001's)."""
+        lookups = {}
+        for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.ctx, ast.Load)
+                and dotted(node.value) in shared
+            ):
+                lookups.setdefault(dotted(node.value), node)
+        for handler in statement.handlers:
+            caught = {dotted(item) for item in ast.walk(handler.type)} if handler.type is not None else set()
+            if not caught & {"KeyError", "LookupError"}:
+                continue
+            for node in ast.walk(ast.Module(body=handler.body, type_ignores=[])):
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        name = dotted(target.value) if isinstance(target, ast.Subscript) else None
+                        if name in lookups:
+                            self._add(
+                                "check-then-use",
+                                name,
+                                function,
+                                lookups[name],
+                                f"looks `{name}[...]` up, and on line {node.lineno} its KeyError handler "
+                                "inserts the entry: two threads that both miss both insert",
+                                node.lineno,
+                            )
+                            return
 
     def _aliases_tested(self, statement: ast.If | ast.While, shared: set[str]) -> dict[str, str]:
         """Locals read from a container just before the test (``entry = _index.get(k)``)
