@@ -69,6 +69,8 @@ class _Finder:
         self.containers = containers
         self.events: list[ModuleCheckEvent] = []
         self._reported: set[tuple[int, str]] = set()
+        self._assignments: dict[int, list[ast.Assign]] = {}  # function id -> its `name = ...`
+        self._function: ast.AST | None = None
 
     def _add(self, kind, name, function, node, detail, other_line=0) -> None:
         if (node.lineno, kind) in self._reported:
@@ -84,7 +86,17 @@ class _Finder:
         locals_by_function: dict[int, set[str]] = {}
         for visit in visits:
             function = visit.function
-            shared = self.containers - locals_by_function.setdefault(id(function), _locals_of(function))
+            if id(function) not in locals_by_function:
+                locals_by_function[id(function)] = _locals_of(function)
+                self._assignments[id(function)] = [
+                    node
+                    for node in ast.walk(function)
+                    if isinstance(node, ast.Assign)
+                    and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                ]
+            self._function = function
+            shared = self.containers - locals_by_function[id(function)]
             node = visit.node
             if visit.locked:
                 continue
@@ -178,16 +190,11 @@ class _Finder:
         that the test then checks."""
         names = {node.id for node in ast.walk(statement.test) if isinstance(node, ast.Name)}
         found = {}
-        for node in ast.walk(self.tree):
-            if (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-            ):
-                name = node.targets[0].id
-                container = _container_of(node.value, shared)
-                if name in names and container and 0 < statement.lineno - node.lineno <= 3:
-                    found[name] = container
+        for node in self._assignments.get(id(self._function), []):
+            name = node.targets[0].id
+            container = _container_of(node.value, shared)
+            if name in names and container and 0 < statement.lineno - node.lineno <= 3:
+                found[name] = container
         return found
 
     # -- two reads in one statement -------------------------------------------------------
