@@ -152,3 +152,12 @@ def test_a_key_error_handler_that_inserts_makes_the_lookup_a_check():
     )
     found = {(rule, line) for rule, line, _message in _findings(code)}
     assert ("FTP010", 5) in found and ("FTP001", 7) in found
+
+
+def test_cached_property_on_a_shared_instance_is_reported():
+    code = (
+        "import functools\n\nclass Config:\n    @functools.cached_property\n    def settings(self):\n"
+        "        return load()\n\nconfig = Config()\n"
+    )
+    found = [(rule, line) for rule, line, _message in _findings(code)]
+    assert ("FTP008", 4) in found or ("FTP008", 5) in found

@@ -359,6 +359,16 @@ class _ClassRaces:
                 continue
             _MethodWalker(self, method, summaries).run()
             self._callbacks(method)
+            if any(
+                (dotted(decorator) or "").endswith("cached_property") for decorator in method.decorator_list
+            ):
+                self.single(
+                    method.name,
+                    method.name,
+                    method,
+                    f"is a functools.cached_property: since Python 3.12 it takes no lock, so two threads on "
+                    f"the first access both compute `self.{method.name}` and both store it",
+                )
 
     def _construction(self, methods, summaries: dict[str, _MethodSummary]) -> set[str]:
         construction = {method.name for method in methods if method.name in _CONSTRUCTION}
