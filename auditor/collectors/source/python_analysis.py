@@ -1232,6 +1232,7 @@ class PythonModuleAnalysis:
             if self._runs_once(found.function):
                 continue
             event = Event(found.kind, found.name, None, found.function, found.detail, location=found.location)
+            event.evidence = found.evidence
             if found.other_line:
                 event.check_location = self._line_location(found.other_line)
             self.events.append(event)

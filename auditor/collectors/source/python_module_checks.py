@@ -36,6 +36,7 @@ class ModuleCheckEvent:
     detail: str
     other_line: int = 0
     location: Location | None = None
+    evidence: str = ""
 
 
 def _container_of(node: ast.AST, containers: set[str]) -> str | None:
@@ -82,6 +83,7 @@ class _Finder:
 
     def run(self) -> list[ModuleCheckEvent]:
         iterating = self._iterated_parameters()
+        getters = _singleton_getters(self.tree)
         visits = list(function_nodes(self.tree, self.locks))
         locals_by_function: dict[int, set[str]] = {}
         for visit in visits:
@@ -102,6 +104,8 @@ class _Finder:
                 continue
             if isinstance(node, (ast.If, ast.While)):
                 self._lock_after_check(node, function.name)
+            if isinstance(node, ast.Call) and getters:
+                self._singleton_call(node, function.name, getters)
             if not shared:
                 continue
             if isinstance(node, (ast.If, ast.While)):
@@ -258,6 +262,30 @@ class _Finder:
                     call.lineno,
                 )
 
+    # -- a method called on a lazily built process-wide singleton ---------------------------
+    def _singleton_call(
+        self, call: ast.Call, function: str, getters: dict[str, tuple[str, str, int]]
+    ) -> None:
+        if not (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call)):
+            return
+        getter = dotted(call.func.value.func)
+        method = call.func.attr
+        if getter not in getters or method.startswith(("get", "is", "_")):
+            return
+        variable, factory, line = getters[getter]
+        self._add(
+            "stateful-call",
+            f"{getter}()",
+            function,
+            call,
+            method,
+        )
+        self.events[-1].other_line = line
+        self.events[-1].evidence = (
+            f"{getter}() hands every thread the one {factory} it builds lazily into `{variable}` "
+            f"(line {line}), and nothing shows {factory}'s methods to be safe to run at once"
+        )
+
     # -- a lock taken after the check ------------------------------------------------------
     def _lock_after_check(self, statement: ast.If | ast.While, function: str) -> None:
         unset = _unset_targets(statement.test)
@@ -288,6 +316,35 @@ class _Finder:
                             "does not check again inside it",
                             statement.lineno,
                         )
+
+
+def _singleton_getters(tree: ast.Module) -> dict[str, tuple[str, str, int]]:
+    """Module functions that build one instance into a global and return it:
+    getter -> (global, class, line of the store)."""
+    getters = {}
+    for function in tree.body:
+        if not isinstance(function, ast.FunctionDef):
+            continue
+        declared = {
+            name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names
+        }
+        returned = {
+            node.value.id
+            for node in ast.walk(function)
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Name)
+        }
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in declared & returned
+                and isinstance(node.value, ast.Call)
+            ):
+                factory = (dotted(node.value.func) or "").split(".")[-1]
+                if factory[:1].isupper() and "Lock" not in factory:
+                    getters[function.name] = (node.targets[0].id, factory, node.lineno)
+    return getters
 
 
 def _unset_targets(test: ast.AST) -> set[str]:
