@@ -129,28 +129,45 @@ class ModuleEvidence:
             return made.get(value.id)
         return call_name(value) if isinstance(value, ast.Call) else None
 
-    def class_evidence(self, class_node: ast.ClassDef) -> str | None:
-        """The evidence for ``class_node``, from the module or from its own methods."""
+    def class_evidence(self, class_node: ast.ClassDef) -> tuple[str, dict[str, str] | None] | None:
+        """The evidence for ``class_node``, and per field when it covers only some
+        (``None``: all of them, under the one evidence).
+
+        Where the module shows the instance itself to be shared, every field is. Where
+        the only evidence is a lock the class takes, the fields it covers are those its
+        methods touch while holding it: the class's own word on what other threads use.
+        An ``async with`` lock serialises coroutines on one event loop, not threads.
+        """
         if class_node.name in self.evidence:
-            return self.evidence[class_node.name]
+            return self.evidence[class_node.name], None
         if _REGISTRY_CLASS.search(class_node.name):
-            return f"{class_node.name} is a registry/cache class: one instance is there to serve every caller"
+            return (
+                f"{class_node.name} is a registry/cache class: one instance is there to serve every caller",
+                None,
+            )
+        guarded: dict[str, str] = {}  # field -> "takes `self._lock` around it in m()"
         for method in class_methods(class_node):
             self_name = self_parameter(method)
             for node in ast.walk(method):
-                if isinstance(node, (ast.With, ast.AsyncWith)):
-                    for item in node.items:
-                        if self.is_lock(item.context_expr):
-                            text = _dotted(item.context_expr) or "a lock"
-                            return f"{class_node.name} takes `{text}` in {method.name}()"
+                if isinstance(node, ast.With) and any(self.is_lock(item.context_expr) for item in node.items):
+                    text = _dotted(node.items[0].context_expr) or "a lock"
+                    for inner in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+                        if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
+                            if inner.value.id == self_name:
+                                guarded.setdefault(
+                                    inner.attr,
+                                    f"{class_node.name} holds `{text}` around `self.{inner.attr}` "
+                                    f"in {method.name}()",
+                                )
                 callback = weakref_callback(node, self_name, method)
                 if callback is not None:
                     return (
                         f"{method.name}() hands `{callback}` to a weakref (line {node.lineno}): the "
                         "callback runs on whichever thread drops the last reference"
-                    )
-
-        return None
+                    ), None
+        if not guarded:
+            return None
+        return "", guarded
 
     def is_lock(self, expression: ast.AST) -> bool:
         return is_lock_expression(expression, self.locks)

@@ -482,12 +482,16 @@ def shared_instance_races(
     for class_node in source.classes.values():
         if any((dotted(base) or "").endswith("local") for base in class_node.bases):
             continue  # threading.local: every thread has its own attributes
-        evidence = source.class_evidence(class_node)
-        if evidence is None:
+        found = source.class_evidence(class_node)
+        if found is None:
             continue
+        evidence, fields = found
         analysis = _ClassRaces(class_node, evidence, source)
         analysis.analyse()
-        races.extend(analysis.races)
+        for race in analysis.races:
+            if fields is None or race.field_name in fields:
+                race.evidence = race.evidence if fields is None else fields[race.field_name]
+                races.append(race)
     for race in races:
         snippet = lines[race.line - 1].strip() if 0 < race.line <= len(lines) else ""
         race.location = Location(path=path, line=race.line, column=race.column, snippet=snippet)
