@@ -82,17 +82,28 @@ def process_state_events(
     for visit in visits:
         node = visit.node
         receivers = function_targets.get(id(visit.function), set())
-        if (
-            receivers
-            and isinstance(node, ast.Call)
+        if not (
+            isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "update"
             and isinstance(node.func.value, ast.Attribute)
-            and node.func.value.attr == "__dict__"
-            and dotted(node.func.value.value) in receivers
         ):
-            name = f"{dotted(node.func.value.value)}.__dict__"
-            events.append(_event("function-object", name, visit, node, "updates the function's `__dict__`"))
+            continue
+        namespace, receiver = node.func.value.attr, dotted(node.func.value.value)
+        if namespace == "__globals__" and receiver not in (None, "self"):
+            # `func.__globals__` is the defining module's namespace: every global there.
+            detail = f"updates `{receiver}.__globals__`, the namespace of the module that defined it"
+            events.append(_event("function-object", f"{receiver}.__globals__", visit, node, detail))
+        elif namespace == "__dict__" and receiver in receivers:
+            events.append(
+                _event(
+                    "function-object",
+                    f"{receiver}.__dict__",
+                    visit,
+                    node,
+                    "updates the function's `__dict__`",
+                )
+            )
     for event in events:
         snippet = lines[event.line - 1].strip() if 0 < event.line <= len(lines) else ""
         event.location = Location(path=path, line=event.line, column=event.column, snippet=snippet)
