@@ -80,34 +80,31 @@ def process_state_events(
             for target in targets:
                 _store(target, node, visit, classes, function_targets, events)
     for visit in visits:
-        node = visit.node
-        receivers = function_targets.get(id(visit.function), set())
-        if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "update"
-            and isinstance(node.func.value, ast.Attribute)
-        ):
-            continue
-        namespace, receiver = node.func.value.attr, dotted(node.func.value.value)
-        if namespace == "__globals__" and receiver not in (None, "self"):
-            # `func.__globals__` is the defining module's namespace: every global there.
-            detail = f"updates `{receiver}.__globals__`, the namespace of the module that defined it"
-            events.append(_event("function-object", f"{receiver}.__globals__", visit, node, detail))
-        elif namespace == "__dict__" and receiver in receivers:
-            events.append(
-                _event(
-                    "function-object",
-                    f"{receiver}.__dict__",
-                    visit,
-                    node,
-                    "updates the function's `__dict__`",
-                )
-            )
+        _namespace_update(visit, function_targets.get(id(visit.function), set()), events)
     for event in events:
         snippet = lines[event.line - 1].strip() if 0 < event.line <= len(lines) else ""
         event.location = Location(path=path, line=event.line, column=event.column, snippet=snippet)
     return events
+
+
+def _namespace_update(visit: Visit, receivers: set[str], events: list) -> None:
+    """``func.__globals__.update(...)`` (the defining module's namespace) and
+    ``func.__dict__.update(...)`` next to a ``func.__code__`` swap."""
+    node = visit.node
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "update"
+        and isinstance(node.func.value, ast.Attribute)
+    ):
+        return
+    namespace, receiver = node.func.value.attr, dotted(node.func.value.value)
+    if namespace == "__globals__" and receiver not in (None, "self"):
+        detail = f"updates `{receiver}.__globals__`, the namespace of the module that defined it"
+        events.append(_event("function-object", f"{receiver}.__globals__", visit, node, detail))
+    elif namespace == "__dict__" and receiver in receivers:
+        detail = "updates the function's `__dict__`"
+        events.append(_event("function-object", f"{receiver}.__dict__", visit, node, detail))
 
 
 _CATCH = "saves the process-wide warnings filters with catch_warnings() and restores them on exit"
