@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...collectors.source.python_analysis import RANDOM_SEEDING
+from ...collectors.source.python_module_facts import RANDOM_SEEDING
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import PythonSourceRule
