@@ -205,14 +205,17 @@ class _Finder:
     def _double_read(self, statement: ast.stmt, function: str, shared: set[str]) -> None:
         reads: dict[str, int] = {}
         for node in ast.walk(statement):
-            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
-                name = _container_of(node, shared)
+            # One lookup each: `_cache[a][b]` reads `_cache` once, so only the subscript
+            # or `.get` right on the name counts.
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+                name = node.value.id if node.value.id in shared else None
             elif (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
                 and node.func.attr == "get"
+                and isinstance(node.func.value, ast.Name)
             ):
-                name = _container_of(node, shared)
+                name = node.func.value.id if node.func.value.id in shared else None
             else:
                 continue
             if name:

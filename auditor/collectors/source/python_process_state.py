@@ -167,6 +167,16 @@ def _store(target, node, visit: Visit, classes: set[str], function_targets: dict
     events.append(_event("class-state", f"{owner}.{target.attr}", visit, node, f"{verb} the class attribute"))
 
 
+def _bound_in(function: ast.AST) -> set[str]:
+    names = {argument.arg for argument in ast.walk(function.args) if isinstance(argument, ast.arg)}
+    names |= {
+        node.id
+        for node in ast.walk(function)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+    return names
+
+
 def _class_of(expression: ast.AST, visit: Visit, classes: set[str]) -> str | None:
     """The class ``expression`` names inside a method: ``cls`` of a classmethod, the class
     by name, ``type(self)`` or ``self.__class__``."""
@@ -177,7 +187,9 @@ def _class_of(expression: ast.AST, visit: Visit, classes: set[str]) -> str | Non
     if isinstance(expression, ast.Name):
         if is_classmethod and expression.id == first and class_name:
             return class_name
-        return expression.id if expression.id in classes else None
+        if expression.id not in classes or expression.id in _bound_in(function):
+            return None  # a local that happens to share a class's name
+        return expression.id
     if class_name and first and not is_classmethod:
         if (
             isinstance(expression, ast.Attribute)
