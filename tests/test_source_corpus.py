@@ -20,7 +20,11 @@ from scoring import load_manifest, score_corpus  # noqa: E402
 # (session3-c, session3-python: 24 files, scored before any rule saw them) measured C 72%/86%
 # and Python+Cython 14%/75% on its own, which leaves Python at 0.43/0.91 over all files: the
 # floors follow the larger, honest corpus, and issue 14 is open until they reach 0.90/0.80.
-FLOORS = {"c": (0.69, 0.86), "python": (0.43, 0.91)}
+# py-rules-4 (shared-instance evidence, reads of rebound globals, process-wide settings,
+# check-then-use on module containers; Cython module instances, lazy cdef fields,
+# KeyError inserts) took Python+Cython to 126/151 = 83% at 128/142 = 90% over all files
+# (session3-python alone: 67% / 93%).
+FLOORS = {"c": (0.69, 0.86), "python": (0.82, 0.88)}
 
 
 def test_corpus_is_labelled_real_code():

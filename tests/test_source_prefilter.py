@@ -9,6 +9,7 @@ segment selection, to compare).
 
 from __future__ import annotations
 
+import ast
 import sysconfig
 from pathlib import Path
 
@@ -29,6 +30,7 @@ def _whole_module_events(path: str, text: str):
     module = libcst.parse_module(text)
     analysis.facts = ModuleFacts.from_libcst(module, text)
     analysis._analyse_module(module, 0)
+    analysis._ast_events(ast.parse(text))  # whole-module `ast` analyses never see segments
     analysis._drop_unmutated_iteration()
     return {(event.kind, event.location.line) for event in analysis.events}
 

@@ -24,254 +24,29 @@ vocabulary as the Python analysis (:mod:`auditor.collectors.source.python_analys
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-
 from ...model.finding import Location
-from .python_vocabulary import LOCK_FACTORIES, MUTABLE_FACTORIES, MUTATING_METHODS
-
-_LOCK_NAME = re.compile(r"lock|mutex|_cond\b|condition|semaphore|\bsem\b", re.IGNORECASE)
-# Cython 3.1 `cython.pymutex`, CPython's PyMutex and the old PyThread lock type.
-_LOCK_TYPES = {"pymutex", "PyMutex", "PyThread_type_lock"}
-_ACQUIRE_CALLS = {"PyMutex_Lock", "PyThread_acquire_lock", "pthread_mutex_lock", "acquire"}
-_RELEASE_CALLS = {"PyMutex_Unlock", "PyThread_release_lock", "pthread_mutex_unlock", "release"}
-_PYTHON_TYPES = {
-    "object",
-    "dict",
-    "list",
-    "set",
-    "frozenset",
-    "tuple",
-    "str",
-    "bytes",
-    "unicode",
-    "bytearray",
-    "type",
-    "int",
-    "float",
-    "complex",
-    "slice",
-}
-_CONTAINER_TYPES = {"dict", "list", "set", "bytearray"}
-_CONSTRUCTION = {"__init__", "__cinit__", "__dealloc__", "__del__", "__new__"}
-
-
-@dataclass
-class CythonEvent:
-    # "module-write" | "container-mutation" | "iteration" | "lazy-init" | "lazy-check"
-    # | "instance-write" | "instance-call" | "instance-read"
-    kind: str
-    name: str  # the shared name ("_cache", "RandomState._aug_state.gauss")
-    line: int
-    column: int
-    function: str
-    detail: str = ""  # "=", "+=", "subscript", "del", "append", ...
-    what: str = ""  # "C array", "C variable", "dict", ... (module state) / evidence (instances)
-    related_line: int = 0  # the other half of a check-then-act
-    in_nogil: bool = False
-    location: Location | None = None
-
-
-@dataclass
-class _ModuleName:
-    what: str  # "C array", "C pointer", "C variable", "C struct", a Python type, "object"
-    container: bool = False
-
-
-@dataclass
-class _Scope:
-    name: str
-    locals: set[str]
-    globals: set[str]
-    class_name: str | None = None
-    self_name: str | None = None
-    acquired: int = 0
-    checked: dict[str, int] = field(default_factory=dict)  # early-return checks: name -> line
-
-
-def _children(node):
-    for attribute in getattr(node, "child_attrs", ()):
-        child = getattr(node, attribute, None)
-        if child is None:
-            continue
-        if isinstance(child, list):
-            yield from (item for item in child if hasattr(item, "pos"))
-        elif hasattr(child, "pos"):
-            yield child
-
-
-def _type_name(node) -> str:
-    return type(node).__name__
-
-
-def _dotted(node) -> str | None:
-    kind = _type_name(node)
-    if kind == "NameNode":
-        return node.name
-    if kind == "AttributeNode":
-        base = _dotted(node.obj)
-        return f"{base}.{node.attribute}" if base else None
-    return None
-
-
-def _root_name(node) -> str | None:
-    """``_buf`` for ``_buf[i]``, ``_state.a.b``, ``_arr[i].f``."""
-    while _type_name(node) in ("AttributeNode", "IndexNode"):
-        node = node.obj if _type_name(node) == "AttributeNode" else node.base
-    return node.name if _type_name(node) == "NameNode" else None
-
-
-def _declarator_name(declarator) -> tuple[str | None, str]:
-    """The declared name and its shape: ``("_buf", "C array")`` for ``_buf[64]``."""
-    shape = ""
-    while True:
-        kind = _type_name(declarator)
-        if kind == "CNameDeclaratorNode":
-            return declarator.name or None, shape
-        if kind == "CArrayDeclaratorNode":
-            shape = shape or "C array"
-        elif kind in ("CPtrDeclaratorNode", "CReferenceDeclaratorNode"):
-            shape = shape or "C pointer"
-        elif kind == "CFuncDeclaratorNode":
-            shape = shape or "function"
-        base = getattr(declarator, "base", None)
-        if base is None:
-            return None, shape
-        declarator = base
-
-
-def _declarator_default(declarator):
-    while declarator is not None:
-        if _type_name(declarator) == "CNameDeclaratorNode":
-            return declarator.default
-        declarator = getattr(declarator, "base", None)
-    return None
-
-
-def _declared_type(var_def, declarator, known_classes: set[str]) -> _ModuleName:
-    name, shape = _declarator_name(declarator)
-    base = var_def.base_type
-    type_name = getattr(base, "name", None) or ""
-    if shape in ("C array", "C pointer"):
-        return _ModuleName(shape)
-    if getattr(base, "is_basic_c_type", False):
-        return _ModuleName("C variable")
-    if type_name in _PYTHON_TYPES or type_name in known_classes:
-        default = _declarator_default(declarator)
-        return _ModuleName(type_name, container=type_name in _CONTAINER_TYPES and default is not None)
-    if type_name in _LOCK_TYPES:
-        return _ModuleName("lock")
-    if _type_name(base) == "CSimpleBaseTypeNode" and not type_name[:1].isupper() and "." not in type_name:
-        # A C typedef / struct (`bitgen_t`, `aug_state`): extension types are CamelCase.
-        return _ModuleName("C struct")
-    return _ModuleName("object")
-
-
-def _call_function_name(node) -> str | None:
-    if _type_name(node) not in ("SimpleCallNode", "GeneralCallNode"):
-        return None
-    function = node.function
-    if _type_name(function) == "NameNode":
-        return function.name
-    if _type_name(function) == "AttributeNode":
-        return function.attribute
-    return None
-
-
-def _is_container_value(node) -> bool:
-    if node is None:
-        return False
-    if _type_name(node) in ("ListNode", "DictNode", "SetNode", "ComprehensionNode"):
-        return True
-    return _call_function_name(node) in MUTABLE_FACTORIES
-
-
-def _is_unset_value(node) -> bool:
-    kind = _type_name(node)
-    if kind in ("NoneNode", "NullNode"):
-        return True
-    if kind == "IntNode":
-        return str(node.value) in ("0", "-1")
-    if kind == "BoolNode":
-        return not node.value
-    return False
-
-
-class _NameUses:
-    """Names a function binds, declares global, and mentions (nested functions excluded)."""
-
-    def __init__(self, body) -> None:
-        self.bound: set[str] = set()
-        self.globals: set[str] = set()
-        self._walk(body)
-
-    def _targets(self, node) -> None:
-        kind = _type_name(node)
-        if kind == "NameNode":
-            self.bound.add(node.name)
-        elif kind in ("TupleNode", "ListNode"):
-            for item in node.args:
-                self._targets(item)
-        elif kind == "StarredUnpackingNode":
-            self._targets(node.target)
-
-    def _walk(self, node) -> None:
-        kind = _type_name(node)
-        if kind in ("DefNode", "CFuncDefNode", "LambdaNode", "PyClassDefNode", "CClassDefNode"):
-            return
-        if kind == "GlobalNode":
-            self.globals.update(node.names)
-        elif kind == "CVarDefNode":
-            for declarator in node.declarators:
-                name, _shape = _declarator_name(declarator)
-                if name:
-                    self.bound.add(name)
-        elif kind in ("SingleAssignmentNode", "InPlaceAssignmentNode"):
-            self._targets(node.lhs)
-        elif kind == "CascadedAssignmentNode":
-            for target in node.lhs_list:
-                self._targets(target)
-        elif kind in ("ForInStatNode", "ForFromStatNode", "ComprehensionNode"):
-            target = getattr(node, "target", None)
-            if target is not None:
-                self._targets(target)
-        elif kind == "WithStatNode" and node.target is not None:
-            self._targets(node.target)
-        elif kind == "ExceptClauseNode" and getattr(node, "target", None) is not None:
-            self._targets(node.target)
-        for child in _children(node):
-            self._walk(child)
-
-
-def _argument_names(function) -> set[str]:
-    names = set()
-    arguments = list(getattr(function, "args", []) or [])
-    if _type_name(function) == "CFuncDefNode":
-        declarator = function.declarator
-        while declarator is not None and _type_name(declarator) != "CFuncDeclaratorNode":
-            declarator = getattr(declarator, "base", None)
-        arguments = list(declarator.args) if declarator is not None else []
-    for argument in arguments:
-        name, _shape = _declarator_name(argument.declarator)
-        # An untyped argument (`def f(x)`) is parsed as a type named `x` with no name.
-        names.add(name or getattr(argument.base_type, "name", None) or "")
-    for star in ("star_arg", "starstar_arg"):
-        value = getattr(function, star, None)
-        if value is not None:
-            names.add(getattr(value, "name", None) or "")  # a PyArgDeclNode
-    names.discard("")
-    return names
-
-
-def function_name(function) -> str:
-    if _type_name(function) == "CFuncDefNode":
-        return _declarator_name(function.declarator)[0] or "?"
-    return function.name
-
-
-def _is_python_visible(function) -> bool:
-    """``def`` and ``cpdef`` functions can be called from Python code."""
-    return _type_name(function) == "DefNode" or bool(getattr(function, "overridable", False))
+from .cython_function_walker import _FunctionWalker
+from .cython_shared_instances import _SharedInstance
+from .cython_tree import (
+    _LOCK_NAME,
+    _PYTHON_TYPES,
+    CythonEvent,
+    _argument_names,
+    _call_function_name,
+    _children,
+    _declarator_default,
+    _declarator_name,
+    _declared_type,
+    _dotted,
+    _is_container_value,
+    _is_python_visible,
+    _ModuleName,
+    _NameUses,
+    _Scope,
+    _type_name,
+    function_name,
+)
+from .python_vocabulary import LOCK_FACTORIES
 
 
 class CythonModuleAnalysis:
@@ -291,7 +66,12 @@ class CythonModuleAnalysis:
             return
         self._tree = tree
         self.classes: dict[str, object] = {}
+        self.class_bases: dict[str, list[str]] = {}
+        # Module-level variables holding an instance: (variable, class or declared type, line).
+        self.module_instances: list[tuple[str, str, int]] = []
         self.functions: list = []
+        self.global_reads: list[tuple[str, object, str]] = []  # (name, node, function)
+        self.guarded_fields: dict[str, str] = {}  # field -> function that locks it
         self.module_calls: set[str] = set()
         self._collect_module(tree.body)
         self.called_in_functions: set[str] = set()
@@ -303,12 +83,51 @@ class CythonModuleAnalysis:
             self._walk_function(function, class_name)
         mutated = {event.name for event in self.events if event.kind == "container-mutation"}
         mutated |= self._locked_container_mutations
-        self.events = [event for event in self.events if event.kind != "iteration" or event.name in mutated]
+        self.events = [
+            event
+            for event in self.events
+            if event.kind not in ("iteration", "borrowed-read") or event.name in mutated
+        ]
+        self._reads_of_rebound_globals()
         for class_node in self.classes.values():
             _SharedInstance(self, class_node).analyse()
         for event in self.events:
             snippet = self.lines[event.line - 1].strip() if 0 < event.line <= len(self.lines) else ""
             event.location = Location(path=path, line=event.line, column=event.column + 1, snippet=snippet)
+
+    def _reads_of_rebound_globals(self) -> None:
+        """A global that a function rebinds at run time (not only lazily, under an unset
+        check) is read by other code in pieces: each read can see a different value, and
+        a read-then-rebind in one function loses another thread's rebind. One finding per
+        function and name, and not on the rebinding statement itself."""
+        rebinds: dict[str, tuple[str, int]] = {}
+        lazy = set()
+        for event in self.events:
+            if event.kind == "module-write" and event.detail in ("=", "+=", "del"):
+                rebinds.setdefault(event.name, (event.function, event.line))
+            elif event.kind == "lazy-init" and event.detail == "=":
+                lazy.add(event.name)
+        write_lines = {(event.name, event.line) for event in self.events if event.kind != "lazy-check"}
+        seen = set()
+        for name, node, function in self.global_reads:
+            if name not in rebinds or name in lazy or (name, node.pos[1]) in write_lines:
+                continue
+            if (function, name) in seen:
+                continue
+            seen.add((function, name))
+            rebinder, line = rebinds[name]
+            self.events.append(
+                CythonEvent(
+                    "rebound-read",
+                    name,
+                    node.pos[1],
+                    node.pos[2],
+                    function,
+                    detail=rebinder,
+                    what=self.module_names[name].what,
+                    related_line=line,
+                )
+            )
 
     # -- parsing ---------------------------------------------------------------------
     def _parse(self, text: str):
@@ -351,44 +170,15 @@ class CythonModuleAnalysis:
             self._collect_module(node.body, in_class)
             return
         if kind in ("CClassDefNode", "PyClassDefNode"):
-            class_name = getattr(node, "class_name", None) or node.name
-            if in_class is None:
-                self.classes[class_name] = node
-                self.module_names[class_name] = _ModuleName("class")
-            self._collect_module(node.body, class_name)
+            self._collect_class(node, in_class)
             return
         if in_class is not None:
             return
         if kind == "CVarDefNode":
-            known = set(self.classes)
-            for declarator in node.declarators:
-                name, shape = _declarator_name(declarator)
-                if not name or shape == "function":
-                    continue
-                declared = _declared_type(node, declarator, known)
-                if declared.what == "lock":
-                    self.locks.add(name)
-                elif (declared.what in _PYTHON_TYPES or declared.what == "object") and _is_container_value(
-                    _declarator_default(declarator)
-                ):
-                    declared.container = True
-                self.module_names[name] = declared
+            self._collect_declaration(node)
             return
         if kind in ("SingleAssignmentNode", "CascadedAssignmentNode"):
-            targets = node.lhs_list if kind == "CascadedAssignmentNode" else [node.lhs]
-            for target in targets:
-                if _type_name(target) != "NameNode":
-                    continue
-                previous = self.module_names.get(target.name)
-                if _call_function_name(node.rhs) in LOCK_FACTORIES:
-                    self.locks.add(target.name)
-                if previous is not None and previous.what not in ("object", "function", "class"):
-                    # `cdef dict _x` then `_x = {}`: keep the declared type.
-                    previous.container = previous.container or _is_container_value(node.rhs)
-                else:
-                    self.module_names[target.name] = _ModuleName(
-                        "object", container=_is_container_value(node.rhs)
-                    )
+            self._collect_assignment(node, node.lhs_list if kind == "CascadedAssignmentNode" else [node.lhs])
         if kind in ("FromImportStatNode",):
             for name, _target in getattr(node, "items", []):
                 self.module_names.setdefault(name, _ModuleName("imported"))
@@ -396,6 +186,56 @@ class CythonModuleAnalysis:
         for child in _children(node):
             if _type_name(child) in ("StatListNode", "IfStatNode", "IfClauseNode", "TryExceptStatNode"):
                 self._collect_module(child, None)
+
+    def _collect_class(self, node, in_class: str | None) -> None:
+        class_name = getattr(node, "class_name", None) or node.name
+        if in_class is None:
+            self.classes[class_name] = node
+            self.module_names[class_name] = _ModuleName("class")
+            bases = getattr(node, "bases", None)
+            self.class_bases[class_name] = [
+                (_dotted(base) or "").split(".")[-1] for base in getattr(bases, "args", None) or []
+            ]
+        self._collect_module(node.body, class_name)
+
+    def _collect_declaration(self, node) -> None:
+        """``cdef double _buf[64]``, ``cdef dict _cache = {}``, ``cdef _Log _LOG = _Log()``."""
+        known = set(self.classes)
+        for declarator in node.declarators:
+            name, shape = _declarator_name(declarator)
+            if not name or shape == "function":
+                continue
+            declared = _declared_type(node, declarator, known)
+            line = node.pos[1]
+            self.module_instances.append((name, getattr(node.base_type, "name", None) or "", line))
+            default_class = _call_function_name(_declarator_default(declarator))
+            if default_class:
+                self.module_instances.append((name, default_class, line))
+            if declared.what == "lock":
+                self.locks.add(name)
+            elif (declared.what in _PYTHON_TYPES or declared.what == "object") and _is_container_value(
+                _declarator_default(declarator)
+            ):
+                declared.container = True
+            self.module_names[name] = declared
+
+    def _collect_assignment(self, node, targets) -> None:
+        for target in targets:
+            if _type_name(target) != "NameNode":
+                continue
+            made = _call_function_name(node.rhs)
+            if made:
+                self.module_instances.append((target.name, made, node.pos[1]))
+            previous = self.module_names.get(target.name)
+            if made in LOCK_FACTORIES:
+                self.locks.add(target.name)
+            if previous is not None and previous.what not in ("object", "function", "class"):
+                # `cdef dict _x` then `_x = {}`: keep the declared type.
+                previous.container = previous.container or _is_container_value(node.rhs)
+            else:
+                self.module_names[target.name] = _ModuleName(
+                    "object", container=_is_container_value(node.rhs)
+                )
 
     def _mentions(self, node, into: set[str]) -> None:
         if _type_name(node) == "NameNode":
@@ -423,6 +263,28 @@ class CythonModuleAnalysis:
             class_name=class_name,
         )
         _FunctionWalker(self, scope).walk(function.body)
+
+    def ancestors(self, class_name: str) -> set[str]:
+        found: set[str] = set()
+        pending = list(self.class_bases.get(class_name, []))
+        while pending:
+            base = pending.pop()
+            if base and base not in found:
+                found.add(base)
+                pending.extend(self.class_bases.get(base, []))
+        return found
+
+    def module_instance_of(self, class_name: str) -> tuple[str, str, int] | None:
+        """A module-level variable whose object runs this class's methods: an instance of
+        the class or of a subclass, or a variable declared with the class or a base as its
+        type (``cdef _BaseLog _GLOBAL_LOG = ...`` may hold any subclass)."""
+        family = self.ancestors(class_name) | {class_name}
+        for variable, made, line in self.module_instances:
+            if made in _PYTHON_TYPES:
+                continue
+            if made in family or (made in self.classes and class_name in self.ancestors(made)):
+                return variable, made, line
+        return None
 
     def module_state(self, name: str | None, scope: _Scope) -> _ModuleName | None:
         if not name or name in scope.locals:
@@ -466,473 +328,6 @@ class CythonModuleAnalysis:
             return False
         last = name.split(".")[-1]
         return name in self.locks or last in self.locks or bool(_LOCK_NAME.search(last))
-
-
-class _FunctionWalker:
-    """Walks one function body in order, tracking locks, ``nogil`` and if-tests."""
-
-    def __init__(self, analysis: CythonModuleAnalysis, scope: _Scope) -> None:
-        self.analysis = analysis
-        self.scope = scope
-        self.lock_depth = 0
-        self.nogil_depth = 0
-        self.unset_tests: list[dict[str, int]] = []  # name -> line of the test
-        self._check_columns: dict[tuple[int, str], int] = {}  # (line, name) -> column of the test
-
-    def _protected(self) -> bool:
-        return self.lock_depth > 0 or self.scope.acquired > 0
-
-    def _record(self, kind: str, name: str, node, detail: str, what: str, check_line: int = 0) -> None:
-        if self._protected():
-            if kind == "container-mutation" or (kind == "lazy-init" and detail in ("subscript", "del")):
-                self.analysis._locked_container_mutations.add(name)
-            return
-        line, column = node.pos[1], node.pos[2]
-        self.analysis.events.append(
-            CythonEvent(
-                kind,
-                name,
-                line,
-                column,
-                self.scope.name,
-                detail,
-                what,
-                related_line=check_line,
-                in_nogil=self.nogil_depth > 0,
-            )
-        )
-        if kind == "lazy-init" and check_line:
-            self.analysis.events.append(
-                CythonEvent(
-                    "lazy-check",
-                    name,
-                    check_line,
-                    self._check_columns.get((check_line, name), 0),
-                    self.scope.name,
-                    detail,
-                    what,
-                    related_line=line,
-                    in_nogil=self.nogil_depth > 0,
-                )
-            )
-
-    def _check_line(self, name: str) -> int:
-        for tests in reversed(self.unset_tests):
-            if name in tests:
-                return tests[name]
-        return self.scope.checked.get(name, 0)
-
-    # -- statements ------------------------------------------------------------------
-    def walk(self, node) -> None:
-        kind = _type_name(node)
-        if kind in ("DefNode", "CFuncDefNode", "LambdaNode", "PyClassDefNode", "CClassDefNode"):
-            return  # nested functions are walked on their own
-        handler = getattr(self, f"_visit_{kind}", None)
-        if handler is not None and handler(node) is False:
-            return
-        for child in _children(node):
-            self.walk(child)
-
-    def _visit_WithStatNode(self, node) -> bool:
-        locked = self.analysis.is_lock_expression(node.manager)
-        self.walk(node.manager)
-        self.lock_depth += locked
-        self.walk(node.body)
-        self.lock_depth -= locked
-        return False
-
-    def _visit_GILStatNode(self, node) -> bool:
-        nogil = node.state == "nogil"
-        self.nogil_depth += nogil
-        self.walk(node.body)
-        self.nogil_depth -= nogil
-        return False
-
-    def _visit_IfStatNode(self, node) -> bool:
-        for clause in node.if_clauses:
-            self.walk(clause.condition)
-            tests = self._unset_names(clause.condition)
-            for name, column in tests.items():
-                self._check_columns[(clause.condition.pos[1], name)] = column
-            self.unset_tests.append({name: clause.condition.pos[1] for name in tests})
-            self.walk(clause.body)
-            self.unset_tests.pop()
-            if _returns(clause.body):
-                for name in self._set_names(clause.condition):
-                    self.scope.checked.setdefault(name, clause.condition.pos[1])
-                    self._check_columns[(clause.condition.pos[1], name)] = clause.condition.pos[2]
-        if node.else_clause is not None:
-            self.walk(node.else_clause)
-        return False
-
-    def _unset_names(self, test) -> dict[str, int]:
-        """Module names / containers the test checks for being unset: name -> column."""
-        kind = _type_name(test)
-        if kind == "BoolBinopNode":
-            return {**self._unset_names(test.operand1), **self._unset_names(test.operand2)}
-        operand = None
-        if kind == "NotNode":
-            operand = test.operand
-        elif kind == "PrimaryCmpNode" and test.cascade is None:
-            if test.operator in ("is", "==") and _is_unset_value(test.operand2):
-                operand = test.operand1
-            elif test.operator == "not_in":
-                operand = test.operand2
-        if operand is None:
-            return {}
-        operand = _strip_get(operand)
-        name = _dotted(operand)
-        if name and self.analysis.module_state(name.split(".")[0], self.scope):
-            return {name: operand.pos[2]}
-        return {}
-
-    def _set_names(self, test) -> set[str]:
-        kind = _type_name(test)
-        operand = None
-        if kind == "PrimaryCmpNode" and test.cascade is None:
-            if test.operator in ("is_not", "!=") and _is_unset_value(test.operand2):
-                operand = test.operand1
-            elif test.operator == "in":
-                operand = test.operand2
-        elif kind in ("NameNode", "AttributeNode"):
-            operand = test
-        if operand is None:
-            return set()
-        name = _dotted(_strip_get(operand))
-        return {name} if name and self.analysis.module_state(name.split(".")[0], self.scope) else set()
-
-    def _visit_ExprStatNode(self, node) -> None:
-        call = node.expr
-        name = _call_function_name(call)
-        if name in _ACQUIRE_CALLS or name in _RELEASE_CALLS:
-            target = call.function.obj if _type_name(call.function) == "AttributeNode" else None
-            if target is None:
-                arguments = getattr(call, "args", None) or []
-                target = arguments[0] if arguments else None
-                if target is not None and _type_name(target) == "AmpersandNode":
-                    target = target.operand
-            if target is not None and self.analysis.is_lock_expression(target):
-                if name in _ACQUIRE_CALLS:
-                    self.scope.acquired += 1
-                else:
-                    self.scope.acquired = max(0, self.scope.acquired - 1)
-
-    def _visit_SimpleCallNode(self, node) -> None:
-        function = node.function
-        if _type_name(function) != "AttributeNode":
-            return
-        method = function.attribute
-        if method not in MUTATING_METHODS or method == "setdefault":
-            return  # dict.setdefault is the atomic insert-if-absent, the fix not the bug
-        name = _dotted(function.obj)
-        declared = self.analysis.module_state(name, self.scope)
-        if declared is not None and declared.container:
-            self._record("container-mutation", name, node, method, declared.what)
-
-    def _store(self, target, node, detail: str) -> None:
-        kind = _type_name(target)
-        if kind in ("TupleNode", "ListNode"):
-            for item in target.args:
-                self._store(item, node, detail)
-            return
-        root = _root_name(target)
-        if root is None:
-            return
-        if kind == "NameNode":
-            if root not in self.scope.globals:
-                return
-            declared = self.analysis.module_names.get(root)
-            if declared is None or declared.what in ("function", "class", "lock"):
-                declared = _ModuleName("object")
-            check = self._check_line(root) if detail == "=" else 0
-            self._record("lazy-init" if check else "module-write", root, target, detail, declared.what, check)
-            return
-        declared = self.analysis.module_state(root, self.scope)
-        if declared is None:
-            return
-        shape = "subscript" if kind == "IndexNode" else "attribute"
-        if detail == "del":
-            shape = "del"
-        check = self._check_line(root)
-        if not check and kind == "AttributeNode":
-            check = self._check_line(_dotted(target) or "")
-        if declared.container and shape in ("subscript", "del"):
-            kind_of_write = "lazy-init" if check else "container-mutation"
-            self._record(kind_of_write, root, target, shape, declared.what, check)
-        else:
-            compound = "+=" if detail == "+=" else ""
-            self._record(
-                "lazy-init" if check else "module-write",
-                root,
-                target,
-                shape + compound,
-                declared.what,
-                check,
-            )
-
-    def _visit_SingleAssignmentNode(self, node) -> None:
-        self._store(node.lhs, node, "=")
-
-    def _visit_CascadedAssignmentNode(self, node) -> None:
-        for target in node.lhs_list:
-            self._store(target, node, "=")
-
-    def _visit_InPlaceAssignmentNode(self, node) -> None:
-        self._store(node.lhs, node, "+=")
-
-    def _visit_DelStatNode(self, node) -> None:
-        for target in node.args:
-            if _type_name(target) == "IndexNode":
-                self._store(target, node, "del")
-            elif _type_name(target) == "NameNode" and target.name in self.scope.globals:
-                self._store(target, node, "del")
-
-    def _visit_ForInStatNode(self, node) -> None:
-        sequence = node.iterator.sequence
-        if _type_name(sequence) == "SimpleCallNode" and _type_name(sequence.function) == "AttributeNode":
-            if sequence.function.attribute in ("items", "keys", "values") and not sequence.args:
-                sequence = sequence.function.obj
-        name = _dotted(sequence)
-        declared = self.analysis.module_state(name, self.scope)
-        if declared is not None and declared.container:
-            self._record("iteration", name, node, "for", declared.what)
-
-
-def _strip_get(node):
-    if (
-        _type_name(node) == "SimpleCallNode"
-        and _type_name(node.function) == "AttributeNode"
-        and node.function.attribute == "get"
-    ):
-        return node.function.obj
-    return node
-
-
-def _returns(body) -> bool:
-    statements = body.stats if _type_name(body) == "StatListNode" else [body]
-    return any(_type_name(statement) in ("ReturnStatNode", "RaiseStatNode") for statement in statements)
-
-
-class _SharedInstance:
-    """Unlocked instance state in a class whose own methods take a lock.
-
-    Taking ``self.lock`` in some methods is the class's own statement that one instance
-    is used by several threads at once; a method that then writes the same instance's
-    state without the lock races with them. Construction (``__init__``/``__cinit__``
-    and helpers only they call) runs before the instance is shared and is left alone.
-    """
-
-    def __init__(self, analysis: CythonModuleAnalysis, class_node) -> None:
-        self.analysis = analysis
-        self.class_node = class_node
-        self.class_name = getattr(class_node, "class_name", None) or class_node.name
-        self.methods: dict[str, object] = {}
-        self.c_fields: set[str] = set()
-        self.lock_fields: set[str] = set()
-        self._collect(class_node.body)
-
-    def _collect(self, node) -> None:
-        kind = _type_name(node)
-        if kind == "StatListNode":
-            for statement in node.stats:
-                self._collect(statement)
-        elif kind in ("DefNode", "CFuncDefNode"):
-            self.methods[function_name(node)] = node
-        elif kind == "PropertyNode":
-            for accessor in _children(node.body):
-                if _type_name(accessor) == "StatListNode":
-                    for item in accessor.stats:
-                        if _type_name(item) == "DefNode":
-                            self.methods[f"{node.name}.{item.name}"] = item
-                elif _type_name(accessor) == "DefNode":
-                    self.methods[f"{node.name}.{accessor.name}"] = accessor
-        elif kind == "CVarDefNode":
-            for declarator in node.declarators:
-                name, _shape = _declarator_name(declarator)
-                declared = _declared_type(node, declarator, set(self.analysis.classes))
-                if not name:
-                    continue
-                if declared.what == "lock" or _LOCK_NAME.search(name):
-                    self.lock_fields.add(name)
-                elif declared.what.startswith("C "):
-                    self.c_fields.add(name)
-
-    def _self_name(self, method) -> str | None:
-        arguments = list(getattr(method, "args", []) or [])
-        if _type_name(method) == "CFuncDefNode":
-            declarator = method.declarator
-            while declarator is not None and _type_name(declarator) != "CFuncDeclaratorNode":
-                declarator = getattr(declarator, "base", None)
-            arguments = list(declarator.args) if declarator is not None else []
-        if not arguments:
-            return None
-        first = arguments[0]
-        return _declarator_name(first.declarator)[0] or getattr(first.base_type, "name", None)
-
-    def analyse(self) -> None:
-        facts = {name: _MethodFacts(self, method) for name, method in self.methods.items()}
-        lock_method = next((name for name, fact in facts.items() if fact.takes_lock), None)
-        if lock_method is None:
-            return
-        # Helpers that only construction calls run before the instance is shared; a
-        # `cdef` helper that every other caller calls under the lock runs under it.
-        # A call through another name (`singleton._init(...)`) is a caller we cannot
-        # see the lock of, so it counts as unlocked.
-        external = self.analysis.attribute_calls_outside(self.class_node)
-        construction = {name for name in facts if name in _CONSTRUCTION}
-        changed = True
-        while changed:
-            changed = False
-            for name in facts:
-                if name in construction or name in external:
-                    continue
-                callers = [other for other, fact_other in facts.items() if name in fact_other.self_calls]
-                unlocked_callers = [
-                    other
-                    for other, fact_other in facts.items()
-                    if any(call == name for call, _node in fact_other.unlocked_self_calls)
-                ]
-                if callers and all(caller in construction for caller in callers):
-                    construction.add(name)
-                    changed = True
-                elif (
-                    callers
-                    and _type_name(self.methods[name]) == "CFuncDefNode"
-                    and not getattr(self.methods[name], "overridable", False)
-                    and all(caller in construction for caller in unlocked_callers)
-                ):
-                    construction.add(name)  # guarded by its callers' lock
-                    changed = True
-        # Methods that write the instance's state outside a lock (directly or through
-        # another such method) make an unlocked call to them a write too.
-        writers = {name for name, fact in facts.items() if fact.unlocked_writes}
-        changed = True
-        while changed:
-            changed = False
-            for name, fact in facts.items():
-                if name not in writers and any(call in writers for call, _node in fact.unlocked_self_calls):
-                    writers.add(name)
-                    changed = True
-        written_fields = {
-            path for name, fact in facts.items() if name not in construction for path, _node in fact.writes
-        }
-        evidence = f"{self.class_name} takes `{facts[lock_method].lock_text}` in {lock_method}()"
-        for name, fact in facts.items():
-            if name in construction:
-                continue
-            statements = [(node, f"writes `self.{path}`") for path, node in fact.unlocked_writes]
-            statements += [
-                (node, f"calls `self.{call}()`, which writes the instance's state")
-                for call, node in fact.unlocked_self_calls
-                if call in writers
-            ]
-            if statements:
-                statements += [
-                    (node, f"calls `self.{path}()` in the same unlocked update")
-                    for path, node in fact.unlocked_attribute_calls
-                ]
-            reads = [(path, node) for path, node in fact.unlocked_c_reads if path in written_fields]
-            if len(reads) >= 2:
-                statements += [
-                    (node, f"reads `self.{path}`, which other methods write") for path, node in reads
-                ]
-            for node, what in statements:
-                self.analysis.events.append(
-                    CythonEvent(
-                        "instance-state",
-                        f"{self.class_name}.{name}",
-                        node.pos[1],
-                        node.pos[2],
-                        name,
-                        detail=what,
-                        what=evidence,
-                    )
-                )
-
-
-class _MethodFacts:
-    """What one method does to ``self``: writes, calls and C-field reads, locked or not."""
-
-    def __init__(self, owner: _SharedInstance, method) -> None:
-        self.owner = owner
-        self.self_name = owner._self_name(method)
-        self.takes_lock = False
-        self.lock_text = ""
-        self.lock_depth = 0
-        self.writes: list[tuple[str, object]] = []
-        self.unlocked_writes: list[tuple[str, object]] = []
-        self.self_calls: set[str] = set()
-        self.unlocked_self_calls: list[tuple[str, object]] = []
-        self.unlocked_attribute_calls: list[tuple[str, object]] = []
-        self.unlocked_c_reads: list[tuple[str, object]] = []
-        self._store_targets: set[int] = set()
-        if self.self_name:
-            self._walk(method.body)
-
-    def _self_path(self, node) -> str | None:
-        """``_aug_state.gauss`` for ``self._aug_state.gauss`` / ``self._x[i]``."""
-        parts = []
-        while _type_name(node) in ("AttributeNode", "IndexNode"):
-            if _type_name(node) == "AttributeNode":
-                parts.append(node.attribute)
-                node = node.obj
-            else:
-                parts = []  # `self._x[i].f` is the container `_x`
-                node = node.base
-        if _type_name(node) == "NameNode" and node.name == self.self_name and parts:
-            return ".".join(reversed(parts))
-        return None
-
-    def _is_lock_field(self, path: str) -> bool:
-        return path.split(".")[0] in self.owner.lock_fields or bool(_LOCK_NAME.search(path.split(".")[0]))
-
-    def _walk(self, node) -> None:
-        kind = _type_name(node)
-        if kind in ("DefNode", "CFuncDefNode", "LambdaNode", "PyClassDefNode", "CClassDefNode"):
-            return
-        if kind == "WithStatNode":
-            path = self._self_path(node.manager)
-            locked = bool(path and self._is_lock_field(path)) or self.owner.analysis.is_lock_expression(
-                node.manager
-            )
-            if locked and path:
-                self.takes_lock = True
-                self.lock_text = self.lock_text or f"self.{path}"
-            self.lock_depth += locked
-            self._walk(node.body)
-            self.lock_depth -= locked
-            return
-        if kind == "AmpersandNode":
-            return  # `&self._state` hands the address on; it reads nothing here
-        if kind in ("SingleAssignmentNode", "InPlaceAssignmentNode", "CascadedAssignmentNode"):
-            targets = node.lhs_list if kind == "CascadedAssignmentNode" else [node.lhs]
-            for target in targets:
-                path = self._self_path(target)
-                if path and not self._is_lock_field(path):
-                    self.writes.append((path, target))
-                    if not self.lock_depth:
-                        self.unlocked_writes.append((path, target))
-                    self._store_targets.add(id(target))
-        if kind in ("SimpleCallNode", "GeneralCallNode") and _type_name(node.function) == "AttributeNode":
-            path = self._self_path(node.function)
-            if path:
-                self._store_targets.add(id(node.function))
-                if "." not in path:
-                    self.self_calls.add(path)
-                    if not self.lock_depth:
-                        self.unlocked_self_calls.append((path, node))
-                elif not self.lock_depth and not self._is_lock_field(path):
-                    self.unlocked_attribute_calls.append((path, node))
-                if path.split(".")[-1] in ("acquire",) and self._is_lock_field(path):
-                    self.takes_lock = True
-                    self.lock_text = self.lock_text or f"self.{path.rsplit('.', 1)[0]}"
-        if kind == "AttributeNode" and id(node) not in self._store_targets and not self.lock_depth:
-            path = self._self_path(node)
-            if path and "." in path and path.split(".")[0] in self.owner.c_fields:
-                self.unlocked_c_reads.append((path, node))
-                return  # `self.a.b` is one read, not also a read of `self.a`
-        for child in _children(node):
-            self._walk(child)
 
 
 def cython_analysis_of(unit) -> CythonModuleAnalysis:

@@ -213,9 +213,37 @@ def module_objects(text: str) -> set[str]:
     return {name for name, factory in _MODULE_CALL.findall(text) if is_module_object_factory(factory)}
 
 
+_SHARED_INSTANCE_HINT = re.compile(
+    r"meta_path|path_hooks|\bref\([^)\n]*,|finalize\(|\bwith\s+[\w.]*(?:lock|mutex)|Thread\(\s*target",
+    re.IGNORECASE,
+)
+
+
+_PROCESS_STATE_HINT = re.compile(
+    r"catch_warnings|simplefilter|filterwarnings|resetwarnings|os\.chdir|os\.umask|setlocale|"
+    r"setdefaulttimeout|os\.environ|putenv|__code__|__globals__|__defaults__|\b(?:set|del)attr\(|"
+    r"\bcls\.\w+\s*[-+*|&]?=[^=]|__class__\.\w+\s*[-+*|&]?=[^=]|\btype\(self\)\.\w+\s*[-+*|&]?=[^=]"
+)
+
+
+def process_state_hint(text: str) -> bool:
+    """Text that may change process-wide settings, a class or a function object (see
+    python_process_state)."""
+    return _PROCESS_STATE_HINT.search(text) is not None
+
+
+def shared_instance_hint(text: str) -> bool:
+    """Text that may show a class's instances to be shared (see python_shared_instances)."""
+    return "self." in text and _SHARED_INSTANCE_HINT.search(text) is not None
+
+
 def python_needs_full_analysis(text: str) -> bool:
     text = "\n" + text
-    if "global" in text and GLOBAL_STATEMENT.search(text):
+    if "class" in text and (shared_instance_hint(text) or stateful_module_objects(text)):
+        return True
+    if process_state_hint(text):
+        return True
+    if "global" in text and (GLOBAL_STATEMENT.search(text) or "globals()[" in text):
         return True
     module_containers = set(_MODULE_CONTAINER.findall(text))
     if module_containers and has_shared_use(text, module_containers):

@@ -23,6 +23,11 @@ class CythonModuleStateWrite(CSourceRule):
     it raises ``RuntimeError``. Under the GIL most of this was serialised; on a
     free-threaded build it is not, and ``with nogil:`` protects nothing at all.
 
+    Also reported: reads of a global that some function rebinds at run time (each read
+    may see a different object; a default parser swapped by one thread while another
+    parses with it), and ``PyDict_GetItem`` on a module dict other functions mutate
+    (the borrowed reference is freed by another thread's replace or delete).
+
     Not reported: writes inside ``with lock:`` (a ``threading.Lock``, a
     ``cython.pymutex``, ``cython.critical_section``) or between ``PyMutex_Lock`` and
     ``PyMutex_Unlock``; module-level code and ``cdef`` helpers only it calls (import
@@ -60,6 +65,14 @@ class CythonModuleStateWrite(CSourceRule):
             _HEADER + "_SCHEMA = None\n\ndef set_schema(schema):\n    global _SCHEMA\n    _SCHEMA = schema\n",
             language="cython",
         ),
+        Example(
+            _HEADER + "_default_parser = None\n\ndef set_default_parser(parser):\n"
+            "    global _default_parser\n    _default_parser = parser\n\n"
+            "def parse(text, parser=None):\n    if parser is None:\n        parser = _default_parser\n"
+            "    return parser.feed(text)\n",
+            language="cython",
+            note="the read in parse() races with the rebind",
+        ),
     ]
     valid = [
         Example(
@@ -92,7 +105,13 @@ class CythonModuleStateWrite(CSourceRule):
     def check(cls, unit):
         analysis = cython_analysis_of(unit)
         for event in analysis.events:
-            if event.kind not in ("module-write", "container-mutation", "iteration"):
+            if event.kind not in (
+                "module-write",
+                "container-mutation",
+                "iteration",
+                "borrowed-read",
+                "rebound-read",
+            ):
                 continue
             yield cls.finding(_message(event), event.location)
 
@@ -100,6 +119,18 @@ class CythonModuleStateWrite(CSourceRule):
 def _message(event) -> str:
     where = f"in {event.function}()" + (" inside `with nogil`" if event.in_nogil else "")
     shared = "a module-level variable, one for every thread that calls this function"
+    if event.kind == "rebound-read":
+        return (
+            f"module-level `{event.name}` is read {where}, and {event.detail}() rebinds it at run time "
+            f"without a lock (line {event.related_line}): this read can see either value, and a value read "
+            "here can be replaced before it is used"
+        )
+    if event.kind == "borrowed-read":
+        return (
+            f"{event.detail}() on module-level {event.what} `{event.name}` {where} returns a borrowed "
+            "reference while other functions change the dict without a lock: another thread's replace or "
+            "delete can free the object before this code takes its own reference"
+        )
     if event.kind == "iteration":
         return (
             f"module-level {event.what} `{event.name}` is iterated {where} without a lock while other "

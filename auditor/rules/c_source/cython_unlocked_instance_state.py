@@ -12,25 +12,37 @@ _HEADER = "# cython: freethreading_compatible=True\n"
 
 @register
 class CythonUnlockedInstanceState(CSourceRule):
-    """A class that locks ``self.lock`` in some methods has instances used by many threads.
+    """Instance state of a Cython class whose instances the code shows to be shared.
 
-    The lock is the class's own evidence that one object is shared: its authors
-    serialised the methods they thought of. Another method that writes the same state
-    without the lock (``self._state.gauss = 0.0`` in a ``cdef`` helper, a ``seed()``
-    that resets two fields one after the other) races with the locked ones, and a
-    method that reads two C fields other methods write (``has_gauss`` then ``gauss``)
-    without the lock can return a pair that never existed. C struct fields of a
-    ``cdef class`` have no lock of their own at all.
+    Two pieces of evidence count. A class that locks ``self.lock`` in some methods says
+    one object is used by several threads: its authors serialised the methods they
+    thought of. A module-level variable holding an instance (``cdef _BaseLog _LOG =
+    _RotatingLog()``; a variable typed with a base class may hold any subclass) is one
+    object for every thread. Then a method that writes the state without the lock
+    (``self._state.gauss = 0.0`` in a ``cdef`` helper, ``del self._entries[:]``, a
+    ``seed()`` that resets two fields one after the other) races with the others, and a
+    method that reads two fields other methods write (``has_gauss`` then ``gauss``,
+    ``self._entries[self._offset:]``) without the lock can see a pair that never existed.
+
+    On a shared instance a counter read and then added to (``range(self.spawned, ...)``
+    then ``self.spawned += n``) hands two threads the same range. A ``cdef class``
+    needs no further evidence for a lazy field (``if self._tree is None: self._tree =
+    build()``, checked and set without a lock): its fields are plain C struct members,
+    and two threads that store an object field at once can release the old value twice.
 
     Not reported: construction (``__init__``, ``__cinit__``, ``__dealloc__`` and
-    helpers only they call), classes that never take a lock, code inside the lock.
+    helpers only they call), code inside the lock, and single plain writes in a class
+    nothing shows to be shared.
     """
 
     code = "FTC016"
     name = "cython-unlocked-instance-state"
     severity = Severity.WARNING
     summary = "instance state written or read in pieces outside the lock its class takes elsewhere"
-    fix = "Take the same lock (`with self.lock:`) around every read and write of the state it guards."
+    fix = (
+        "Take one lock (`with self.lock:`, a `cython.pymutex` field or `cython.critical_section(self)`) "
+        "around every read and write of the state it guards; for a lazy field, check again inside it."
+    )
     references = ["https://cython.readthedocs.io/en/latest/src/userguide/freethreading.html"]
     languages = frozenset({"cython"})
     invalid = [
@@ -53,6 +65,22 @@ class CythonUnlockedInstanceState(CSourceRule):
             language="cython",
             note="a torn read of two fields other methods write",
         ),
+        Example(
+            _HEADER + "cdef class _Log:\n    cdef list _entries\n    cdef Py_ssize_t _offset\n\n"
+            "    def __init__(self):\n        self._entries = []\n        self._offset = 0\n\n"
+            "    def receive(self, entry):\n        self._entries.append(entry)\n\n"
+            "    def clear(self):\n        del self._entries[:]\n        self._offset = 0\n\n"
+            "cdef _Log _GLOBAL_LOG = _Log()\n",
+            language="cython",
+            note="one module-level instance serves every thread",
+        ),
+        Example(
+            _HEADER + "cdef class Tree:\n    cdef object _python_tree\n\n    @property\n"
+            "    def tree(self):\n        if self._python_tree is None:\n"
+            "            self._python_tree = build_tree(self)\n        return self._python_tree\n",
+            language="cython",
+            note="a lazy object field of a cdef class, checked and set without a lock",
+        ),
     ]
     valid = [
         Example(
@@ -67,6 +95,15 @@ class CythonUnlockedInstanceState(CSourceRule):
             _HEADER + "cdef class Counter:\n    cdef long n\n\n    def bump(self):\n        self.n += 1\n",
             language="cython",
             note="no lock anywhere: nothing says instances are shared",
+        ),
+        Example(
+            _HEADER + "cimport cython\n\ncdef class Tree:\n    cdef object _python_tree\n\n"
+            "    @property\n    def tree(self):\n        with cython.critical_section(self):\n"
+            "            if self._python_tree is None:\n"
+            "                self._python_tree = build_tree(self)\n"
+            "            return self._python_tree\n",
+            language="cython",
+            note="checked and set inside a critical section",
         ),
     ]
 

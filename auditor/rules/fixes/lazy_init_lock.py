@@ -22,7 +22,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ...collectors.source.python_analysis import _BoundNames, _dotted, is_mutable_container
+from ...collectors.source.python_cst_names import _BoundNames, _dotted, is_mutable_container
 from ...collectors.source.suppression_comments import parse_suppressions
 
 RULE_CODE = "FTP003"

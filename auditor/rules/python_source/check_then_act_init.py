@@ -18,6 +18,10 @@ class CheckThenActInit(PythonSourceRule):
     already handed out. Also reported: ``if key not in _cache: _cache[key] = ...`` and
     ``if cls._instance is None: cls._instance = ...``.
 
+    A lock taken only after the unlocked check, with no second check inside it
+    (``if cls._instance is None: with cls._lock: cls._instance = cls()``), serialises
+    the two stores but still lets both happen.
+
     ``functools.lru_cache`` / ``functools.cache`` are thread-safe and are the simplest
     fix for memoisation; ``ftaudit fix`` can add double-checked locking.
     """
@@ -55,6 +59,14 @@ class CheckThenActInit(PythonSourceRule):
             "        if cls._instance is None:\n            cls._instance = cls()\n"
             "        return cls._instance\n",
             language="python",
+        ),
+        Example(
+            "import threading\n\nclass Service:\n    _instance = None\n    _lock = threading.Lock()\n\n"
+            "    @classmethod\n    def instance(cls):\n        if cls._instance is None:\n"
+            "            with cls._lock:\n                cls._instance = cls()\n"
+            "        return cls._instance\n",
+            language="python",
+            note="locked, but nothing checks again under the lock",
         ),
     ]
     valid = [

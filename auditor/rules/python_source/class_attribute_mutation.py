@@ -16,12 +16,18 @@ class ClassAttributeMutation(PythonSourceRule):
     and counters kept on the class race exactly like module globals, but look per-object
     to the reader. Not reported when the instance assigns its own ``self.attr`` (which
     shadows the class attribute) or when the mutation is under a lock.
+
+    The class object itself is shared the same way: ``cls._count += 1`` in a
+    classmethod loses increments, and flags set and removed on the class at run time
+    (``cls.__complete__ = True``, ``delattr(cls, name)``, ``type(self).cache = ...``)
+    are seen half-done by other threads. Class creation (``__init_subclass__``,
+    ``__set_name__``) and lazy initialisation (FTP003) are left out.
     """
 
     code = "FTP004"
     name = "class-attribute-mutation"
     severity = Severity.WARNING
-    summary = "class-level mutable attribute mutated through the class or an instance without a lock"
+    summary = "class-level attribute mutated or rebound through the class or an instance without a lock"
     fix = (
         "Create the container per instance in __init__, or guard the class-level one with a class-level "
         "threading.Lock."
@@ -37,6 +43,18 @@ class ClassAttributeMutation(PythonSourceRule):
             "class Counter:\n    totals = []\n\n    @classmethod\n    def add(cls, value):\n"
             "        cls.totals.append(value)\n",
             language="python",
+        ),
+        Example(
+            "class Names:\n    _count = 0\n\n    @classmethod\n    def next_id(cls):\n"
+            "        cls._count += 1\n        return cls._count\n",
+            language="python",
+            note="a counter on the class: two threads can get the same id",
+        ),
+        Example(
+            "class Model:\n    @classmethod\n    def finish(cls):\n        cls.__complete__ = True\n\n"
+            "    @classmethod\n    def reset(cls):\n        delattr(cls, '__complete__')\n",
+            language="python",
+            note="a flag kept on the class, set and removed at run time",
         ),
     ]
     valid = [
@@ -70,6 +88,13 @@ class ClassAttributeMutation(PythonSourceRule):
 
     @classmethod
     def check(cls, analysis):
+        for event in analysis.events_of("class-state"):
+            yield cls.finding(
+                f"{event.function}() {event.detail} `{event.name}` without a lock: one class object serves "
+                "every thread, so a flag or counter kept on it is shared state"
+                + (" (a read-modify-write that loses updates)" if event.detail.startswith("updates") else ""),
+                event.location,
+            )
         for event in analysis.events_of("class-attr-mutation"):
             yield cls.finding(
                 f"class attribute `{event.name}` is shared by all instances and mutated in "

@@ -17,7 +17,14 @@ class GlobalRebinding(PythonSourceRule):
     of old and new values. The GIL hid this because a thread switch rarely fell in the
     window; free-threaded Python runs both threads at once.
 
-    Check-then-act initialisation (``if _x is None: _x = ...``) is reported by FTP003;
+    ``globals()["flag"] = value`` is the same rebinding. The reads of such a global are
+    the other half of the race, and are reported too, once per function: a function
+    that reads ``_last`` and then rebinds it loses the value another thread stored in
+    between, and code that reads a switch set by ``use_solver(...)`` can take the old
+    branch and the new one in the same call.
+
+    Check-then-act initialisation (``if _x is None: _x = ...``) is reported by FTP003,
+    and reads of a global that only such initialisation sets are not reported;
     rebinding under ``with lock:`` and in ``main()`` / import-time helpers is not
     reported.
     """
@@ -36,6 +43,19 @@ class GlobalRebinding(PythonSourceRule):
         Example(
             "_config = None\n\ndef configure(settings):\n    global _config\n    _config = dict(settings)\n",
             language="python",
+        ),
+        Example(
+            "use_fast = True\n\ndef use_solver(**options):\n    if 'fast' in options:\n"
+            "        globals()['use_fast'] = options['fast']\n\n"
+            "def solve(a):\n    return fast(a) if use_fast else slow(a)\n",
+            language="python",
+            note="the switch is rebound through globals() and read by solve()",
+        ),
+        Example(
+            "_last = None\n\ndef percent(now):\n    global _last\n    before = _last\n"
+            "    _last = now\n    return now - before\n",
+            language="python",
+            note="read, then rebound: another thread's value in between is lost",
         ),
     ]
     valid = [
@@ -58,6 +78,14 @@ class GlobalRebinding(PythonSourceRule):
 
     @classmethod
     def check(cls, analysis):
+        for event in analysis.events_of("global-read"):
+            rebound = event.check_location.line if event.check_location else 0
+            yield cls.finding(
+                f"global `{event.name}` is read here in {event.function}() while {event.detail}() rebinds it "
+                f"at run time without a lock (line {rebound}): the value read can be replaced before it is "
+                "used, and two reads in one call can disagree",
+                event.location,
+            )
         for event in analysis.events_of("global-rebind"):
             if event.compound:
                 message = (

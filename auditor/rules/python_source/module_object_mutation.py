@@ -17,6 +17,11 @@ class ModuleObjectMutation(PythonSourceRule):
     lets other threads read a half-updated configuration. Not reported: thread-locals
     (``threading.local()``), locks, containers (FTP001), objects built by type factories
     (``namedtuple``, ``TypeVar``, ``Enum``...), and writes under a lock.
+
+    Functions are module-level objects too: ``func.__code__ = compiled.__code__`` or
+    ``func.__globals__.update(...)`` (a lazily compiled decorator swapping in its real
+    body on first call) rewrites a function while other threads call it, and two
+    first calls compile and swap twice.
     """
 
     code = "FTP006"
@@ -29,6 +34,12 @@ class ModuleObjectMutation(PythonSourceRule):
     )
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
+        Example(
+            "def _lazy_compile(func):\n    real = compile_wrapper(func)\n    func.__code__ = real.__code__\n"
+            "    func.__globals__.update(real.__globals__)\n    return func\n",
+            language="python",
+            note="a function object rewritten on its first call",
+        ),
         Example(
             "import types\n\n_stats = types.SimpleNamespace(calls=0)\n\ndef record():\n"
             "    _stats.calls += 1\n",
@@ -69,6 +80,12 @@ class ModuleObjectMutation(PythonSourceRule):
 
     @classmethod
     def check(cls, analysis):
+        for event in analysis.events_of("function-object"):
+            yield cls.finding(
+                f"{event.function}() {event.detail} without a lock: a function object is shared by every "
+                "thread that calls it, and another thread can run or call it while it is being rewritten",
+                event.location,
+            )
         for event in analysis.events_of("object-mutation"):
             if event.compound:
                 message = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...collectors.source.python_analysis import RANDOM_SEEDING
+from ...collectors.source.python_module_facts import RANDOM_SEEDING
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import PythonSourceRule
@@ -22,6 +22,10 @@ class ModuleStatefulObjectCall(PythonSourceRule):
     ``np.random.seed(s)``) then a draw gives another thread's numbers when a draw from
     another thread runs in between.
 
+    A getter that builds one instance into a global and returns it (``_get_parser()``)
+    hands that object to every thread too; calls on what it returns are reported when
+    nothing in the module shows the class's methods to be safe to run at once.
+
     Not reported: calls at import time, under a lock, on a local instance, methods that
     only read the instance.
     """
@@ -37,6 +41,13 @@ class ModuleStatefulObjectCall(PythonSourceRule):
     )
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
+        Example(
+            "import pycparser\n\n_parser = None\n\ndef _get_parser():\n    global _parser\n"
+            "    if _parser is None:\n        _parser = pycparser.CParser()\n    return _parser\n\n"
+            "def parse(source):\n    return _get_parser().parse(source)\n",
+            language="python",
+            note="a lazily built singleton of a class from elsewhere, called from every thread",
+        ),
         Example(
             "class _Tail:\n    def __init__(self):\n        self.n = 0\n\n    def set_n(self, n):\n"
             "        self.n = n\n\n    def sf(self, x):\n        return x / self.n\n\n_tail = _Tail()\n\n"

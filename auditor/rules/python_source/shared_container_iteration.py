@@ -17,7 +17,8 @@ class SharedContainerIteration(PythonSourceRule):
     ``_handlers[name] = h`` in another ends in ``RuntimeError: dictionary changed size
     during iteration`` (sets likewise; lists skip or repeat items). Only reported when
     the same module mutates that container from a function, so read-only tables built
-    at import time are left alone.
+    at import time are left alone. A function that iterates its argument counts when
+    some call passes it such a container (``walk(_registry)``).
     """
 
     code = "FTP005"
@@ -27,6 +28,13 @@ class SharedContainerIteration(PythonSourceRule):
     fix = "Iterate a snapshot taken under the lock (`with _lock: items = list(_handlers.items())`)."
     references = ["https://docs.python.org/3/howto/free-threading-python.html"]
     invalid = [
+        Example(
+            "_registry = {}\n\ndef add(name, value):\n    _registry[name] = value\n\n"
+            "def dump(table):\n    for name, value in table.items():\n        print(name, value)\n\n"
+            "def show():\n    dump(_registry)\n",
+            language="python",
+            note="the loop in dump() runs over the module dict show() hands it",
+        ),
         Example(
             "_workers = {}\n\ndef start(pid, worker):\n    _workers[pid] = worker\n\n"
             "def refresh(alive):\n    known = set(_workers.keys())\n    for pid in known - alive:\n"
@@ -61,6 +69,8 @@ class SharedContainerIteration(PythonSourceRule):
         # A container mutated only under a lock is still mutated: its lock must cover
         # the iteration too. Collect names written anywhere in functions, locked or not.
         mutated |= analysis.locked_mutations
+        for event in analysis.events_of("argument-iteration"):
+            yield cls.finding(f"{event.function}() {event.detail}", event.location)
         for event in analysis.events_of("snapshot"):
             yield cls.finding(
                 f"`{event.name}` is read whole a second time in {event.function}() without a lock while "

@@ -1,0 +1,472 @@
+"""Cython classes whose instances the code shows to be shared, and their unlocked state.
+
+Evidence that one instance is used by several threads: the class takes ``self.lock``
+in some methods, a module-level variable holds an instance (of the class, a subclass,
+or typed with the class or a base), or a field is locked with
+``cython.critical_section`` somewhere. See
+:class:`~auditor.rules.c_source.cython_unlocked_instance_state.CythonUnlockedInstanceState`
+for what is reported.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from .cython_tree import (
+    _CONSTRUCTION,
+    _LOCK_NAME,
+    CythonEvent,
+    _children,
+    _declarator_name,
+    _declared_type,
+    _dotted,
+    _is_unset_value,
+    _returns,
+    _type_name,
+    _walk_nodes,
+    function_name,
+)
+from .python_vocabulary import MUTATING_METHODS
+
+if TYPE_CHECKING:  # the module analysis imports this module and hands itself in
+    from .cython_analysis import CythonModuleAnalysis
+
+
+class _SharedInstance:
+    """Instance state of a class whose instances the code itself shows to be shared.
+
+    The evidence is one of: the class's own methods take ``self.lock`` (its authors
+    serialised the methods they thought of), or a module-level variable holds an
+    instance (of the class, of a subclass, or declared with the class or a base as its
+    type). A method that then writes the instance's state, or reads two pieces of it
+    that other methods write, without the lock races with the other threads.
+
+    A ``cdef class`` also gets its check-then-set lazy fields and its read-then-add
+    counters reported without further evidence: its fields are plain C struct members,
+    and two threads storing an object field at once can release the old value twice.
+    Construction (``__init__``/``__cinit__`` and helpers only they call) runs before the
+    instance is shared and is left alone.
+    """
+
+    def __init__(self, analysis: CythonModuleAnalysis, class_node) -> None:
+        self.analysis = analysis
+        self.class_node = class_node
+        self.class_name = getattr(class_node, "class_name", None) or class_node.name
+        self.is_cdef_class = _type_name(class_node) == "CClassDefNode"
+        self.methods: dict[str, object] = {}
+        self.fields: set[str] = set()  # declared with cdef in the class body
+        self.c_fields: set[str] = set()
+        self.lock_fields: set[str] = set()
+        self._collect(class_node.body)
+
+    def _add_method(self, key: str, node) -> None:
+        # A property's getter and setter share one name; keep both.
+        while key in self.methods:
+            key += "'"
+        self.methods[key] = node
+
+    def _collect(self, node) -> None:
+        kind = _type_name(node)
+        if kind == "StatListNode":
+            for statement in node.stats:
+                self._collect(statement)
+        elif kind in ("DefNode", "CFuncDefNode"):
+            self._add_method(function_name(node), node)
+        elif kind == "PropertyNode":
+            # `property tree:` holds one accessor as its body, or a list of them.
+            accessors = [node.body] if _type_name(node.body) == "DefNode" else list(_children(node.body))
+            for accessor in accessors:
+                if _type_name(accessor) == "StatListNode":
+                    for item in accessor.stats:
+                        if _type_name(item) == "DefNode":
+                            self._add_method(f"{node.name}.{item.name}", item)
+                elif _type_name(accessor) == "DefNode":
+                    self._add_method(f"{node.name}.{accessor.name}", accessor)
+        elif kind == "CVarDefNode":
+            for declarator in node.declarators:
+                name, _shape = _declarator_name(declarator)
+                declared = _declared_type(node, declarator, set(self.analysis.classes))
+                if not name:
+                    continue
+                self.fields.add(name)
+                if declared.what == "lock" or _LOCK_NAME.search(name):
+                    self.lock_fields.add(name)
+                elif declared.what.startswith("C "):
+                    self.c_fields.add(name)
+
+    def _self_name(self, method) -> str | None:
+        arguments = list(getattr(method, "args", []) or [])
+        if _type_name(method) == "CFuncDefNode":
+            declarator = method.declarator
+            while declarator is not None and _type_name(declarator) != "CFuncDeclaratorNode":
+                declarator = getattr(declarator, "base", None)
+            arguments = list(declarator.args) if declarator is not None else []
+        if not arguments:
+            return None
+        first = arguments[0]
+        return _declarator_name(first.declarator)[0] or getattr(first.base_type, "name", None)
+
+    def _construction(self, facts: dict[str, _MethodFacts]) -> set[str]:
+        """Construction methods and the helpers that only they (or, for a ``cdef``
+        helper, only callers holding the lock) call. A call through another name
+        (``singleton._init(...)``) is a caller we cannot see the lock of, so it counts
+        as unlocked."""
+        external = self.analysis.attribute_calls_outside(self.class_node)
+        construction = {name for name in facts if name in _CONSTRUCTION}
+        changed = True
+        while changed:
+            changed = False
+            for name in facts:
+                if name in construction or name in external:
+                    continue
+                callers = [other for other, fact_other in facts.items() if name in fact_other.self_calls]
+                unlocked_callers = [
+                    other
+                    for other, fact_other in facts.items()
+                    if any(call == name for call, _node in fact_other.unlocked_self_calls)
+                ]
+                if callers and all(caller in construction for caller in callers):
+                    construction.add(name)
+                    changed = True
+                elif (
+                    callers
+                    and _type_name(self.methods[name]) == "CFuncDefNode"
+                    and not getattr(self.methods[name], "overridable", False)
+                    and all(caller in construction for caller in unlocked_callers)
+                ):
+                    construction.add(name)  # guarded by its callers' lock
+                    changed = True
+        return construction
+
+    def _evidence(self, facts: dict[str, _MethodFacts]) -> str | None:
+        lock_method = next((name for name, fact in facts.items() if fact.takes_lock), None)
+        if lock_method is not None:
+            return f"{self.class_name} takes `{facts[lock_method].lock_text}` in {lock_method}()"
+        instance = self.analysis.module_instance_of(self.class_name)
+        if instance is not None:
+            variable, made, line = instance
+            return f"module-level `{variable}` (line {line}, a {made}) is one object every thread uses"
+        written = {path.split(".")[0] for fact in facts.values() for path, _node in fact.writes}
+        guarded = sorted((self.fields | written) & set(self.analysis.guarded_fields))
+        if guarded:
+            function = self.analysis.guarded_fields[guarded[0]]
+            return f"`{guarded[0]}` is locked with cython.critical_section in {function}()"
+        return None
+
+    def analyse(self) -> None:
+        facts = {name: _MethodFacts(self, method) for name, method in self.methods.items()}
+        construction = self._construction(facts)
+        evidence = self._evidence(facts)
+        # One statement, one finding: the check-then-set message over the plain write.
+        self._reported_lines: set[int] = set()
+        if evidence is not None or self.is_cdef_class:
+            self._report_lazy_fields(facts, construction, evidence)
+        if evidence is not None:
+            self._report_unlocked_state(facts, construction, evidence)
+
+    def _event(self, method: str, node, what: str, evidence: str, related_line: int = 0) -> None:
+        if node.pos[1] in self._reported_lines:
+            return
+        self._reported_lines.add(node.pos[1])
+        self.analysis.events.append(
+            CythonEvent(
+                "instance-state",
+                f"{self.class_name}.{method}",
+                node.pos[1],
+                node.pos[2],
+                method.rstrip("'"),
+                detail=what,
+                what=evidence,
+                related_line=related_line,
+            )
+        )
+
+    def _report_lazy_fields(self, facts, construction: set[str], evidence: str | None) -> None:
+        """Check-then-set lazy fields and read-then-add counters: both statements."""
+        shared = evidence is not None
+        evidence = evidence or (
+            f"{self.class_name} is a cdef class: its fields are C struct members with no lock of their own"
+        )
+        for name, fact in facts.items():
+            if name in construction:
+                continue
+            for path, check, store in fact.lazy_pairs:
+                for node, what, other in (
+                    (check, f"checks `self.{path}` unset and sets it on line {store.pos[1]}", store),
+                    (store, f"sets `self.{path}` after the check on line {check.pos[1]}", check),
+                ):
+                    self._event(name, node, what, evidence, other.pos[1])
+            # A counter read then added to is only a race on an object something shows
+            # to be shared; streams and parsers advance their positions this way.
+            for path, read, update in fact.read_then_update if shared else ():
+                for node, what in (
+                    (read, f"reads `self.{path}` and updates it on line {update.pos[1]}"),
+                    (update, f"updates `self.{path}` it read on line {read.pos[1]} (read-modify-write)"),
+                ):
+                    self._event(name, node, what, evidence)
+
+    def _report_unlocked_state(self, facts, construction: set[str], evidence: str) -> None:
+        # Methods that write the instance's state outside a lock (directly or through
+        # another such method) make an unlocked call to them a write too.
+        writers = {name for name, fact in facts.items() if fact.unlocked_writes}
+        changed = True
+        while changed:
+            changed = False
+            for name, fact in facts.items():
+                if name not in writers and any(call in writers for call, _node in fact.unlocked_self_calls):
+                    writers.add(name)
+                    changed = True
+        written_fields = {
+            path for name, fact in facts.items() if name not in construction for path, _node in fact.writes
+        }
+        for name, fact in facts.items():
+            if name in construction:
+                continue
+            statements = [(node, f"writes `self.{path}`") for path, node in fact.unlocked_writes]
+            statements += [
+                (node, f"calls `self.{call}()`, which writes the instance's state")
+                for call, node in fact.unlocked_self_calls
+                if call.rstrip("'") in {writer.rstrip("'") for writer in writers}
+            ]
+            if statements:
+                statements += [
+                    (node, f"calls `self.{path}()` in the same unlocked update")
+                    for path, node in fact.unlocked_attribute_calls
+                ]
+            first_reads: dict[str, object] = {}
+            for path, node in fact.unlocked_reads:
+                if path in written_fields:
+                    first_reads.setdefault(path, node)
+            if len(first_reads) >= 2:
+                statements += [
+                    (node, f"reads `self.{path}`, which other methods write")
+                    for path, node in first_reads.items()
+                ]
+            for node, what in statements:
+                self._event(name, node, what, evidence)
+
+
+class _MethodFacts:
+    """What one method does to ``self``: writes, calls and reads, locked or not, and
+    the check-then-set and read-then-update pairs on its fields."""
+
+    def __init__(self, owner: _SharedInstance, method) -> None:
+        self.owner = owner
+        self.self_name = owner._self_name(method)
+        self.takes_lock = False
+        self.lock_text = ""
+        self.lock_depth = 0
+        self.writes: list[tuple[str, object]] = []
+        self.unlocked_writes: list[tuple[str, object]] = []
+        self.self_calls: set[str] = set()
+        self.unlocked_self_calls: list[tuple[str, object]] = []
+        self.unlocked_attribute_calls: list[tuple[str, object]] = []
+        self.unlocked_reads: list[tuple[str, object]] = []
+        self.lazy_pairs: list[tuple[str, object, object]] = []
+        self.read_then_update: list[tuple[str, object, object]] = []
+        self._unset_tests: list[dict[str, object]] = []
+        self._checked: dict[str, object] = {}  # early-return `if self._x is not None: return`
+        self._store_targets: set[int] = set()
+        if self.self_name:
+            self._walk(method.body)
+
+    def _self_path(self, node) -> str | None:
+        """``_aug_state.gauss`` for ``self._aug_state.gauss`` / ``self._x[i]``."""
+        parts = []
+        while _type_name(node) in ("AttributeNode", "IndexNode", "SliceIndexNode"):
+            if _type_name(node) == "AttributeNode":
+                parts.append(node.attribute)
+                node = node.obj
+            else:
+                parts = []  # `self._x[i].f` is the container `_x`
+                node = node.base
+        if _type_name(node) == "NameNode" and node.name == self.self_name and parts:
+            return ".".join(reversed(parts))
+        return None
+
+    def _is_lock_field(self, path: str) -> bool:
+        return path.split(".")[0] in self.owner.lock_fields or bool(_LOCK_NAME.search(path.split(".")[0]))
+
+    def _tested_paths(self, test, unset: bool) -> set[str]:
+        """Fields the test checks for being unset (``self._x is None``, ``not self._x``)
+        or, with ``unset=False``, for being set."""
+        kind = _type_name(test)
+        if kind == "BoolBinopNode":
+            if (test.operator == "and") == unset:
+                return self._tested_paths(test.operand1, unset) | self._tested_paths(test.operand2, unset)
+            return set()
+        operand = None
+        if kind == "NotNode":
+            operand = test.operand if unset else None
+        elif kind == "PrimaryCmpNode" and test.cascade is None and _is_unset_value(test.operand2):
+            if test.operator in (("is", "==") if unset else ("is_not", "!=")):
+                operand = test.operand1
+        elif kind == "AttributeNode" and not unset:
+            operand = test
+        path = (
+            self._self_path(operand)
+            if operand is not None and _type_name(operand) == "AttributeNode"
+            else None
+        )
+        return {path} if path and not self._is_lock_field(path) else set()
+
+    def _lazy_check_of(self, path: str):
+        for tests in reversed(self._unset_tests):
+            if path in tests:
+                return tests[path]
+        return self._checked.get(path)
+
+    def _walk_if(self, node) -> None:
+        for clause in node.if_clauses:
+            self._walk(clause.condition)
+            self._unset_tests.append(
+                dict.fromkeys(self._tested_paths(clause.condition, True), clause.condition)
+            )
+            self._walk(clause.body)
+            self._unset_tests.pop()
+            if _returns(clause.body):
+                for path in self._tested_paths(clause.condition, False):
+                    self._checked.setdefault(path, clause.condition)
+        if node.else_clause is not None:
+            self._walk(node.else_clause)
+
+    def _walk_try(self, node) -> None:
+        """``try: return self._by_name[k]`` / ``except KeyError: self._by_name[k] = ...``."""
+        self._walk(node.body)
+        lookups = {}
+        for child in _walk_nodes(node.body):
+            if _type_name(child) == "IndexNode" and id(child) not in self._store_targets:
+                path = self._self_path(child)
+                if path and "." not in path:
+                    lookups.setdefault(path, child)
+        for clause in node.except_clauses:
+            catches = {_dotted(pattern) for pattern in getattr(clause, "pattern", None) or []}
+            missing = catches & {"KeyError", "LookupError", "IndexError"}
+            self._unset_tests.append(lookups if missing else {})
+            self._walk(clause)
+            self._unset_tests.pop()
+        if node.else_clause is not None:
+            self._walk(node.else_clause)
+
+    def _store(self, target, compound: bool) -> None:
+        path = self._self_path(target)
+        if not path or self._is_lock_field(path):
+            return
+        self.writes.append((path, target))
+        if not self.lock_depth:
+            self.unlocked_writes.append((path, target))
+            check = None
+            if not compound and _type_name(target) in ("AttributeNode", "IndexNode"):
+                check = self._lazy_check_of(path)
+            if check is not None:
+                self.lazy_pairs.append((path, check, target))
+            earlier = next((node for read, node in self.unlocked_reads if read == path), None)
+            if compound and earlier is not None:
+                self.read_then_update.append((path, earlier, target))
+        self._store_targets.add(id(target))
+
+    def _walk(self, node) -> None:
+        kind = _type_name(node)
+        if kind in ("DefNode", "CFuncDefNode", "LambdaNode", "PyClassDefNode", "CClassDefNode"):
+            return
+        handler = self._BLOCKS.get(kind)
+        if handler is not None:
+            handler(self, node)
+            return
+        if kind == "AmpersandNode":
+            return  # `&self._state` hands the address on; it reads nothing here
+        self._statement(kind, node)
+        if kind == "AttributeNode" and id(node) not in self._store_targets and not self.lock_depth:
+            if self._read(node):
+                return
+        for child in _children(node):
+            self._walk(child)
+
+    def _walk_with(self, node) -> None:
+        path = self._self_path(node.manager)
+        locked = bool(path and self._is_lock_field(path)) or self.owner.analysis.is_lock_expression(
+            node.manager
+        )
+        if locked and path:
+            self.takes_lock = True
+            self.lock_text = self.lock_text or f"self.{path}"
+        self.lock_depth += locked
+        self._walk(node.body)
+        self.lock_depth -= locked
+
+    def _statement(self, kind: str, node) -> None:
+        """Stores, deletes and calls: what a statement writes of ``self``."""
+        if kind in ("SingleAssignmentNode", "InPlaceAssignmentNode", "CascadedAssignmentNode"):
+            if kind == "InPlaceAssignmentNode":
+                self._walk(node.rhs)
+            targets = node.lhs_list if kind == "CascadedAssignmentNode" else [node.lhs]
+            for target in targets:
+                self._store(target, compound=kind == "InPlaceAssignmentNode")
+        elif kind == "DelStatNode":
+            for target in node.args:
+                self._store(target, compound=False)
+        elif kind in ("SimpleCallNode", "GeneralCallNode") and _type_name(node.function) == "AttributeNode":
+            self._call(node)
+        elif (
+            kind == "SimpleCallNode"
+            and _type_name(node.function) == "NameNode"
+            and not self._hands_lock(node)
+        ):
+            for argument in node.args:
+                path = self._self_path(argument.operand) if _type_name(argument) == "AmpersandNode" else None
+                if path and not self._is_lock_field(path):
+                    # `advance(&self.rng_state, ...)`: a C function given the field's
+                    # address changes it (or reads it whole) behind the compiler's back.
+                    self.writes.append((path, node))
+                    if not self.lock_depth:
+                        self.unlocked_writes.append((path, node))
+
+    def _read(self, node) -> bool:
+        """Record an unlocked read of ``self.<field>``; true when ``node`` is the whole read."""
+        path = self._self_path(node)
+        root = path.split(".")[0] if path else ""
+        if path and not self._is_lock_field(path) and ("." not in path or root in self.owner.c_fields):
+            # `self.a.b` through a Python object is that object's business; through
+            # a C struct or pointer field it is one read of the instance's memory.
+            self.unlocked_reads.append((path, node))
+            return "." in path
+        return False
+
+    def _hands_lock(self, call) -> bool:
+        """``fill(&self._state, size, self.lock)``: the callee takes the lock itself."""
+        for argument in call.args:
+            path = self._self_path(argument)
+            if (path and self._is_lock_field(path)) or self.owner.analysis.is_lock_expression(argument):
+                return True
+        return False
+
+    def _call(self, node) -> None:
+        path = self._self_path(node.function)
+        if not path:
+            return
+        self._store_targets.add(id(node.function))
+        if "." not in path:
+            self.self_calls.add(path)
+            if not self.lock_depth:
+                self.unlocked_self_calls.append((path, node))
+            return
+        owner, method = path.rsplit(".", 1)
+        if self._is_lock_field(path):
+            if method in ("acquire",):
+                self.takes_lock = True
+                self.lock_text = self.lock_text or f"self.{owner}"
+        elif method in MUTATING_METHODS and method != "setdefault":
+            # `self._entries.append(x)`: the container is the instance's state.
+            self._store_targets.add(id(node.function.obj))
+            self.writes.append((owner, node))
+            if not self.lock_depth:
+                self.unlocked_writes.append((owner, node))
+        elif not self.lock_depth:
+            self.unlocked_attribute_calls.append((path, node))
+
+    # Statements with bodies of their own, walked by their own method.
+    _BLOCKS: ClassVar[dict] = {
+        "WithStatNode": _walk_with,
+        "IfStatNode": _walk_if,
+        "TryExceptStatNode": _walk_try,
+    }

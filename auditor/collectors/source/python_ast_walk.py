@@ -1,0 +1,96 @@
+"""Walk every function of a module with ``ast``, knowing which statements hold a lock.
+
+Shared by the ``ast``-based Python analyses (process-wide settings, class and function
+objects): each node inside a function comes with its function, its class (for a
+method) and whether a ``with <lock>:`` (or ``lock.acquire()`` before it) covers it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_LOCK_NAME = re.compile(r"lock|mutex|_cond\b|condition|semaphore|\bsem\b", re.IGNORECASE)
+
+
+def dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def is_lock_expression(expression: ast.AST, locks: set[str]) -> bool:
+    """``_lock``, ``self._lock``, ``_lock_for(key)``, ``threading.Lock()`` as a context manager."""
+    if isinstance(expression, ast.Call):
+        expression = expression.func
+    name = dotted(expression)
+    if not name:
+        return False
+    last = name.split(".")[-1]
+    return last in locks or name in locks or bool(_LOCK_NAME.search(last))
+
+
+@dataclass
+class Visit:
+    node: ast.AST
+    function: ast.FunctionDef | ast.AsyncFunctionDef
+    class_node: ast.ClassDef | None
+    locked: bool
+
+
+def function_nodes(tree: ast.Module, locks: set[str]) -> Iterator[Visit]:
+    """Every node inside a function (nested functions on their own), in statement order."""
+    yield from _in_body(tree.body, None, None, locks, False)
+
+
+def _in_body(statements, function, class_node, locks: set[str], locked: bool) -> Iterator[Visit]:
+    acquired = 0
+    for statement in statements:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield from _in_body(
+                statement.body, statement, class_node if function is None else None, locks, False
+            )
+            continue
+        if isinstance(statement, ast.ClassDef):
+            yield from _in_body(statement.body, None, statement, locks, False)
+            continue
+        held = locked or acquired > 0
+        acquired = max(0, acquired + _acquires(statement, locks))
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            inner = held or any(is_lock_expression(item.context_expr, locks) for item in statement.items)
+            if function is not None:
+                yield Visit(statement, function, class_node, held)
+                for item in statement.items:
+                    yield from _expression(item.context_expr, function, class_node, held)
+            yield from _in_body(statement.body, function, class_node, locks, inner)
+            continue
+        if function is not None:
+            for child in ast.iter_child_nodes(statement):
+                if not isinstance(child, (ast.stmt, ast.excepthandler)):
+                    yield from _expression(child, function, class_node, held)
+            yield Visit(statement, function, class_node, held)
+        blocks = [getattr(statement, name, None) for name in ("body", "orelse", "finalbody")]
+        blocks += [handler.body for handler in getattr(statement, "handlers", [])]
+        for block in blocks:
+            if isinstance(block, list):
+                yield from _in_body(block, function, class_node, locks, held)
+
+
+def _acquires(statement: ast.stmt, locks: set[str]) -> int:
+    """+1 for ``lock.acquire()``, -1 for ``lock.release()`` as a statement, else 0."""
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
+        if is_lock_expression(call.func.value, locks):
+            return {"acquire": 1, "release": -1}.get(call.func.attr, 0)
+    return 0
+
+
+def _expression(expression: ast.AST, function, class_node, locked: bool) -> Iterator[Visit]:
+    for node in ast.walk(expression):
+        if not isinstance(node, ast.Lambda):
+            yield Visit(node, function, class_node, locked)

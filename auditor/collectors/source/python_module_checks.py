@@ -1,0 +1,386 @@
+"""Check-then-act sequences on module state that no single statement shows, read with ``ast``.
+
+The LibCST pass (:mod:`auditor.collectors.source.python_analysis`) finds the writes to
+module-level containers; this pass finds the *other half* of the races on the
+containers something writes at run time:
+
+* a test of the container followed by a read or a call that changes it:
+  ``if key in _cache: return _cache[key]`` (another thread's ``del`` in between is a
+  ``KeyError``), ``if len(_cache) > MAX: _shrink()``, ``entry = _index.get(k); if
+  entry: return entry[0]``;
+* the same container read twice in one statement (``_cache.get(a) or _cache[b]``):
+  the two reads need not see the same dict;
+* a function that iterates a parameter, called with the container
+  (``walk(_registry)``): the iteration is over shared state;
+* a lazy initialisation whose store takes a lock *after* the unlocked check and
+  never checks again inside it (``if cls._instance is None: with lock: cls._instance
+  = cls()``): two threads that passed the check both store.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from ...model.finding import Location
+from .python_ast_walk import dotted, function_nodes, is_lock_expression
+
+
+@dataclass
+class ModuleCheckEvent:
+    kind: str  # "check-then-use" | "double-read" | "argument-iteration" | "lazy-init"
+    name: str
+    function: str
+    line: int
+    column: int
+    detail: str
+    other_line: int = 0
+    location: Location | None = None
+    evidence: str = ""
+
+
+def _container_of(node: ast.AST, containers: set[str]) -> str | None:
+    """``_cache`` for ``_cache``, ``_cache[k]``, ``_cache.get(k)``, ``len(_cache)``."""
+    if isinstance(node, ast.Name) and node.id in containers:
+        return node.id
+    if isinstance(node, ast.Subscript):
+        return _container_of(node.value, containers)
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("get", "keys", "values", "items"):
+            return _container_of(node.func.value, containers)
+        if dotted(node.func) == "len" and len(node.args) == 1:
+            return _container_of(node.args[0], containers)
+    return None
+
+
+def _locals_of(function: ast.AST) -> set[str]:
+    names = {argument.arg for argument in ast.walk(function.args) if isinstance(argument, ast.arg)}
+    declared = {name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names}
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+    return names - declared
+
+
+class _Finder:
+    def __init__(self, tree: ast.Module, containers: set[str], writers: dict[str, set[str]], locks: set[str]):
+        self.tree = tree
+        self.writers = writers  # function -> containers it changes
+        self.locks = locks
+        self.containers = containers
+        self.events: list[ModuleCheckEvent] = []
+        self._reported: set[tuple[int, str]] = set()
+        self._assignments: dict[int, list[ast.Assign]] = {}  # function id -> its `name = ...`
+        self._function: ast.AST | None = None
+
+    def _add(self, kind, name, function, node, detail, other_line=0) -> None:
+        if (node.lineno, kind) in self._reported:
+            return
+        self._reported.add((node.lineno, kind))
+        self.events.append(
+            ModuleCheckEvent(kind, name, function, node.lineno, node.col_offset + 1, detail, other_line)
+        )
+
+    def run(self) -> list[ModuleCheckEvent]:
+        iterating = self._iterated_parameters()
+        getters = _singleton_getters(self.tree)
+        visits = list(function_nodes(self.tree, self.locks))
+        locals_by_function: dict[int, set[str]] = {}
+        for visit in visits:
+            function = visit.function
+            if id(function) not in locals_by_function:
+                locals_by_function[id(function)] = _locals_of(function)
+                self._assignments[id(function)] = [
+                    node
+                    for node in ast.walk(function)
+                    if isinstance(node, ast.Assign)
+                    and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                ]
+            self._function = function
+            shared = self.containers - locals_by_function[id(function)]
+            node = visit.node
+            if visit.locked:
+                continue
+            if isinstance(node, (ast.If, ast.While)):
+                self._lock_after_check(node, function.name)
+            if isinstance(node, ast.Call) and getters:
+                self._singleton_call(node, function.name, getters)
+            if not shared:
+                continue
+            if isinstance(node, (ast.If, ast.While)):
+                self._check_then_use(node, function.name, shared)
+            elif isinstance(node, ast.Try):
+                self._lookup_then_insert(node, function.name, shared)
+            elif isinstance(node, ast.stmt) and not isinstance(
+                node, (ast.If, ast.While, ast.For, ast.With, ast.Try)
+            ):
+                self._double_read(node, function.name, shared)
+            if isinstance(node, ast.Call):
+                self._argument_iteration(node, function.name, shared, iterating)
+        return self.events
+
+    # -- test, then a read or a changing call ---------------------------------------------
+    def _check_then_use(self, statement: ast.If | ast.While, function: str, shared: set[str]) -> None:
+        tested = {name for node in ast.walk(statement.test) if (name := _container_of(node, shared))}
+        aliases = self._aliases_tested(statement, shared)
+        for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
+            used, how = None, ""
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                base = dotted(node.value)
+                if base in tested:
+                    used, how = base, f"reads `{base}[...]`"
+                elif base in aliases:
+                    used, how = aliases[base], f"reads `{base}[...]`, an entry of `{aliases[base]}`"
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                changed = self.writers.get(node.func.id, set()) & tested
+                if changed:
+                    used = sorted(changed)[0]
+                    how = f"calls {node.func.id}(), which changes `{used}`"
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                base = dotted(node.func.value)
+                if base in aliases and node.func.attr in ("pop", "remove", "append", "clear", "popleft"):
+                    used, how = (
+                        aliases[base],
+                        f"calls `{base}.{node.func.attr}()` on an entry of `{aliases[base]}`",
+                    )
+            if used:
+                self._add(
+                    "check-then-use",
+                    used,
+                    function,
+                    statement.test,
+                    f"tests `{used}` and then, on line {node.lineno}, {how}",
+                    node.lineno,
+                )
+                self._add(
+                    "check-then-use", used, function, node, f"{how} after the test on line {statement.lineno}"
+                )
+                return
+
+    def _lookup_then_insert(self, statement: ast.Try, function: str, shared: set[str]) -> None:
+        """``try: return _cache[k]`` / ``except KeyError: _cache[k] = make()``: the lookup
+        is the check of a check-then-insert (the insert itself is FTP001's)."""
+        lookups = {}
+        for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.ctx, ast.Load)
+                and dotted(node.value) in shared
+            ):
+                lookups.setdefault(dotted(node.value), node)
+        for handler in statement.handlers:
+            caught = {dotted(item) for item in ast.walk(handler.type)} if handler.type is not None else set()
+            if not caught & {"KeyError", "LookupError"}:
+                continue
+            for node in ast.walk(ast.Module(body=handler.body, type_ignores=[])):
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        name = dotted(target.value) if isinstance(target, ast.Subscript) else None
+                        if name in lookups:
+                            self._add(
+                                "check-then-use",
+                                name,
+                                function,
+                                lookups[name],
+                                f"looks `{name}[...]` up, and on line {node.lineno} its KeyError handler "
+                                "inserts the entry: two threads that both miss both insert",
+                                node.lineno,
+                            )
+                            return
+
+    def _aliases_tested(self, statement: ast.If | ast.While, shared: set[str]) -> dict[str, str]:
+        """Locals read from a container just before the test (``entry = _index.get(k)``)
+        that the test then checks."""
+        names = {node.id for node in ast.walk(statement.test) if isinstance(node, ast.Name)}
+        found = {}
+        for node in self._assignments.get(id(self._function), []):
+            name = node.targets[0].id
+            container = _container_of(node.value, shared)
+            if name in names and container and 0 < statement.lineno - node.lineno <= 3:
+                found[name] = container
+        return found
+
+    # -- two reads in one statement -------------------------------------------------------
+    def _double_read(self, statement: ast.stmt, function: str, shared: set[str]) -> None:
+        reads: dict[str, int] = {}
+        for node in ast.walk(statement):
+            # One lookup each: `_cache[a][b]` reads `_cache` once, so only the subscript
+            # or `.get` right on the name counts.
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+                name = node.value.id if node.value.id in shared else None
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get"
+                and isinstance(node.func.value, ast.Name)
+            ):
+                name = node.func.value.id if node.func.value.id in shared else None
+            else:
+                continue
+            if name:
+                reads[name] = reads.get(name, 0) + 1
+        for name, count in reads.items():
+            if count >= 2:
+                self._add(
+                    "double-read",
+                    name,
+                    function,
+                    statement,
+                    f"reads `{name}` {count} times in one statement: another thread's change in between "
+                    "makes the reads disagree",
+                )
+
+    # -- a parameter iterated, the container passed ------------------------------------------
+    def _iterated_parameters(self) -> dict[str, dict[int, ast.AST]]:
+        """function -> {parameter position: the loop over it}."""
+        found: dict[str, dict[int, ast.AST]] = {}
+        for function in ast.walk(self.tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            positions = {argument.arg: index for index, argument in enumerate(function.args.args)}
+            for node in ast.walk(function):
+                if isinstance(node, (ast.For, ast.comprehension)):
+                    iterable = node.iter
+                    if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute):
+                        if iterable.func.attr in ("items", "keys", "values") and not iterable.args:
+                            iterable = iterable.func.value
+                    if isinstance(iterable, ast.Name) and iterable.id in positions:
+                        found.setdefault(function.name, {}).setdefault(positions[iterable.id], node)
+        return found
+
+    def _argument_iteration(self, call: ast.Call, function: str, shared: set[str], iterating) -> None:
+        callee = call.func.id if isinstance(call.func, ast.Name) else None
+        loops = iterating.get(callee or "", {})
+        for index, argument in enumerate(call.args):
+            if isinstance(argument, ast.Name) and argument.id in shared and index in loops:
+                loop = loops[index]
+                self._add(
+                    "argument-iteration",
+                    argument.id,
+                    callee,
+                    loop,
+                    f"iterates its argument, which {function}() passes as module-level `{argument.id}` "
+                    f"(line {call.lineno}) while other functions change it",
+                    call.lineno,
+                )
+
+    # -- a method called on a lazily built process-wide singleton ---------------------------
+    def _singleton_call(
+        self, call: ast.Call, function: str, getters: dict[str, tuple[str, str, int]]
+    ) -> None:
+        if not (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call)):
+            return
+        getter = dotted(call.func.value.func)
+        method = call.func.attr
+        if getter not in getters or method.startswith(("get", "is", "_")):
+            return
+        variable, factory, line = getters[getter]
+        self._add(
+            "stateful-call",
+            f"{getter}()",
+            function,
+            call,
+            method,
+        )
+        self.events[-1].other_line = line
+        self.events[-1].evidence = (
+            f"{getter}() hands every thread the one {factory} it builds lazily into `{variable}` "
+            f"(line {line}), and nothing shows {factory}'s methods to be safe to run at once"
+        )
+
+    # -- a lock taken after the check ------------------------------------------------------
+    def _lock_after_check(self, statement: ast.If | ast.While, function: str) -> None:
+        unset = _unset_targets(statement.test)
+        if not unset:
+            return
+        for inner in statement.body:
+            if not isinstance(inner, (ast.With, ast.AsyncWith)):
+                continue
+            if not any(is_lock_expression(item.context_expr, self.locks) for item in inner.items):
+                continue
+            rechecked = any(
+                isinstance(node, ast.If) and _unset_targets(node.test) & unset
+                for node in ast.walk(ast.Module(body=inner.body, type_ignores=[]))
+            )
+            if rechecked:
+                continue
+            for node in ast.walk(ast.Module(body=inner.body, type_ignores=[])):
+                if isinstance(node, ast.Assign):
+                    stored = {dotted(target) for target in node.targets} & unset
+                    if stored:
+                        name = sorted(stored)[0]
+                        self._add(
+                            "lazy-init",
+                            name,
+                            function,
+                            node,
+                            f"takes the lock only after the unlocked check on line {statement.lineno} and "
+                            "does not check again inside it",
+                            statement.lineno,
+                        )
+
+
+def _singleton_getters(tree: ast.Module) -> dict[str, tuple[str, str, int]]:
+    """Module functions that build one instance into a global and return it:
+    getter -> (global, class, line of the store)."""
+    getters = {}
+    for function in tree.body:
+        if not isinstance(function, ast.FunctionDef):
+            continue
+        declared = {
+            name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names
+        }
+        returned = {
+            node.value.id
+            for node in ast.walk(function)
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Name)
+        }
+        for node in ast.walk(function):
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in declared & returned
+                and isinstance(node.value, ast.Call)
+            ):
+                factory = (dotted(node.value.func) or "").split(".")[-1]
+                if factory[:1].isupper() and "Lock" not in factory:
+                    getters[function.name] = (node.targets[0].id, factory, node.lineno)
+    return getters
+
+
+def _unset_targets(test: ast.AST) -> set[str]:
+    """``{"cls._instance"}`` for ``cls._instance is None`` / ``not cls._instance``."""
+    if isinstance(test, ast.BoolOp):
+        return set().union(*(_unset_targets(value) for value in test.values))
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        name = dotted(test.operand)
+        return {name} if name else set()
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.Eq))
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value in (None, False)
+    ):
+        name = dotted(test.left)
+        return {name} if name else set()
+    return set()
+
+
+def module_check_events(
+    tree: ast.Module,
+    path: str,
+    lines: list[str],
+    containers: set[str],
+    writers: dict[str, set[str]],
+    locks: set[str],
+) -> list[ModuleCheckEvent]:
+    """The check halves and double reads on ``containers`` (those something changes at run
+    time); ``writers`` maps each function to the containers it changes."""
+    events = _Finder(tree, containers, writers, locks).run()
+    for event in events:
+        snippet = lines[event.line - 1].strip() if 0 < event.line <= len(lines) else ""
+        event.location = Location(path=path, line=event.line, column=event.column, snippet=snippet)
+    return events

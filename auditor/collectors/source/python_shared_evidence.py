@@ -1,0 +1,193 @@
+"""Evidence, read from a module's ``ast``, that one instance of a class is used by several threads.
+
+See :mod:`auditor.collectors.source.python_shared_instances` for what is reported on
+such a class. The evidence, strongest first: a module-level variable holds an
+instance; the class is put in ``sys.meta_path`` / ``sys.path_hooks``; instances are kept
+in a module-level container; the class takes a lock in some method; a method hands a
+weakref callback that reaches ``self``; the class is a registry or a cache by name.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from .python_ast_walk import dotted as _dotted
+from .python_ast_walk import is_lock_expression
+from .python_vocabulary import MUTATING_METHODS
+
+# Interpreter-wide registries whose entries any thread calls into.
+_GLOBAL_HOOKS = {"meta_path", "path_hooks", "path_importer_cache"}
+_WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
+_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache)$")
+
+
+def self_field(node: ast.AST, self_name: str) -> str | None:
+    """``x`` for ``self.x``, ``self.x[k]``, ``self.x.get(k)``, ``self.x.attr``."""
+    while True:
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        elif isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id == self_name:
+                return node.attr
+            node = node.value
+        else:
+            return None
+
+
+def call_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name):
+            return node.func.id
+        if isinstance(node.func, ast.Attribute):
+            return node.func.attr
+    return None
+
+
+def class_methods(class_node: ast.ClassDef) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [
+        statement
+        for statement in class_node.body
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and statement.args.args
+        and not any(
+            isinstance(decorator, ast.Name) and decorator.id in ("staticmethod", "classmethod")
+            for decorator in statement.decorator_list
+        )
+    ]
+
+
+def self_parameter(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    return method.args.args[0].arg
+
+
+class ModuleEvidence:
+    """Which classes of the module the code shows to have shared instances, and why."""
+
+    def __init__(self, tree: ast.Module, containers: set[str], locks: set[str]) -> None:
+        self.classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+        self.containers = containers
+        self.locks = locks
+        self.evidence: dict[str, str] = {}
+        for statement in tree.body:
+            if isinstance(statement, ast.Assign) and call_name(statement.value) in self.classes:
+                for target in statement.targets:
+                    if isinstance(target, ast.Name):
+                        self._add(
+                            call_name(statement.value),
+                            f"module-level `{target.id}` (line {statement.lineno}) is one instance every "
+                            "thread uses",
+                        )
+        for function in ast.walk(tree):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self._function(function)
+
+    def _add(self, class_name: str | None, evidence: str) -> None:
+        if class_name in self.classes:
+            self.evidence.setdefault(class_name, evidence)
+
+    def _function(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        made: dict[str, str] = {}  # local name -> class it holds an instance of
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and call_name(node.value) in self.classes:
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        made[target.id] = call_name(node.value)
+        for node in ast.walk(function):
+            if not isinstance(node, (ast.Call, ast.Assign)):
+                continue
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                registry = _dotted(node.func.value) or ""
+                values = [argument for argument in node.args]
+                if registry.split(".")[-1] in _GLOBAL_HOOKS and node.func.attr in ("insert", "append"):
+                    for value in values:
+                        self._add(
+                            self._instance_class(value, made),
+                            f"an instance is put in {registry} (line {node.lineno}), which every importing "
+                            "thread calls",
+                        )
+                elif registry.split(".")[-1] in self.containers and node.func.attr in MUTATING_METHODS:
+                    for value in values:
+                        self._add(
+                            self._instance_class(value, made),
+                            f"instances are kept in module-level `{registry}` (line {node.lineno}), which "
+                            "hands the same object to every caller",
+                        )
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript) and _dotted(target.value) in self.containers:
+                        self._add(
+                            self._instance_class(node.value, made),
+                            f"instances are kept in module-level `{_dotted(target.value)}` (line "
+                            f"{node.lineno}), which hands the same object to every caller",
+                        )
+
+    def _instance_class(self, value: ast.AST, made: dict[str, str]) -> str | None:
+        if isinstance(value, ast.Name):
+            return made.get(value.id)
+        return call_name(value) if isinstance(value, ast.Call) else None
+
+    def class_evidence(self, class_node: ast.ClassDef) -> tuple[str, dict[str, str] | None] | None:
+        """The evidence for ``class_node``, and per field when it covers only some
+        (``None``: all of them, under the one evidence).
+
+        Where the module shows the instance itself to be shared, every field is. Where
+        the only evidence is a lock the class takes, the fields it covers are those its
+        methods touch while holding it: the class's own word on what other threads use.
+        An ``async with`` lock serialises coroutines on one event loop, not threads.
+        """
+        if class_node.name in self.evidence:
+            return self.evidence[class_node.name], None
+        if _REGISTRY_CLASS.search(class_node.name):
+            return (
+                f"{class_node.name} is a registry/cache class: one instance is there to serve every caller",
+                None,
+            )
+        guarded: dict[str, str] = {}  # field -> "takes `self._lock` around it in m()"
+        for method in class_methods(class_node):
+            self_name = self_parameter(method)
+            for node in ast.walk(method):
+                if isinstance(node, ast.With) and any(self.is_lock(item.context_expr) for item in node.items):
+                    text = _dotted(node.items[0].context_expr) or "a lock"
+                    for inner in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+                        if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
+                            if inner.value.id == self_name:
+                                guarded.setdefault(
+                                    inner.attr,
+                                    f"{class_node.name} holds `{text}` around `self.{inner.attr}` "
+                                    f"in {method.name}()",
+                                )
+                callback = weakref_callback(node, self_name, method)
+                if callback is not None:
+                    return (
+                        f"{method.name}() hands `{callback}` to a weakref (line {node.lineno}): the "
+                        "callback runs on whichever thread drops the last reference"
+                    ), None
+        if not guarded:
+            return None
+        return "", guarded
+
+    def is_lock(self, expression: ast.AST) -> bool:
+        return is_lock_expression(expression, self.locks)
+
+
+def weakref_callback(node: ast.AST, self_name: str, method: ast.AST) -> str | None:
+    """The callback of ``weakref.ref(obj, callback)`` / ``weakref.finalize(obj, f)`` when
+    it reaches ``self``: a bound method, or a function nested in ``method`` that uses it."""
+    if not isinstance(node, ast.Call) or call_name(node) not in _WEAKREF_CALLBACK_TAKERS:
+        return None
+    if len(node.args) < 2:
+        return None
+    callback = node.args[1]
+    if isinstance(callback, ast.Name):
+        for nested in ast.walk(method):
+            if isinstance(nested, (ast.FunctionDef, ast.AsyncFunctionDef)) and nested.name == callback.id:
+                uses_self = any(
+                    isinstance(inner, ast.Name) and inner.id == self_name for inner in ast.walk(nested)
+                )
+                return callback.id if uses_self else None
+        return None
+    field_name = self_field(callback, self_name)
+    return f"self.{field_name}" if field_name else None

@@ -1,0 +1,498 @@
+"""Python classes whose instances the code itself shows to be shared, and their races.
+
+Most objects live in one thread, and an unlocked ``if k not in self._seen:
+self._seen[k] = v`` on them is no hazard at all. This module looks for *evidence*
+that one instance is used by several threads, and only for those classes reports
+the compound updates of the instance's own state that another thread can split:
+
+* a module-level variable holds an instance (``_finder = Finder()``);
+* the class takes a lock in some of its methods (its authors expected threads);
+* an instance is put where the interpreter calls it from any thread
+  (``sys.meta_path``, ``sys.path_hooks``);
+* a method hands a weakref callback that touches ``self`` (it runs on whichever
+  thread drops the last reference, at the same time as the other methods);
+* a function keeps instances in a module-level container (``_pmap[pid] = proc``),
+  which hands the same object to every caller.
+
+What is reported on such a class, outside any lock and outside construction
+(``__init__``, ``__new__`` and helpers only they call): a test of ``self.<field>``
+followed by a write of that field (directly, through a local read from it, or
+through a method that writes it), the ``try: self.x[k] / except KeyError:
+self.x[k] = ...`` form, ``self.n += 1``, and every write made by a weakref callback.
+Each event names both statements and the evidence.
+
+Read with ``ast`` (the whole module is parsed once for the facts anyway); events
+carry their own :class:`~auditor.model.finding.Location`.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ...model.finding import Location
+from .python_ast_walk import dotted, is_lock_expression
+from .python_shared_evidence import (
+    ModuleEvidence,
+    call_name,
+    class_methods,
+    self_field,
+    self_parameter,
+    weakref_callback,
+)
+from .python_vocabulary import LOCK_FACTORIES, MUTATING_METHODS
+
+_CONSTRUCTION = {"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__", "__del__"}
+_MISSING_KEY = {"KeyError", "LookupError", "IndexError"}
+
+
+@dataclass
+class InstanceRace:
+    """One statement of a race on a shared instance's state."""
+
+    class_name: str
+    field_name: str
+    function: str
+    line: int
+    column: int
+    what: str  # "checks `self.x` ..." — the statement's part in the race
+    evidence: str
+    other_line: int = 0  # the other statement of a check-then-act
+    location: Location | None = None
+
+
+@dataclass
+class _MethodSummary:
+    writes: set[str] = field(default_factory=set)  # fields written anywhere in the method
+    self_calls: set[str] = field(default_factory=set)
+
+
+def _stored_field(target: ast.AST, self_name: str) -> str | None:
+    """``x`` for a store to ``self.x`` or into ``self.x[k]``; not for ``self.x.attr``,
+    which changes the object ``x`` refers to, not the instance."""
+    while isinstance(target, ast.Subscript):
+        target = target.value
+    if (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == self_name
+    ):
+        return target.attr
+    return None
+
+
+def _written_fields(method: ast.AST, self_name: str) -> _MethodSummary:
+    summary = _MethodSummary()
+    for node in ast.walk(method):
+        targets: list[ast.AST] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        elif isinstance(node, ast.Delete):
+            targets = list(node.targets)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Name) and owner.id == self_name:
+                summary.self_calls.add(node.func.attr)
+            elif node.func.attr in MUTATING_METHODS and node.func.attr != "setdefault":
+                targets = [owner]
+        for target in targets:
+            written = _stored_field(target, self_name)
+            if written:
+                summary.writes.add(written)
+    return summary
+
+
+class _MethodWalker:
+    """One method's statements in order: locks, tests of fields, and the writes after them."""
+
+    def __init__(self, owner: _ClassRaces, method, summaries: dict[str, _MethodSummary]) -> None:
+        self.owner = owner
+        self.method = method
+        self.self_name = self_parameter(method)
+        self.summaries = summaries
+        self.lock_depth = 0
+        self.tests: list[dict[str, ast.AST]] = []  # field -> the test that checked it
+        self.checked: dict[str, ast.AST] = {}  # early-return checks for the rest of the method
+        self.aliases: dict[str, str] = {}  # local -> field it was read from
+        self.entries: dict[str, str] = {}  # local -> container field it is an entry of
+
+    def run(self) -> None:
+        self._block(self.method.body)
+
+    # -- statements --------------------------------------------------------------------
+    def _block(self, statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            self._statement(statement)
+
+    def _statement(self, statement: ast.stmt) -> None:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            locked = any(self.owner.evidence_source.is_lock(item.context_expr) for item in statement.items)
+            self.lock_depth += locked
+            self._block(statement.body)
+            self.lock_depth -= locked
+            return
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            call = statement.value
+            if isinstance(call.func, ast.Attribute) and self.owner.evidence_source.is_lock(call.func.value):
+                if call.func.attr == "acquire":
+                    self.lock_depth += 1
+                elif call.func.attr == "release":
+                    self.lock_depth = max(0, self.lock_depth - 1)
+        if isinstance(statement, (ast.If, ast.While)):
+            self._if(statement)
+            return
+        if isinstance(statement, ast.Try):
+            self._try(statement)
+            return
+        if isinstance(statement, (ast.For, ast.AsyncFor)):
+            self._writes_in(statement.iter, statement)
+            self._block(statement.body)
+            self._block(statement.orelse)
+            return
+        self._simple(statement)
+
+    def _fields_tested(self, test: ast.AST) -> set[str]:
+        tested = set()
+        for node in ast.walk(test):
+            field_name = self_field(node, self.self_name) if isinstance(node, ast.Attribute) else None
+            if field_name:
+                tested.add(field_name)
+            elif isinstance(node, ast.Name) and node.id in self.aliases:
+                tested.add(self.aliases[node.id])
+        return tested
+
+    def _if(self, statement: ast.If | ast.While) -> None:
+        tested = self._fields_tested(statement.test)
+        acquired = _acquired_branch(statement.test, self.owner.evidence_source.is_lock)
+        self.tests.append(dict.fromkeys(tested, statement.test))
+        for name in ("body", "orelse"):
+            self.lock_depth += acquired == name
+            self._block(getattr(statement, name))
+            self.lock_depth -= acquired == name
+        self.tests.pop()
+        if _ends_in_exit(statement.body):
+            for field_name in tested:
+                self.checked.setdefault(field_name, statement.test)
+
+    def _try(self, statement: ast.Try) -> None:
+        self._block(statement.body)
+        looked_up = {}
+        for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                field_name = self_field(node, self.self_name)
+                if field_name:
+                    looked_up.setdefault(field_name, node)
+        for handler in statement.handlers:
+            caught = {dotted(item) for item in ast.walk(handler.type)} if handler.type is not None else set()
+            self.tests.append(looked_up if caught & _MISSING_KEY else {})
+            self._block(handler.body)
+            self.tests.pop()
+        self._block(statement.orelse)
+        self._block(statement.finalbody)
+
+    def _simple(self, statement: ast.stmt) -> None:
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            source = self_field(statement.value, self.self_name)
+            if isinstance(target, ast.Name):
+                if source:
+                    self.aliases[target.id] = source
+                else:
+                    self.aliases.pop(target.id, None)
+                if source and isinstance(statement.value, (ast.Subscript, ast.Call)):
+                    self.entries[target.id] = source
+                else:
+                    self.entries.pop(target.id, None)
+        self._writes_in(statement, statement)
+
+    # -- writes ------------------------------------------------------------------------
+    def _check_of(self, field_name: str) -> ast.AST | None:
+        for tests in reversed(self.tests):
+            if field_name in tests:
+                return tests[field_name]
+        return self.checked.get(field_name)
+
+    def _writes_in(self, root: ast.AST, statement: ast.stmt) -> None:
+        for node in ast.walk(root):
+            if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            targets: list[tuple[ast.AST, bool]] = []
+            if isinstance(node, ast.Assign):
+                targets = [(target, False) for target in node.targets]
+            elif isinstance(node, ast.AugAssign):
+                targets = [(node.target, True)]
+            elif isinstance(node, ast.Delete):
+                targets = [(target, False) for target in node.targets]
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                entry_of = self.entries.get(node.value.id) if isinstance(node.value, ast.Name) else None
+                if entry_of and self._check_of(entry_of) is not None:
+                    # `lst = self._index.get(k); if lst: return lst[0]`: the entry may be
+                    # emptied by another thread between the test and this read.
+                    self._write(entry_of, node, f"reads `{node.value.id}[...]`, an entry of", False)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                if (
+                    isinstance(owner, ast.Name)
+                    and owner.id in self.entries
+                    and node.func.attr in MUTATING_METHODS
+                ):
+                    self._write(self.entries[owner.id], node, f"changes `{owner.id}`, an entry of", False)
+                elif isinstance(owner, ast.Name) and owner.id == self.self_name:
+                    for field_name in self._written_through(node.func.attr):
+                        self._write(field_name, node, f"calls `self.{node.func.attr}()`, which writes", False)
+                elif node.func.attr in MUTATING_METHODS and node.func.attr != "setdefault":
+                    targets = [(owner, False)]
+            for target, compound in targets:
+                field_name = _stored_field(target, self.self_name)
+                if field_name:
+                    self._write(field_name, node, "writes" if not compound else "updates", compound)
+
+    def _written_through(self, method_name: str) -> set[str]:
+        seen, pending, written = set(), [method_name], set()
+        while pending:
+            name = pending.pop()
+            if name in seen or name not in self.summaries:
+                continue
+            seen.add(name)
+            written |= self.summaries[name].writes
+            pending.extend(self.summaries[name].self_calls)
+        return written
+
+    def _write(self, field_name: str, node: ast.AST, verb: str, compound: bool) -> None:
+        if self.lock_depth or self.owner.is_lock_field(field_name):
+            return
+        check = self._check_of(field_name)
+        if check is not None:
+            self.owner.pair(self.method.name, field_name, check, node, verb)
+        elif compound:
+            self.owner.single(
+                self.method.name,
+                field_name,
+                node,
+                f"updates `self.{field_name}` in place (read-modify-write): concurrent calls lose updates",
+            )
+
+
+def _self_calls(statements: list[ast.stmt], self_name: str, is_lock, held: bool):
+    """``(method, lock held)`` for every ``self.method(...)`` call in ``statements``."""
+    for statement in statements:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            inner = held or any(is_lock(item.context_expr) for item in statement.items)
+            for item in statement.items:
+                yield from _calls_in(item.context_expr, self_name, held)
+            yield from _self_calls(statement.body, self_name, is_lock, inner)
+            continue
+        acquired = _acquired_branch(statement.test, is_lock) if isinstance(statement, ast.If) else None
+        blocks = [
+            (getattr(statement, name), held or name == acquired)
+            for name in ("body", "orelse", "finalbody")
+            if hasattr(statement, name)
+        ]
+        blocks += [(handler.body, held) for handler in getattr(statement, "handlers", [])]
+        for child in ast.iter_child_nodes(statement):
+            if not isinstance(child, (ast.stmt, ast.excepthandler)):
+                yield from _calls_in(child, self_name, held)
+        for block, block_held in blocks:
+            yield from _self_calls(block, self_name, is_lock, block_held)
+
+
+def _calls_in(expression: ast.AST, self_name: str, held: bool):
+    for node in ast.walk(expression):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == self_name
+        ):
+            yield node.func.attr, held
+
+
+def _acquired_branch(test: ast.AST, is_lock) -> str | None:
+    """``"body"`` for ``if lock.acquire(False):``, ``"orelse"`` for ``if not lock.acquire(...)``."""
+    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+    call = test.operand if negated else test
+    if (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "acquire"
+        and is_lock(call.func.value)
+    ):
+        return "orelse" if negated else "body"
+    return None
+
+
+def _ends_in_exit(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
+
+
+class _ClassRaces:
+    def __init__(self, class_node: ast.ClassDef, evidence: str, evidence_source: ModuleEvidence) -> None:
+        self.class_node = class_node
+        self.evidence = evidence
+        self.evidence_source = evidence_source
+        self.races: list[InstanceRace] = []
+        self._reported: set[int] = set()
+        self.lock_fields = {
+            target.attr
+            for node in ast.walk(class_node)
+            if isinstance(node, ast.Assign) and call_name(node.value) in LOCK_FACTORIES
+            for target in node.targets
+            if isinstance(target, ast.Attribute)
+        }
+
+    def is_lock_field(self, field_name: str) -> bool:
+        return field_name in self.lock_fields or is_lock_expression(ast.Name(id=field_name), set())
+
+    def analyse(self) -> None:
+        methods = class_methods(self.class_node)
+        summaries = {method.name: _written_fields(method, self_parameter(method)) for method in methods}
+        construction = self._construction(methods, summaries)
+        construction |= self._called_under_lock(methods, construction)
+        for method in methods:
+            if method.name in construction:
+                continue
+            _MethodWalker(self, method, summaries).run()
+            self._callbacks(method)
+            if any(
+                (dotted(decorator) or "").endswith("cached_property") for decorator in method.decorator_list
+            ):
+                self.single(
+                    method.name,
+                    method.name,
+                    method,
+                    f"is a functools.cached_property: since Python 3.12 it takes no lock, so two threads on "
+                    f"the first access both compute `self.{method.name}` and both store it",
+                )
+
+    def _construction(self, methods, summaries: dict[str, _MethodSummary]) -> set[str]:
+        construction = {method.name for method in methods if method.name in _CONSTRUCTION}
+        changed = True
+        while changed:
+            changed = False
+            for method in methods:
+                callers = [name for name, summary in summaries.items() if method.name in summary.self_calls]
+                if method.name not in construction and callers and set(callers) <= construction:
+                    construction.add(method.name)
+                    changed = True
+        return construction
+
+    def _called_under_lock(self, methods, construction: set[str]) -> set[str]:
+        """Private helpers that every caller in the class calls with a lock held, or from
+        another such helper: their writes are as protected as the callers' (``_malloc``
+        under ``malloc``'s lock, and what ``_malloc`` calls)."""
+        is_lock = self.evidence_source.is_lock
+        sites = [
+            (method.name, call, held)
+            for method in methods
+            for call, held in _self_calls(method.body, self_parameter(method), is_lock, False)
+        ]
+        private = {
+            name for name in (method.name for method in methods) if name[:1] == "_" and name[:2] != "__"
+        }
+        protected: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name in private - protected:
+                callers = [(caller, held) for caller, call, held in sites if call == name]
+                covered = [held or caller in protected or caller in construction for caller, held in callers]
+                if callers and all(covered) and any(held or caller in protected for caller, held in callers):
+                    protected.add(name)
+                    changed = True
+        return protected
+
+    def _callbacks(self, method) -> None:
+        """Every write of ``self`` a weakref callback makes races with the methods."""
+        self_name = self_parameter(method)
+        nested = {
+            node.name: node
+            for node in ast.walk(method)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        for node in ast.walk(method):
+            callback = weakref_callback(node, self_name, method)
+            if callback not in nested:
+                continue
+            for inner in ast.walk(nested[callback]):
+                targets = inner.targets if isinstance(inner, (ast.Assign, ast.Delete)) else []
+                if isinstance(inner, ast.AugAssign):
+                    targets = [inner.target]
+                for target in targets:
+                    field_name = self_field(target, self_name)
+                    if field_name:
+                        self.single(
+                            callback,
+                            field_name,
+                            inner,
+                            f"writes `self.{field_name}` from a weakref callback (set up on line "
+                            f"{node.lineno}), while other threads run the methods that read and write it",
+                        )
+
+    def pair(self, method: str, field_name: str, check: ast.AST, act: ast.AST, verb: str) -> None:
+        self._add(
+            method,
+            field_name,
+            check,
+            f"checks `self.{field_name}`, and on line {act.lineno} {verb} `self.{field_name}`",
+            act.lineno,
+        )
+        self._add(
+            method,
+            field_name,
+            act,
+            f"{verb} `self.{field_name}` after the check on line {check.lineno}",
+            check.lineno,
+        )
+
+    def single(self, method: str, field_name: str, node: ast.AST, what: str) -> None:
+        self._add(method, field_name, node, what)
+
+    def _add(self, method: str, field_name: str, node: ast.AST, what: str, other_line: int = 0) -> None:
+        if node.lineno in self._reported:
+            return
+        self._reported.add(node.lineno)
+        self.races.append(
+            InstanceRace(
+                self.class_node.name,
+                field_name,
+                method,
+                node.lineno,
+                node.col_offset + 1,
+                what,
+                self.evidence,
+                other_line,
+            )
+        )
+
+
+def shared_instance_races(
+    tree: ast.Module, path: str, lines: list[str], containers: set[str], locks: set[str]
+) -> list[InstanceRace]:
+    """Every race on the state of a class the module shows to be shared."""
+    if not any(isinstance(node, ast.ClassDef) for node in tree.body):
+        return []
+    source = ModuleEvidence(tree, containers, locks)
+    races: list[InstanceRace] = []
+    for class_node in source.classes.values():
+        if any((dotted(base) or "").endswith("local") for base in class_node.bases):
+            continue  # threading.local: every thread has its own attributes
+        found = source.class_evidence(class_node)
+        if found is None:
+            continue
+        evidence, fields = found
+        analysis = _ClassRaces(class_node, evidence, source)
+        analysis.analyse()
+        for race in analysis.races:
+            if fields is None or race.field_name in fields:
+                race.evidence = race.evidence if fields is None else fields[race.field_name]
+                races.append(race)
+    for race in races:
+        snippet = lines[race.line - 1].strip() if 0 < race.line <= len(lines) else ""
+        race.location = Location(path=path, line=race.line, column=race.column, snippet=snippet)
+    return races

@@ -1,0 +1,76 @@
+"""FTP010: a test of a shared module container, then a read or a call that depends on it."""
+
+from __future__ import annotations
+
+from ...model.finding import Severity
+from ..registry import Example, register
+from . import PythonSourceRule
+
+
+@register
+class ModuleCheckThenUse(PythonSourceRule):
+    """A test of a shared container is stale by the time the next statement runs.
+
+    ``if key in _cache: return _cache[key]`` raises ``KeyError`` when another thread
+    deletes the key between the two lines; ``if len(_cache) > MAX: _shrink()`` lets two
+    threads both shrink (or one shrink what the other just filled); ``entry =
+    _index.get(name); if entry: return entry[0]`` reads an entry another thread is
+    emptying; ``_cache.get(a) or _cache[b]`` reads the dict twice in one expression.
+    Each single operation is atomic in free-threaded CPython; the pair is not.
+
+    Reported only for module-level containers that some function changes at run time,
+    with both statements named; tests and reads under a lock, and import-time code, are
+    not reported.
+    """
+
+    code = "FTP010"
+    name = "module-check-then-use"
+    severity = Severity.WARNING
+    summary = "test of a shared module container, then a read or change relying on it, without a lock"
+    fix = (
+        "Do it in one operation (`value = _cache.get(key)` then test `value`), or hold one "
+        "threading.Lock across the test and the use."
+    )
+    references = ["https://docs.python.org/3/howto/free-threading-python.html"]
+    invalid = [
+        Example(
+            "_cache = {}\n\ndef get(key):\n    if key in _cache:\n        return _cache[key]\n"
+            "    return None\n\ndef forget(key):\n    _cache.pop(key, None)\n",
+            language="python",
+        ),
+        Example(
+            "_cache = {}\nMAX = 100\n\ndef put(key, value):\n    if len(_cache) > MAX:\n        _shrink()\n"
+            "    _cache[key] = value\n\ndef _shrink():\n    _cache.clear()\n",
+            language="python",
+            note="check-then-call: the helper changes the container the test looked at",
+        ),
+    ]
+    valid = [
+        Example(
+            "_cache = {}\n\ndef get(key):\n    return _cache.get(key)\n\n"
+            "def forget(key):\n    _cache.pop(key, None)\n",
+            language="python",
+            note="one lookup, nothing to go stale",
+        ),
+        Example(
+            "import threading\n_lock = threading.Lock()\n_cache = {}\n\ndef get(key):\n    with _lock:\n"
+            "        if key in _cache:\n            return _cache[key]\n    return None\n\n"
+            "def forget(key):\n    with _lock:\n        _cache.pop(key, None)\n",
+            language="python",
+        ),
+        Example(
+            "_TABLE = {'a': 1}\n\ndef get(key):\n    if key in _TABLE:\n"
+            "        return _TABLE[key]\n    return None\n",
+            language="python",
+            note="nothing changes the table after import",
+        ),
+    ]
+
+    @classmethod
+    def check(cls, analysis):
+        for event in [*analysis.events_of("check-then-use"), *analysis.events_of("double-read")]:
+            yield cls.finding(
+                f"{event.function}() {event.detail}, without a lock: module-level `{event.name}` is changed "
+                "by other functions at run time",
+                event.location,
+            )

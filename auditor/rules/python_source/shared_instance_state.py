@@ -1,0 +1,96 @@
+"""FTP008: check-then-act on the state of an instance the code shows to be shared."""
+
+from __future__ import annotations
+
+from ...model.finding import Severity
+from ..registry import Example, register
+from . import PythonSourceRule
+
+
+@register
+class SharedInstanceState(PythonSourceRule):
+    """One object used by several threads races on its own attributes like a global does.
+
+    ``if name in self._in_progress: return`` followed by ``self._in_progress[name] =
+    True`` is a check and an insert that another thread can split: both threads pass
+    the check and both go on. The same holds for a free-list popped after ``index =
+    self.freelist; if index is None: ...``, a flag tested and then set
+    (``if self._active: ... else: self._active = True``), ``try: self._by_name[k] /
+    except KeyError: self._by_name[k] = make()`` and ``self.count += 1``.
+
+    Most objects never leave their thread, so this is reported only where the code
+    shows the instance is shared, and the finding says how: a module-level instance,
+    a class that takes a lock in some methods, an instance put in ``sys.meta_path`` or
+    handed to a thread, a weakref callback that writes ``self`` (it runs on whichever
+    thread drops the last reference), or instances kept in a module-level container.
+    Writes inside ``with lock:`` and construction (``__init__`` and helpers only it
+    calls) are not reported.
+    """
+
+    code = "FTP008"
+    name = "shared-instance-state"
+    severity = Severity.WARNING
+    summary = "check-then-act or read-modify-write on the attributes of an instance shared between threads"
+    fix = (
+        "Give the class one threading.Lock (created in __init__) and hold it across the check and the "
+        "update; or keep the state per thread (threading.local) or per call."
+    )
+    references = ["https://py-free-threading.github.io/porting/"]
+    invalid = [
+        Example(
+            "import sys\n\nclass Finder:\n    def __init__(self):\n        self.in_progress = {}\n\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name in self.in_progress:\n            return None\n"
+            "        self.in_progress[name] = True\n        try:\n            return None\n"
+            "        finally:\n            del self.in_progress[name]\n\n"
+            "def install():\n    sys.meta_path.insert(0, Finder())\n",
+            language="python",
+            note="every importing thread calls the one finder in sys.meta_path",
+        ),
+        Example(
+            "from weakref import ref\n\nclass Refs:\n    def __init__(self):\n        self.data = []\n"
+            "        self.freelist = None\n\n    def build(self, obj):\n        def remove(key):\n"
+            "            self.data[index] = self.freelist\n            self.freelist = index\n\n"
+            "        key = ref(obj, remove)\n        index = self.freelist\n        if index is None:\n"
+            "            index = len(self.data)\n            self.data.append(key)\n        else:\n"
+            "            self.freelist = self.data[index]\n            self.data[index] = key\n",
+            language="python",
+            note="the weakref callback runs on whichever thread drops the last reference",
+        ),
+        Example(
+            "_cache = {}\n\nclass Process:\n    def __init__(self, pid):\n        self.pid = pid\n"
+            "        self._busy = False\n\n    def oneshot(self):\n        if self._busy:\n"
+            "            return\n        self._busy = True\n\n"
+            "def get(pid):\n    proc = Process(pid)\n    _cache[pid] = proc\n    return proc\n",
+            language="python",
+            note="instances kept in a module-level dict are handed to every caller",
+        ),
+    ]
+    valid = [
+        Example(
+            "class Seen:\n    def __init__(self):\n        self.names = {}\n\n    def add(self, name):\n"
+            "        if name not in self.names:\n            self.names[name] = True\n",
+            language="python",
+            note="nothing shows that one instance is used by several threads",
+        ),
+        Example(
+            "import sys\nimport threading\n\nclass Finder:\n    def __init__(self):\n"
+            "        self.in_progress = {}\n        self._lock = threading.Lock()\n\n"
+            "    def find_spec(self, name, path=None, target=None):\n        with self._lock:\n"
+            "            if name in self.in_progress:\n                return None\n"
+            "            self.in_progress[name] = True\n        return None\n\n"
+            "sys.meta_path.insert(0, Finder())\n",
+            language="python",
+            note="the check and the insert are under one lock",
+        ),
+    ]
+
+    @classmethod
+    def check(cls, analysis):
+        for event in analysis.events_of("instance-race"):
+            class_name = event.name.split(".")[0]
+            yield cls.finding(
+                f"{event.function}() {event.detail} without a lock; the {class_name} instance is shared "
+                f"between threads ({event.evidence})",
+                event.location,
+            )
