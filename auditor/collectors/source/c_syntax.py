@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ...model.finding import Location
+from .c_preprocessor import in_gil_only_branch
+from .c_text import brace_scopes, mask_statement_macros
 
 # Qualifiers and type names that make a static safe to share or that *are* the lock.
 # Also the portability macros projects define for these (_Py_thread_local, NPY_TLS, ...).
@@ -145,65 +147,10 @@ _CONSTRUCTORS = (
     "PyDict_New|PyList_New|PyTuple_New|PyDict_Copy|PySequence_List|PySequence_Tuple|"
     "PyList_AsTuple|PyList_GetSlice|PyDict_Items|PyDict_Keys|PyDict_Values|PyMapping_Items|"
     "PyMapping_Keys|PyMapping_Values|Py_BuildValue|PyObject_Dir|_PyDict_NewPresized|"
-    "PyDict_Copy|PySet_New|PyFrozenSet_New|PyObject_CallNoArgs|_PyTuple_FromArray"
+    "PyDict_Copy|PySet_New|PyFrozenSet_New|PyObject_CallNoArgs|_PyTuple_FromArray|"
+    # A list the string methods build afresh, and the dict each thread has of its own.
+    "PyUnicode_Split|PyUnicode_RSplit|PyUnicode_Splitlines|PyThreadState_GetDict|_PyThreadState_GetDict"
 )
-
-
-# Include/ceval.h: Py_BEGIN_ALLOW_THREADS expands to `{ PyThreadState *_save; ...` and
-# Py_END_ALLOW_THREADS to `...; }`, written without a semicolon, which tree-sitter
-# cannot know. Blanking them to a brace of the same length keeps the block structure.
-_STATEMENT_MACROS = re.compile(
-    rb"^([ \t]*)(Py_BEGIN_ALLOW_THREADS|Py_END_ALLOW_THREADS|Py_BLOCK_THREADS|Py_UNBLOCK_THREADS)([ \t]*;?)",
-    re.MULTILINE,
-)
-
-
-def mask_statement_macros(source: bytes) -> bytes:
-    if b"_THREADS" not in source:
-        return source
-
-    def replace(match: re.Match[bytes]) -> bytes:
-        name = match.group(2)
-        brace = (
-            b"{" if name == b"Py_BEGIN_ALLOW_THREADS" else b"}" if name == b"Py_END_ALLOW_THREADS" else b" "
-        )
-        return match.group(1) + brace + b" " * (len(name) + len(match.group(3)) - 1)
-
-    return _STATEMENT_MACROS.sub(replace, source)
-
-
-_BRACE_NOISE = re.compile(
-    r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|^[ \t]*#[^\n]*", re.DOTALL | re.MULTILINE
-)
-# (string literals are blanked before this runs, so `extern "C"` reads as `extern`)
-_NAMESPACE_OPENER = re.compile(r"(?:\bnamespace\b[\w\s:]*|\bextern\s*)$")
-
-
-def _brace_scopes(text: str) -> tuple[list[int], list[bool]]:
-    """Offsets where the brace depth changes, and whether each stretch is namespace scope."""
-    masked = _BRACE_NOISE.sub(lambda match: " " * len(match.group(0)), text)
-    offsets: list[int] = [0]
-    namespace_scope: list[bool] = [True]
-    stack: list[bool] = []  # True for namespace / extern "C" braces
-    last_boundary = 0
-    for match in re.finditer(r"[{};]", masked):
-        char = match.group(0)
-        position = match.start()
-        if char == "{":
-            stack.append(bool(_NAMESPACE_OPENER.search(masked[last_boundary:position].strip())))
-        elif char == "}" and stack:
-            if (position == 0 or masked[position - 1] == "\n") and not stack[-1]:
-                # A closing brace in column 0 ends a top-level function or class, even
-                # when #if/#else arms opened it twice (`void f(int a) {` / `void f(void) {`).
-                while stack and not stack[-1]:
-                    stack.pop()
-            else:
-                stack.pop()
-        last_boundary = position + 1
-        if char != ";":
-            offsets.append(position + 1)
-            namespace_scope.append(all(stack))
-    return offsets, namespace_scope
 
 
 @lru_cache(maxsize=2)
@@ -596,7 +543,7 @@ class CTranslationUnit:
         declarations. Brace depth tells a member from a global whatever the parse did.
         """
         if self._scope_marks is None:
-            self._scope_marks = _brace_scopes(
+            self._scope_marks = brace_scopes(
                 self.text if len(self.text) == len(self.original) else self.original.decode("latin-1")
             )
         index = bisect.bisect_right(self._scope_marks[0], offset) - 1
@@ -920,20 +867,9 @@ class CTranslationUnit:
         return self._function_name_set
 
     def in_gil_only_branch(self, node) -> bool:
-        """Inside ``#ifndef Py_GIL_DISABLED`` (or the ``#else`` of ``#ifdef Py_GIL_DISABLED``):
-        code the free-threaded build never compiles."""
-        child = node
-        parent = self.parent_of(node)
-        while parent is not None:
-            if parent.type in ("preproc_ifdef", "preproc_if"):
-                text = self.node_text(parent).split("\n", 1)[0]
-                if "Py_GIL_DISABLED" in text:
-                    negated = text.lstrip().startswith("#ifndef") or "!" in text
-                    in_else = child.type in ("preproc_else", "preproc_elif", "preproc_elifdef")
-                    if negated != in_else:
-                        return True
-            child, parent = parent, self.parent_of(parent)
-        return False
+        """Inside an arm the free-threaded build never compiles (``#ifndef Py_GIL_DISABLED``,
+        ``#if PY_VERSION_HEX < 0x030D0000``)."""
+        return in_gil_only_branch(self, node)
 
     def _inside_once_lambda(self, node) -> bool:
         """A write inside the lambda given to std::call_once runs once, synchronised."""

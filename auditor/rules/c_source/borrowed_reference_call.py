@@ -43,8 +43,9 @@ class BorrowedReferenceCall(CSourceRule):
     under the GIL ever shows.
 
     Not reported: containers created in the same function (no one else can see them),
-    the keyword-arguments dict of the call, calls made inside a critical section, and
-    module initialisation code.
+    the keyword-arguments dict of the call, the thread's own dict (PyThreadState_GetDict),
+    calls made inside a critical section, module initialisation code, and arms the
+    free-threaded build never compiles (``#if PY_VERSION_HEX < 0x030D0000``).
     """
 
     code = "FTC003"
@@ -101,6 +102,8 @@ class BorrowedReferenceCall(CSourceRule):
         for call, name, function in unit.calls(REPLACEMENTS):
             if function is None or unit.runs_at_import(call, function) or unit.is_protected(call, function):
                 continue
+            if unit.in_gil_only_branch(call):
+                continue  # `#if PY_VERSION_HEX < 0x030D0000`: the free-threaded build never compiles it
             arguments = unit.call_arguments(call)
             if name not in _ALWAYS_SHARED and arguments and unit.is_private_object(arguments[0], function):
                 continue
