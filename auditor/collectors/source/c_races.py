@@ -69,3 +69,107 @@ def prior_read(unit, write):
             continue
         return node
     return None
+
+
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+# Structs filled per call (a buffer request, a config), not objects threads share.
+_PER_CALL_TYPES = {"Py_buffer", "PyCompilerFlags", "PyStatus", "PyConfig", "PyPreConfig", "PyType_Spec"}
+
+
+def declared_type(unit, name: str, function) -> str | None:
+    """The type name ``name`` is declared with as a pointer in ``function`` (``PyArrayObject``)."""
+    text = _COMMENT.sub(" ", unit.node_text(function.node))
+    match = re.search(rf"\b([A-Za-z_]\w*)\s*\*\s*(?:const\s+)?{re.escape(name)}\s*[,;)=\[]", text)
+    return match.group(1) if match else None
+
+
+def is_python_object_type(type_name: str | None) -> bool:
+    """``PyObject``, ``PyArrayObject``, ``PyArray_Descr``, ``chainobject``: what Python code
+    hands to several threads at once (plain C structs belong to their owner's lock)."""
+    if not type_name or type_name in _PER_CALL_TYPES or type_name.endswith("_t"):
+        return False  # Py_ssize_t, PyTime_t: an out-parameter, not an object
+    return re.match(r"Py[A-Z]", type_name) is not None or "object" in type_name.lower()
+
+
+# Accessor macros and functions that return a pointer into their first argument
+# (`PyArray_DIMS(a)[i] = n` writes into `a`).
+_ACCESSOR = re.compile(r"^(?:Py[A-Za-z]*_[A-Z]\w*|[A-Z][A-Z0-9_]*)$")
+
+
+def lvalue_root(unit, node):
+    """The identifier an lvalue writes into: ``a`` for ``a->f``, ``((T *)a)->f``, ``PyArray_DIMS(a)[i]``."""
+    while node is not None:
+        if node.type == "identifier":
+            return node
+        if node.type in ("field_expression", "subscript_expression", "pointer_expression"):
+            node = node.child_by_field_name("argument")
+        elif node.type in ("parenthesized_expression", "cast_expression"):
+            node = node.child_by_field_name("value") or next(
+                (child for child in node.named_children if child.type != "type_descriptor"), None
+            )
+        elif node.type == "call_expression":
+            callee = node.child_by_field_name("function")
+            arguments = unit.call_arguments(node)
+            if callee is None or not arguments or not _ACCESSOR.match(unit.node_text(callee)):
+                return None
+            node = arguments[0]
+        else:
+            return None
+    return None
+
+
+def alternative_branches(unit, first, second) -> bool:
+    """Whether the two nodes sit in different arms of one ``if``/``else`` (never both run)."""
+    ancestors = {}
+    child, parent = first, unit.parent_of(first)
+    while parent is not None:
+        if parent.type == "if_statement":
+            ancestors[parent.id] = child
+        child, parent = parent, unit.parent_of(parent)
+    child, parent = second, unit.parent_of(second)
+    while parent is not None:
+        if parent.type == "if_statement" and parent.id in ancestors:
+            return ancestors[parent.id].id != child.id
+        child, parent = parent, unit.parent_of(parent)
+    return False
+
+
+_LOOPS = {"for_statement", "while_statement", "do_statement", "for_range_loop"}
+_EXITS = {"return_statement", "goto_statement", "break_statement", "continue_statement"}
+
+
+def _leaves(unit, statement) -> bool:
+    if statement.type in _EXITS:
+        return True
+    # `Py_RETURN_NONE;`, `Py_RETURN_TRUE;`: macros that expand to a return.
+    return statement.type == "expression_statement" and unit.node_text(statement).startswith("Py_RETURN_")
+
+
+def in_exit_branch(unit, node) -> bool:
+    """Whether ``node`` is on a path that leaves the function before the code after its
+    block: an early return, an error path (``...; goto error;``), a ``case`` that returns.
+    The function's own body does not count (it always ends in a return)."""
+    child, parent = node, unit.parent_of(node)
+    while parent is not None and parent.type not in ("compound_statement", "case_statement"):
+        if parent.type == "function_definition":
+            return False
+        child, parent = parent, unit.parent_of(parent)
+    if (
+        parent is None
+        or unit.parent_of(parent) is None
+        or unit.parent_of(parent).type == "function_definition"
+    ):
+        return False
+    statements = [part for part in parent.named_children if part.type != "comment"]
+    later = statements[statements.index(child) + 1 :] if child in statements else []
+    return any(_leaves(unit, statement) for statement in later)
+
+
+def loop_without(unit, node, other):
+    """The innermost loop around ``node`` that does not also hold ``other``, if any."""
+    parent = unit.parent_of(node)
+    while parent is not None and parent.type != "function_definition":
+        if parent.type in _LOOPS:
+            return None if parent.start_byte <= other.start_byte < parent.end_byte else parent
+        parent = unit.parent_of(parent)
+    return None
