@@ -25,6 +25,8 @@ def _is_write_target(unit, node) -> bool:
     """Whether ``node`` (an identifier) is the root of an assignment's left-hand side."""
     child = node
     parent = unit.parent_of(node)
+    if parent is not None and (parent.type.endswith("declarator") or parent.type == "declaration"):
+        return True  # the name being declared (`static PyObject *cache = NULL;`)
     while parent is not None and parent.type in _LVALUE_WRAPPERS:
         if parent.type == "subscript_expression" and parent.child_by_field_name("argument") != child:
             return False  # used as an index: `table[n]` reads `n`
