@@ -23,109 +23,19 @@ from functools import lru_cache
 from ...model.finding import Location
 from .c_preprocessor import in_gil_only_branch
 from .c_text import brace_scopes, mask_statement_macros
+from .c_vocabulary import (
+    ACQUIRE,
+    BUFFER_WRITERS,
+    CPP_MUTATORS,
+    OUT_PARAMETER_WRITERS,
+    RELEASE,
+    SETREF_MACROS,
+    SYNCHRONISED_TYPE,
+    THREAD_LOCAL_TOKENS,
+)
 
-# Qualifiers and type names that make a static safe to share or that *are* the lock.
-# Also the portability macros projects define for these (_Py_thread_local, NPY_TLS, ...).
-_THREAD_LOCAL_TOKENS = re.compile(
-    r"\b(_Thread_local|thread_local|__thread|\w*_thread_local|\w*THREAD_LOCAL|[A-Z_]*_TLS|TLS)\b"
-    r"|__declspec\s*\(\s*thread"
-)
-_SYNCHRONISED_TYPE = re.compile(
-    r"\b(_Atomic|atomic\w*|std::atomic\w*|PyMutex|PyOnceFlag|_PyOnceFlag|std::mutex|std::recursive_mutex|"
-    r"std::shared_mutex|std::once_flag|pthread_mutex_t|pthread_once_t|pthread_rwlock_t|mtx_t|once_flag|"
-    r"PyThread_type_lock|CRITICAL_SECTION|SRWLOCK|INIT_ONCE|std::condition_variable)\b"
-)
-# Calls that acquire / release mutual exclusion. Counting them before a node in its
-# function is how the rules decide that a write is protected; RAII guards have no
-# release call and protect to the end of their scope (approximated by the function).
-_ACQUIRE = re.compile(
-    r"\b(PyMutex_Lock|PyMutex_LockFlags|Py_BEGIN_CRITICAL_SECTION2?|Py_BEGIN_CRITICAL_SECTION_MUT|"
-    r"pthread_mutex_lock|pthread_rwlock_wrlock|pthread_rwlock_rdlock|PyThread_acquire_lock(?:_timed)?|"
-    r"EnterCriticalSection|AcquireSRWLockExclusive|mtx_lock|_PyMutex_Lock|PyEval_AcquireLock|"
-    r"(?:std::)?(?:lock_guard|unique_lock|scoped_lock|shared_lock)\b|nb::ft_lock_guard|"
-    r"nb::ft_object_guard|py::scoped_critical_section|(?:absl::)?MutexLock|(?:absl::)?WriterMutexLock)|"
-    r"\.\s*lock\s*\(\s*\)|->\s*lock\s*\(\s*\)"
-)
-_RELEASE = re.compile(
-    r"\b(PyMutex_Unlock|Py_END_CRITICAL_SECTION\w*|pthread_mutex_unlock|pthread_rwlock_unlock|"
-    r"PyThread_release_lock|LeaveCriticalSection|ReleaseSRWLockExclusive|mtx_unlock|_PyMutex_Unlock|"
-    r"PyEval_ReleaseLock)\b|\.\s*unlock\s*\(\s*\)|->\s*unlock\s*\(\s*\)"
-)
 _EARLY_EXIT = re.compile(r"[^;{}]*;\s*(?:return\b|goto\b|break\s*;|continue\s*;)")
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
-# C++ container methods that change the container (a static std::vector grown from
-# two threads corrupts it).
-_CPP_MUTATORS = {
-    "push_back",
-    "emplace_back",
-    "push_front",
-    "emplace_front",
-    "pop_back",
-    "pop_front",
-    "insert",
-    "emplace",
-    "erase",
-    "clear",
-    "resize",
-    "reserve",
-    "assign",
-    "swap",
-    "insert_or_assign",
-    "try_emplace",
-    "append",
-    "merge",
-    "extract",
-    "reset",
-    "release",
-}
-# Writes through these macros replace the variable's value (Include/refcount.h).
-_SETREF_MACROS = {"Py_SETREF", "Py_XSETREF"}
-# libc calls whose first argument is the destination they fill: on a static buffer,
-# two threads write the same bytes (and whoever returned a pointer to it sees both).
-_BUFFER_WRITERS = {
-    "strcpy",
-    "strncpy",
-    "strcat",
-    "strncat",
-    "sprintf",
-    "snprintf",
-    "vsprintf",
-    "vsnprintf",
-    "memcpy",
-    "memmove",
-    "memset",
-    "strftime",
-    "fgets",
-    "PyOS_snprintf",
-    "PyOS_vsnprintf",
-    "strlcpy",
-    "strlcat",
-}
-# Calls that store through a pointer argument: `sysctlbyname(name, &static_buf, &len, ...)`
-# fills a static that every thread shares. The value says which arguments are written:
-# "all" for every `&x`, or the indices. setjmp fills the jmp_buf it is given (an array,
-# so passed without `&`).
-OUT_PARAMETER_WRITERS: dict[str, object] = {
-    "sysctl": "all",
-    "sysctlbyname": "all",
-    "sysctlnametomib": "all",
-    "getsockopt": "all",
-    "ioctl": "all",
-    "stat": "all",
-    "fstat": "all",
-    "lstat": "all",
-    "uname": "all",
-    "gettimeofday": "all",
-    "clock_gettime": "all",
-    "getrusage": "all",
-    "sscanf": "all",
-    "PyArg_ParseTuple": "all",
-    "PyArg_ParseTupleAndKeywords": "all",
-    "PyArg_UnpackTuple": "all",
-    "setjmp": (0,),
-    "sigsetjmp": (0,),
-    "_setjmp": (0,),
-}
 
 # `st = PyModule_GetState(m)`, `state = get_module_state(module)`, `st = find_state_by_type(tp)`.
 _STATE_POINTER = re.compile(
@@ -411,12 +321,12 @@ class CTranslationUnit:
                 lambda match: " " * len(match.group(0)),
                 self.source[start : function.body.end_byte].decode("latin-1"),
             )
-            events = [(match.end(), 1) for match in _ACQUIRE.finditer(text)]
+            events = [(match.end(), 1) for match in ACQUIRE.finditer(text)]
             # `if (error) { PyMutex_Unlock(&m); return NULL; }` releases on the early-exit
             # path only; the code after the block still runs with the lock held.
             events += [
                 (match.end(), -1)
-                for match in _RELEASE.finditer(text)
+                for match in RELEASE.finditer(text)
                 if not _EARLY_EXIT.match(text, match.end())
             ]
             events.sort()
@@ -557,14 +467,14 @@ class CTranslationUnit:
         if require_static and "static" not in storage:
             return
         text = self.node_text(declaration)
-        if _THREAD_LOCAL_TOKENS.search(text):
+        if THREAD_LOCAL_TOKENS.search(text):
             return
         type_node = declaration.child_by_field_name("type")
         type_text = self.node_text(type_node) if type_node is not None else ""
         qualifiers = {
             self.node_text(child) for child in declaration.children if child.type == "type_qualifier"
         }
-        if _SYNCHRONISED_TYPE.search(type_text) or "_Atomic" in qualifiers:
+        if SYNCHRONISED_TYPE.search(type_text) or "_Atomic" in qualifiers:
             return
         if type_node is not None and type_node.type in (
             "struct_specifier",
@@ -919,11 +829,11 @@ class CTranslationUnit:
                 callee = node.child_by_field_name("function")
                 if callee is None:
                     continue
-                if callee.type == "identifier" and self.node_text(callee) in _SETREF_MACROS:
+                if callee.type == "identifier" and self.node_text(callee) in SETREF_MACROS:
                     arguments = node.child_by_field_name("arguments")
                     named = [child for child in arguments.children if child.is_named] if arguments else []
                     target = named[0] if named else None
-                elif callee.type == "identifier" and self.node_text(callee) in _BUFFER_WRITERS:
+                elif callee.type == "identifier" and self.node_text(callee) in BUFFER_WRITERS:
                     arguments = node.child_by_field_name("arguments")
                     named = [child for child in arguments.children if child.is_named] if arguments else []
                     target = named[0] if named else None
@@ -931,7 +841,7 @@ class CTranslationUnit:
                         target = target.child_by_field_name("argument")  # memset(&state, ...)
                 elif callee.type == "field_expression" and self.language == "cpp":
                     field_node = callee.child_by_field_name("field")
-                    if field_node is not None and self.node_text(field_node) in _CPP_MUTATORS:
+                    if field_node is not None and self.node_text(field_node) in CPP_MUTATORS:
                         target = callee.child_by_field_name("argument")
             if node.type == "call_expression" and target is None:
                 self._out_parameter_writes(node, function)
