@@ -77,6 +77,10 @@ class LazyObjectField(CSourceRule):
     pass the same one); objects the function has just created are not reported, and
     neither are ordinary field writes without a preceding check.
 
+    The check, the fill and the first use after it (``Py_INCREF(obj->dict)``, ``return
+    obj->cache;``) are each reported: the use hands out a reference that a racing fill
+    may just have replaced and released.
+
     Also reported: passing ``&obj->field`` to a helper in this file that reads and
     then rewrites ``*slot`` (a cache slot filled through a pointer).
     """
@@ -204,6 +208,35 @@ class LazyObjectField(CSourceRule):
                 f"{node.start_point[0] + 1}: a racing thread's value is overwritten or leaks ({evidence})",
                 store_location,
             )
+            use_line = cls._use_after(unit, function, node, pattern)
+            if use_line is not None:
+                use_location = unit.location(consequence)
+                use_location.line = use_line
+                use_location.snippet = unit.line_text(use_line)
+                yield cls.finding(
+                    f"`{field}` is read again here in {function.name}() after the unlocked fill on line "
+                    f"{store_line}: another thread's fill can have replaced (and released) the value in "
+                    f"between, so this reference may dangle ({evidence})",
+                    use_location,
+                )
+
+    @staticmethod
+    def _use_after(unit, function, node, pattern: str) -> int | None:
+        """The line of the first ``Py_INCREF(field)`` / ``Py_NewRef(field)`` / ``return field;``
+        after the lazy fill: the reference handed out is the one a racing fill may have freed."""
+        after = _COMMENT.sub(
+            lambda match: " " * len(match.group(0)),
+            unit.source[node.end_byte : function.body.end_byte].decode("utf-8", "replace"),
+        )
+        uses = rf"\b(?:Py_X?INCREF|Py_X?NewRef)\s*\(\s*(?:\([^()]*\)\s*)?(?:{pattern})\s*\)"
+        declarator = function.node.child_by_field_name("declarator")
+        if declarator is not None and declarator.type == "pointer_declarator":
+            # A function returning a pointer hands the field's value out as a borrowed reference.
+            uses += rf"|\breturn\s+(?:\([^()]*\)\s*)?(?:{pattern})\s*;"
+        use = re.search(uses, after)
+        if use is None:
+            return None
+        return node.end_point[0] + 1 + after[: use.start()].count("\n")
 
     @staticmethod
     def _slot_helpers(unit) -> set[str]:
