@@ -85,12 +85,16 @@ def declared_type(unit, name: str, function) -> str | None:
     return match.group(1) if match else None
 
 
-def is_python_object_type(type_name: str | None) -> bool:
+def is_python_object_type(type_name: str | None, strict: bool = False) -> bool:
     """``PyObject``, ``PyArrayObject``, ``PyArray_Descr``, ``chainobject``: what Python code
-    hands to several threads at once (plain C structs belong to their owner's lock)."""
+    hands to several threads at once (plain C structs belong to their owner's lock).
+    ``strict`` asks for an object type by name (``...Object``), leaving out the C API's
+    plain structs (``PyArray_Dims``, ``PyArrayMethod_Spec``) that converters fill."""
     if not type_name or type_name in _PER_CALL_TYPES or type_name.endswith("_t"):
         return False  # Py_ssize_t, PyTime_t: an out-parameter, not an object
-    return re.match(r"Py[A-Z]", type_name) is not None or "object" in type_name.lower()
+    if "object" in type_name.lower():
+        return True
+    return not strict and re.match(r"Py[A-Z]", type_name) is not None
 
 
 # Accessor macros and functions that return a pointer into their first argument

@@ -30,6 +30,8 @@ ACQUIRE = re.compile(
     r"(?:std::)?(?:lock_guard|unique_lock|scoped_lock|shared_lock)\b|nb::ft_lock_guard|"
     r"nb::ft_object_guard|py::scoped_critical_section|(?:absl::)?MutexLock|(?:absl::)?WriterMutexLock)|"
     r"\.\s*lock\s*\(\s*\)|->\s*lock\s*\(\s*\)"
+    # A project's own RAII guard: `LockGuard lck(mut_);`, `ScopedLock hold(&mutex);`.
+    r"|\b[A-Z]\w*(?:Lock|Guard)\w*(?:<[^<>;()]*>)?\s+\w+\s*[({]\s*&?\s*[\w.>-]*(?:mut|lock)\w*\s*[)}]"
 )
 RELEASE = re.compile(
     r"\b(PyMutex_Unlock|Py_END_CRITICAL_SECTION\w*|pthread_mutex_unlock|pthread_rwlock_unlock|"

@@ -17,6 +17,7 @@ from ..registry import Example, register
 from . import CSourceRule
 
 _LITERAL = re.compile(r"^(?:-?\d+[uUlL]*|NULL|nullptr|NPY_TRUE|NPY_FALSE|true|false|Py_None)$")
+_LABEL = re.compile(rb"^[ \t]*(?!default\b)[A-Za-z_]\w*[ \t]*:(?!:)", re.MULTILINE)
 # A release of the field right before it is reset: the reset is cleanup.
 _RELEASED_BEFORE = re.compile(
     r"\b(?:free|PyMem_(?:Raw)?Free|PyObject_(?:GC_)?Free|Py_X?DECREF|Py_CLEAR|CloseHandle|close)\s*\([^;]*\)\s*;\s*$"
@@ -147,7 +148,7 @@ class ArgumentObjectMutation(CSourceRule):
         if len(nodes) < 2:
             return None
         owner = unit.node_text(lvalue_root(unit, nodes[0].child_by_field_name("left")))
-        if not is_python_object_type(declared_type(unit, owner, function)):
+        if not is_python_object_type(declared_type(unit, owner, function), strict=True):
             return None
         for index, first in enumerate(nodes):
             for second in nodes[index + 1 :]:
@@ -164,6 +165,8 @@ class ArgumentObjectMutation(CSourceRule):
                 if changed == restored or not (_LITERAL.match(restored) or restored.isidentifier()):
                     continue
                 between = unit.source[first.end_byte : second.start_byte]
+                if _LABEL.search(between):
+                    continue  # the second store follows an `error:` label: cleanup on failure
                 if _LITERAL.match(restored) and _RELEASED_BEFORE.search(between[-200:].decode("latin-1")):
                     continue  # `PyMem_Free(o->buf); o->buf = NULL;`: cleanup, not a restore
                 if re.search(rb"\b\w+\s*\(", between) is None:

@@ -194,7 +194,10 @@ class SharedClassMember(CSourceRule):
             if not members:
                 continue
             class_name = unit.node_text(name_node).split("<")[0]
+            locked_helpers = cls._called_only_under_lock(unit, body)
             for method in _methods(body):
+                if _method_name(unit, method.child_by_field_name("declarator")) in locked_helpers:
+                    continue  # every caller in the class holds the lock
                 why = (
                     f"{class_name} uses `{evidence.group(0).strip()}` elsewhere, so its objects are "
                     "reached from several threads"
@@ -244,6 +247,32 @@ class SharedClassMember(CSourceRule):
             )
 
     @staticmethod
+    def _called_only_under_lock(unit, body) -> set[str]:
+        """Methods that the class only calls from code holding its lock (private helpers)."""
+        methods = {}
+        for method in _methods(body):
+            method_body = method.child_by_field_name("body")
+            declarator = method.child_by_field_name("declarator")
+            if method_body is not None and declarator is not None:
+                name = _method_name(unit, declarator)
+                methods[name] = unit.function_at(method) or FunctionInfo(
+                    name=name, node=method, body=method_body, start_byte=method.start_byte
+                )
+        locked: dict[str, bool] = {}
+        for function in methods.values():
+            for node in unit.walk(function.body):
+                if node.type != "call_expression":
+                    continue
+                callee = node.child_by_field_name("function")
+                if callee is None:
+                    continue
+                text = unit.node_text(callee)
+                name = text[len("this->") :] if text.startswith("this->") else text
+                if name in methods and name != function.name:
+                    locked[name] = locked.get(name, True) and unit.is_protected(node, function)
+        return {name for name, always in locked.items() if always}
+
+    @staticmethod
     def _is_growth(unit, call) -> bool:
         callee = call.child_by_field_name("function")
         field = callee.child_by_field_name("field") if callee is not None else None
@@ -268,6 +297,8 @@ class SharedClassMember(CSourceRule):
         while parent is not None and parent != body:
             if parent.type == "if_statement":
                 condition = parent.child_by_field_name("condition")
+                if condition is not None and condition.start_byte <= write.start_byte < condition.end_byte:
+                    break  # `if (!tn.resize(m))`: the change is the test, one call
                 if condition is not None and any(
                     _member_at(unit, node, {member}, shadowed) for node in unit.walk(condition)
                 ):
