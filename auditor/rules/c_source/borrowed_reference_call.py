@@ -32,6 +32,25 @@ _ALWAYS_SHARED = {
 }
 
 
+def _only_compared(unit, call) -> bool:
+    """``if (PyDict_GetItem(d, k) == NULL)``, ``if (PyWeakref_GET_OBJECT(r) == obj)``: the
+    borrowed pointer is tested or compared for identity and never dereferenced, so it
+    cannot dangle. (Kept as a value, passed on or returned, it can.)"""
+    child, parent = call, unit.parent_of(call)
+    while parent is not None and parent.type == "parenthesized_expression":
+        child, parent = parent, unit.parent_of(parent)
+    if parent is None:
+        return False
+    if parent.type == "binary_expression":
+        operator = parent.child_by_field_name("operator")
+        return operator is not None and unit.node_text(operator) in ("==", "!=")
+    if parent.type == "unary_expression":
+        return unit.node_text(parent).startswith("!")
+    if parent.type in ("if_statement", "while_statement", "condition_clause"):
+        return parent.child_by_field_name("condition") == child or parent.type == "condition_clause"
+    return False
+
+
 @register
 class BorrowedReferenceCall(CSourceRule):
     """A borrowed reference is only valid while something else keeps the object alive.
@@ -43,7 +62,9 @@ class BorrowedReferenceCall(CSourceRule):
     under the GIL ever shows.
 
     Not reported: containers created in the same function (no one else can see them),
-    the keyword-arguments dict of the call, the thread's own dict (PyThreadState_GetDict),
+    results only tested or compared for identity (``PyDict_GetItem(d, k) == NULL``), which
+    are never dereferenced, the keyword-arguments dict of the call, the thread's own dict
+    (PyThreadState_GetDict),
     calls made inside a critical section, module initialisation code, and arms the
     free-threaded build never compiles (``#if PY_VERSION_HEX < 0x030D0000``).
     """
@@ -90,6 +111,11 @@ class BorrowedReferenceCall(CSourceRule):
             note="a list created here is private to this thread",
         ),
         Example(
+            "static int known(PyObject *self, PyObject *key) {\n"
+            "    return PyDict_GetItem(get_registry(self), key) != NULL;\n}\n",
+            note="only compared: the borrowed pointer is never used",
+        ),
+        Example(
             "static PyObject *first(PyObject *self, PyObject *items) {\n"
             "    PyObject *item;\n    Py_BEGIN_CRITICAL_SECTION(items);\n"
             "    item = Py_NewRef(PyList_GET_ITEM(items, 0));\n    Py_END_CRITICAL_SECTION();\n"
@@ -106,6 +132,8 @@ class BorrowedReferenceCall(CSourceRule):
                 continue  # `#if PY_VERSION_HEX < 0x030D0000`: the free-threaded build never compiles it
             arguments = unit.call_arguments(call)
             if name not in _ALWAYS_SHARED and arguments and unit.is_private_object(arguments[0], function):
+                continue
+            if _only_compared(unit, call):
                 continue
             replacement = REPLACEMENTS[name]
             yield cls.finding(
