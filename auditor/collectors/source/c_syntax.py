@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ...model.finding import Location
+from .c_call_graph import mark_called_under_lock, mark_init_only
 from .c_preprocessor import in_gil_only_branch
 from .c_text import brace_scopes, mask_statement_macros
 from .c_vocabulary import (
@@ -44,12 +45,6 @@ _STATE_POINTER = re.compile(
 )
 # Module teardown (m_clear / m_free / tp_traverse) runs when no other thread uses the module.
 _TEARDOWN_NAME = re.compile(r"(?:clear|free|traverse|dealloc|fini|finalize)$", re.IGNORECASE)
-# Module set-up helpers that live in another file than PyInit/exec (CPython's
-# pysqlite_blob_setup_types(module), _PyXxx_InitTypes): called once, during exec.
-_SETUP_NAME = re.compile(
-    r"(?:^|_)(?:setup_types|setup|init_types|add_types|register_types|init_module|module_init|"
-    r"InitTypes|exec_module|module_exec)$"
-)
 _NOT_GLOBALS = {"errno", "environ", "__func__", "self", "this"}
 _KWARGS_NAMES = {"kwds", "kwargs", "kw", "keywds", "kwnames_dict"}
 # Calls that return a new container only the caller holds.
@@ -161,7 +156,8 @@ class CTranslationUnit:
         self._static_names_by_function: dict[str, set[str]] = {}
         self.functions: list[FunctionInfo] = []
         self._collect()
-        self._mark_init_only()
+        call_sites = mark_init_only(self)
+        mark_called_under_lock(self, call_sites)
         self.writes: list[StaticWrite] = []
         # (static and alias declaration, write node, function): writes through a local alias.
         self.alias_writes: list[tuple[tuple[StaticVariable, object], object, FunctionInfo]] = []
@@ -666,83 +662,6 @@ class CTranslationUnit:
                 stop = closing.start() if closing else len(text)
                 regions.append((body.start_byte + match.end(), body.start_byte + stop, kind))
         return regions
-
-    # -- init-only functions ----------------------------------------------------------
-    def _mark_init_only(self) -> None:
-        """Functions that only run while the module is imported (under the import lock).
-
-        PyInit_* and the functions named in a ``Py_mod_exec`` slot run once per
-        interpreter while the import machinery holds the module's import lock; writes to
-        statics there are the normal way to set up a module. A static helper called only
-        from such functions is init-only too.
-        """
-        by_name = {function.name: function for function in self.functions}
-        exec_functions = set(
-            re.findall(r"\{\s*Py_mod_exec\s*,\s*\(?\s*(?:void\s*\*\s*\)\s*)?&?\s*(\w+)", self.text)
-        )
-        # Callbacks of once-primitives run exactly once with the others waiting.
-        for call in re.finditer(
-            r"\b(?:pthread_once|call_once|_PyOnceFlag_CallOnce|InitOnceExecuteOnce)\s*\(([^;]*)", self.text
-        ):
-            exec_functions.update(re.findall(r"\b(\w+)\b", call.group(1)))
-        for function in self.functions:
-            if (
-                function.name.startswith("PyInit_")
-                or function.name in exec_functions
-                or _SETUP_NAME.search(function.name)
-                or function.name.startswith("PYBIND11_MODULE")
-                or function.name.startswith("NB_MODULE")
-            ):
-                function.init_only = True
-        # Callers of each function name, and names used outside calls (method tables).
-        callers: dict[str, set[str]] = {}
-        referenced_elsewhere: set[str] = set()
-        for node in self.walk():
-            if node.type != "identifier":
-                continue
-            name = self.node_text(node)
-            if name not in by_name:
-                continue
-            parent = self.parent_of(node)
-            if parent is not None and parent.type == "function_declarator":
-                continue
-            enclosing = self.function_at(node)
-            if (
-                parent is not None
-                and parent.type == "call_expression"
-                and parent.child_by_field_name("function") == node
-                and enclosing is not None
-            ):
-                callers.setdefault(name, set()).add(enclosing.name)
-            else:
-                referenced_elsewhere.add(name)
-        changed = True
-        while changed:
-            changed = False
-            for function in self.functions:
-                if function.init_only or function.name in referenced_elsewhere:
-                    continue
-                its_callers = callers.get(function.name)
-                if (
-                    its_callers
-                    and all(by_name[caller].init_only for caller in its_callers if caller in by_name)
-                    and function.name not in its_callers
-                ):
-                    function.init_only = True
-                    changed = True
-        # A helper that is init-only by its name alone (`setup`, `init_types`) but is called
-        # here from code that runs on every call (psutil's users() calls setup() around
-        # getutxent) runs at any time, not once.
-        for function in self.functions:
-            if (
-                function.init_only
-                and _SETUP_NAME.search(function.name)
-                and any(
-                    caller in by_name and not by_name[caller].init_only
-                    for caller in callers.get(function.name, ())
-                )
-            ):
-                function.init_only = False
 
     def _undeclared_global(self, name: str, function: FunctionInfo, target) -> bool:
         if (
