@@ -20,7 +20,11 @@ from scoring import load_manifest, score_corpus  # noqa: E402
 # (session3-c, session3-python: 24 files, scored before any rule saw them) measured C 72%/86%
 # and Python+Cython 14%/75% on its own, which leaves Python at 0.43/0.91 over all files: the
 # floors follow the larger, honest corpus, and issue 14 is open until they reach 0.90/0.80.
-FLOORS = {"c": (0.69, 0.86), "python": (0.43, 0.91)}
+# Session 4 (c-rules-4) worked the C misses by kind (check halves of check-then-acts, argument
+# objects bent for one call, shared-container check-then-act, C++ shared-class members) and
+# took C from 87/123 = 71% / 87% to 107/123 = 87% / 93% over all files (session3-c alone:
+# 72%/86% -> 98%/94%); CPython Modules/ stayed near 1.1 findings per 1,000 lines.
+FLOORS = {"c": (0.86, 0.92), "python": (0.43, 0.91)}
 
 
 def test_corpus_is_labelled_real_code():
