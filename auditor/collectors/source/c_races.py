@@ -21,7 +21,7 @@ _LVALUE_WRAPPERS = {
 _NOT_A_READ_PARENTS = {"sizeof_expression", "alignof_expression"}
 
 
-def _is_write_target(unit, node) -> bool:
+def is_write_target(unit, node) -> bool:
     """Whether ``node`` (an identifier) is the root of an assignment's left-hand side."""
     child = node
     parent = unit.parent_of(node)
@@ -65,7 +65,7 @@ def prior_read(unit, write):
             break
         if node.type not in ("identifier", "field_expression") or not _mentions(unit, node, write):
             continue
-        if _is_write_target(unit, node):
+        if is_write_target(unit, node):
             continue
         if unit.is_protected(node, write.function) or unit.in_gil_only_branch(node):
             continue
