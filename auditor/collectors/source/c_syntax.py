@@ -23,7 +23,7 @@ from functools import lru_cache
 from ...model.finding import Location
 from .c_call_graph import mark_called_under_lock, mark_init_only
 from .c_preprocessor import in_gil_only_branch
-from .c_text import brace_scopes, mask_statement_macros
+from .c_text import brace_scopes, mask_statement_macros, released_regions
 from .c_vocabulary import (
     ACQUIRE,
     BUFFER_WRITERS,
@@ -33,6 +33,7 @@ from .c_vocabulary import (
     SETREF_MACROS,
     SYNCHRONISED_TYPE,
     THREAD_LOCAL_TOKENS,
+    is_input_argument,
 )
 
 _EARLY_EXIT = re.compile(r"[^;{}]*;\s*(?:return\b|goto\b|break\s*;|continue\s*;)")
@@ -590,7 +591,7 @@ class CTranslationUnit:
                         function.locals.add(local_name)
             elif descendant.type == "lambda_expression":
                 continue
-        function.released_regions = self._released_regions(body)
+        function.released_regions = released_regions(self.original, body.start_byte, body.end_byte)
         function.caller_holds_lock = self._caller_holds_lock(name, node)
         if not _TEARDOWN_NAME.search(name):
             body_text = _COMMENT.sub(" ", self.node_text(body))
@@ -638,30 +639,6 @@ class CTranslationUnit:
                 continue
             node = node.child_by_field_name("declarator")
         return None
-
-    def _released_regions(self, body) -> list[tuple[int, int, str]]:
-        """Byte ranges where the thread runs without an attached thread state.
-
-        ``Py_BEGIN_ALLOW_THREADS`` .. ``Py_END_ALLOW_THREADS`` (Include/ceval.h) detaches;
-        ``PyGILState_Ensure`` .. ``PyGILState_Release`` (Include/pystate.h) used to *be* the
-        lock that made static state safe, and in the free-threaded build it no longer
-        excludes other threads.
-        """
-        text = _COMMENT.sub(
-            lambda match: " " * len(match.group(0)),
-            self.original[body.start_byte : body.end_byte].decode("latin-1"),
-        )
-        regions = []
-        for begin, end, kind in (
-            (r"\bPy_BEGIN_ALLOW_THREADS\b", r"\bPy_END_ALLOW_THREADS\b", "allow-threads"),
-            (r"\bPyEval_SaveThread\s*\(", r"\bPyEval_RestoreThread\s*\(", "allow-threads"),
-            (r"\bPyGILState_Ensure\s*\(", r"\bPyGILState_Release\s*\(", "gilstate"),
-        ):
-            for match in re.finditer(begin, text):
-                closing = re.compile(end).search(text, match.end())
-                stop = closing.start() if closing else len(text)
-                regions.append((body.start_byte + match.end(), body.start_byte + stop, kind))
-        return regions
 
     def _undeclared_global(self, name: str, function: FunctionInfo, target) -> bool:
         if (
@@ -964,7 +941,11 @@ class CTranslationUnit:
             if inner is None:
                 continue
             variable = self.resolve(self.node_text(inner), function)
-            if variable is None or not variable.mutable:
+            if (
+                variable is None
+                or not variable.mutable
+                or is_input_argument(self.node_text(callee), variable)
+            ):
                 continue
             self.writes.append(
                 StaticWrite(

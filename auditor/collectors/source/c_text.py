@@ -65,3 +65,29 @@ def brace_scopes(text: str) -> tuple[list[int], list[bool]]:
             offsets.append(position + 1)
             namespace_scope.append(all(stack))
     return offsets, namespace_scope
+
+
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+_RELEASED_PAIRS = (
+    (re.compile(r"\bPy_BEGIN_ALLOW_THREADS\b"), re.compile(r"\bPy_END_ALLOW_THREADS\b"), "allow-threads"),
+    (re.compile(r"\bPyEval_SaveThread\s*\("), re.compile(r"\bPyEval_RestoreThread\s*\("), "allow-threads"),
+    (re.compile(r"\bPyGILState_Ensure\s*\("), re.compile(r"\bPyGILState_Release\s*\("), "gilstate"),
+)
+
+
+def released_regions(source: bytes, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Byte ranges of ``source[start:end]`` where the thread runs without an attached thread state.
+
+    ``Py_BEGIN_ALLOW_THREADS`` .. ``Py_END_ALLOW_THREADS`` (Include/ceval.h) detaches;
+    ``PyGILState_Ensure`` .. ``PyGILState_Release`` (Include/pystate.h) used to *be* the
+    lock that made static state safe, and in the free-threaded build it no longer
+    excludes other threads.
+    """
+    text = _COMMENT.sub(lambda match: " " * len(match.group(0)), source[start:end].decode("latin-1"))
+    regions = []
+    for begin, finish, kind in _RELEASED_PAIRS:
+        for match in begin.finditer(text):
+            closing = finish.search(text, match.end())
+            stop = closing.start() if closing else len(text)
+            regions.append((start + match.end(), start + stop, kind))
+    return regions

@@ -111,3 +111,11 @@ OUT_PARAMETER_WRITERS: dict[str, object] = {
     "sigsetjmp": (0,),
     "_setjmp": (0,),
 }
+
+
+def is_input_argument(callee: str, variable) -> bool:
+    """``PyArg_ParseTuple(args, "O!", &Imaging_Type, &obj)``: the address of a type object is
+    what ``O!`` checks against, an input, not a destination."""
+    if not callee.startswith("PyArg_"):
+        return False
+    return "PyTypeObject" in variable.declaration_text or variable.name.endswith("Type")
