@@ -30,6 +30,8 @@ ACQUIRE = re.compile(
     r"(?:std::)?(?:lock_guard|unique_lock|scoped_lock|shared_lock)\b|nb::ft_lock_guard|"
     r"nb::ft_object_guard|py::scoped_critical_section|(?:absl::)?MutexLock|(?:absl::)?WriterMutexLock)|"
     r"\.\s*lock\s*\(\s*\)|->\s*lock\s*\(\s*\)"
+    # A project's own lock macros: ENTER_HASHLIB(self), ACQUIRE_LOCK(self), HEAD_LOCK(runtime).
+    r"|\b(?!RELEASE_|UN)(?:ENTER_[A-Z0-9_]+|[A-Z0-9_]*_LOCK|LOCK_[A-Z0-9_]+|ACQUIRE_[A-Z0-9_]+)\s*\("
     # A project's own RAII guard: `LockGuard lck(mut_);`, `ScopedLock hold(&mutex);`.
     r"|\b[A-Z]\w*(?:Lock|Guard)\w*(?:<[^<>;()]*>)?\s+\w+\s*[({]\s*&?\s*[\w.>-]*(?:mut|lock)\w*\s*[)}]"
 )
@@ -37,6 +39,7 @@ RELEASE = re.compile(
     r"\b(PyMutex_Unlock|Py_END_CRITICAL_SECTION\w*|pthread_mutex_unlock|pthread_rwlock_unlock|"
     r"PyThread_release_lock|LeaveCriticalSection|ReleaseSRWLockExclusive|mtx_unlock|_PyMutex_Unlock|"
     r"PyEval_ReleaseLock)\b|\.\s*unlock\s*\(\s*\)|->\s*unlock\s*\(\s*\)"
+    r"|\b(?:LEAVE_[A-Z0-9_]+|RELEASE_LOCK|[A-Z0-9_]*_UNLOCK|UNLOCK_[A-Z0-9_]+)\s*\("
 )
 # C++ container methods that change the container (a static std::vector grown from
 # two threads corrupts it).

@@ -46,6 +46,15 @@ _PER_CALL_TYPES = {"Py_buffer", "PyCompilerFlags", "PyStatus", "PyConfig", "PyPr
 # threads storing it race harmlessly (CPython's own tuple/str hash caches do this).
 _IDEMPOTENT_FIELD = re.compile(r"hash(?:code)?$", re.IGNORECASE)
 
+
+def _only_sets_a_constant(body: str, pattern: str) -> bool:
+    """The guarded block is one store of a constant to the tested field, nothing else."""
+    statement = body.strip().strip("{}").strip()
+    return (
+        re.fullmatch(rf"(?:{pattern})\s*=\s*(?:-?\d+|true|false|NPY_TRUE|Py_True)\s*;", statement) is not None
+    )
+
+
 # Construction and teardown run before the object is shared or after it no longer is.
 _CONSTRUCTION = re.compile(r"(?:_new|_init|__init___impl|_dealloc|_clear|_traverse|_exec|_finalize)$")
 
@@ -137,6 +146,12 @@ class LazyObjectField(CSourceRule):
             note="an idempotent one-word hash cache: racing threads store the same value",
         ),
         Example(
+            "static int update(HashObject *self, Py_ssize_t len) {\n"
+            "    if (!self->use_mutex && len >= 2048) {\n        self->use_mutex = 1;\n    }\n"
+            "    return 0;\n}\n",
+            note="a flag only ever raised to one constant: racing stores agree",
+        ),
+        Example(
             "static void set_size(Obj *obj, Py_ssize_t n) {\n    obj->size = n;\n}\n",
             note="an ordinary field write, no check-then-set",
         ),
@@ -186,6 +201,8 @@ class LazyObjectField(CSourceRule):
                 continue
             if not store.group(0).startswith("&") and _IDEMPOTENT_FIELD.search(field):
                 continue
+            if _only_sets_a_constant(body, pattern):
+                continue  # `if (!o->flag) o->flag = 1;`: racing threads store the same word
             before = _COMMENT.sub(
                 " ", unit.source[function.body.start_byte : node.start_byte].decode("utf-8", "replace")
             )
