@@ -19,6 +19,10 @@ SETUP_NAME = re.compile(
     r"InitTypes|exec_module|module_exec)$"
 )
 
+# The process's own start-up (CPython's Modules/main.c and getpath.c): one thread, before
+# any Python code runs.
+_RUNTIME_START = re.compile(r"^(?:main|wmain|Py_Main|Py_BytesMain|Py_RunMain|pymain_\w+|_PyPathConfig_\w+)$")
+
 
 def _entry_points(unit) -> None:
     """PyInit_*, Py_mod_exec slots, once-callbacks and set-up helpers by name."""
@@ -37,6 +41,7 @@ def _entry_points(unit) -> None:
             or SETUP_NAME.search(function.name)
             or function.name.startswith("PYBIND11_MODULE")
             or function.name.startswith("NB_MODULE")
+            or _RUNTIME_START.match(function.name)
         ):
             function.init_only = True
 

@@ -179,3 +179,24 @@ def loop_without(unit, node, other):
             return None if parent.start_byte <= other.start_byte < parent.end_byte else parent
         parent = unit.parent_of(parent)
     return None
+
+
+def why_container_shared(unit, argument, function) -> str:
+    """Why another thread can reach the container an argument names (for the finding's message)."""
+    text = " ".join(unit.node_text(argument).split()) if argument is not None else ""
+    root = re.match(r"(?:\([^()]*\)\s*)?(?:[A-Z][A-Za-z0-9_]*\(\s*)?([A-Za-z_]\w*)", text)
+    name = root.group(1) if root else ""
+    variable = unit.resolve(name, function) if name else None
+    if variable is not None:
+        where = f"a function-level static of {variable.function}()" if variable.function else "a static"
+        return f"`{name}` is {where}: one object for every thread"
+    if name in function.state_pointers:
+        kind = function.state_kinds.get(name, "module state")
+        return f"`{text}` lives in {kind}, which every thread of the interpreter reaches"
+    if name in function.parameters:
+        if text == name:
+            return (
+                f"`{name}` is passed in by the caller, and Python code can share that object between threads"
+            )
+        return f"`{text}` belongs to `{name}`, an object passed in by the caller that other threads can hold"
+    return f"`{text}` is not created in {function.name}(), so other threads can hold it"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...collectors.source.c_races import why_container_shared
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -136,8 +137,15 @@ class BorrowedReferenceCall(CSourceRule):
             if _only_compared(unit, call):
                 continue
             replacement = REPLACEMENTS[name]
+            why = (
+                "the imported module table is shared by every thread"
+                if name.startswith("PyImport")
+                else "the referent's last strong reference can go in another thread"
+                if name.startswith("PyWeakref")
+                else why_container_shared(unit, arguments[0] if arguments else None, function)
+            )
             yield cls.finding(
-                f"{name}() returns a borrowed reference that another thread can invalidate; "
+                f"{name}() returns a borrowed reference that another thread can invalidate ({why}); "
                 f"use {replacement}() (new reference) or a critical section",
                 unit.location(call),
                 fix=f"replace {name}() with {replacement}() and Py_DECREF the result when done",

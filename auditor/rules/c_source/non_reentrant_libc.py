@@ -159,7 +159,8 @@ class NonReentrantLibcCall(CSourceRule):
             # explicitly"); "use pass the value explicitly" read as a typo to users.
             advice = replacement if replacement.split()[0] in _ADVICE_VERBS else f"use {replacement}"
             yield cls.finding(
-                f"{name}() is not thread-safe (shared static state); {advice}",
+                f"{name}() is not thread-safe: libc keeps its state or result in one static buffer for the "
+                f"whole process, which every thread calling it shares; {advice}",
                 unit.location(call),
                 fix=f"replace {name}(): {advice}",
             )

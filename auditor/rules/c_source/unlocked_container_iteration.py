@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...collectors.source.c_races import why_container_shared
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -80,8 +81,9 @@ class UnlockedContainerIteration(CSourceRule):
             if arguments and unit.is_private_object(arguments[0], function):
                 continue
             target = unit.node_text(arguments[0]) if arguments else "the object"
+            why = why_container_shared(unit, arguments[0] if arguments else None, function)
             yield cls.finding(
                 f"{name}({target}, ...) reads the container's storage while other threads may resize it; "
-                "no critical section is held",
+                f"no critical section is held ({why})",
                 unit.location(call),
             )
