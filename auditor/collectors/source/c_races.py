@@ -200,3 +200,28 @@ def why_container_shared(unit, argument, function) -> str:
             )
         return f"`{text}` belongs to `{name}`, an object passed in by the caller that other threads can hold"
     return f"`{text}` is not created in {function.name}(), so other threads can hold it"
+
+
+_OBJECT_STRUCT = re.compile(
+    r"\bstruct\s+(\w+)?\s*\{\s*(?:/\*.*?\*/\s*)?PyObject_(?:VAR_)?HEAD\b(?:[^{}]|\{[^{}]*\})*\}\s*(\w+)?",
+    re.DOTALL,
+)
+
+
+def python_object_types(unit) -> frozenset[str]:
+    """Struct and typedef names declared in this file with ``PyObject_HEAD``: Python objects,
+    whatever they are called (``typedef struct { PyObject_HEAD ... } Obj;``)."""
+    cached = getattr(unit, "_python_object_types", None)
+    if cached is None:
+        names = set()
+        for match in _OBJECT_STRUCT.finditer(unit.text):
+            names.update(name for name in match.groups() if name)
+        cached = frozenset(names)
+        unit._python_object_types = cached
+    return cached
+
+
+def is_python_object(unit, name: str, function, strict: bool = False) -> bool:
+    """Whether ``name`` is declared in ``function`` as a pointer to a Python object type."""
+    type_name = declared_type(unit, name, function)
+    return type_name in python_object_types(unit) or is_python_object_type(type_name, strict)

@@ -8,7 +8,7 @@ from ...collectors.source.c_races import (
     alternative_branches,
     declared_type,
     in_exit_branch,
-    is_python_object_type,
+    is_python_object,
     loop_without,
     lvalue_root,
 )
@@ -148,7 +148,7 @@ class ArgumentObjectMutation(CSourceRule):
         if len(nodes) < 2:
             return None
         owner = unit.node_text(lvalue_root(unit, nodes[0].child_by_field_name("left")))
-        if not is_python_object_type(declared_type(unit, owner, function), strict=True):
+        if not is_python_object(unit, owner, function, strict=True):
             return None
         for index, first in enumerate(nodes):
             for second in nodes[index + 1 :]:

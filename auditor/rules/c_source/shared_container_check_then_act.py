@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...collectors.source.c_races import declared_type, is_python_object_type
+from ...collectors.source.c_races import is_python_object
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -212,6 +212,6 @@ class SharedContainerCheckThenAct(CSourceRule):
         if owner in function.state_pointers:
             kind = function.state_kinds.get(owner, "module state")
             return f"`{expression}` is {kind}, which every thread of the interpreter reaches"
-        if owner in function.parameters and is_python_object_type(declared_type(unit, owner, function)):
+        if owner in function.parameters and is_python_object(unit, owner, function):
             return f"`{owner}` is an object the caller passed in, which other threads can hold too"
         return None
