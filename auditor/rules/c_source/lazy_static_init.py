@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ...collectors.source.c_syntax import StaticWrite
+from ...collectors.source.c_vocabulary import OUT_PARAMETER_WRITERS
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -17,7 +19,8 @@ class LazyStaticInit(CSourceRule):
     reference leaks, and a third thread may read the pointer while the object it points
     to is still being filled in (no memory ordering without a lock or atomics). The GIL
     made this idiom safe as long as ``build()`` did not release it; free-threaded
-    CPython does not.
+    CPython does not. The fill may be a helper handed the static's address
+    (``if (!cache) import_into(..., &cache);``). The test and the store are both reported.
     """
 
     code = "FTC002"
@@ -37,6 +40,13 @@ class LazyStaticInit(CSourceRule):
             "    if (decimal_type == NULL) {\n"
             '        decimal_type = _PyImport_GetModuleAttrString("decimal", "Decimal");\n'
             "    }\n    return decimal_type;\n}\n"
+        ),
+        Example(
+            "static PyObject *ctypes_check = NULL;\n"
+            "static PyObject *get_check(void) {\n    if (ctypes_check == NULL) {\n"
+            '        cache_import("numpy._core._internal", "npy_ctypes_check", &ctypes_check);\n    }\n'
+            "    return ctypes_check;\n}\n",
+            note="filled by a helper through the static's address",
         ),
         Example(
             "static int initialised;\nstatic double table[256];\n"
@@ -69,7 +79,7 @@ class LazyStaticInit(CSourceRule):
     @classmethod
     def check(cls, unit):
         reported: set[int] = set()
-        for write in unit.writes:
+        for write in [*unit.writes, *_filled_through_pointer(unit)]:
             if write.claimed_by != "lazy-init":
                 continue
             guard = unit.lazy_init_guard(write)
@@ -96,6 +106,34 @@ class LazyStaticInit(CSourceRule):
                 unit.location(guard.child_by_field_name("condition") or guard),
                 evidence=[write.variable.declaration_text],
             )
+
+
+def _filled_through_pointer(unit):
+    """``if (cache == NULL) { import_into("mod", "attr", &cache); }``: a lazy fill that a helper
+    makes through the static's address (numpy's npy_cache_import), as StaticWrite records."""
+    for function in unit.functions:
+        if function.init_only or function.caller_holds_lock:
+            continue
+        for node in unit.walk(function.body):
+            if node.type != "call_expression":
+                continue
+            callee = node.child_by_field_name("function")
+            if callee is None or unit.node_text(callee) in OUT_PARAMETER_WRITERS:
+                continue  # libc and C-API writers are FTC013's
+            for argument in unit.call_arguments(node):
+                if argument.type != "pointer_expression" or not unit.node_text(argument).startswith("&"):
+                    continue
+                inner = argument.child_by_field_name("argument")
+                if inner is None or inner.type != "identifier":
+                    continue
+                variable = unit.resolve(unit.node_text(inner), function)
+                if variable is None or not variable.mutable:
+                    continue
+                protected = unit.is_protected(node, function) or unit.in_gil_only_branch(node)
+                write = StaticWrite(variable=variable, node=node, function=function, protected=protected)
+                if not protected and unit.lazy_init_guard(write) is not None:
+                    write.claimed_by = "lazy-init"
+                    yield write
 
 
 def _why_shared(variable) -> str:
