@@ -108,6 +108,16 @@ class StaticAliasWrite(CSourceRule):
                 location,
                 evidence=[variable.declaration_text, unit.node_text(declaration)],
             )
+            read = _read_before(unit, function, alias, declaration, node)
+            if read is not None and unit.location(read).line not in reported:
+                reported.add(unit.location(read).line)
+                yield cls.finding(
+                    f"`{alias}` (an alias of `{variable.name}`, {_where(variable)} that every thread shares) "
+                    f"is read here in {function.name}() and written through on line {location.line} with no "
+                    "lock in between: another thread can change it after this read (check-then-act)",
+                    unit.location(read),
+                    evidence=[variable.declaration_text, unit.node_text(declaration)],
+                )
         for helper in unit.helper_writes:
             if helper.protected:
                 continue
@@ -135,6 +145,23 @@ class StaticAliasWrite(CSourceRule):
                     location,
                     evidence=[helper.variable.declaration_text],
                 )
+
+
+def _read_before(unit, function, alias: str, declaration, write):
+    """The first use of the alias after its declaration and on an earlier line than the write."""
+    for node in unit.walk(function.body):
+        if node.start_point[0] >= write.start_point[0]:
+            return None
+        if (
+            node.start_byte < declaration.end_byte
+            or node.type != "identifier"
+            or unit.node_text(node) != alias
+        ):
+            continue
+        if unit.is_protected(node, function):
+            continue
+        return node
+    return None
 
 
 def variable_name(helper) -> str:
