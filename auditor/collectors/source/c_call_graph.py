@@ -19,6 +19,7 @@ SETUP_NAME = re.compile(
     r"InitTypes|exec_module|module_exec)$"
 )
 
+_INITIALISER = re.compile(r"(?:^|_)init(?:iali[sz]e)?(?:_|$)", re.IGNORECASE)
 # The process's own start-up (CPython's Modules/main.c and getpath.c): one thread, before
 # any Python code runs.
 _RUNTIME_START = re.compile(r"^(?:main|wmain|Py_Main|Py_BytesMain|Py_RunMain|pymain_\w+|_PyPathConfig_\w+)$")
@@ -43,6 +44,27 @@ def _entry_points(unit) -> None:
             or function.name.startswith("NB_MODULE")
             or _RUNTIME_START.match(function.name)
         ):
+            function.init_only = True
+
+
+def _exported_initialisers(unit, call_sites, referenced_elsewhere) -> None:
+    """``npy_cpu_init(void)``, ``_PySignal_Init(int)``: an initialiser by name, taking no
+    object to initialise, that this file exports and never calls itself, is called from
+    module or runtime initialisation in another file."""
+    for function in unit.functions:
+        if function.init_only or not _INITIALISER.search(function.name):
+            continue
+        if function.name in call_sites or function.name in referenced_elsewhere:
+            continue
+        storage = {
+            unit.node_text(child)
+            for child in function.node.children
+            if child.type == "storage_class_specifier"
+        }
+        header = unit.source[function.node.start_byte : function.body.start_byte]
+        if b"*" in header.split(function.name.encode(), 1)[-1]:
+            continue  # `mpd_init(mpd_context_t *ctx, ...)` initialises the object it is handed, per call
+        if "static" not in storage:
             function.init_only = True
 
 
@@ -85,6 +107,7 @@ def mark_init_only(unit) -> dict[str, list]:
     by_name = {function.name: function for function in unit.functions}
     _entry_points(unit)
     call_sites, referenced_elsewhere = _call_sites(unit, by_name)
+    _exported_initialisers(unit, call_sites, referenced_elsewhere)
     callers = {name: {caller.name for _, caller in sites} for name, sites in call_sites.items()}
     changed = True
     while changed:

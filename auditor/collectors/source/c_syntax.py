@@ -23,7 +23,7 @@ from functools import lru_cache
 from ...model.finding import Location
 from .c_call_graph import mark_called_under_lock, mark_init_only
 from .c_preprocessor import in_gil_only_branch
-from .c_text import brace_scopes, mask_statement_macros, released_regions
+from .c_text import brace_scopes, macro_names, mask_statement_macros, released_regions
 from .c_vocabulary import (
     ACQUIRE,
     BUFFER_WRITERS,
@@ -148,7 +148,7 @@ class CTranslationUnit:
         self.tree = _parser(language).parse(self.source)
         self.root = self.tree.root_node
         self.statics: dict[str, StaticVariable] = {}
-        self.declared_names: set[str] = set()  # every file-scope declarator, shared or not
+        self.declared_names: set[str] = macro_names(self.text)  # file-scope declarators and #defines
         self._scope_marks: tuple[list[int], list[bool]] | None = None
         self._parents: dict[int, object] | None = None
         self._function_name_set: set[str] | None = None

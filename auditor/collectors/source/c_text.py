@@ -91,3 +91,12 @@ def released_regions(source: bytes, start: int, end: int) -> list[tuple[int, int
             stop = closing.start() if closing else len(text)
             regions.append((start + match.end(), start + stop, kind))
     return regions
+
+
+_DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+def macro_names(text: str) -> set[str]:
+    """Names this file ``#define``s: ``#define am (GEN->gen_param[0])`` makes ``am = x`` a
+    write through a macro, not to an undeclared global."""
+    return set(_DEFINE.findall(text))
