@@ -392,17 +392,7 @@ class CTranslationUnit:
         if function is None or argument is None:
             return False
         name = self.node_text(argument).strip()
-        if not re.fullmatch(r"[A-Za-z_]\w*", name):
-            return False
-        if name in _KWARGS_NAMES:
-            return True
-        if name not in function.locals:
-            return False
-        body = _COMMENT.sub(" ", self.node_text(function.body))
-        return (
-            re.search(rf"\b{re.escape(name)}\s*=\s*(?:\([^)]*\)\s*)?(?:{_CONSTRUCTORS})\s*\(", body)
-            is not None
-        )
+        return name in _KWARGS_NAMES or self.is_private_object_name(name, function)
 
     # -- collection --------------------------------------------------------------------
     def _collect(self) -> None:
@@ -851,7 +841,11 @@ class CTranslationUnit:
             if name in function.aliases:
                 return function.aliases[name][0]
             variable = self.resolve(name, function)
-            if variable is not None and variable.mutable and "[" in variable.declaration_text:
+            if (
+                variable is not None
+                and variable.mutable
+                and ("[" in variable.declaration_text or variable.is_pointer)
+            ):
                 return variable
         return None
 

@@ -56,6 +56,13 @@ class StaticAliasWrite(CSourceRule):
             language="cpp",
             note="a C++ reference to a static container",
         ),
+        Example(
+            "typedef struct { long used; char *blocks[16]; } arena_t;\nstatic arena_t *default_arena;\n"
+            "static void *arena_take(arena_t *arena) {\n"
+            "    return arena->used > 0 ? arena->blocks[--arena->used] : NULL;\n}\n"
+            "void *get_block(void) { return arena_take(default_arena); }\n",
+            note="what a static pointer points at, written by a helper it is handed to",
+        ),
     ]
     valid = [
         Example(
