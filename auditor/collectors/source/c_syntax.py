@@ -449,7 +449,7 @@ class CTranslationUnit:
     def _declared_variables(self, declaration, function: str | None, require_static: bool):
         specifiers = [child for child in declaration.children if child.type == "storage_class_specifier"]
         storage = {self.node_text(child) for child in specifiers}
-        if "typedef" in storage or declaration.type != "declaration":
+        if storage & {"typedef", "register", "auto"} or declaration.type != "declaration":
             return
         if require_static and "static" not in storage:
             return

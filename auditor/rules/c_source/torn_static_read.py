@@ -137,13 +137,15 @@ class TornStaticRead(CSourceRule):
         if not written:
             return
         for function in unit.functions:
-            if function.init_only or function.caller_holds_lock:
-                continue
+            if function.init_only or function.caller_holds_lock or function.node.has_error:
+                continue  # (a function tree-sitter could not parse may hide its own declarations)
             yield from cls._check_reader(unit, function, written)
 
     @classmethod
     def _check_reader(cls, unit, function, written):
         read: dict[str, object] = {}  # "name" or "name.field" -> first read node
+        header = unit.source[function.node.start_byte : function.body.start_byte].decode("latin-1")
+        header_words = set(re.findall(r"\w+", header))
         owners: set[str] = set()
         for node in unit.walk(function.body):
             if node.type != "identifier":
@@ -154,6 +156,8 @@ class TornStaticRead(CSourceRule):
                 variable = function.aliases[name][0]
             if variable is None or variable.name not in written:
                 continue
+            if not variable.line and (name in header_words or function.node.has_error):
+                continue  # a K&R parameter, or a parse gone wrong, that only looks like a header's global
             parent = unit.parent_of(node)
             if parent is not None and parent.type in ("init_declarator", "pointer_expression"):
                 continue  # binding an alias (`T *s = &stats;`), not a read of a value
