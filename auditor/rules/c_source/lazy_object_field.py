@@ -235,8 +235,9 @@ class LazyObjectField(CSourceRule):
                 use_location.snippet = unit.line_text(use_line)
                 yield cls.finding(
                     f"`{field}` is read again here in {function.name}() after the unlocked fill on line "
-                    f"{store_line}: another thread's fill can have replaced (and released) the value in "
-                    f"between, so this reference may dangle ({evidence})",
+                    f"{store_line}: another thread's fill can have replaced the value in between, so the "
+                    "two threads hand out different objects and one leaks (or dangles, if a fill releases "
+                    f"the old value) ({evidence})",
                     use_location,
                 )
 
