@@ -627,7 +627,7 @@ class CTranslationUnit:
                     return self.node_text(inner)
                 node = inner
                 continue
-            node = node.child_by_field_name("declarator")
+            node = node.child_by_field_name("declarator") or next(iter(node.named_children), None)
         return None
 
     def _undeclared_global(self, name: str, function: FunctionInfo, target) -> bool:

@@ -31,7 +31,7 @@ ACQUIRE = re.compile(
     r"nb::ft_object_guard|py::scoped_critical_section|(?:absl::)?MutexLock|(?:absl::)?WriterMutexLock)|"
     r"\.\s*lock\s*\(\s*\)|->\s*lock\s*\(\s*\)"
     # A project's own lock macros: ENTER_HASHLIB(self), ACQUIRE_LOCK(self), HEAD_LOCK(runtime).
-    r"|\b(?!RELEASE_|UN)(?:ENTER_[A-Z0-9_]+|[A-Z0-9_]*_LOCK|LOCK_[A-Z0-9_]+|ACQUIRE_[A-Z0-9_]+)\s*\("
+    r"|\b(?!RELEASE_|UN)(?:ENTER_[A-Z0-9_]+|[A-Z0-9_]*_LOCK(?:_[A-Z0-9_]+)?|LOCK_[A-Z0-9_]+|ACQUIRE_[A-Z0-9_]+)\s*\("
     # A project's own RAII guard: `LockGuard lck(mut_);`, `ScopedLock hold(&mutex);`.
     r"|\b[A-Z]\w*(?:Lock|Guard)\w*(?:<[^<>;()]*>)?\s+\w+\s*[({]\s*&?\s*[\w.>-]*(?:mut|lock)\w*\s*[)}]"
 )
