@@ -46,6 +46,7 @@ _STATE_POINTER = re.compile(
 )
 # Module teardown (m_clear / m_free / tp_traverse) runs when no other thread uses the module.
 _TEARDOWN_NAME = re.compile(r"(?:clear|free|traverse|dealloc|fini|finalize)$", re.IGNORECASE)
+_TUPLE_ASSERT = r"\bassert\s*\(\s*PyTuple_Check(?:Exact)?\s*\(\s*{}\s*\)"
 _NOT_GLOBALS = {"errno", "environ", "__func__", "self", "this"}
 _KWARGS_NAMES = {"kwds", "kwargs", "kw", "keywds", "kwnames_dict"}
 # Calls that return a new container only the caller holds.
@@ -55,7 +56,8 @@ _CONSTRUCTORS = (
     "PyMapping_Keys|PyMapping_Values|Py_BuildValue|PyObject_Dir|_PyDict_NewPresized|"
     "PyDict_Copy|PySet_New|PyFrozenSet_New|PyObject_CallNoArgs|_PyTuple_FromArray|"
     # A list the string methods build afresh, and the dict each thread has of its own.
-    "PyUnicode_Split|PyUnicode_RSplit|PyUnicode_Splitlines|PyThreadState_GetDict|_PyThreadState_GetDict"
+    "PyUnicode_Split|PyUnicode_RSplit|PyUnicode_Splitlines|PyThreadState_GetDict|_PyThreadState_GetDict|"
+    "PyTuple_GetSlice"
 )
 
 
@@ -376,11 +378,10 @@ class CTranslationUnit:
             return False
         if name not in function.locals:
             return False
-        body = _COMMENT.sub(" ", self.node_text(function.body))
-        return (
-            re.search(rf"\b{re.escape(name)}\s*=\s*(?:\([^)]*\)\s*)?(?:{_CONSTRUCTORS})\s*\(", body)
-            is not None
-        )
+        body, word = _COMMENT.sub(" ", self.node_text(function.body)), re.escape(name)
+        # Made here by a constructor, or asserted to be a tuple (immutable: nothing to race on).
+        made = rf"\b{word}\s*=\s*(?:\([^)]*\)\s*)?(?:{_CONSTRUCTORS})\s*\(|{_TUPLE_ASSERT.format(word)}"
+        return re.search(made, body) is not None
 
     def is_private_object(self, argument, function: FunctionInfo | None) -> bool:
         """True when ``argument`` names a container no other thread can see yet.
@@ -463,14 +464,6 @@ class CTranslationUnit:
         }
         if SYNCHRONISED_TYPE.search(type_text) or "_Atomic" in qualifiers:
             return
-        if type_node is not None and type_node.type in (
-            "struct_specifier",
-            "enum_specifier",
-            "union_specifier",
-            "class_specifier",
-        ):
-            # `struct foo { ... };` declares a type, not a variable, when it has no declarator.
-            pass
         for declarator in declaration.children_by_field_name("declarator"):
             name, is_pointer, pointer_const, is_function = self._declarator_name(declarator)
             if not name or is_function:
