@@ -154,16 +154,15 @@ class StaticMutableWrite(CSourceRule):
             if write.protected or write.claimed_by or unit.runs_at_import(write.node, write.function):
                 continue
             location = unit.location(write.node)
-            if location.line in reported:
-                continue
-            reported.add(location.line)
             where = _where(write.variable)
-            yield cls.finding(
-                f"`{write.variable.name}` ({where}) is written in {write.function.name}() "
-                f"with no lock; {_why_shared(write.variable)}, so they race on it without the GIL",
-                location,
-                evidence=[write.variable.declaration_text],
-            )
+            if location.line not in reported:
+                reported.add(location.line)
+                yield cls.finding(
+                    f"`{write.variable.name}` ({where}) is written in {write.function.name}() "
+                    f"with no lock; {_why_shared(write.variable)}, so they race on it without the GIL",
+                    location,
+                    evidence=[write.variable.declaration_text],
+                )
             key = (id(write.variable), write.function.name)
             if key in checked:
                 continue
