@@ -117,7 +117,9 @@ class SharedClassMember(CSourceRule):
 
     A class that holds a ``std::atomic`` or a mutex, or calls ``std::call_once`` or a
     lock guard in some method, tells the reader that its objects are reached from
-    several threads. Its other, plain members are then only safe under that lock:
+    several threads; so does binding it to Python with ``py::class_<T>``/``nb::class_<T>``,
+    since any thread can then call its methods on the same instance. Its other, plain
+    members are then only safe under a lock:
     ``if (!this->pending.empty()) std::swap(copy, this->pending);`` run by two threads
     at once swaps the same list twice, and a pointer member read, tested and then
     rewritten (``T *r = last_; if (!valid()) r = last_ = make();``) is read while
@@ -160,6 +162,14 @@ class SharedClassMember(CSourceRule):
             language="cpp",
             note="a pointer cache read, tested and rewritten",
         ),
+        Example(
+            "#include <pybind11/pybind11.h>\n#include <vector>\nnamespace py = pybind11;\n"
+            "struct Log {\n    void add(int v) { if (items.size() < 64) items.push_back(v); }\n"
+            "    std::vector<int> items;\n};\n"
+            'PYBIND11_MODULE(demo, m) {\n    py::class_<Log>(m, "Log").def("add", &Log::add);\n}\n',
+            language="cpp",
+            note="a class bound to Python: threads share its instances",
+        ),
     ]
     valid = [
         Example(
@@ -187,21 +197,18 @@ class SharedClassMember(CSourceRule):
             name_node = node.child_by_field_name("name")
             if body is None or name_node is None:
                 continue
-            evidence = _SHARING_EVIDENCE.search(_COMMENT.sub(" ", unit.node_text(body)))
-            if evidence is None:
+            class_name = unit.node_text(name_node).split("<")[0]
+            evidence_text = cls._sharing_evidence(unit, body, class_name)
+            if evidence_text is None:
                 continue
             members = _member_names(unit, body)
             if not members:
                 continue
-            class_name = unit.node_text(name_node).split("<")[0]
             locked_helpers = cls._called_only_under_lock(unit, body)
             for method in _methods(body):
                 if _method_name(unit, method.child_by_field_name("declarator")) in locked_helpers:
                     continue  # every caller in the class holds the lock
-                why = (
-                    f"{class_name} uses `{evidence.group(0).strip()}` elsewhere, so its objects are "
-                    "reached from several threads"
-                )
+                why = f"{class_name} {evidence_text}, so its objects are reached from several threads"
                 yield from cls._check_method(unit, class_name, method, members, why, reported)
 
     @classmethod
@@ -245,6 +252,17 @@ class SharedClassMember(CSourceRule):
                 f"object can read or change it at the same time ({why})",
                 unit.location(write),
             )
+
+    @staticmethod
+    def _sharing_evidence(unit, body, class_name: str) -> str | None:
+        """What shows that objects of the class are used from several threads, if anything."""
+        evidence = _SHARING_EVIDENCE.search(_COMMENT.sub(" ", unit.node_text(body)))
+        if evidence is not None:
+            return f"uses `{evidence.group(0).strip()}` elsewhere"
+        # Bound to Python (pybind11 / nanobind): any thread can call its methods on one instance.
+        if re.search(rf"\b(?:py|pybind11|nb|nanobind)::class_\s*<\s*{re.escape(class_name)}\b", unit.text):
+            return "is exposed to Python as a class (py::class_/nb::class_)"
+        return None
 
     @staticmethod
     def _called_only_under_lock(unit, body) -> set[str]:
