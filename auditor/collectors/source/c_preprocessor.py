@@ -24,8 +24,10 @@ def enclosing_arms(unit, node):
     child = node
     parent = unit.parent_of(node)
     while parent is not None:
-        if parent.type in ("preproc_ifdef", "preproc_if"):
-            yield unit.node_text(parent).split("\n", 1)[0], child.type in _ELSE_ARMS
+        # An `#elif B` arm is an `#if B` of its own inside the `#else` of the `#if` before it.
+        if parent.type in ("preproc_ifdef", "preproc_if", "preproc_elif", "preproc_elifdef"):
+            condition = unit.node_text(parent).split("\n", 1)[0]
+            yield re.sub(r"^\s*#\s*elif", "#if", condition), child.type in _ELSE_ARMS
         child, parent = parent, unit.parent_of(parent)
 
 
@@ -47,9 +49,29 @@ def _gil_only_arm(condition: str, in_else: bool) -> bool:
     return False
 
 
+# A build without threads: `#elif defined(BOOST_MATH_BERNOULLI_NOTHREADS)`, `#ifndef WITH_THREAD`.
+_NO_THREADS = re.compile(r"NO_?THREADS?\b|UNTHREADED|SINGLE_?THREAD", re.IGNORECASE)
+_THREADS = re.compile(r"\b(?:\w*_)?(?:HAS_THREADS|WITH_THREADS?|USE_THREADS)\b")
+
+
+def _single_threaded_arm(condition: str, in_else: bool) -> bool:
+    if "&&" in condition or "||" in condition:
+        return False
+    negated = condition.lstrip().startswith("#ifndef") or "!" in condition
+    if _NO_THREADS.search(condition):
+        return negated == in_else
+    if _THREADS.search(condition):
+        return negated != in_else
+    return False
+
+
 def in_gil_only_branch(unit, node) -> bool:
-    """Inside an arm the free-threaded build never compiles (see the module docstring)."""
-    return any(_gil_only_arm(condition, in_else) for condition, in_else in enclosing_arms(unit, node))
+    """Inside an arm the free-threaded build never compiles (see the module docstring), or
+    one only a build without threads compiles."""
+    return any(
+        _gil_only_arm(condition, in_else) or _single_threaded_arm(condition, in_else)
+        for condition, in_else in enclosing_arms(unit, node)
+    )
 
 
 def in_reentrant_fallback(unit, node) -> bool:

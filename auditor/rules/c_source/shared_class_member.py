@@ -227,6 +227,8 @@ class SharedClassMember(CSourceRule):
         for member, write in _writes(unit, method_body, members, shadowed):
             if unit.is_protected(write, function) or cls._in_once_lambda(unit, write, method_body):
                 continue
+            if unit.in_gil_only_branch(write):
+                continue  # an arm only a build without threads (or with the GIL) compiles
             check = cls._check_before(unit, method_body, write, member, shadowed)
             write_line = write.start_point[0] + 1
             if check is not None:
@@ -276,7 +278,7 @@ class SharedClassMember(CSourceRule):
                 methods[name] = unit.function_at(method) or FunctionInfo(
                     name=name, node=method, body=method_body, start_byte=method.start_byte
                 )
-        locked: dict[str, bool] = {}
+        sites: dict[str, list] = {}  # callee -> [(call, caller)]
         for function in methods.values():
             for node in unit.walk(function.body):
                 if node.type != "call_expression":
@@ -287,8 +289,20 @@ class SharedClassMember(CSourceRule):
                 text = unit.node_text(callee)
                 name = text[len("this->") :] if text.startswith("this->") else text
                 if name in methods and name != function.name:
-                    locked[name] = locked.get(name, True) and unit.is_protected(node, function)
-        return {name for name, always in locked.items() if always}
+                    sites.setdefault(name, []).append((node, function))
+        # A helper of a locked helper is locked too: grow the set until it stops changing.
+        locked: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for name, calls in sites.items():
+                if name not in locked and all(
+                    caller.name in locked or unit.is_protected(call, caller) or unit.in_gil_only_branch(call)
+                    for call, caller in calls
+                ):
+                    locked.add(name)
+                    changed = True
+        return locked
 
     @staticmethod
     def _is_growth(unit, call) -> bool:
