@@ -128,7 +128,8 @@ class SharedClassMember(CSourceRule):
 
     Reported, in such a class only: an ``if`` that tests a plain member and then
     changes it (both lines), a member read and later rewritten in one method (both
-    lines), and a container member grown or cleared outside the lock. Not reported:
+    lines), a container member grown or cleared outside the lock, and a member stored
+    inside ``std::call_once`` but read elsewhere outside the once with no lock or atomic. Not reported:
     constructors and destructors, code under a lock or in a ``call_once`` lambda,
     members that are atomic, const or thread-local, and classes that show no sign of
     being shared.
@@ -169,6 +170,14 @@ class SharedClassMember(CSourceRule):
             'PYBIND11_MODULE(demo, m) {\n    py::class_<Log>(m, "Log").def("add", &Log::add);\n}\n',
             language="cpp",
             note="a class bound to Python: threads share its instances",
+        ),
+        Example(
+            "#include <mutex>\ntemplate <typename T> class Once {\n  public:\n"
+            "    void init() { std::call_once(flag_, [&] { value_ = new T(); }); }\n"
+            "    T &get() { return *value_; }\n"
+            "  private:\n    std::once_flag flag_;\n    T *value_ = nullptr;\n};\n",
+            language="cpp",
+            note="stored inside call_once, read outside it with no ordering",
         ),
     ]
     valid = [
@@ -225,7 +234,10 @@ class SharedClassMember(CSourceRule):
         )
         shadowed = frozenset(_declared_names(unit, method))
         for member, write in _writes(unit, method_body, members, shadowed):
-            if unit.is_protected(write, function) or cls._in_once_lambda(unit, write, method_body):
+            if cls._in_once_lambda(unit, write, method_body):
+                yield from cls._published_once(unit, class_name, name, member, write, method, why, reported)
+                continue
+            if unit.is_protected(write, function):
                 continue
             if unit.in_gil_only_branch(write):
                 continue  # an arm only a build without threads (or with the GIL) compiles
@@ -303,6 +315,45 @@ class SharedClassMember(CSourceRule):
                     locked.add(name)
                     changed = True
         return locked
+
+    @classmethod
+    def _published_once(cls, unit, class_name, name, member, write, method, why, reported):
+        """A member stored inside ``std::call_once`` but read, elsewhere in the class, outside
+        the once and any lock: the reader can see the store before what it points at is built
+        (nothing orders a plain load after another thread's call_once)."""
+        klass = unit.parent_of(method)
+        while klass is not None and klass.type not in _CLASS_TYPES:
+            klass = unit.parent_of(klass)
+        if klass is None:
+            return
+        for other in _methods(klass.child_by_field_name("body")):
+            other_body = other.child_by_field_name("body")
+            if other is method or other_body is None:
+                continue
+            other_name = _method_name(unit, other.child_by_field_name("declarator"))
+            function = unit.function_at(other) or FunctionInfo(
+                name=other_name, node=other, body=other_body, start_byte=other.start_byte
+            )
+            shadowed = frozenset(_declared_names(unit, other))
+            for node in unit.walk(other_body):
+                if node.type not in ("identifier", "field_expression"):
+                    continue
+                if not _member_at(unit, node, {member}, shadowed) or unit.is_protected(node, function):
+                    continue
+                if cls._in_once_lambda(unit, node, other_body):
+                    continue
+                line = write.start_point[0] + 1
+                if line in reported:
+                    return
+                reported.add(line)
+                yield cls.finding(
+                    f"{class_name}::{name}() stores `{member}` inside std::call_once, but "
+                    f"{class_name}::{other_name}() reads it on line {node.start_point[0] + 1} outside the "
+                    f"once and without a lock or atomic: that read can see the store before the object it "
+                    f"publishes is complete ({why})",
+                    unit.location(write),
+                )
+                return
 
     @staticmethod
     def _is_growth(unit, call) -> bool:
