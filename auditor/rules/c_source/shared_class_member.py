@@ -129,10 +129,10 @@ class SharedClassMember(CSourceRule):
     Reported, in such a class only: an ``if`` that tests a plain member and then
     changes it (both lines), a member read and later rewritten in one method (both
     lines), a container member grown or cleared outside the lock, and a member stored
-    inside ``std::call_once`` but read elsewhere outside the once with no lock or atomic. Not reported:
-    constructors and destructors, code under a lock or in a ``call_once`` lambda,
-    members that are atomic, const or thread-local, and classes that show no sign of
-    being shared.
+    inside ``std::call_once`` but read elsewhere outside the once with no lock or atomic.
+    Not reported: constructors and destructors, code under a lock, ``call_once`` stores
+    that every reader reaches through the once, members that are atomic, const or
+    thread-local, and classes that show no sign of being shared.
     """
 
     code = "FTC022"
