@@ -27,7 +27,6 @@ LONG_MODULES_TO_SPLIT = {
     "auditor/collectors/binary/code_reader.py": 920,
     "auditor/collectors/binary/elf.py": 796,
     "auditor/collectors/binary/gil_declaration.py": 648,
-    "auditor/collectors/source/c_syntax.py": 967,
     "auditor/collectors/source/cython_analysis.py": 946,
     "auditor/collectors/source/python_analysis.py": 1186,
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...collectors.source.c_syntax import StaticWrite
+from ...collectors.source.c_model import StaticWrite
 from ...collectors.source.c_vocabulary import OUT_PARAMETER_WRITERS
 from ...model.finding import Severity
 from ..registry import Example, register

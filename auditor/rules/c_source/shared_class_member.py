@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...collectors.source.c_syntax import FunctionInfo
+from ...collectors.source.c_model import FunctionInfo
 from ...collectors.source.c_vocabulary import ACQUIRE, CPP_MUTATORS, SYNCHRONISED_TYPE
 from ...model.finding import Severity
 from ..registry import Example, register
