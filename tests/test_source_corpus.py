@@ -24,7 +24,12 @@ from scoring import load_manifest, score_corpus  # noqa: E402
 # check-then-use on module containers; Cython module instances, lazy cdef fields,
 # KeyError inserts) took Python+Cython to 126/151 = 83% at 128/142 = 90% over all files
 # (session3-python alone: 67% / 93%).
-FLOORS = {"c": (0.69, 0.86), "python": (0.82, 0.88)}
+# Session 4 (c-rules-4) worked the C misses by kind (check halves of check-then-acts, argument
+# objects bent for one call, shared-container check-then-act, C++ shared-class members) and
+# took C from 87/123 = 71% / 87% to 110/123 = 89% / 95% over all files (session3-c alone:
+# 72%/86% -> 100%/100%, tuned on, so no longer a held-out figure); CPython Modules/ stayed near
+# 1.1 findings per 1,000 lines.
+FLOORS = {"c": (0.88, 0.95), "python": (0.82, 0.88)}
 
 
 def test_corpus_is_labelled_real_code():

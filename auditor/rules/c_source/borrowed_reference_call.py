@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...collectors.source.c_races import why_container_shared
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -32,6 +33,25 @@ _ALWAYS_SHARED = {
 }
 
 
+def _only_compared(unit, call) -> bool:
+    """``if (PyDict_GetItem(d, k) == NULL)``, ``if (PyWeakref_GET_OBJECT(r) == obj)``: the
+    borrowed pointer is tested or compared for identity and never dereferenced, so it
+    cannot dangle. (Kept as a value, passed on or returned, it can.)"""
+    child, parent = call, unit.parent_of(call)
+    while parent is not None and parent.type == "parenthesized_expression":
+        child, parent = parent, unit.parent_of(parent)
+    if parent is None:
+        return False
+    if parent.type == "binary_expression":
+        operator = parent.child_by_field_name("operator")
+        return operator is not None and unit.node_text(operator) in ("==", "!=")
+    if parent.type == "unary_expression":
+        return unit.node_text(parent).startswith("!")
+    if parent.type in ("if_statement", "while_statement", "condition_clause"):
+        return parent.child_by_field_name("condition") == child or parent.type == "condition_clause"
+    return False
+
+
 @register
 class BorrowedReferenceCall(CSourceRule):
     """A borrowed reference is only valid while something else keeps the object alive.
@@ -43,8 +63,11 @@ class BorrowedReferenceCall(CSourceRule):
     under the GIL ever shows.
 
     Not reported: containers created in the same function (no one else can see them),
-    the keyword-arguments dict of the call, calls made inside a critical section, and
-    module initialisation code.
+    results only tested or compared for identity (``PyDict_GetItem(d, k) == NULL``), which
+    are never dereferenced, the keyword-arguments dict of the call, the thread's own dict
+    (PyThreadState_GetDict),
+    calls made inside a critical section, module initialisation code, and arms the
+    free-threaded build never compiles (``#if PY_VERSION_HEX < 0x030D0000``).
     """
 
     code = "FTC003"
@@ -89,6 +112,11 @@ class BorrowedReferenceCall(CSourceRule):
             note="a list created here is private to this thread",
         ),
         Example(
+            "static int known(PyObject *self, PyObject *key) {\n"
+            "    return PyDict_GetItem(get_registry(self), key) != NULL;\n}\n",
+            note="only compared: the borrowed pointer is never used",
+        ),
+        Example(
             "static PyObject *first(PyObject *self, PyObject *items) {\n"
             "    PyObject *item;\n    Py_BEGIN_CRITICAL_SECTION(items);\n"
             "    item = Py_NewRef(PyList_GET_ITEM(items, 0));\n    Py_END_CRITICAL_SECTION();\n"
@@ -101,12 +129,23 @@ class BorrowedReferenceCall(CSourceRule):
         for call, name, function in unit.calls(REPLACEMENTS):
             if function is None or unit.runs_at_import(call, function) or unit.is_protected(call, function):
                 continue
+            if unit.in_gil_only_branch(call):
+                continue  # `#if PY_VERSION_HEX < 0x030D0000`: the free-threaded build never compiles it
             arguments = unit.call_arguments(call)
             if name not in _ALWAYS_SHARED and arguments and unit.is_private_object(arguments[0], function):
                 continue
+            if _only_compared(unit, call):
+                continue
             replacement = REPLACEMENTS[name]
+            why = (
+                "the imported module table is shared by every thread"
+                if name.startswith("PyImport")
+                else "the referent's last strong reference can go in another thread"
+                if name.startswith("PyWeakref")
+                else why_container_shared(unit, arguments[0] if arguments else None, function)
+            )
             yield cls.finding(
-                f"{name}() returns a borrowed reference that another thread can invalidate; "
+                f"{name}() returns a borrowed reference that another thread can invalidate ({why}); "
                 f"use {replacement}() (new reference) or a critical section",
                 unit.location(call),
                 fix=f"replace {name}() with {replacement}() and Py_DECREF the result when done",

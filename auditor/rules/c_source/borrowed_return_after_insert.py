@@ -27,6 +27,28 @@ _STEALING = ("Py_", "PyTuple_", "PyList_SetItem", "PyModule_Add", "PyArg_")
 _RELEASE = re.compile(r"^Py_X?DECREF\s*\(\s*(?:\([^()]*\)\s*)?(\w+)\s*\)$")
 
 
+def _next_statement(unit, statement):
+    """The statement that runs after ``statement``: its next sibling, or, when it ends the
+    block of an ``if`` (``if (!v) { ...; Py_DECREF(v); } return v;``), what follows the ``if``."""
+    node = statement
+    while node is not None:
+        following = node.next_named_sibling
+        while following is not None and following.type == "comment":
+            following = following.next_named_sibling
+        if following is not None:
+            return following
+        block = unit.parent_of(node)
+        owner = unit.parent_of(block) if block is not None else None
+        if block is None or block.type != "compound_statement" or owner is None:
+            return None
+        if owner.type == "else_clause":
+            owner = unit.parent_of(owner)
+        if owner is None or owner.type != "if_statement":
+            return None
+        node = owner
+    return None
+
+
 @register
 class BorrowedReturnAfterInsert(CSourceRule):
     """``PyDict_SetItem(d, k, v); Py_DECREF(v); return v;`` returns a pointer only ``d`` owns.
@@ -53,6 +75,15 @@ class BorrowedReturnAfterInsert(CSourceRule):
     )
     references = ["https://docs.python.org/3/howto/free-threading-extensions.html#borrowed-references"]
     invalid = [
+        Example(
+            "static PyObject *cache;\n"
+            "static PyObject *get(PyObject *key) {\n"
+            "    PyObject *v = PyDict_GetItemWithError(cache, key);\n    if (v == NULL) {\n"
+            "        v = compute(key);\n"
+            "        if (v == NULL || PyDict_SetItem(cache, key, v) < 0) return NULL;\n"
+            "        Py_DECREF(v);\n    }\n    return v;\n}\n",
+            note="the release ends the fill-on-miss branch; the return after it hands out a borrowed value",
+        ),
         Example(
             "static PyObject *add_loop(PyObject *loops, PyObject *key) {\n"
             "    PyObject *info = make_info(key);\n    if (info == NULL) return NULL;\n"
@@ -115,9 +146,7 @@ class BorrowedReturnAfterInsert(CSourceRule):
                     match = _RELEASE.match(unit.node_text(node).rstrip(";").strip())
                     if match is None or match.group(1) not in inserts:
                         continue
-                    following = node.next_named_sibling
-                    while following is not None and following.type == "comment":
-                        following = following.next_named_sibling
+                    following = _next_statement(unit, node)
                     if following is None or following.type != "return_statement":
                         continue
                     returned = unit.node_text(following)[len("return") :].strip().rstrip(";").strip()

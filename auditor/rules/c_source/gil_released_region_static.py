@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...collectors.source.c_races import is_write_target
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -69,6 +70,7 @@ class GilReleasedRegionStatic(CSourceRule):
         for function in unit.functions:
             if not function.released_regions or function.init_only:
                 continue
+            uses: dict[int, list] = {}  # variable -> [(node, kind, changes it)]
             for node in unit.walk(function.body):
                 if node.type != "identifier":
                     continue
@@ -87,17 +89,50 @@ class GilReleasedRegionStatic(CSourceRule):
                     continue
                 if unit.is_protected(node, function):
                     continue
-                line = node.start_point[0] + 1
-                if line in reported:
-                    continue
-                reported.add(line)
-                region = (
-                    "a PyGILState_Ensure region (no longer exclusive)"
-                    if kind == "gilstate"
-                    else "a Py_BEGIN_ALLOW_THREADS region"
-                )
-                yield cls.finding(
-                    f"static `{variable.name}` is used in {region} in {function.name}() without a lock",
-                    unit.location(node),
-                    evidence=[variable.declaration_text],
-                )
+                changes = is_write_target(unit, node) or _released(unit, node)
+                uses.setdefault(id(variable), []).append((node, kind, changes, variable))
+            for found in uses.values():
+                # The stores and releases are the racing statements; reads in between are the
+                # same hazard seen again, so only a region that never changes the static
+                # reports its first read.
+                chosen = [use for use in found if use[2]] or found[:1]
+                for node, kind, _, variable in chosen:
+                    line = node.start_point[0] + 1
+                    if line in reported:
+                        continue
+                    reported.add(line)
+                    region = (
+                        "a PyGILState_Ensure region (no longer exclusive)"
+                        if kind == "gilstate"
+                        else "a Py_BEGIN_ALLOW_THREADS region"
+                    )
+                    reads = len(found) - len(chosen)
+                    also = (
+                        f" (and read {reads} more time{'s' if reads > 1 else ''} there)" if reads > 0 else ""
+                    )
+                    verb = (
+                        "set"
+                        if is_write_target(unit, node)
+                        else "released"
+                        if _released(unit, node)
+                        else "used"
+                    )
+                    yield cls.finding(
+                        f"static `{variable.name}` is {verb} in {region} in {function.name}() without a lock"
+                        f"{also}: it is one copy for every thread, and this region no longer keeps them out",
+                        unit.location(node),
+                        evidence=[variable.declaration_text],
+                    )
+
+
+_RELEASES = {"Py_DECREF", "Py_XDECREF", "Py_CLEAR", "Py_SETREF", "Py_XSETREF", "free", "PyMem_Free"}
+
+
+def _released(unit, node) -> bool:
+    """``Py_DECREF(cached)``: the use that frees what another thread may be using."""
+    parent = unit.parent_of(node)
+    if parent is None or parent.type != "argument_list":
+        return False
+    call = unit.parent_of(parent)
+    callee = call.child_by_field_name("function") if call is not None else None
+    return callee is not None and unit.node_text(callee) in _RELEASES

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...collectors.source.c_races import python_object_types
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -46,6 +47,15 @@ _PER_CALL_TYPES = {"Py_buffer", "PyCompilerFlags", "PyStatus", "PyConfig", "PyPr
 # threads storing it race harmlessly (CPython's own tuple/str hash caches do this).
 _IDEMPOTENT_FIELD = re.compile(r"hash(?:code)?$", re.IGNORECASE)
 
+
+def _only_sets_a_constant(body: str, pattern: str) -> bool:
+    """The guarded block is one store of a constant to the tested field, nothing else."""
+    statement = body.strip().strip("{}").strip()
+    return (
+        re.fullmatch(rf"(?:{pattern})\s*=\s*(?:-?\d+|true|false|NPY_TRUE|Py_True)\s*;", statement) is not None
+    )
+
+
 # Construction and teardown run before the object is shared or after it no longer is.
 _CONSTRUCTION = re.compile(r"(?:_new|_init|__init___impl|_dealloc|_clear|_traverse|_exec|_finalize)$")
 
@@ -61,6 +71,8 @@ def _python_object(unit, name: str, function) -> bool:
     type_name = match.group(1)
     if type_name in _PER_CALL_TYPES:
         return False
+    if type_name in python_object_types(unit):
+        return True
     return type_name.startswith("Py") or "object" in type_name.lower()
 
 
@@ -76,6 +88,10 @@ class LazyObjectField(CSourceRule):
     it guards. The object is shared when it arrives as an argument (any thread can
     pass the same one); objects the function has just created are not reported, and
     neither are ordinary field writes without a preceding check.
+
+    The check, the fill and the first use after it (``Py_INCREF(obj->dict)``, ``return
+    obj->cache;``) are each reported: the use hands out a reference that a racing fill
+    may just have replaced and released.
 
     Also reported: passing ``&obj->field`` to a helper in this file that reads and
     then rewrites ``*slot`` (a cache slot filled through a pointer).
@@ -133,6 +149,12 @@ class LazyObjectField(CSourceRule):
             note="an idempotent one-word hash cache: racing threads store the same value",
         ),
         Example(
+            "static int update(HashObject *self, Py_ssize_t len) {\n"
+            "    if (!self->use_mutex && len >= 2048) {\n        self->use_mutex = 1;\n    }\n"
+            "    return 0;\n}\n",
+            note="a flag only ever raised to one constant: racing stores agree",
+        ),
+        Example(
             "static void set_size(Obj *obj, Py_ssize_t n) {\n    obj->size = n;\n}\n",
             note="an ordinary field write, no check-then-set",
         ),
@@ -182,6 +204,8 @@ class LazyObjectField(CSourceRule):
                 continue
             if not store.group(0).startswith("&") and _IDEMPOTENT_FIELD.search(field):
                 continue
+            if _only_sets_a_constant(body, pattern):
+                continue  # `if (!o->flag) o->flag = 1;`: racing threads store the same word
             before = _COMMENT.sub(
                 " ", unit.source[function.body.start_byte : node.start_byte].decode("utf-8", "replace")
             )
@@ -204,6 +228,36 @@ class LazyObjectField(CSourceRule):
                 f"{node.start_point[0] + 1}: a racing thread's value is overwritten or leaks ({evidence})",
                 store_location,
             )
+            use_line = cls._use_after(unit, function, node, pattern)
+            if use_line is not None:
+                use_location = unit.location(consequence)
+                use_location.line = use_line
+                use_location.snippet = unit.line_text(use_line)
+                yield cls.finding(
+                    f"`{field}` is read again here in {function.name}() after the unlocked fill on line "
+                    f"{store_line}: another thread's fill can have replaced the value in between, so the "
+                    "two threads hand out different objects and one leaks (or dangles, if a fill releases "
+                    f"the old value) ({evidence})",
+                    use_location,
+                )
+
+    @staticmethod
+    def _use_after(unit, function, node, pattern: str) -> int | None:
+        """The line of the first ``Py_INCREF(field)`` / ``Py_NewRef(field)`` / ``return field;``
+        after the lazy fill: the reference handed out is the one a racing fill may have freed."""
+        after = _COMMENT.sub(
+            lambda match: " " * len(match.group(0)),
+            unit.source[node.end_byte : function.body.end_byte].decode("utf-8", "replace"),
+        )
+        uses = rf"\b(?:Py_X?INCREF|Py_X?NewRef)\s*\(\s*(?:\([^()]*\)\s*)?(?:{pattern})\s*\)"
+        declarator = function.node.child_by_field_name("declarator")
+        if declarator is not None and declarator.type == "pointer_declarator":
+            # A function returning a pointer hands the field's value out as a borrowed reference.
+            uses += rf"|\breturn\s+(?:\([^()]*\)\s*)?(?:{pattern})\s*;"
+        use = re.search(uses, after)
+        if use is None:
+            return None
+        return node.end_point[0] + 1 + after[: use.start()].count("\n")
 
     @staticmethod
     def _slot_helpers(unit) -> set[str]:

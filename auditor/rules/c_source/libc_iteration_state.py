@@ -12,14 +12,19 @@ from . import CSourceRule
 FAMILIES = {
     "utmpx": ("setutxent", "getutxent", "endutxent", "getutxid", "getutxline", "pututxline"),
     "utmp": ("setutent", "getutent", "endutent", "getutid", "getutline", "pututline", "utmpname"),
-    "passwd": ("setpwent", "getpwent", "endpwent"),
-    "group": ("setgrent", "getgrent", "endgrent"),
+    "passwd": ("setpwent", "getpwent", "endpwent", "fgetpwent"),
+    "group": ("setgrent", "getgrent", "endgrent", "fgetgrent"),
     "shadow": ("setspent", "getspent", "endspent"),
     "mount table": ("getmntent", "getmntinfo"),
     "hosts": ("sethostent", "gethostent", "endhostent"),
     "services": ("setservent", "getservent", "endservent"),
     "protocols": ("setprotoent", "getprotoent", "endprotoent"),
     "networks": ("setnetent", "getnetent", "endnetent"),
+    "fstab": ("setfsent", "getfsent", "endfsent", "getfsfile", "getfsspec"),
+    "login shells": ("setusershell", "getusershell", "endusershell"),
+    "netgroups": ("setnetgrent", "getnetgrent", "endnetgrent"),
+    "mail aliases": ("setaliasent", "getaliasent", "endaliasent"),
+    "rpc programs": ("setrpcent", "getrpcent", "endrpcent"),
 }
 _FAMILY_OF = {name: family for family, names in FAMILIES.items() for name in names}
 

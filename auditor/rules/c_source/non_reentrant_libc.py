@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+from ...collectors.source.c_preprocessor import in_reentrant_fallback
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -59,6 +62,23 @@ REPLACEMENTS = {
 # the interpreter itself does (os.environ writes). Read once at import time instead.
 _INIT_SAFE = {"getenv", "setlocale"}
 _ADVICE_VERBS = {"pass", "read", "parse"}
+# POSIX: "readdir() is not required to be thread-safe", but glibc and the BSDs keep its
+# buffer in the DIR itself, and streams opened by one call of one function are its own.
+_PER_STREAM = {"readdir", "readdir64"}
+# After fork() only the calling thread exists in the child: nothing else can race.
+_CHILD_FUNCTION = re.compile(r"(?:^|_)child(?:_|$)|after_fork|in_child", re.IGNORECASE)
+
+
+def _own_stream(unit, call, function) -> bool:
+    """``readdir(dirp)`` on a ``DIR *`` local to the function (or handed in by its caller)."""
+    arguments = unit.call_arguments(call)
+    if function is None or len(arguments) != 1 or arguments[0].type != "identifier":
+        return False
+    return unit.node_text(arguments[0]) in function.locals
+
+
+def _in_forked_child(unit, function) -> bool:
+    return bool(_CHILD_FUNCTION.search(function.name)) and re.search(rb"\b(?:v?fork|fork1)\s*\(", unit.source)
 
 
 @register
@@ -69,6 +89,10 @@ class NonReentrantLibcCall(CSourceRule):
     return pointers into a shared buffer that the next call (from any thread)
     overwrites; ``getenv`` races with ``setenv``. The GIL used to serialise the C code
     calling them; free-threaded Python runs it in parallel.
+
+    Not reported: calls under a lock, the ``#else`` fallback of a ``HAVE_*_R`` check (the
+    platform has no reentrant variant), ``readdir`` on a ``DIR *`` the function holds
+    itself, and code that runs in a forked child (one thread only).
     """
 
     code = "FTC005"
@@ -99,6 +123,19 @@ class NonReentrantLibcCall(CSourceRule):
             '    verbose = getenv("DEMO_VERBOSE") != NULL;\n    return PyModule_Create(&demo_module);\n}\n',
             note="read once during module initialisation",
         ),
+        Example(
+            "#include <pwd.h>\nstatic const char *home(uid_t uid) {\n"
+            "    struct passwd *p;\n#ifdef HAVE_GETPWUID_R\n    struct passwd pw; char buf[1024];\n"
+            "    getpwuid_r(uid, &pw, buf, sizeof buf, &p);\n#else\n    p = getpwuid(uid);\n#endif\n"
+            "    return p ? p->pw_dir : NULL;\n}\n",
+            note="the fallback for platforms without getpwuid_r",
+        ),
+        Example(
+            "#include <dirent.h>\nstatic int count(const char *path) {\n    int n = 0;\n"
+            "    DIR *dirp = opendir(path);\n    while (dirp && readdir(dirp)) n++;\n"
+            "    if (dirp) closedir(dirp);\n    return n;\n}\n",
+            note="a directory stream of this call's own",
+        ),
     ]
 
     @classmethod
@@ -111,12 +148,19 @@ class NonReentrantLibcCall(CSourceRule):
                 continue
             if function is not None and unit.is_protected(call, function):
                 continue
+            if unit.in_gil_only_branch(call) or in_reentrant_fallback(unit, call):
+                continue  # the `#else` of `#ifdef HAVE_GETPWNAM_R`: platforms without the _r call
+            if name in _PER_STREAM and _own_stream(unit, call, function):
+                continue
+            if function is not None and _in_forked_child(unit, function):
+                continue
             replacement = REPLACEMENTS[name]
             # Some replacements are functions (`strtok_r`), others advice ("pass the value
             # explicitly"); "use pass the value explicitly" read as a typo to users.
             advice = replacement if replacement.split()[0] in _ADVICE_VERBS else f"use {replacement}"
             yield cls.finding(
-                f"{name}() is not thread-safe (shared static state); {advice}",
+                f"{name}() is not thread-safe: libc keeps its state or result in one static buffer for the "
+                f"whole process, which every thread calling it shares; {advice}",
                 unit.location(call),
                 fix=f"replace {name}(): {advice}",
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...collectors.source.c_singletons import singleton_writes
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -19,6 +20,10 @@ class StaticAliasWrite(CSourceRule):
     ``cache[n].ptrs[--cache[n].available]`` for callers that passed the static
     ``datacache``, a check-then-act on a free list that two threads can both win.
 
+    A third shape is C++'s: a getter returning a reference to its own static
+    (``Internals &get_internals() { static Internals i; return i; }``), written by every
+    caller (``get_internals().types[k] = v``, or through ``auto &in = get_internals();``).
+
     Calls are resolved within the file: the finding sits on the call that passes the
     static (where a lock can go) and on each unlocked write inside the helper, and each
     names the other. Not reported: the call or the helper's write under a lock, code only
@@ -28,7 +33,7 @@ class StaticAliasWrite(CSourceRule):
     code = "FTC018"
     name = "static-alias-write"
     severity = Severity.ERROR
-    summary = "static written through a local alias or through a helper's pointer parameter"
+    summary = "static written through a local alias, a helper's pointer parameter or a singleton getter"
     fix = (
         "Take one lock around the call (or in the helper) for every use of the shared static, "
         "or give each caller its own buffer (module state with a lock, or thread-local storage)."
@@ -55,6 +60,21 @@ class StaticAliasWrite(CSourceRule):
             "void remember(int key, int value) {\n    auto &cache = table;\n    cache[key] = value;\n}\n",
             language="cpp",
             note="a C++ reference to a static container",
+        ),
+        Example(
+            "typedef struct { long used; char *blocks[16]; } arena_t;\nstatic arena_t *default_arena;\n"
+            "static void *arena_take(arena_t *arena) {\n"
+            "    return arena->used > 0 ? arena->blocks[--arena->used] : NULL;\n}\n"
+            "void *get_block(void) { return arena_take(default_arena); }\n",
+            note="what a static pointer points at, written by a helper it is handed to",
+        ),
+        Example(
+            "#include <map>\nstruct Internals { std::map<int, int> types; long count; };\n"
+            "Internals &get_internals() {\n    static Internals internals;\n    return internals;\n}\n"
+            "void register_type(int key, int value) {\n    auto &in = get_internals();\n"
+            "    in.types[key] = value;\n    get_internals().count++;\n}\n",
+            language="cpp",
+            note="a singleton getter hands every caller the same static",
         ),
     ]
     valid = [
@@ -108,6 +128,17 @@ class StaticAliasWrite(CSourceRule):
                 location,
                 evidence=[variable.declaration_text, unit.node_text(declaration)],
             )
+            read = _read_before(unit, function, alias, declaration, node)
+            if read is not None and unit.location(read).line not in reported:
+                reported.add(unit.location(read).line)
+                yield cls.finding(
+                    f"`{alias}` (an alias of `{variable.name}`, {_where(variable)} that every thread shares) "
+                    f"is read here in {function.name}() and written through on line {location.line} with no "
+                    "lock in between: another thread can change it after this read (check-then-act)",
+                    unit.location(read),
+                    evidence=[variable.declaration_text, unit.node_text(declaration)],
+                )
+        yield from _singleton_findings(cls, unit, reported)
         for helper in unit.helper_writes:
             if helper.protected:
                 continue
@@ -135,6 +166,47 @@ class StaticAliasWrite(CSourceRule):
                     location,
                     evidence=[helper.variable.declaration_text],
                 )
+
+
+def _singleton_findings(cls, unit, reported: set[int]):
+    for write in singleton_writes(unit):
+        function = write.function
+        if unit.is_protected(write.node, function) or unit.in_gil_only_branch(write.node):
+            continue
+        if unit.runs_at_import(write.node, function):
+            continue
+        location = unit.location(write.node)
+        if location.line in reported:
+            continue
+        reported.add(location.line)
+        through = (
+            f"through `{write.alias}`, bound to {write.getter}()"
+            if write.alias
+            else f"through {write.getter}()"
+        )
+        yield cls.finding(
+            f"{function.name}() writes `{write.variable.name}` {through}, which hands every caller the "
+            f"same object ({_where(write.variable)}): two threads writing it here race, with no lock",
+            location,
+            evidence=[write.variable.declaration_text],
+        )
+
+
+def _read_before(unit, function, alias: str, declaration, write):
+    """The first use of the alias after its declaration and on an earlier line than the write."""
+    for node in unit.walk(function.body):
+        if node.start_point[0] >= write.start_point[0]:
+            return None
+        if (
+            node.start_byte < declaration.end_byte
+            or node.type != "identifier"
+            or unit.node_text(node) != alias
+        ):
+            continue
+        if unit.is_protected(node, function):
+            continue
+        return node
+    return None
 
 
 def variable_name(helper) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...collectors.source.c_races import prior_read
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -148,23 +149,47 @@ class StaticMutableWrite(CSourceRule):
     @classmethod
     def check(cls, unit):
         reported: set[int] = set()
+        checked: set[tuple[int, str]] = set()  # (variable, function) pairs whose read is reported
         for write in unit.writes:
             if write.protected or write.claimed_by or unit.runs_at_import(write.node, write.function):
                 continue
             location = unit.location(write.node)
-            if location.line in reported:
+            where = _where(write.variable)
+            if location.line not in reported:
+                reported.add(location.line)
+                yield cls.finding(
+                    f"`{write.variable.name}` ({where}) is written in {write.function.name}() "
+                    f"with no lock; {_why_shared(write.variable)}, so they race on it without the GIL",
+                    location,
+                    evidence=[write.variable.declaration_text],
+                )
+            key = (id(write.variable), write.function.name)
+            if key in checked:
                 continue
-            reported.add(location.line)
-            if write.variable.function:
-                where = f"function-level static in {write.variable.function}()"
-            elif write.variable.line:
-                where = f"declared at line {write.variable.line}"
-            else:
-                where = write.variable.declaration_text
+            checked.add(key)
+            read = prior_read(unit, write)
+            if read is None or unit.location(read).line in reported:
+                continue
+            read_location = unit.location(read)
+            reported.add(read_location.line)
             yield cls.finding(
-                f"`{write.variable.name}` ({where}) is written in {write.function.name}() "
-                "with no lock; every thread that calls it shares that one copy, "
-                "so they race on it without the GIL",
-                location,
+                f"`{write.variable.name}` ({where}) is read here in {write.function.name}() and written "
+                f"on line {location.line} with no lock in between: another thread can change it after "
+                "this read, so the write acts on a stale value (check-then-act)",
+                read_location,
                 evidence=[write.variable.declaration_text],
             )
+
+
+def _where(variable) -> str:
+    if variable.function:
+        return f"function-level static in {variable.function}()"
+    if variable.line:
+        return f"declared at line {variable.line}"
+    return variable.declaration_text
+
+
+def _why_shared(variable) -> str:
+    if "->" in variable.name:
+        return "the state is one per interpreter and every thread of it reaches the same copy"
+    return "every thread that calls it shares that one copy"

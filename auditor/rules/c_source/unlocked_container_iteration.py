@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...collectors.source.c_races import why_container_shared
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -24,8 +25,9 @@ class UnlockedContainerIteration(CSourceRule):
     ``Py_BEGIN_CRITICAL_SECTION(obj)`` (Include/cpython/critical_section.h); the HOWTO
     says the same for extensions.
 
-    Not reported: containers created in the same function, the call's kwargs dict, loops
-    already inside a critical section or lock, and module initialisation.
+    Not reported: containers created in the same function (PyDict_Copy, PyMapping_Items,
+    PyUnicode_Split...), the call's kwargs dict, loops already inside a critical section
+    or lock, module initialisation, and ``#ifndef Py_GIL_DISABLED`` arms.
     """
 
     code = "FTC004"
@@ -73,12 +75,15 @@ class UnlockedContainerIteration(CSourceRule):
         for call, name, function in unit.calls(_ITERATION_CALLS):
             if function is None or unit.runs_at_import(call, function) or unit.is_protected(call, function):
                 continue
+            if unit.in_gil_only_branch(call):
+                continue  # `#ifndef Py_GIL_DISABLED`: the free-threaded build never compiles it
             arguments = unit.call_arguments(call)
             if arguments and unit.is_private_object(arguments[0], function):
                 continue
             target = unit.node_text(arguments[0]) if arguments else "the object"
+            why = why_container_shared(unit, arguments[0] if arguments else None, function)
             yield cls.finding(
                 f"{name}({target}, ...) reads the container's storage while other threads may resize it; "
-                "no critical section is held",
+                f"no critical section is held ({why})",
                 unit.location(call),
             )

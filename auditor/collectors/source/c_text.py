@@ -1,0 +1,102 @@
+"""Text-level preparation of C/C++ sources, before and beside the tree-sitter parse.
+
+tree-sitter does not run the preprocessor, so a few things are settled on the text:
+statement macros written without a semicolon are masked to braces of the same length,
+and brace depth tells a namespace-scope declaration from a class member whatever the
+parse made of an export macro.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Include/ceval.h: Py_BEGIN_ALLOW_THREADS expands to `{ PyThreadState *_save; ...` and
+# Py_END_ALLOW_THREADS to `...; }`, written without a semicolon, which tree-sitter
+# cannot know. Blanking them to a brace of the same length keeps the block structure.
+_STATEMENT_MACROS = re.compile(
+    rb"^([ \t]*)(Py_BEGIN_ALLOW_THREADS|Py_END_ALLOW_THREADS|Py_BLOCK_THREADS|Py_UNBLOCK_THREADS)([ \t]*;?)",
+    re.MULTILINE,
+)
+
+
+def mask_statement_macros(source: bytes) -> bytes:
+    if b"_THREADS" not in source:
+        return source
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        name = match.group(2)
+        brace = (
+            b"{" if name == b"Py_BEGIN_ALLOW_THREADS" else b"}" if name == b"Py_END_ALLOW_THREADS" else b" "
+        )
+        return match.group(1) + brace + b" " * (len(name) + len(match.group(3)) - 1)
+
+    return _STATEMENT_MACROS.sub(replace, source)
+
+
+_BRACE_NOISE = re.compile(
+    r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|^[ \t]*#[^\n]*", re.DOTALL | re.MULTILINE
+)
+# (string literals are blanked before this runs, so `extern "C"` reads as `extern`)
+_NAMESPACE_OPENER = re.compile(r"(?:\bnamespace\b[\w\s:]*|\bextern\s*)$")
+
+
+def brace_scopes(text: str) -> tuple[list[int], list[bool]]:
+    """Offsets where the brace depth changes, and whether each stretch is namespace scope."""
+    masked = _BRACE_NOISE.sub(lambda match: " " * len(match.group(0)), text)
+    offsets: list[int] = [0]
+    namespace_scope: list[bool] = [True]
+    stack: list[bool] = []  # True for namespace / extern "C" braces
+    last_boundary = 0
+    for match in re.finditer(r"[{};]", masked):
+        char = match.group(0)
+        position = match.start()
+        if char == "{":
+            stack.append(bool(_NAMESPACE_OPENER.search(masked[last_boundary:position].strip())))
+        elif char == "}" and stack:
+            if (position == 0 or masked[position - 1] == "\n") and not stack[-1]:
+                # A closing brace in column 0 ends a top-level function or class, even
+                # when #if/#else arms opened it twice (`void f(int a) {` / `void f(void) {`).
+                while stack and not stack[-1]:
+                    stack.pop()
+            else:
+                stack.pop()
+        last_boundary = position + 1
+        if char != ";":
+            offsets.append(position + 1)
+            namespace_scope.append(all(stack))
+    return offsets, namespace_scope
+
+
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+_RELEASED_PAIRS = (
+    (re.compile(r"\bPy_BEGIN_ALLOW_THREADS\b"), re.compile(r"\bPy_END_ALLOW_THREADS\b"), "allow-threads"),
+    (re.compile(r"\bPyEval_SaveThread\s*\("), re.compile(r"\bPyEval_RestoreThread\s*\("), "allow-threads"),
+    (re.compile(r"\bPyGILState_Ensure\s*\("), re.compile(r"\bPyGILState_Release\s*\("), "gilstate"),
+)
+
+
+def released_regions(source: bytes, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Byte ranges of ``source[start:end]`` where the thread runs without an attached thread state.
+
+    ``Py_BEGIN_ALLOW_THREADS`` .. ``Py_END_ALLOW_THREADS`` (Include/ceval.h) detaches;
+    ``PyGILState_Ensure`` .. ``PyGILState_Release`` (Include/pystate.h) used to *be* the
+    lock that made static state safe, and in the free-threaded build it no longer
+    excludes other threads.
+    """
+    text = _COMMENT.sub(lambda match: " " * len(match.group(0)), source[start:end].decode("latin-1"))
+    regions = []
+    for begin, finish, kind in _RELEASED_PAIRS:
+        for match in begin.finditer(text):
+            closing = finish.search(text, match.end())
+            stop = closing.start() if closing else len(text)
+            regions.append((start + match.end(), start + stop, kind))
+    return regions
+
+
+_DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+
+
+def macro_names(text: str) -> set[str]:
+    """Names this file ``#define``s: ``#define am (GEN->gen_param[0])`` makes ``am = x`` a
+    write through a macro, not to an undeclared global."""
+    return set(_DEFINE.findall(text))

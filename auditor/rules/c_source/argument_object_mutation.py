@@ -1,0 +1,179 @@
+"""FTC020: a caller's object changed for the duration of a call and then put back."""
+
+from __future__ import annotations
+
+import re
+
+from ...collectors.source.c_races import (
+    alternative_branches,
+    declared_type,
+    in_exit_branch,
+    is_python_object,
+    loop_without,
+    lvalue_root,
+)
+from ...model.finding import Severity
+from ..registry import Example, register
+from . import CSourceRule
+
+_LITERAL = re.compile(r"^(?:-?\d+[uUlL]*|NULL|nullptr|NPY_TRUE|NPY_FALSE|true|false|Py_None)$")
+_LABEL = re.compile(rb"^[ \t]*(?!default\b)[A-Za-z_]\w*[ \t]*:(?!:)", re.MULTILINE)
+# A release of the field right before it is reset: the reset is cleanup.
+_RELEASED_BEFORE = re.compile(
+    r"\b(?:free|PyMem_(?:Raw)?Free|PyObject_(?:GC_)?Free|Py_X?DECREF|Py_CLEAR|CloseHandle|close)\s*\([^;]*\)\s*;\s*$"
+)
+# Construction and teardown run before the object is shared or after it no longer is.
+_CONSTRUCTION = re.compile(r"(?:_new|_init|__init___impl|_dealloc|_clear|_traverse|_exec|_finalize)$")
+
+
+def _normalised(unit, node) -> str:
+    return re.sub(r"\s+", "", unit.node_text(node))
+
+
+@register
+class ArgumentObjectMutation(CSourceRule):
+    """``out->nd = 1; call(out); out->nd = 0;`` on an object the caller handed in.
+
+    Code written for the GIL sometimes bends an argument for the length of one call, a
+    dimension set to the total before building the result and set back after, a flag
+    raised around a callback, trusting that no other thread could look at the object in
+    between. Python code shares arrays, descriptors and other objects between threads
+    freely; in the free-threaded build another thread reading the same object sees the
+    temporary value (a wrong shape, a wrong length: out-of-bounds reads), and two
+    threads doing it at once restore each other's values.
+
+    Reported: two stores to the same field (or element behind an accessor such as
+    ``PyArray_DIMS(a)[i]``) of a Python object that arrived as a parameter, with a call
+    between them, the second putting back a saved value or a constant. Both lines are
+    reported. Not reported: objects the function creates, the two arms of one
+    ``if``/``else``, a store in an early-return or error branch (cleanup, not a
+    temporary change), code under a lock or critical section, and constructors.
+    """
+
+    code = "FTC020"
+    name = "argument-object-mutation"
+    severity = Severity.WARNING
+    summary = "an argument object is changed for the length of a call and then restored, without a lock"
+    fix = (
+        "Work on a private copy (a new view or descriptor, a local shape array) instead of bending the "
+        "caller's object, or hold the object's critical section (Py_BEGIN_CRITICAL_SECTION(obj)) for "
+        "the whole change-call-restore sequence."
+    )
+    references = ["https://docs.python.org/3/howto/free-threading-extensions.html"]
+    invalid = [
+        Example(
+            "static PyObject *reduce_like(PyObject *ufunc, PyArrayObject *arr, PyArrayObject *out) {\n"
+            "    int hack = 0;\n"
+            "    if (out != NULL && PyArray_NDIM(out) == 0) {\n        hack = 1;\n"
+            "        ((PyArrayObject_fields *)out)->nd = 1;\n    }\n"
+            "    PyObject *impl = promote(ufunc, arr, out);\n"
+            "    if (hack) {\n        ((PyArrayObject_fields *)out)->nd = 0;\n    }\n    return impl;\n}\n"
+        ),
+        Example(
+            "static PyObject *repeat(PyArrayObject *aop, int axis, npy_intp total) {\n"
+            "    npy_intp n = PyArray_DIM(aop, axis);\n    PyArray_DIMS(aop)[axis] = total;\n"
+            "    PyObject *ret = PyArray_NewLikeArray(aop, NPY_ANYORDER, NULL, 0);\n"
+            "    PyArray_DIMS(aop)[axis] = n;\n    return ret;\n}\n",
+            note="a dimension of the caller's array changed while the result is built",
+        ),
+    ]
+    valid = [
+        Example(
+            "static PyObject *repeat(PyArrayObject *aop, int axis, npy_intp total) {\n"
+            "    npy_intp shape[NPY_MAXDIMS];\n"
+            "    memcpy(shape, PyArray_DIMS(aop), PyArray_NDIM(aop) * sizeof(npy_intp));\n"
+            "    shape[axis] = total;\n"
+            "    return PyArray_NewFromDescr(Py_TYPE(aop), PyArray_DESCR(aop), PyArray_NDIM(aop), shape,\n"
+            "                                NULL, NULL, 0, (PyObject *)aop);\n}\n",
+            note="the change is made on a local copy of the shape",
+        ),
+        Example(
+            "static int set_mode(ModeObject *self, int fast) {\n"
+            "    if (fast) {\n        self->mode = 1;\n        notify(self);\n    }\n"
+            "    else {\n        self->mode = 0;\n    }\n    return 0;\n}\n",
+            note="two arms of one if/else: one store per call",
+        ),
+        Example(
+            "static PyObject *run(WorkerObject *self) {\n    PyObject *r;\n"
+            "    Py_BEGIN_CRITICAL_SECTION(self);\n    self->busy = 1;\n    r = work(self);\n"
+            "    self->busy = 0;\n    Py_END_CRITICAL_SECTION();\n    return r;\n}\n",
+        ),
+    ]
+
+    @classmethod
+    def check(cls, unit):
+        for function in unit.functions:
+            if function.init_only or function.caller_holds_lock or _CONSTRUCTION.search(function.name):
+                continue
+            yield from cls._check_function(unit, function)
+
+    @classmethod
+    def _check_function(cls, unit, function):
+        stores: dict[str, list] = {}
+        for node in unit.walk(function.body):
+            if node.type != "assignment_expression":
+                continue
+            operator = node.child_by_field_name("operator")
+            left = node.child_by_field_name("left")
+            if left is None or left.type == "identifier" or (operator and unit.node_text(operator) != "="):
+                continue
+            root = lvalue_root(unit, left)
+            if root is None or unit.node_text(root) not in function.parameters:
+                continue
+            stores.setdefault(_normalised(unit, left), []).append(node)
+        for target, nodes in stores.items():
+            pair = cls._change_and_restore(unit, function, nodes)
+            if pair is None:
+                continue
+            first, second = pair
+            owner = unit.node_text(lvalue_root(unit, first.child_by_field_name("left")))
+            first_line, second_line = first.start_point[0] + 1, second.start_point[0] + 1
+            why = (
+                f"`{owner}` is the caller's {declared_type(unit, owner, function)} and Python code can hand "
+                "the same object to other threads"
+            )
+            yield cls.finding(
+                f"{function.name}() changes `{target}` here and puts it back on line {second_line}, with "
+                f"no lock: another thread using the object in between sees the temporary value ({why})",
+                unit.location(first),
+            )
+            yield cls.finding(
+                f"{function.name}() restores `{target}` here after changing it on line {first_line}: a "
+                f"thread doing the same at once can restore the wrong value ({why})",
+                unit.location(second),
+            )
+
+    @staticmethod
+    def _change_and_restore(unit, function, nodes):
+        if len(nodes) < 2:
+            return None
+        owner = unit.node_text(lvalue_root(unit, nodes[0].child_by_field_name("left")))
+        if not is_python_object(unit, owner, function, strict=True):
+            return None
+        for index, first in enumerate(nodes):
+            for second in nodes[index + 1 :]:
+                if second.start_point[0] == first.start_point[0] or alternative_branches(unit, first, second):
+                    continue
+                if in_exit_branch(unit, first) or in_exit_branch(unit, second):
+                    continue  # an early return, or the error path putting things back: never both
+                if loop_without(unit, first, second) is not None:
+                    continue  # walking a list in a loop, then ending it: not a temporary change
+                if unit.is_protected(first, function) or unit.in_gil_only_branch(first):
+                    continue
+                changed = unit.node_text(first.child_by_field_name("right")).strip()
+                restored = unit.node_text(second.child_by_field_name("right")).strip()
+                if changed == restored or not (_LITERAL.match(restored) or restored.isidentifier()):
+                    continue
+                between = unit.source[first.end_byte : second.start_byte]
+                if _LABEL.search(between):
+                    continue  # the second store follows an `error:` label: cleanup on failure
+                if _LITERAL.match(restored) and _RELEASED_BEFORE.search(between[-200:].decode("latin-1")):
+                    continue  # `PyMem_Free(o->buf); o->buf = NULL;`: cleanup, not a restore
+                if re.search(rb"\b\w+\s*\(", between) is None:
+                    continue  # nothing runs with the temporary value
+                if restored.isidentifier() and re.search(
+                    rf"(?<![\w.>]){re.escape(restored)}\s*=(?!=)".encode(), between
+                ):
+                    continue  # recomputed between the stores: an update, not a restore
+                return first, second
+        return None
