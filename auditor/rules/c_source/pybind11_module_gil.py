@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...model.finding import Severity
+from ...model.finding import Location, Severity
 from ..registry import Example, register
 from . import CSourceRule
 
@@ -59,7 +59,6 @@ class Pybind11ModuleGil(CSourceRule):
             arguments = unit.text[match.end() : closing if closing != -1 else None]
             if _GIL_NOT_USED.search(arguments) or _RUNTIME_DECLARATION.search(unit.text):
                 continue
-            from ...model.finding import Location
 
             yield cls.finding(
                 "PYBIND11_MODULE does not pass py::mod_gil_not_used(): importing it on free-threaded "
