@@ -87,6 +87,19 @@ _SIZED_FUNCTION_LIMIT = 1 << 20  # bytes of one function's window, whatever its 
 # budget can use (x86-64 instructions are at most 15 bytes, aarch64 ones 4).
 _DECODE_CHUNK = 64
 _MAX_INSTRUCTION_BYTES = 15
+# A function that only returns a constant is a handful of instructions: ``xor eax, eax;
+# ret`` from MSVC, ``push rbp; mov rbp, rsp; mov eax, 0; pop rbp; ret`` from gcc -O0,
+# ``bti c; mov w0, wzr; ret`` on arm64. Anything longer is read by the walk above.
+_CONSTANT_RETURN_LIMIT = 16
+_RETURNS = frozenset({"ret", "retq", "retaa", "retab"})
+# Control leaves the straight line (a call, a jump, a trap): not a function that only returns.
+_LEAVING_GROUPS = (
+    capstone.CS_GRP_CALL,
+    capstone.CS_GRP_JUMP,
+    capstone.CS_GRP_INT,
+    capstone.CS_GRP_IRET,
+    capstone.CS_GRP_BRANCH_RELATIVE,
+)
 
 
 class CodeReader:
@@ -182,6 +195,33 @@ class CodeReader:
         except capstone.CsError as error:
             reading.problems.append(f"disassembler error at {address:#x}: {error}")
         return reading
+
+    def returns_constant_null(self, address: int, size: int | None = None) -> bool:
+        """Whether the function at ``address`` returns NULL (0) on its only path, calling and
+        jumping nowhere: it cannot create anything. pycryptodome's Windows ``_raw_*.pyd``
+        export such a ``PyInit__<name>`` (``FAKE_INIT`` in src/common.h) only because the
+        MSVC build wants the export; the library is loaded with ctypes.
+
+        A function with a branch, a call or a trap before its ``ret``, or whose return
+        register is not known to be 0 there, is not one: its other paths may return a module.
+        """
+        size = self._function_size(address) if size is None else size
+        window = min(size or _UNSIZED_FUNCTION_LIMIT, _CONSTANT_RETURN_LIMIT * _MAX_INSTRUCTION_BYTES)
+        code = self.image.read(address, window) if self.image.is_mapped(address, 1) else None
+        if not code:
+            return False
+        instructions = self.instructions
+        reading = CodeReading()
+        state: dict = {instructions.stack_register: Pointer(("stack", next(self._heap_counter)), 0)}
+        for instruction in self.engine.disasm(code, address, _CONSTANT_RETURN_LIMIT):
+            if instruction.mnemonic.rsplit(" ", 1)[-1] in _RETURNS:
+                return state.get(instructions.return_register) == 0
+            if any(instruction.group(group) for group in _LEAVING_GROUPS):
+                return False
+            instructions.step(instruction, state, reading, 0, set(), (address, address + window))
+            if reading.calls:
+                return False
+        return False
 
     def read_initialisers(self, reading: CodeReading) -> int:
         """Walk the functions in ``.init_array`` (C++ dynamic initialisers) into ``reading``.
