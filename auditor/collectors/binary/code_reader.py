@@ -77,6 +77,11 @@ _MAX_CALL_DEPTH = 6
 # watchfiles 1.1.1's arm64 init (cp314t, macOS) before PyO3's PyUnstable_Module_SetGIL
 # call. The closures that declare are reached on their first few readings.
 _MAX_READS_PER_FUNCTION = 8
+# No one call may spend more than this share of what is left to its caller: PyO3 0.25's
+# make_module on macOS x86-64 (nh3 0.3.0) comes after a PyErr::take whose formatting code
+# took 6,000 instructions, the whole budget, so the SetGIL call after it was never read. A
+# callee cut short leaves the reading truncated (never "never declared"), as the budget does.
+_CALLEE_SHARE = 0.75
 _MAX_FOLLOWED_FUNCTION_SIZE = 8192  # bytes: larger callees are library machinery, not module setup
 _UNSIZED_FUNCTION_LIMIT = 2048  # bytes read of a function whose size the binary does not say
 _SIZED_FUNCTION_LIMIT = 1 << 20  # bytes of one function's window, whatever its st_size claims
@@ -124,6 +129,8 @@ class CodeReader:
         self._function_sizes: dict[int, int] | None = None
         self._exported_by_address: dict[int, str] | None = None
         self.follow_calls = True
+        # The instruction count at which the function being read stops (see _CALLEE_SHARE).
+        self._limit = _INSTRUCTION_BUDGET
 
     # -- resolving call targets ---------------------------------------------------------------
     def imported_name_at_got(self, address: int) -> str | None:
@@ -181,6 +188,7 @@ class CodeReader:
     ) -> CodeReading:
         """Read one function; with ``follow_calls`` also the module's own functions it calls."""
         self.follow_calls = follow_calls
+        self._limit = _INSTRUCTION_BUDGET
         reading = CodeReading()
         arguments: dict[str, object] = {}
         try:
@@ -232,6 +240,7 @@ class CodeReader:
         """
         count = 0
         self.follow_calls = True  # initialisers call helpers for the values they store
+        self._limit = _INSTRUCTION_BUDGET
         for target in self.image.initialiser_functions():
             if reading.instructions >= _INSTRUCTION_BUDGET:
                 reading.truncated = True
@@ -254,7 +263,7 @@ class CodeReader:
             reading.problems.append(f"no code at {address:#x}")
             return None
         # +1: one instruction past the budget is what tells "truncated" from "ended".
-        remaining = max(0, _INSTRUCTION_BUDGET - reading.instructions) + 1
+        remaining = max(0, self._limit - reading.instructions) + 1
         code = self.image.read(address, min(window, remaining * _MAX_INSTRUCTION_BYTES))
         if not code:
             reading.problems.append(f"no code at {address:#x}")
@@ -269,7 +278,7 @@ class CodeReader:
         before_epilogue: dict | None = None
         for instruction in self._decode(code, address, reading):
             reading.instructions += 1
-            if reading.instructions > _INSTRUCTION_BUDGET:
+            if reading.instructions > self._limit:
                 reading.truncated = True
                 break
             if instruction.mnemonic == "ret" and not returned:
@@ -298,7 +307,7 @@ class CodeReader:
         """
         offset = 0
         while offset < len(code):
-            count = min(_DECODE_CHUNK, max(1, _INSTRUCTION_BUDGET - reading.instructions + 1))
+            count = min(_DECODE_CHUNK, max(1, self._limit - reading.instructions + 1))
             piece = code[offset : offset + count * _MAX_INSTRUCTION_BYTES]
             decoded = 0
             for instruction in self.engine.disasm(piece, address + offset, count):
@@ -387,9 +396,16 @@ class CodeReader:
                     and callee_size <= _MAX_FOLLOWED_FUNCTION_SIZE
                 ):
                     callee_state = {register: state.get(register) for register in all_argument_registers}
-                    result = self._walk(
-                        target_address, callee_size, callee_state, reading, depth + 1, visited
+                    outer_limit = self._limit
+                    self._limit = reading.instructions + int(
+                        (outer_limit - reading.instructions) * _CALLEE_SHARE
                     )
+                    try:
+                        result = self._walk(
+                            target_address, callee_size, callee_state, reading, depth + 1, visited
+                        )
+                    finally:
+                        self._limit = outer_limit
                     # Only plain values: a Pointer into the callee's own stack frame is meaningless here.
                     if isinstance(result, int) or (
                         isinstance(result, Pointer) and result.region[0] != "stack"
