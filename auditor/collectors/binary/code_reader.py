@@ -107,6 +107,37 @@ _LEAVING_GROUPS = (
 )
 
 
+class _ColdPathStates:
+    """The registers each cold path starts with: those of the branch that jumps to it.
+
+    Compilers put a function's rare paths after its ``ret``; the linear walk reaches them
+    with whatever the last block left, which may be another path's values. PyO3 0.25's
+    ``ModuleDef::make_module`` caller in nh3 0.3.0 (macOS arm64) keeps ``gil_used`` in x20,
+    overwrites x20 on the path that returns early, and reaches the ``make_module`` call
+    through ``cbnz`` into the code after the ``ret``: read with the early path's x20, the
+    SetGIL value was lost. So past the first exit, an address some forward conditional
+    branch jumps to starts from the state at that branch (the first one, when several do).
+    """
+
+    def __init__(self) -> None:
+        self.at_branch: dict[int, dict] = {}
+        self.past_exit = False
+
+    def remember(self, instruction, state: dict, exits: tuple[str, ...], end: int) -> None:
+        if instruction.mnemonic in exits or not instruction.group(capstone.CS_GRP_JUMP):
+            return
+        operands = instruction.operands
+        if operands and operands[-1].type == capstone.CS_OP_IMM:
+            target = operands[-1].imm
+            if instruction.address < target < end and target not in self.at_branch:
+                self.at_branch[target] = dict(state)
+
+    def enter(self, instruction, state: dict) -> None:
+        if self.past_exit and instruction.address in self.at_branch:
+            state.clear()
+            state.update(self.at_branch.pop(instruction.address))
+
+
 class CodeReader:
     """Reads the init function of one :class:`~.image.BinaryImage`; see the module docstring."""
 
@@ -276,11 +307,14 @@ class CodeReader:
         # The registers (and frame) of the body just before an epilogue: the code after the
         # ``ret`` (cold paths) runs in that frame, not in the caller's one the epilogue restores.
         before_epilogue: dict | None = None
+        cold = _ColdPathStates()
         for instruction in self._decode(code, address, reading):
             reading.instructions += 1
             if reading.instructions > self._limit:
                 reading.truncated = True
                 break
+            cold.enter(instruction, state)
+            cold.remember(instruction, state, instructions.exits, end)
             if instruction.mnemonic == "ret" and not returned:
                 returned.append(state.get(instructions.return_register))  # the straight-line path's result
             if instructions.is_epilogue(instruction):
@@ -297,6 +331,7 @@ class CodeReader:
                     state.clear()
                     state.update(before_epilogue)
                     before_epilogue = None
+                cold.past_exit = True
         return returned[0] if returned else None
 
     def _decode(self, code: bytes, address: int, reading: CodeReading):
