@@ -106,6 +106,9 @@ class Distribution:
     # Shared libraries that are not Python modules (no PyInit_<name>, or vendored under
     # *.libs/): loaded through ctypes/cffi or by the extensions. Not judged, but named.
     native_libraries: list[str] = field(default_factory=list)
+    # Builds of a module for other interpreters, beside the file the target imports (pymongo
+    # ships one per CPython): the target never opens them. Not judged, but named.
+    other_interpreter_files: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from ..collectors.environment import (
     EnvironmentLocationError,
     read_site_packages,
     running_site_packages,
+    set_aside_other_interpreter_files,
     site_packages_of,
 )
 from ..collectors.interpreters.discovery import InterpreterError, describe_interpreter
@@ -137,6 +138,7 @@ def scan(
     else:
         target_reason = f"{target}: asked for"
     target_match = _TARGET.match(target)
+    set_aside_other_interpreter_files(listing, target)
     result = ScanResult(
         target=target,
         target_reason=target_reason,

@@ -23,6 +23,7 @@ Verdicts, per distribution, first match wins:
 from __future__ import annotations
 
 from ..collectors.binary.facts import native_libraries_note
+from ..collectors.binary.import_order import other_interpreters_note
 from ..model.environment import Distribution, ExtensionModule, GilDeclaration, GilDeclaredBy, Verdict
 
 # How many module names a reason lists before "…".
@@ -39,6 +40,8 @@ def judge_distribution(distribution: Distribution, target_free_threaded: bool = 
     verdict, reason = _judge_extensions(distribution, target_free_threaded)
     if distribution.extensions and distribution.native_libraries:
         reason += f"; {native_libraries_note(distribution.native_libraries)}"
+    if distribution.other_interpreter_files:
+        reason += f"; {other_interpreters_note(distribution.other_interpreter_files)}"
     return verdict, reason
 
 

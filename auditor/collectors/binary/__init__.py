@@ -30,7 +30,7 @@ from .elf import ElfReadError
 from .facts import BinaryFacts
 from .formats import open_image
 from .generators import recognise_generator
-from .gil_declaration import init_function_name, read_gil_declaration
+from .gil_declaration import init_function_name, null_init_evidence, read_gil_declaration
 from .image import BinaryImage, BinaryReadError
 from .macho import MachOImage
 from .risky_symbols import risky_imports
@@ -161,6 +161,14 @@ def _read_binary(
         )
         extension.loadable_on_target = None
         extension.init_style = "none"  # what the scan and wheel inspection leave unjudged
+        return
+    null_init = None if exports(facts.export_hook) else null_init_evidence(image, facts.init_function)
+    if null_init is not None:
+        # pycryptodome's Windows _raw_*.pyd: a PyInit that returns NULL, for the linker only.
+        facts.init_returns_null = True
+        extension.gil_evidence = null_init
+        extension.loadable_on_target = None
+        extension.init_style = "none"
         return
     if image.file_format == "PE":
         abi = _abi_of_windows_module(image, abi, extension)

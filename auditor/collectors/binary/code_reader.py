@@ -77,6 +77,11 @@ _MAX_CALL_DEPTH = 6
 # watchfiles 1.1.1's arm64 init (cp314t, macOS) before PyO3's PyUnstable_Module_SetGIL
 # call. The closures that declare are reached on their first few readings.
 _MAX_READS_PER_FUNCTION = 8
+# No one call may spend more than this share of what is left to its caller: PyO3 0.25's
+# make_module on macOS x86-64 (nh3 0.3.0) comes after a PyErr::take whose formatting code
+# took 6,000 instructions, the whole budget, so the SetGIL call after it was never read. A
+# callee cut short leaves the reading truncated (never "never declared"), as the budget does.
+_CALLEE_SHARE = 0.75
 _MAX_FOLLOWED_FUNCTION_SIZE = 8192  # bytes: larger callees are library machinery, not module setup
 _UNSIZED_FUNCTION_LIMIT = 2048  # bytes read of a function whose size the binary does not say
 _SIZED_FUNCTION_LIMIT = 1 << 20  # bytes of one function's window, whatever its st_size claims
@@ -87,6 +92,50 @@ _SIZED_FUNCTION_LIMIT = 1 << 20  # bytes of one function's window, whatever its 
 # budget can use (x86-64 instructions are at most 15 bytes, aarch64 ones 4).
 _DECODE_CHUNK = 64
 _MAX_INSTRUCTION_BYTES = 15
+# A function that only returns a constant is a handful of instructions: ``xor eax, eax;
+# ret`` from MSVC, ``push rbp; mov rbp, rsp; mov eax, 0; pop rbp; ret`` from gcc -O0,
+# ``bti c; mov w0, wzr; ret`` on arm64. Anything longer is read by the walk above.
+_CONSTANT_RETURN_LIMIT = 16
+_RETURNS = frozenset({"ret", "retq", "retaa", "retab"})
+# Control leaves the straight line (a call, a jump, a trap): not a function that only returns.
+_LEAVING_GROUPS = (
+    capstone.CS_GRP_CALL,
+    capstone.CS_GRP_JUMP,
+    capstone.CS_GRP_INT,
+    capstone.CS_GRP_IRET,
+    capstone.CS_GRP_BRANCH_RELATIVE,
+)
+
+
+class _ColdPathStates:
+    """The registers each cold path starts with: those of the branch that jumps to it.
+
+    Compilers put a function's rare paths after its ``ret``; the linear walk reaches them
+    with whatever the last block left, which may be another path's values. PyO3 0.25's
+    ``ModuleDef::make_module`` caller in nh3 0.3.0 (macOS arm64) keeps ``gil_used`` in x20,
+    overwrites x20 on the path that returns early, and reaches the ``make_module`` call
+    through ``cbnz`` into the code after the ``ret``: read with the early path's x20, the
+    SetGIL value was lost. So past the first exit, an address some forward conditional
+    branch jumps to starts from the state at that branch (the first one, when several do).
+    """
+
+    def __init__(self) -> None:
+        self.at_branch: dict[int, dict] = {}
+        self.past_exit = False
+
+    def remember(self, instruction, state: dict, exits: tuple[str, ...], end: int) -> None:
+        if instruction.mnemonic in exits or not instruction.group(capstone.CS_GRP_JUMP):
+            return
+        operands = instruction.operands
+        if operands and operands[-1].type == capstone.CS_OP_IMM:
+            target = operands[-1].imm
+            if instruction.address < target < end and target not in self.at_branch:
+                self.at_branch[target] = dict(state)
+
+    def enter(self, instruction, state: dict) -> None:
+        if self.past_exit and instruction.address in self.at_branch:
+            state.clear()
+            state.update(self.at_branch.pop(instruction.address))
 
 
 class CodeReader:
@@ -111,6 +160,8 @@ class CodeReader:
         self._function_sizes: dict[int, int] | None = None
         self._exported_by_address: dict[int, str] | None = None
         self.follow_calls = True
+        # The instruction count at which the function being read stops (see _CALLEE_SHARE).
+        self._limit = _INSTRUCTION_BUDGET
 
     # -- resolving call targets ---------------------------------------------------------------
     def imported_name_at_got(self, address: int) -> str | None:
@@ -168,6 +219,7 @@ class CodeReader:
     ) -> CodeReading:
         """Read one function; with ``follow_calls`` also the module's own functions it calls."""
         self.follow_calls = follow_calls
+        self._limit = _INSTRUCTION_BUDGET
         reading = CodeReading()
         arguments: dict[str, object] = {}
         try:
@@ -183,6 +235,33 @@ class CodeReader:
             reading.problems.append(f"disassembler error at {address:#x}: {error}")
         return reading
 
+    def returns_constant_null(self, address: int, size: int | None = None) -> bool:
+        """Whether the function at ``address`` returns NULL (0) on its only path, calling and
+        jumping nowhere: it cannot create anything. pycryptodome's Windows ``_raw_*.pyd``
+        export such a ``PyInit__<name>`` (``FAKE_INIT`` in src/common.h) only because the
+        MSVC build wants the export; the library is loaded with ctypes.
+
+        A function with a branch, a call or a trap before its ``ret``, or whose return
+        register is not known to be 0 there, is not one: its other paths may return a module.
+        """
+        size = self._function_size(address) if size is None else size
+        window = min(size or _UNSIZED_FUNCTION_LIMIT, _CONSTANT_RETURN_LIMIT * _MAX_INSTRUCTION_BYTES)
+        code = self.image.read(address, window) if self.image.is_mapped(address, 1) else None
+        if not code:
+            return False
+        instructions = self.instructions
+        reading = CodeReading()
+        state: dict = {instructions.stack_register: Pointer(("stack", next(self._heap_counter)), 0)}
+        for instruction in self.engine.disasm(code, address, _CONSTANT_RETURN_LIMIT):
+            if instruction.mnemonic.rsplit(" ", 1)[-1] in _RETURNS:
+                return state.get(instructions.return_register) == 0
+            if any(instruction.group(group) for group in _LEAVING_GROUPS):
+                return False
+            instructions.step(instruction, state, reading, 0, set(), (address, address + window))
+            if reading.calls:
+                return False
+        return False
+
     def read_initialisers(self, reading: CodeReading) -> int:
         """Walk the functions in ``.init_array`` (C++ dynamic initialisers) into ``reading``.
 
@@ -192,6 +271,7 @@ class CodeReader:
         """
         count = 0
         self.follow_calls = True  # initialisers call helpers for the values they store
+        self._limit = _INSTRUCTION_BUDGET
         for target in self.image.initialiser_functions():
             if reading.instructions >= _INSTRUCTION_BUDGET:
                 reading.truncated = True
@@ -214,7 +294,7 @@ class CodeReader:
             reading.problems.append(f"no code at {address:#x}")
             return None
         # +1: one instruction past the budget is what tells "truncated" from "ended".
-        remaining = max(0, _INSTRUCTION_BUDGET - reading.instructions) + 1
+        remaining = max(0, self._limit - reading.instructions) + 1
         code = self.image.read(address, min(window, remaining * _MAX_INSTRUCTION_BYTES))
         if not code:
             reading.problems.append(f"no code at {address:#x}")
@@ -227,11 +307,14 @@ class CodeReader:
         # The registers (and frame) of the body just before an epilogue: the code after the
         # ``ret`` (cold paths) runs in that frame, not in the caller's one the epilogue restores.
         before_epilogue: dict | None = None
+        cold = _ColdPathStates()
         for instruction in self._decode(code, address, reading):
             reading.instructions += 1
-            if reading.instructions > _INSTRUCTION_BUDGET:
+            if reading.instructions > self._limit:
                 reading.truncated = True
                 break
+            cold.enter(instruction, state)
+            cold.remember(instruction, state, instructions.exits, end)
             if instruction.mnemonic == "ret" and not returned:
                 returned.append(state.get(instructions.return_register))  # the straight-line path's result
             if instructions.is_epilogue(instruction):
@@ -248,6 +331,7 @@ class CodeReader:
                     state.clear()
                     state.update(before_epilogue)
                     before_epilogue = None
+                cold.past_exit = True
         return returned[0] if returned else None
 
     def _decode(self, code: bytes, address: int, reading: CodeReading):
@@ -258,7 +342,7 @@ class CodeReader:
         """
         offset = 0
         while offset < len(code):
-            count = min(_DECODE_CHUNK, max(1, _INSTRUCTION_BUDGET - reading.instructions + 1))
+            count = min(_DECODE_CHUNK, max(1, self._limit - reading.instructions + 1))
             piece = code[offset : offset + count * _MAX_INSTRUCTION_BYTES]
             decoded = 0
             for instruction in self.engine.disasm(piece, address + offset, count):
@@ -347,9 +431,16 @@ class CodeReader:
                     and callee_size <= _MAX_FOLLOWED_FUNCTION_SIZE
                 ):
                     callee_state = {register: state.get(register) for register in all_argument_registers}
-                    result = self._walk(
-                        target_address, callee_size, callee_state, reading, depth + 1, visited
+                    outer_limit = self._limit
+                    self._limit = reading.instructions + int(
+                        (outer_limit - reading.instructions) * _CALLEE_SHARE
                     )
+                    try:
+                        result = self._walk(
+                            target_address, callee_size, callee_state, reading, depth + 1, visited
+                        )
+                    finally:
+                        self._limit = outer_limit
                     # Only plain values: a Pointer into the callee's own stack frame is meaningless here.
                     if isinstance(result, int) or (
                         isinstance(result, Pointer) and result.region[0] != "stack"

@@ -34,6 +34,9 @@ class BinaryFacts:
     # shared library that parses but has neither (one loaded with ctypes or cffi's dlopen,
     # such as pycryptodome's _raw_*.abi3.so); None when the file could not be read that far.
     exports_module_init: bool | None = None
+    # The init it exports returns NULL on its only path, calling nothing (pycryptodome's
+    # Windows _raw_*.pyd, whose PyInit__<name> exists for the MSVC linker): no module either.
+    init_returns_null: bool = False
     export_hook: str = ""  # the PEP 793 PyModExport_<name>
     # Imported functions that are unsafe once the GIL no longer serialises threads.
     risky_imports: list[RiskyFunction] = field(default_factory=list)
@@ -41,8 +44,9 @@ class BinaryFacts:
     @property
     def is_plain_library(self) -> bool:
         """A readable shared library that CPython cannot import as a module (no init export):
-        it never goes through the import system, so it cannot re-enable the GIL."""
-        return self.exports_module_init is False
+        it never goes through the import system, so it cannot re-enable the GIL. An init
+        that only returns NULL makes no module either (:attr:`init_returns_null`)."""
+        return self.exports_module_init is False or self.init_returns_null
 
     @property
     def init_symbol(self) -> str:

@@ -41,7 +41,7 @@ from .module_slots import module_def_layout, read_module_def_slots
 from .runtime_libraries import is_cxx_runtime_function
 from .symbolic_values import INDIRECT, CallEvent, CodeReading
 
-__all__ = ["GilReading", "init_function_name", "read_gil_declaration"]
+__all__ = ["GilReading", "init_function_name", "null_init_evidence", "read_gil_declaration"]
 
 _SET_GIL = "PyUnstable_Module_SetGIL"
 _DEF_INIT = "PyModuleDef_Init"
@@ -72,6 +72,25 @@ def init_function_name(module_leaf: str) -> str:
     if module_leaf.isascii():
         return f"PyInit_{module_leaf}"
     return "PyInitU_" + module_leaf.encode("punycode").decode("ascii").replace("-", "_")
+
+
+def null_init_evidence(image: BinaryImage, init_name: str) -> str | None:
+    """Why ``init_name`` cannot create a module when it only returns NULL (None: it may).
+
+    CPython's ``_PyImport_RunModInitFunc`` (Python/importdl.c) turns a NULL result without
+    an exception into ``SystemError``; an init that returns a constant NULL, calling
+    nothing, never made a module on any path. Such an export is for a linker (MSVC wants
+    ``PyInit_<name>`` in every ``.pyd`` setuptools builds), and the file is a library.
+    """
+    symbol = image.symbols.get(init_name)
+    if symbol is None or not symbol.value or image.machine not in ("x86_64", "aarch64"):
+        return None
+    if not CodeReader(image).returns_constant_null(symbol.value, symbol.size or None):
+        return None
+    return (
+        f"{init_name} returns NULL without calling anything, so it cannot create a module: an export "
+        "kept for the linker, in a library loaded with ctypes/cffi, never imported"
+    )
 
 
 def read_gil_declaration(

@@ -81,6 +81,7 @@ class X86Instructions:
             ("pxor", "xorps", "vpxor", "vxorps"): self._vector_zero,
             ("movzx", "movsx", "movsxd"): self._extend,
             ("xor", "and", "or"): self._logic,
+            ("not",): self._not,
             ("lea",): self._lea,
             ("add", "sub"): self._add_or_subtract,
             ("push",): self._push,
@@ -325,6 +326,22 @@ class X86Instructions:
             state[register] = 0
             return None
         return _NOT_MODELLED
+
+    def _not(self, mnemonic, instruction, operands, state, reading, walk) -> object:
+        # PyO3 0.25 on macOS x86-64 computes SetGIL's value as ``not r13b; movzx esi, r13b;
+        # and esi, 1`` from its gil_used flag.
+        if len(operands) != 1 or operands[0].type != capstone_x86.X86_OP_REG:
+            return _NOT_MODELLED
+        register = self.register(instruction, operands[0].reg)
+        value = state.get(register)
+        if not isinstance(value, int):
+            return _NOT_MODELLED
+        size = operands[0].size
+        if size == 4:  # a 32-bit result clears the upper half of the 64-bit register
+            state[register] = (value ^ 0xFFFFFFFF) & 0xFFFFFFFF
+        else:  # 8 and 16-bit forms leave the upper bits alone
+            state[register] = (value ^ ((1 << (8 * size)) - 1)) & _WORD_MASK
+        return None
 
     def _lea(self, mnemonic, instruction, operands, state, reading, walk) -> object:
         if len(operands) != 2:

@@ -25,6 +25,7 @@ from packaging.utils import parse_wheel_filename
 from ...model.environment import ExtensionModule, GilDeclaration
 from ..binary import analyser_fingerprint, read_extension
 from ..binary.facts import native_libraries_note
+from ..binary.import_order import other_interpreters_note, split_by_import_choice
 from ..binary.target import Target, expand_platform
 from .index.client import IndexClient, IndexFetchError
 from .index.metadata import hash_problem
@@ -41,7 +42,8 @@ class WheelInspection:
     gil_fallback_modules: list[str] = field(default_factory=list)
     extensions: int = 0
     problems: list[str] = field(default_factory=list)
-    # What was read but not judged (shared libraries without a module init), for a user.
+    # What was read but not judged (shared libraries without a module init, other
+    # interpreters' builds of a module), for a user.
     notes: list[str] = field(default_factory=list)
 
 
@@ -94,6 +96,7 @@ def read_wheel_extensions(
     distribution: str,
     platform: str | None = None,
     native_libraries: list[str] | None = None,
+    other_interpreter_files: list[str] | None = None,
 ) -> tuple[list[ExtensionModule], list[str]]:
     """Every extension module of one wheel (already downloaded and checked), read for
     ``target``, and the problems met; never raises for a bad wheel.
@@ -103,6 +106,10 @@ def read_wheel_extensions(
     imports it, so it cannot re-enable the GIL. It is left out of the extensions and its
     path goes to ``native_libraries`` when given. A file that cannot be read stays an
     extension with its error: it may be a damaged module.
+
+    When a module has a file the target imports and builds for other interpreters beside it
+    (pymongo ships one per CPython), only that file is read; the others go to
+    ``other_interpreter_files`` when given (:mod:`auditor.collectors.binary.import_order`).
     """
     extensions: list[ExtensionModule] = []
     problems: list[str] = []
@@ -112,6 +119,7 @@ def read_wheel_extensions(
         return extensions, [f"{filename}: not a readable wheel ({problem})"]
     with archive, tempfile.TemporaryDirectory(prefix="ftaudit-wheel-") as scratch:
         site = Path(scratch)
+        members: dict[str, tuple[zipfile.ZipInfo, PurePosixPath]] = {}
         for member in archive.infolist():
             if member.is_dir() or not member.filename.endswith((".so", ".pyd")):
                 continue
@@ -119,15 +127,20 @@ def read_wheel_extensions(
             if relative is None:
                 problems.append(f"{filename}: unsafe member name {member.filename!r} skipped")
                 continue
-            if _is_bundled_library(relative):
-                continue
+            if not _is_bundled_library(relative):
+                members[relative.as_posix()] = (member, relative)
+        judged, left_out = split_by_import_choice(members, target)
+        if other_interpreter_files is not None:
+            other_interpreter_files.extend(left_out)
+        for path in judged:
+            member, relative = members[path]
             destination = site.joinpath(*relative.parts)
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(archive.read(member))
             facts = read_extension(destination, site, target.name, platform=platform)
             if facts.is_plain_library:
                 if native_libraries is not None:
-                    native_libraries.append(relative.as_posix())
+                    native_libraries.append(path)
                 continue
             extensions.append(facts.extension)
     return extensions, problems
@@ -138,13 +151,17 @@ def summarise_extensions(
     extensions: list[ExtensionModule],
     problems: list[str],
     native_libraries: list[str] | tuple[str, ...] = (),
+    other_interpreter_files: list[str] | tuple[str, ...] = (),
 ) -> WheelInspection:
     """The wheel's GIL verdict from its modules: the one rule ``tree --inspect-wheels``
     and ``survey`` share, so the two cannot disagree. ``native_libraries`` (shared libraries
-    without a module init) are not judged, only named in a note."""
+    without a module init) and ``other_interpreter_files`` (builds the target never imports
+    beside the one it does) are not judged, only named in a note."""
     inspection = WheelInspection(wheel=filename, gil_fallback=None, problems=list(problems))
     if native_libraries:
         inspection.notes.append(native_libraries_note(native_libraries))
+    if other_interpreter_files:
+        inspection.notes.append(other_interpreters_note(other_interpreter_files))
     for extension in extensions:
         inspection.extensions += 1
         inspection.problems.extend(extension.errors)
@@ -168,10 +185,11 @@ def analyse_wheel(
     """One wheel's GIL verdict; ``platform`` (a wheel platform tag) judges a macOS or
     Windows wheel for its own platform rather than for this host."""
     native_libraries: list[str] = []
+    other_interpreter_files: list[str] = []
     extensions, problems = read_wheel_extensions(
-        wheel_bytes, filename, target, distribution, platform, native_libraries
+        wheel_bytes, filename, target, distribution, platform, native_libraries, other_interpreter_files
     )
-    return summarise_extensions(filename, extensions, problems, native_libraries)
+    return summarise_extensions(filename, extensions, problems, native_libraries, other_interpreter_files)
 
 
 def inspect_wheel(

@@ -123,10 +123,18 @@ def judge_wheel(task: WheelTask) -> WheelVerdict:
     if not task.sha256:
         verdict.sha256 = hashlib.sha256(body).hexdigest()
     native_libraries: list[str] = []
+    other_interpreter_files: list[str] = []
     extensions, problems = read_wheel_extensions(
-        body, task.filename, _target(task.target), task.project, native_libraries=native_libraries
+        body,
+        task.filename,
+        _target(task.target),
+        task.project,
+        native_libraries=native_libraries,
+        other_interpreter_files=other_interpreter_files,
     )
-    summary = summarise_extensions(task.filename, extensions, problems, native_libraries)
+    summary = summarise_extensions(
+        task.filename, extensions, problems, native_libraries, other_interpreter_files
+    )
     verdict.gil_fallback = summary.gil_fallback
     verdict.gil_fallback_modules = list(summary.gil_fallback_modules)
     verdict.problems = list(summary.problems)
