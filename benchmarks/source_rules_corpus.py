@@ -1,10 +1,10 @@
 """Print the source rules' corpus recall/precision per labelling batch, and their finding density.
 
 Density is findings per 1,000 lines over CPython 3.13's Modules/ (the issue's budget is at
-most 2) and over any extra source trees given on the command line (numpy/scipy/pandas
-sdists unpacked with `pip download --no-binary :all: --no-deps`).
+most 2) and over any extra source trees given on the command line; ``--sdists`` adds the
+numpy, scipy and pandas sdists pinned in ``_sdists.py`` (downloaded once into the cache).
 
-    PYTHONPATH=. python benchmarks/source_rules_corpus.py [--cpython DIR] [TREE ...]
+    PYTHONPATH=. python benchmarks/source_rules_corpus.py [--cpython DIR] [--sdists] [TREE ...]
 
 Without --cpython, the Debian source tarball setup leaves under
 ~/.cache/ftaudit/sources/ is unpacked to a temporary folder.
@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "corpus"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _sdists import pinned_sdist_trees  # noqa: E402
 from scoring import load_manifest, score_corpus  # noqa: E402
 
 from auditor.engine.source_checks import check_bytes, language_for  # noqa: E402
@@ -73,6 +75,7 @@ def labelling_batches() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cpython", type=Path, help="a CPython Modules/ folder")
+    parser.add_argument("--sdists", action="store_true", help="also the pinned numpy, scipy, pandas sdists")
     parser.add_argument("trees", nargs="*", type=Path)
     options = parser.parse_args()
     for batch in (*labelling_batches(), None):
@@ -83,7 +86,7 @@ def main() -> None:
             )
     with tempfile.TemporaryDirectory() as workdir:
         density(options.cpython or _cpython_modules(Path(workdir)))
-    for tree in options.trees:
+    for tree in [*options.trees, *(pinned_sdist_trees() if options.sdists else [])]:
         density(tree)
 
 
