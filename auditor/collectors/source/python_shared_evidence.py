@@ -19,7 +19,7 @@ from .python_vocabulary import MUTATING_METHODS
 # Interpreter-wide registries whose entries any thread calls into.
 _GLOBAL_HOOKS = {"meta_path", "path_hooks", "path_importer_cache"}
 _WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
-_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache)$")
+_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool)$")
 
 
 def self_field(node: ast.AST, self_name: str) -> str | None:
@@ -142,7 +142,7 @@ class ModuleEvidence:
             return self.evidence[class_node.name], None
         if _REGISTRY_CLASS.search(class_node.name):
             return (
-                f"{class_node.name} is a registry/cache class: one instance is there to serve every caller",
+                f"{class_node.name} is a registry/cache/client/pool class: one instance is there to serve every caller",
                 None,
             )
         guarded: dict[str, str] = {}  # field -> "takes `self._lock` around it in m()"
