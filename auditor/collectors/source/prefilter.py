@@ -214,7 +214,8 @@ def module_objects(text: str) -> set[str]:
 
 
 _SHARED_INSTANCE_HINT = re.compile(
-    r"meta_path|path_hooks|\bref\([^)\n]*,|finalize\(|\bwith\s+[\w.]*(?:lock|mutex)|Thread\(\s*target",
+    r"meta_path|path_hooks|\bref\([^)\n]*,|finalize\(|\bwith\s+[\w.]*(?:lock|mutex)|Thread\(\s*target|"
+    r"\bclass\s+\w*(?:Registry|Cache|Client|Pool)\b",
     re.IGNORECASE,
 )
 

@@ -6,8 +6,9 @@ containers something writes at run time:
 
 * a test of the container followed by a read or a call that changes it:
   ``if key in _cache: return _cache[key]`` (another thread's ``del`` in between is a
-  ``KeyError``), ``if len(_cache) > MAX: _shrink()``, ``entry = _index.get(k); if
-  entry: return entry[0]``;
+  ``KeyError``), ``if len(_cache) > MAX: _shrink()`` (or ``_shrink_cache(_cache)``, a helper
+  handed the container that changes it), ``entry = _index.get(k); if entry: return
+  entry[0]``;
 * the same container read twice in one statement (``_cache.get(a) or _cache[b]``):
   the two reads need not see the same dict;
 * a function that iterates a parameter, called with the container
@@ -20,10 +21,12 @@ containers something writes at run time:
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from ...model.finding import Location
 from .python_ast_walk import dotted, function_nodes, is_lock_expression
+from .python_vocabulary import MUTATING_METHODS
 
 
 @dataclass
@@ -51,6 +54,33 @@ def _container_of(node: ast.AST, containers: set[str]) -> str | None:
         if dotted(node.func) == "len" and len(node.args) == 1:
             return _container_of(node.args[0], containers)
     return None
+
+
+# A helper defined elsewhere (``from ._core import _shrink_cache``) that says in its name
+# that it changes what it is handed.
+_CHANGING_NAME = re.compile(r"(?i)(?:^|_)(?:shrink|prune|purge|evict|trim|expire|invalidate)")
+
+
+def _changed_parameters(tree: ast.Module) -> dict[str, set[int]]:
+    """function -> positions of the parameters it changes (``cache.pop(k)``,
+    ``del cache[k]``, ``cache[k] = v``): a container handed to it is changed."""
+    found: dict[str, set[int]] = {}
+    for function in tree.body:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        positions = {argument.arg: index for index, argument in enumerate(function.args.args)}
+        for node in ast.walk(function):
+            changed = None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in MUTATING_METHODS:
+                    changed = node.func.value
+            elif isinstance(node, (ast.Assign, ast.Delete)):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript):
+                        changed = target.value
+            if isinstance(changed, ast.Name) and changed.id in positions:
+                found.setdefault(function.name, set()).add(positions[changed.id])
+    return found
 
 
 def _locals_of(function: ast.AST) -> set[str]:
@@ -83,6 +113,7 @@ class _Finder:
 
     def run(self) -> list[ModuleCheckEvent]:
         iterating = self._iterated_parameters()
+        self._changing = _changed_parameters(self.tree)
         getters = _singleton_getters(self.tree)
         visits = list(function_nodes(self.tree, self.locks))
         locals_by_function: dict[int, set[str]] = {}
@@ -134,9 +165,22 @@ class _Finder:
                     used, how = aliases[base], f"reads `{base}[...]`, an entry of `{aliases[base]}`"
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 changed = self.writers.get(node.func.id, set()) & tested
+                handed = [
+                    argument.id
+                    for index, argument in enumerate(node.args)
+                    if isinstance(argument, ast.Name)
+                    and argument.id in tested
+                    and (
+                        index in self._changing.get(node.func.id, ())
+                        or (node.func.id not in self._changing and _CHANGING_NAME.search(node.func.id))
+                    )
+                ]
                 if changed:
                     used = sorted(changed)[0]
                     how = f"calls {node.func.id}(), which changes `{used}`"
+                elif handed:
+                    used = handed[0]
+                    how = f"hands `{used}` to {node.func.id}(), which changes it"
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 base = dotted(node.func.value)
                 if base in aliases and node.func.attr in ("pop", "remove", "append", "clear", "popleft"):

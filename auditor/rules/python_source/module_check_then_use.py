@@ -12,7 +12,8 @@ class ModuleCheckThenUse(PythonSourceRule):
     """A test of a shared container is stale by the time the next statement runs.
 
     ``if key in _cache: return _cache[key]`` raises ``KeyError`` when another thread
-    deletes the key between the two lines; ``if len(_cache) > MAX: _shrink()`` lets two
+    deletes the key between the two lines; ``if len(_cache) > MAX: _shrink()`` (or
+    ``_shrink_cache(_cache)``, handing the container to a helper that changes it) lets two
     threads both shrink (or one shrink what the other just filled); ``entry =
     _index.get(name); if entry: return entry[0]`` reads an entry another thread is
     emptying; ``_cache.get(a) or _cache[b]`` reads the dict twice in one expression.
@@ -43,6 +44,12 @@ class ModuleCheckThenUse(PythonSourceRule):
             "    _cache[key] = value\n\ndef _shrink():\n    _cache.clear()\n",
             language="python",
             note="check-then-call: the helper changes the container the test looked at",
+        ),
+        Example(
+            "from ._core import _shrink_cache\n\n_cache = {}\n\ndef compile(key):\n"
+            "    if len(_cache) >= 500:\n        _shrink_cache(_cache)\n    _cache[key] = object()\n",
+            language="python",
+            note="the container is handed to a helper whose name says it shrinks it",
         ),
     ]
     valid = [
