@@ -190,8 +190,12 @@ class _SharedInstance:
                     f"it (line {store.pos[1]}) while {name.rstrip(chr(39))}() decides on it, with no lock or "
                     "atomic ordering the two"
                 )
-                self._event(name, test, f"tests `self.{path}`, which {setter_name}() flips", evidence, store.pos[1])
-                self._event(setter_name, store, f"sets `self.{path}`, which {name}() tests", evidence, test.pos[1])
+                self._event(
+                    name, test, f"tests `self.{path}`, which {setter_name}() flips", evidence, store.pos[1]
+                )
+                self._event(
+                    setter_name, store, f"sets `self.{path}`, which {name}() tests", evidence, test.pos[1]
+                )
 
     def _report_buffer_exports(self, facts, construction: set[str]) -> None:
         """``__getbuffer__``/``__releasebuffer__`` run on whichever thread makes or drops a
@@ -371,7 +375,9 @@ class _MethodFacts:
     def _walk_if(self, node) -> None:
         for clause in node.if_clauses:
             if not self.lock_depth:
-                tested = self._tested_paths(clause.condition, True) | self._tested_paths(clause.condition, False)
+                tested = self._tested_paths(clause.condition, True) | self._tested_paths(
+                    clause.condition, False
+                )
                 self.flag_tests += [(path, clause.condition) for path in sorted(tested)]
             self._walk(clause.condition)
             self._unset_tests.append(

@@ -142,7 +142,8 @@ class ModuleEvidence:
             return self.evidence[class_node.name], None
         if _REGISTRY_CLASS.search(class_node.name):
             return (
-                f"{class_node.name} is a registry/cache/client/pool class: one instance is there to serve every caller",
+                f"{class_node.name} is a registry/cache/client/pool class: one instance is there to serve "
+                "every caller",
                 None,
             )
         guarded: dict[str, str] = {}  # field -> "takes `self._lock` around it in m()"

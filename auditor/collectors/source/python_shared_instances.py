@@ -243,7 +243,8 @@ class _MethodWalker:
                     field_name,
                     statement,
                     f"reads `self.{field_name}` {len(nodes)} times in one statement while "
-                    f"{self.owner.rebound_fields[field_name]}() rebinds it: the reads can see different objects",
+                    f"{self.owner.rebound_fields[field_name]}() rebinds it: the reads can see different "
+                    "objects",
                 )
 
     def _tested_then_indexed(self, condition: ast.BoolOp) -> None:

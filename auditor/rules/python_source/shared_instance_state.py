@@ -81,7 +81,8 @@ class SharedInstanceState(PythonSourceRule):
         ),
         Example(
             "class IndexClient:\n    def __init__(self):\n        self._cache = {}\n\n"
-            "    def cached(self, db, name):\n        return db in self._cache and name in self._cache[db]\n\n"
+            "    def cached(self, db, name):\n"
+            "        return db in self._cache and name in self._cache[db]\n\n"
             "    def purge(self, db):\n        self._cache.pop(db, None)\n",
             language="python",
             note="one client object serves every caller; the key can go between the test and the index",
