@@ -143,7 +143,7 @@ class CythonUnlockedInstanceState(CSourceRule):
             if event.kind != "instance-state":
                 continue
             yield cls.finding(
-                f"{event.function}() {event.detail} without the lock; the instance is shared between "
+                f"{event.function}() {event.detail} without a lock; the instance is shared between "
                 f"threads ({event.what})",
                 event.location,
             )
