@@ -150,6 +150,7 @@ class _MethodWalker:
             self._try(statement)
             return
         if isinstance(statement, (ast.For, ast.AsyncFor)):
+            self._reads_twice(statement)
             self._writes_in(statement.iter, statement)
             self._block(statement.body)
             self._block(statement.orelse)
