@@ -181,7 +181,13 @@ class PythonModuleAnalysis:
             if event.kind in ("container-mutation", "lazy-init") and event.name in self.facts.containers:
                 writers.setdefault(event.function, set()).add(event.name)
         changed = set().union(*writers.values()) | (self.locked_mutations & set(self.facts.containers))
-        for found in module_check_events(tree, self.path, self.lines, changed, writers, self.facts.locks):
+        instances = {
+            name: (factory, set(self.facts.stateful_methods.get(factory, {}).values()))
+            for name, factory in self.facts.stateful_objects.items()
+        }
+        for found in module_check_events(
+            tree, self.path, self.lines, changed, writers, self.facts.locks, instances
+        ):
             if self._runs_once(found.function):
                 continue
             event = Event(found.kind, found.name, None, found.function, found.detail, location=found.location)

@@ -102,6 +102,7 @@ class _Finder:
         self._reported: set[tuple[int, str]] = set()
         self._assignments: dict[int, list[ast.Assign]] = {}  # function id -> its `name = ...`
         self._function: ast.AST | None = None
+        self.instances: dict[str, tuple[str, set[str]]] = {}
 
     def _add(self, kind, name, function, node, detail, other_line=0) -> None:
         if (node.lineno, kind) in self._reported:
@@ -135,6 +136,7 @@ class _Finder:
                 continue
             if isinstance(node, (ast.If, ast.While)):
                 self._lock_after_check(node, function.name)
+                self._instance_check(node, function.name, locals_by_function[id(function)])
             if isinstance(node, ast.Call) and getters:
                 self._singleton_call(node, function.name, getters)
             if not shared:
@@ -232,6 +234,55 @@ class _Finder:
                                 node.lineno,
                             )
                             return
+
+    def _instance_check(self, statement: ast.If | ast.While, function: str, local_names: set[str]) -> None:
+        """``if n <= len(sieve._list): return sieve[n]`` on a module-level instance whose
+        methods change ``_list``: another thread's call can change it between the test and
+        the use. A local read from the field just before (``last = sieve._list[-1]``) counts
+        as the test."""
+        candidates = {name: found for name, found in self.instances.items() if name not in local_names}
+        if not candidates:
+            return
+        tested: dict[str, tuple[str, ast.AST]] = {}
+        snapshots = {
+            node.targets[0].id: node
+            for node in self._assignments.get(id(self._function), [])
+            if 0 < statement.lineno - node.lineno <= 3
+        }
+        names = {node.id for node in ast.walk(statement.test) if isinstance(node, ast.Name)}
+        for source, check in [(statement.test, statement.test)] + [
+            (snapshots[name].value, snapshots[name]) for name in sorted(names & set(snapshots))
+        ]:
+            for node in ast.walk(source):
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                    found = candidates.get(node.value.id)
+                    if found and node.attr in found[1]:
+                        tested.setdefault(node.value.id, (node.attr, check))
+        for name, (field_name, check) in tested.items():
+            for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
+                if (isinstance(node, ast.Subscript) and dotted(node.value) == name) or (
+                    isinstance(node, ast.Attribute) and dotted(node.value) == name
+                ):
+                    class_name = candidates[name][0]
+                    how = f"uses `{name}` again ({ast.unparse(node)[:40]})"
+                    self._add(
+                        "check-then-use",
+                        name,
+                        function,
+                        check,
+                        f"tests `{name}.{field_name}` and then, on line {node.lineno}, {how}; `{name}` is a "
+                        f"module-level {class_name} whose methods change `{field_name}`",
+                        node.lineno,
+                    )
+                    self._add(
+                        "check-then-use",
+                        name,
+                        function,
+                        node,
+                        f"{how} after the test of `{name}.{field_name}` on line {check.lineno}; `{name}` "
+                        f"is a module-level {class_name} whose methods change `{field_name}`",
+                    )
+                    break
 
     def _aliases_tested(self, statement: ast.If | ast.While, shared: set[str]) -> dict[str, str]:
         """Locals read from a container just before the test (``entry = _index.get(k)``)
@@ -420,10 +471,14 @@ def module_check_events(
     containers: set[str],
     writers: dict[str, set[str]],
     locks: set[str],
+    instances: dict[str, tuple[str, set[str]]] | None = None,
 ) -> list[ModuleCheckEvent]:
     """The check halves and double reads on ``containers`` (those something changes at run
-    time); ``writers`` maps each function to the containers it changes."""
-    events = _Finder(tree, containers, writers, locks).run()
+    time); ``writers`` maps each function to the containers it changes; ``instances`` maps
+    each module-level instance whose methods change it to its class and the fields they write."""
+    finder = _Finder(tree, containers, writers, locks)
+    finder.instances = instances or {}
+    events = finder.run()
     for event in events:
         snippet = lines[event.line - 1].strip() if 0 < event.line <= len(lines) else ""
         event.location = Location(path=path, line=event.line, column=event.column, snippet=snippet)

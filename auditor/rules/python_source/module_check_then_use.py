@@ -17,6 +17,9 @@ class ModuleCheckThenUse(PythonSourceRule):
     threads both shrink (or one shrink what the other just filled); ``entry =
     _index.get(name); if entry: return entry[0]`` reads an entry another thread is
     emptying; ``_cache.get(a) or _cache[b]`` reads the dict twice in one expression.
+    The same holds for a module-level instance whose methods change its fields: ``if n
+    <= len(sieve._list): return sieve[n]`` tests a list another thread's ``sieve.extend()``
+    is replacing.
     Each single operation is atomic in free-threaded CPython; the pair is not.
 
     Reported only for module-level containers that some function changes at run time,
@@ -50,6 +53,15 @@ class ModuleCheckThenUse(PythonSourceRule):
             "    if len(_cache) >= 500:\n        _shrink_cache(_cache)\n    _cache[key] = object()\n",
             language="python",
             note="the container is handed to a helper whose name says it shrinks it",
+        ),
+        Example(
+            "class Sieve:\n    def __init__(self):\n        self._list = [2, 3, 5]\n\n"
+            "    def extend(self, n):\n        self._list += [n]\n\n"
+            "    def __getitem__(self, i):\n        return self._list[i - 1]\n\nsieve = Sieve()\n\n"
+            "def prime(n):\n    if n <= len(sieve._list):\n        return sieve[n]\n"
+            "    sieve.extend(n)\n    return sieve[n]\n",
+            language="python",
+            note="a test of a module-level instance's field, then a use of the instance",
         ),
     ]
     valid = [
