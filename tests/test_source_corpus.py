@@ -23,13 +23,18 @@ from scoring import load_manifest, score_corpus  # noqa: E402
 # py-rules-4 (shared-instance evidence, reads of rebound globals, process-wide settings,
 # check-then-use on module containers; Cython module instances, lazy cdef fields,
 # KeyError inserts) took Python+Cython to 126/151 = 83% at 128/142 = 90% over all files
-# (session3-python alone: 67% / 93%).
-FLOORS = {"c": (0.69, 0.86), "python": (0.82, 0.88)}
+# (session3-python alone: 67% / 93%). session4-python (26 files, held out) then scored 17/63
+# = 27% at 78%, leaving 144/214 = 67% over all files; py-rules-5 (snapshots and double reads
+# on shared instances, client/pool classes, helpers handed a container, sys.modules
+# iteration, globally bound tables, module-instance check-then-use; Cython flags and buffer
+# exports) took Python+Cython to 177/214 = 83% at 195/215 = 91% (session4-python: 50/63 =
+# 79% at 65/71 = 92%).
+FLOORS = {"c": (0.69, 0.86), "python": (0.82, 0.89)}
 
 
 def test_corpus_is_labelled_real_code():
     entries = load_manifest()
-    assert 45 <= len(entries) <= 80
+    assert 45 <= len(entries) <= 150
     for entry in entries:
         assert entry["labels"], entry["file"]
         assert len(entry["parent"]) == 40 and len(entry["fixing_commit"]) == 40
