@@ -294,6 +294,13 @@ class _FunctionWalker:
     def _visit_SingleAssignmentNode(self, node) -> None:
         self._store_targets.add(id(node.lhs))
         self._store(node.lhs, node, "=")
+        if _type_name(node.rhs) == "AmpersandNode":
+            # `writer.buf = &BUFFER[0]`: whoever holds the pointer writes the one module
+            # buffer; every caller that sets one up shares it.
+            root = _root_name(node.rhs.operand)
+            declared = self.analysis.module_state(root, self.scope)
+            if declared is not None and declared.what.startswith("C ") and "array" in declared.what:
+                self._record("module-write", root, node.rhs, "address", declared.what)
 
     def _visit_CascadedAssignmentNode(self, node) -> None:
         for target in node.lhs_list:

@@ -23,7 +23,8 @@ class CythonModuleStateWrite(CSourceRule):
     it raises ``RuntimeError``. Under the GIL most of this was serialised; on a
     free-threaded build it is not, and ``with nogil:`` protects nothing at all.
 
-    Also reported: reads of a global that some function rebinds at run time (each read
+    Also reported: a pointer set to a module-level C array (``writer.buf =
+    &BUFFER[0]``), which makes every caller write the one buffer; reads of a global that some function rebinds at run time (each read
     may see a different object; a default parser swapped by one thread while another
     parses with it), and ``PyDict_GetItem`` on a module dict other functions mutate
     (the borrowed reference is freed by another thread's replace or delete).
@@ -72,6 +73,13 @@ class CythonModuleStateWrite(CSourceRule):
             "    return parser.feed(text)\n",
             language="cython",
             note="the read in parse() races with the rebind",
+        ),
+        Example(
+            _HEADER + "cdef char BUFFER[8192]\n\ncdef struct Writer:\n    char *buf\n\n"
+            "cdef void init_writer(Writer *writer):\n    writer.buf = &BUFFER[0]\n\n"
+            "def quote(str value):\n    cdef Writer writer\n    init_writer(&writer)\n",
+            language="cython",
+            note="every call's writer points into the one module buffer",
         ),
     ]
     valid = [
@@ -143,6 +151,11 @@ def _message(event) -> str:
         return (
             f"`{event.name}` ({event.what}, {shared}) is mutated {where} ({how}) without a lock: "
             "other threads read, iterate or update it at the same time"
+        )
+    if event.detail == "address":
+        return (
+            f"the address of `{event.name}` ({event.what}, {shared}) is stored {where}: every caller "
+            "that sets up a pointer this way then writes the one buffer, overwriting the others' data"
         )
     compound = event.detail.endswith("+=")
     how = "updated (read-modify-write)" if compound else "written"
