@@ -26,8 +26,9 @@ class CythonModuleStateWrite(CSourceRule):
     Also reported: a pointer set to a module-level C array (``writer.buf =
     &BUFFER[0]``), which makes every caller write the one buffer; reads of a global that
     some function rebinds at run time (each read may see a different object; a default
-    parser swapped by one thread while another parses with it), and ``PyDict_GetItem`` on a module dict other functions mutate
-    (the borrowed reference is freed by another thread's replace or delete).
+    parser swapped by one thread while another parses with it), and ``PyDict_GetItem``
+    on a module dict other functions mutate (the borrowed reference is freed by another
+    thread's replace or delete).
 
     Not reported: writes inside ``with lock:`` (a ``threading.Lock``, a
     ``cython.pymutex``, ``cython.critical_section``) or between ``PyMutex_Lock`` and
