@@ -24,7 +24,9 @@ class CythonModuleStateWrite(CSourceRule):
     free-threaded build it is not, and ``with nogil:`` protects nothing at all.
 
     Also reported: a pointer set to a module-level C array (``writer.buf =
-    &BUFFER[0]``), which makes every caller write the one buffer; reads of a global that
+    &BUFFER[0]``), which makes every caller write the one buffer; iteration (a ``for``
+    loop, or a copy with ``list()``/``sorted()``) of a module-level weak container, which
+    the garbage collector empties on any thread; reads of a global that
     some function rebinds at run time (each read may see a different object; a default
     parser swapped by one thread while another parses with it), and ``PyDict_GetItem``
     on a module dict other functions mutate (the borrowed reference is freed by another
@@ -81,6 +83,12 @@ class CythonModuleStateWrite(CSourceRule):
             "def quote(str value):\n    cdef Writer writer\n    init_writer(&writer)\n",
             language="cython",
             note="every call's writer points into the one module buffer",
+        ),
+        Example(
+            _HEADER + "import weakref\n\ncdef object registry = weakref.WeakValueDictionary()\n\n"
+            "def live_objects():\n    return list(registry.values())\n",
+            language="cython",
+            note="a weak container loses entries on whichever thread drops a referent; list() iterates it",
         ),
     ]
     valid = [
@@ -139,6 +147,12 @@ def _message(event) -> str:
             f"{event.detail}() on module-level {event.what} `{event.name}` {where} returns a borrowed "
             "reference while other functions change the dict without a lock: another thread's replace or "
             "delete can free the object before this code takes its own reference"
+        )
+    if event.kind == "iteration" and event.detail == "weak":
+        return (
+            f"module-level weak container `{event.name}` is iterated {where} without a lock: it loses an "
+            "entry whenever a referent dies, on whichever thread drops the last reference, so the "
+            "iteration can fail with 'changed size during iteration'"
         )
     if event.kind == "iteration":
         return (
