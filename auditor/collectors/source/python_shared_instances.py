@@ -183,7 +183,8 @@ class _MethodWalker:
         self.tests.pop()
         if _ends_in_exit(statement.body):
             for field_name, check in tested.items():
-                self.checked.setdefault(field_name, check)
+                # The latest early exit is the check the following writes rely on.
+                self.checked[field_name] = check
 
     def _try(self, statement: ast.Try) -> None:
         self._block(statement.body)
