@@ -27,7 +27,9 @@ class SharedInstanceState(PythonSourceRule):
     shows the instance is shared, and the finding says how: a module-level instance,
     a class that takes a lock in some methods, an instance put in ``sys.meta_path`` or
     handed to a thread, a weakref callback that writes ``self`` (it runs on whichever
-    thread drops the last reference), or instances kept in a module-level container.
+    thread drops the last reference), instances kept in a module-level container, a
+    class that keeps its own process-wide instance (``cls._instance = cls()``), or a
+    registry, cache, client or pool class (one instance serves every caller).
     Writes inside ``with lock:`` and construction (``__init__`` and helpers only it
     calls) are not reported.
     """
@@ -86,6 +88,16 @@ class SharedInstanceState(PythonSourceRule):
             "    def purge(self, db):\n        self._cache.pop(db, None)\n",
             language="python",
             note="one client object serves every caller; the key can go between the test and the index",
+        ),
+        Example(
+            "class Context:\n    _instance = None\n\n"
+            "    def __init__(self):\n        self._sockets = set()\n\n"
+            "    @classmethod\n    def instance(cls):\n        if cls._instance is None:\n"
+            "            cls._instance = cls()\n        return cls._instance\n\n"
+            "    def forget(self, socket):\n        if self._sockets:\n"
+            "            self._sockets.discard(socket)\n",
+            language="python",
+            note="instance() hands one process-wide Context to every caller",
         ),
     ]
     valid = [
