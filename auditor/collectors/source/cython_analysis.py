@@ -44,6 +44,7 @@ from .cython_tree import (
     _NameUses,
     _Scope,
     _type_name,
+    _walk_nodes,
     function_name,
 )
 from .python_vocabulary import LOCK_FACTORIES
@@ -100,6 +101,7 @@ class CythonModuleAnalysis:
             if event.kind == "iteration" and event.name in self.gc_emptied - mutated_by_code:
                 event.detail = "weak"
         self._reads_of_rebound_globals()
+        self._calls_to_buffer_pointers()
         for class_node in self.classes.values():
             _SharedInstance(self, class_node).analyse()
         for event in self.events:
@@ -251,6 +253,35 @@ class CythonModuleAnalysis:
                 self.module_names[target.name] = _ModuleName(
                     "object", container=_is_container_value(node.rhs)
                 )
+
+    def _calls_to_buffer_pointers(self) -> None:
+        """``_init_writer(&writer)`` where ``_init_writer`` points ``writer.buf`` at a module
+        buffer: the call is where this function's caller starts sharing the buffer."""
+        pointing = {
+            event.function: event
+            for event in self.events
+            if event.kind == "module-write" and event.detail == "address"
+        }
+        if not pointing:
+            return
+        for function, _class_name in self.functions:
+            name = function_name(function)
+            for node in _walk_nodes(function.body):
+                callee = _call_function_name(node)
+                if callee in pointing and callee != name:
+                    source = pointing[callee]
+                    self.events.append(
+                        CythonEvent(
+                            "module-write",
+                            source.name,
+                            node.pos[1],
+                            node.pos[2],
+                            name,
+                            f"address via {callee}",
+                            source.what,
+                            related_line=source.line,
+                        )
+                    )
 
     def _mentions(self, node, into: set[str]) -> None:
         if _type_name(node) == "NameNode":

@@ -167,6 +167,13 @@ def _message(event) -> str:
             f"`{event.name}` ({event.what}, {shared}) is mutated {where} ({how}) without a lock: "
             "other threads read, iterate or update it at the same time"
         )
+    if event.detail.startswith("address via "):
+        callee = event.detail.removeprefix("address via ")
+        return (
+            f"{event.function}() calls {callee}(), which points its argument at module-level "
+            f"`{event.name}` ({event.what}, line {event.related_line}): every thread calling "
+            f"{event.function}() then writes the one buffer, overwriting the others' data"
+        )
     if event.detail == "address":
         return (
             f"the address of `{event.name}` ({event.what}, {shared}) is stored {where}: every caller "
