@@ -238,8 +238,8 @@ class _Finder:
     def _instance_check(self, statement: ast.If | ast.While, function: str, local_names: set[str]) -> None:
         """``if n <= len(sieve._list): return sieve[n]`` on a module-level instance whose
         methods change ``_list``: another thread's call can change it between the test and
-        the use. A local read from the field just before (``last = sieve._list[-1]``) counts
-        as the test."""
+        the use. A local read from the field a few lines before (``last = sieve._list[-1]``)
+        counts as the test: the snapshot goes stale as the field does."""
         candidates = {name: found for name, found in self.instances.items() if name not in local_names}
         if not candidates:
             return
@@ -247,7 +247,7 @@ class _Finder:
         snapshots = {
             node.targets[0].id: node
             for node in self._assignments.get(id(self._function), [])
-            if 0 < statement.lineno - node.lineno <= 3
+            if 0 < statement.lineno - node.lineno <= 6
         }
         names = {node.id for node in ast.walk(statement.test) if isinstance(node, ast.Name)}
         for source, check in [(statement.test, statement.test)] + [
