@@ -34,7 +34,14 @@ from scoring import load_manifest, score_corpus  # noqa: E402
 # 0/33 = 0%, Python 6/48 = 12% / 75%. The tuning did not carry over to code written another way
 # (per-instance state in C types, C++ binding headers, Cython utility code), and over all
 # files that leaves the floors below; they are what the rules do today, not the target.
-FLOORS = {"c": (0.61, 0.93), "python": (0.56, 0.87)}
+# py-rules-5 then worked the session4-python misses (snapshots and double reads
+# on shared instances, client/pool classes, helpers handed a container, sys.modules
+# iteration, globally bound tables, module-instance check-then-use, class-kept singletons;
+# Cython flags, buffer exports, pointers into module buffers, weak-container iteration) took
+# session4-python to 56/63 = 89% at 92% (tuned on, so no longer held out).
+# On session5-python, which no round saw, py-rules-5 took recall from 6/48 = 12% to 16/48 = 33%
+# (precision 78%): what generalises is well short of what the tuned batches show.
+FLOORS = {"c": (0.61, 0.93), "python": (0.75, 0.89)}
 
 
 def test_corpus_is_labelled_real_code():

@@ -44,9 +44,15 @@ from .cython_tree import (
     _NameUses,
     _Scope,
     _type_name,
+    _walk_nodes,
     function_name,
 )
 from .python_vocabulary import LOCK_FACTORIES
+
+# Weak containers lose entries whenever a referent dies, on whichever thread drops the last
+# reference (or runs the collector): iterating one races with that even if no function
+# here writes it.
+_GC_EMPTIED = {"WeakValueDictionary", "WeakKeyDictionary", "WeakSet"}
 
 
 class CythonModuleAnalysis:
@@ -61,6 +67,7 @@ class CythonModuleAnalysis:
         self.locks: set[str] = set()
         # Containers some function mutates under a lock: iterating them unlocked races too.
         self._locked_container_mutations: set[str] = set()
+        self.gc_emptied: set[str] = set()
         tree = self._parse(text)
         if tree is None:
             return
@@ -83,12 +90,18 @@ class CythonModuleAnalysis:
             self._walk_function(function, class_name)
         mutated = {event.name for event in self.events if event.kind == "container-mutation"}
         mutated |= self._locked_container_mutations
+        mutated_by_code = set(mutated)
+        mutated |= self.gc_emptied
         self.events = [
             event
             for event in self.events
             if event.kind not in ("iteration", "borrowed-read") or event.name in mutated
         ]
+        for event in self.events:
+            if event.kind == "iteration" and event.name in self.gc_emptied - mutated_by_code:
+                event.detail = "weak"
         self._reads_of_rebound_globals()
+        self._calls_to_buffer_pointers()
         for class_node in self.classes.values():
             _SharedInstance(self, class_node).analyse()
         for event in self.events:
@@ -211,6 +224,8 @@ class CythonModuleAnalysis:
             default_class = _call_function_name(_declarator_default(declarator))
             if default_class:
                 self.module_instances.append((name, default_class, line))
+            if default_class in _GC_EMPTIED:
+                self.gc_emptied.add(name)
             if declared.what == "lock":
                 self.locks.add(name)
             elif (declared.what in _PYTHON_TYPES or declared.what == "object") and _is_container_value(
@@ -224,6 +239,8 @@ class CythonModuleAnalysis:
             if _type_name(target) != "NameNode":
                 continue
             made = _call_function_name(node.rhs)
+            if made in _GC_EMPTIED:
+                self.gc_emptied.add(target.name)
             if made:
                 self.module_instances.append((target.name, made, node.pos[1]))
             previous = self.module_names.get(target.name)
@@ -236,6 +253,35 @@ class CythonModuleAnalysis:
                 self.module_names[target.name] = _ModuleName(
                     "object", container=_is_container_value(node.rhs)
                 )
+
+    def _calls_to_buffer_pointers(self) -> None:
+        """``_init_writer(&writer)`` where ``_init_writer`` points ``writer.buf`` at a module
+        buffer: the call is where this function's caller starts sharing the buffer."""
+        pointing = {
+            event.function: event
+            for event in self.events
+            if event.kind == "module-write" and event.detail == "address"
+        }
+        if not pointing:
+            return
+        for function, _class_name in self.functions:
+            name = function_name(function)
+            for node in _walk_nodes(function.body):
+                callee = _call_function_name(node)
+                if callee in pointing and callee != name:
+                    source = pointing[callee]
+                    self.events.append(
+                        CythonEvent(
+                            "module-write",
+                            source.name,
+                            node.pos[1],
+                            node.pos[2],
+                            name,
+                            f"address via {callee}",
+                            source.what,
+                            related_line=source.line,
+                        )
+                    )
 
     def _mentions(self, node, into: set[str]) -> None:
         if _type_name(node) == "NameNode":

@@ -29,7 +29,7 @@ from .cython_tree import (
     _type_name,
     _walk_nodes,
 )
-from .python_vocabulary import MUTATING_METHODS
+from .python_vocabulary import COPYING_CALLS, MUTATING_METHODS
 
 if TYPE_CHECKING:  # the module analysis imports this module and hands itself in
     from .cython_analysis import CythonModuleAnalysis
@@ -240,6 +240,9 @@ class _FunctionWalker:
             declared = self.analysis.module_state(name, self.scope)
             if declared is not None and declared.container:
                 self._record("borrowed-read", name, node, _call_function_name(node), declared.what)
+        if _type_name(function) == "NameNode" and function.name in COPYING_CALLS and len(node.args) == 1:
+            # `list(registry.values())` copies one entry at a time: an iteration.
+            self._iterated(node.args[0], node, f"{function.name}()")
         if _type_name(function) != "AttributeNode":
             return
         method = function.attribute
@@ -294,6 +297,13 @@ class _FunctionWalker:
     def _visit_SingleAssignmentNode(self, node) -> None:
         self._store_targets.add(id(node.lhs))
         self._store(node.lhs, node, "=")
+        if _type_name(node.rhs) == "AmpersandNode":
+            # `writer.buf = &BUFFER[0]`: whoever holds the pointer writes the one module
+            # buffer; every caller that sets one up shares it.
+            root = _root_name(node.rhs.operand)
+            declared = self.analysis.module_state(root, self.scope)
+            if declared is not None and declared.what.startswith("C ") and "array" in declared.what:
+                self._record("module-write", root, node.rhs, "address", declared.what)
 
     def _visit_CascadedAssignmentNode(self, node) -> None:
         for target in node.lhs_list:
@@ -313,11 +323,13 @@ class _FunctionWalker:
                 self._store(target, node, "del")
 
     def _visit_ForInStatNode(self, node) -> None:
-        sequence = node.iterator.sequence
+        self._iterated(node.iterator.sequence, node, "for")
+
+    def _iterated(self, sequence, node, how: str) -> None:
         if _type_name(sequence) == "SimpleCallNode" and _type_name(sequence.function) == "AttributeNode":
             if sequence.function.attribute in ("items", "keys", "values") and not sequence.args:
                 sequence = sequence.function.obj
         name = _dotted(sequence)
         declared = self.analysis.module_state(name, self.scope)
         if declared is not None and declared.container:
-            self._record("iteration", name, node, "for", declared.what)
+            self._record("iteration", name, node, how, declared.what)

@@ -163,6 +163,60 @@ class _SharedInstance:
             self._report_lazy_fields(facts, construction, evidence)
         if evidence is not None:
             self._report_unlocked_state(facts, construction, evidence)
+        if self.is_cdef_class:
+            self._report_flags(facts, construction)
+            self._report_buffer_exports(facts, construction)
+
+    def _report_flags(self, facts, construction: set[str]) -> None:
+        """``freeze()`` sets ``self.frozen = True`` while ``__setitem__`` tests it: a plain C
+        field that one method flips and others decide on, with nothing ordering the two."""
+        sets = {
+            path: (name, node)
+            for name, fact in facts.items()
+            if name not in construction
+            for path, node in fact.flag_sets
+            if path in self.c_fields
+        }
+        for name, fact in facts.items():
+            if name in construction:
+                continue
+            for path, test in fact.flag_tests:
+                setter = sets.get(path)
+                if setter is None or setter[0] == name:
+                    continue
+                setter_name, store = setter
+                evidence = (
+                    f"`self.{path}` is a plain C field of cdef class {self.class_name}: {setter_name}() sets "
+                    f"it (line {store.pos[1]}) while {name.rstrip(chr(39))}() decides on it, with no lock or "
+                    "atomic ordering the two"
+                )
+                self._event(
+                    name, test, f"tests `self.{path}`, which {setter_name}() flips", evidence, store.pos[1]
+                )
+                self._event(
+                    setter_name, store, f"sets `self.{path}`, which {name}() tests", evidence, test.pos[1]
+                )
+
+    def _report_buffer_exports(self, facts, construction: set[str]) -> None:
+        """``__getbuffer__``/``__releasebuffer__`` run on whichever thread makes or drops a
+        memoryview of the object: their counter updates and reads of state that other
+        methods change race with each other and with those methods."""
+        written = {
+            path for name, fact in facts.items() if name not in construction for path, _node in fact.writes
+        }
+        evidence = (
+            f"memoryviews of one {self.class_name} can be made and released on any thread, each "
+            "calling its buffer methods"
+        )
+        for name in ("__getbuffer__", "__releasebuffer__"):
+            fact = facts.get(name)
+            if fact is None:
+                continue
+            for path, node in fact.unlocked_writes:
+                self._event(name, node, f"updates `self.{path}`", evidence)
+            reads = [(path, node) for path, node in fact.unlocked_reads if path in written]
+            for path, node in reads[:1]:
+                self._event(name, node, f"reads `self.{path}`, which other methods write", evidence)
 
     def _event(self, method: str, node, what: str, evidence: str, related_line: int = 0) -> None:
         if node.pos[1] in self._reported_lines:
@@ -264,6 +318,8 @@ class _MethodFacts:
         self.unlocked_reads: list[tuple[str, object]] = []
         self.lazy_pairs: list[tuple[str, object, object]] = []
         self.read_then_update: list[tuple[str, object, object]] = []
+        self.flag_tests: list[tuple[str, object]] = []  # `if self.frozen:` outside a lock
+        self.flag_sets: list[tuple[str, object]] = []  # `self.frozen = True` outside a lock
         self._unset_tests: list[dict[str, object]] = []
         self._checked: dict[str, object] = {}  # early-return `if self._x is not None: return`
         self._store_targets: set[int] = set()
@@ -318,6 +374,11 @@ class _MethodFacts:
 
     def _walk_if(self, node) -> None:
         for clause in node.if_clauses:
+            if not self.lock_depth:
+                tested = self._tested_paths(clause.condition, True) | self._tested_paths(
+                    clause.condition, False
+                )
+                self.flag_tests += [(path, clause.condition) for path in sorted(tested)]
             self._walk(clause.condition)
             self._unset_tests.append(
                 dict.fromkeys(self._tested_paths(clause.condition, True), clause.condition)
@@ -400,6 +461,10 @@ class _MethodFacts:
             if kind == "InPlaceAssignmentNode":
                 self._walk(node.rhs)
             targets = node.lhs_list if kind == "CascadedAssignmentNode" else [node.lhs]
+            if kind == "SingleAssignmentNode" and _type_name(node.rhs) in ("BoolNode", "IntNode"):
+                path = self._self_path(node.lhs)
+                if path and not self.lock_depth:
+                    self.flag_sets.append((path, node.lhs))
             for target in targets:
                 self._store(target, compound=kind == "InPlaceAssignmentNode")
         elif kind == "DelStatNode":

@@ -214,7 +214,8 @@ def module_objects(text: str) -> set[str]:
 
 
 _SHARED_INSTANCE_HINT = re.compile(
-    r"meta_path|path_hooks|\bref\([^)\n]*,|finalize\(|\bwith\s+[\w.]*(?:lock|mutex)|Thread\(\s*target",
+    r"meta_path|path_hooks|\bref\([^)\n]*,|finalize\(|\bwith\s+[\w.]*(?:lock|mutex)|Thread\(\s*target|"
+    r"\bclass\s+\w*(?:Registry|Cache|Client|Pool)\b",
     re.IGNORECASE,
 )
 
@@ -237,8 +238,19 @@ def shared_instance_hint(text: str) -> bool:
     return "self." in text and _SHARED_INSTANCE_HINT.search(text) is not None
 
 
+# `for m in sys.modules.values()`, `list(sys.modules.items())`: iteration of a dict every
+# import changes (python_vocabulary.PROCESS_CONTAINERS).
+_PROCESS_ITERATION = re.compile(r"(?:\bin\s+|\b(?:list|tuple|sorted|set|dict|frozenset)\()sys\.modules\b")
+
+
+def process_iteration(text: str) -> bool:
+    return "sys.modules" in text and _PROCESS_ITERATION.search(text) is not None
+
+
 def python_needs_full_analysis(text: str) -> bool:
     text = "\n" + text
+    if process_iteration(text):
+        return True
     if "class" in text and (shared_instance_hint(text) or stateful_module_objects(text)):
         return True
     if process_state_hint(text):

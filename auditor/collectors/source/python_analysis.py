@@ -40,6 +40,7 @@ from .prefilter import (
     object_attribute_store,
     object_method_call,
     passed_as_default,
+    process_iteration,
 )
 from .python_event_collector import (
     Event,
@@ -52,6 +53,7 @@ from .python_module_facts import (
 )
 from .python_process_state import process_state_events
 from .python_shared_instances import shared_instance_races
+from .python_vocabulary import PROCESS_CONTAINERS
 
 _MAIN_FUNCTIONS = {"main", "_main", "cli", "_cli"}
 
@@ -135,6 +137,7 @@ class PythonModuleAnalysis:
                 or (stateful and object_method_call(segment, stateful))
                 or (shared_names and passed_as_default(segment, shared_names))
                 or global_random_seeding(segment)
+                or process_iteration(segment)
                 or (rebound_reads is not None and rebound_reads.search(segment) is not None)
             )
 
@@ -178,7 +181,13 @@ class PythonModuleAnalysis:
             if event.kind in ("container-mutation", "lazy-init") and event.name in self.facts.containers:
                 writers.setdefault(event.function, set()).add(event.name)
         changed = set().union(*writers.values()) | (self.locked_mutations & set(self.facts.containers))
-        for found in module_check_events(tree, self.path, self.lines, changed, writers, self.facts.locks):
+        instances = {
+            name: (factory, set(self.facts.stateful_methods.get(factory, {}).values()))
+            for name, factory in self.facts.stateful_objects.items()
+        }
+        for found in module_check_events(
+            tree, self.path, self.lines, changed, writers, self.facts.locks, instances
+        ):
             if self._runs_once(found.function):
                 continue
             event = Event(found.kind, found.name, None, found.function, found.detail, location=found.location)
@@ -238,6 +247,7 @@ class PythonModuleAnalysis:
         """Iterating a container nothing mutates after import is no event at all."""
         self._keep_reads_of_rebound_globals()
         mutated = {event.name for event in self.events if event.kind != "iteration"} | self.locked_mutations
+        mutated |= set(PROCESS_CONTAINERS)
         self.events = [event for event in self.events if event.kind != "iteration" or event.name in mutated]
         # A second snapshot (or iteration) of a container something mutates, in the same
         # function, need not agree with the first: keep only those.

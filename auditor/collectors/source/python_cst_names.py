@@ -6,6 +6,7 @@ import libcst as cst
 
 from .python_vocabulary import (
     MUTABLE_FACTORIES,
+    PROCESS_CONTAINERS,
 )
 
 
@@ -146,3 +147,14 @@ def _body_returns(body: cst.BaseSuite) -> bool:
         if any(isinstance(item, (cst.Return, cst.Raise)) for item in small):
             return True
     return False
+
+
+def process_container(expression: cst.BaseExpression) -> str | None:
+    """``sys.modules`` (see python_vocabulary.PROCESS_CONTAINERS) when ``expression`` names it."""
+    if (
+        isinstance(expression, cst.Attribute)
+        and isinstance(expression.value, cst.Name)
+        and f"{expression.value.value}.{expression.attr.value}" in PROCESS_CONTAINERS
+    ):
+        return f"{expression.value.value}.{expression.attr.value}"
+    return None

@@ -24,12 +24,14 @@ from .python_cst_names import (
     _dotted,
     _globals_key,
     _strip_get,
+    process_container,
 )
 from .python_module_facts import (
     GLOBAL_RANDOM_MODULES,
     ModuleFacts,
 )
 from .python_vocabulary import (
+    COPYING_CALLS,
     LOCK_FACTORIES,
     MUTATING_METHODS,
     RANDOM_STATE_FACTORIES,
@@ -427,6 +429,7 @@ class _EventCollector(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         self._stateful_call(node)
         self._whole_read(node)
+        self._process_copy(node)
         # dict.setdefault is the atomic insert-if-absent of free-threaded CPython (the
         # dict's lock covers the lookup and the store): the fix, not the bug.
         if (
@@ -566,7 +569,24 @@ class _EventCollector(cst.CSTVisitor):
             and not iterable.args
         ):
             iterable = iterable.func.value
-        return self._module_container(iterable) or self._class_attribute(iterable)
+        return (
+            self._module_container(iterable) or self._class_attribute(iterable) or process_container(iterable)
+        )
+
+    def _process_copy(self, node: cst.Call) -> None:
+        """``list(sys.modules.items())``: a copy made one entry at a time."""
+        if isinstance(node.func, cst.Name) and node.func.value in COPYING_CALLS and len(node.args) == 1:
+            iterable = node.args[0].value
+            if (
+                isinstance(iterable, cst.Call)
+                and isinstance(iterable.func, cst.Attribute)
+                and not iterable.args
+            ):
+                if iterable.func.attr.value in ("items", "keys", "values"):
+                    iterable = iterable.func.value
+            container = process_container(iterable)
+            if container and self.scope is not None:
+                self._record("iteration", container, node, f"{node.func.value}()")
 
     def visit_For(self, node: cst.For) -> None:
         container = self._iterated_container(node.iter)

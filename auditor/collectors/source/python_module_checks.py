@@ -6,8 +6,9 @@ containers something writes at run time:
 
 * a test of the container followed by a read or a call that changes it:
   ``if key in _cache: return _cache[key]`` (another thread's ``del`` in between is a
-  ``KeyError``), ``if len(_cache) > MAX: _shrink()``, ``entry = _index.get(k); if
-  entry: return entry[0]``;
+  ``KeyError``), ``if len(_cache) > MAX: _shrink()`` (or ``_shrink_cache(_cache)``, a helper
+  handed the container that changes it), ``entry = _index.get(k); if entry: return
+  entry[0]``;
 * the same container read twice in one statement (``_cache.get(a) or _cache[b]``):
   the two reads need not see the same dict;
 * a function that iterates a parameter, called with the container
@@ -20,10 +21,12 @@ containers something writes at run time:
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from ...model.finding import Location
 from .python_ast_walk import dotted, function_nodes, is_lock_expression
+from .python_vocabulary import MUTATING_METHODS
 
 
 @dataclass
@@ -53,6 +56,33 @@ def _container_of(node: ast.AST, containers: set[str]) -> str | None:
     return None
 
 
+# A helper defined elsewhere (``from ._core import _shrink_cache``) that says in its name
+# that it changes what it is handed.
+_CHANGING_NAME = re.compile(r"(?i)(?:^|_)(?:shrink|prune|purge|evict|trim|expire|invalidate)")
+
+
+def _changed_parameters(tree: ast.Module) -> dict[str, set[int]]:
+    """function -> positions of the parameters it changes (``cache.pop(k)``,
+    ``del cache[k]``, ``cache[k] = v``): a container handed to it is changed."""
+    found: dict[str, set[int]] = {}
+    for function in tree.body:
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        positions = {argument.arg: index for index, argument in enumerate(function.args.args)}
+        for node in ast.walk(function):
+            changed = None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in MUTATING_METHODS:
+                    changed = node.func.value
+            elif isinstance(node, (ast.Assign, ast.Delete)):
+                for target in node.targets:
+                    if isinstance(target, ast.Subscript):
+                        changed = target.value
+            if isinstance(changed, ast.Name) and changed.id in positions:
+                found.setdefault(function.name, set()).add(positions[changed.id])
+    return found
+
+
 def _locals_of(function: ast.AST) -> set[str]:
     names = {argument.arg for argument in ast.walk(function.args) if isinstance(argument, ast.arg)}
     declared = {name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names}
@@ -72,6 +102,7 @@ class _Finder:
         self._reported: set[tuple[int, str]] = set()
         self._assignments: dict[int, list[ast.Assign]] = {}  # function id -> its `name = ...`
         self._function: ast.AST | None = None
+        self.instances: dict[str, tuple[str, set[str]]] = {}
 
     def _add(self, kind, name, function, node, detail, other_line=0) -> None:
         if (node.lineno, kind) in self._reported:
@@ -83,6 +114,7 @@ class _Finder:
 
     def run(self) -> list[ModuleCheckEvent]:
         iterating = self._iterated_parameters()
+        self._changing = _changed_parameters(self.tree)
         getters = _singleton_getters(self.tree)
         visits = list(function_nodes(self.tree, self.locks))
         locals_by_function: dict[int, set[str]] = {}
@@ -104,6 +136,7 @@ class _Finder:
                 continue
             if isinstance(node, (ast.If, ast.While)):
                 self._lock_after_check(node, function.name)
+                self._instance_check(node, function.name, locals_by_function[id(function)])
             if isinstance(node, ast.Call) and getters:
                 self._singleton_call(node, function.name, getters)
             if not shared:
@@ -134,9 +167,22 @@ class _Finder:
                     used, how = aliases[base], f"reads `{base}[...]`, an entry of `{aliases[base]}`"
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 changed = self.writers.get(node.func.id, set()) & tested
+                handed = [
+                    argument.id
+                    for index, argument in enumerate(node.args)
+                    if isinstance(argument, ast.Name)
+                    and argument.id in tested
+                    and (
+                        index in self._changing.get(node.func.id, ())
+                        or (node.func.id not in self._changing and _CHANGING_NAME.search(node.func.id))
+                    )
+                ]
                 if changed:
                     used = sorted(changed)[0]
                     how = f"calls {node.func.id}(), which changes `{used}`"
+                elif handed:
+                    used = handed[0]
+                    how = f"hands `{used}` to {node.func.id}(), which changes it"
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 base = dotted(node.func.value)
                 if base in aliases and node.func.attr in ("pop", "remove", "append", "clear", "popleft"):
@@ -188,6 +234,55 @@ class _Finder:
                                 node.lineno,
                             )
                             return
+
+    def _instance_check(self, statement: ast.If | ast.While, function: str, local_names: set[str]) -> None:
+        """``if n <= len(sieve._list): return sieve[n]`` on a module-level instance whose
+        methods change ``_list``: another thread's call can change it between the test and
+        the use. A local read from the field a few lines before (``last = sieve._list[-1]``)
+        counts as the test: the snapshot goes stale as the field does."""
+        candidates = {name: found for name, found in self.instances.items() if name not in local_names}
+        if not candidates:
+            return
+        tested: dict[str, tuple[str, ast.AST]] = {}
+        snapshots = {
+            node.targets[0].id: node
+            for node in self._assignments.get(id(self._function), [])
+            if 0 < statement.lineno - node.lineno <= 6
+        }
+        names = {node.id for node in ast.walk(statement.test) if isinstance(node, ast.Name)}
+        for source, check in [(statement.test, statement.test)] + [
+            (snapshots[name].value, snapshots[name]) for name in sorted(names & set(snapshots))
+        ]:
+            for node in ast.walk(source):
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                    found = candidates.get(node.value.id)
+                    if found and node.attr in found[1]:
+                        tested.setdefault(node.value.id, (node.attr, check))
+        for name, (field_name, check) in tested.items():
+            for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
+                if (isinstance(node, ast.Subscript) and dotted(node.value) == name) or (
+                    isinstance(node, ast.Attribute) and dotted(node.value) == name
+                ):
+                    class_name = candidates[name][0]
+                    how = f"uses `{name}` again ({ast.unparse(node)[:40]})"
+                    self._add(
+                        "check-then-use",
+                        name,
+                        function,
+                        check,
+                        f"tests `{name}.{field_name}` and then, on line {node.lineno}, {how}; `{name}` is a "
+                        f"module-level {class_name} whose methods change `{field_name}`",
+                        node.lineno,
+                    )
+                    self._add(
+                        "check-then-use",
+                        name,
+                        function,
+                        node,
+                        f"{how} after the test of `{name}.{field_name}` on line {check.lineno}; `{name}` "
+                        f"is a module-level {class_name} whose methods change `{field_name}`",
+                    )
+                    break
 
     def _aliases_tested(self, statement: ast.If | ast.While, shared: set[str]) -> dict[str, str]:
         """Locals read from a container just before the test (``entry = _index.get(k)``)
@@ -376,10 +471,14 @@ def module_check_events(
     containers: set[str],
     writers: dict[str, set[str]],
     locks: set[str],
+    instances: dict[str, tuple[str, set[str]]] | None = None,
 ) -> list[ModuleCheckEvent]:
     """The check halves and double reads on ``containers`` (those something changes at run
-    time); ``writers`` maps each function to the containers it changes."""
-    events = _Finder(tree, containers, writers, locks).run()
+    time); ``writers`` maps each function to the containers it changes; ``instances`` maps
+    each module-level instance whose methods change it to its class and the fields they write."""
+    finder = _Finder(tree, containers, writers, locks)
+    finder.instances = instances or {}
+    events = finder.run()
     for event in events:
         snippet = lines[event.line - 1].strip() if 0 < event.line <= len(lines) else ""
         event.location = Location(path=path, line=event.line, column=event.column, snippet=snippet)

@@ -137,6 +137,7 @@ class ModuleFacts:
         self.call_factories: dict[str, str] = {}  # every module-level `name = factory(...)`
         for statement in tree.body:
             self._module_statement(statement)
+        self._global_containers(tree)
         self._drop_thread_local_objects(
             {
                 statement.name
@@ -167,6 +168,30 @@ class ModuleFacts:
             if name not in self.thread_locals
             and (self.stateful_methods.get(factory) or factory in RANDOM_STATE_FACTORIES)
         }
+
+    def _global_containers(self, tree: ast.Module) -> None:
+        """``global _table; _table = [0] * n`` in a function makes ``_table`` a module-level
+        container as much as a top-level binding does: once rebound, every thread reads the
+        list while the function is still filling it in."""
+        for function in tree.body:
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            declared = {
+                name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names
+            }
+            for node in ast.walk(function) if declared else ():
+                if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+                    continue
+                target, value = node.targets[0], node.value
+                if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
+                    value = value.left if isinstance(value.left, ast.List) else value.right
+                if (
+                    isinstance(target, ast.Name)
+                    and target.id in declared
+                    and target.id not in self.module_names
+                    and _ast_is_mutable_container(value)
+                ):
+                    self.containers.setdefault(target.id, node.lineno)
 
     def _module_statement(self, statement: ast.stmt) -> None:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):

@@ -19,7 +19,7 @@ from .python_vocabulary import MUTATING_METHODS
 # Interpreter-wide registries whose entries any thread calls into.
 _GLOBAL_HOOKS = {"meta_path", "path_hooks", "path_importer_cache"}
 _WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
-_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache)$")
+_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool)$")
 
 
 def self_field(node: ast.AST, self_name: str) -> str | None:
@@ -140,9 +140,13 @@ class ModuleEvidence:
         """
         if class_node.name in self.evidence:
             return self.evidence[class_node.name], None
+        singleton = _singleton_store(class_node)
+        if singleton is not None:
+            return singleton, None
         if _REGISTRY_CLASS.search(class_node.name):
             return (
-                f"{class_node.name} is a registry/cache class: one instance is there to serve every caller",
+                f"{class_node.name} is a registry/cache/client/pool class: one instance is there to serve "
+                "every caller",
                 None,
             )
         guarded: dict[str, str] = {}  # field -> "takes `self._lock` around it in m()"
@@ -171,6 +175,27 @@ class ModuleEvidence:
 
     def is_lock(self, expression: ast.AST) -> bool:
         return is_lock_expression(expression, self.locks)
+
+
+def _singleton_store(class_node: ast.ClassDef) -> str | None:
+    """``cls._instance = cls()`` in a method: the class hands one process-wide instance
+    to every caller of its accessor (``Context.instance()``)."""
+    for method in class_node.body:
+        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
+            continue
+        owner_names = {self_parameter(method), class_node.name}
+        for node in ast.walk(method):
+            if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
+                continue
+            if not (isinstance(node.value.func, ast.Name) and node.value.func.id in owner_names):
+                continue
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and _dotted(target.value) in owner_names:
+                    return (
+                        f"{method.name}() keeps one process-wide instance in `{_dotted(target)}` "
+                        f"(line {node.lineno}) and hands it to every caller"
+                    )
+    return None
 
 
 def weakref_callback(node: ast.AST, self_name: str, method: ast.AST) -> str | None:

@@ -117,6 +117,7 @@ class _MethodWalker:
         self.checked: dict[str, ast.AST] = {}  # early-return checks for the rest of the method
         self.aliases: dict[str, str] = {}  # local -> field it was read from
         self.entries: dict[str, str] = {}  # local -> container field it is an entry of
+        self.snapshots: dict[str, tuple[str, ast.stmt]] = {}  # `n = len(self.x)`: local -> field, line
 
     def run(self) -> None:
         self._block(self.method.body)
@@ -149,34 +150,41 @@ class _MethodWalker:
             self._try(statement)
             return
         if isinstance(statement, (ast.For, ast.AsyncFor)):
+            self._reads_twice(statement)
             self._writes_in(statement.iter, statement)
             self._block(statement.body)
             self._block(statement.orelse)
             return
         self._simple(statement)
 
-    def _fields_tested(self, test: ast.AST) -> set[str]:
-        tested = set()
+    def _fields_tested(self, test: ast.AST) -> dict[str, ast.AST]:
+        """Each field the test depends on, with the statement that read it: the test
+        itself, or the earlier ``n = len(self._list)`` whose snapshot it compares."""
+        tested: dict[str, ast.AST] = {}
         for node in ast.walk(test):
             field_name = self_field(node, self.self_name) if isinstance(node, ast.Attribute) else None
             if field_name:
-                tested.add(field_name)
+                tested.setdefault(field_name, test)
             elif isinstance(node, ast.Name) and node.id in self.aliases:
-                tested.add(self.aliases[node.id])
+                tested.setdefault(self.aliases[node.id], test)
+            elif isinstance(node, ast.Name) and node.id in self.snapshots:
+                snapshot_of, read = self.snapshots[node.id]
+                tested.setdefault(snapshot_of, read)
         return tested
 
     def _if(self, statement: ast.If | ast.While) -> None:
         tested = self._fields_tested(statement.test)
         acquired = _acquired_branch(statement.test, self.owner.evidence_source.is_lock)
-        self.tests.append(dict.fromkeys(tested, statement.test))
+        self.tests.append(tested)
         for name in ("body", "orelse"):
             self.lock_depth += acquired == name
             self._block(getattr(statement, name))
             self.lock_depth -= acquired == name
         self.tests.pop()
         if _ends_in_exit(statement.body):
-            for field_name in tested:
-                self.checked.setdefault(field_name, statement.test)
+            for field_name, check in tested.items():
+                # The latest early exit is the check the following writes rely on.
+                self.checked[field_name] = check
 
     def _try(self, statement: ast.Try) -> None:
         self._block(statement.body)
@@ -207,7 +215,59 @@ class _MethodWalker:
                     self.entries[target.id] = source
                 else:
                     self.entries.pop(target.id, None)
+                snapshot_of = None if source else _snapshot_field(statement.value, self.self_name)
+                if snapshot_of in self.owner.mutable_fields:
+                    self.snapshots[target.id] = (snapshot_of, statement)
+                else:
+                    self.snapshots.pop(target.id, None)
+        self._reads_twice(statement)
         self._writes_in(statement, statement)
+
+    def _reads_twice(self, statement: ast.stmt) -> None:
+        """``self._list[bisect(self._list, a):]``: two reads of a field that another method
+        rebinds can see two different objects; ``k in d and d[k]`` over a field that other
+        methods change can find the key and then miss it."""
+        if self.lock_depth:
+            return
+        value = statement.iter if isinstance(statement, (ast.For, ast.AsyncFor)) else statement
+        reads: dict[str, list[ast.AST]] = {}
+        for node in ast.walk(value):
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                field_name = _stored_field(node, self.self_name)
+                if field_name in self.owner.rebound_fields:
+                    reads.setdefault(field_name, []).append(node)
+            elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+                self._tested_then_indexed(node)
+        for field_name, nodes in reads.items():
+            if len(nodes) > 1:
+                self.owner.single(
+                    self.method.name,
+                    field_name,
+                    statement,
+                    f"reads `self.{field_name}` {len(nodes)} times in one statement while "
+                    f"{self.owner.rebound_fields[field_name]}() rebinds it: the reads can see different "
+                    "objects",
+                )
+
+    def _tested_then_indexed(self, condition: ast.BoolOp) -> None:
+        tested: dict[str, ast.AST] = {}
+        for operand in condition.values:
+            for node in ast.walk(operand):
+                if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
+                    field_name = self._container_field(node.value)
+                    if field_name in tested:
+                        self.owner.pair(self.method.name, field_name, tested[field_name], node, "indexes")
+            if isinstance(operand, ast.Compare) and isinstance(operand.ops[0], (ast.In, ast.NotIn)):
+                field_name = self._container_field(operand.comparators[0])
+                if field_name in self.owner.mutable_fields:
+                    tested.setdefault(field_name, operand)
+
+    def _container_field(self, node: ast.AST) -> str | None:
+        while isinstance(node, ast.Subscript):
+            node = node.value
+        if isinstance(node, ast.Name):
+            return self.aliases.get(node.id)
+        return _stored_field(node, self.self_name)
 
     # -- writes ------------------------------------------------------------------------
     def _check_of(self, field_name: str) -> ast.AST | None:
@@ -275,6 +335,19 @@ class _MethodWalker:
                 node,
                 f"updates `self.{field_name}` in place (read-modify-write): concurrent calls lose updates",
             )
+
+
+def _snapshot_field(value: ast.AST, self_name: str) -> str | None:
+    """The field ``len(self.x)``, ``self.x[-1] + 1`` or ``self.x.count`` takes its value
+    from: a local that a later test compares stands for the field at the time it was read."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            return None  # a method call computes something new, not a snapshot
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            field_name = _stored_field(node, self_name)
+            if field_name:
+                return field_name
+    return None
 
 
 def _self_calls(statements: list[ast.stmt], self_name: str, is_lock, held: bool):
@@ -346,6 +419,24 @@ class _ClassRaces:
             if isinstance(target, ast.Attribute)
         }
 
+    def changed_fields(self, methods, summaries, construction) -> None:
+        """Fields some method outside construction writes (``mutable_fields``) and, of
+        those, the ones it rebinds or updates in place (``rebound_fields``: field -> method)."""
+        self.mutable_fields: set[str] = set()
+        self.rebound_fields: dict[str, str] = {}
+        for method in methods:
+            if method.name in construction:
+                continue
+            self.mutable_fields |= summaries[method.name].writes
+            self_name = self_parameter(method)
+            for node in ast.walk(method):
+                targets = node.targets if isinstance(node, ast.Assign) else []
+                if isinstance(node, ast.AugAssign):
+                    targets = [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Attribute) and _stored_field(target, self_name):
+                        self.rebound_fields.setdefault(target.attr, method.name)
+
     def is_lock_field(self, field_name: str) -> bool:
         return field_name in self.lock_fields or is_lock_expression(ast.Name(id=field_name), set())
 
@@ -354,6 +445,7 @@ class _ClassRaces:
         summaries = {method.name: _written_fields(method, self_parameter(method)) for method in methods}
         construction = self._construction(methods, summaries)
         construction |= self._called_under_lock(methods, construction)
+        self.changed_fields(methods, summaries, construction)
         for method in methods:
             if method.name in construction:
                 continue

@@ -131,3 +131,11 @@ def is_module_object_factory(factory: str | None) -> bool:
         and not factory.isupper()
         and not factory.lower().endswith("local")
     )  # `from threading import local as _threadlocal`
+
+
+# Process-wide dicts that the interpreter itself changes from any thread: every import
+# adds to sys.modules. Iterating them (or copying them with list()/tuple()/sorted(), which
+# iterates one entry at a time) is iteration over shared state even though this module
+# never writes them; `sys.modules.copy()` takes one consistent snapshot.
+PROCESS_CONTAINERS = {"sys.modules": "every import, in any thread, adds to it"}
+COPYING_CALLS = {"list", "tuple", "sorted", "set", "dict", "frozenset"}

@@ -23,10 +23,14 @@ class CythonModuleStateWrite(CSourceRule):
     it raises ``RuntimeError``. Under the GIL most of this was serialised; on a
     free-threaded build it is not, and ``with nogil:`` protects nothing at all.
 
-    Also reported: reads of a global that some function rebinds at run time (each read
-    may see a different object; a default parser swapped by one thread while another
-    parses with it), and ``PyDict_GetItem`` on a module dict other functions mutate
-    (the borrowed reference is freed by another thread's replace or delete).
+    Also reported: a pointer set to a module-level C array (``writer.buf =
+    &BUFFER[0]``), which makes every caller write the one buffer; iteration (a ``for``
+    loop, or a copy with ``list()``/``sorted()``) of a module-level weak container, which
+    the garbage collector empties on any thread; reads of a global that
+    some function rebinds at run time (each read may see a different object; a default
+    parser swapped by one thread while another parses with it), and ``PyDict_GetItem``
+    on a module dict other functions mutate (the borrowed reference is freed by another
+    thread's replace or delete).
 
     Not reported: writes inside ``with lock:`` (a ``threading.Lock``, a
     ``cython.pymutex``, ``cython.critical_section``) or between ``PyMutex_Lock`` and
@@ -72,6 +76,19 @@ class CythonModuleStateWrite(CSourceRule):
             "    return parser.feed(text)\n",
             language="cython",
             note="the read in parse() races with the rebind",
+        ),
+        Example(
+            _HEADER + "cdef char BUFFER[8192]\n\ncdef struct Writer:\n    char *buf\n\n"
+            "cdef void init_writer(Writer *writer):\n    writer.buf = &BUFFER[0]\n\n"
+            "def quote(str value):\n    cdef Writer writer\n    init_writer(&writer)\n",
+            language="cython",
+            note="every call's writer points into the one module buffer",
+        ),
+        Example(
+            _HEADER + "import weakref\n\ncdef object registry = weakref.WeakValueDictionary()\n\n"
+            "def live_objects():\n    return list(registry.values())\n",
+            language="cython",
+            note="a weak container loses entries on whichever thread drops a referent; list() iterates it",
         ),
     ]
     valid = [
@@ -131,6 +148,12 @@ def _message(event) -> str:
             "reference while other functions change the dict without a lock: another thread's replace or "
             "delete can free the object before this code takes its own reference"
         )
+    if event.kind == "iteration" and event.detail == "weak":
+        return (
+            f"module-level weak container `{event.name}` is iterated {where} without a lock: it loses an "
+            "entry whenever a referent dies, on whichever thread drops the last reference, so the "
+            "iteration can fail with 'changed size during iteration'"
+        )
     if event.kind == "iteration":
         return (
             f"module-level {event.what} `{event.name}` is iterated {where} without a lock while other "
@@ -143,6 +166,18 @@ def _message(event) -> str:
         return (
             f"`{event.name}` ({event.what}, {shared}) is mutated {where} ({how}) without a lock: "
             "other threads read, iterate or update it at the same time"
+        )
+    if event.detail.startswith("address via "):
+        callee = event.detail.removeprefix("address via ")
+        return (
+            f"{event.function}() calls {callee}(), which points its argument at module-level "
+            f"`{event.name}` ({event.what}, line {event.related_line}): every thread calling "
+            f"{event.function}() then writes the one buffer, overwriting the others' data"
+        )
+    if event.detail == "address":
+        return (
+            f"the address of `{event.name}` ({event.what}, {shared}) is stored {where}: every caller "
+            "that sets up a pointer this way then writes the one buffer, overwriting the others' data"
         )
     compound = event.detail.endswith("+=")
     how = "updated (read-modify-write)" if compound else "written"

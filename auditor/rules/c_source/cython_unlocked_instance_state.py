@@ -29,6 +29,11 @@ class CythonUnlockedInstanceState(CSourceRule):
     needs no further evidence for a lazy field (``if self._tree is None: self._tree =
     build()``, checked and set without a lock): its fields are plain C struct members,
     and two threads that store an object field at once can release the old value twice.
+    Nor for a flag one method flips and others decide on (``freeze()`` sets ``self.frozen
+    = True`` while ``__setitem__`` tests it): a plain C field with nothing ordering the
+    set and the test. And the buffer protocol is its own evidence: ``__getbuffer__`` and
+    ``__releasebuffer__`` run on whichever thread makes or drops a memoryview, so their
+    ``self.exports += 1`` and their reads of state other methods change race.
 
     Not reported: construction (``__init__``, ``__cinit__``, ``__dealloc__`` and
     helpers only they call), code inside the lock, and single plain writes in a class
@@ -81,6 +86,22 @@ class CythonUnlockedInstanceState(CSourceRule):
             language="cython",
             note="a lazy object field of a cdef class, checked and set without a lock",
         ),
+        Example(
+            _HEADER + "cdef class FrozenList:\n    cdef bint frozen\n    cdef list _items\n\n"
+            "    def __init__(self):\n        self.frozen = False\n        self._items = []\n\n"
+            "    def freeze(self):\n        self.frozen = True\n\n"
+            "    def append(self, item):\n        if self.frozen:\n            raise RuntimeError('frozen')\n"
+            "        self._items.append(item)\n",
+            language="cython",
+            note="a C flag flipped by one method and tested by another",
+        ),
+        Example(
+            _HEADER + "cdef class Buffer:\n    cdef int exports\n\n"
+            "    def __getbuffer__(self, Py_buffer *view, int flags):\n        self.exports += 1\n\n"
+            "    def __releasebuffer__(self, Py_buffer *view):\n        self.exports -= 1\n",
+            language="cython",
+            note="views are made and released on any thread",
+        ),
     ]
     valid = [
         Example(
@@ -105,6 +126,14 @@ class CythonUnlockedInstanceState(CSourceRule):
             language="cython",
             note="checked and set inside a critical section",
         ),
+        Example(
+            _HEADER + "cdef class Reader:\n    cdef bint closed\n\n"
+            "    def __init__(self):\n        self.closed = False\n\n"
+            "    def close(self):\n        self.closed = True\n\n"
+            "    def is_closed(self):\n        return self.closed\n",
+            language="cython",
+            note="the flag is reported, not decided on: no method tests it to choose what to do",
+        ),
     ]
 
     @classmethod
@@ -114,7 +143,7 @@ class CythonUnlockedInstanceState(CSourceRule):
             if event.kind != "instance-state":
                 continue
             yield cls.finding(
-                f"{event.function}() {event.detail} without the lock; the instance is shared between "
+                f"{event.function}() {event.detail} without a lock; the instance is shared between "
                 f"threads ({event.what})",
                 event.location,
             )

@@ -12,10 +12,14 @@ class ModuleCheckThenUse(PythonSourceRule):
     """A test of a shared container is stale by the time the next statement runs.
 
     ``if key in _cache: return _cache[key]`` raises ``KeyError`` when another thread
-    deletes the key between the two lines; ``if len(_cache) > MAX: _shrink()`` lets two
+    deletes the key between the two lines; ``if len(_cache) > MAX: _shrink()`` (or
+    ``_shrink_cache(_cache)``, handing the container to a helper that changes it) lets two
     threads both shrink (or one shrink what the other just filled); ``entry =
     _index.get(name); if entry: return entry[0]`` reads an entry another thread is
     emptying; ``_cache.get(a) or _cache[b]`` reads the dict twice in one expression.
+    The same holds for a module-level instance whose methods change its fields: ``if n
+    <= len(sieve._list): return sieve[n]`` tests a list another thread's ``sieve.extend()``
+    is replacing.
     Each single operation is atomic in free-threaded CPython; the pair is not.
 
     Reported only for module-level containers that some function changes at run time,
@@ -43,6 +47,21 @@ class ModuleCheckThenUse(PythonSourceRule):
             "    _cache[key] = value\n\ndef _shrink():\n    _cache.clear()\n",
             language="python",
             note="check-then-call: the helper changes the container the test looked at",
+        ),
+        Example(
+            "from ._core import _shrink_cache\n\n_cache = {}\n\ndef compile(key):\n"
+            "    if len(_cache) >= 500:\n        _shrink_cache(_cache)\n    _cache[key] = object()\n",
+            language="python",
+            note="the container is handed to a helper whose name says it shrinks it",
+        ),
+        Example(
+            "class Sieve:\n    def __init__(self):\n        self._list = [2, 3, 5]\n\n"
+            "    def extend(self, n):\n        self._list += [n]\n\n"
+            "    def __getitem__(self, i):\n        return self._list[i - 1]\n\nsieve = Sieve()\n\n"
+            "def prime(n):\n    if n <= len(sieve._list):\n        return sieve[n]\n"
+            "    sieve.extend(n)\n    return sieve[n]\n",
+            language="python",
+            note="a test of a module-level instance's field, then a use of the instance",
         ),
     ]
     valid = [

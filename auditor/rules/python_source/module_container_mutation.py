@@ -15,7 +15,9 @@ class ModuleContainerMutation(PythonSourceRule):
     code around it rarely is: ``counts[key] += 1`` is a read and a write that another
     thread can interleave (lost updates), a registry filled while another thread
     iterates it raises ``RuntimeError: dictionary changed size during iteration``, and
-    two related containers updated one after the other are seen half-updated. Under the
+    two related containers updated one after the other are seen half-updated. A name a
+    function binds with ``global _table; _table = [0] * n`` is module-level too: once
+    rebound, other threads read it while the function is still filling it in. Under the
     GIL these windows were rare enough to go unnoticed; without it they are routine.
 
     Not reported: mutation inside ``with lock:`` (or between ``acquire()`` and
@@ -50,6 +52,13 @@ class ModuleContainerMutation(PythonSourceRule):
             "    pool.setdefault(size, []).append(buffer)\n",
             language="python",
             note="a parameter defaulting to the module-level dict is that dict; its lists are shared too",
+        ),
+        Example(
+            "def _build():\n    global _factor\n    _factor = [0] * 1000\n    for i in range(2, 1000):\n"
+            "        if _factor[i] == 0:\n            _factor[i] = i\n\n"
+            "def factor(n):\n    if '_factor' not in globals():\n        _build()\n    return _factor[n]\n",
+            language="python",
+            note="the table is published by the global rebinding, then filled while others read it",
         ),
     ]
     valid = [

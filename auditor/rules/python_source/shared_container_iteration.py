@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...collectors.source.python_vocabulary import PROCESS_CONTAINERS
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import PythonSourceRule
@@ -18,7 +19,10 @@ class SharedContainerIteration(PythonSourceRule):
     during iteration`` (sets likewise; lists skip or repeat items). Only reported when
     the same module mutates that container from a function, so read-only tables built
     at import time are left alone. A function that iterates its argument counts when
-    some call passes it such a container (``walk(_registry)``).
+    some call passes it such a container (``walk(_registry)``). ``sys.modules`` needs no
+    writer in the module: every import in any thread adds to it, and ``list(sys.modules.
+    items())`` copies it one entry at a time, so it fails the same way; ``sys.modules.copy()``
+    is one consistent snapshot.
     """
 
     code = "FTP005"
@@ -47,6 +51,13 @@ class SharedContainerIteration(PythonSourceRule):
             "def publish(event):\n    for callback in _listeners.values():\n        callback(event)\n",
             language="python",
         ),
+        Example(
+            "import sys\n\ndef which_module(obj):\n"
+            "    for name, module in list(sys.modules.items()):\n"
+            "        if getattr(module, 'value', None) is obj:\n            return name\n",
+            language="python",
+            note="every import, in any thread, adds to sys.modules",
+        ),
     ]
     valid = [
         Example(
@@ -60,6 +71,12 @@ class SharedContainerIteration(PythonSourceRule):
             "def publish(event):\n    with _lock:\n        callbacks = list(_listeners.values())\n"
             "    for callback in callbacks:\n        callback(event)\n",
             language="python",
+        ),
+        Example(
+            "import sys\n\ndef which_module(obj):\n    for name, module in sys.modules.copy().items():\n"
+            "        if getattr(module, 'value', None) is obj:\n            return name\n",
+            language="python",
+            note="sys.modules.copy() is one atomic snapshot",
         ),
     ]
 
@@ -78,6 +95,14 @@ class SharedContainerIteration(PythonSourceRule):
                 event.location,
             )
         for event in analysis.events_of("iteration"):
+            if event.name in PROCESS_CONTAINERS:
+                yield cls.finding(
+                    f"`{event.name}` is iterated in {event.function}() ({event.detail or 'for'}) without a "
+                    f"lock: {PROCESS_CONTAINERS[event.name]}, so the loop can fail with 'dictionary changed "
+                    f"size during iteration'; iterate `{event.name}.copy()`, one consistent snapshot",
+                    event.location,
+                )
+                continue
             if event.name not in mutated:
                 continue
             yield cls.finding(

@@ -16,13 +16,20 @@ class SharedInstanceState(PythonSourceRule):
     the check and both go on. The same holds for a free-list popped after ``index =
     self.freelist; if index is None: ...``, a flag tested and then set
     (``if self._active: ... else: self._active = True``), ``try: self._by_name[k] /
-    except KeyError: self._by_name[k] = make()`` and ``self.count += 1``.
+    except KeyError: self._by_name[k] = make()`` and ``self.count += 1``. A snapshot
+    counts as the check: ``n = len(self._list); if b > n: self._list += more`` decides
+    on a length another thread is changing. So do two reads in one statement:
+    ``self._list[bisect(self._list, a):]`` over a field another method rebinds can
+    index one list with a position found in another, and ``k in self._idx and
+    self._idx[k]`` can find the key and then miss it.
 
     Most objects never leave their thread, so this is reported only where the code
     shows the instance is shared, and the finding says how: a module-level instance,
     a class that takes a lock in some methods, an instance put in ``sys.meta_path`` or
     handed to a thread, a weakref callback that writes ``self`` (it runs on whichever
-    thread drops the last reference), or instances kept in a module-level container.
+    thread drops the last reference), instances kept in a module-level container, a
+    class that keeps its own process-wide instance (``cls._instance = cls()``), or a
+    registry, cache, client or pool class (one instance serves every caller).
     Writes inside ``with lock:`` and construction (``__init__`` and helpers only it
     calls) are not reported.
     """
@@ -65,6 +72,33 @@ class SharedInstanceState(PythonSourceRule):
             language="python",
             note="instances kept in a module-level dict are handed to every caller",
         ),
+        Example(
+            "class Sieve:\n    def __init__(self):\n        self._list = [2, 3]\n\n"
+            "    def extend(self, n):\n        last = self._list[-1]\n        if n <= last:\n"
+            "            return\n        self._list += list(range(last + 1, n + 1))\n\n"
+            "    def upto(self, b):\n        return self._list[:self._list.index(b)]\n\n"
+            "sieve = Sieve()\n",
+            language="python",
+            note="a snapshot of the list decides the update; two reads of a rebound field in one statement",
+        ),
+        Example(
+            "class IndexClient:\n    def __init__(self):\n        self._cache = {}\n\n"
+            "    def cached(self, db, name):\n"
+            "        return db in self._cache and name in self._cache[db]\n\n"
+            "    def purge(self, db):\n        self._cache.pop(db, None)\n",
+            language="python",
+            note="one client object serves every caller; the key can go between the test and the index",
+        ),
+        Example(
+            "class Context:\n    _instance = None\n\n"
+            "    def __init__(self):\n        self._sockets = set()\n\n"
+            "    @classmethod\n    def instance(cls):\n        if cls._instance is None:\n"
+            "            cls._instance = cls()\n        return cls._instance\n\n"
+            "    def forget(self, socket):\n        if self._sockets:\n"
+            "            self._sockets.discard(socket)\n",
+            language="python",
+            note="instance() hands one process-wide Context to every caller",
+        ),
     ]
     valid = [
         Example(
@@ -82,6 +116,13 @@ class SharedInstanceState(PythonSourceRule):
             "sys.meta_path.insert(0, Finder())\n",
             language="python",
             note="the check and the insert are under one lock",
+        ),
+        Example(
+            "class Sieve:\n    def __init__(self, n):\n        self._list = list(range(n))\n\n"
+            "    def upto(self, b):\n        return self._list[:self._list.index(b)]\n\n"
+            "sieve = Sieve(10)\n",
+            language="python",
+            note="only construction writes the field: both reads see the same list",
         ),
     ]
 
