@@ -42,6 +42,7 @@ from .prefilter import (
     passed_as_default,
     process_iteration,
 )
+from .python_ast_walk import walk
 from .python_event_collector import (
     Event,
     _EventCollector,
@@ -62,7 +63,7 @@ def _rebound_names(tree: ast.Module) -> set[str]:
     """Names that a ``global`` statement inside a function declares, or that
     ``globals()["name"] = ...`` stores."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Global):
             names.update(node.names)
         elif (

@@ -24,6 +24,19 @@ def dotted(node: ast.AST) -> str | None:
     return None
 
 
+def walk(node: ast.AST) -> list[ast.AST]:
+    """Every node under ``node``, in ``ast.walk``'s order, remembered on the node.
+
+    The passes walk the same module, classes and functions many times over (a dozen walks
+    of a large module cost more than parsing it); the list is built once per subtree, and
+    later walks iterate it. The tree is never changed after parsing, so it stays true."""
+    descendants = node.__dict__.get("_ftaudit_descendants")
+    if descendants is None:
+        descendants = list(ast.walk(node))
+        node._ftaudit_descendants = descendants
+    return descendants
+
+
 def is_lock_expression(expression: ast.AST, locks: set[str]) -> bool:
     """``_lock``, ``self._lock``, ``_lock_for(key)``, ``threading.Lock()`` as a context manager."""
     if isinstance(expression, ast.Call):
@@ -35,7 +48,7 @@ def is_lock_expression(expression: ast.AST, locks: set[str]) -> bool:
     return last in locks or name in locks or bool(_LOCK_NAME.search(last))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Visit:
     node: ast.AST
     function: ast.FunctionDef | ast.AsyncFunctionDef
@@ -43,9 +56,16 @@ class Visit:
     locked: bool
 
 
-def function_nodes(tree: ast.Module, locks: set[str]) -> Iterator[Visit]:
-    """Every node inside a function (nested functions on their own), in statement order."""
-    yield from _in_body(tree.body, None, None, locks, False)
+def function_nodes(tree: ast.Module, locks: set[str]) -> list[Visit]:
+    """Every node inside a function (nested functions on their own), in statement order.
+
+    Several passes ask for the same module with the same locks; the list is kept on the
+    tree for them."""
+    remembered = tree.__dict__.setdefault("_ftaudit_function_nodes", {})
+    key = frozenset(locks)
+    if key not in remembered:
+        remembered[key] = list(_in_body(tree.body, None, None, locks, False))
+    return remembered[key]
 
 
 def _in_body(statements, function, class_node, locks: set[str], locked: bool) -> Iterator[Visit]:
@@ -91,6 +111,6 @@ def _acquires(statement: ast.stmt, locks: set[str]) -> int:
 
 
 def _expression(expression: ast.AST, function, class_node, locked: bool) -> Iterator[Visit]:
-    for node in ast.walk(expression):
+    for node in walk(expression):
         if not isinstance(node, ast.Lambda):
             yield Visit(node, function, class_node, locked)

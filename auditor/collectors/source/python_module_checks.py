@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from ...model.finding import Location
-from .python_ast_walk import dotted, function_nodes, is_lock_expression
+from .python_ast_walk import dotted, function_nodes, is_lock_expression, walk
 from .python_vocabulary import MUTATING_METHODS
 
 
@@ -69,7 +69,7 @@ def _changed_parameters(tree: ast.Module) -> dict[str, set[int]]:
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         positions = {argument.arg: index for index, argument in enumerate(function.args.args)}
-        for node in ast.walk(function):
+        for node in walk(function):
             changed = None
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr in MUTATING_METHODS:
@@ -84,9 +84,9 @@ def _changed_parameters(tree: ast.Module) -> dict[str, set[int]]:
 
 
 def _locals_of(function: ast.AST) -> set[str]:
-    names = {argument.arg for argument in ast.walk(function.args) if isinstance(argument, ast.arg)}
-    declared = {name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names}
-    for node in ast.walk(function):
+    names = {argument.arg for argument in walk(function.args) if isinstance(argument, ast.arg)}
+    declared = {name for node in walk(function) if isinstance(node, ast.Global) for name in node.names}
+    for node in walk(function):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
     return names - declared
@@ -124,7 +124,7 @@ class _Finder:
                 locals_by_function[id(function)] = _locals_of(function)
                 self._assignments[id(function)] = [
                     node
-                    for node in ast.walk(function)
+                    for node in walk(function)
                     if isinstance(node, ast.Assign)
                     and len(node.targets) == 1
                     and isinstance(node.targets[0], ast.Name)
@@ -155,9 +155,9 @@ class _Finder:
 
     # -- test, then a read or a changing call ---------------------------------------------
     def _check_then_use(self, statement: ast.If | ast.While, function: str, shared: set[str]) -> None:
-        tested = {name for node in ast.walk(statement.test) if (name := _container_of(node, shared))}
+        tested = {name for node in walk(statement.test) if (name := _container_of(node, shared))}
         aliases = self._aliases_tested(statement, shared)
-        for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
+        for node in walk(ast.Module(body=statement.body, type_ignores=[])):
             used, how = None, ""
             if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
                 base = dotted(node.value)
@@ -208,7 +208,7 @@ class _Finder:
         """``try: return _cache[k]`` / ``except KeyError: _cache[k] = make()``: the lookup
         is the check of a check-then-insert (the insert itself is FTP001's)."""
         lookups = {}
-        for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
+        for node in walk(ast.Module(body=statement.body, type_ignores=[])):
             if (
                 isinstance(node, ast.Subscript)
                 and isinstance(node.ctx, ast.Load)
@@ -216,10 +216,10 @@ class _Finder:
             ):
                 lookups.setdefault(dotted(node.value), node)
         for handler in statement.handlers:
-            caught = {dotted(item) for item in ast.walk(handler.type)} if handler.type is not None else set()
+            caught = {dotted(item) for item in walk(handler.type)} if handler.type is not None else set()
             if not caught & {"KeyError", "LookupError"}:
                 continue
-            for node in ast.walk(ast.Module(body=handler.body, type_ignores=[])):
+            for node in walk(ast.Module(body=handler.body, type_ignores=[])):
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
                         name = dotted(target.value) if isinstance(target, ast.Subscript) else None
@@ -249,17 +249,17 @@ class _Finder:
             for node in self._assignments.get(id(self._function), [])
             if 0 < statement.lineno - node.lineno <= 6
         }
-        names = {node.id for node in ast.walk(statement.test) if isinstance(node, ast.Name)}
+        names = {node.id for node in walk(statement.test) if isinstance(node, ast.Name)}
         for source, check in [(statement.test, statement.test)] + [
             (snapshots[name].value, snapshots[name]) for name in sorted(names & set(snapshots))
         ]:
-            for node in ast.walk(source):
+            for node in walk(source):
                 if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                     found = candidates.get(node.value.id)
                     if found and node.attr in found[1]:
                         tested.setdefault(node.value.id, (node.attr, check))
         for name, (field_name, check) in tested.items():
-            for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
+            for node in walk(ast.Module(body=statement.body, type_ignores=[])):
                 if (isinstance(node, ast.Subscript) and dotted(node.value) == name) or (
                     isinstance(node, ast.Attribute) and dotted(node.value) == name
                 ):
@@ -287,7 +287,7 @@ class _Finder:
     def _aliases_tested(self, statement: ast.If | ast.While, shared: set[str]) -> dict[str, str]:
         """Locals read from a container just before the test (``entry = _index.get(k)``)
         that the test then checks."""
-        names = {node.id for node in ast.walk(statement.test) if isinstance(node, ast.Name)}
+        names = {node.id for node in walk(statement.test) if isinstance(node, ast.Name)}
         found = {}
         for node in self._assignments.get(id(self._function), []):
             name = node.targets[0].id
@@ -299,7 +299,7 @@ class _Finder:
     # -- two reads in one statement -------------------------------------------------------
     def _double_read(self, statement: ast.stmt, function: str, shared: set[str]) -> None:
         reads: dict[str, int] = {}
-        for node in ast.walk(statement):
+        for node in walk(statement):
             # One lookup each: `_cache[a][b]` reads `_cache` once, so only the subscript
             # or `.get` right on the name counts.
             if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
@@ -330,11 +330,11 @@ class _Finder:
     def _iterated_parameters(self) -> dict[str, dict[int, ast.AST]]:
         """function -> {parameter position: the loop over it}."""
         found: dict[str, dict[int, ast.AST]] = {}
-        for function in ast.walk(self.tree):
+        for function in walk(self.tree):
             if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             positions = {argument.arg: index for index, argument in enumerate(function.args.args)}
-            for node in ast.walk(function):
+            for node in walk(function):
                 if isinstance(node, (ast.For, ast.comprehension)):
                     iterable = node.iter
                     if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute):
@@ -396,11 +396,11 @@ class _Finder:
                 continue
             rechecked = any(
                 isinstance(node, ast.If) and _unset_targets(node.test) & unset
-                for node in ast.walk(ast.Module(body=inner.body, type_ignores=[]))
+                for node in walk(ast.Module(body=inner.body, type_ignores=[]))
             )
             if rechecked:
                 continue
-            for node in ast.walk(ast.Module(body=inner.body, type_ignores=[])):
+            for node in walk(ast.Module(body=inner.body, type_ignores=[])):
                 if isinstance(node, ast.Assign):
                     stored = {dotted(target) for target in node.targets} & unset
                     if stored:
@@ -423,15 +423,13 @@ def _singleton_getters(tree: ast.Module) -> dict[str, tuple[str, str, int]]:
     for function in tree.body:
         if not isinstance(function, ast.FunctionDef):
             continue
-        declared = {
-            name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names
-        }
+        declared = {name for node in walk(function) if isinstance(node, ast.Global) for name in node.names}
         returned = {
             node.value.id
-            for node in ast.walk(function)
+            for node in walk(function)
             if isinstance(node, ast.Return) and isinstance(node.value, ast.Name)
         }
-        for node in ast.walk(function):
+        for node in walk(function):
             if (
                 isinstance(node, ast.Assign)
                 and len(node.targets) == 1

@@ -13,6 +13,7 @@ import re
 
 import libcst as cst
 
+from .python_ast_walk import walk
 from .python_cst_names import (
     _call_name,
     _dotted,
@@ -83,7 +84,7 @@ def _stateful_methods(node: ast.ClassDef) -> dict[str, str]:
             continue
         self_name = method.args.args[0].arg
         calls[method.name] = set()
-        for child in ast.walk(method):
+        for child in walk(method):
             targets = (
                 child.targets
                 if isinstance(child, ast.Assign)
@@ -177,9 +178,9 @@ class ModuleFacts:
             if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             declared = {
-                name for node in ast.walk(function) if isinstance(node, ast.Global) for name in node.names
+                name for node in walk(function) if isinstance(node, ast.Global) for name in node.names
             }
-            for node in ast.walk(function) if declared else ():
+            for node in walk(function) if declared else ():
                 if not isinstance(node, ast.Assign) or len(node.targets) != 1:
                     continue
                 target, value = node.targets[0], node.value
@@ -201,7 +202,7 @@ class ModuleFacts:
                 if isinstance(target, ast.Name):
                     self.functions_called_from_module_level.add(target.id)
             return
-        for node in ast.walk(statement):
+        for node in walk(statement):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 self.functions_called_from_module_level.add(node.func.id)
         targets: list[ast.expr] = []
@@ -267,7 +268,7 @@ class ModuleFacts:
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods.append(statement)
                 # `self._guard = threading.Lock()` makes `with self._guard:` a lock.
-                for child in ast.walk(statement):
+                for child in walk(statement):
                     if isinstance(child, ast.Assign) and _ast_call_name(child.value) in LOCK_FACTORIES:
                         self.locks.update(
                             target.attr for target in child.targets if isinstance(target, ast.Attribute)
@@ -277,7 +278,7 @@ class ModuleFacts:
         if not attributes:
             return
         for method in methods:
-            for child in ast.walk(method):
+            for child in walk(method):
                 targets = (
                     child.targets
                     if isinstance(child, ast.Assign)

@@ -22,7 +22,7 @@ import ast
 from dataclasses import dataclass
 
 from ...model.finding import Location
-from .python_ast_walk import Visit, dotted, function_nodes
+from .python_ast_walk import Visit, dotted, function_nodes, walk
 
 _WARNING_FILTERS = {"simplefilter", "filterwarnings", "resetwarnings"}
 _PROCESS_SETTERS = {
@@ -66,7 +66,7 @@ def process_state_events(
             for item in node.items:
                 if _is_catch_warnings(item.context_expr):
                     events.append(_event("process-setting", "warnings filters", visit, node, _CATCH))
-                    for inner in ast.walk(node):
+                    for inner in walk(node):
                         catch_lines.setdefault(id(inner), node.lineno)
         elif isinstance(node, ast.Call):
             _setting_call(node, visit, catch_lines, events)
@@ -168,11 +168,9 @@ def _store(target, node, visit: Visit, classes: set[str], function_targets: dict
 
 
 def _bound_in(function: ast.AST) -> set[str]:
-    names = {argument.arg for argument in ast.walk(function.args) if isinstance(argument, ast.arg)}
+    names = {argument.arg for argument in walk(function.args) if isinstance(argument, ast.arg)}
     names |= {
-        node.id
-        for node in ast.walk(function)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+        node.id for node in walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
     }
     return names
 

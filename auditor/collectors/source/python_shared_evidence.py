@@ -13,7 +13,7 @@ import ast
 import re
 
 from .python_ast_walk import dotted as _dotted
-from .python_ast_walk import is_lock_expression
+from .python_ast_walk import is_lock_expression, walk
 from .python_vocabulary import MUTATING_METHODS
 
 # Interpreter-wide registries whose entries any thread calls into.
@@ -80,7 +80,7 @@ class ModuleEvidence:
                             f"module-level `{target.id}` (line {statement.lineno}) is one instance every "
                             "thread uses",
                         )
-        for function in ast.walk(tree):
+        for function in walk(tree):
             if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._function(function)
 
@@ -90,12 +90,12 @@ class ModuleEvidence:
 
     def _function(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         made: dict[str, str] = {}  # local name -> class it holds an instance of
-        for node in ast.walk(function):
+        for node in walk(function):
             if isinstance(node, ast.Assign) and call_name(node.value) in self.classes:
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         made[target.id] = call_name(node.value)
-        for node in ast.walk(function):
+        for node in walk(function):
             if not isinstance(node, (ast.Call, ast.Assign)):
                 continue
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -152,10 +152,10 @@ class ModuleEvidence:
         guarded: dict[str, str] = {}  # field -> "takes `self._lock` around it in m()"
         for method in class_methods(class_node):
             self_name = self_parameter(method)
-            for node in ast.walk(method):
+            for node in walk(method):
                 if isinstance(node, ast.With) and any(self.is_lock(item.context_expr) for item in node.items):
                     text = _dotted(node.items[0].context_expr) or "a lock"
-                    for inner in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+                    for inner in walk(ast.Module(body=node.body, type_ignores=[])):
                         if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
                             if inner.value.id == self_name:
                                 guarded.setdefault(
@@ -184,7 +184,7 @@ def _singleton_store(class_node: ast.ClassDef) -> str | None:
         if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or not method.args.args:
             continue
         owner_names = {self_parameter(method), class_node.name}
-        for node in ast.walk(method):
+        for node in walk(method):
             if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Call):
                 continue
             if not (isinstance(node.value.func, ast.Name) and node.value.func.id in owner_names):
@@ -207,10 +207,10 @@ def weakref_callback(node: ast.AST, self_name: str, method: ast.AST) -> str | No
         return None
     callback = node.args[1]
     if isinstance(callback, ast.Name):
-        for nested in ast.walk(method):
+        for nested in walk(method):
             if isinstance(nested, (ast.FunctionDef, ast.AsyncFunctionDef)) and nested.name == callback.id:
                 uses_self = any(
-                    isinstance(inner, ast.Name) and inner.id == self_name for inner in ast.walk(nested)
+                    isinstance(inner, ast.Name) and inner.id == self_name for inner in walk(nested)
                 )
                 return callback.id if uses_self else None
         return None

@@ -31,7 +31,7 @@ import ast
 from dataclasses import dataclass, field
 
 from ...model.finding import Location
-from .python_ast_walk import dotted, is_lock_expression
+from .python_ast_walk import dotted, is_lock_expression, walk
 from .python_shared_evidence import (
     ModuleEvidence,
     call_name,
@@ -83,7 +83,7 @@ def _stored_field(target: ast.AST, self_name: str) -> str | None:
 
 def _written_fields(method: ast.AST, self_name: str) -> _MethodSummary:
     summary = _MethodSummary()
-    for node in ast.walk(method):
+    for node in walk(method):
         targets: list[ast.AST] = []
         if isinstance(node, ast.Assign):
             targets = list(node.targets)
@@ -161,7 +161,7 @@ class _MethodWalker:
         """Each field the test depends on, with the statement that read it: the test
         itself, or the earlier ``n = len(self._list)`` whose snapshot it compares."""
         tested: dict[str, ast.AST] = {}
-        for node in ast.walk(test):
+        for node in walk(test):
             field_name = self_field(node, self.self_name) if isinstance(node, ast.Attribute) else None
             if field_name:
                 tested.setdefault(field_name, test)
@@ -189,13 +189,13 @@ class _MethodWalker:
     def _try(self, statement: ast.Try) -> None:
         self._block(statement.body)
         looked_up = {}
-        for node in ast.walk(ast.Module(body=statement.body, type_ignores=[])):
+        for node in walk(ast.Module(body=statement.body, type_ignores=[])):
             if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
                 field_name = self_field(node, self.self_name)
                 if field_name:
                     looked_up.setdefault(field_name, node)
         for handler in statement.handlers:
-            caught = {dotted(item) for item in ast.walk(handler.type)} if handler.type is not None else set()
+            caught = {dotted(item) for item in walk(handler.type)} if handler.type is not None else set()
             self.tests.append(looked_up if caught & _MISSING_KEY else {})
             self._block(handler.body)
             self.tests.pop()
@@ -231,7 +231,7 @@ class _MethodWalker:
             return
         value = statement.iter if isinstance(statement, (ast.For, ast.AsyncFor)) else statement
         reads: dict[str, list[ast.AST]] = {}
-        for node in ast.walk(value):
+        for node in walk(value):
             if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                 field_name = _stored_field(node, self.self_name)
                 if field_name in self.owner.rebound_fields:
@@ -252,7 +252,7 @@ class _MethodWalker:
     def _tested_then_indexed(self, condition: ast.BoolOp) -> None:
         tested: dict[str, ast.AST] = {}
         for operand in condition.values:
-            for node in ast.walk(operand):
+            for node in walk(operand):
                 if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
                     field_name = self._container_field(node.value)
                     if field_name in tested:
@@ -277,7 +277,7 @@ class _MethodWalker:
         return self.checked.get(field_name)
 
     def _writes_in(self, root: ast.AST, statement: ast.stmt) -> None:
-        for node in ast.walk(root):
+        for node in walk(root):
             if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             targets: list[tuple[ast.AST, bool]] = []
@@ -340,7 +340,7 @@ class _MethodWalker:
 def _snapshot_field(value: ast.AST, self_name: str) -> str | None:
     """The field ``len(self.x)``, ``self.x[-1] + 1`` or ``self.x.count`` takes its value
     from: a local that a later test compares stands for the field at the time it was read."""
-    for node in ast.walk(value):
+    for node in walk(value):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             return None  # a method call computes something new, not a snapshot
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
@@ -376,7 +376,7 @@ def _self_calls(statements: list[ast.stmt], self_name: str, is_lock, held: bool)
 
 
 def _calls_in(expression: ast.AST, self_name: str, held: bool):
-    for node in ast.walk(expression):
+    for node in walk(expression):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -413,7 +413,7 @@ class _ClassRaces:
         self._reported: set[int] = set()
         self.lock_fields = {
             target.attr
-            for node in ast.walk(class_node)
+            for node in walk(class_node)
             if isinstance(node, ast.Assign) and call_name(node.value) in LOCK_FACTORIES
             for target in node.targets
             if isinstance(target, ast.Attribute)
@@ -429,7 +429,7 @@ class _ClassRaces:
                 continue
             self.mutable_fields |= summaries[method.name].writes
             self_name = self_parameter(method)
-            for node in ast.walk(method):
+            for node in walk(method):
                 targets = node.targets if isinstance(node, ast.Assign) else []
                 if isinstance(node, ast.AugAssign):
                     targets = [node.target]
@@ -504,14 +504,14 @@ class _ClassRaces:
         self_name = self_parameter(method)
         nested = {
             node.name: node
-            for node in ast.walk(method)
+            for node in walk(method)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
-        for node in ast.walk(method):
+        for node in walk(method):
             callback = weakref_callback(node, self_name, method)
             if callback not in nested:
                 continue
-            for inner in ast.walk(nested[callback]):
+            for inner in walk(nested[callback]):
                 targets = inner.targets if isinstance(inner, (ast.Assign, ast.Delete)) else []
                 if isinstance(inner, ast.AugAssign):
                     targets = [inner.target]
