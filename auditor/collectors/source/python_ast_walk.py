@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 _LOCK_NAME = re.compile(r"lock|mutex|_cond\b|condition|semaphore|\bsem\b", re.IGNORECASE)
@@ -60,45 +59,46 @@ def function_nodes(tree: ast.Module, locks: set[str]) -> list[Visit]:
     """Every node inside a function (nested functions on their own), in statement order.
 
     Several passes ask for the same module with the same locks; the list is kept on the
-    tree for them."""
+    tree for them. It is built by appending, not by nested generators, whose every item
+    would climb back through each level of nesting."""
     remembered = tree.__dict__.setdefault("_ftaudit_function_nodes", {})
     key = frozenset(locks)
     if key not in remembered:
-        remembered[key] = list(_in_body(tree.body, None, None, locks, False))
+        visits: list[Visit] = []
+        _in_body(tree.body, None, None, locks, False, visits)
+        remembered[key] = visits
     return remembered[key]
 
 
-def _in_body(statements, function, class_node, locks: set[str], locked: bool) -> Iterator[Visit]:
+def _in_body(statements, function, class_node, locks: set[str], locked: bool, out: list[Visit]) -> None:
     acquired = 0
     for statement in statements:
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            yield from _in_body(
-                statement.body, statement, class_node if function is None else None, locks, False
-            )
+            _in_body(statement.body, statement, class_node if function is None else None, locks, False, out)
             continue
         if isinstance(statement, ast.ClassDef):
-            yield from _in_body(statement.body, None, statement, locks, False)
+            _in_body(statement.body, None, statement, locks, False, out)
             continue
         held = locked or acquired > 0
         acquired = max(0, acquired + _acquires(statement, locks))
         if isinstance(statement, (ast.With, ast.AsyncWith)):
             inner = held or any(is_lock_expression(item.context_expr, locks) for item in statement.items)
             if function is not None:
-                yield Visit(statement, function, class_node, held)
+                out.append(Visit(statement, function, class_node, held))
                 for item in statement.items:
-                    yield from _expression(item.context_expr, function, class_node, held)
-            yield from _in_body(statement.body, function, class_node, locks, inner)
+                    _expression(item.context_expr, function, class_node, held, out)
+            _in_body(statement.body, function, class_node, locks, inner, out)
             continue
         if function is not None:
             for child in ast.iter_child_nodes(statement):
                 if not isinstance(child, (ast.stmt, ast.excepthandler)):
-                    yield from _expression(child, function, class_node, held)
-            yield Visit(statement, function, class_node, held)
+                    _expression(child, function, class_node, held, out)
+            out.append(Visit(statement, function, class_node, held))
         blocks = [getattr(statement, name, None) for name in ("body", "orelse", "finalbody")]
         blocks += [handler.body for handler in getattr(statement, "handlers", [])]
         for block in blocks:
             if isinstance(block, list):
-                yield from _in_body(block, function, class_node, locks, held)
+                _in_body(block, function, class_node, locks, held, out)
 
 
 def _acquires(statement: ast.stmt, locks: set[str]) -> int:
@@ -110,7 +110,11 @@ def _acquires(statement: ast.stmt, locks: set[str]) -> int:
     return 0
 
 
-def _expression(expression: ast.AST, function, class_node, locked: bool) -> Iterator[Visit]:
-    for node in walk(expression):
-        if not isinstance(node, ast.Lambda):
-            yield Visit(node, function, class_node, locked)
+def _expression(expression: ast.AST, function, class_node, locked: bool, out: list[Visit]) -> None:
+    # A subexpression is walked once here: ast.walk directly, not the remembered list,
+    # which would keep a list for every expression of the module.
+    out.extend(
+        Visit(node, function, class_node, locked)
+        for node in ast.walk(expression)
+        if not isinstance(node, ast.Lambda)
+    )
