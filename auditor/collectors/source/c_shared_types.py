@@ -1,0 +1,72 @@
+"""Which Python object types of a C file have instances that threads share, and why.
+
+A field of ``self`` written in a method is ordinary per-object state; it becomes a race
+only when the same instance is used from several threads. The code says so in two ways
+this module reads: the type offers the incremental ``update()``/``digest()`` protocol of
+:mod:`hashlib`, whose objects CPython documents as safe to share (its own hashers take a
+per-object lock), or some function of the file already locks an instance of the type
+(``Py_BEGIN_CRITICAL_SECTION(self)``, ``PyMutex_Lock(&self->mutex)``), which tells that
+its authors expect instances to be shared.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .c_races import declared_type, python_object_types
+
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+_METHOD_TABLE = re.compile(r"\bPyMethodDef\s+\w+\s*\[\s*\]\s*=\s*\{(.*?)\}\s*;", re.DOTALL)
+_METHOD_ENTRY = re.compile(r"\{\s*\"(\w+)\"\s*,\s*(?:\([^()]*\)\s*)?\(?\s*(\w+)")
+_DIGEST_NAMES = re.compile(r"^(?:\w*digest\w*|copy)$")
+# A lock taken on an instance: the object itself, or a lock stored in one of its fields.
+_INSTANCE_LOCK = re.compile(
+    r"\b(?:Py_BEGIN_CRITICAL_SECTION|PyMutex_Lock|PyThread_acquire_lock(?:_timed)?|pthread_mutex_lock|"
+    r"ENTER_HASHLIB|[A-Z0-9_]*_LOCK)\s*\(\s*(?:\(\s*PyObject\s*\*\s*\)\s*)?&?\s*\(?\s*([A-Za-z_]\w*)"
+)
+
+
+def _first_parameter_type(unit, function) -> str | None:
+    if not function.parameters:
+        return None
+    return declared_type(unit, function.parameters[0], function)
+
+
+def shared_object_types(unit) -> dict[str, str]:
+    """Object type name -> the evidence that its instances are shared (for the message)."""
+    cached = getattr(unit, "_shared_object_types", None)
+    if cached is not None:
+        return cached
+    object_types = python_object_types(unit)
+    by_name = {function.name: function for function in unit.functions}
+    evidence: dict[str, str] = {}
+    text = _COMMENT.sub(" ", unit.text)
+    for table in _METHOD_TABLE.finditer(text):
+        entries = _METHOD_ENTRY.findall(table.group(1))
+        names = {name for name, _ in entries}
+        if "update" not in names or not any(_DIGEST_NAMES.match(name) for name in names):
+            continue
+        for _, implementation in entries:
+            function = by_name.get(implementation)
+            type_name = _first_parameter_type(unit, function) if function else None
+            if type_name in object_types:
+                evidence.setdefault(
+                    type_name,
+                    f"{type_name} is an incremental hasher (update()/digest()), an object hashlib's "
+                    "contract lets threads share",
+                )
+    for function in unit.functions:
+        body = _COMMENT.sub(" ", unit.node_text(function.body))
+        for match in _INSTANCE_LOCK.finditer(body):
+            name = match.group(1)
+            if name not in function.parameters:
+                continue
+            type_name = declared_type(unit, name, function)
+            if type_name in object_types:
+                evidence.setdefault(
+                    type_name,
+                    f"{function.name}() locks a {type_name} before touching it, so instances are "
+                    "expected to be shared between threads",
+                )
+    unit._shared_object_types = evidence
+    return evidence

@@ -1,0 +1,216 @@
+"""FTC025: fields of a shared object updated in place, or read together while another method updates them."""
+
+from __future__ import annotations
+
+import re
+
+from ...collectors.source.c_races import declared_type
+from ...collectors.source.c_shared_types import shared_object_types
+from ...model.finding import Severity
+from ..registry import Example, register
+from . import CSourceRule
+
+# Construction and teardown run before the object is shared or after it no longer is.
+_CONSTRUCTION = re.compile(r"(?:_new|_init|__init___impl|_dealloc|_clear|_traverse|_exec|_finalize|_free)$")
+_LVALUE_PARENTS = {"field_expression", "subscript_expression", "parenthesized_expression"}
+
+
+def _access_kind(unit, node) -> str | None:
+    """``read``, ``write`` (a plain store) or ``update`` (``+=``, ``++``: both) for ``p->f``."""
+    child, parent = node, unit.parent_of(node)
+    while parent is not None and parent.type in _LVALUE_PARENTS and parent.child_by_field_name("argument") == child:
+        child, parent = parent, unit.parent_of(parent)
+    if parent is None:
+        return "read"
+    if parent.type == "pointer_expression" and unit.node_text(parent).startswith("&"):
+        return None  # its address is taken: a lock handed to PyMutex_Lock, an out-parameter
+    if parent.type in ("sizeof_expression", "alignof_expression"):
+        return None
+    if parent.type == "update_expression":
+        return "update"
+    if parent.type == "assignment_expression" and parent.child_by_field_name("left") == child:
+        operator = parent.child_by_field_name("operator")
+        return "write" if operator is None or unit.node_text(operator) == "=" else "update"
+    return "read"
+
+
+def _field_accesses(unit, function, shared):
+    """(type, field, kind, node) for each unlocked ``param->field`` of a shared type in ``function``."""
+    owners = {}
+    for name in function.parameters:
+        type_name = declared_type(unit, name, function)
+        if type_name in shared:
+            owners[name] = type_name
+    if not owners:
+        return []
+    accesses = []
+    for node in unit.walk(function.body):
+        if node.type != "field_expression":
+            continue
+        argument = node.child_by_field_name("argument")
+        field = node.child_by_field_name("field")
+        if argument is None or field is None or argument.type != "identifier":
+            continue
+        owner = unit.node_text(argument)
+        if owner not in owners or "->" not in unit.node_text(node)[len(owner) : len(owner) + 4]:
+            continue
+        if unit.is_protected(node, function) or unit.in_gil_only_branch(node):
+            continue
+        kind = _access_kind(unit, node)
+        if kind is not None:
+            accesses.append((owners[owner], f"{owner}->{unit.node_text(field)}", kind, node))
+    return accesses
+
+
+def _updates(accesses):
+    """The fields read and later written back (or updated in place), with the first read and last write."""
+    first_read, last_write, updated = {}, {}, set()
+    for _, key, kind, node in accesses:
+        if kind in ("read", "update"):
+            first_read.setdefault(key, node)
+        if kind in ("write", "update"):
+            if kind == "update" or (key in first_read and first_read[key].start_point[0] < node.start_point[0]):
+                updated.add(key)
+            last_write[key] = node
+    return updated, first_read, last_write
+
+
+@register
+class SharedInstanceState(CSourceRule):
+    """``h = self->h; ...; self->h = h;`` in a method of a type whose instances threads share.
+
+    Writing a field of ``self`` is ordinary per-object state, and stays unflagged. A
+    read-modify-write of it is a race once two threads hold the same instance: each
+    reads the old value and one update is lost, and a method that reads several of those
+    fields together (a digest of ``h``, ``buffer`` and ``length``) can see some of them
+    before another thread's update and some after. Whether instances are shared is taken
+    from the file itself: the type has the incremental ``update()``/``digest()`` protocol
+    of hashlib (whose objects may be shared between threads), or another function of the
+    file locks an instance of the same type, so its authors expect sharing.
+
+    Reported, for such a type: a method (or helper taking the object) that reads a field
+    and writes it back, or updates it in place (``+=``, ``++``), outside any lock - at the
+    first read and at the last write-back; and a method that reads two or more of the
+    fields some other method updates that way - at its first read. Not reported:
+    constructors and teardown, code under a lock or critical section, types with no
+    sharing evidence.
+    """
+
+    code = "FTC025"
+    name = "shared-instance-state"
+    severity = Severity.WARNING
+    summary = "fields of an object threads share are updated in place, or read together, with no lock"
+    fix = (
+        "Give the type a lock (a PyMutex field, or Py_BEGIN_CRITICAL_SECTION(self)) and hold it around "
+        "the whole update and around reads that need the fields consistent with each other."
+    )
+    references = ["https://docs.python.org/3/howto/free-threading-extensions.html"]
+    invalid = [
+        Example(
+            "typedef struct { PyObject_HEAD uint32_t h; Py_ssize_t length; } Hasher;\n"
+            "static void update_impl(Hasher *self, const char *p, Py_ssize_t n) {\n"
+            "    uint32_t h = self->h;\n    for (Py_ssize_t i = 0; i < n; i++) { h = h * 31 + p[i]; }\n"
+            "    self->length += n;\n    self->h = h;\n}\n"
+            "static PyObject *Hasher_update(Hasher *self, PyObject *arg) { update_impl(self, \"\", 0); "
+            "Py_RETURN_NONE; }\n"
+            "static PyObject *Hasher_digest(Hasher *self, PyObject *u) {\n"
+            "    return PyLong_FromUnsignedLong(self->h ^ self->length);\n}\n"
+            "static PyMethodDef Hasher_methods[] = {\n"
+            '    {"update", (PyCFunction)Hasher_update, METH_O, NULL},\n'
+            '    {"digest", (PyCFunction)Hasher_digest, METH_NOARGS, NULL},\n    {NULL}\n};\n',
+            note="a hasher: threads may share it, and update() loses updates",
+        ),
+        Example(
+            "typedef struct { PyObject_HEAD PyMutex mutex; Py_ssize_t count; } Counter;\n"
+            "static PyObject *Counter_reset(Counter *self, PyObject *u) {\n"
+            "    PyMutex_Lock(&self->mutex);\n    self->count = 0;\n    PyMutex_Unlock(&self->mutex);\n"
+            "    Py_RETURN_NONE;\n}\n"
+            "static PyObject *Counter_bump(Counter *self, PyObject *u) {\n"
+            "    self->count++;\n    Py_RETURN_NONE;\n}\n",
+            note="the type is locked in reset(), so instances are shared; bump() skips the lock",
+        ),
+    ]
+    valid = [
+        Example(
+            "typedef struct { PyObject_HEAD Py_ssize_t count; } Counter;\n"
+            "static PyObject *Counter_bump(Counter *self, PyObject *u) {\n"
+            "    self->count++;\n    Py_RETURN_NONE;\n}\n",
+            note="no evidence that instances are shared between threads",
+        ),
+        Example(
+            "typedef struct { PyObject_HEAD PyMutex mutex; Py_ssize_t count; } Counter;\n"
+            "static PyObject *Counter_bump(Counter *self, PyObject *u) {\n"
+            "    PyMutex_Lock(&self->mutex);\n    self->count++;\n    PyMutex_Unlock(&self->mutex);\n"
+            "    Py_RETURN_NONE;\n}\n",
+        ),
+        Example(
+            "typedef struct { PyObject_HEAD PyMutex mutex; Py_ssize_t count; PyObject *name; } Counter;\n"
+            "static PyObject *Counter_reset(Counter *self, PyObject *u) {\n"
+            "    PyMutex_Lock(&self->mutex);\n    self->count = 0;\n    PyMutex_Unlock(&self->mutex);\n"
+            "    Py_RETURN_NONE;\n}\n"
+            "static PyObject *Counter_rename(Counter *self, PyObject *name) {\n"
+            "    self->name = name;\n    Py_RETURN_NONE;\n}\n",
+            note="a plain store of a field, not a read-modify-write",
+        ),
+    ]
+
+    @classmethod
+    def check(cls, unit):
+        shared = shared_object_types(unit)
+        if not shared:
+            return
+        per_function = []
+        writers: dict[tuple[str, str], tuple[str, int]] = {}
+        for function in unit.functions:
+            if function.init_only or function.caller_holds_lock or _CONSTRUCTION.search(function.name):
+                continue
+            accesses = _field_accesses(unit, function, shared)
+            if not accesses:
+                continue
+            updated, first_read, last_write = _updates(accesses)
+            per_function.append((function, accesses, updated))
+            if not updated:
+                continue
+            type_name = next(type_name for type_name, key, _, _ in accesses if key in updated)
+            # The field read first names the pair: its read and its own last write-back.
+            first_key = min(updated, key=lambda key: first_read[key].start_byte)
+            read, write = first_read[first_key], last_write[first_key]
+            for key in updated:
+                writers.setdefault((type_name, key.split("->", 1)[1]), (function.name, last_write[key].start_point[0] + 1))
+            fields = ", ".join(f"`{key}`" for key in sorted(updated))
+            why = shared[type_name]
+            read_line, write_line = read.start_point[0] + 1, write.start_point[0] + 1
+            yield cls.finding(
+                f"{function.name}() reads {fields} here and writes the result back on line {write_line}, "
+                f"with no lock: two threads updating the same object at once lose an update ({why})",
+                unit.location(read),
+            )
+            if write_line != read_line:
+                yield cls.finding(
+                    f"{function.name}() writes back {fields} here, computed from the values read on line "
+                    f"{read_line} with no lock: another thread's update in between is lost ({why})",
+                    unit.location(write),
+                )
+        yield from cls._torn_reads(unit, per_function, writers, shared)
+
+    @classmethod
+    def _torn_reads(cls, unit, per_function, writers, shared):
+        for function, accesses, updated in per_function:
+            if updated:
+                continue
+            reads = [
+                (type_name, key, node)
+                for type_name, key, kind, node in accesses
+                if kind == "read" and (type_name, key.split("->", 1)[1]) in writers
+            ]
+            fields = sorted({key for _, key, _ in reads})
+            if len(fields) < 2:
+                continue
+            type_name, _, first = reads[0]
+            writer, line = writers[(type_name, fields[0].split("->", 1)[1])]
+            yield cls.finding(
+                f"{function.name}() reads {', '.join(f'`{key}`' for key in fields)} together with no lock, "
+                f"while {writer}() updates them in place (line {line}): it can see some fields before "
+                f"another thread's update and some after ({shared[type_name]})",
+                unit.location(first),
+            )
