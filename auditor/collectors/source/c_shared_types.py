@@ -20,10 +20,13 @@ _METHOD_TABLE = re.compile(r"\bPyMethodDef\s+\w+\s*\[\s*\]\s*=\s*\{(.*?)\}\s*;",
 _METHOD_ENTRY = re.compile(r"\{\s*\"(\w+)\"\s*,\s*(?:\([^()]*\)\s*)?\(?\s*(\w+)")
 _DIGEST_NAMES = re.compile(r"^(?:\w*digest\w*|copy)$")
 # A lock taken on an instance: the object itself, or a lock stored in one of its fields.
+# (A lock object's own PyThread lock is its payload, not a guard of its fields: left out.)
 _INSTANCE_LOCK = re.compile(
-    r"\b(?:Py_BEGIN_CRITICAL_SECTION|PyMutex_Lock|PyThread_acquire_lock(?:_timed)?|pthread_mutex_lock|"
-    r"ENTER_HASHLIB|[A-Z0-9_]*_LOCK)\s*\(\s*(?:\(\s*PyObject\s*\*\s*\)\s*)?&?\s*\(?\s*([A-Za-z_]\w*)"
+    r"\b(?:Py_BEGIN_CRITICAL_SECTION|ENTER_HASHLIB)\s*\(\s*(?:\(\s*PyObject\s*\*\s*\)\s*)?\(?\s*([A-Za-z_]\w*)"
+    r"|\bPyMutex_Lock\s*\(\s*&\s*\(?\s*([A-Za-z_]\w*)\s*->"
 )
+# CPython's names for helpers that expect the caller to hold the object's lock.
+_CALLER_LOCKED_NAME = re.compile(r"_(?:un)?locked$|_lock_held$")
 
 
 def _first_parameter_type(unit, function) -> str | None:
@@ -58,7 +61,7 @@ def shared_object_types(unit) -> dict[str, str]:
     for function in unit.functions:
         body = _COMMENT.sub(" ", unit.node_text(function.body))
         for match in _INSTANCE_LOCK.finditer(body):
-            name = match.group(1)
+            name = match.group(1) or match.group(2)
             if name not in function.parameters:
                 continue
             type_name = declared_type(unit, name, function)
@@ -70,3 +73,12 @@ def shared_object_types(unit) -> dict[str, str]:
                 )
     unit._shared_object_types = evidence
     return evidence
+
+
+def helper_of_locked_code(unit, function) -> bool:
+    """A helper that code holding the object's lock calls: by CPython's naming (``_unlocked``:
+    "does not lock, the caller has"), or because one of its callers in the file takes a lock
+    (it then runs as part of locked code whose other paths this file does not show)."""
+    if _CALLER_LOCKED_NAME.search(function.name):
+        return True
+    return any(unit.takes_a_lock(caller) for _, caller in unit.call_sites.get(function.name, ()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...collectors.source.c_races import declared_type
-from ...collectors.source.c_shared_types import shared_object_types
+from ...collectors.source.c_shared_types import helper_of_locked_code, shared_object_types
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -62,12 +62,23 @@ def _field_accesses(unit, function, shared):
     return accesses
 
 
-def _updates(accesses):
+_CONSTANT = re.compile(r"^(?:-?\d+[uUlL]*|NULL|nullptr|true|false|Py_None)$")
+
+
+def _stores_constant(unit, node) -> bool:
+    parent = unit.parent_of(node)
+    right = parent.child_by_field_name("right") if parent is not None else None
+    return right is not None and _CONSTANT.match(unit.node_text(right).strip()) is not None
+
+
+def _updates(unit, accesses):
     """The fields read and later written back (or updated in place), with the first read and last write."""
     first_read, last_write, updated = {}, {}, set()
     for _, key, kind, node in accesses:
         if kind in ("read", "update"):
             first_read.setdefault(key, node)
+        if kind == "write" and _stores_constant(unit, node):
+            continue  # `self->use_mutex = true;`: a flag or a reset, the same word from any thread
         if kind in ("write", "update"):
             if kind == "update" or (key in first_read and first_read[key].start_point[0] < node.start_point[0]):
                 updated.add(key)
@@ -164,10 +175,12 @@ class SharedInstanceState(CSourceRule):
         for function in unit.functions:
             if function.init_only or function.caller_holds_lock or _CONSTRUCTION.search(function.name):
                 continue
+            if helper_of_locked_code(unit, function):
+                continue
             accesses = _field_accesses(unit, function, shared)
             if not accesses:
                 continue
-            updated, first_read, last_write = _updates(accesses)
+            updated, first_read, last_write = _updates(unit, accesses)
             per_function.append((function, accesses, updated))
             if not updated:
                 continue
