@@ -231,7 +231,9 @@ def cast_from_object_parameter(unit, name: str, function) -> bool:
     """``T *func = (T *)op;`` with ``op`` a ``PyObject *`` parameter: ``func`` is the caller's
     Python object under its concrete type, whatever ``T`` is called (``CPyFunction``)."""
     text = _COMMENT.sub(" ", unit.node_text(function.body))
-    for match in re.finditer(rf"\b{re.escape(name)}\s*=\s*\(\s*[A-Za-z_]\w*\s*\*\s*\)\s*([A-Za-z_]\w*)\s*;", text):
+    for match in re.finditer(
+        rf"\b{re.escape(name)}\s*=\s*\(\s*[A-Za-z_]\w*\s*\*\s*\)\s*([A-Za-z_]\w*)\s*;", text
+    ):
         source = match.group(1)
         if source in function.parameters and declared_type(unit, source, function) == "PyObject":
             return True

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .c_races import declared_type, python_object_types
+from .c_races import declared_type, is_python_object_type, python_object_types
 
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 _METHOD_TABLE = re.compile(r"\bPyMethodDef\s+\w+\s*\[\s*\]\s*=\s*\{(.*?)\}\s*;", re.DOTALL)
@@ -27,6 +27,13 @@ _INSTANCE_LOCK = re.compile(
 )
 # CPython's names for helpers that expect the caller to hold the object's lock.
 _CALLER_LOCKED_NAME = re.compile(r"_(?:un)?locked$|_lock_held$")
+
+
+def _object_type(unit, type_name: str | None, object_types) -> bool:
+    """A concrete object type: ``PyObject`` itself says nothing about which type is shared."""
+    if type_name in (None, "PyObject"):
+        return False
+    return type_name in object_types or is_python_object_type(type_name, strict=True)
 
 
 def _first_parameter_type(unit, function) -> str | None:
@@ -52,7 +59,7 @@ def shared_object_types(unit) -> dict[str, str]:
         for _, implementation in entries:
             function = by_name.get(implementation)
             type_name = _first_parameter_type(unit, function) if function else None
-            if type_name in object_types:
+            if _object_type(unit, type_name, object_types):
                 evidence.setdefault(
                     type_name,
                     f"{type_name} is an incremental hasher (update()/digest()), an object hashlib's "
@@ -62,10 +69,8 @@ def shared_object_types(unit) -> dict[str, str]:
         body = _COMMENT.sub(" ", unit.node_text(function.body))
         for match in _INSTANCE_LOCK.finditer(body):
             name = match.group(1) or match.group(2)
-            if name not in function.parameters:
-                continue
             type_name = declared_type(unit, name, function)
-            if type_name in object_types:
+            if _object_type(unit, type_name, object_types):
                 evidence.setdefault(
                     type_name,
                     f"{function.name}() locks a {type_name} before touching it, so instances are "
@@ -82,3 +87,28 @@ def helper_of_locked_code(unit, function) -> bool:
     if _CALLER_LOCKED_NAME.search(function.name):
         return True
     return any(unit.takes_a_lock(caller) for _, caller in unit.call_sites.get(function.name, ()))
+
+
+def _file_scope_text(unit) -> str:
+    """The file with every function definition blanked: its tables and declarations."""
+    cached = getattr(unit, "_file_scope_text", None)
+    if cached is None:
+        parts, last = [], 0
+        for function in sorted(unit.functions, key=lambda f: f.node.start_byte):
+            if function.node.start_byte < last:
+                continue
+            parts.append(unit.source[last : function.node.start_byte])
+            last = function.node.end_byte
+        parts.append(unit.source[last:])
+        cached = _COMMENT.sub(" ", b"".join(parts).decode("utf-8", "replace"))
+        unit._file_scope_text = cached
+    return cached
+
+
+def reached_only_through_pointer(unit, function) -> bool:
+    """Neither called by name nor listed in a method table or type slot: the function is
+    stored at run time (``self->wrapper = bounded_wrapper``) and called through that
+    pointer by code this rule cannot follow, often under the caller's lock."""
+    if function.name in unit.call_sites:
+        return False
+    return re.search(rf"\b{re.escape(function.name)}\b", _file_scope_text(unit)) is None

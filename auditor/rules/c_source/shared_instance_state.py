@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
-from ...collectors.source.c_races import declared_type
-from ...collectors.source.c_shared_types import helper_of_locked_code, shared_object_types
+from ...collectors.source.c_races import cast_from_object_parameter, declared_type
+from ...collectors.source.c_shared_types import (
+    helper_of_locked_code,
+    reached_only_through_pointer,
+    shared_object_types,
+)
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -18,7 +22,11 @@ _LVALUE_PARENTS = {"field_expression", "subscript_expression", "parenthesized_ex
 def _access_kind(unit, node) -> str | None:
     """``read``, ``write`` (a plain store) or ``update`` (``+=``, ``++``: both) for ``p->f``."""
     child, parent = node, unit.parent_of(node)
-    while parent is not None and parent.type in _LVALUE_PARENTS and parent.child_by_field_name("argument") == child:
+    while (
+        parent is not None
+        and parent.type in _LVALUE_PARENTS
+        and parent.child_by_field_name("argument") == child
+    ):
         child, parent = parent, unit.parent_of(parent)
     if parent is None:
         return "read"
@@ -34,13 +42,60 @@ def _access_kind(unit, node) -> str | None:
     return "read"
 
 
-def _field_accesses(unit, function, shared):
-    """(type, field, kind, node) for each unlocked ``param->field`` of a shared type in ``function``."""
+def _owners(unit, function, shared) -> dict[str, str]:
+    """Names in ``function`` for an object of a shared type that the caller handed in: a
+    parameter, or a local cast from a ``PyObject *`` parameter (``a = (bitarrayobject *)obj``)."""
     owners = {}
     for name in function.parameters:
         type_name = declared_type(unit, name, function)
         if type_name in shared:
             owners[name] = type_name
+    for name in function.locals:
+        type_name = declared_type(unit, name, function)
+        if type_name in shared and cast_from_object_parameter(unit, name, function):
+            owners[name] = type_name
+    return owners
+
+
+_INTEGER_LOCAL = (
+    r"\b(?:Py_ssize_t|size_t|ssize_t|int|long|unsigned|npy_intp|uint\d+_t|int\d+_t)\b[^;{{}}()]*\b{}\b"
+)
+
+
+def _integer_snapshot(unit, node, function) -> str | None:
+    """``n = self->nbits;`` / ``const Py_ssize_t n = self->nbits;``: the integer local taking the
+    field's whole value, or None."""
+    parent = unit.parent_of(node)
+    if parent is None:
+        return None
+    if parent.type == "init_declarator" and parent.child_by_field_name("value") == node:
+        target = parent.child_by_field_name("declarator")
+    elif parent.type == "assignment_expression" and parent.child_by_field_name("right") == node:
+        target = parent.child_by_field_name("left")
+    else:
+        return None
+    if target is None or target.type != "identifier":
+        return None
+    name = unit.node_text(target)
+    text = unit.node_text(function.body)
+    return name if re.search(_INTEGER_LOCAL.format(re.escape(name)), text) else None
+
+
+def _calls_on(unit, function, owner, after):
+    """Unlocked calls after byte ``after`` that take ``owner`` itself as an argument."""
+    for node in unit.walk(function.body):
+        if node.type != "call_expression" or node.start_byte <= after:
+            continue
+        arguments = [
+            re.sub(r"^\([^()]*\)\s*", "", unit.node_text(a).strip()) for a in unit.call_arguments(node)
+        ]
+        if owner in arguments and not unit.is_protected(node, function) and not unit.in_gil_only_branch(node):
+            yield node
+
+
+def _field_accesses(unit, function, shared):
+    """(type, field, kind, node) for each unlocked ``param->field`` of a shared type in ``function``."""
+    owners = _owners(unit, function, shared)
     if not owners:
         return []
     accesses = []
@@ -80,7 +135,9 @@ def _updates(unit, accesses):
         if kind == "write" and _stores_constant(unit, node):
             continue  # `self->use_mutex = true;`: a flag or a reset, the same word from any thread
         if kind in ("write", "update"):
-            if kind == "update" or (key in first_read and first_read[key].start_point[0] < node.start_point[0]):
+            if kind == "update" or (
+                key in first_read and first_read[key].start_point[0] < node.start_point[0]
+            ):
                 updated.add(key)
             last_write[key] = node
     return updated, first_read, last_write
@@ -122,7 +179,7 @@ class SharedInstanceState(CSourceRule):
             "static void update_impl(Hasher *self, const char *p, Py_ssize_t n) {\n"
             "    uint32_t h = self->h;\n    for (Py_ssize_t i = 0; i < n; i++) { h = h * 31 + p[i]; }\n"
             "    self->length += n;\n    self->h = h;\n}\n"
-            "static PyObject *Hasher_update(Hasher *self, PyObject *arg) { update_impl(self, \"\", 0); "
+            'static PyObject *Hasher_update(Hasher *self, PyObject *arg) { update_impl(self, "", 0); '
             "Py_RETURN_NONE; }\n"
             "static PyObject *Hasher_digest(Hasher *self, PyObject *u) {\n"
             "    return PyLong_FromUnsignedLong(self->h ^ self->length);\n}\n"
@@ -175,13 +232,14 @@ class SharedInstanceState(CSourceRule):
         for function in unit.functions:
             if function.init_only or function.caller_holds_lock or _CONSTRUCTION.search(function.name):
                 continue
-            if helper_of_locked_code(unit, function):
+            if helper_of_locked_code(unit, function) or reached_only_through_pointer(unit, function):
                 continue
             accesses = _field_accesses(unit, function, shared)
             if not accesses:
                 continue
             updated, first_read, last_write = _updates(unit, accesses)
             per_function.append((function, accesses, updated))
+            yield from cls._stale_snapshots(unit, function, accesses, updated, shared)
             if not updated:
                 continue
             type_name = next(type_name for type_name, key, _, _ in accesses if key in updated)
@@ -189,7 +247,9 @@ class SharedInstanceState(CSourceRule):
             first_key = min(updated, key=lambda key: first_read[key].start_byte)
             read, write = first_read[first_key], last_write[first_key]
             for key in updated:
-                writers.setdefault((type_name, key.split("->", 1)[1]), (function.name, last_write[key].start_point[0] + 1))
+                writers.setdefault(
+                    (type_name, key.split("->", 1)[1]), (function.name, last_write[key].start_point[0] + 1)
+                )
             fields = ", ".join(f"`{key}`" for key in sorted(updated))
             why = shared[type_name]
             read_line, write_line = read.start_point[0] + 1, write.start_point[0] + 1
@@ -205,6 +265,42 @@ class SharedInstanceState(CSourceRule):
                     unit.location(write),
                 )
         yield from cls._torn_reads(unit, per_function, writers, shared)
+
+    @classmethod
+    def _stale_snapshots(cls, unit, function, accesses, updated, shared):
+        """``n = self->nbits;`` then ``resize(self, n)``: the size of the object another thread
+        can change, read once with no lock and acted on later."""
+        for type_name, key, kind, node in accesses:
+            if kind != "read" or key in updated:
+                continue
+            local = _integer_snapshot(unit, node, function)
+            if local is None:
+                continue
+            owner = key.split("->", 1)[0]
+            calls = list(_calls_on(unit, function, owner, node.end_byte))
+            if not calls:
+                continue
+            read_line = node.start_point[0] + 1
+            lines = sorted({call.start_point[0] + 1 for call in calls})
+            why = shared[type_name]
+            yield cls.finding(
+                f"{function.name}() copies `{key}` into `{local}` here with no lock and acts on `{owner}` "
+                f"with it later (line {', '.join(map(str, lines))}): another thread can change the object "
+                f"in between, and the copy no longer matches it ({why})",
+                unit.location(node),
+            )
+            reported = set()
+            for call in calls:
+                if call.start_point[0] in reported:
+                    continue
+                reported.add(call.start_point[0])
+                callee = unit.node_text(call.child_by_field_name("function"))
+                yield cls.finding(
+                    f"{function.name}() calls {callee}() on `{owner}` here trusting `{local}`, read from "
+                    f"`{key}` on line {read_line} with no lock: another thread may have changed it since ({why})",
+                    unit.location(call),
+                )
+            return  # one snapshot per function names the pattern; the rest repeat it
 
     @classmethod
     def _torn_reads(cls, unit, per_function, writers, shared):
