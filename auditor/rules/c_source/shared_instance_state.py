@@ -194,8 +194,24 @@ class SharedInstanceState(CSourceRule):
             "    PyMutex_Lock(&self->mutex);\n    self->count = 0;\n    PyMutex_Unlock(&self->mutex);\n"
             "    Py_RETURN_NONE;\n}\n"
             "static PyObject *Counter_bump(Counter *self, PyObject *u) {\n"
-            "    self->count++;\n    Py_RETURN_NONE;\n}\n",
+            "    self->count++;\n    Py_RETURN_NONE;\n}\n"
+            "static PyMethodDef Counter_methods[] = {\n"
+            '    {"reset", (PyCFunction)Counter_reset, METH_NOARGS, NULL},\n'
+            '    {"bump", (PyCFunction)Counter_bump, METH_NOARGS, NULL},\n    {NULL}\n};\n',
             note="the type is locked in reset(), so instances are shared; bump() skips the lock",
+        ),
+        Example(
+            "typedef struct { PyObject_HEAD Py_ssize_t nbits; char *bits; } BitsObject;\n"
+            "static PyObject *Bits_count(BitsObject *self, PyObject *u) {\n    Py_ssize_t n;\n"
+            "    Py_BEGIN_CRITICAL_SECTION(self);\n    n = count_bits(self, self->nbits);\n"
+            "    Py_END_CRITICAL_SECTION();\n    return PyLong_FromSsize_t(n);\n}\n"
+            "static PyObject *Bits_encode(PyObject *module, PyObject *obj) {\n"
+            "    BitsObject *a = (BitsObject *)obj;\n    Py_ssize_t nbits = a->nbits;\n"
+            "    PyObject *out = PyBytes_FromStringAndSize(NULL, nbits);\n"
+            "    for (Py_ssize_t i = 0; i < nbits; i++) {\n"
+            "        PyBytes_AS_STRING(out)[i] = getbit(a, i);\n    }\n    return out;\n}\n"
+            'static PyMethodDef methods[] = {\n    {"encode", Bits_encode, METH_O, NULL},\n    {NULL}\n};\n',
+            note="the size is read once unlocked and bounds reads of an object another thread can resize",
         ),
     ]
     valid = [
@@ -297,7 +313,8 @@ class SharedInstanceState(CSourceRule):
                 callee = unit.node_text(call.child_by_field_name("function"))
                 yield cls.finding(
                     f"{function.name}() calls {callee}() on `{owner}` here trusting `{local}`, read from "
-                    f"`{key}` on line {read_line} with no lock: another thread may have changed it since ({why})",
+                    f"`{key}` on line {read_line} with no lock: another thread may have changed it since "
+                    f"({why})",
                     unit.location(call),
                 )
             return  # one snapshot per function names the pattern; the rest repeat it
