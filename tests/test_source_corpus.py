@@ -41,7 +41,18 @@ from scoring import load_manifest, score_corpus  # noqa: E402
 # session4-python to 56/63 = 89% at 92% (tuned on, so no longer held out).
 # On session5-python, which no round saw, py-rules-5 took recall from 6/48 = 12% to 16/48 = 33%
 # (precision 78%): what generalises is well short of what the tuned batches show.
-FLOORS = {"c": (0.61, 0.93), "python": (0.75, 0.89)}
+# c-rules-5 worked the session4-c misses (zope.interface, mypyc lib-rt, multidict, bitarray,
+# mmh3, simplejson): it
+# added FTC025 (fields of objects the file shows are shared: read-modify-write, torn reads,
+# a size snapshot acted on later), FTC026 (an instance container as per-call scratch), FTC027
+# (attribute setter swaps), FTC028 (find-then-mutate of a caller's list), FTC029 (a list's size
+# checked, then fixed items read unchecked) and objects cast from PyObject * parameters for
+# FTC017: session4-c 79/86 = 92% / 99%, all C files 189/209 = 90% / 97% (tuned on session4-c,
+# so no longer a held-out figure); CPython Modules/ C went from 1.06 to 1.08 findings per
+# 1,000 lines.
+# session5-c, which no round saw (nanobind, pybind11 and protobuf C++, Cython's utility C),
+# still scores 0/33 after c-rules-5: C++ binding internals are a kind the rules do not read yet.
+FLOORS = {"c": (0.77, 0.95), "python": (0.75, 0.89)}
 
 
 def test_corpus_is_labelled_real_code():

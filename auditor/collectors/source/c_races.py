@@ -225,3 +225,16 @@ def is_python_object(unit, name: str, function, strict: bool = False) -> bool:
     """Whether ``name`` is declared in ``function`` as a pointer to a Python object type."""
     type_name = declared_type(unit, name, function)
     return type_name in python_object_types(unit) or is_python_object_type(type_name, strict)
+
+
+def cast_from_object_parameter(unit, name: str, function) -> bool:
+    """``T *func = (T *)op;`` with ``op`` a ``PyObject *`` parameter: ``func`` is the caller's
+    Python object under its concrete type, whatever ``T`` is called (``CPyFunction``)."""
+    text = _COMMENT.sub(" ", unit.node_text(function.body))
+    for match in re.finditer(
+        rf"\b{re.escape(name)}\s*=\s*\(\s*[A-Za-z_]\w*\s*\*\s*\)\s*([A-Za-z_]\w*)\s*;", text
+    ):
+        source = match.group(1)
+        if source in function.parameters and declared_type(unit, source, function) == "PyObject":
+            return True
+    return False

@@ -88,8 +88,9 @@ class CTranslationUnit:
         self._static_names_by_function: dict[str, set[str]] = {}
         self.functions: list[FunctionInfo] = []
         collect_declarations(self)
-        call_sites = mark_init_only(self)
-        mark_called_under_lock(self, call_sites)
+        # (call node, calling function) per helper only ever called, never put in a table.
+        self.call_sites: dict[str, list] = mark_init_only(self)
+        mark_called_under_lock(self, self.call_sites)
         self.writes: list[StaticWrite] = []
         # (static and alias declaration, write node, function): writes through a local alias.
         self.alias_writes: list[tuple[tuple[StaticVariable, object], object, FunctionInfo]] = []
@@ -236,6 +237,10 @@ class CTranslationUnit:
         ends, depths = self._lock_events(function)
         index = bisect.bisect_right(ends, node.start_byte) - 1
         return index >= 0 and depths[index] > 0
+
+    def takes_a_lock(self, function: FunctionInfo) -> bool:
+        """Whether the function holds a lock anywhere (or its caller does)."""
+        return function.caller_holds_lock or any(depth > 0 for depth in self._lock_events(function)[1])
 
     def _lock_events(self, function: FunctionInfo) -> tuple[list[int], list[int]]:
         """End offsets of every acquire/release in the function and the lock count after each.

@@ -26,6 +26,17 @@ _RELEASED_BEFORE = re.compile(
 _CONSTRUCTION = re.compile(r"(?:_new|_init|__init___impl|_dealloc|_clear|_traverse|_exec|_finalize)$")
 
 
+def _reads_field(between: bytes, target: str) -> bool:
+    """``mix(self->buffer1)`` between the stores: the field's own value is used as data
+    (a hasher's block buffer filled and then cleared), which FTC025 judges, not FTC020."""
+    pattern = re.escape(re.sub(r"\s+", "", target)).replace(re.escape("->"), r"\s*->\s*")
+    text = between.decode("latin-1")
+    return any(
+        re.match(r"\s*(?:[-+*/|&^%]|<<|>>)?=(?!=)", text[match.end() :]) is None
+        for match in re.finditer(rf"(?<![\w>.]){pattern}(?![\w\[])", text)
+    )
+
+
 def _normalised(unit, node) -> str:
     return re.sub(r"\s+", "", unit.node_text(node))
 
@@ -171,6 +182,8 @@ class ArgumentObjectMutation(CSourceRule):
                     continue  # `PyMem_Free(o->buf); o->buf = NULL;`: cleanup, not a restore
                 if re.search(rb"\b\w+\s*\(", between) is None:
                     continue  # nothing runs with the temporary value
+                if _reads_field(between, unit.node_text(first.child_by_field_name("left"))):
+                    continue  # the function consumes the value itself: running state, not a detour
                 if restored.isidentifier() and re.search(
                     rf"(?<![\w.>]){re.escape(restored)}\s*=(?!=)".encode(), between
                 ):

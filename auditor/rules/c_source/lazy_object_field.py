@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ...collectors.source.c_races import python_object_types
+from ...collectors.source.c_races import cast_from_object_parameter, python_object_types
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -71,7 +71,7 @@ def _python_object(unit, name: str, function) -> bool:
     type_name = match.group(1)
     if type_name in _PER_CALL_TYPES:
         return False
-    if type_name in python_object_types(unit):
+    if type_name in python_object_types(unit) or cast_from_object_parameter(unit, name, function):
         return True
     return type_name.startswith("Py") or "object" in type_name.lower()
 
