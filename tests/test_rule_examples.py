@@ -79,7 +79,7 @@ def _interpreter_for(filename: str | None) -> Path | None:
 
 def _binary_findings(rule, example, tmp_path: Path):
     if FREE_THREADED is None:
-        pytest.skip("no free-threaded 3.13 (ftaudit provision)")
+        pytest.fail("no free-threaded 3.13: scripts/setup.sh provisions it (ftaudit provision)")
     python = _interpreter_for(example.filename)
     if python is None:
         pytest.fail(f"no interpreter for {example.filename}")
