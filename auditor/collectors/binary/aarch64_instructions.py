@@ -10,15 +10,11 @@ the GOT or the IAT). Any other instruction forgets the registers it writes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import capstone
 from capstone import arm64 as capstone_arm64
 
+from .reader_services import CodeReaderServices
 from .symbolic_values import INDIRECT, STATIC, CallEvent, CodeReading, ImportedAddress, Pointer
-
-if TYPE_CHECKING:
-    from .code_reader import CodeReader
 
 # A handler's answer when the instruction is not one it models after all: the reader then
 # forgets what the instruction writes, as for any instruction without a handler.
@@ -42,7 +38,7 @@ class Aarch64Instructions:
     caller_saved = tuple(f"x{number}" for number in range(19))
     arguments = tuple(f"x{number}" for number in range(8))  # AAPCS64 integer arguments
 
-    def __init__(self, reader: CodeReader, calling_convention: str) -> None:
+    def __init__(self, reader: CodeReaderServices, calling_convention: str) -> None:
         self.reader = reader
         handlers = {
             ("bl", "b", "blr", "br", "ret", "brk"): self._branch,

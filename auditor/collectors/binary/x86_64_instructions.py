@@ -10,15 +10,11 @@ the registers it writes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import capstone
 from capstone import x86 as capstone_x86
 
+from .reader_services import CodeReaderServices
 from .symbolic_values import INDIRECT, STATIC, CallEvent, CodeReading, ImportedAddress, Pointer
-
-if TYPE_CHECKING:
-    from .code_reader import CodeReader
 
 # A handler's answer when the instruction is not one it models after all: the reader then
 # forgets what the instruction writes, as for any instruction without a handler.
@@ -62,7 +58,7 @@ class X86Instructions:
     _SYSTEM_V_CALLER_SAVED = ("rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11")
     _SYSTEM_V_ARGUMENTS = ("rdi", "rsi", "rdx", "rcx", "r8", "r9")  # System V AMD64 integer arguments
 
-    def __init__(self, reader: CodeReader, calling_convention: str) -> None:
+    def __init__(self, reader: CodeReaderServices, calling_convention: str) -> None:
         self.reader = reader
         # Microsoft x64 passes the first integer arguments in rcx, rdx, r8, r9 and lets a
         # callee clobber rax, rcx, rdx, r8-r11 ("x64 calling convention", Microsoft Learn);
