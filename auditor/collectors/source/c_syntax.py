@@ -41,7 +41,7 @@ _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 _TUPLE_ASSERT = r"\bassert\s*\(\s*PyTuple_Check(?:Exact)?\s*\(\s*{}\s*\)"
 _KWARGS_NAMES = {"kwds", "kwargs", "kw", "keywds", "kwnames_dict"}
 # Calls that return a new container only the caller holds.
-_CONSTRUCTORS = (
+CONTAINER_CONSTRUCTORS = (
     "PyDict_New|PyList_New|PyTuple_New|PyDict_Copy|PySequence_List|PySequence_Tuple|"
     "PyList_AsTuple|PyList_GetSlice|PyDict_Items|PyDict_Keys|PyDict_Values|PyMapping_Items|"
     "PyMapping_Keys|PyMapping_Values|Py_BuildValue|PyObject_Dir|_PyDict_NewPresized|"
@@ -83,6 +83,7 @@ class CTranslationUnit:
         self._scope_marks: tuple[list[int], list[bool]] | None = None
         self._parents: dict[int, object] | None = None
         self._function_name_set: set[str] | None = None
+        self._fresh_returning: str | None = None
         self.module_state_fields: dict[str, StaticVariable] = {}
         self.function_statics: dict[tuple[str, str], StaticVariable] = {}
         self._static_names_by_function: dict[str, set[str]] = {}
@@ -312,10 +313,48 @@ class CTranslationUnit:
             return False
         if name not in function.locals:
             return False
+        return self._made_here(
+            name, function, f"{CONTAINER_CONSTRUCTORS}|{self._fresh_returning_functions()}"
+        )
+
+    def _made_here(self, name: str, function: FunctionInfo, constructors: str) -> bool:
         body, word = _COMMENT.sub(" ", self.node_text(function.body)), re.escape(name)
         # Made here by a constructor, or asserted to be a tuple (immutable: nothing to race on).
-        made = rf"\b{word}\s*=\s*(?:\([^)]*\)\s*)?(?:{_CONSTRUCTORS})\s*\(|{_TUPLE_ASSERT.format(word)}"
+        made = rf"\b{word}\s*=\s*(?:\([^)]*\)\s*)?(?:{constructors})\s*\(|{_TUPLE_ASSERT.format(word)}"
         return re.search(made, body) is not None
+
+    def _only_ever_made(self, name: str, function: FunctionInfo, body: str) -> bool:
+        """Every assignment to local ``name`` is a constructor call and it is never stored in a
+        container: ``x = PyDict_GetItem(...); if (!x) x = PyDict_New();`` returns a shared one."""
+        if name not in function.locals:
+            return False
+        word = re.escape(name)
+        assignments = re.findall(rf"\b{word}\s*=(?!=)\s*(?:\([^)]*\)\s*)?(\w*)", body)
+        published = re.search(
+            rf"\b\w*(?:SetItem\w*|Append|Insert|SET_ITEM|SetAttr\w*)\s*\([^;]*\b{word}\b", body
+        )
+        return (
+            bool(assignments)
+            and not published
+            and all(re.fullmatch(CONTAINER_CONSTRUCTORS, callee) for callee in assignments)
+        )
+
+    def _fresh_returning_functions(self) -> str:
+        """This file's helpers that return only containers they made (``get_dotted_path``
+        returning its ``PyUnicode_Split`` list), as a regex alternation: what they hand back
+        is as private to the caller as a constructor's result."""
+        if self._fresh_returning is None:
+            names = []
+            for function in self.functions:
+                body = _COMMENT.sub(" ", self.node_text(function.body))
+                returned = set(re.findall(r"\breturn\s+\(?\s*([A-Za-z_]\w*)\s*\)?\s*;", body)) - {
+                    "NULL",
+                    "nullptr",
+                }
+                if returned and all(self._only_ever_made(name, function, body) for name in returned):
+                    names.append(re.escape(function.name))
+            self._fresh_returning = "|".join(names) or r"(?!)"
+        return self._fresh_returning
 
     def is_private_object(self, argument, function: FunctionInfo | None) -> bool:
         """True when ``argument`` names a container no other thread can see yet.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ...collectors.source.c_races import why_container_shared
+from ...collectors.source.c_syntax import CONTAINER_CONSTRUCTORS
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -24,6 +27,8 @@ REPLACEMENTS = {
     "PyImport_AddModuleObject": "PyImport_AddModuleRef",
     "PyObject_GenericGetDict": "PyObject_GenericGetDict (returns a new reference) or PyObject_GetAttr",
 }
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+
 # Calls whose result is borrowed from a process-wide object, whatever the argument.
 _ALWAYS_SHARED = {
     "PyWeakref_GetObject",
@@ -31,6 +36,54 @@ _ALWAYS_SHARED = {
     "PyImport_AddModule",
     "PyImport_AddModuleObject",
 }
+
+
+# Calls that change a container, or hand it to code that can: a field only ever passed to
+# none of them (after set-up) is a lookup table built once and read after.
+_CONTAINER_MUTATORS = (
+    r"PyDict_(?:SetItem\w*|DelItem\w*|Clear|Update|Merge\w*|Pop\w*|SetDefault\w*)|"
+    r"PyList_(?:Append|Insert|SetItem|SET_ITEM|SetSlice|Sort|Reverse|Extend|Clear)|"
+    r"PyObject_(?:SetItem|DelItem|SetAttr\w*|DelAttr\w*)|_PyDict_\w+Item\w*"
+)
+_SET_UP_FUNCTION = re.compile(r"(?:_new|_init|_exec|_create|_setup|_clear|_dealloc|_traverse|_free)$")
+
+
+def _field_name(text: str) -> str | None:
+    """``groupindex`` for ``self->pattern->groupindex``, ``st->table``; None for a plain name."""
+    match = re.fullmatch(r"[\w\s()*]*(?:->|\.)\s*([A-Za-z_]\w*)\s*", text)
+    return match.group(1) if match else None
+
+
+def _read_only_table(unit, argument) -> bool:
+    """A container held in a field that this file fills only while setting up (module exec,
+    a constructor) and never changes, rebinds or hands out afterwards: ``st->import_mapping``,
+    ``pattern->groupindex``. Every thread only reads it, so what it lends stays alive."""
+    field = _field_name(unit.node_text(argument))
+    if field is None:
+        return False
+    source = _COMMENT.sub(" ", unit.source.decode("latin-1"))
+    if not re.search(rf"\*\s*{re.escape(field)}\s*;", source):
+        return False  # the struct is declared elsewhere: other files can change the field
+    made = rf"(?:->|\.)\s*{re.escape(field)}\s*=\s*(?:\([^()]*\)\s*)?(?:{CONTAINER_CONSTRUCTORS})\s*\("
+    if not re.search(made, source):
+        return False  # taken from Python code (copyreg's registry): Python can change it
+    for member_entry in re.finditer(
+        rf"^.*\b(?:offsetof\s*\([^)]*|\w*OFF\s*\()\b{re.escape(field)}\b.*$", source, re.M
+    ):
+        if "READONLY" not in member_entry.group(0):
+            return False  # a writable member: Python code can rebind the field
+    for function in unit.functions:
+        if function.init_only or _SET_UP_FUNCTION.search(function.name):
+            continue
+        body = _COMMENT.sub(" ", unit.node_text(function.body))
+        member = rf"(?:->|\.)\s*{re.escape(field)}\b"
+        if re.search(rf"\b(?:{_CONTAINER_MUTATORS})\s*\(\s*(?:\([^()]*\)\s*)?[\w\s()*]*{member}", body):
+            return False
+        if re.search(rf"{member}\s*=(?!=)|&[\w\s()*]*{member}", body):
+            return False  # rebound (the old table freed) or its slot handed out
+        if re.search(rf"\b(?:Py_X?NewRef|Py_X?INCREF|return)\s*\(?[\w\s()*]*{member}\s*\)?\s*;", body):
+            return False  # handed to Python code, which can change it
+    return True
 
 
 def _only_compared(unit, call) -> bool:
@@ -96,8 +149,25 @@ class BorrowedReferenceCall(CSourceRule):
             "static PyObject *first(PyObject *self, PyObject *items) {\n"
             "    return Py_NewRef(PyList_GET_ITEM(items, 0));\n}\n"
         ),
+        Example(
+            "static PyObject *get(CacheObject *self, PyObject *key) {\n"
+            "    return Py_XNewRef(PyDict_GetItemWithError(self->entries, key));\n}\n"
+            "static int put(CacheObject *self, PyObject *key, PyObject *value) {\n"
+            "    return PyDict_SetItem(self->entries, key, value);\n}\n",
+            note="another method changes the same field's dict",
+        ),
     ]
     valid = [
+        Example(
+            "typedef struct {\n    PyObject *renames;\n} State;\n"
+            "static int module_exec(PyObject *module) {\n    State *st = get_state(module);\n"
+            "    st->renames = PyDict_New();\n"
+            '    return PyDict_SetItemString(st->renames, "old", Py_None);\n}\n'
+            "static PyObject *rename(PyObject *module, PyObject *name) {\n"
+            "    State *st = get_state(module);\n"
+            "    return Py_XNewRef(PyDict_GetItemWithError(st->renames, name));\n}\n",
+            note="a table filled at module exec and only read afterwards",
+        ),
         Example(
             "static PyObject *lookup(PyObject *self, PyObject *key) {\n"
             "    PyObject *value;\n"
@@ -110,6 +180,16 @@ class BorrowedReferenceCall(CSourceRule):
             "    PyObject *item = PyList_GET_ITEM(result, 0);\n"
             "    return result;\n}\n",
             note="a list created here is private to this thread",
+        ),
+        Example(
+            "static PyObject *split_path(PyObject *name) {\n"
+            "    PyObject *parts = PyUnicode_Split(name, dot, -1);\n    if (parts == NULL) return NULL;\n"
+            "    return parts;\n}\n"
+            "static PyObject *last_part(PyObject *self, PyObject *name) {\n"
+            "    PyObject *parts = split_path(name);\n"
+            "    PyObject *last = Py_NewRef(PyList_GET_ITEM(parts, PyList_GET_SIZE(parts) - 1));\n"
+            "    Py_DECREF(parts);\n    return last;\n}\n",
+            note="a helper of this file that returns only a list it made",
         ),
         Example(
             "static int known(PyObject *self, PyObject *key) {\n"
@@ -135,6 +215,8 @@ class BorrowedReferenceCall(CSourceRule):
             if name not in _ALWAYS_SHARED and arguments and unit.is_private_object(arguments[0], function):
                 continue
             if _only_compared(unit, call):
+                continue
+            if name not in _ALWAYS_SHARED and arguments and _read_only_table(unit, arguments[0]):
                 continue
             replacement = REPLACEMENTS[name]
             why = (

@@ -164,6 +164,15 @@ class LazyObjectField(CSourceRule):
             "    if (d->hash == -1) {\n        d->hash = compute_hash(d);\n    }\n    h = d->hash;\n"
             "    Py_END_CRITICAL_SECTION();\n    return h;\n}\n",
         ),
+        Example(
+            "static int add_to_set(Obj *owner, PyObject **pset, PyObject *item) {\n    int r = 0;\n"
+            "    Py_BEGIN_CRITICAL_SECTION(owner);\n    if (*pset == NULL) *pset = PySet_New(NULL);\n"
+            "    if (*pset != NULL) r = PySet_Add(*pset, item);\n    Py_END_CRITICAL_SECTION();\n"
+            "    return r;\n}\n"
+            "static int remember(Obj *self, PyObject *item) {\n"
+            "    return add_to_set(self, &self->seen, item);\n}\n",
+            note="the helper that rewrites the slot takes the owner's critical section itself",
+        ),
     ]
 
     @classmethod
@@ -268,7 +277,9 @@ class LazyObjectField(CSourceRule):
             while declarator is not None and declarator.type != "function_declarator":
                 declarator = declarator.child_by_field_name("declarator")
             parameters = declarator.child_by_field_name("parameters") if declarator is not None else None
-            if parameters is None:
+            if parameters is None or unit.takes_a_lock(function):
+                # A helper that locks around its read and rewrite (CPython's own
+                # `_add_to_weak_set` takes a critical section) makes its callers safe.
                 continue
             body = _COMMENT.sub(" ", unit.node_text(function.body))
             for parameter in parameters.named_children:

@@ -74,6 +74,13 @@ class LazyStaticInit(CSourceRule):
             "    return PyObject_GetAttr(obj, name_str);\n}\n",
             note="an idempotent lookup: racing threads store the same interned string",
         ),
+        Example(
+            "static long page_size;\n"
+            "static void *more_memory(size_t count) {\n"
+            "    if (!page_size) {\n        page_size = sysconf(_SC_PAGESIZE);\n    }\n"
+            "    return malloc(count * page_size);\n}\n",
+            note="a system query: every thread stores the same page size",
+        ),
     ]
 
     @classmethod
@@ -152,6 +159,14 @@ _IDEMPOTENT_CALLS = re.compile(
 )
 
 
+# Queries of the system that answer the same whichever thread asks (the page size, a
+# symbol's address): two racing threads store the same word.
+_SYSTEM_QUERIES = re.compile(
+    r"^\(?\s*(?:\([^()]*\)\s*)?(?:sysconf|getpagesize|getauxval|get_nprocs(?:_conf)?|pathconf|"
+    r"GetProcAddress|dlsym|GetModuleHandle[AW]?)\s*\([^;]*\)\s*\)?$"
+)
+
+
 def _idempotent_lookup(unit, guard, write) -> bool:
     """``if (!s) s = PyUnicode_InternFromString("name");`` and nothing else in the block."""
     consequence = guard.child_by_field_name("consequence")
@@ -161,4 +176,5 @@ def _idempotent_lookup(unit, guard, write) -> bool:
     if consequence.type == "compound_statement" and len(statements) != 1:
         return False
     value = write.node.child_by_field_name("right")
-    return value is not None and _IDEMPOTENT_CALLS.match(" ".join(unit.node_text(value).split())) is not None
+    text = " ".join(unit.node_text(value).split()) if value is not None else ""
+    return _IDEMPOTENT_CALLS.match(text) is not None or _SYSTEM_QUERIES.match(text) is not None
