@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from ...model.finding import Location
 from .python_ast_walk import dotted, is_lock_expression, walk
+from .python_instance_sequences import InstanceContainers, container_sequences
 from .python_shared_evidence import (
     ModuleEvidence,
     call_name,
@@ -446,10 +447,15 @@ class _ClassRaces:
         construction = self._construction(methods, summaries)
         construction |= self._called_under_lock(methods, construction)
         self.changed_fields(methods, summaries, construction)
+        containers = InstanceContainers(self.class_node, construction)
         for method in methods:
             if method.name in construction:
                 continue
             _MethodWalker(self, method, summaries).run()
+            for field_name, node, what, other_line in container_sequences(
+                method, containers, self.evidence_source.is_lock
+            ):
+                self._add(method.name, field_name, node, what, other_line)
             self._callbacks(method)
             if any(
                 (dotted(decorator) or "").endswith("cached_property") for decorator in method.decorator_list

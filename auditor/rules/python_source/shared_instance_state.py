@@ -21,7 +21,11 @@ class SharedInstanceState(PythonSourceRule):
     on a length another thread is changing. So do two reads in one statement:
     ``self._list[bisect(self._list, a):]`` over a field another method rebinds can
     index one list with a position found in another, and ``k in self._idx and
-    self._idx[k]`` can find the key and then miss it.
+    self._idx[k]`` can find the key and then miss it. Sequences over the instance's
+    containers as a whole count too: two containers kept in step and changed one
+    after the other (``del self._map[k]; self._order.remove(k)``: in between they
+    disagree), and ``if key in self: return self[key]`` on a class whose
+    ``__contains__``/``__getitem__`` read those containers.
 
     Most objects never leave their thread, so this is reported only where the code
     shows the instance is shared, and the finding says how: a module-level instance,
@@ -99,8 +103,28 @@ class SharedInstanceState(PythonSourceRule):
             language="python",
             note="instance() hands one process-wide Context to every caller",
         ),
+        Example(
+            "from collections import deque\n\nclass RecentCache:\n"
+            "    def __init__(self):\n        self._map = {}\n        self._order = deque()\n\n"
+            "    def __contains__(self, key):\n        return key in self._map\n\n"
+            "    def __getitem__(self, key):\n        return self._map[key]\n\n"
+            "    def get(self, key, default=None):\n        if key in self:\n            return self[key]\n"
+            "        return default\n\n"
+            "    def forget(self, key):\n        del self._map[key]\n        self._order.remove(key)\n",
+            language="python",
+            note="a cache class: the protocol check-then-read, and two containers kept in step",
+        ),
     ]
     valid = [
+        Example(
+            "import threading\nfrom collections import deque\n\nclass RecentCache:\n"
+            "    def __init__(self):\n        self._map = {}\n        self._order = deque()\n"
+            "        self._lock = threading.Lock()\n\n"
+            "    def forget(self, key):\n        with self._lock:\n            del self._map[key]\n"
+            "            self._order.remove(key)\n",
+            language="python",
+            note="both containers change under one lock",
+        ),
         Example(
             "class Seen:\n    def __init__(self):\n        self.names = {}\n\n    def add(self, name):\n"
             "        if name not in self.names:\n            self.names[name] = True\n",
