@@ -29,10 +29,12 @@ def _download(project: str, version: str, sha256: str) -> Path:
     usual = CACHE / f"{project}-{version}.tar.gz"
     if usual.is_file() and hashlib.sha256(usual.read_bytes()).hexdigest() == sha256:
         return usual
-    page_url = f"https://pypi.org/pypi/{project}/{version}/json"
+    # The project page lists every release; the per-version page (/pypi/<p>/<v>/json) has
+    # been seen answering 404 for a release the project page lists.
+    page_url = f"https://pypi.org/pypi/{project}/json"
     with urllib.request.urlopen(page_url, timeout=60) as response:
         page = json.load(response)
-    (sdist,) = [file for file in page["urls"] if file["packagetype"] == "sdist"]
+    (sdist,) = [file for file in page["releases"].get(version, []) if file["packagetype"] == "sdist"]
     archive = CACHE / sdist["filename"]
     if archive.is_file() and hashlib.sha256(archive.read_bytes()).hexdigest() == sha256:
         return archive
