@@ -23,6 +23,32 @@ def dotted(node: ast.AST) -> str | None:
     return None
 
 
+def children(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes(node)`` as a list, remembered on the node.
+
+    ``ast.iter_child_nodes`` runs two Python generators per node; the passes walk the
+    same subtrees many times over, so each node's children are listed once."""
+    found = node.__dict__.get("_ftaudit_children")
+    if found is None:
+        found = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                found.append(value)
+            elif isinstance(value, list):
+                found.extend(item for item in value if isinstance(item, ast.AST))
+        node._ftaudit_children = found
+    return found
+
+
+def _breadth_first(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.walk(node))``, same order (breadth first, children in field order)."""
+    nodes = [node]
+    for each in nodes:  # a list iterator sees what the loop appends
+        nodes.extend(children(each))
+    return nodes
+
+
 def walk(node: ast.AST) -> list[ast.AST]:
     """Every node under ``node``, in ``ast.walk``'s order, remembered on the node.
 
@@ -31,7 +57,7 @@ def walk(node: ast.AST) -> list[ast.AST]:
     later walks iterate it. The tree is never changed after parsing, so it stays true."""
     descendants = node.__dict__.get("_ftaudit_descendants")
     if descendants is None:
-        descendants = list(ast.walk(node))
+        descendants = _breadth_first(node)
         node._ftaudit_descendants = descendants
     return descendants
 
@@ -90,7 +116,7 @@ def _in_body(statements, function, class_node, locks: set[str], locked: bool, ou
             _in_body(statement.body, function, class_node, locks, inner, out)
             continue
         if function is not None:
-            for child in ast.iter_child_nodes(statement):
+            for child in children(statement):
                 if not isinstance(child, (ast.stmt, ast.excepthandler)):
                     _expression(child, function, class_node, held, out)
             out.append(Visit(statement, function, class_node, held))
@@ -111,10 +137,10 @@ def _acquires(statement: ast.stmt, locks: set[str]) -> int:
 
 
 def _expression(expression: ast.AST, function, class_node, locked: bool, out: list[Visit]) -> None:
-    # A subexpression is walked once here: ast.walk directly, not the remembered list,
-    # which would keep a list for every expression of the module.
+    # A subexpression is walked once here: not the remembered list, which would keep a
+    # list for every expression of the module.
     out.extend(
         Visit(node, function, class_node, locked)
-        for node in ast.walk(expression)
+        for node in _breadth_first(expression)
         if not isinstance(node, ast.Lambda)
     )
