@@ -45,7 +45,9 @@ def _breadth_first(node: ast.AST) -> list[ast.AST]:
     """``list(ast.walk(node))``, same order (breadth first, children in field order)."""
     nodes = [node]
     for each in nodes:  # a list iterator sees what the loop appends
-        nodes.extend(children(each))
+        # children(each), its remembered list looked up here: a call per node costs more
+        listed = each.__dict__.get("_ftaudit_children")
+        nodes.extend(children(each) if listed is None else listed)
     return nodes
 
 

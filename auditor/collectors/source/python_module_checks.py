@@ -118,8 +118,9 @@ class _Finder:
         if not (self.containers or self.instances):
             # Nothing shared to test or read: only the lock-after-check and the singleton
             # calls can report, and neither needs a function's locals.
+            wanted = (ast.If, ast.While, ast.Call) if getters else (ast.If, ast.While)
             for visit in visits:
-                if not visit.locked:
+                if not visit.locked and isinstance(visit.node, wanted):
                     self._unshared_visit(visit.node, visit.function.name, getters)
             return self.events
         iterating = self._iterated_parameters() if self.containers else {}
