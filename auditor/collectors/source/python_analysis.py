@@ -277,9 +277,10 @@ class PythonModuleAnalysis:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         collector = _EventCollector(self.facts)
         wrapper.visit(collector)
-        positions = wrapper.resolve(PositionProvider)
         self.locked_mutations |= collector.locked_mutations
-        for event in [*collector.events, *collector.snapshots, *collector.reads]:
+        found = [*collector.events, *collector.snapshots, *collector.reads]
+        positions = wrapper.resolve(PositionProvider) if found else {}
+        for event in found:
             if self._runs_once(event.function):
                 continue
             if event.check_node is not None and event.check_node in positions:
