@@ -75,7 +75,7 @@ def is_lock_expression(expression: ast.AST, locks: set[str]) -> bool:
     return last in locks or name in locks or bool(_LOCK_NAME.search(last))
 
 
-# Not frozen: a module has a Visit for every node inside its functions, and a frozen
+# Not frozen: a module has a Visit for every statement and call in its functions, and a frozen
 # dataclass takes three times as long to build.
 @dataclass(slots=True)
 class Visit:
@@ -86,7 +86,9 @@ class Visit:
 
 
 def function_nodes(tree: ast.Module, locks: set[str]) -> list[Visit]:
-    """Every node inside a function (nested functions on their own), in statement order.
+    """Every statement and every call inside a function (nested functions on their own),
+    in statement order: all the passes read. Other expression nodes are left out; a
+    module has ten of them for each statement, and a Visit each was most of the list.
 
     Several passes ask for the same module with the same locks; the list is kept on the
     tree for them. It is built by appending, not by nested generators, whose every item
@@ -146,5 +148,5 @@ def _expression(expression: ast.AST, function, class_node, locked: bool, out: li
     out.extend(
         Visit(node, function, class_node, locked)
         for node in _breadth_first(expression)
-        if not isinstance(node, ast.Lambda)
+        if isinstance(node, ast.Call)
     )
