@@ -213,17 +213,22 @@ def module_objects(text: str) -> set[str]:
     return {name for name, factory in _MODULE_CALL.findall(text) if is_module_object_factory(factory)}
 
 
+# A word boundary is written after the word, as `word(?<!\wword)`, never as a leading
+# `\bword`: a branch that starts with `\b` makes the regex engine try the whole
+# pattern at every offset of the file, where a literal start lets it skip ahead
+# (three times faster on real modules; the same matches).
 _SHARED_INSTANCE_HINT = re.compile(
-    r"meta_path|path_hooks|\bref\([^)\n]*,|finalize\(|\bwith\s+[\w.]*(?:lock|mutex)|Thread\(\s*target|"
-    r"\bclass\s+\w*(?:Registry|Cache|Client|Pool)\b",
+    r"meta_path|path_hooks|ref\((?<!\wref\()[^)\n]*,|finalize\(|with(?<!\wwith)\s+[\w.]*(?:lock|mutex)|"
+    r"Thread\(\s*target|class(?<!\wclass)\s+\w*(?:Registry|Cache|Client|Pool)\b",
     re.IGNORECASE,
 )
 
 
 _PROCESS_STATE_HINT = re.compile(
     r"catch_warnings|simplefilter|filterwarnings|resetwarnings|os\.chdir|os\.umask|setlocale|"
-    r"setdefaulttimeout|os\.environ|putenv|__code__|__globals__|__defaults__|\b(?:set|del)attr\(|"
-    r"\bcls\.\w+\s*[-+*|&]?=[^=]|__class__\.\w+\s*[-+*|&]?=[^=]|\btype\(self\)\.\w+\s*[-+*|&]?=[^=]"
+    r"setdefaulttimeout|os\.environ|putenv|__code__|__globals__|__defaults__|"
+    r"(?:set|del)attr\((?<!\wsetattr\()(?<!\wdelattr\()|cls\.(?<!\wcls\.)\w+\s*[-+*|&]?=[^=]|"
+    r"__class__\.\w+\s*[-+*|&]?=[^=]|type\(self\)\.(?<!\wtype\(self\)\.)\w+\s*[-+*|&]?=[^=]"
 )
 
 

@@ -59,10 +59,14 @@ from .python_vocabulary import PROCESS_CONTAINERS
 _MAIN_FUNCTIONS = {"main", "_main", "cli", "_cli"}
 
 
-def _rebound_names(tree: ast.Module) -> set[str]:
+def _rebound_names(tree: ast.Module, text: str) -> set[str]:
     """Names that a ``global`` statement inside a function declares, or that
     ``globals()["name"] = ...`` stores."""
     names: set[str] = set()
+    if "global" not in text and text.isascii():
+        # Both need the word in the text (a non-ASCII name can normalise to `globals`):
+        # no walk of the whole module.
+        return names
     for node in walk(tree):
         if isinstance(node, ast.Global):
             names.update(node.names)
@@ -114,7 +118,7 @@ class PythonModuleAnalysis:
         stateful = set(self.facts.stateful_objects)
         shared_names = containers | objects
         # A name some function rebinds at run time is read in pieces wherever it is read.
-        rebound = _rebound_names(tree)
+        rebound = _rebound_names(tree, text)
         rebound_reads = (
             re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(rebound))) + r")\b") if rebound else None
         )
@@ -277,9 +281,10 @@ class PythonModuleAnalysis:
         wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
         collector = _EventCollector(self.facts)
         wrapper.visit(collector)
-        positions = wrapper.resolve(PositionProvider)
         self.locked_mutations |= collector.locked_mutations
-        for event in [*collector.events, *collector.snapshots, *collector.reads]:
+        found = [*collector.events, *collector.snapshots, *collector.reads]
+        positions = wrapper.resolve(PositionProvider) if found else {}
+        for event in found:
             if self._runs_once(event.function):
                 continue
             if event.check_node is not None and event.check_node in positions:

@@ -23,6 +23,34 @@ def dotted(node: ast.AST) -> str | None:
     return None
 
 
+def children(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes(node)`` as a list, remembered on the node.
+
+    ``ast.iter_child_nodes`` runs two Python generators per node; the passes walk the
+    same subtrees many times over, so each node's children are listed once."""
+    found = node.__dict__.get("_ftaudit_children")
+    if found is None:
+        found = []
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                found.append(value)
+            elif isinstance(value, list):
+                found.extend(item for item in value if isinstance(item, ast.AST))
+        node._ftaudit_children = found
+    return found
+
+
+def _breadth_first(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.walk(node))``, same order (breadth first, children in field order)."""
+    nodes = [node]
+    for each in nodes:  # a list iterator sees what the loop appends
+        # children(each), its remembered list looked up here: a call per node costs more
+        listed = each.__dict__.get("_ftaudit_children")
+        nodes.extend(children(each) if listed is None else listed)
+    return nodes
+
+
 def walk(node: ast.AST) -> list[ast.AST]:
     """Every node under ``node``, in ``ast.walk``'s order, remembered on the node.
 
@@ -31,7 +59,7 @@ def walk(node: ast.AST) -> list[ast.AST]:
     later walks iterate it. The tree is never changed after parsing, so it stays true."""
     descendants = node.__dict__.get("_ftaudit_descendants")
     if descendants is None:
-        descendants = list(ast.walk(node))
+        descendants = _breadth_first(node)
         node._ftaudit_descendants = descendants
     return descendants
 
@@ -47,7 +75,9 @@ def is_lock_expression(expression: ast.AST, locks: set[str]) -> bool:
     return last in locks or name in locks or bool(_LOCK_NAME.search(last))
 
 
-@dataclass(frozen=True)
+# Not frozen: a module has a Visit for every statement and call in its functions, and a frozen
+# dataclass takes three times as long to build.
+@dataclass(slots=True)
 class Visit:
     node: ast.AST
     function: ast.FunctionDef | ast.AsyncFunctionDef
@@ -56,7 +86,9 @@ class Visit:
 
 
 def function_nodes(tree: ast.Module, locks: set[str]) -> list[Visit]:
-    """Every node inside a function (nested functions on their own), in statement order.
+    """Every statement and every call inside a function (nested functions on their own),
+    in statement order: all the passes read. Other expression nodes are left out; a
+    module has ten of them for each statement, and a Visit each was most of the list.
 
     Several passes ask for the same module with the same locks; the list is kept on the
     tree for them. It is built by appending, not by nested generators, whose every item
@@ -90,7 +122,7 @@ def _in_body(statements, function, class_node, locks: set[str], locked: bool, ou
             _in_body(statement.body, function, class_node, locks, inner, out)
             continue
         if function is not None:
-            for child in ast.iter_child_nodes(statement):
+            for child in children(statement):
                 if not isinstance(child, (ast.stmt, ast.excepthandler)):
                     _expression(child, function, class_node, held, out)
             out.append(Visit(statement, function, class_node, held))
@@ -111,10 +143,10 @@ def _acquires(statement: ast.stmt, locks: set[str]) -> int:
 
 
 def _expression(expression: ast.AST, function, class_node, locked: bool, out: list[Visit]) -> None:
-    # A subexpression is walked once here: ast.walk directly, not the remembered list,
-    # which would keep a list for every expression of the module.
+    # A subexpression is walked once here: not the remembered list, which would keep a
+    # list for every expression of the module.
     out.extend(
         Visit(node, function, class_node, locked)
-        for node in ast.walk(expression)
-        if not isinstance(node, ast.Lambda)
+        for node in _breadth_first(expression)
+        if isinstance(node, ast.Call)
     )

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from ...model.finding import Location
 from .python_cst_names import (
@@ -71,7 +70,9 @@ class _FunctionScope:
 
 
 class _EventCollector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    # No METADATA_DEPENDENCIES: the visit reads no positions, and the analysis resolves
+    # PositionProvider (a code generation of the whole segment) only for a segment that
+    # produced events; most candidate segments produce none.
 
     def __init__(self, facts: ModuleFacts) -> None:
         self.facts = facts

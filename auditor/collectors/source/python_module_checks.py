@@ -113,12 +113,22 @@ class _Finder:
         )
 
     def run(self) -> list[ModuleCheckEvent]:
-        iterating = self._iterated_parameters()
-        self._changing = _changed_parameters(self.tree)
         getters = _singleton_getters(self.tree)
-        visits = list(function_nodes(self.tree, self.locks))
+        visits = function_nodes(self.tree, self.locks)
+        if not (self.containers or self.instances):
+            # Nothing shared to test or read: only the lock-after-check and the singleton
+            # calls can report, and neither needs a function's locals.
+            wanted = (ast.If, ast.While, ast.Call) if getters else (ast.If, ast.While)
+            for visit in visits:
+                if not visit.locked and isinstance(visit.node, wanted):
+                    self._unshared_visit(visit.node, visit.function.name, getters)
+            return self.events
+        iterating = self._iterated_parameters() if self.containers else {}
+        self._changing = _changed_parameters(self.tree) if self.containers else {}
         locals_by_function: dict[int, set[str]] = {}
         for visit in visits:
+            if visit.locked:
+                continue
             function = visit.function
             if id(function) not in locals_by_function:
                 locals_by_function[id(function)] = _locals_of(function)
@@ -130,28 +140,30 @@ class _Finder:
                     and isinstance(node.targets[0], ast.Name)
                 ]
             self._function = function
-            shared = self.containers - locals_by_function[id(function)]
             node = visit.node
-            if visit.locked:
-                continue
+            self._unshared_visit(node, function.name, getters)
             if isinstance(node, (ast.If, ast.While)):
-                self._lock_after_check(node, function.name)
                 self._instance_check(node, function.name, locals_by_function[id(function)])
-            if isinstance(node, ast.Call) and getters:
-                self._singleton_call(node, function.name, getters)
-            if not shared:
-                continue
-            if isinstance(node, (ast.If, ast.While)):
-                self._check_then_use(node, function.name, shared)
-            elif isinstance(node, ast.Try):
-                self._lookup_then_insert(node, function.name, shared)
-            elif isinstance(node, ast.stmt) and not isinstance(
-                node, (ast.If, ast.While, ast.For, ast.With, ast.Try)
-            ):
-                self._double_read(node, function.name, shared)
-            if isinstance(node, ast.Call):
-                self._argument_iteration(node, function.name, shared, iterating)
+            shared = self.containers - locals_by_function[id(function)]
+            if shared:
+                self._shared_visit(node, function.name, shared, iterating)
         return self.events
+
+    def _unshared_visit(self, node: ast.AST, function: str, getters) -> None:
+        if isinstance(node, (ast.If, ast.While)):
+            self._lock_after_check(node, function)
+        elif isinstance(node, ast.Call) and getters:
+            self._singleton_call(node, function, getters)
+
+    def _shared_visit(self, node: ast.AST, function: str, shared: set[str], iterating) -> None:
+        if isinstance(node, (ast.If, ast.While)):
+            self._check_then_use(node, function, shared)
+        elif isinstance(node, ast.Try):
+            self._lookup_then_insert(node, function, shared)
+        elif isinstance(node, ast.stmt) and not isinstance(node, (ast.For, ast.With)):
+            self._double_read(node, function, shared)
+        if isinstance(node, ast.Call):
+            self._argument_iteration(node, function, shared, iterating)
 
     # -- test, then a read or a changing call ---------------------------------------------
     def _check_then_use(self, statement: ast.If | ast.While, function: str, shared: set[str]) -> None:

@@ -174,6 +174,8 @@ class ModuleFacts:
         """``global _table; _table = [0] * n`` in a function makes ``_table`` a module-level
         container as much as a top-level binding does: once rebound, every thread reads the
         list while the function is still filling it in."""
+        if "global" not in self.text:
+            return  # an ast.Global comes only from the `global` keyword
         for function in tree.body:
             if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue

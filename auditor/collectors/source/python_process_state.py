@@ -80,7 +80,8 @@ def process_state_events(
             for target in targets:
                 _store(target, node, visit, classes, function_targets, events)
     for visit in visits:
-        _namespace_update(visit, function_targets.get(id(visit.function), set()), events)
+        if isinstance(visit.node, ast.Call):  # all _namespace_update looks at
+            _namespace_update(visit, function_targets.get(id(visit.function), set()), events)
     for event in events:
         snippet = lines[event.line - 1].strip() if 0 < event.line <= len(lines) else ""
         event.location = Location(path=path, line=event.line, column=event.column, snippet=snippet)
