@@ -52,7 +52,15 @@ from scoring import load_manifest, score_corpus  # noqa: E402
 # 1,000 lines.
 # session5-c, which no round saw (nanobind, pybind11 and protobuf C++, Cython's utility C),
 # still scores 0/33 after c-rules-5: C++ binding internals are a kind the rules do not read yet.
-FLOORS = {"c": (0.77, 0.95), "python": (0.75, 0.89)}
+# Session 6: judging a random 40 of CPython Modules/ findings (27 real, 7 benign, 6 false)
+# removed false alarms of FTC017 (helpers that lock), FTC003 (tables built once and only
+# read; lists a helper only makes) and FTC002 (system queries); FTP008 learnt two containers
+# of a shared instance changed in turn and `key in self` check-then-act (session5-python
+# 16/48 -> 23/48, so that batch is now tuned on too). A sixth held-out batch (27 files,
+# 21 new projects), labelled while that ran and scored once on the result: session6-c
+# 33/82 = 40% / 100%, session6-python 17/63 = 27% / 100%. Over all files that gives the
+# floors below: still far from the 90% the issue asks on unseen code.
+FLOORS = {"c": (0.68, 0.96), "python": (0.68, 0.90)}
 
 
 def test_corpus_is_labelled_real_code():
