@@ -139,3 +139,53 @@ def test_every_module_imports_on_its_own():
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert len(names) > 100
+
+
+def _imported_modules(path: Path, module: str, is_package: bool, known: set[str]) -> set[str]:
+    """Every module of the package that ``path`` imports, ``if TYPE_CHECKING:`` blocks included."""
+    base = module if is_package else module.rpartition(".")[0]
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            parts = base.split(".")
+            if node.level > 1:
+                parts = parts[: -(node.level - 1)]
+            target = ".".join([*parts, node.module] if node.module else parts) if node.level else node.module
+            candidates = [target, *(f"{target}.{alias.name}" for alias in node.names)]
+        elif isinstance(node, ast.Import):
+            candidates = [alias.name for alias in node.names]
+        else:
+            continue
+        imported |= {candidate for candidate in candidates if candidate in known and candidate != module}
+    return imported
+
+
+def test_no_import_cycles_even_for_the_type_checker():
+    modules: dict[str, tuple[Path, bool]] = {}
+    for path in _modules():
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        modules[".".join(parts[:-1] if is_package else parts)] = (path, is_package)
+    graph = {
+        name: _imported_modules(path, name, is_package, set(modules))
+        for name, (path, is_package) in modules.items()
+    }
+    # A package importing its own modules (to register them) is not a cycle back into it.
+    graph = {
+        name: {target for target in targets if not target.startswith(name + ".")}
+        for name, targets in graph.items()
+    }
+    cycles = []
+    for start in graph:
+        stack, seen = [(start, (start,))], set()
+        while stack:
+            current, trail = stack.pop()
+            for target in graph[current]:
+                if target == start:
+                    cycles.append(" -> ".join([*trail, start]))
+                elif target not in seen:
+                    seen.add(target)
+                    stack.append((target, (*trail, target)))
+        if cycles:
+            break
+    assert not cycles, cycles

@@ -10,8 +10,7 @@ writes and container mutations of module state, check-then-set lazy initialisati
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from .cython_analysis_services import CythonAnalysisServices
 from .cython_tree import (
     _ACQUIRE_CALLS,
     _BORROWING_LOOKUPS,
@@ -31,14 +30,11 @@ from .cython_tree import (
 )
 from .python_vocabulary import COPYING_CALLS, MUTATING_METHODS
 
-if TYPE_CHECKING:  # the module analysis imports this module and hands itself in
-    from .cython_analysis import CythonModuleAnalysis
-
 
 class _FunctionWalker:
     """Walks one function body in order, tracking locks, ``nogil`` and if-tests."""
 
-    def __init__(self, analysis: CythonModuleAnalysis, scope: _Scope) -> None:
+    def __init__(self, analysis: CythonAnalysisServices, scope: _Scope) -> None:
         self.analysis = analysis
         self.scope = scope
         self.lock_depth = 0

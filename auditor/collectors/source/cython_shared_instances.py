@@ -10,8 +10,9 @@ for what is reported.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
+from .cython_analysis_services import CythonAnalysisServices
 from .cython_tree import (
     _CONSTRUCTION,
     _LOCK_NAME,
@@ -27,9 +28,6 @@ from .cython_tree import (
     function_name,
 )
 from .python_vocabulary import MUTATING_METHODS
-
-if TYPE_CHECKING:  # the module analysis imports this module and hands itself in
-    from .cython_analysis import CythonModuleAnalysis
 
 
 class _SharedInstance:
@@ -48,7 +46,7 @@ class _SharedInstance:
     instance is shared and is left alone.
     """
 
-    def __init__(self, analysis: CythonModuleAnalysis, class_node) -> None:
+    def __init__(self, analysis: CythonAnalysisServices, class_node) -> None:
         self.analysis = analysis
         self.class_node = class_node
         self.class_name = getattr(class_node, "class_name", None) or class_node.name
