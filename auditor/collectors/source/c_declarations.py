@@ -20,13 +20,44 @@ _STATE_POINTER = re.compile(
     r"\b(\w+)\s*=\s*(?:\([^()]*\)\s*)?(PyModule_GetState|_PyModule_GetState|PyType_GetModuleState|"
     r"\w*get_\w*state|\w*find_\w*state\w*|\w*_state_from_\w+)\s*\("
 )
-# Module teardown (m_clear / m_free / tp_traverse) runs when no other thread uses the module.
-_TEARDOWN_NAME = re.compile(r"(?:clear|free|traverse|dealloc|fini|finalize)$", re.IGNORECASE)
+# Module teardown (m_clear / m_free / tp_traverse) runs when no other thread uses the module;
+# an object's tp_dealloc / tp_finalize does not: any thread drops the last reference.
+_TEARDOWN_NAME = re.compile(r"(?:clear|free|traverse|fini)$", re.IGNORECASE)
 
 
 def collect_declarations(unit) -> None:
     for child in unit.root.children:
         collect_top_level(unit, child)
+    # After every function is known, so a file's own state getter counts wherever it sits.
+    state_pointer = _state_pointer_pattern(_state_getters(unit))
+    for function in unit.functions:
+        if not _TEARDOWN_NAME.search(function.name):
+            _collect_state_pointers(unit, function, function.body, state_pointer)
+
+
+# `return (my_state *)PyModule_GetState(module);`: the function is a state getter, whatever
+# it is called (`stringzilla_state_()`, `mod_st()`), and locals set from it hold module state.
+_RETURNS_STATE = re.compile(
+    r"\breturn\b[^;]*\b(?:PyModule_GetState|_PyModule_GetState|PyType_GetModuleState|"
+    r"PyType_GetModuleByDef|PyState_FindModule)\s*\("
+)
+
+
+def _state_getters(unit) -> set[str]:
+    getters: set[str] = set()
+    for function in unit.functions:
+        if function.body.end_byte - function.body.start_byte > 1200:
+            continue  # a getter is a few lines; a long function that returns state is not one
+        if _RETURNS_STATE.search(_COMMENT.sub(" ", unit.node_text(function.body))):
+            getters.add(function.name)
+    return getters
+
+
+def _state_pointer_pattern(getters: set[str]) -> re.Pattern:
+    if not getters:
+        return _STATE_POINTER
+    names = "|".join(re.escape(name) for name in sorted(getters, key=len, reverse=True))
+    return re.compile(_STATE_POINTER.pattern[:-len(r")\s*\(")] + "|" + names + r")\s*\(")
 
 
 def collect_top_level(unit, node) -> None:
@@ -178,8 +209,6 @@ def add_function(unit, node) -> None:
     _collect_locals(unit, function, body)
     function.released_regions = released_regions(unit.original, body.start_byte, body.end_byte)
     function.caller_holds_lock = caller_holds_lock(unit, name, node)
-    if not _TEARDOWN_NAME.search(name):
-        _collect_state_pointers(unit, function, body)
     unit.functions.append(function)
 
 
@@ -215,10 +244,10 @@ def _collect_locals(unit, function: FunctionInfo, body) -> None:
                 function.locals.add(local_name)
 
 
-def _collect_state_pointers(unit, function: FunctionInfo, body) -> None:
+def _collect_state_pointers(unit, function: FunctionInfo, body, state_pointer: re.Pattern) -> None:
     """Locals holding the module (or interpreter) state: ``st = get_module_state(module)``."""
     body_text = _COMMENT.sub(" ", unit.node_text(body))
-    for pointer, getter in _STATE_POINTER.findall(body_text):
+    for pointer, getter in state_pointer.findall(body_text):
         lowered = getter.lower()
         if "thread" in lowered:
             continue  # `get_thread_state()`: one per thread, not shared

@@ -80,6 +80,20 @@ class StaticMutableWrite(CSourceRule):
             note="module state is per interpreter, not per thread",
         ),
         Example(
+            "typedef struct { PyObject *free_head; int free_count; } node_state;\n"
+            "static node_state *node_state_now(void) {\n"
+            "    PyObject *module = PyState_FindModule(&node_module);\n"
+            "    return module ? (node_state *)PyModule_GetState(module) : NULL;\n}\n"
+            "static void Node_dealloc(PyObject *self) {\n"
+            "    node_state *state = node_state_now();\n"
+            "    if (state && state->free_count < 16) {\n"
+            "        *(PyObject **)self = state->free_head;\n"
+            "        state->free_head = self;\n        state->free_count++;\n        return;\n    }\n"
+            "    PyObject_Free(self);\n}\n",
+            note="a free list in module state, reached through the file's own getter: any thread "
+            "can drop the last reference, so tp_dealloc runs concurrently",
+        ),
+        Example(
             "#include <vector>\nstatic std::vector<int> seen;\n"
             "void note(int value) { seen.push_back(value); }\n",
             language="cpp",
