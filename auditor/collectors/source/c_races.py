@@ -208,14 +208,32 @@ _OBJECT_STRUCT = re.compile(
 )
 
 
+# The tables that hand a type's functions to the interpreter: slots, method and getset tables.
+_TYPE_TABLE = re.compile(
+    r"\b(?:PyType_Slot|PyMethodDef|PyGetSetDef|PyTypeObject|PyNumberMethods|PySequenceMethods|"
+    r"PyMappingMethods|PyAsyncMethods|PyBufferProcs)\s+\w+\s*(?:\[\s*\w*\s*\])?\s*=\s*\{(.*?)\}\s*;",
+    re.DOTALL,
+)
+
+
 def python_object_types(unit) -> frozenset[str]:
     """Struct and typedef names declared in this file with ``PyObject_HEAD``: Python objects,
-    whatever they are called (``typedef struct { PyObject_HEAD ... } Obj;``)."""
+    whatever they are called (``typedef struct { PyObject_HEAD ... } Obj;``); and the types
+    whose methods this file lists in a type's tables (``{Py_tp_repr, Variable_repr}`` with
+    ``Variable_repr(Variable *self)``), declared in a header the scan does not read."""
     cached = getattr(unit, "_python_object_types", None)
     if cached is None:
         names = set()
         for match in _OBJECT_STRUCT.finditer(unit.text):
             names.update(name for name in match.groups() if name)
+        by_name = {function.name: function for function in unit.functions}
+        for table in _TYPE_TABLE.finditer(_COMMENT.sub(" ", unit.text)):
+            for identifier in set(re.findall(r"\b[A-Za-z_]\w*\b", table.group(1))) & by_name.keys():
+                function = by_name[identifier]
+                if function.parameters:
+                    type_name = declared_type(unit, function.parameters[0], function)
+                    if type_name and type_name not in ("PyObject", "PyTypeObject", "void", "char"):
+                        names.add(type_name)
         cached = frozenset(names)
         unit._python_object_types = cached
     return cached

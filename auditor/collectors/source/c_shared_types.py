@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .c_races import declared_type, is_python_object_type, python_object_types
+from .c_vocabulary import ACQUIRE
 
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 _METHOD_TABLE = re.compile(r"\bPyMethodDef\s+\w+\s*\[\s*\]\s*=\s*\{(.*?)\}\s*;", re.DOTALL)
@@ -76,8 +77,33 @@ def shared_object_types(unit) -> dict[str, str]:
                     f"{function.name}() locks a {type_name} before touching it, so instances are "
                     "expected to be shared between threads",
                 )
+        # A method that takes any lock (a file-wide one: kiwi's ACQUIRE_GLOBAL_LOCK()) around
+        # its use of `self->...`: the authors expect instances to be used from several threads.
+        owner = function.parameters[0] if function.parameters else None
+        if (
+            owner
+            and not function.caller_holds_lock
+            and _locks_beside_its_payload(unit, function, owner, body)
+        ):
+            type_name = declared_type(unit, owner, function)
+            if _object_type(unit, type_name, object_types) and re.search(rf"\b{re.escape(owner)}\s*->", body):
+                evidence.setdefault(
+                    type_name,
+                    f"{function.name}() takes a lock while it uses a {type_name}, so instances are "
+                    "expected to be shared between threads",
+                )
     unit._shared_object_types = evidence
     return evidence
+
+
+def _locks_beside_its_payload(unit, function, owner: str, body: str) -> bool:
+    """The function takes a lock other than the object's own payload lock: a lock object's
+    ``PyThread_acquire_lock(self->lock, ...)`` is what it implements, and its fields follow
+    an ownership protocol (only the owning thread changes the count), not that lock."""
+    if not unit.takes_a_lock(function):
+        return False
+    payload = re.compile(rf"PyThread_acquire_lock(?:_timed)?\s*\(\s*{re.escape(owner)}\s*->")
+    return any(not payload.match(body, match.start()) for match in ACQUIRE.finditer(body))
 
 
 def helper_of_locked_code(unit, function) -> bool:

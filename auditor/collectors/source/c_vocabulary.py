@@ -39,7 +39,8 @@ RELEASE = re.compile(
     r"\b(PyMutex_Unlock|Py_END_CRITICAL_SECTION\w*|pthread_mutex_unlock|pthread_rwlock_unlock|"
     r"PyThread_release_lock|LeaveCriticalSection|ReleaseSRWLockExclusive|mtx_unlock|_PyMutex_Unlock|"
     r"PyEval_ReleaseLock)\b|\.\s*unlock\s*\(\s*\)|->\s*unlock\s*\(\s*\)"
-    r"|\b(?:LEAVE_[A-Z0-9_]+|RELEASE_LOCK|[A-Z0-9_]*_UNLOCK|UNLOCK_[A-Z0-9_]+)\s*\("
+    # A project's own release macros: LEAVE_HASHLIB(self), RELEASE_GLOBAL_LOCK(), HEAD_UNLOCK(runtime).
+    r"|\b(?:LEAVE_[A-Z0-9_]+|RELEASE_(?:[A-Z0-9_]*_)?LOCK\w*|[A-Z0-9_]*_UNLOCK|UNLOCK_[A-Z0-9_]+)\s*\("
 )
 # C++ container methods that change the container (a static std::vector grown from
 # two threads corrupts it).

@@ -23,7 +23,7 @@ _RELEASED_BEFORE = re.compile(
     r"\b(?:free|PyMem_(?:Raw)?Free|PyObject_(?:GC_)?Free|Py_X?DECREF|Py_CLEAR|CloseHandle|close)\s*\([^;]*\)\s*;\s*$"
 )
 # Construction and teardown run before the object is shared or after it no longer is.
-_CONSTRUCTION = re.compile(r"(?:_new|_init|__init___impl|_dealloc|_clear|_traverse|_exec|_finalize)$")
+_CONSTRUCTION = re.compile(r"(?:_new|_init|_init_*_impl|_dealloc|_clear|_traverse|_exec|_finalize)$")
 
 
 def _reads_field(between: bytes, target: str) -> bool:

@@ -15,6 +15,11 @@ _GETSET_ENTRY = re.compile(
     r"\{\s*\"([\w.]+)\"\s*,\s*(?:\(\s*getter\s*\)\s*)?(\w+)\s*,\s*(?:\(\s*setter\s*\)\s*)?(\w+)"
 )
 _RELEASE = re.compile(r"\bPy_X?DECREF\s*\(\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*->\s*(\w+)\s*\)\s*;")
+# `Py_XSETREF(o->name, value);`: one statement, but the same two steps inside (store the
+# new pointer, then release the old one), so a reader still holds a pointer being freed.
+_SETREF = re.compile(r"\bPy_X?SETREF\s*\(\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*->\s*(\w+)\s*,")
+_METHOD_TABLE = re.compile(r"\bPyMethodDef\s+\w+\s*\[\s*\w*\s*\]\s*=\s*\{(.*?)\}\s*;", re.DOTALL)
+_METHOD_ENTRY = re.compile(r"\{\s*\"(set_?[A-Za-z]\w*)\"\s*,\s*(?:\([^()]*\)\s*)?\(?\s*(?:\w+\s*\(\s*)?(\w+)")
 _HANDED_OUT = (
     r"(?:\bPy_X?INCREF\s*\(\s*{field}\s*\)|\bPy_X?NewRef\s*\(\s*{field}\s*\)|\breturn\s+{field}\s*;"
     r"|\b\w+\s*\([^;]*?(?<![\w>.]){field}\s*[,)])"
@@ -29,6 +34,10 @@ def _setters(unit) -> dict[str, str]:
         for attribute, _, setter in _GETSET_ENTRY.findall(table.group(1)):
             if setter not in ("0", "NULL"):
                 found.setdefault(setter, attribute)
+    # A method that replaces an attribute (`obj.setContext(value)`) is a setter too.
+    for table in _METHOD_TABLE.finditer(_COMMENT.sub(" ", unit.text)):
+        for method, implementation in _METHOD_ENTRY.findall(table.group(1)):
+            found.setdefault(implementation, method)
     return found
 
 
@@ -76,6 +85,18 @@ class AttributeSetterSwap(CSourceRule):
             "static PyGetSetDef Func_getsets[] = {\n"
             '    {"__name__", (getter)Func_get_name, (setter)Func_set_name, 0, 0},\n    {0}\n};\n'
         ),
+        Example(
+            "static PyObject *Var_context(Var *self) {\n"
+            "    if (self->context)\n        return Py_NewRef(self->context);\n    Py_RETURN_NONE;\n}\n"
+            "static PyObject *Var_setContext(Var *self, PyObject *value) {\n"
+            "    Py_XSETREF(self->context, Py_NewRef(value));\n    Py_RETURN_NONE;\n}\n"
+            "static PyMethodDef Var_methods[] = {\n"
+            '    {"context", (PyCFunction)Var_context, METH_NOARGS, ""},\n'
+            '    {"setContext", (PyCFunction)Var_setContext, METH_O, ""},\n    {0}\n};\n',
+            language="cpp",
+            note="a setter method and Py_XSETREF: the struct is declared in a header, the method "
+            "table says it is a Python object",
+        ),
     ]
     valid = [
         Example(
@@ -109,22 +130,34 @@ class AttributeSetterSwap(CSourceRule):
                 why = (
                     f"{setter_name}() is the setter of `{attribute}`: any thread holding the object can "
                     "assign it while another reads it"
+                    if not attribute.startswith("set")
+                    else f"{setter_name}() implements the `{attribute}()` method: any thread holding the "
+                    "object can call it while another reads the field"
                 )
+                lines = f"line {store_line}" if release is store else f"lines {release_line}-{store_line}"
                 names = ", ".join(sorted({reader.name + "()" for reader, _ in readers}))
-                yield cls.finding(
-                    f"{setter_name}() releases the old `->{field}` here and stores the new one on line "
-                    f"{store_line} with no lock, while {names} read it unlocked ({why})",
-                    unit.location(release),
-                )
-                yield cls.finding(
-                    f"{setter_name}() stores `->{field}` here after releasing the old object on line "
-                    f"{release_line}: a reader between the two uses a freed object ({why})",
-                    unit.location(store),
-                )
+                if release is store:
+                    yield cls.finding(
+                        f"{setter_name}() swaps `->{field}` here with no lock (the new pointer is stored, "
+                        f"then the old object released), while {names} read it unlocked: a reader that "
+                        f"loaded the old pointer uses it after it is freed ({why})",
+                        unit.location(store),
+                    )
+                else:
+                    yield cls.finding(
+                        f"{setter_name}() releases the old `->{field}` here and stores the new one on line "
+                        f"{store_line} with no lock, while {names} read it unlocked ({why})",
+                        unit.location(release),
+                    )
+                    yield cls.finding(
+                        f"{setter_name}() stores `->{field}` here after releasing the old object on line "
+                        f"{release_line}: a reader between the two uses a freed object ({why})",
+                        unit.location(store),
+                    )
                 for reader, node in readers:
                     yield cls.finding(
                         f"{reader.name}() reads `->{field}` here with no lock while {setter_name}() "
-                        f"releases and replaces it (lines {release_line}-{store_line}) ({why})",
+                        f"releases and replaces it ({lines}) ({why})",
                         unit.location(node),
                     )
 
@@ -136,6 +169,10 @@ class AttributeSetterSwap(CSourceRule):
             if node.type != "expression_statement" or unit.is_protected(node, function):
                 continue
             text = unit.node_text(node)
+            swap = _SETREF.search(text)
+            if swap and _callers_object(unit, swap.group(1), function):
+                yield node, node, swap.group(2)
+                continue
             match = _RELEASE.match(text.strip())
             if match and _callers_object(unit, match.group(1), function):
                 releases[(match.group(1), match.group(2))] = node

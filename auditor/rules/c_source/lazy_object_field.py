@@ -57,7 +57,7 @@ def _only_sets_a_constant(body: str, pattern: str) -> bool:
 
 
 # Construction and teardown run before the object is shared or after it no longer is.
-_CONSTRUCTION = re.compile(r"(?:_new|_init|__init___impl|_dealloc|_clear|_traverse|_exec|_finalize)$")
+_CONSTRUCTION = re.compile(r"(?:_new|_init|_init_*_impl|_dealloc|_clear|_traverse|_exec|_finalize)$")
 
 
 def _python_object(unit, name: str, function) -> bool:

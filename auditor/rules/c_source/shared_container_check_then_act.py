@@ -40,7 +40,7 @@ _INSERTS = {
 }
 _INDEXES = {"PyList_GET_ITEM", "PyList_GetItem", "PyList_GetItemRef", "PySequence_Fast_GET_ITEM"}
 _CAST = re.compile(r"^\(\s*[A-Za-z_][\w\s]*\*\s*\)\s*")
-_CONSTRUCTION = re.compile(r"(?:_new|_init|__init___impl|_dealloc|_clear|_traverse|_exec|_finalize)$")
+_CONSTRUCTION = re.compile(r"(?:_new|_init|_init_*_impl|_dealloc|_clear|_traverse|_exec|_finalize)$")
 
 
 def _container(unit, call) -> str | None:

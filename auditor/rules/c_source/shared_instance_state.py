@@ -15,7 +15,7 @@ from ..registry import Example, register
 from . import CSourceRule
 
 # Construction and teardown run before the object is shared or after it no longer is.
-_CONSTRUCTION = re.compile(r"(?:_new|_init|__init___impl|_dealloc|_clear|_traverse|_exec|_finalize|_free)$")
+_CONSTRUCTION = re.compile(r"(?:_new|_init|_init_*_impl|_dealloc|_clear|_traverse|_exec|_finalize|_free)$")
 _LVALUE_PARENTS = {"field_expression", "subscript_expression", "parenthesized_expression"}
 
 
