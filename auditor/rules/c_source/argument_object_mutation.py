@@ -154,8 +154,8 @@ class ArgumentObjectMutation(CSourceRule):
                 unit.location(second),
             )
 
-    @staticmethod
-    def _change_and_restore(unit, function, nodes):
+    @classmethod
+    def _change_and_restore(cls, unit, function, nodes):
         if len(nodes) < 2:
             return None
         owner = unit.node_text(lvalue_root(unit, nodes[0].child_by_field_name("left")))
@@ -171,22 +171,30 @@ class ArgumentObjectMutation(CSourceRule):
                     continue  # walking a list in a loop, then ending it: not a temporary change
                 if unit.is_protected(first, function) or unit.in_gil_only_branch(first):
                     continue
-                changed = unit.node_text(first.child_by_field_name("right")).strip()
-                restored = unit.node_text(second.child_by_field_name("right")).strip()
-                if changed == restored or not (_LITERAL.match(restored) or restored.isidentifier()):
-                    continue
-                between = unit.source[first.end_byte : second.start_byte]
-                if _LABEL.search(between):
-                    continue  # the second store follows an `error:` label: cleanup on failure
-                if _LITERAL.match(restored) and _RELEASED_BEFORE.search(between[-200:].decode("latin-1")):
-                    continue  # `PyMem_Free(o->buf); o->buf = NULL;`: cleanup, not a restore
-                if re.search(rb"\b\w+\s*\(", between) is None:
-                    continue  # nothing runs with the temporary value
-                if _reads_field(between, unit.node_text(first.child_by_field_name("left"))):
-                    continue  # the function consumes the value itself: running state, not a detour
-                if restored.isidentifier() and re.search(
-                    rf"(?<![\w.>]){re.escape(restored)}\s*=(?!=)".encode(), between
-                ):
-                    continue  # recomputed between the stores: an update, not a restore
-                return first, second
+                if cls._puts_back(unit, function, first, second):
+                    return first, second
         return None
+
+    @staticmethod
+    def _puts_back(unit, function, first, second) -> bool:
+        """The second store puts back a saved value or a flag after calls ran with the first."""
+        changed = unit.node_text(first.child_by_field_name("right")).strip()
+        restored = unit.node_text(second.child_by_field_name("right")).strip()
+        if changed == restored or not (_LITERAL.match(restored) or restored.isidentifier()):
+            return False
+        if restored.isidentifier() and restored not in function.locals:
+            return False  # a function or global stored over a default: setup, not a saved value put back
+        between = unit.source[first.end_byte : second.start_byte]
+        if _LABEL.search(between):
+            return False  # the second store follows an `error:` label: cleanup on failure
+        if _LITERAL.match(restored) and _RELEASED_BEFORE.search(between[-200:].decode("latin-1")):
+            return False  # `PyMem_Free(o->buf); o->buf = NULL;`: cleanup, not a restore
+        if re.search(rb"\b\w+\s*\(", between) is None:
+            return False  # nothing runs with the temporary value
+        if _reads_field(between, unit.node_text(first.child_by_field_name("left"))):
+            return False  # the function consumes the value itself: running state, not a detour
+        if restored.isidentifier() and re.search(
+            rf"(?<![\w.>]){re.escape(restored)}\s*=(?!=)".encode(), between
+        ):
+            return False  # recomputed between the stores: an update, not a restore
+        return True
