@@ -21,6 +21,23 @@ _LOOKUPS = {
     "PySequence_Contains",
     "PySet_Contains",
 }
+# Attributes of a module every thread imports: the same check-then-insert, keyed by name.
+_ATTRIBUTE_LOOKUPS = {
+    "PyObject_GetAttr",
+    "PyObject_GetAttrString",
+    "PyObject_GetOptionalAttr",
+    "PyObject_GetOptionalAttrString",
+    "PyObject_HasAttr",
+    "PyObject_HasAttrString",
+    "PyObject_HasAttrWithError",
+    "PyObject_HasAttrStringWithError",
+}
+_ATTRIBUTE_INSERTS = {"PyObject_SetAttr", "PyObject_SetAttrString", "PyModule_AddObjectRef", "PyModule_Add"}
+# Where a module object comes from: one per interpreter, reached by every thread that imports it.
+_MODULE_SOURCE = re.compile(
+    r"=\s*(?:\([^()]*\)\s*)?(PyImport_ImportModule\w*|PyImport_AddModule\w*|PyImport_GetModule|"
+    r"PyImport_Import|PySys_GetObject|PyEval_GetBuiltins|PyImport_GetModuleDict|\w*Fetch\w*Module\w*)\s*\("
+)
 _SIZES = {
     "PyList_Size",
     "PyList_GET_SIZE",
@@ -48,6 +65,14 @@ def _container(unit, call) -> str | None:
     if not arguments:
         return None
     return _CAST.sub("", re.sub(r"\s+", " ", unit.node_text(arguments[0])).strip()).replace(" ", "")
+
+
+def _same_name(unit, check, act) -> bool:
+    """An attribute check and set name the same attribute (the second argument)."""
+    check_arguments, act_arguments = unit.call_arguments(check), unit.call_arguments(act)
+    if len(check_arguments) < 2 or len(act_arguments) < 2:
+        return False
+    return unit.node_text(check_arguments[1]).strip() == unit.node_text(act_arguments[1]).strip()
 
 
 @register
@@ -93,6 +118,16 @@ class SharedContainerCheckThenAct(CSourceRule):
             "    return PyList_Append(loops, info);\n}\n",
             note="a list held by the object the caller passed",
         ),
+        Example(
+            "static PyObject *shared_type(PyType_Spec *spec) {\n"
+            '    PyObject *abi = PyImport_ImportModule("_demo_abi");\n    if (abi == NULL) return NULL;\n'
+            '    PyObject *type = PyObject_GetAttrString(abi, "Cell");\n    if (type == NULL) {\n'
+            "        PyErr_Clear();\n        type = PyType_FromSpec(spec);\n"
+            '        if (type && PyObject_SetAttrString(abi, "Cell", type) < 0) Py_CLEAR(type);\n    }\n'
+            "    Py_DECREF(abi);\n    return type;\n}\n",
+            note="two threads both miss the attribute of the module every thread imports, and each "
+            "creates and publishes its own type",
+        ),
     ]
     valid = [
         Example(
@@ -120,7 +155,7 @@ class SharedContainerCheckThenAct(CSourceRule):
 
     @classmethod
     def check(cls, unit):
-        names = _LOOKUPS | _SIZES | _INSERTS | _INDEXES
+        names = _LOOKUPS | _SIZES | _INSERTS | _INDEXES | _ATTRIBUTE_LOOKUPS | _ATTRIBUTE_INSERTS
         by_function: dict[int, list] = {}
         for call, name, function in unit.calls(names):
             if function is None or function.init_only or function.caller_holds_lock:
@@ -138,7 +173,13 @@ class SharedContainerCheckThenAct(CSourceRule):
     def _pairs(cls, unit, calls, reported: set[int]):
         for index, (check, check_name, function, container) in enumerate(calls):
             acts = (
-                _INSERTS if check_name in _LOOKUPS else _INSERTS | _INDEXES if check_name in _SIZES else None
+                _INSERTS
+                if check_name in _LOOKUPS
+                else _INSERTS | _INDEXES
+                if check_name in _SIZES
+                else _ATTRIBUTE_INSERTS
+                if check_name in _ATTRIBUTE_LOOKUPS
+                else None
             )
             if acts is None or unit.is_protected(check, function):
                 continue
@@ -148,10 +189,11 @@ class SharedContainerCheckThenAct(CSourceRule):
                 if later[1] in acts
                 and later[3] == container
                 and later[0].start_point[0] > check.start_point[0]
+                and (check_name not in _ATTRIBUTE_LOOKUPS or _same_name(unit, check, later[0]))
             ]
             # The first index read and every insert: each insert trusts the same stale answer.
             first_index = next((later for later in later_acts if later[1] in _INDEXES), None)
-            later_acts = [later for later in later_acts if later[1] in _INSERTS or later is first_index]
+            later_acts = [later for later in later_acts if later[1] not in _INDEXES or later is first_index]
             later_acts = [later for later in later_acts if not unit.is_protected(later[0], function)]
             if not later_acts:
                 continue
@@ -160,7 +202,7 @@ class SharedContainerCheckThenAct(CSourceRule):
                 continue
             check_line = check.start_point[0] + 1
             act_lines = [later[0].start_point[0] + 1 for later in later_acts]
-            step = "looks up" if check_name in _LOOKUPS else "reads the size of"
+            step = "reads the size of" if check_name in _SIZES else "looks up"
             if check_line not in reported:
                 reported.add(check_line)
                 act_names = ", ".join(sorted({later[1] + "()" for later in later_acts}))
@@ -195,6 +237,15 @@ class SharedContainerCheckThenAct(CSourceRule):
                 rf"\b{re.escape(container)}\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*\s*->\s*\w+)\s*;", body
             )
             if copied is None:
+                module = _MODULE_SOURCE.search(body[body.find(container) :]) if container in body else None
+                if module is not None and re.search(
+                    rf"\b{re.escape(container)}\s*=\s*(?:\([^()]*\)\s*)?{re.escape(module.group(1))}\s*\(",
+                    body,
+                ):
+                    return (
+                        f"`{container}` is a module object from {module.group(1)}(), one per interpreter, "
+                        "which every thread that imports it reaches"
+                    )
                 return None
             expression = re.sub(r"\s+", "", copied.group(1))
         # `NPY_DT_SLOTS(from)->castingimpls`: a field reached through an accessor of `from`.
