@@ -61,12 +61,47 @@ REPLACEMENTS = {
 # getenv alone is harmless; it races only with setenv/putenv in another thread, which
 # the interpreter itself does (os.environ writes). Read once at import time instead.
 _INIT_SAFE = {"getenv", "setlocale"}
+# Calls whose result points into libc's one static buffer: the race is the read of that
+# buffer after the call, while another thread's call rewrites it.
+_STATIC_RESULT = {
+    "localtime", "gmtime", "ctime", "asctime", "strerror", "getpwnam", "getpwuid", "getgrnam",
+    "getgrgid", "gethostbyname", "gethostbyaddr", "getservbyname", "inet_ntoa", "ttyname",
+    "getlogin", "ecvt", "fcvt",
+}  # fmt: skip
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 _ADVICE_VERBS = {"pass", "read", "parse"}
 # POSIX: "readdir() is not required to be thread-safe", but glibc and the BSDs keep its
 # buffer in the DIR itself, and streams opened by one call of one function are its own.
 _PER_STREAM = {"readdir", "readdir64"}
 # After fork() only the calling thread exists in the child: nothing else can race.
 _CHILD_FUNCTION = re.compile(r"(?:^|_)child(?:_|$)|after_fork|in_child", re.IGNORECASE)
+
+
+def _first_use_of_result(unit, call, function) -> tuple[str, int] | None:
+    """``tmp = localtime(&t);`` then the first line that reads ``tmp`` for more than a NULL
+    test (``strftime(buf, n, fmt, tmp)``), within the function."""
+    parent = unit.parent_of(call)
+    if parent is None or parent.type not in ("assignment_expression", "init_declarator"):
+        return None
+    target = parent.child_by_field_name("left") or parent.child_by_field_name("declarator")
+    if target is None:
+        return None
+    pointer = unit.node_text(target).lstrip("*").strip()
+    if not re.fullmatch(r"[A-Za-z_]\w*", pointer):
+        return None
+    after = _COMMENT.sub(
+        lambda match: " " * len(match.group(0)),
+        unit.source[parent.end_byte : function.body.end_byte].decode("utf-8", "replace"),
+    )
+    null_test = re.compile(
+        rf"(?:\b{pointer}\s*[!=]=\s*(?:NULL|nullptr|0)\b|(?:NULL|nullptr)\s*[!=]=\s*{pointer}\b|!\s*{pointer}\b)"
+    )
+    for match in re.finditer(rf"(?<![\w.>]){re.escape(pointer)}\b(?!\s*=(?!=))", after):
+        window = after[max(0, match.start() - 12) : match.end() + 12]
+        if null_test.search(window):
+            continue
+        return pointer, parent.end_point[0] + 1 + after[: match.start()].count("\n")
+    return None
 
 
 def _own_stream(unit, call, function) -> bool:
@@ -164,3 +199,22 @@ class NonReentrantLibcCall(CSourceRule):
                 unit.location(call),
                 fix=f"replace {name}(): {advice}",
             )
+            if name in _STATIC_RESULT and function is not None:
+                yield from cls._static_result_read(unit, call, name, function, advice)
+
+    @classmethod
+    def _static_result_read(cls, unit, call, name, function, advice):
+        use = _first_use_of_result(unit, call, function)
+        if use is None:
+            return
+        pointer, line = use
+        location = unit.location(call)
+        location.line = line
+        location.snippet = unit.line_text(line)
+        yield cls.finding(
+            f"`{pointer}` points into {name}()'s static buffer (line {call.start_point[0] + 1}) and is "
+            f"read here: a call of {name}() on another thread in between rewrites what it points at; "
+            f"{advice}",
+            location,
+            fix=f"replace {name}(): {advice}",
+        )
