@@ -87,3 +87,35 @@ def test_rules_lists_every_category_and_explains_one():
     assert explained.returncode == 0
     assert "PyDict_GetItemRef" in explained.stdout and "Flagged (c)" in explained.stdout
     assert _run("rules", "FTX999").returncode == 2
+
+
+def test_test_code_is_left_out_and_counted_unless_asked_for(tmp_path):
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    (project / "tests").mkdir()
+    (project / "Modules" / "_testcapi").mkdir(parents=True)
+    racy = "_seen = []\n\ndef see(x):\n    _seen.append(x)\n"
+    (project / "src" / "app.py").write_text(racy)
+    (project / "tests" / "helpers.py").write_text(racy)
+    (project / "src" / "test_app.py").write_text(racy)
+    (project / "Modules" / "_testcapi" / "watchers.c").write_text("static long n;\nvoid hit(void) { n++; }\n")
+    default = json.loads(_run("scan-source", str(project), "-f", "json", "--no-cache").stdout)["source"]
+    assert {finding["path"].split("/")[-1] for finding in default["findings"]} == {"app.py"}
+    assert default["test_files_skipped"] == 3 and default["files_checked"] == 1
+    terminal = _run("scan-source", str(project), "--no-cache").stdout
+    assert "3 test files left out (scan-source --include-tests reads them)" in terminal
+    everything = json.loads(
+        _run("scan-source", str(project), "-f", "json", "--no-cache", "--include-tests").stdout
+    )["source"]
+    assert {finding["path"].split("/")[-1] for finding in everything["findings"]} == {
+        "app.py",
+        "helpers.py",
+        "test_app.py",
+        "watchers.c",
+    }
+    assert everything["test_files_skipped"] == 0
+    # A test file named on its own is what the user asked for: always read.
+    named = json.loads(
+        _run("scan-source", str(project / "tests" / "helpers.py"), "-f", "json", "--no-cache").stdout
+    )
+    assert len(named["source"]["findings"]) == 1

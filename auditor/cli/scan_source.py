@@ -87,6 +87,12 @@ def register(subparsers, summary: str) -> None:
     parser.add_argument(
         "--jobs", "-j", type=int, default=None, metavar="N", help="worker processes (default: one per CPU)"
     )
+    parser.add_argument(
+        "--include-tests",
+        action="store_true",
+        help="also read test code inside folders and sdists (tests/, test_*.py, _test*.c); "
+        "left out by default",
+    )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     parser.add_argument(
         "--cache-dir",
@@ -111,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
             cache_dir=args.cache_dir,
             jobs=args.jobs,
             use_cache=not args.no_cache,
+            include_tests=args.include_tests,
         )
     except SourceScanError as problem:
         error(str(problem))

@@ -29,5 +29,9 @@ class SourceScanResult:
     # Files the real parser (tree-sitter / LibCST) read; the rest were cleared by the
     # cheap pre-filter or came from the cache.
     files_parsed: int = 0
+    # Test code under a scanned folder that was not read (tests/, test_*.py, CPython's
+    # _testcapi*): a hazard in a test harness is rarely what a team porting to free-threading
+    # acts on. ``include_tests`` reads it; the count says what was left out.
+    test_files_skipped: int = 0
     # The rule codes that were applied (after --select / --ignore).
     rules: list[str] = field(default_factory=list)

@@ -277,6 +277,7 @@ def _merge_sources(first: SourceScanResult, later: SourceScanResult) -> SourceSc
     first.roots = _union(first.roots, later.roots)
     first.files_checked += later.files_checked
     first.files_from_cache += later.files_from_cache
+    first.test_files_skipped += later.test_files_skipped
     first.findings = _unique_findings(first.findings + later.findings)
     seen = {(problem.path, problem.message) for problem in first.problems}
     first.problems += [problem for problem in later.problems if (problem.path, problem.message) not in seen]

@@ -9,6 +9,7 @@ some findings mean.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,25 @@ _SKIPPED_DIRECTORIES = {
     "node_modules",
     ".eggs",
 }
+# Test code, by the names projects give it: a folder of tests, test modules, C test
+# harnesses and fuzzers (CPython's Modules/_testcapi/, _testbuffer.c, _xxtestfuzz/).
+_TEST_DIRECTORY = re.compile(
+    r"^(?:tests?|testing|unittests?|test_\w+|\w+_tests?|_test\w*|\w*testfuzz\w*|fuzz(?:ing|ers?)?)$",
+    re.IGNORECASE,
+)
+_TEST_FILE = re.compile(
+    r"^(?:test_\w*|\w*_tests?|conftest|_test\w*|\w*_fuzzer|fuzz_\w*)\.(?:py|pyx|c|cc|cpp|cxx|h|hpp)$",
+    re.IGNORECASE,
+)
+
+
+def is_test_path(relative: Path) -> bool:
+    """Whether a path under a scanned folder is test code (``tests/x.py``, ``test_io.py``,
+    ``_testcapimodule.c``); the folder named on the command line itself never counts."""
+    *folders, name = relative.parts
+    return any(_TEST_DIRECTORY.match(folder) for folder in folders) or _TEST_FILE.match(name) is not None
+
+
 _BUILD_FILES = {"setup.py", "pyproject.toml", "setup.cfg", "meson.build", "CMakeLists.txt"}
 _NOT_A_SOURCE_FILE = (
     "not a source file ftaudit reads (.c .h .cc .cpp .cxx .hpp .pyx .pxd .pxi .rs .py) or an sdist archive"
@@ -67,9 +87,13 @@ def _walk(root: Path) -> Iterator[Path]:
             yield Path(directory) / name
 
 
-def list_source_files(paths: list[Path], work_folder: Path, result: SourceScanResult) -> SourceListing:
+def list_source_files(
+    paths: list[Path], work_folder: Path, result: SourceScanResult, *, include_tests: bool = False
+) -> SourceListing:
     """Every source file under ``paths``; what cannot be read goes to ``result.problems``
-    (which makes the scan partial), what is not a source file to ``result.skipped``."""
+    (which makes the scan partial), what is not a source file to ``result.skipped``. Test
+    code inside a folder or sdist is counted in ``result.test_files_skipped`` and left out
+    unless ``include_tests``; a test file named on its own is always read."""
     listing = SourceListing()
     budget = ExtractionBudget()
     for root_index, raw_path in enumerate(paths):
@@ -80,20 +104,29 @@ def list_source_files(paths: list[Path], work_folder: Path, result: SourceScanRe
         if is_archive(path):
             extracted = extract_archive(path, work_folder / f"archive-{root_index}", budget)
             result.problems.extend(extracted.problems)
-            _list_folder(extracted.folder, f"{path}::", root_index, listing, result)
+            _list_folder(extracted.folder, f"{path}::", root_index, listing, result, include_tests)
         elif path.is_dir():
-            _list_folder(path, None, root_index, listing, result)
+            _list_folder(path, None, root_index, listing, result, include_tests)
         else:
             _list_named_file(path, root_index, listing, result)
     return listing
 
 
 def _list_folder(
-    base: Path, prefix: str | None, root_index: int, listing: SourceListing, result: SourceScanResult
+    base: Path,
+    prefix: str | None,
+    root_index: int,
+    listing: SourceListing,
+    result: SourceScanResult,
+    include_tests: bool,
 ) -> None:
     for candidate in _walk(base):
-        shown = f"{prefix}{candidate.relative_to(base).as_posix()}" if prefix else str(candidate)
+        relative = candidate.relative_to(base)
+        shown = f"{prefix}{relative.as_posix()}" if prefix else str(candidate)
         language = language_for(candidate)
+        if language is not None and not include_tests and is_test_path(relative):
+            result.test_files_skipped += 1
+            continue
         if language is not None and _refused_as_not_regular(candidate, shown, result):
             continue
         _keep_build_file(candidate, root_index, listing)

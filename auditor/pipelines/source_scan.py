@@ -25,7 +25,7 @@ from ..model.finding import Finding
 from ..model.source import FileProblem, SourceScanResult
 from ..rules.registry import all_rules
 from ..shared.regular_files import read_regular_file
-from .source_files import SourceFile, list_source_files, read_and_hash
+from .source_files import SourceFile, is_test_path, list_source_files, read_and_hash
 from .source_workers import ProgressCallback, check_files
 
 _CYTHON_PROJECT_DIRECTIVE = re.compile(r"""freethreading_compatible['"]?\s*[:=]\s*['"]?True""")
@@ -48,6 +48,7 @@ def scan_source(
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
     use_cache: bool = True,
+    include_tests: bool = False,
 ) -> SourceScanResult:
     """Check C/C++/Cython/Rust/Python sources under ``paths`` against the source rules.
 
@@ -55,8 +56,9 @@ def scan_source(
     temporary folder). ``rules``/``ignore`` are codes or code prefixes (``FTC``,
     ``FTP00``). ``baseline`` marks accepted findings as suppressed. Results are cached
     by content under ``cache_dir`` (default ``~/.cache/ftaudit/source-cache``) unless
-    ``use_cache`` is false. Never raises for bad input files: each becomes a
-    :class:`FileProblem` and the result is marked partial.
+    ``use_cache`` is false. Test code inside a folder or sdist (``tests/``, ``test_*.py``,
+    ``_testcapi*.c``) is counted and left out unless ``include_tests``. Never raises for
+    bad input files: each becomes a :class:`FileProblem` and the result is marked partial.
     """
     started = time.perf_counter()
     result = SourceScanResult(roots=[str(path) for path in paths])
@@ -73,7 +75,7 @@ def scan_source(
             raise SourceScanError(str(error)) from None
 
     with tempfile.TemporaryDirectory(prefix="ftaudit-sdist-") as work_folder:
-        listing = list_source_files(paths, Path(work_folder), result)
+        listing = list_source_files(paths, Path(work_folder), result, include_tests=include_tests)
         readable = read_and_hash(listing.files, result)
         outcomes, fresh = check_files(
             readable, result, cache_dir=cache_dir, use_cache=use_cache, jobs=jobs, progress=progress
@@ -169,9 +171,13 @@ def check_distribution_sources(
     The files come from each distribution's RECORD, so only installed code is read (no
     stray files in site-packages); nothing is imported.
     """
-    files = [
-        Path(distribution.site_packages) / relative
-        for distribution in result.distributions
-        for relative in distribution.python_files
-    ]
-    return scan_source(files, jobs=jobs, use_cache=use_cache, progress=progress)
+    files, tests = [], 0
+    for distribution in result.distributions:
+        for relative in distribution.python_files:
+            if is_test_path(Path(relative)):
+                tests += 1  # a package's own test suite (numpy/_core/tests/) never runs in a service
+                continue
+            files.append(Path(distribution.site_packages) / relative)
+    scanned = scan_source(files, jobs=jobs, use_cache=use_cache, progress=progress)
+    scanned.test_files_skipped += tests
+    return scanned

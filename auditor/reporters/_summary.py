@@ -417,3 +417,16 @@ def part_lines(report: AuditReport) -> list[str]:
     if report.project is None:
         return []
     return [f"{part.name}: {part.status} - {part.detail}" for part in report.project.parts]
+
+
+def source_headline(report: AuditReport) -> str | None:
+    """How much source was read, and what test code was left out (and how to include it)."""
+    source = report.source
+    if source is None:
+        return None
+    checked, tests = source.files_checked, source.test_files_skipped
+    text = f"sources: {checked} {'file' if checked == 1 else 'files'} checked"
+    if tests:
+        noun = "file" if tests == 1 else "files"
+        text += f"; {tests} test {noun} left out (scan-source --include-tests reads them)"
+    return text

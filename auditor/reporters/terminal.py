@@ -175,6 +175,9 @@ class TerminalReporter(Reporter):
         lines.append(Text(summary.headline()))
         if report.tree and report.tree.packages:
             lines.append(Text(_summary.tree_headline(report)))
+        source_line = _summary.source_headline(report)
+        if source_line:
+            lines.append(Text(source_line))
         findings = _summary.findings_by_severity(report)
         counts = ", ".join(f"{len(items)} {severity.value}" for severity, items in findings.items())
         suppressed = sum(1 for items in findings.values() for finding in items if finding.suppressed)
