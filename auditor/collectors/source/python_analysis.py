@@ -171,6 +171,17 @@ class PythonModuleAnalysis:
 
         self._ast_events(tree)
         self._drop_unmutated_iteration()
+        self._say_why_class_state_is_shared()
+
+    def _say_why_class_state_is_shared(self) -> None:
+        """A metaclass's ``cls.x = {}`` is one container per class, not per instance."""
+        for event in self.events:
+            owner = event.name.split(".")[0]
+            if event.kind == "class-attr-mutation" and owner in self.facts.metaclasses and not event.evidence:
+                event.evidence = (
+                    f"is made once per class by the metaclass {owner} (one container that every thread "
+                    "calling that class shares)"
+                )
 
     def _line_location(self, line: int) -> Location:
         snippet = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""

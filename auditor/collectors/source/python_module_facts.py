@@ -59,6 +59,36 @@ GLOBAL_RANDOM_MODULES = {"np.random", "numpy.random", "random"}
 _CONSTRUCTION_METHODS = {"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__"}
 
 
+# Methods that run once per class and give each class its own containers: a metaclass's
+# `__init__`/`__new__` (``cls.__cache = {}``) and `__init_subclass__`. What they make is
+# class state, shared by every thread that uses the class.
+_PER_CLASS_SETUP = {"__init__", "__new__", "__init_subclass__"}
+_PLAIN_BASES = {"object", "type", "ABCMeta"}
+
+
+def _plain_class(node: ast.ClassDef) -> bool:
+    """No decorator and no base but ``object``/``type``: nothing turns annotated class-body
+    assignments into per-instance fields (as ``@dataclass``, attrs or a pydantic base do)."""
+    return not node.decorator_list and all(
+        (_ast_dotted(base) or "").split(".")[-1] in _PLAIN_BASES for base in node.bases
+    )
+
+
+def _per_class_containers(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """``x`` for each ``cls.x = {}`` (a mutable container) on the method's first parameter."""
+    if not method.args.args:
+        return set()
+    owner = method.args.args[0].arg
+    found = set()
+    for child in walk(method):
+        if isinstance(child, ast.Assign) and _ast_is_mutable_container(child.value):
+            for target in child.targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                    if target.value.id == owner:
+                        found.add(target.attr)
+    return found
+
+
 def _self_root(node: ast.AST, self_name: str) -> str | None:
     """``cache`` for ``self.cache`` / ``self.cache[k]`` / ``self.cache[k][j]``."""
     attribute = None
@@ -132,6 +162,7 @@ class ModuleFacts:
         self.thread_locals: set[str] = set()
         self.class_mutable_attrs: dict[str, set[str]] = {}
         self.instance_assigned: dict[str, set[str]] = {}
+        self.metaclasses: set[str] = set()  # classes derived from `type`: their instances are classes
         self.functions_called_from_module_level: set[str] = set()
         self.module_objects: set[str] = set()
         self.object_factories: dict[str, str] = {}
@@ -253,6 +284,10 @@ class ModuleFacts:
         attributes = self.class_mutable_attrs.setdefault(node.name, set())
         assigned = self.instance_assigned.setdefault(node.name, set())
         methods = []
+        bases = {(_ast_dotted(base) or "").split(".")[-1] for base in node.bases}
+        metaclass = bool(bases & ({"type", "ABCMeta"} | self.metaclasses))
+        if metaclass:
+            self.metaclasses.add(node.name)
         for statement in node.body:
             if isinstance(statement, ast.Assign) and _ast_call_name(statement.value) in LOCK_FACTORIES:
                 self.locks.update(target.id for target in statement.targets if isinstance(target, ast.Name))
@@ -262,13 +297,16 @@ class ModuleFacts:
                 isinstance(statement, ast.AnnAssign)
                 and isinstance(statement.target, ast.Name)
                 and _ast_is_mutable_container(statement.value)
-                and "ClassVar" in ast.dump(statement.annotation)
+                and ("ClassVar" in ast.dump(statement.annotation) or _plain_class(node))
             ):
                 # Other annotated class-body assignments are dataclass / attrs / pydantic
-                # fields, copied per instance (or rejected when mutable), not shared state.
+                # fields, copied per instance (or rejected when mutable), not shared state;
+                # those need a decorator or a model base, which a plain class has neither of.
                 attributes.add(statement.target.id)
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods.append(statement)
+                if statement.name in _PER_CLASS_SETUP and (statement.name != "__init__" or metaclass):
+                    attributes.update(_per_class_containers(statement))
                 # `self._guard = threading.Lock()` makes `with self._guard:` a lock.
                 for child in walk(statement):
                     if isinstance(child, ast.Assign) and _ast_call_name(child.value) in LOCK_FACTORIES:

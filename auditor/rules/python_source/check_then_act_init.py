@@ -68,6 +68,14 @@ class CheckThenActInit(PythonSourceRule):
             language="python",
             note="locked, but nothing checks again under the lock",
         ),
+        Example(
+            "import threading\n\nclass Loop:\n    _instance = None\n    _lock = threading.Lock()\n\n"
+            "    @classmethod\n    def instance(cls):\n        if cls._instance is None:\n"
+            "            cls._lock.acquire()\n            try:\n                cls._instance = cls()\n"
+            "            finally:\n                cls._lock.release()\n        return cls._instance\n",
+            language="python",
+            note="acquire() after the check, the store in a try: the same missing second check",
+        ),
     ]
     valid = [
         Example(
@@ -93,9 +101,12 @@ class CheckThenActInit(PythonSourceRule):
         for event in analysis.events_of("lazy-init"):
             check = event.check_location
             checked_on = f" (checked on line {check.line})" if check else ""
+            # The ast passes say how the store follows the check (a lock taken too late).
+            late_lock = " " in event.detail
+            how = f", which {event.detail}" if late_lock else " after an unlocked check that it is unset"
             yield cls.finding(
-                f"`{event.name}` is set in {event.function}(){checked_on} after an unlocked check that it "
-                "is unset: two threads can both pass the check and both initialise it",
+                f"`{event.name}` is set in {event.function}(){checked_on}{how}: two threads can both pass "
+                "the check and both initialise it",
                 event.location,
             )
             # The check is the other half of the race; report it once, naming the store.
@@ -103,7 +114,9 @@ class CheckThenActInit(PythonSourceRule):
                 reported_checks.add((check.line, event.name))
                 yield cls.finding(
                     f"`{event.name}` is checked here in {event.function}() and set on line "
-                    f"{event.location.line} without a lock: a second thread can pass this check before the "
-                    "first one's store",
+                    f"{event.location.line} "
+                    + ("under a lock taken after this check, with no second check inside it" if late_lock
+                       else "without a lock")
+                    + ": a second thread can pass this check before the first one's store",
                     check,
                 )
