@@ -47,6 +47,7 @@ from .python_event_collector import (
     Event,
     _EventCollector,
 )
+from .python_class_sequences import class_state_sequences
 from .python_module_checks import module_check_events
 from .python_module_facts import (
     ModuleFacts,
@@ -219,6 +220,13 @@ class PythonModuleAnalysis:
             event = Event("instance-race", name, None, race.function, race.what, location=race.location)
             event.evidence = race.evidence
             self.events.append(event)
+        for found in class_state_sequences(tree, self.path, self.lines, self.facts.metaclasses, self.facts.locks):
+            if self._runs_once(found.function):
+                continue
+            event = Event("class-check-then-act", found.name, None, found.function, found.detail)
+            event.location, event.evidence = found.location, found.evidence
+            event.check_location = self._line_location(found.other_line)  # here: the act
+            self.events.append(event)
         for found in process_state_events(tree, self.path, self.lines, self.facts.locks):
             if self._runs_once(found.function):
                 continue
@@ -255,8 +263,11 @@ class PythonModuleAnalysis:
             kept.append(event)
         # A class attribute set after an unset check is FTP003's lazy initialisation.
         lazy_lines = {event.location.line for event in kept if event.kind == "lazy-init"}
+        lazy_lines |= {event.check_location.line for event in kept if event.kind == "lazy-init" and event.check_location}
         self.events = [
-            event for event in kept if event.kind != "class-state" or event.location.line not in lazy_lines
+            event
+            for event in kept
+            if event.kind not in ("class-state", "class-check-then-act") or event.location.line not in lazy_lines
         ]
 
     def _drop_unmutated_iteration(self) -> None:

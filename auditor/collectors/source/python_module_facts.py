@@ -63,7 +63,7 @@ _CONSTRUCTION_METHODS = {"__init__", "__new__", "__post_init__", "__init_subclas
 # `__init__`/`__new__` (``cls.__cache = {}``) and `__init_subclass__`. What they make is
 # class state, shared by every thread that uses the class.
 _PER_CLASS_SETUP = {"__init__", "__new__", "__init_subclass__"}
-_PLAIN_BASES = {"object", "type", "ABCMeta"}
+_PLAIN_BASES = {"object", "type", "ABCMeta", "ABC"}
 
 
 def _plain_class(node: ast.ClassDef) -> bool:
