@@ -48,6 +48,7 @@ from .python_event_collector import (
     _EventCollector,
 )
 from .python_class_sequences import class_state_sequences
+from .python_lock_discipline import lock_discipline_events
 from .python_module_checks import module_check_events
 from .python_module_facts import (
     ModuleFacts,
@@ -219,6 +220,13 @@ class PythonModuleAnalysis:
             name = f"{race.class_name}.{race.field_name}"
             event = Event("instance-race", name, None, race.function, race.what, location=race.location)
             event.evidence = race.evidence
+            self.events.append(event)
+        race_lines = {event.location.line for event in self.events if event.kind == "instance-race"}
+        for found in lock_discipline_events(tree, self.path, self.lines, self.facts.locks):
+            if self._runs_once(found.function) or found.line in race_lines:
+                continue  # an FTP008 sequence on the same statement says more
+            event = Event("lock-discipline", found.name, None, found.function, found.detail)
+            event.location, event.evidence = found.location, found.evidence
             self.events.append(event)
         for found in class_state_sequences(tree, self.path, self.lines, self.facts.metaclasses, self.facts.locks):
             if self._runs_once(found.function):

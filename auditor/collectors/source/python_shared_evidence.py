@@ -25,7 +25,22 @@ _WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
 _REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool)$|^_?Cached[A-Z]")
 # Interpreter hooks that call what they are handed from every thread: a bound method of
 # the instance handed to one makes the instance shared (a tracer, a profiler).
-_EVERY_THREAD_HOOKS = {"register_callback", "settrace", "setprofile", "settrace_all_threads", "setprofile_all_threads"}
+# (`sys.settrace` sets the calling thread's hook only, and other `register_callback`s, such
+# as IDLE's, are not the interpreter's: only these dotted tails count.)
+_EVERY_THREAD_HOOKS = {
+    "monitoring.register_callback",
+    "threading.settrace",
+    "threading.setprofile",
+    "settrace_all_threads",
+    "setprofile_all_threads",
+}
+
+
+def _hook_of(called: str) -> str | None:
+    for hook in _EVERY_THREAD_HOOKS:
+        if called == hook or called.endswith("." + hook) or called.endswith("_" + hook):
+            return hook
+    return None
 
 
 def self_field(node: ast.AST, self_name: str) -> str | None:
@@ -213,16 +228,14 @@ def _every_thread_hook(class_node: ast.ClassDef) -> str | None:
         partials: dict[str, str] = {}  # local -> hook it is a partial of
         for node in walk(method):
             if isinstance(node, ast.Assign) and call_name(node.value) == "partial" and node.value.args:
-                hook = (_dotted(node.value.args[0]) or "").split(".")[-1]
-                if hook in _EVERY_THREAD_HOOKS:
+                hook = _hook_of(_dotted(node.value.args[0]) or "")
+                if hook:
                     partials.update({target.id: hook for target in node.targets if isinstance(target, ast.Name)})
         for node in walk(method):
             if not isinstance(node, ast.Call):
                 continue
             called = _dotted(node.func) or ""
-            hook = partials.get(called) or (
-                called.split(".")[-1] if called.split(".")[-1] in _EVERY_THREAD_HOOKS else None
-            )
+            hook = partials.get(called) or _hook_of(called)
             if hook is None:
                 continue
             for argument in node.args:
