@@ -51,6 +51,7 @@ class _Use:
     name: str
     locked: str  # the lock held ("" when none)
     write: bool
+    iterated: bool = False  # `for x in self.f`, `iter(self.f)`, `list(self.f.items())`
 
 
 def _regions(statements: list[ast.stmt], locks: set[str], held: str, out: list[tuple[ast.stmt, str]]) -> None:
@@ -100,10 +101,31 @@ def _field_uses(method, locks: set[str]) -> list[_Use]:
     uses = []
     for statement, lock in statements:
         written = _written_field(statement, self_name)
-        for node in _own_nodes(statement):
+        nodes = _own_nodes(statement)
+        iterated = {id(node) for node in map(_iterated, nodes) if node is not None}
+        for node in nodes:
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self_name:
-                uses.append(_Use(statement, node.attr, lock, node.attr == written))
+                uses.append(_Use(statement, node.attr, lock, node.attr == written, id(node) in iterated))
     return uses
+
+
+_COPYING = {"iter", "list", "tuple", "set", "sorted", "frozenset", "dict"}
+
+
+def _iterated(node: ast.AST) -> ast.AST | None:
+    """The expression ``node`` iterates over, element by element (a dict view's owner)."""
+    iterable = None
+    if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        iterable = node.iter
+    elif isinstance(node, ast.Call) and dotted(node.func) in _COPYING and len(node.args) == 1:
+        iterable = node.args[0]
+    if (
+        isinstance(iterable, ast.Call)
+        and isinstance(iterable.func, ast.Attribute)
+        and iterable.func.attr in ("items", "keys", "values")
+    ):
+        iterable = iterable.func.value
+    return iterable
 
 
 def _root_attribute(node: ast.AST, self_name: str) -> str | None:
@@ -180,11 +202,13 @@ def _instance_events(class_node: ast.ClassDef, locks: set[str]) -> list[LockDisc
         member.name for member in class_node.body if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
     guarded: dict[str, tuple[str, int, str]] = {}  # field -> (method, line, lock)
+    locked_writes: dict[str, tuple[str, int, str]] = {}
     for method in methods:
         for use in uses_by_method[method.name]:
             if use.locked and use.name not in lock_fields and method.name not in _CONSTRUCTION:
-                # (a use in a helper every caller locks counts only at its callers' lock)
                 guarded.setdefault(use.name, (method.name, use.node.lineno, use.locked))
+                if use.write:
+                    locked_writes.setdefault(use.name, (method.name, use.node.lineno, use.locked))
     if not guarded:
         return []
     skipped = _unshared_methods(methods, locks)
@@ -192,23 +216,28 @@ def _instance_events(class_node: ast.ClassDef, locks: set[str]) -> list[LockDisc
     for method in methods:
         if method.name in skipped:
             continue
-        reported: set[str] = set()
+        reported: set[tuple[str, bool]] = set()
         for use in uses_by_method[method.name]:
-            if not use.write or use.locked or use.name not in guarded or use.name in reported:
+            if use.locked or (use.name, use.write) in reported:
                 continue
-            where, line, lock = guarded[use.name]
-            if where == method.name and line > use.node.lineno:
-                continue  # the method itself takes the lock later: its own sequence
-            reported.add(use.name)
+            # An unlocked write breaks every locked use; an unlocked iteration meets a
+            # locked write (a set changed during iteration raises, a list skips items).
+            found = guarded.get(use.name) if use.write else (locked_writes.get(use.name) if use.iterated else None)
+            if found is None:
+                continue
+            where, line, lock = found  # (the same method counts: two threads can run it)
+            reported.add((use.name, use.write))
+            verb = "changes" if use.write else "iterates over"
+            locked_verb = "uses" if use.write else "changes"
             events.append(
                 LockDisciplineEvent(
                     f"{class_node.name}.{use.name}",
                     method.name,
                     use.node.lineno,
                     use.node.col_offset + 1,
-                    f"changes `self.{use.name}` without a lock",
-                    f"{where}() uses `self.{use.name}` under `{lock}` (line {line}), the class's own sign that "
-                    "other threads use it",
+                    f"{verb} `self.{use.name}` without a lock",
+                    f"{where}() {locked_verb} `self.{use.name}` under `{lock}` (line {line}), the class's own sign "
+                    "that other threads use it",
                 )
             )
     return events
