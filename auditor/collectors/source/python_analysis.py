@@ -43,11 +43,11 @@ from .prefilter import (
     process_iteration,
 )
 from .python_ast_walk import walk
+from .python_class_sequences import class_state_sequences
 from .python_event_collector import (
     Event,
     _EventCollector,
 )
-from .python_class_sequences import class_state_sequences
 from .python_lock_discipline import lock_discipline_events
 from .python_module_checks import module_check_events
 from .python_module_facts import (
@@ -228,7 +228,8 @@ class PythonModuleAnalysis:
             event = Event("lock-discipline", found.name, None, found.function, found.detail)
             event.location, event.evidence = found.location, found.evidence
             self.events.append(event)
-        for found in class_state_sequences(tree, self.path, self.lines, self.facts.metaclasses, self.facts.locks):
+        facts = self.facts
+        for found in class_state_sequences(tree, self.path, self.lines, facts.metaclasses, facts.locks):
             if self._runs_once(found.function):
                 continue
             event = Event("class-check-then-act", found.name, None, found.function, found.detail)
@@ -271,11 +272,14 @@ class PythonModuleAnalysis:
             kept.append(event)
         # A class attribute set after an unset check is FTP003's lazy initialisation.
         lazy_lines = {event.location.line for event in kept if event.kind == "lazy-init"}
-        lazy_lines |= {event.check_location.line for event in kept if event.kind == "lazy-init" and event.check_location}
+        lazy_lines |= {
+            event.check_location.line for event in kept if event.kind == "lazy-init" and event.check_location
+        }
         self.events = [
             event
             for event in kept
-            if event.kind not in ("class-state", "class-check-then-act") or event.location.line not in lazy_lines
+            if event.kind not in ("class-state", "class-check-then-act")
+            or event.location.line not in lazy_lines
         ]
 
     def _drop_unmutated_iteration(self) -> None:

@@ -64,12 +64,16 @@ class _ClassReferences:
         first = _first_parameter(function)
         static = "staticmethod" in decorators
         self.first = None if static else first
-        self.class_first = self.class_name is not None and self.first is not None and (
-            "classmethod" in decorators or self.class_name in metaclasses
+        self.class_first = (
+            self.class_name is not None
+            and self.first is not None
+            and ("classmethod" in decorators or self.class_name in metaclasses)
         )
         bound = {argument.arg for argument in walk(function.args) if isinstance(argument, ast.arg)}
         bound |= {
-            node.id for node in walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+            node.id
+            for node in walk(function)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
         }
         self.by_name = classes - bound
 
@@ -123,8 +127,10 @@ class _ClassReferences:
         for target in targets:
             found = self.attribute(target)
             if found:
-                verb = "deletes" if isinstance(statement, ast.Delete) else (
-                    "stores into" if isinstance(target, ast.Subscript) else "rebinds"
+                verb = (
+                    "deletes"
+                    if isinstance(statement, ast.Delete)
+                    else ("stores into" if isinstance(target, ast.Subscript) else "rebinds")
                 )
                 return found[0], found[1], verb
         return None
@@ -150,7 +156,9 @@ def _creates_classes(function, class_node: ast.ClassDef | None, metaclasses: set
 class _Walker:
     """One function's blocks in order, knowing which statements a lock covers."""
 
-    def __init__(self, function, references: _ClassReferences, changed: dict[str, dict[str, tuple[str, int]]], locks):
+    def __init__(
+        self, function, references: _ClassReferences, changed: dict[str, dict[str, tuple[str, int]]], locks
+    ):
         self.function = function
         self.references = references
         self.changed = changed
@@ -171,7 +179,9 @@ class _Walker:
                     acquired = max(0, acquired + {"acquire": 1, "release": -1}.get(call.func.attr, 0))
             held = locked or acquired > 0
             if isinstance(statement, (ast.With, ast.AsyncWith)):
-                inner = held or any(is_lock_expression(item.context_expr, self.locks) for item in statement.items)
+                inner = held or any(
+                    is_lock_expression(item.context_expr, self.locks) for item in statement.items
+                )
                 self.block(statement.body, inner, rest)
                 continue
             if isinstance(statement, (ast.If, ast.While)) and not held:
@@ -250,7 +260,8 @@ def class_state_sequences(
             kind = "the metaclass's per-class" if class_name in metaclasses else "class"
             writer, line = changed[class_name][attribute]
             evidence = (
-                f"`{class_name}.{attribute}` is {kind} state, one for every thread, and {writer}() changes it "
+                f"`{class_name}.{attribute}` is {kind} state, one for every thread, and {writer}() "
+                f"changes it "
                 f"at run time (line {line})"
             )
             snippet = lines[test.lineno - 1].strip() if 0 < test.lineno <= len(lines) else ""

@@ -18,7 +18,8 @@ makes: ``with lock: cache[key] = result`` in the wrapper, and ``cache.clear()`` 
 
 An ``async with`` lock orders coroutines on one event loop, not threads: it is no
 evidence here. A class with its own ``acquire``/``release`` is a lock, whose fields its
-holder owns; code with ``fork`` in its name runs in a child that has one thread. Each event names the unlocked statement, the locked use and the lock.
+holder owns; code with ``fork`` in its name runs in a child that has one thread. Each
+event names the unlocked statement, the locked use and the lock.
 """
 
 from __future__ import annotations
@@ -70,8 +71,11 @@ def _regions(statements: list[ast.stmt], locks: set[str], held: str, out: list[t
         lock = held or (acquired[-1] if acquired else "")
         out.append((statement, lock))
         if isinstance(statement, ast.With):
-            taken = [dotted(item.context_expr) or "a lock" for item in statement.items
-                     if is_lock_expression(item.context_expr, locks)]
+            taken = [
+                dotted(item.context_expr) or "a lock"
+                for item in statement.items
+                if is_lock_expression(item.context_expr, locks)
+            ]
             _regions(statement.body, locks, lock or (taken[0] if taken else ""), out)
             continue
         for name in ("body", "orelse", "finalbody"):
@@ -104,7 +108,11 @@ def _field_uses(method, locks: set[str]) -> list[_Use]:
         nodes = _own_nodes(statement)
         iterated = {id(node) for node in map(_iterated, nodes) if node is not None}
         for node in nodes:
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self_name:
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == self_name
+            ):
                 uses.append(_Use(statement, node.attr, lock, node.attr == written, id(node) in iterated))
     return uses
 
@@ -194,12 +202,16 @@ def _instance_events(class_node: ast.ClassDef, locks: set[str]) -> list[LockDisc
         return []  # a lock itself (threading's Python RLock): its holder owns its fields
     uses_by_method = {method.name: _field_uses(method, locks) for method in methods}
     lock_fields = {
-        use.name for uses in uses_by_method.values() for use in uses
+        use.name
+        for uses in uses_by_method.values()
+        for use in uses
         if is_lock_expression(ast.Name(id=use.name), locks)
     }
     # `self._buffer` may be a property (a per-thread list behind it) or a method: not a field.
     lock_fields |= {
-        member.name for member in class_node.body if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))
+        member.name
+        for member in class_node.body
+        if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
     guarded: dict[str, tuple[str, int, str]] = {}  # field -> (method, line, lock)
     locked_writes: dict[str, tuple[str, int, str]] = {}
@@ -222,7 +234,11 @@ def _instance_events(class_node: ast.ClassDef, locks: set[str]) -> list[LockDisc
                 continue
             # An unlocked write breaks every locked use; an unlocked iteration meets a
             # locked write (a set changed during iteration raises, a list skips items).
-            found = guarded.get(use.name) if use.write else (locked_writes.get(use.name) if use.iterated else None)
+            found = (
+                guarded.get(use.name)
+                if use.write
+                else (locked_writes.get(use.name) if use.iterated else None)
+            )
             if found is None:
                 continue
             where, line, lock = found  # (the same method counts: two threads can run it)
@@ -236,7 +252,8 @@ def _instance_events(class_node: ast.ClassDef, locks: set[str]) -> list[LockDisc
                     use.node.lineno,
                     use.node.col_offset + 1,
                     f"{verb} `self.{use.name}` without a lock",
-                    f"{where}() {locked_verb} `self.{use.name}` under `{lock}` (line {line}), the class's own sign "
+                    f"{where}() {locked_verb} `self.{use.name}` under `{lock}` (line {line}), the "
+                    f"class's own sign "
                     "that other threads use it",
                 )
             )
@@ -266,7 +283,9 @@ def _container_uses(function, names: set[str], locks: set[str]) -> list[_Use]:
 def _own_locals(function) -> set[str]:
     """Names ``function`` binds for itself (a parameter, a store without ``nonlocal``)."""
     names = {argument.arg for argument in walk(function.args) if isinstance(argument, ast.arg)}
-    names |= {node.id for node in walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    names |= {
+        node.id for node in walk(function) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
     declared = {name for node in walk(function) if isinstance(node, ast.Nonlocal) for name in node.names}
     return names - declared
 
@@ -290,7 +309,8 @@ def _closure_events(function, locks: set[str]) -> list[LockDisciplineEvent]:
     lock_names = {name for name in bound if is_lock_expression(ast.Name(id=name), locks)}
     shared = bound - lock_names
     uses = {
-        inner.name: _container_uses(inner, shared - _own_locals(inner), locks | lock_names) for inner in nested
+        inner.name: _container_uses(inner, shared - _own_locals(inner), locks | lock_names)
+        for inner in nested
     }
     guarded: dict[str, tuple[str, int, str]] = {}
     for inner in nested:
@@ -315,14 +335,17 @@ def _closure_events(function, locks: set[str]) -> list[LockDisciplineEvent]:
                     use.node.lineno,
                     use.node.col_offset + 1,
                     f"{verb} `{use.name}` without a lock",
-                    f"`{use.name}` lives in the closure of {function.name}(), so every call of the functions it "
+                    f"`{use.name}` lives in the closure of {function.name}(), so every call of the "
+                    f"functions it "
                     f"makes shares it, and {where}() uses it under `{lock}` (line {line})",
                 )
             )
     return events
 
 
-def lock_discipline_events(tree: ast.Module, path: str, lines: list[str], locks: set[str]) -> list[LockDisciplineEvent]:
+def lock_discipline_events(
+    tree: ast.Module, path: str, lines: list[str], locks: set[str]
+) -> list[LockDisciplineEvent]:
     events: list[LockDisciplineEvent] = []
     for statement in tree.body:
         if isinstance(statement, ast.ClassDef):

@@ -74,18 +74,22 @@ def _plain_class(node: ast.ClassDef) -> bool:
     )
 
 
-def _per_class_containers(method: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    """``x`` for each ``cls.x = {}`` (a mutable container) on the method's first parameter."""
-    if not method.args.args:
-        return set()
-    owner = method.args.args[0].arg
+def _per_class_containers(methods: list, metaclass: bool) -> set[str]:
+    """``x`` for each ``cls.x = {}`` (a mutable container) on the first parameter of a
+    method that sets each class up (``__init__`` only in a metaclass)."""
     found = set()
-    for child in walk(method):
-        if isinstance(child, ast.Assign) and _ast_is_mutable_container(child.value):
-            for target in child.targets:
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-                    if target.value.id == owner:
-                        found.add(target.attr)
+    for method in methods:
+        if method.name not in _PER_CLASS_SETUP or not method.args.args:
+            continue
+        if method.name == "__init__" and not metaclass:
+            continue
+        owner = method.args.args[0].arg
+        for child in walk(method):
+            if isinstance(child, ast.Assign) and _ast_is_mutable_container(child.value):
+                for target in child.targets:
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                        if target.value.id == owner:
+                            found.add(target.attr)
     return found
 
 
@@ -280,14 +284,19 @@ class ModuleFacts:
                 self.module_objects.discard(name)
                 self.thread_locals.add(name)
 
+    def _note_metaclass(self, node: ast.ClassDef) -> bool:
+        """Whether ``node`` derives from ``type`` (here or through a metaclass of the module)."""
+        bases = {(_ast_dotted(base) or "").split(".")[-1] for base in node.bases}
+        if bases & ({"type", "ABCMeta"} | self.metaclasses):
+            self.metaclasses.add(node.name)
+            return True
+        return False
+
     def _class(self, node: ast.ClassDef) -> None:
         attributes = self.class_mutable_attrs.setdefault(node.name, set())
         assigned = self.instance_assigned.setdefault(node.name, set())
         methods = []
-        bases = {(_ast_dotted(base) or "").split(".")[-1] for base in node.bases}
-        metaclass = bool(bases & ({"type", "ABCMeta"} | self.metaclasses))
-        if metaclass:
-            self.metaclasses.add(node.name)
+        metaclass = self._note_metaclass(node)
         for statement in node.body:
             if isinstance(statement, ast.Assign) and _ast_call_name(statement.value) in LOCK_FACTORIES:
                 self.locks.update(target.id for target in statement.targets if isinstance(target, ast.Name))
@@ -305,8 +314,6 @@ class ModuleFacts:
                 attributes.add(statement.target.id)
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods.append(statement)
-                if statement.name in _PER_CLASS_SETUP and (statement.name != "__init__" or metaclass):
-                    attributes.update(_per_class_containers(statement))
                 # `self._guard = threading.Lock()` makes `with self._guard:` a lock.
                 for child in walk(statement):
                     if isinstance(child, ast.Assign) and _ast_call_name(child.value) in LOCK_FACTORIES:
@@ -315,6 +322,7 @@ class ModuleFacts:
                         )
             elif isinstance(statement, ast.ClassDef):
                 self._class(statement)
+        attributes.update(_per_class_containers(methods, metaclass))
         if not attributes:
             return
         for method in methods:

@@ -230,7 +230,8 @@ def _every_thread_hook(class_node: ast.ClassDef) -> str | None:
             if isinstance(node, ast.Assign) and call_name(node.value) == "partial" and node.value.args:
                 hook = _hook_of(_dotted(node.value.args[0]) or "")
                 if hook:
-                    partials.update({target.id: hook for target in node.targets if isinstance(target, ast.Name)})
+                    names = [target.id for target in node.targets if isinstance(target, ast.Name)]
+                    partials.update(dict.fromkeys(names, hook))
         for node in walk(method):
             if not isinstance(node, ast.Call):
                 continue
@@ -245,7 +246,8 @@ def _every_thread_hook(class_node: ast.ClassDef) -> str | None:
                     and argument.value.id == self_name
                 ):
                     return (
-                        f"{method.name}() hands `self.{argument.attr}` to {hook}() (line {node.lineno}), which "
+                        f"{method.name}() hands `self.{argument.attr}` to {hook}() (line "
+                        f"{node.lineno}), which "
                         "calls it from every thread"
                     )
     return None

@@ -115,8 +115,11 @@ class CheckThenActInit(PythonSourceRule):
                 yield cls.finding(
                     f"`{event.name}` is checked here in {event.function}() and set on line "
                     f"{event.location.line} "
-                    + ("under a lock taken after this check, with no second check inside it" if late_lock
-                       else "without a lock")
+                    + (
+                        "under a lock taken after this check, with no second check inside it"
+                        if late_lock
+                        else "without a lock"
+                    )
                     + ": a second thread can pass this check before the first one's store",
                     check,
                 )

@@ -111,6 +111,7 @@ class ClassAttributeMutation(PythonSourceRule):
             reported.add((event.name, event.location.line))
             shared = event.evidence or "is shared by all instances"
             yield cls.finding(
-                f"class attribute `{event.name}` {shared} and is mutated in {event.function}() without a lock",
+                f"class attribute `{event.name}` {shared} and is mutated in {event.function}() "
+                f"without a lock",
                 event.location,
             )

@@ -44,7 +44,8 @@ class ClassStateCheckThenAct(PythonSourceRule):
         ),
         Example(
             "class Engine:\n    _fast = False\n    _strict = False\n\n    @staticmethod\n"
-            "    def enable_fast():\n        if Engine._strict:\n            raise RuntimeError('strict mode')\n"
+            "    def enable_fast():\n        if Engine._strict:\n"
+            "            raise RuntimeError('strict mode')\n"
             "        Engine._fast = True\n\n    @staticmethod\n    def enable_strict():\n"
             "        if Engine._fast:\n            raise RuntimeError('fast mode')\n"
             "        Engine._strict = True\n",
@@ -62,7 +63,8 @@ class ClassStateCheckThenAct(PythonSourceRule):
             note="the test and the change under one lock",
         ),
         Example(
-            "class Engine:\n    DEBUG = False\n    _calls = {}\n\n    @classmethod\n    def call(cls, name):\n"
+            "class Engine:\n    DEBUG = False\n    _calls = {}\n\n    @classmethod\n"
+            "    def call(cls, name):\n"
             "        if cls.DEBUG:\n            cls._calls[name] = True\n",
             language="python",
             note="`DEBUG` is never changed at run time: a constant, not state",
@@ -74,7 +76,8 @@ class ClassStateCheckThenAct(PythonSourceRule):
         for event in analysis.events_of("class-check-then-act"):
             act = event.check_location
             yield cls.finding(
-                f"{event.function}() tests `{event.name}` here and on line {act.line} {event.detail} without a "
+                f"{event.function}() tests `{event.name}` here and on line {act.line} {event.detail} "
+                f"without a "
                 f"lock: another thread can change the class between the two ({event.evidence})",
                 event.location,
             )

@@ -33,7 +33,8 @@ class UnlockedUseOfLockedState(PythonSourceRule):
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
         Example(
-            "import threading\n\nclass Display:\n    def __init__(self):\n        self._lock = threading.RLock()\n"
+            "import threading\n\nclass Display:\n    def __init__(self):\n"
+            "        self._lock = threading.RLock()\n"
             "        self._live = None\n\n    def set_live(self, live):\n        with self._lock:\n"
             "            if self._live is not None:\n                raise RuntimeError('already live')\n"
             "            self._live = live\n\n    def reset(self):\n        self._live = None\n",
@@ -41,26 +42,32 @@ class UnlockedUseOfLockedState(PythonSourceRule):
             note="reset() can run inside set_live()'s locked test-and-set",
         ),
         Example(
-            "import threading\n\ndef memoize(func):\n    cache = {}\n    lock = threading.Lock()\n\n"
-            "    def wrapper(*args):\n        with lock:\n            if args in cache:\n"
-            "                return cache[args]\n        result = func(*args)\n        with lock:\n"
-            "            cache[args] = result\n        return result\n\n    def clear():\n"
-            "        cache.clear()\n\n    wrapper.clear = clear\n    return wrapper\n",
+            "import threading\n\ndef memoize_method(method):\n    cache = {}\n    lock = threading.Lock()\n\n"
+            "    def wrapper(self, *args):\n        key = (self.name, args)\n        with lock:\n"
+            "            if key in cache:\n                return cache[key]\n"
+            "        result = method(self, *args)\n        with lock:\n"
+            "            cache[key] = result\n        return result\n\n    def clear():\n"
+            "        cache.clear()\n\n    wrapper.clear = clear\n    return wrapper\n\n\n"
+            "class Catalog:\n    name = 'parts'\n\n    @memoize_method\n    def lookup(self, key):\n"
+            "        return key.upper()\n",
             language="python",
-            note="every caller of the decorated function shares `cache`; clear() skips the lock",
+            note="every call of every decorated method shares `cache`; clear() skips the lock",
         ),
     ]
     valid = [
         Example(
-            "import threading\n\nclass Display:\n    def __init__(self):\n        self._lock = threading.RLock()\n"
+            "import threading\n\nclass Display:\n    def __init__(self):\n"
+            "        self._lock = threading.RLock()\n"
             "        self._live = None\n\n    def set_live(self, live):\n        with self._lock:\n"
             "            self._live = live\n\n    def reset(self):\n        with self._lock:\n"
             "            self._live = None\n",
             language="python",
         ),
         Example(
-            "import threading\n\nclass Display:\n    def __init__(self):\n        self._lock = threading.RLock()\n"
-            "        self._live = None\n        self._reset()\n\n    def _reset(self):\n        self._live = None\n\n"
+            "import threading\n\nclass Display:\n    def __init__(self):\n"
+            "        self._lock = threading.RLock()\n"
+            "        self._live = None\n        self._reset()\n\n    def _reset(self):\n"
+            "        self._live = None\n\n"
             "    def set_live(self, live):\n        with self._lock:\n            self._live = live\n",
             language="python",
             note="_reset() runs only from __init__, before any other thread has the object",
@@ -82,7 +89,8 @@ class UnlockedUseOfLockedState(PythonSourceRule):
                 continue  # `return Info(count[0], cache.size)`: one statement, one finding
             reported.add(event.location.line)
             yield cls.finding(
-                f"{event.function}() {event.detail}, while {event.evidence}; another thread can be inside that "
+                f"{event.function}() {event.detail}, while {event.evidence}; another thread can be "
+                f"inside that "
                 "locked section as this statement runs",
                 event.location,
             )
