@@ -165,7 +165,8 @@ def test_a_lock_acquired_after_the_check_with_no_second_check_is_reported_with_b
 def test_the_same_singleton_checking_again_under_the_lock_is_quiet():
     fixed = LATE_LOCK_SINGLETON.replace(
         "            try:\n                cls._instance = cls()\n",
-        "            try:\n                if cls._instance is None:\n                    cls._instance = cls()\n",
+        "            try:\n                if cls._instance is None:\n"
+        "                    cls._instance = cls()\n",
     )
     assert not _findings(fixed, "FTP003")
 
@@ -228,7 +229,8 @@ def test_construction_helpers_and_fork_handlers_are_left_alone():
 
 def test_a_class_that_is_itself_a_lock_owns_its_fields():
     code = (
-        "import threading\n\nclass ReentrantLock:\n    def __init__(self):\n        self._block = threading.Lock()\n"
+        "import threading\n\nclass ReentrantLock:\n    def __init__(self):\n"
+        "        self._block = threading.Lock()\n"
         "        self._owner = None\n\n    def acquire(self):\n        self._block.acquire()\n"
         "        self._owner = threading.get_ident()\n\n    def release(self):\n        self._owner = None\n"
         "        self._block.release()\n\n    def _is_owned(self):\n        with self._block:\n"
