@@ -391,3 +391,39 @@ def test_a_tzinfo_with_a_bounded_cache_is_shared_by_every_datetime_that_uses_it(
     found = {line: message for _rule, line, message in _findings(TIME_ZONES, "FTP008")}
     assert {16, 18} <= set(found)
     assert all("is a tzinfo" in message for message in found.values())
+
+
+SCHEMA_REBUILD = """\
+class Model:
+    __complete__ = False
+    _schema_table = None
+
+    @classmethod
+    def rebuild(cls, force=False):
+        already_complete = cls.__complete__
+        if already_complete and not force:
+            return None
+        cls.__complete__ = False
+        cls.__complete__ = cls._build()
+        return True
+
+    @classmethod
+    def table(cls):
+        table = cls._schema_table
+        if not table:
+            table = cls._schema_table = {}
+        return table
+
+    @classmethod
+    def _build(cls):
+        return True
+"""
+
+
+def test_a_flag_read_into_a_local_then_tested_is_a_test_of_class_state():
+    found = {line: message for _rule, line, message in _findings(SCHEMA_REBUILD, "FTP011")}
+    assert 8 in found and "line 10" in found[8] and "`Model.__complete__`" in found[8]
+
+
+def test_an_idempotent_lazy_table_through_a_local_is_left_to_ftp003():
+    assert 17 not in {line for _rule, line, _message in _findings(SCHEMA_REBUILD, "FTP011")}

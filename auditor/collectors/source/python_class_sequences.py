@@ -7,6 +7,8 @@ thread can split, read with ``ast``:
 
 * ``if len(cls._recent) > cls._limit: cls._recent.popitem()``: the test and the change
   are two steps; another thread's pop in between empties the cache under this one;
+* ``done = cls._complete; if done: return`` then ``cls._complete = False``: the test
+  of a local read from class state is a test of that state;
 * ``if Parser._left_recursion: raise ...`` followed, further down the method, by
   ``Parser._packrat = True``: two flags meant to exclude each other, each tested and
   then set without a lock, so two threads can set both.
@@ -136,6 +138,19 @@ class _ClassReferences:
         return None
 
 
+def _tests_unset(test: ast.AST) -> bool:
+    """``not x``, ``x is None``, ``x == None``, ``x is False``."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return True
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.Eq))
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value in (None, False)
+    )
+
+
 def _functions(tree: ast.Module):
     """Every function with the class it is a method of (module functions: ``None``)."""
     for statement in tree.body:
@@ -164,6 +179,7 @@ class _Walker:
         self.changed = changed
         self.locks = locks
         self.found: list[tuple[ast.AST, str, str, ast.AST, str]] = []  # test, class, attr, act, how
+        self.aliases: dict[str, tuple[str, str]] = {}  # `done = cls._complete`: local -> (class, attr)
 
     def block(self, statements: list[ast.stmt], locked: bool, after: list[ast.stmt] | None = None) -> None:
         """``after``: what runs once this block is done (the rest of the enclosing blocks), so
@@ -184,6 +200,14 @@ class _Walker:
                 )
                 self.block(statement.body, inner, rest)
                 continue
+            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                target = statement.targets[0]
+                read = self._tested(statement.value)
+                if isinstance(target, ast.Name):
+                    if read and not held:
+                        self.aliases[target.id] = read
+                    else:
+                        self.aliases.pop(target.id, None)
             if isinstance(statement, (ast.If, ast.While)) and not held:
                 self._test(statement, rest)
             for name in ("body", "orelse", "finalbody"):
@@ -202,12 +226,17 @@ class _Walker:
         if statement.body and isinstance(statement.body[-1], _EXITS):
             after = list(rest)  # `if Parser._other: raise ...`, then the change below
         act = self._first_write(after, class_name)
-        if act is not None:
-            node, how = act
-            self.found.append((statement.test, class_name, attribute, node, how))
+        if act is None:
+            return
+        node, how = act
+        if how == f"rebinds `{class_name}.{attribute}`" and _tests_unset(statement.test):
+            return  # `table = cls._table; if not table: cls._table = build()`: lazy initialisation (FTP003)
+        self.found.append((statement.test, class_name, attribute, node, how))
 
     def _tested(self, test: ast.AST) -> tuple[str, str] | None:
         for node in walk(test):
+            if isinstance(node, ast.Name) and node.id in self.aliases:
+                return self.aliases[node.id]
             if isinstance(node, ast.Attribute):
                 owner = self.references.owner(node.value)
                 if owner and node.attr in self.changed.get(owner, {}):
