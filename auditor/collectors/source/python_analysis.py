@@ -44,6 +44,7 @@ from .prefilter import (
 )
 from .python_ast_walk import walk
 from .python_class_sequences import class_state_sequences
+from .python_container_aliases import container_alias_events
 from .python_event_collector import (
     Event,
     _EventCollector,
@@ -221,6 +222,32 @@ class PythonModuleAnalysis:
             event = Event("instance-race", name, None, race.function, race.what, location=race.location)
             event.evidence = race.evidence
             self.events.append(event)
+        self._sequence_events(tree, changed)
+        for found in process_state_events(tree, self.path, self.lines, self.facts.locks):
+            if self._runs_once(found.function):
+                continue
+            event = Event(found.kind, found.name, None, found.function, found.detail, location=found.location)
+            if found.other_line:
+                event.check_location = self._line_location(found.other_line)
+            self.events.append(event)
+
+    def _sequence_events(self, tree: ast.Module, changed: set[str]) -> None:
+        """Changes through a local alias of a module container, state used under a lock
+        and changed without it, and tests of class state followed by a change to it."""
+        aliased = container_alias_events(
+            tree, self.path, self.lines, set(self.facts.containers), changed, self.facts.locks
+        )
+        mutated_lines = {event.location.line for event in self.events if event.kind == "container-mutation"}
+        for found in aliased:
+            if self._runs_once(found.function) or found.line in mutated_lines:
+                continue
+            if found.detail in ("entry", "test"):
+                event = Event("check-then-use", found.container, None, found.function, found.evidence)
+            else:
+                event = Event("container-mutation", found.container, None, found.function, found.detail)
+                event.evidence = found.evidence
+            event.location = found.location
+            self.events.append(event)
         race_lines = {event.location.line for event in self.events if event.kind == "instance-race"}
         for found in lock_discipline_events(tree, self.path, self.lines, self.facts.locks):
             if self._runs_once(found.function) or found.line in race_lines:
@@ -235,13 +262,6 @@ class PythonModuleAnalysis:
             event = Event("class-check-then-act", found.name, None, found.function, found.detail)
             event.location, event.evidence = found.location, found.evidence
             event.check_location = self._line_location(found.other_line)  # here: the act
-            self.events.append(event)
-        for found in process_state_events(tree, self.path, self.lines, self.facts.locks):
-            if self._runs_once(found.function):
-                continue
-            event = Event(found.kind, found.name, None, found.function, found.detail, location=found.location)
-            if found.other_line:
-                event.check_location = self._line_location(found.other_line)
             self.events.append(event)
 
     def _keep_reads_of_rebound_globals(self) -> None:

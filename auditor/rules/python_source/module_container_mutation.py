@@ -98,6 +98,8 @@ class ModuleContainerMutation(PythonSourceRule):
             if event.detail.startswith("element "):
                 # `_cache[k].append(v)`: the list inside the shared dict is shared too.
                 how = f"{event.detail.split()[1]}() on an element of {event.name}"
+            if event.evidence:
+                how = f"{how}, {event.evidence}"  # `d = _cache; d[k] = v`: which local it went through
             risk = (
                 "a read-modify-write that loses updates when threads interleave"
                 if event.compound
