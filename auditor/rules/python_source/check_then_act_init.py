@@ -76,6 +76,14 @@ class CheckThenActInit(PythonSourceRule):
             language="python",
             note="acquire() after the check, the store in a try: the same missing second check",
         ),
+        Example(
+            "class Singleton(type):\n    _instances: dict[type, object] = {}\n\n"
+            "    def __call__(cls, *args, **kwargs):\n        if cls not in cls._instances:\n"
+            "            cls._instances[cls] = super().__call__(*args, **kwargs)\n"
+            "        return cls._instances[cls]\n",
+            language="python",
+            note="an annotated class-body dict of a plain class (no dataclass, no model base) is class state",
+        ),
     ]
     valid = [
         Example(
@@ -92,6 +100,14 @@ class CheckThenActInit(PythonSourceRule):
             "def local_only(value=None):\n    if value is None:\n        value = []\n    return value\n",
             language="python",
             note="a parameter, not shared state",
+        ),
+        Example(
+            "from dataclasses import dataclass, field\n\n@dataclass\nclass Box:\n"
+            "    items: dict = field(default_factory=dict)\n\n    def get(self, key):\n"
+            "        if key not in self.items:\n            self.items[key] = len(key)\n"
+            "        return self.items[key]\n",
+            language="python",
+            note="a dataclass field is per instance",
         ),
     ]
 
