@@ -71,19 +71,29 @@ class _ClassReferences:
             and self.first is not None
             and ("classmethod" in decorators or self.class_name in metaclasses)
         )
-        bound = {argument.arg for argument in walk(function.args) if isinstance(argument, ast.arg)}
-        bound |= {
-            node.id
-            for node in walk(function)
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-        }
-        self.by_name = classes - bound
+        self.function = function
+        self.classes = classes
+        self._by_name: set[str] | None = None
+
+    @property
+    def by_name(self) -> set[str]:
+        """The module's classes that no local of the function shadows (worked out when asked)."""
+        if self._by_name is None:
+            function = self.function
+            bound = {argument.arg for argument in walk(function.args) if isinstance(argument, ast.arg)}
+            bound |= {
+                node.id
+                for node in walk(function)
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+            }
+            self._by_name = self.classes - bound
+        return self._by_name
 
     def owner(self, expression: ast.AST) -> str | None:
         if isinstance(expression, ast.Name):
             if self.class_first and expression.id == self.first:
                 return self.class_name
-            return expression.id if expression.id in self.by_name else None
+            return expression.id if expression.id in self.classes and expression.id in self.by_name else None
         if self.class_name is None or self.first is None or self.class_first:
             return None
         if (

@@ -102,6 +102,69 @@ def _change_through(statement: ast.AST, local: str, kind: str) -> str | None:
     return None
 
 
+def _takes_a_container(statements, containers: set[str]) -> bool:
+    return any(
+        isinstance(visit.node, ast.Assign) and _local_binding(visit.node.value, containers, set())
+        for visit in statements
+    )
+
+
+def _change_events(function, node, local, binding, tests, events: list[AliasEvent]) -> None:
+    """The events of one change ``node`` makes through ``local``."""
+    container, kind, line, detail = binding
+    if kind == "alias":
+        evidence = f"through `{local}`, which is `{container}` (line {line})"
+        events.append(
+            AliasEvent(container, function.name, node.lineno, node.col_offset + 1, detail, evidence, line)
+        )
+    else:
+        # The read of the entry and the change of it are the two statements.
+        what = (
+            f"reads an entry of `{container}` into `{local}` here and, on line {node.lineno}, "
+            f"changes it ({detail.split()[1]})"
+        )
+        events.append(AliasEvent(container, function.name, line, 1, "entry", what, node.lineno))
+    for test, tested in tests:
+        if tested != container and any(inner is node for inner in walk(test)):
+            what = (
+                f"tests `{tested}` here and then, on line {node.lineno}, changes module-level `{container}` "
+                "on what the test found"
+            )
+            events.append(
+                AliasEvent(tested, function.name, test.lineno, test.col_offset + 1, "test", what, node.lineno)
+            )
+
+
+def _function_events(statements, containers: set[str], changed: set[str], events: list[AliasEvent]) -> None:
+    function = statements[0].function
+    local_names = _bound_names(function)
+    bindings: dict[str, tuple[str, str, int]] = {}  # local -> (container, kind, line)
+    reported: set[tuple[str, int]] = set()  # the first change through a local says it; more repeat it
+    tests: list[tuple[ast.If, str]] = []  # enclosing-if candidates: (if, container tested)
+    for visit in statements:
+        node = visit.node
+        if isinstance(node, ast.If):
+            tested = {
+                inner.id for inner in walk(node.test) if isinstance(inner, ast.Name) and inner.id in changed
+            }
+            tests.extend((node, name) for name in tested if name not in local_names)
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            local = node.targets[0].id
+            found = _local_binding(node.value, containers, local_names - {local})
+            if found and not visit.locked:
+                bindings[local] = (*found, node.lineno)
+            else:
+                bindings.pop(local, None)
+            continue
+        if visit.locked:
+            continue
+        for local, (container, kind, line) in list(bindings.items()):
+            detail = _change_through(node, local, kind)
+            if detail is not None and (local, line) not in reported:
+                reported.add((local, line))
+                _change_events(function, node, local, (container, kind, line, detail), tests, events)
+
+
 def container_alias_events(
     tree: ast.Module, path: str, lines: list[str], containers: set[str], changed: set[str], locks: set[str]
 ) -> list[AliasEvent]:
@@ -113,77 +176,8 @@ def container_alias_events(
     for visit in visits:
         by_function.setdefault(id(visit.function), []).append(visit)
     for statements in by_function.values():
-        function = statements[0].function
-        local_names = _bound_names(function)
-        bindings: dict[str, tuple[str, str, int]] = {}  # local -> (container, kind, line)
-        reported: set[tuple[str, int]] = set()
-        tests: list[tuple[ast.If, str]] = []  # enclosing-if candidates: (if, container tested)
-        for visit in statements:
-            node = visit.node
-            if isinstance(node, ast.If):
-                tested = {
-                    inner.id
-                    for inner in walk(node.test)
-                    if isinstance(inner, ast.Name) and inner.id in changed
-                }
-                tests.extend((node, name) for name in tested if name not in local_names)
-            if (
-                isinstance(node, ast.Assign)
-                and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-            ):
-                local = node.targets[0].id
-                found = _local_binding(node.value, containers, local_names - {local})
-                if found and not visit.locked:
-                    bindings[local] = (*found, node.lineno)
-                else:
-                    bindings.pop(local, None)
-                continue
-            if visit.locked:
-                continue
-            for local, (container, kind, line) in list(bindings.items()):
-                detail = _change_through(node, local, kind)
-                if detail is None or (local, line) in reported:
-                    continue
-                reported.add(
-                    (local, line)
-                )  # the first change through a local says it; a dozen stores repeat it
-                if kind == "alias":
-                    evidence = f"through `{local}`, which is `{container}` (line {line})"
-                    events.append(
-                        AliasEvent(
-                            container, function.name, node.lineno, node.col_offset + 1, detail, evidence, line
-                        )
-                    )
-                else:
-                    # The read of the entry and the change of it are the two statements.
-                    verb = detail.split()[1]
-                    events.append(
-                        AliasEvent(
-                            container,
-                            function.name,
-                            line,
-                            1,
-                            "entry",
-                            f"reads an entry of `{container}` into `{local}` here and, on line "
-                            f"{node.lineno}, changes it ({verb})",
-                            node.lineno,
-                        )
-                    )
-                for test, tested in tests:
-                    if tested != container and any(inner is node for inner in walk(test)):
-                        events.append(
-                            AliasEvent(
-                                tested,
-                                function.name,
-                                test.lineno,
-                                test.col_offset + 1,
-                                "test",
-                                f"tests `{tested}` here and then, on line {node.lineno}, changes "
-                                f"module-level `{container}` on what the test found",
-                                node.lineno,
-                            )
-                        )
+        if _takes_a_container(statements, containers):  # else no local takes a container or an entry
+            _function_events(statements, containers, changed, events)
     for event in events:
         snippet = lines[event.line - 1].strip() if 0 < event.line <= len(lines) else ""
         event.location = Location(path=path, line=event.line, column=event.column, snippet=snippet)

@@ -196,6 +196,29 @@ def _unshared_methods(methods, locks: set[str]) -> set[str]:
     return skipped | locked_helpers
 
 
+def _lock_lines(tree: ast.Module, locks: set[str]) -> list[int]:
+    """The lines of every ``with <lock>:`` and ``<lock>.acquire()`` of the module: a class or
+    function with none of them has no locked use to break, and most stop there."""
+    found = []
+    for inner in walk(tree):
+        if isinstance(inner, ast.With) and any(
+            is_lock_expression(item.context_expr, locks) for item in inner.items
+        ):
+            found.append(inner.lineno)
+        elif (
+            isinstance(inner, ast.Call)
+            and isinstance(inner.func, ast.Attribute)
+            and inner.func.attr == "acquire"
+            and is_lock_expression(inner.func.value, locks)
+        ):
+            found.append(inner.lineno)
+    return found
+
+
+def _takes_a_lock(node: ast.AST, lock_lines: list[int]) -> bool:
+    return any(node.lineno <= line <= (node.end_lineno or node.lineno) for line in lock_lines)
+
+
 def _instance_events(class_node: ast.ClassDef, locks: set[str]) -> list[LockDisciplineEvent]:
     methods = class_methods(class_node)
     if {"acquire", "release"} <= {method.name for method in methods}:
@@ -290,7 +313,9 @@ def _own_locals(function) -> set[str]:
     return names - declared
 
 
-def _closure_events(function, locks: set[str]) -> list[LockDisciplineEvent]:
+def _closure_events(function, locks: set[str], lock_lines: list[int]) -> list[LockDisciplineEvent]:
+    if not _takes_a_lock(function, lock_lines):
+        return []
     # Functions nested at any depth: a decorator factory's variables reach the wrapper
     # and the `cache_clear` its inner decorator makes.
     nested = [
@@ -347,12 +372,15 @@ def lock_discipline_events(
     tree: ast.Module, path: str, lines: list[str], locks: set[str]
 ) -> list[LockDisciplineEvent]:
     events: list[LockDisciplineEvent] = []
+    lock_lines = _lock_lines(tree, locks)
+    if not lock_lines:
+        return events
     for statement in tree.body:
-        if isinstance(statement, ast.ClassDef):
+        if isinstance(statement, ast.ClassDef) and _takes_a_lock(statement, lock_lines):
             events.extend(_instance_events(statement, locks))
     for function in walk(tree):
         if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            events.extend(_closure_events(function, locks))
+            events.extend(_closure_events(function, locks, lock_lines))
     for event in events:
         snippet = lines[event.line - 1].strip() if 0 < event.line <= len(lines) else ""
         event.location = Location(path=path, line=event.line, column=event.column, snippet=snippet)

@@ -92,6 +92,11 @@ class ModuleEvidence:
         self.containers = containers
         self.locks = locks
         self.evidence: dict[str, str] = {}
+        # One look at the module, not two walks of every method: is a hook named at all?
+        hook_names = {hook.split(".")[-1] for hook in _EVERY_THREAD_HOOKS}
+        self.hooks_named = any(
+            isinstance(node, ast.Attribute) and node.attr in hook_names for node in walk(tree)
+        )
         for statement in tree.body:
             if isinstance(statement, ast.Assign) and call_name(statement.value) in self.classes:
                 for target in statement.targets:
@@ -164,7 +169,7 @@ class ModuleEvidence:
         singleton = _singleton_store(class_node)
         if singleton is not None:
             return singleton, None
-        hooked = _every_thread_hook(class_node)
+        hooked = _every_thread_hook(class_node) if self.hooks_named else None
         if hooked is not None:
             return hooked, None
         if _is_tzinfo(class_node, self.classes):
