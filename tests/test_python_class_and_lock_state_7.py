@@ -427,3 +427,51 @@ def test_a_flag_read_into_a_local_then_tested_is_a_test_of_class_state():
 
 def test_an_idempotent_lazy_table_through_a_local_is_left_to_ftp003():
     assert 17 not in {line for _rule, line, _message in _findings(SCHEMA_REBUILD, "FTP011")}
+
+
+NONLOCAL_COUNTERS = """\
+import threading
+
+
+def counted(function):
+    hits = misses = 0
+    lock = threading.Lock()
+    table = {}
+
+    def wrapper(*args):
+        nonlocal hits, misses
+        with lock:
+            if args in table:
+                hits += 1
+                return table[args]
+            misses += 1
+        value = function(*args)
+        with lock:
+            table[args] = value
+        return value
+
+    def info():
+        return hits, misses, len(table)
+
+    def peek(key):
+        return table.get(key)
+
+    wrapper.info = info
+    wrapper.peek = peek
+    return wrapper
+
+
+class Catalog:
+    @counted
+    def lookup(self, key):
+        return self.__class__.__name__ + key
+"""
+
+
+def test_counters_rebound_through_nonlocal_under_a_lock_and_read_together_without_it():
+    found = {line: message for _rule, line, message in _findings(NONLOCAL_COUNTERS, "FTP012")}
+    assert 22 in found and "with other state the lock covers" in found[22]
+
+
+def test_a_lone_unlocked_lookup_of_a_closure_dict_is_one_atomic_step():
+    assert 25 not in {line for _rule, line, _message in _findings(NONLOCAL_COUNTERS, "FTP012")}

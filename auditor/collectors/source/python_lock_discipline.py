@@ -12,9 +12,10 @@ makes: ``with lock: cache[key] = result`` in the wrapper, and ``cache.clear()`` 
   in another, outside construction (``__init__`` and what only it calls) and outside the
   private helpers that every caller calls with the lock held;
 * a variable of an enclosing function that one nested function uses under a lock as a
-  container (indexed, its methods called, updated in place) and another nested function
-  uses as a container outside the lock, read or written: every call of the functions the
-  closure makes shares the one object.
+  container (indexed, its methods called, updated in place) or rebinds through
+  ``nonlocal``, and another nested function changes outside the lock, or reads outside it
+  together with other such state in one statement (a snapshot the lock would keep
+  whole): every call of the functions the closure makes shares the one object.
 
 An ``async with`` lock orders coroutines on one event loop, not threads: it is no
 evidence here. A class with its own ``acquire``/``release`` is a lock, whose fields its
@@ -283,20 +284,29 @@ def _instance_events(class_node: ast.ClassDef, locks: set[str]) -> list[LockDisc
     return events
 
 
-def _container_uses(function, names: set[str], locks: set[str]) -> list[_Use]:
-    """Uses of ``names`` as containers: indexed, a method called on them, ``len()`` of them."""
+def _container_uses(function, names: set[str], counters: set[str], locks: set[str]) -> list[_Use]:
+    """Uses of ``names`` as containers (indexed, a method called on them, ``len()`` of them),
+    and every use of ``counters``, the variables some nested function rebinds through
+    ``nonlocal`` (``hits += 1``)."""
     statements: list[tuple[ast.stmt, str]] = []
     _regions(function.body, locks, "", statements)
     uses = []
     for statement, lock in statements:
+        targets = set()
+        if isinstance(statement, (ast.Assign, ast.Delete)):
+            targets = {id(target) for target in statement.targets}
+        elif isinstance(statement, ast.AugAssign):
+            targets = {id(statement.target)}
         for node in _own_nodes(statement):
             target = None
             if isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.value, ast.Name):
                 target = node.value.id
             elif isinstance(node, ast.Call) and dotted(node.func) == "len" and len(node.args) == 1:
                 target = dotted(node.args[0])
-            if target in names:
-                write = isinstance(statement, (ast.Assign, ast.AugAssign, ast.Delete)) or (
+            elif isinstance(node, ast.Name) and node.id in counters:
+                target = node.id
+            if target in names or (target in counters and isinstance(node, ast.Name)):
+                write = id(node) in targets or (
                     isinstance(node, ast.Attribute) and node.attr in MUTATING_METHODS
                 )
                 uses.append(_Use(statement, target, lock, write))
@@ -333,8 +343,17 @@ def _closure_events(function, locks: set[str], lock_lines: list[int]) -> list[Lo
     }
     lock_names = {name for name in bound if is_lock_expression(ast.Name(id=name), locks)}
     shared = bound - lock_names
+    counters = shared & {
+        name
+        for inner in nested
+        for node in walk(inner)
+        if isinstance(node, ast.Nonlocal)
+        for name in node.names
+    }
     uses = {
-        inner.name: _container_uses(inner, shared - _own_locals(inner), locks | lock_names)
+        inner.name: _container_uses(
+            inner, shared - _own_locals(inner), counters - _own_locals(inner), locks | lock_names
+        )
         for inner in nested
     }
     guarded: dict[str, tuple[str, int, str]] = {}
@@ -345,14 +364,22 @@ def _closure_events(function, locks: set[str], lock_lines: list[int]) -> list[Lo
     events = []
     for inner in nested:
         reported_lines: set[int] = set()
+        # A lone unlocked read (`table.get(key)`) is one atomic step; two or more in one
+        # statement (`Stats(hits, misses, len(table))`) are a snapshot the lock would keep whole.
+        reads_per_statement: dict[int, int] = {}
+        for use in uses[inner.name]:
+            if not use.locked and not use.write and use.name in guarded:
+                reads_per_statement[id(use.node)] = reads_per_statement.get(id(use.node), 0) + 1
         for use in uses[inner.name]:
             if use.locked or use.name not in guarded or use.node.lineno in reported_lines:
+                continue
+            if not use.write and reads_per_statement.get(id(use.node), 0) < 2:
                 continue
             where, line, lock = guarded[use.name]
             if where == inner.name:
                 continue  # the function that takes the lock: its unlocked uses are its own sequence
             reported_lines.add(use.node.lineno)
-            verb = "changes" if use.write else "reads"
+            verb = "changes" if use.write else "reads, with other state the lock covers,"
             events.append(
                 LockDisciplineEvent(
                     f"{function.name}.{use.name}",
@@ -361,8 +388,7 @@ def _closure_events(function, locks: set[str], lock_lines: list[int]) -> list[Lo
                     use.node.col_offset + 1,
                     f"{verb} `{use.name}` without a lock",
                     f"`{use.name}` lives in the closure of {function.name}(), so every call of the "
-                    f"functions it "
-                    f"makes shares it, and {where}() uses it under `{lock}` (line {line})",
+                    f"functions it makes shares it, and {where}() uses it under `{lock}` (line {line})",
                 )
             )
     return events
