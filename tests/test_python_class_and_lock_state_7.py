@@ -475,3 +475,42 @@ def test_counters_rebound_through_nonlocal_under_a_lock_and_read_together_withou
 
 def test_a_lone_unlocked_lookup_of_a_closure_dict_is_one_atomic_step():
     assert 25 not in {line for _rule, line, _message in _findings(NONLOCAL_COUNTERS, "FTP012")}
+
+
+OUTPUT_STACK = """\
+import threading
+
+
+class Report:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._lines = []
+        self._indents = []
+
+    def write(self, text):
+        with self._lock:
+            self._lines.append(text)
+
+    def indent(self, prefix):
+        self._indents.append(prefix)
+
+    def dedent(self):
+        self._indents.pop()
+
+    def section(self, title):
+        self._indents.append(title)
+        self._indents.pop()
+"""
+
+
+def test_a_stack_pushed_and_popped_in_two_methods_of_a_locking_class_names_both_ends():
+    found = {line: message for _rule, line, message in _findings(OUTPUT_STACK, "FTP012")}
+    assert set(found) == {15, 18}
+    assert "popped in dedent(), line 18" in found[15] and "takes `self._lock` in write()" in found[15]
+
+
+def test_the_same_stack_in_a_class_that_never_locks_is_quiet():
+    unlocked = OUTPUT_STACK.replace(
+        "        with self._lock:\n            self._lines.append(text)", "        self._lines.append(text)"
+    )
+    assert not _findings(unlocked, "FTP012")

@@ -252,7 +252,7 @@ class PythonModuleAnalysis:
         for found in lock_discipline_events(tree, self.path, self.lines, self.facts.locks):
             if self._runs_once(found.function) or found.line in race_lines:
                 continue  # an FTP008 sequence on the same statement says more
-            event = Event("lock-discipline", found.name, None, found.function, found.detail)
+            event = Event(found.kind, found.name, None, found.function, found.detail)
             event.location, event.evidence = found.location, found.evidence
             self.events.append(event)
         facts = self.facts

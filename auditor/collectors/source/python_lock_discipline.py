@@ -44,6 +44,7 @@ class LockDisciplineEvent:
     column: int
     detail: str  # what the unlocked statement does
     evidence: str  # the locked use: where, and which lock
+    kind: str = "lock-discipline"  # or "shared-stack": push and pop on a class that locks elsewhere
     location: Location | None = None
 
 
@@ -220,6 +221,72 @@ def _takes_a_lock(node: ast.AST, lock_lines: list[int]) -> bool:
     return any(node.lineno <= line <= (node.end_lineno or node.lineno) for line in lock_lines)
 
 
+def _stack_calls(method):
+    """``(field, "push" | "pop", statement)`` for the ``self.f.append(x)`` / ``self.f.pop()``
+    statements of ``method``."""
+    self_name = self_parameter(method)
+    for node in walk(method):
+        call = node.value if isinstance(node, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            continue
+        owner = call.func.value
+        if not (isinstance(owner, ast.Attribute) and isinstance(owner.value, ast.Name)):
+            continue
+        if owner.value.id != self_name:
+            continue
+        if call.func.attr == "append" and len(call.args) == 1:
+            yield owner.attr, "push", node
+        elif call.func.attr == "pop" and not call.args:
+            yield owner.attr, "pop", node
+
+
+def _stack_events(class_node, methods, skipped, guarded, lock_fields, locks) -> list[LockDisciplineEvent]:
+    """A field used as a stack (``append`` in one method, ``pop()`` in another) of a class that
+    takes a lock elsewhere: a thread's ``pop()`` can remove the entry another thread pushed.
+    Both statements are reported, each naming the other."""
+    calls: dict[str, dict[str, tuple[str, ast.AST]]] = {}  # field -> kind -> (method, statement)
+    for method in methods:
+        if method.name in skipped:
+            continue
+        locked = {id(statement) for statement, lock in _method_regions(method, locks) if lock}
+        for field_name, kind, statement in _stack_calls(method):
+            if id(statement) not in locked and field_name not in lock_fields and field_name not in guarded:
+                calls.setdefault(field_name, {}).setdefault(kind, (method.name, statement))
+    where, line, lock = next(iter(guarded.values()))
+    evidence = f"{class_node.name} takes `{lock}` in {where}() (line {line}): its authors expect threads"
+    events = []
+    for field_name, kinds in calls.items():
+        if len(kinds) < 2 or kinds["push"][0] == kinds["pop"][0]:
+            continue  # push and pop in one method: a scoped use, not a stack shared across calls
+        (push_method, push), (pop_method, pop) = kinds["push"], kinds["pop"]
+        for method_name, node, what in (
+            (
+                push_method,
+                push,
+                f"pushes onto `self.{field_name}` (popped in {pop_method}(), line {pop.lineno})",
+            ),
+            (pop_method, pop, f"pops `self.{field_name}` (pushed in {push_method}(), line {push.lineno})"),
+        ):
+            events.append(
+                LockDisciplineEvent(
+                    f"{class_node.name}.{field_name}",
+                    method_name,
+                    node.lineno,
+                    node.col_offset + 1,
+                    f"{what} without a lock, so a thread can pop what another pushed",
+                    evidence,
+                    "shared-stack",
+                )
+            )
+    return events
+
+
+def _method_regions(method, locks: set[str]) -> list[tuple[ast.stmt, str]]:
+    statements: list[tuple[ast.stmt, str]] = []
+    _regions(method.body, locks, "", statements)
+    return statements
+
+
 def _instance_events(class_node: ast.ClassDef, locks: set[str]) -> list[LockDisciplineEvent]:
     methods = class_methods(class_node)
     if {"acquire", "release"} <= {method.name for method in methods}:
@@ -248,7 +315,7 @@ def _instance_events(class_node: ast.ClassDef, locks: set[str]) -> list[LockDisc
     if not guarded:
         return []
     skipped = _unshared_methods(methods, locks)
-    events = []
+    events = _stack_events(class_node, methods, skipped, guarded, lock_fields, locks)
     for method in methods:
         if method.name in skipped:
             continue

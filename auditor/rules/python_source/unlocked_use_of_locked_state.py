@@ -20,6 +20,10 @@ class UnlockedUseOfLockedState(PythonSourceRule):
     ``cache_info`` handed out beside it, which every caller of the decorated function
     reaches. Each finding names the unlocked statement, the locked use and the lock.
 
+    A field used as a stack (``self._hooks.append(h)`` in one method, ``self._hooks.pop()``
+    in another) of a class that takes a lock elsewhere is reported too: the lock says the
+    instance is shared, and one thread's ``pop()`` can remove the entry another pushed.
+
     Not reported: construction (``__init__`` and what only it calls), private helpers
     that every caller calls with the lock held, and ``async with`` locks (they order
     coroutines on one event loop, not threads).
@@ -32,6 +36,15 @@ class UnlockedUseOfLockedState(PythonSourceRule):
     fix = "Take the same lock around this statement too, or make the state immutable and swap it whole."
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
+        Example(
+            "import threading\n\nclass Console:\n    def __init__(self):\n"
+            "        self._lock = threading.RLock()\n        self._live = None\n        self._hooks = []\n\n"
+            "    def set_live(self, live):\n        with self._lock:\n            self._live = live\n\n"
+            "    def push_hook(self, hook):\n        self._hooks.append(hook)\n\n"
+            "    def pop_hook(self):\n        self._hooks.pop()\n",
+            language="python",
+            note="a stack on an instance the class itself locks: pops can take another thread's entry",
+        ),
         Example(
             "import threading\n\nclass Display:\n    def __init__(self):\n"
             "        self._lock = threading.RLock()\n"
@@ -55,6 +68,15 @@ class UnlockedUseOfLockedState(PythonSourceRule):
         ),
     ]
     valid = [
+        Example(
+            "import threading\n\nclass Console:\n    def __init__(self):\n"
+            "        self._lock = threading.RLock()\n        self._hooks = []\n\n"
+            "    def push_hook(self, hook):\n        with self._lock:\n"
+            "            self._hooks.append(hook)\n\n"
+            "    def pop_hook(self):\n        with self._lock:\n            self._hooks.pop()\n",
+            language="python",
+            note="both ends of the stack under the lock",
+        ),
         Example(
             "import threading\n\nclass Display:\n    def __init__(self):\n"
             "        self._lock = threading.RLock()\n"
@@ -94,3 +116,5 @@ class UnlockedUseOfLockedState(PythonSourceRule):
                 "locked section as this statement runs",
                 event.location,
             )
+        for event in analysis.events_of("shared-stack"):
+            yield cls.finding(f"{event.function}() {event.detail} ({event.evidence})", event.location)
