@@ -41,6 +41,7 @@ from .prefilter import (
     object_method_call,
     passed_as_default,
     process_iteration,
+    python_needs_full_analysis,
 )
 from .python_ast_walk import walk
 from .python_class_sequences import class_state_sequences
@@ -214,15 +215,20 @@ class PythonModuleAnalysis:
             if found.other_line:
                 event.check_location = self._line_location(found.other_line)
             self.events.append(event)
+        # The passes added for issue 14 look for what the text pre-filter does not: where it
+        # would reject the text (a file reached here without it), they stay silent, so that
+        # the pre-filter never hides a finding.
+        accepted = python_needs_full_analysis(self.text)
         races = shared_instance_races(
-            tree, self.path, self.lines, set(self.facts.containers), self.facts.locks
+            tree, self.path, self.lines, set(self.facts.containers), self.facts.locks, accepted
         )
         for race in races:
             name = f"{race.class_name}.{race.field_name}"
             event = Event("instance-race", name, None, race.function, race.what, location=race.location)
             event.evidence = race.evidence
             self.events.append(event)
-        self._sequence_events(tree, changed)
+        if accepted:
+            self._sequence_events(tree, changed)
         for found in process_state_events(tree, self.path, self.lines, self.facts.locks):
             if self._runs_once(found.function):
                 continue

@@ -350,6 +350,7 @@ class ModuleFacts:
         facts.text = text
         facts.containers, facts.module_names, facts.locks, facts.thread_locals = {}, set(), set(), set()
         facts.class_mutable_attrs, facts.instance_assigned = {}, {}
+        facts.metaclasses = set()
         facts.functions_called_from_module_level = set()
         facts.module_objects = set()
         facts.object_factories = {}
@@ -420,6 +421,13 @@ class ModuleFacts:
         attributes = self.class_mutable_attrs.setdefault(node.name.value, set())
         assigned = self.instance_assigned.setdefault(node.name.value, set())
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
+        # The same class-state facts as the `ast` reading (`_note_metaclass`, `_plain_class`,
+        # `_per_class_containers`), so that both parsers report the same events.
+        bases = {(_dotted(base.value) or "").split(".")[-1] for base in node.bases}
+        metaclass = bool(bases & ({"type", "ABCMeta"} | self.metaclasses))
+        if metaclass:
+            self.metaclasses.add(node.name.value)
+        plain = not node.decorators and bases <= _PLAIN_BASES
         for statement in body:
             if isinstance(statement, cst.ClassDef):
                 self._libcst_class(statement)
@@ -428,6 +436,12 @@ class ModuleFacts:
                 statement.visit(collector)
                 assigned |= collector.assigned
                 self.locks |= collector.locks
+                name = statement.name.value
+                parameters = statement.params.params
+                if name in _PER_CLASS_SETUP and (name != "__init__" or metaclass) and parameters:
+                    owner = _OwnerContainers(parameters[0].name.value)
+                    statement.visit(owner)
+                    attributes |= owner.found
             elif isinstance(statement, cst.SimpleStatementLine):
                 for item in statement.body:
                     if isinstance(item, cst.Assign):
@@ -445,7 +459,7 @@ class ModuleFacts:
                         and isinstance(item.target, cst.Name)
                         and item.value is not None
                         and is_mutable_container(item.value)
-                        and "ClassVar" in cst.Module([]).code_for_node(item.annotation.annotation)
+                        and ("ClassVar" in cst.Module([]).code_for_node(item.annotation.annotation) or plain)
                     ):
                         attributes.add(item.target.value)
 
@@ -461,6 +475,23 @@ class _CallNames(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name):
             self.names.add(node.func.value)
+
+
+class _OwnerContainers(cst.CSTVisitor):
+    """``x`` for each ``owner.x = {}`` (a mutable container) in a function."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        self.found: set[str] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not is_mutable_container(node.value):
+            return
+        for target in node.targets:
+            attribute = target.target
+            if isinstance(attribute, cst.Attribute) and isinstance(attribute.value, cst.Name):
+                if attribute.value.value == self.owner:
+                    self.found.add(attribute.attr.value)
 
 
 class _SelfAssignments(cst.CSTVisitor):

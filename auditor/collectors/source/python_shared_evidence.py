@@ -23,6 +23,7 @@ from .python_vocabulary import MUTATING_METHODS
 _GLOBAL_HOOKS = {"meta_path", "path_hooks", "path_importer_cache"}
 _WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
 _REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool)$|^_?Cached[A-Z]")
+_CACHE_SUFFIX = re.compile(r"(?:Registry|Cache|Client|Pool)$")
 # Interpreter hooks that call what they are handed from every thread: a bound method of
 # the instance handed to one makes the instance shared (a tracer, a profiler).
 # (`sys.settrace` sets the calling thread's hook only, and other `register_callback`s, such
@@ -87,7 +88,11 @@ def self_parameter(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
 class ModuleEvidence:
     """Which classes of the module the code shows to have shared instances, and why."""
 
-    def __init__(self, tree: ast.Module, containers: set[str], locks: set[str]) -> None:
+    def __init__(self, tree: ast.Module, containers: set[str], locks: set[str], hooks: bool = True) -> None:
+        # `hooks`: whether the evidence the text pre-filter does not look for (interpreter
+        # hooks, tzinfo, `Cached...` names) may be used; off where it would reject the text,
+        # so that the pre-filter never hides a finding.
+        self.hooks = hooks
         self.classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
         self.containers = containers
         self.locks = locks
@@ -169,16 +174,16 @@ class ModuleEvidence:
         singleton = _singleton_store(class_node)
         if singleton is not None:
             return singleton, None
-        hooked = _every_thread_hook(class_node) if self.hooks_named else None
+        hooked = _every_thread_hook(class_node) if self.hooks and self.hooks_named else None
         if hooked is not None:
             return hooked, None
-        if _is_tzinfo(class_node, self.classes):
+        if self.hooks and _is_tzinfo(class_node, self.classes):
             return (
                 f"{class_node.name} is a tzinfo: one time-zone object is attached to every datetime made "
                 "with it and is used from whichever thread handles those datetimes",
                 None,
             )
-        if _REGISTRY_CLASS.search(class_node.name):
+        if _REGISTRY_CLASS.search(class_node.name) and (self.hooks or _CACHE_SUFFIX.search(class_node.name)):
             return (
                 f"{class_node.name} is a registry/cache/client/pool class: one instance is there to serve "
                 "every caller",
