@@ -41,12 +41,16 @@ from .prefilter import (
     object_method_call,
     passed_as_default,
     process_iteration,
+    python_needs_full_analysis,
 )
 from .python_ast_walk import walk
+from .python_class_sequences import class_state_sequences
+from .python_container_aliases import container_alias_events
 from .python_event_collector import (
     Event,
     _EventCollector,
 )
+from .python_lock_discipline import lock_discipline_events
 from .python_module_checks import module_check_events
 from .python_module_facts import (
     ModuleFacts,
@@ -171,6 +175,17 @@ class PythonModuleAnalysis:
 
         self._ast_events(tree)
         self._drop_unmutated_iteration()
+        self._say_why_class_state_is_shared()
+
+    def _say_why_class_state_is_shared(self) -> None:
+        """A metaclass's ``cls.x = {}`` is one container per class, not per instance."""
+        for event in self.events:
+            owner = event.name.split(".")[0]
+            if event.kind == "class-attr-mutation" and owner in self.facts.metaclasses and not event.evidence:
+                event.evidence = (
+                    f"is made once per class by the metaclass {owner} (one container that every thread "
+                    "calling that class shares)"
+                )
 
     def _line_location(self, line: int) -> Location:
         snippet = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
@@ -200,20 +215,59 @@ class PythonModuleAnalysis:
             if found.other_line:
                 event.check_location = self._line_location(found.other_line)
             self.events.append(event)
+        # The passes added for issue 14 look for what the text pre-filter does not: where it
+        # would reject the text (a file reached here without it), they stay silent, so that
+        # the pre-filter never hides a finding.
+        accepted = python_needs_full_analysis(self.text)
         races = shared_instance_races(
-            tree, self.path, self.lines, set(self.facts.containers), self.facts.locks
+            tree, self.path, self.lines, set(self.facts.containers), self.facts.locks, accepted
         )
         for race in races:
             name = f"{race.class_name}.{race.field_name}"
             event = Event("instance-race", name, None, race.function, race.what, location=race.location)
             event.evidence = race.evidence
             self.events.append(event)
+        if accepted:
+            self._sequence_events(tree, changed)
         for found in process_state_events(tree, self.path, self.lines, self.facts.locks):
             if self._runs_once(found.function):
                 continue
             event = Event(found.kind, found.name, None, found.function, found.detail, location=found.location)
             if found.other_line:
                 event.check_location = self._line_location(found.other_line)
+            self.events.append(event)
+
+    def _sequence_events(self, tree: ast.Module, changed: set[str]) -> None:
+        """Changes through a local alias of a module container, state used under a lock
+        and changed without it, and tests of class state followed by a change to it."""
+        aliased = container_alias_events(
+            tree, self.path, self.lines, set(self.facts.containers), changed, self.facts.locks
+        )
+        mutated_lines = {event.location.line for event in self.events if event.kind == "container-mutation"}
+        for found in aliased:
+            if self._runs_once(found.function) or found.line in mutated_lines:
+                continue
+            if found.detail in ("entry", "test"):
+                event = Event("check-then-use", found.container, None, found.function, found.evidence)
+            else:
+                event = Event("container-mutation", found.container, None, found.function, found.detail)
+                event.evidence = found.evidence
+            event.location = found.location
+            self.events.append(event)
+        race_lines = {event.location.line for event in self.events if event.kind == "instance-race"}
+        for found in lock_discipline_events(tree, self.path, self.lines, self.facts.locks):
+            if self._runs_once(found.function) or found.line in race_lines:
+                continue  # an FTP008 sequence on the same statement says more
+            event = Event(found.kind, found.name, None, found.function, found.detail)
+            event.location, event.evidence = found.location, found.evidence
+            self.events.append(event)
+        facts = self.facts
+        for found in class_state_sequences(tree, self.path, self.lines, facts.metaclasses, facts.locks):
+            if self._runs_once(found.function):
+                continue
+            event = Event("class-check-then-act", found.name, None, found.function, found.detail)
+            event.location, event.evidence = found.location, found.evidence
+            event.check_location = self._line_location(found.other_line)  # here: the act
             self.events.append(event)
 
     def _keep_reads_of_rebound_globals(self) -> None:
@@ -244,8 +298,14 @@ class PythonModuleAnalysis:
             kept.append(event)
         # A class attribute set after an unset check is FTP003's lazy initialisation.
         lazy_lines = {event.location.line for event in kept if event.kind == "lazy-init"}
+        lazy_lines |= {
+            event.check_location.line for event in kept if event.kind == "lazy-init" and event.check_location
+        }
         self.events = [
-            event for event in kept if event.kind != "class-state" or event.location.line not in lazy_lines
+            event
+            for event in kept
+            if event.kind not in ("class-state", "class-check-then-act")
+            or event.location.line not in lazy_lines
         ]
 
     def _drop_unmutated_iteration(self) -> None:

@@ -15,7 +15,8 @@ containers something writes at run time:
   (``walk(_registry)``): the iteration is over shared state;
 * a lazy initialisation whose store takes a lock *after* the unlocked check and
   never checks again inside it (``if cls._instance is None: with lock: cls._instance
-  = cls()``): two threads that passed the check both store.
+  = cls()``, or ``lock.acquire()`` then ``try:``): two threads that passed the check
+  both store.
 """
 
 from __future__ import annotations
@@ -401,18 +402,22 @@ class _Finder:
         unset = _unset_targets(statement.test)
         if not unset:
             return
-        for inner in statement.body:
-            if not isinstance(inner, (ast.With, ast.AsyncWith)):
-                continue
-            if not any(is_lock_expression(item.context_expr, self.locks) for item in inner.items):
+        for position, inner in enumerate(statement.body):
+            if isinstance(inner, (ast.With, ast.AsyncWith)):
+                if not any(is_lock_expression(item.context_expr, self.locks) for item in inner.items):
+                    continue
+                region = ast.Module(body=inner.body, type_ignores=[])
+            elif _acquires_lock(inner, self.locks):
+                # `lock.acquire()` then `try: ... finally: lock.release()`: the rest of the body.
+                region = ast.Module(body=statement.body[position + 1 :], type_ignores=[])
+            else:
                 continue
             rechecked = any(
-                isinstance(node, ast.If) and _unset_targets(node.test) & unset
-                for node in walk(ast.Module(body=inner.body, type_ignores=[]))
+                isinstance(node, ast.If) and _unset_targets(node.test) & unset for node in walk(region)
             )
             if rechecked:
                 continue
-            for node in walk(ast.Module(body=inner.body, type_ignores=[])):
+            for node in walk(region):
                 if isinstance(node, ast.Assign):
                     stored = {dotted(target) for target in node.targets} & unset
                     if stored:
@@ -426,6 +431,16 @@ class _Finder:
                             "does not check again inside it",
                             statement.lineno,
                         )
+
+
+def _acquires_lock(statement: ast.stmt, locks: set[str]) -> bool:
+    call = statement.value if isinstance(statement, ast.Expr) else None
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "acquire"
+        and is_lock_expression(call.func.value, locks)
+    )
 
 
 def _singleton_getters(tree: ast.Module) -> dict[str, tuple[str, str, int]]:

@@ -59,6 +59,40 @@ GLOBAL_RANDOM_MODULES = {"np.random", "numpy.random", "random"}
 _CONSTRUCTION_METHODS = {"__init__", "__new__", "__post_init__", "__init_subclass__", "__set_name__"}
 
 
+# Methods that run once per class and give each class its own containers: a metaclass's
+# `__init__`/`__new__` (``cls.__cache = {}``) and `__init_subclass__`. What they make is
+# class state, shared by every thread that uses the class.
+_PER_CLASS_SETUP = {"__init__", "__new__", "__init_subclass__"}
+_PLAIN_BASES = {"object", "type", "ABCMeta", "ABC"}
+
+
+def _plain_class(node: ast.ClassDef) -> bool:
+    """No decorator and no base but ``object``/``type``: nothing turns annotated class-body
+    assignments into per-instance fields (as ``@dataclass``, attrs or a pydantic base do)."""
+    return not node.decorator_list and all(
+        (_ast_dotted(base) or "").split(".")[-1] in _PLAIN_BASES for base in node.bases
+    )
+
+
+def _per_class_containers(methods: list, metaclass: bool) -> set[str]:
+    """``x`` for each ``cls.x = {}`` (a mutable container) on the first parameter of a
+    method that sets each class up (``__init__`` only in a metaclass)."""
+    found = set()
+    for method in methods:
+        if method.name not in _PER_CLASS_SETUP or not method.args.args:
+            continue
+        if method.name == "__init__" and not metaclass:
+            continue
+        owner = method.args.args[0].arg
+        for child in walk(method):
+            if isinstance(child, ast.Assign) and _ast_is_mutable_container(child.value):
+                for target in child.targets:
+                    if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                        if target.value.id == owner:
+                            found.add(target.attr)
+    return found
+
+
 def _self_root(node: ast.AST, self_name: str) -> str | None:
     """``cache`` for ``self.cache`` / ``self.cache[k]`` / ``self.cache[k][j]``."""
     attribute = None
@@ -132,6 +166,7 @@ class ModuleFacts:
         self.thread_locals: set[str] = set()
         self.class_mutable_attrs: dict[str, set[str]] = {}
         self.instance_assigned: dict[str, set[str]] = {}
+        self.metaclasses: set[str] = set()  # classes derived from `type`: their instances are classes
         self.functions_called_from_module_level: set[str] = set()
         self.module_objects: set[str] = set()
         self.object_factories: dict[str, str] = {}
@@ -249,10 +284,19 @@ class ModuleFacts:
                 self.module_objects.discard(name)
                 self.thread_locals.add(name)
 
+    def _note_metaclass(self, node: ast.ClassDef) -> bool:
+        """Whether ``node`` derives from ``type`` (here or through a metaclass of the module)."""
+        bases = {(_ast_dotted(base) or "").split(".")[-1] for base in node.bases}
+        if bases & ({"type", "ABCMeta"} | self.metaclasses):
+            self.metaclasses.add(node.name)
+            return True
+        return False
+
     def _class(self, node: ast.ClassDef) -> None:
         attributes = self.class_mutable_attrs.setdefault(node.name, set())
         assigned = self.instance_assigned.setdefault(node.name, set())
         methods = []
+        metaclass = self._note_metaclass(node)
         for statement in node.body:
             if isinstance(statement, ast.Assign) and _ast_call_name(statement.value) in LOCK_FACTORIES:
                 self.locks.update(target.id for target in statement.targets if isinstance(target, ast.Name))
@@ -262,10 +306,11 @@ class ModuleFacts:
                 isinstance(statement, ast.AnnAssign)
                 and isinstance(statement.target, ast.Name)
                 and _ast_is_mutable_container(statement.value)
-                and "ClassVar" in ast.dump(statement.annotation)
+                and ("ClassVar" in ast.dump(statement.annotation) or _plain_class(node))
             ):
                 # Other annotated class-body assignments are dataclass / attrs / pydantic
-                # fields, copied per instance (or rejected when mutable), not shared state.
+                # fields, copied per instance (or rejected when mutable), not shared state;
+                # those need a decorator or a model base, which a plain class has neither of.
                 attributes.add(statement.target.id)
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 methods.append(statement)
@@ -277,6 +322,7 @@ class ModuleFacts:
                         )
             elif isinstance(statement, ast.ClassDef):
                 self._class(statement)
+        attributes.update(_per_class_containers(methods, metaclass))
         if not attributes:
             return
         for method in methods:
@@ -304,6 +350,7 @@ class ModuleFacts:
         facts.text = text
         facts.containers, facts.module_names, facts.locks, facts.thread_locals = {}, set(), set(), set()
         facts.class_mutable_attrs, facts.instance_assigned = {}, {}
+        facts.metaclasses = set()
         facts.functions_called_from_module_level = set()
         facts.module_objects = set()
         facts.object_factories = {}
@@ -374,6 +421,13 @@ class ModuleFacts:
         attributes = self.class_mutable_attrs.setdefault(node.name.value, set())
         assigned = self.instance_assigned.setdefault(node.name.value, set())
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
+        # The same class-state facts as the `ast` reading (`_note_metaclass`, `_plain_class`,
+        # `_per_class_containers`), so that both parsers report the same events.
+        bases = {(_dotted(base.value) or "").split(".")[-1] for base in node.bases}
+        metaclass = bool(bases & ({"type", "ABCMeta"} | self.metaclasses))
+        if metaclass:
+            self.metaclasses.add(node.name.value)
+        plain = not node.decorators and bases <= _PLAIN_BASES
         for statement in body:
             if isinstance(statement, cst.ClassDef):
                 self._libcst_class(statement)
@@ -382,6 +436,12 @@ class ModuleFacts:
                 statement.visit(collector)
                 assigned |= collector.assigned
                 self.locks |= collector.locks
+                name = statement.name.value
+                parameters = statement.params.params
+                if name in _PER_CLASS_SETUP and (name != "__init__" or metaclass) and parameters:
+                    owner = _OwnerContainers(parameters[0].name.value)
+                    statement.visit(owner)
+                    attributes |= owner.found
             elif isinstance(statement, cst.SimpleStatementLine):
                 for item in statement.body:
                     if isinstance(item, cst.Assign):
@@ -399,7 +459,7 @@ class ModuleFacts:
                         and isinstance(item.target, cst.Name)
                         and item.value is not None
                         and is_mutable_container(item.value)
-                        and "ClassVar" in cst.Module([]).code_for_node(item.annotation.annotation)
+                        and ("ClassVar" in cst.Module([]).code_for_node(item.annotation.annotation) or plain)
                     ):
                         attributes.add(item.target.value)
 
@@ -415,6 +475,23 @@ class _CallNames(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name):
             self.names.add(node.func.value)
+
+
+class _OwnerContainers(cst.CSTVisitor):
+    """``x`` for each ``owner.x = {}`` (a mutable container) in a function."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        self.found: set[str] = set()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if not is_mutable_container(node.value):
+            return
+        for target in node.targets:
+            attribute = target.target
+            if isinstance(attribute, cst.Attribute) and isinstance(attribute.value, cst.Name):
+                if attribute.value.value == self.owner:
+                    self.found.add(attribute.attr.value)
 
 
 class _SelfAssignments(cst.CSTVisitor):

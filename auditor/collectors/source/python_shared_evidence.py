@@ -4,7 +4,10 @@ See :mod:`auditor.collectors.source.python_shared_instances` for what is reporte
 such a class. The evidence, strongest first: a module-level variable holds an
 instance; the class is put in ``sys.meta_path`` / ``sys.path_hooks``; instances are kept
 in a module-level container; the class takes a lock in some method; a method hands a
-weakref callback that reaches ``self``; the class is a registry or a cache by name.
+weakref callback that reaches ``self``; a method is handed to an interpreter hook that
+every thread calls (``sys.monitoring.register_callback``, ``threading.settrace``); the
+class is a ``tzinfo`` (attached to every datetime made with it); the class is a
+registry or a cache by name (``...Cache``, ``Cached...``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,26 @@ from .python_vocabulary import MUTATING_METHODS
 # Interpreter-wide registries whose entries any thread calls into.
 _GLOBAL_HOOKS = {"meta_path", "path_hooks", "path_importer_cache"}
 _WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
-_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool)$")
+_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool)$|^_?Cached[A-Z]")
+_CACHE_SUFFIX = re.compile(r"(?:Registry|Cache|Client|Pool)$")
+# Interpreter hooks that call what they are handed from every thread: a bound method of
+# the instance handed to one makes the instance shared (a tracer, a profiler).
+# (`sys.settrace` sets the calling thread's hook only, and other `register_callback`s, such
+# as IDLE's, are not the interpreter's: only these dotted tails count.)
+_EVERY_THREAD_HOOKS = {
+    "monitoring.register_callback",
+    "threading.settrace",
+    "threading.setprofile",
+    "settrace_all_threads",
+    "setprofile_all_threads",
+}
+
+
+def _hook_of(called: str) -> str | None:
+    for hook in _EVERY_THREAD_HOOKS:
+        if called == hook or called.endswith("." + hook) or called.endswith("_" + hook):
+            return hook
+    return None
 
 
 def self_field(node: ast.AST, self_name: str) -> str | None:
@@ -66,11 +88,20 @@ def self_parameter(method: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
 class ModuleEvidence:
     """Which classes of the module the code shows to have shared instances, and why."""
 
-    def __init__(self, tree: ast.Module, containers: set[str], locks: set[str]) -> None:
+    def __init__(self, tree: ast.Module, containers: set[str], locks: set[str], hooks: bool = True) -> None:
+        # `hooks`: whether the evidence the text pre-filter does not look for (interpreter
+        # hooks, tzinfo, `Cached...` names) may be used; off where it would reject the text,
+        # so that the pre-filter never hides a finding.
+        self.hooks = hooks
         self.classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
         self.containers = containers
         self.locks = locks
         self.evidence: dict[str, str] = {}
+        # One look at the module, not two walks of every method: is a hook named at all?
+        hook_names = {hook.split(".")[-1] for hook in _EVERY_THREAD_HOOKS}
+        self.hooks_named = any(
+            isinstance(node, ast.Attribute) and node.attr in hook_names for node in walk(tree)
+        )
         for statement in tree.body:
             if isinstance(statement, ast.Assign) and call_name(statement.value) in self.classes:
                 for target in statement.targets:
@@ -143,7 +174,16 @@ class ModuleEvidence:
         singleton = _singleton_store(class_node)
         if singleton is not None:
             return singleton, None
-        if _REGISTRY_CLASS.search(class_node.name):
+        hooked = _every_thread_hook(class_node) if self.hooks and self.hooks_named else None
+        if hooked is not None:
+            return hooked, None
+        if self.hooks and _is_tzinfo(class_node, self.classes):
+            return (
+                f"{class_node.name} is a tzinfo: one time-zone object is attached to every datetime made "
+                "with it and is used from whichever thread handles those datetimes",
+                None,
+            )
+        if _REGISTRY_CLASS.search(class_node.name) and (self.hooks or _CACHE_SUFFIX.search(class_node.name)):
             return (
                 f"{class_node.name} is a registry/cache/client/pool class: one instance is there to serve "
                 "every caller",
@@ -175,6 +215,52 @@ class ModuleEvidence:
 
     def is_lock(self, expression: ast.AST) -> bool:
         return is_lock_expression(expression, self.locks)
+
+
+def _is_tzinfo(class_node: ast.ClassDef, classes: dict[str, ast.ClassDef], depth: int = 0) -> bool:
+    """Derived from ``datetime.tzinfo`` (or a ``_tzinfo`` base), here or through a class of the module."""
+    for base in class_node.bases:
+        name = (_dotted(base) or "").split(".")[-1]
+        if name.lower().lstrip("_") == "tzinfo":
+            return True
+        if name in classes and classes[name] is not class_node and depth < 8:
+            if _is_tzinfo(classes[name], classes, depth + 1):
+                return True
+    return False
+
+
+def _every_thread_hook(class_node: ast.ClassDef) -> str | None:
+    """``sys.monitoring.register_callback(tool, event, self.on_line)`` (directly or through a
+    ``functools.partial`` of it), ``threading.settrace(self.trace)``: the interpreter calls
+    the instance's method from every thread."""
+    for method in class_methods(class_node):
+        self_name = self_parameter(method)
+        partials: dict[str, str] = {}  # local -> hook it is a partial of
+        for node in walk(method):
+            if isinstance(node, ast.Assign) and call_name(node.value) == "partial" and node.value.args:
+                hook = _hook_of(_dotted(node.value.args[0]) or "")
+                if hook:
+                    names = [target.id for target in node.targets if isinstance(target, ast.Name)]
+                    partials.update(dict.fromkeys(names, hook))
+        for node in walk(method):
+            if not isinstance(node, ast.Call):
+                continue
+            called = _dotted(node.func) or ""
+            hook = partials.get(called) or _hook_of(called)
+            if hook is None:
+                continue
+            for argument in node.args:
+                if (
+                    isinstance(argument, ast.Attribute)
+                    and isinstance(argument.value, ast.Name)
+                    and argument.value.id == self_name
+                ):
+                    return (
+                        f"{method.name}() hands `self.{argument.attr}` to {hook}() (line "
+                        f"{node.lineno}), which "
+                        "calls it from every thread"
+                    )
+    return None
 
 
 def _singleton_store(class_node: ast.ClassDef) -> str | None:

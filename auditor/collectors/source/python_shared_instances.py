@@ -570,12 +570,12 @@ class _ClassRaces:
 
 
 def shared_instance_races(
-    tree: ast.Module, path: str, lines: list[str], containers: set[str], locks: set[str]
+    tree: ast.Module, path: str, lines: list[str], containers: set[str], locks: set[str], hooks: bool = True
 ) -> list[InstanceRace]:
     """Every race on the state of a class the module shows to be shared."""
     if not any(isinstance(node, ast.ClassDef) for node in tree.body):
         return []
-    source = ModuleEvidence(tree, containers, locks)
+    source = ModuleEvidence(tree, containers, locks, hooks)
     races: list[InstanceRace] = []
     for class_node in source.classes.values():
         if any((dotted(base) or "").endswith("local") for base in class_node.bases):

@@ -68,6 +68,22 @@ class CheckThenActInit(PythonSourceRule):
             language="python",
             note="locked, but nothing checks again under the lock",
         ),
+        Example(
+            "import threading\n\nclass Loop:\n    _instance = None\n    _lock = threading.Lock()\n\n"
+            "    @classmethod\n    def instance(cls):\n        if cls._instance is None:\n"
+            "            cls._lock.acquire()\n            try:\n                cls._instance = cls()\n"
+            "            finally:\n                cls._lock.release()\n        return cls._instance\n",
+            language="python",
+            note="acquire() after the check, the store in a try: the same missing second check",
+        ),
+        Example(
+            "class Singleton(type):\n    _instances: dict[type, object] = {}\n\n"
+            "    def __call__(cls, *args, **kwargs):\n        if cls not in cls._instances:\n"
+            "            cls._instances[cls] = super().__call__(*args, **kwargs)\n"
+            "        return cls._instances[cls]\n",
+            language="python",
+            note="an annotated class-body dict of a plain class (no dataclass, no model base) is class state",
+        ),
     ]
     valid = [
         Example(
@@ -85,6 +101,14 @@ class CheckThenActInit(PythonSourceRule):
             language="python",
             note="a parameter, not shared state",
         ),
+        Example(
+            "from dataclasses import dataclass, field\n\n@dataclass\nclass Box:\n"
+            "    items: dict = field(default_factory=dict)\n\n    def get(self, key):\n"
+            "        if key not in self.items:\n            self.items[key] = len(key)\n"
+            "        return self.items[key]\n",
+            language="python",
+            note="a dataclass field is per instance",
+        ),
     ]
 
     @classmethod
@@ -93,9 +117,12 @@ class CheckThenActInit(PythonSourceRule):
         for event in analysis.events_of("lazy-init"):
             check = event.check_location
             checked_on = f" (checked on line {check.line})" if check else ""
+            # The ast passes say how the store follows the check (a lock taken too late).
+            late_lock = " " in event.detail
+            how = f", which {event.detail}" if late_lock else " after an unlocked check that it is unset"
             yield cls.finding(
-                f"`{event.name}` is set in {event.function}(){checked_on} after an unlocked check that it "
-                "is unset: two threads can both pass the check and both initialise it",
+                f"`{event.name}` is set in {event.function}(){checked_on}{how}: two threads can both pass "
+                "the check and both initialise it",
                 event.location,
             )
             # The check is the other half of the race; report it once, naming the store.
@@ -103,7 +130,12 @@ class CheckThenActInit(PythonSourceRule):
                 reported_checks.add((check.line, event.name))
                 yield cls.finding(
                     f"`{event.name}` is checked here in {event.function}() and set on line "
-                    f"{event.location.line} without a lock: a second thread can pass this check before the "
-                    "first one's store",
+                    f"{event.location.line} "
+                    + (
+                        "under a lock taken after this check, with no second check inside it"
+                        if late_lock
+                        else "without a lock"
+                    )
+                    + ": a second thread can pass this check before the first one's store",
                     check,
                 )

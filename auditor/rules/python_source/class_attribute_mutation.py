@@ -56,6 +56,15 @@ class ClassAttributeMutation(PythonSourceRule):
             language="python",
             note="a flag kept on the class, set and removed at run time",
         ),
+        Example(
+            "from collections import OrderedDict\n\nclass Interned(type):\n"
+            "    def __init__(cls, *args):\n        super().__init__(*args)\n"
+            "        cls._recent = OrderedDict()\n\n    def __call__(cls, name):\n"
+            "        cls._recent[name] = cls._recent.pop(name, None) or super().__call__(name)\n"
+            "        return cls._recent[name]\n",
+            language="python",
+            note="a metaclass gives each class its own cache, which every caller of the class shares",
+        ),
     ]
     valid = [
         Example(
@@ -95,10 +104,14 @@ class ClassAttributeMutation(PythonSourceRule):
                 + (" (a read-modify-write that loses updates)" if event.detail.startswith("updates") else ""),
                 event.location,
             )
+        reported = set()
         for event in analysis.events_of("class-attr-mutation"):
+            if (event.name, event.location.line) in reported:
+                continue  # `C.cache[k] = C.cache.pop(k, v)`: one statement, one finding
+            reported.add((event.name, event.location.line))
+            shared = event.evidence or "is shared by all instances"
             yield cls.finding(
-                f"class attribute `{event.name}` is shared by all instances and mutated in "
-                f"{event.function}() "
-                "without a lock",
+                f"class attribute `{event.name}` {shared} and is mutated in {event.function}() "
+                f"without a lock",
                 event.location,
             )

@@ -63,6 +63,14 @@ class ModuleCheckThenUse(PythonSourceRule):
             language="python",
             note="a test of a module-level instance's field, then a use of the instance",
         ),
+        Example(
+            "from collections import defaultdict\n\n_waiting = defaultdict(list)\n\n"
+            "def when_ready(key, callback):\n    _waiting[key].append(callback)\n\n"
+            "def mark_ready(key):\n    pending = _waiting[key]\n    for callback in pending:\n"
+            "        callback()\n    pending.clear()\n\ndef forget(key):\n    _waiting.pop(key, None)\n",
+            language="python",
+            note="an entry read into a local, run, then cleared: an append in between is lost",
+        ),
     ]
     valid = [
         Example(
@@ -82,6 +90,14 @@ class ModuleCheckThenUse(PythonSourceRule):
             "        return _TABLE[key]\n    return None\n",
             language="python",
             note="nothing changes the table after import",
+        ),
+        Example(
+            "import threading\nfrom collections import defaultdict\n\n_lock = threading.Lock()\n"
+            "_waiting = defaultdict(list)\n\ndef when_ready(key, callback):\n    with _lock:\n"
+            "        _waiting[key].append(callback)\n\ndef mark_ready(key):\n    with _lock:\n"
+            "        pending = _waiting.pop(key, [])\n    for callback in pending:\n        callback()\n",
+            language="python",
+            note="the entry is taken out whole under the lock",
         ),
     ]
 

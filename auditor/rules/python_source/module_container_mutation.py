@@ -60,8 +60,22 @@ class ModuleContainerMutation(PythonSourceRule):
             language="python",
             note="the table is published by the global rebinding, then filled while others read it",
         ),
+        Example(
+            "_handlers = {}\n\ndef register(name, handler):\n    table = _handlers\n"
+            "    table.setdefault(name, []).append(handler)\n"
+            "    table[name] = sorted(table[name], key=id)\n\n"
+            "def reset():\n    _handlers.clear()\n",
+            language="python",
+            note="a local alias is the module's dict: changes through it change the shared one",
+        ),
     ]
     valid = [
+        Example(
+            "_handlers = {}\n\ndef preview(name, handler):\n    table = dict(_handlers)\n"
+            "    table[name] = handler\n    return table\n",
+            language="python",
+            note="a copy, not an alias: the change stays local",
+        ),
         Example(
             "import threading\n\n_lock = threading.Lock()\n_handlers = []\n\n"
             "def add_handler(handler):\n    with _lock:\n        _handlers.append(handler)\n",
@@ -98,6 +112,8 @@ class ModuleContainerMutation(PythonSourceRule):
             if event.detail.startswith("element "):
                 # `_cache[k].append(v)`: the list inside the shared dict is shared too.
                 how = f"{event.detail.split()[1]}() on an element of {event.name}"
+            if event.evidence:
+                how = f"{how}, {event.evidence}"  # `d = _cache; d[k] = v`: which local it went through
             risk = (
                 "a read-modify-write that loses updates when threads interleave"
                 if event.compound

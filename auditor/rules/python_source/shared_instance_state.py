@@ -49,6 +49,18 @@ class SharedInstanceState(PythonSourceRule):
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
         Example(
+            "import sys\nimport threading\n\nclass LineTracer:\n    def __init__(self, tool):\n"
+            "        self.tool = tool\n        self.lock = threading.Lock()\n        self.running = False\n\n"
+            "    def start(self):\n        events = sys.monitoring.events\n"
+            "        sys.monitoring.register_callback(self.tool, events.LINE, self.on_line)\n"
+            "        self.running = True\n\n    def stop(self):\n        if not self.running:\n"
+            "            return\n        sys.monitoring.free_tool_id(self.tool)\n"
+            "        self.running = False\n\n"
+            "    def on_line(self, code, line):\n        with self.lock:\n            return None\n",
+            language="python",
+            note="a method handed to sys.monitoring is called from every thread, so the tracer is shared",
+        ),
+        Example(
             "import sys\n\nclass Finder:\n    def __init__(self):\n        self.in_progress = {}\n\n"
             "    def find_spec(self, name, path=None, target=None):\n"
             "        if name in self.in_progress:\n            return None\n"
@@ -116,6 +128,16 @@ class SharedInstanceState(PythonSourceRule):
         ),
     ]
     valid = [
+        Example(
+            "import sys\nimport threading\n\nclass LineTracer:\n    def __init__(self):\n"
+            "        self.lock = threading.Lock()\n        self.running = False\n\n"
+            "    def start(self):\n        sys.settrace(self.on_line)\n        self.running = True\n\n"
+            "    def stop(self):\n        if not self.running:\n            return\n"
+            "        sys.settrace(None)\n        self.running = False\n\n"
+            "    def on_line(self, frame, event, arg):\n        with self.lock:\n            return None\n",
+            language="python",
+            note="sys.settrace sets the calling thread's hook only: no evidence of sharing",
+        ),
         Example(
             "import threading\nfrom collections import deque\n\nclass RecentCache:\n"
             "    def __init__(self):\n        self._map = {}\n        self._order = deque()\n"
