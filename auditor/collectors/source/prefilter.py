@@ -219,7 +219,10 @@ def module_objects(text: str) -> set[str]:
 # (three times faster on real modules; the same matches).
 _SHARED_INSTANCE_HINT = re.compile(
     r"meta_path|path_hooks|ref\((?<!\wref\()[^)\n]*,|finalize\(|with(?<!\wwith)\s+[\w.]*(?:lock|mutex)|"
-    r"Thread\(\s*target|class(?<!\wclass)\s+\w*(?:Registry|Cache|Client|Pool)\b",
+    r"Thread\(\s*target|class(?<!\wclass)\s+\w*(?:Registry|Cache|Client|Pool)\b|class(?<!\wclass)\s+_?Cached|"
+    # Methods every thread's hooks call (sys.monitoring, threading.settrace) and tzinfo
+    # objects, which datetimes on any thread share.
+    r"register_callback|settrace|tzinfo",
     re.IGNORECASE,
 )
 
@@ -230,6 +233,9 @@ _PROCESS_STATE_HINT = re.compile(
     r"(?:set|del)attr\((?<!\wsetattr\()(?<!\wdelattr\()|cls\.(?<!\wcls\.)\w+\s*[-+*|&]?=[^=]|"
     r"__class__\.\w+\s*[-+*|&]?=[^=]|type\(self\)\.(?<!\wtype\(self\)\.)\w+\s*[-+*|&]?=[^=]"
 )
+
+
+_CLOSURE_HINT = re.compile(r"nonlocal\s|@(?:functools\.)?wraps\(")
 
 
 def process_state_hint(text: str) -> bool:
@@ -260,6 +266,8 @@ def python_needs_full_analysis(text: str) -> bool:
         return True
     if process_state_hint(text):
         return True
+    if _CLOSURE_HINT.search(text):
+        return True  # a decorator's closure: every call of the function it makes shares it
     if "global" in text and (GLOBAL_STATEMENT.search(text) or "globals()[" in text):
         return True
     module_containers = set(_MODULE_CONTAINER.findall(text))
