@@ -27,6 +27,7 @@ from _sdists import pinned_sdist_trees  # noqa: E402
 from scoring import load_manifest, score_corpus  # noqa: E402
 
 from auditor.engine.source_checks import check_bytes, language_for  # noqa: E402
+from auditor.pipelines.source_files import is_test_path  # noqa: E402
 
 SOURCES = Path.home() / ".cache" / "ftaudit" / "sources"
 
@@ -43,9 +44,13 @@ def density(tree: Path) -> None:
     lines = 0
     by_rule: collections.Counter[str] = collections.Counter()
     started = time.perf_counter()
+    test_files = 0
     for path in sorted(tree.rglob("*")):
         language = language_for(path)
         if language is None or not path.is_file():
+            continue
+        if is_test_path(path.relative_to(tree)):
+            test_files += 1  # left out, as scan-source does unless --include-tests
             continue
         data = path.read_bytes()
         lines += data.count(b"\n")
@@ -54,7 +59,7 @@ def density(tree: Path) -> None:
     total = sum(by_rule.values())
     print(
         f"{tree}: {lines} lines, {total} findings, {1000 * total / max(lines, 1):.2f} per 1,000 lines "
-        f"({time.perf_counter() - started:.0f} s)"
+        f"({time.perf_counter() - started:.0f} s; {test_files} test files left out)"
     )
     for rule, count in by_rule.most_common():
         print(f"    {rule}: {count}")

@@ -50,6 +50,9 @@ CONTAINER_CONSTRUCTORS = (
     "PyUnicode_Split|PyUnicode_RSplit|PyUnicode_Splitlines|PyThreadState_GetDict|_PyThreadState_GetDict|"
     "PyTuple_GetSlice"
 )
+# What makes a new object no other thread holds yet: a container constructor or an
+# object allocator (`self = PyObject_GC_New(ElementObject, type)` in create_new_element).
+_FRESH_MAKERS = rf"(?:{CONTAINER_CONSTRUCTORS}|PyObject_(?:GC_)?New(?:Var)?|PyType_GenericAlloc)"
 
 
 @lru_cache(maxsize=2)
@@ -336,7 +339,7 @@ class CTranslationUnit:
         return (
             bool(assignments)
             and not published
-            and all(re.fullmatch(CONTAINER_CONSTRUCTORS, callee) for callee in assignments)
+            and all(re.fullmatch(_FRESH_MAKERS, callee) for callee in assignments)
         )
 
     def _fresh_returning_functions(self) -> str:
@@ -347,7 +350,9 @@ class CTranslationUnit:
             names = []
             for function in self.functions:
                 body = _COMMENT.sub(" ", self.node_text(function.body))
-                returned = set(re.findall(r"\breturn\s+\(?\s*([A-Za-z_]\w*)\s*\)?\s*;", body)) - {
+                returned = set(
+                    re.findall(r"\breturn\s+(?:\([^()]*\)\s*)?\(?\s*([A-Za-z_]\w*)\s*\)?\s*;", body)
+                ) - {
                     "NULL",
                     "nullptr",
                 }
