@@ -60,12 +60,20 @@ from scoring import load_manifest, score_corpus  # noqa: E402
 # 21 new projects), labelled while that ran and scored once on the result: session6-c
 # 33/82 = 40% / 100%, session6-python 17/63 = 27% / 100%. Over all files that gives the
 # floors below: still far from the 90% the issue asks on unseen code.
-FLOORS = {"c": (0.68, 0.96), "python": (0.68, 0.90)}
+# Session 7: the C rules learnt module state behind a file's own getter and free lists pushed
+# from tp_dealloc, an unlocked test acted on under a lock (FTC030), setter methods and
+# Py_XSETREF swaps, C++ singletons filled on first use (FTC031), module attributes set after a
+# miss and the read of a static libc result; py-rules-7 added class-state check-then-act
+# (FTP011) and locked state used unlocked (FTP012). session6 went to C 63/82 and Python 44/63
+# (now tuned on). A seventh held-out batch (28 files, 19 new projects), labelled blind while
+# that ran and scored once on the result: session7-c 30/72 = 42% / 91%, session7-python
+# 33/66 = 50% / 72%. Over all files that gives the floors below.
+FLOORS = {"c": (0.72, 0.96), "python": (0.73, 0.89)}
 
 
 def test_corpus_is_labelled_real_code():
     entries = load_manifest()
-    assert 45 <= len(entries) <= 150
+    assert 45 <= len(entries) <= 200
     for entry in entries:
         assert entry["labels"], entry["file"]
         assert len(entry["parent"]) == 40 and len(entry["fixing_commit"]) == 40
