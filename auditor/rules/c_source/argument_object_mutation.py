@@ -73,6 +73,15 @@ class ArgumentObjectMutation(CSourceRule):
     references = ["https://docs.python.org/3/howto/free-threading-extensions.html"]
     invalid = [
         Example(
+            "typedef struct { PyObject_HEAD int processing; void *enc; } CompressorObject;\n"
+            "static PyObject *compress(CompressorObject *self, PyObject *data) {\n"
+            "    if (self->processing != 0) {\n"
+            '        PyErr_SetString(PyExc_RuntimeError, "used concurrently");\n        return NULL;\n    }\n'
+            "    self->processing = 1;\n    PyObject *out = run_encoder(self->enc, data);\n"
+            "    self->processing = 0;\n    return out;\n}\n",
+            note="a busy flag tested, then set: two threads both find it clear and use the encoder at once",
+        ),
+        Example(
             "static PyObject *reduce_like(PyObject *ufunc, PyArrayObject *arr, PyArrayObject *out) {\n"
             "    int hack = 0;\n"
             "    if (out != NULL && PyArray_NDIM(out) == 0) {\n        hack = 1;\n"
@@ -153,6 +162,30 @@ class ArgumentObjectMutation(CSourceRule):
                 f"thread doing the same at once can restore the wrong value ({why})",
                 unit.location(second),
             )
+            guard = cls._busy_test(unit, function, first, target)
+            if guard is not None:
+                yield cls.finding(
+                    f"{function.name}() tests `{target}` here and sets it on line {first_line} with no lock: "
+                    f"two threads can both find the object idle and both go on to use it, which the flag was "
+                    f"meant to prevent ({why})",
+                    unit.location(guard),
+                )
+
+    @staticmethod
+    def _busy_test(unit, function, first, target: str):
+        """The condition of an ``if`` before the change that tests the same field
+        (``if (self->processing != 0) return busy_error();``): a test-and-set in two steps."""
+        field = r"\s*->\s*".join(re.escape(part) for part in target.split("->"))
+        pattern = re.compile(rf"(?<![\w>.]){field}\b")
+        for node in unit.walk(function.body):
+            if node.start_byte >= first.start_byte:
+                break
+            if node.type != "if_statement":
+                continue
+            condition = node.child_by_field_name("condition")
+            if condition is not None and pattern.search(unit.node_text(condition)):
+                return condition
+        return None
 
     @classmethod
     def _change_and_restore(cls, unit, function, nodes):
