@@ -109,6 +109,14 @@ class LazyObjectField(CSourceRule):
     references = ["https://docs.python.org/3/howto/free-threading-extensions.html"]
     invalid = [
         Example(
+            "typedef struct {\n    PyObject_HEAD double factor;\n    PyObject *as_float, *as_double;\n} Scaler;\n"
+            "static PyObject *factor_array(Scaler *scaler, int single) {\n"
+            "    PyObject **slot = single ? &scaler->as_float : &scaler->as_double;\n"
+            "    if (*slot == NULL) {\n        *slot = make_array(scaler->factor, single);\n    }\n"
+            "    return *slot;\n}\n",
+            note="the lazy fill goes through a pointer to one of the object's cache fields",
+        ),
+        Example(
             "static PyObject *descr_names(PyObject *self) {\n    DescrObject *d = (DescrObject *)self;\n"
             "    if (d->names == NULL) {\n        d->names = build_names(d);\n    }\n"
             "    return d->names;\n}\n"
@@ -200,6 +208,7 @@ class LazyObjectField(CSourceRule):
             return
         fields = _field_tests(unit.node_text(condition))
         if not fields:
+            yield from cls._check_then_set_through_alias(unit, function, node, condition, consequence)
             return
         if unit.is_protected(node, function) or unit.in_gil_only_branch(node):
             return
@@ -249,6 +258,44 @@ class LazyObjectField(CSourceRule):
                     f"the old value) ({evidence})",
                     use_location,
                 )
+
+    @classmethod
+    def _check_then_set_through_alias(cls, unit, function, node, condition, consequence):
+        """``PyObject **slot = &o->cache; if (*slot == NULL) *slot = make();``: the same lazy
+        fill, through a pointer to the field (astropy's Scaler picks one of two caches)."""
+        text = " ".join(_COMMENT.sub(" ", unit.node_text(condition)).split())
+        tested = re.search(rf"\*\s*([A-Za-z_]\w*)\s*==\s*{_UNSET}\b|!\s*\*\s*([A-Za-z_]\w*)\b", text)
+        if tested is None or unit.is_protected(node, function) or unit.in_gil_only_branch(node):
+            return
+        alias = tested.group(1) or tested.group(2)
+        if alias not in function.locals:
+            return
+        body = _COMMENT.sub(" ", unit.node_text(function.body))
+        pointed = re.search(rf"\b{re.escape(alias)}\s*=\s*[^;]*?&\s*([A-Za-z_]\w*)\s*->\s*(\w+)", body)
+        if pointed is None:
+            return
+        field = f"{pointed.group(1)}->{pointed.group(2)}"
+        if not cls._shared_object(unit, function, field):
+            return
+        block = _COMMENT.sub(" ", unit.node_text(consequence))
+        store = re.search(rf"(?<![\w*])\*\s*{re.escape(alias)}\s*=(?!=)", block)
+        if store is None:
+            return
+        store_line = consequence.start_point[0] + 1 + block[: store.start()].count("\n")
+        evidence = f"`{pointed.group(1)}` comes from the caller, so other threads can hold the same object"
+        yield cls.finding(
+            f"`*{alias}` (`{field}`) is checked here in {function.name}() and filled on line {store_line} "
+            f"without a lock: two threads can both see it unset and both fill it ({evidence})",
+            unit.location(condition),
+        )
+        location = unit.location(consequence)
+        location.line = store_line
+        location.snippet = unit.line_text(store_line)
+        yield cls.finding(
+            f"`*{alias}` (`{field}`) is filled here in {function.name}() after the unlocked check on line "
+            f"{node.start_point[0] + 1}: a racing thread's value is overwritten or leaks ({evidence})",
+            location,
+        )
 
     @staticmethod
     def _use_after(unit, function, node, pattern: str) -> int | None:
