@@ -109,7 +109,8 @@ class LazyObjectField(CSourceRule):
     references = ["https://docs.python.org/3/howto/free-threading-extensions.html"]
     invalid = [
         Example(
-            "typedef struct {\n    PyObject_HEAD double factor;\n    PyObject *as_float, *as_double;\n} Scaler;\n"
+            "typedef struct {\n    PyObject_HEAD double factor;\n"
+            "    PyObject *as_float, *as_double;\n} Scaler;\n"
             "static PyObject *factor_array(Scaler *scaler, int single) {\n"
             "    PyObject **slot = single ? &scaler->as_float : &scaler->as_double;\n"
             "    if (*slot == NULL) {\n        *slot = make_array(scaler->factor, single);\n    }\n"
