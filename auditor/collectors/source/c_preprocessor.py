@@ -65,11 +65,24 @@ def _single_threaded_arm(condition: str, in_else: bool) -> bool:
     return False
 
 
+# `#ifdef XML_TESTING`, `#if defined(UNIT_TEST)`: code only a project's own test build has.
+_TEST_BUILD = re.compile(r"\b(?:\w+_)?(?:TESTING|UNIT_TESTS?|UNITTESTS?|TEST_BUILD)\b")
+
+
+def _test_build_arm(condition: str, in_else: bool) -> bool:
+    if "&&" in condition or "||" in condition or not _TEST_BUILD.search(condition):
+        return False
+    negated = condition.lstrip().startswith("#ifndef") or "!" in condition
+    return negated == in_else
+
+
 def in_gil_only_branch(unit, node) -> bool:
-    """Inside an arm the free-threaded build never compiles (see the module docstring), or
-    one only a build without threads compiles."""
+    """Inside an arm the free-threaded build never compiles (see the module docstring), one
+    only a build without threads compiles, or one only the project's test build compiles."""
     return any(
-        _gil_only_arm(condition, in_else) or _single_threaded_arm(condition, in_else)
+        _gil_only_arm(condition, in_else)
+        or _single_threaded_arm(condition, in_else)
+        or _test_build_arm(condition, in_else)
         for condition, in_else in enclosing_arms(unit, node)
     )
 

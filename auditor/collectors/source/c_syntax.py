@@ -333,8 +333,11 @@ class CTranslationUnit:
             return False
         word = re.escape(name)
         assignments = re.findall(rf"\b{word}\s*=(?!=)\s*(?:\([^)]*\)\s*)?(\w*)", body)
+        # Stored into another container (`PyList_Append(out, name)`); filling it, with the
+        # name as the first argument (`PyList_Append(name, item)`), keeps it private.
         published = re.search(
-            rf"\b\w*(?:SetItem\w*|Append|Insert|SET_ITEM|SetAttr\w*)\s*\([^;]*\b{word}\b", body
+            rf"\b\w*(?:SetItem\w*|Append|Insert|SET_ITEM|SetAttr\w*)\s*\((?!\s*{word}\s*,)[^;]*\b{word}\b",
+            body,
         )
         return (
             bool(assignments)

@@ -129,6 +129,12 @@ class StaticMutableWrite(CSourceRule):
             note="the plain increment is only compiled for the GIL build",
         ),
         Example(
+            "#ifdef XML_TESTING\nstatic unsigned long bytes_scanned;\n#endif\n"
+            "static int process(const char *start, const char *end) {\n#ifdef XML_TESTING\n"
+            "    bytes_scanned += (unsigned long)(end - start);\n#endif\n    return 0;\n}\n",
+            note="a counter only the project's own test build compiles",
+        ),
+        Example(
             "#include <pthread.h>\nstatic int table[256];\n"
             "static pthread_once_t table_once = PTHREAD_ONCE_INIT;\n"
             "static void fill_table(void) { for (int i = 0; i < 256; i++) table[i] = i * i; }\n"
