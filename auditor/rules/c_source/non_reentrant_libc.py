@@ -58,6 +58,30 @@ REPLACEMENTS = {
     "dirname": "a copy and your own parser",
     "basename": "a copy and your own parser",
 }
+# Why each family is unsafe, when "one static buffer" is not the reason: the message
+# names the shared thing a maintainer has to reason about.
+_SHARED_STATE = {
+    **dict.fromkeys(
+        ("getenv", "setenv", "putenv", "unsetenv"),
+        "the environment is one per process: a setenv()/putenv() on another thread (os.environ "
+        "writes do it) can move or free the strings getenv() returned",
+    ),
+    **dict.fromkeys(
+        ("setlocale", "localeconv"),
+        "the locale is one per process: setlocale() on any thread changes it for all, and can "
+        "free the strings localeconv() returned",
+    ),
+    **dict.fromkeys(
+        ("rand", "srand", "random", "drand48", "lrand48", "mrand48"),
+        "the generator state is one per process: concurrent calls corrupt it or repeat values",
+    ),
+    "strtok": "it keeps its position in the string in a static variable that every thread shares",
+    "getopt": "it keeps its position in optind/optarg, globals every thread shares",
+}
+_STATIC_BUFFER = (
+    "libc keeps its state or result in one static buffer for the whole process, which every thread "
+    "calling it shares"
+)
 # getenv alone is harmless; it races only with setenv/putenv in another thread, which
 # the interpreter itself does (os.environ writes). Read once at import time instead.
 _INIT_SAFE = {"getenv", "setlocale"}
@@ -194,8 +218,7 @@ class NonReentrantLibcCall(CSourceRule):
             # explicitly"); "use pass the value explicitly" read as a typo to users.
             advice = replacement if replacement.split()[0] in _ADVICE_VERBS else f"use {replacement}"
             yield cls.finding(
-                f"{name}() is not thread-safe: libc keeps its state or result in one static buffer for the "
-                f"whole process, which every thread calling it shares; {advice}",
+                f"{name}() is not thread-safe: {_SHARED_STATE.get(name, _STATIC_BUFFER)}; {advice}",
                 unit.location(call),
                 fix=f"replace {name}(): {advice}",
             )
