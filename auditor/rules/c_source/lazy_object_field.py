@@ -353,7 +353,8 @@ class LazyObjectField(CSourceRule):
                 continue
             yield cls.finding(
                 f"{function.name}() hands `{match.group(1)}->{match.group(2)}` to "
-                f"{unit.node_text(callee)}(), which reads and then rewrites the slot, without a lock: "
-                f"`{match.group(1)}` comes from the caller, so two threads can fill the same object's cache",
+                f"{unit.node_text(callee)}(), which reads the slot and then stores into it, without a "
+                f"lock: `{match.group(1)}` comes from the caller, so two threads doing this to the same "
+                "object both act on the same old value (two fills, or the old object released twice)",
                 unit.location(node),
             )
