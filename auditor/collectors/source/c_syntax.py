@@ -119,6 +119,19 @@ class CTranslationUnit:
             snippet=self.line_text(line),
         )
 
+    def line_location(self, line: int) -> Location:
+        """A whole line, for the second statement of a pair found in text (a store inside a
+        block, the read of a result), where there is no node of its own to point at."""
+        text = self.lines[line - 1] if 1 <= line <= len(self.lines) else ""
+        return Location(
+            path=self.path,
+            line=line,
+            column=len(text) - len(text.lstrip()) + 1,
+            end_line=line,
+            end_column=len(text) + 1,
+            snippet=text.strip(),
+        )
+
     def line_text(self, line: int) -> str:
         if 1 <= line <= len(self.lines):
             return self.lines[line - 1].strip()

@@ -239,9 +239,7 @@ class LazyObjectField(CSourceRule):
                 f"lock: two threads can both see it unset and both fill it ({evidence})",
                 unit.location(condition),
             )
-            store_location = unit.location(consequence)
-            store_location.line = store_line
-            store_location.snippet = unit.line_text(store_line)
+            store_location = unit.line_location(store_line)
             yield cls.finding(
                 f"`{field}` is filled here in {function.name}() after the unlocked check on line "
                 f"{node.start_point[0] + 1}: a racing thread's value is overwritten or leaks ({evidence})",
@@ -249,9 +247,7 @@ class LazyObjectField(CSourceRule):
             )
             use_line = cls._use_after(unit, function, node, pattern)
             if use_line is not None:
-                use_location = unit.location(consequence)
-                use_location.line = use_line
-                use_location.snippet = unit.line_text(use_line)
+                use_location = unit.line_location(use_line)
                 yield cls.finding(
                     f"`{field}` is read again here in {function.name}() after the unlocked fill on line "
                     f"{store_line}: another thread's fill can have replaced the value in between, so the "
@@ -289,9 +285,7 @@ class LazyObjectField(CSourceRule):
             f"without a lock: two threads can both see it unset and both fill it ({evidence})",
             unit.location(condition),
         )
-        location = unit.location(consequence)
-        location.line = store_line
-        location.snippet = unit.line_text(store_line)
+        location = unit.line_location(store_line)
         yield cls.finding(
             f"`*{alias}` (`{field}`) is filled here in {function.name}() after the unlocked check on line "
             f"{node.start_point[0] + 1}: a racing thread's value is overwritten or leaks ({evidence})",

@@ -231,9 +231,7 @@ class NonReentrantLibcCall(CSourceRule):
         if use is None:
             return
         pointer, line = use
-        location = unit.location(call)
-        location.line = line
-        location.snippet = unit.line_text(line)
+        location = unit.line_location(line)
         yield cls.finding(
             f"`{pointer}` points into {name}()'s static buffer (line {call.start_point[0] + 1}) and is "
             f"read here: a call of {name}() on another thread in between rewrites what it points at; "

@@ -158,9 +158,7 @@ class SingletonLazyMember(CSourceRule):
             unit.location(condition),
         )
         for line in store_lines:
-            location = unit.location(consequence)
-            location.line = line
-            location.snippet = unit.line_text(line)
+            location = unit.line_location(line)
             yield cls.finding(
                 f"{function.name}() fills `{member}` here after the unlocked test on line {check_line}: "
                 f"another thread can be filling or reading it at the same time ({why})",
