@@ -234,16 +234,8 @@ class LazyObjectField(CSourceRule):
             store_line += unit.node_text(node)[: consequence.start_byte - node.start_byte].count("\n")
             owner = field.split("->")[0]
             evidence = f"`{owner}` comes from the caller, so other threads can hold the same object"
-            yield cls.finding(
-                f"`{field}` is checked here in {function.name}() and filled on line {store_line} without a "
-                f"lock: two threads can both see it unset and both fill it ({evidence})",
-                unit.location(condition),
-            )
-            store_location = unit.line_location(store_line)
-            yield cls.finding(
-                f"`{field}` is filled here in {function.name}() after the unlocked check on line "
-                f"{node.start_point[0] + 1}: a racing thread's value is overwritten or leaks ({evidence})",
-                store_location,
+            yield from cls._check_and_fill(
+                unit, function, f"`{field}`", condition, node, store_line, evidence
             )
             use_line = cls._use_after(unit, function, node, pattern)
             if use_line is not None:
@@ -280,16 +272,21 @@ class LazyObjectField(CSourceRule):
             return
         store_line = consequence.start_point[0] + 1 + block[: store.start()].count("\n")
         evidence = f"`{pointed.group(1)}` comes from the caller, so other threads can hold the same object"
+        shown = f"`*{alias}` (`{field}`)"
+        yield from cls._check_and_fill(unit, function, shown, condition, node, store_line, evidence)
+
+    @classmethod
+    def _check_and_fill(cls, unit, function, shown: str, condition, node, store_line: int, evidence: str):
+        """The two halves of one lazy fill: the unlocked check and the store it leads to."""
         yield cls.finding(
-            f"`*{alias}` (`{field}`) is checked here in {function.name}() and filled on line {store_line} "
-            f"without a lock: two threads can both see it unset and both fill it ({evidence})",
+            f"{shown} is checked here in {function.name}() and filled on line {store_line} without a "
+            f"lock: two threads can both see it unset and both fill it ({evidence})",
             unit.location(condition),
         )
-        location = unit.line_location(store_line)
         yield cls.finding(
-            f"`*{alias}` (`{field}`) is filled here in {function.name}() after the unlocked check on line "
+            f"{shown} is filled here in {function.name}() after the unlocked check on line "
             f"{node.start_point[0] + 1}: a racing thread's value is overwritten or leaks ({evidence})",
-            location,
+            unit.line_location(store_line),
         )
 
     @staticmethod
