@@ -50,6 +50,7 @@ from .python_event_collector import (
     Event,
     _EventCollector,
 )
+from .python_fork_children import fork_child_functions
 from .python_lock_discipline import lock_discipline_events
 from .python_module_checks import module_check_events
 from .python_module_facts import (
@@ -113,6 +114,7 @@ class PythonModuleAnalysis:
             self._drop_unmutated_iteration()
             return
         self.facts = ModuleFacts(tree, text)
+        self._fork_children = fork_child_functions(tree)
         class_attributes = (
             set().union(*self.facts.class_mutable_attrs.values()) if self.facts.class_mutable_attrs else set()
         )
@@ -368,9 +370,18 @@ class PythonModuleAnalysis:
             )
             self.events.append(event)
 
+    def _fork_child_functions(self) -> set[str]:
+        if "_fork_children" not in self.__dict__:  # the module's newer syntax than `ast` reads
+            try:
+                self._fork_children = fork_child_functions(ast.parse(self.text))
+            except SyntaxError:
+                self._fork_children = set()
+        return self._fork_children
+
     def _runs_once(self, function: str) -> bool:
-        """Functions that only import-time code (or a script's main) calls."""
-        if function in _MAIN_FUNCTIONS:
+        """Functions that only import-time code (or a script's main) calls, and those that
+        run only in a forked child, where one thread exists."""
+        if function in _MAIN_FUNCTIONS or function.rsplit(".", 1)[-1] in self._fork_child_functions():
             return True
         return (
             function.startswith("_")

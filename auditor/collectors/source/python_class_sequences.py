@@ -161,6 +161,16 @@ def _tests_unset(test: ast.AST) -> bool:
     )
 
 
+def _is_fork_guard(test: ast.AST) -> bool:
+    """``if os.getpid() != cls._pid:``: true only on the first call after a fork, in a
+    child that starts with one thread; what follows resets state the parent left."""
+    return any(
+        isinstance(node, ast.Call)
+        and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) == "getpid"
+        for node in walk(test)
+    )
+
+
 def _functions(tree: ast.Module):
     """Every function with the class it is a method of (module functions: ``None``)."""
     for statement in tree.body:
@@ -229,7 +239,7 @@ class _Walker:
 
     def _test(self, statement: ast.If | ast.While, rest: list[ast.stmt]) -> None:
         tested = self._tested(statement.test)
-        if not tested:
+        if not tested or _is_fork_guard(statement.test):
             return
         class_name, attribute = tested
         after = list(statement.body)

@@ -1,0 +1,152 @@
+"""Code the source shows to run on one thread stays quiet; the same code without that
+evidence is still reported.
+
+Three kinds from the seventh held-out batch's false alarms: a reset that runs only in a
+forked child, a ``getpid()`` guard that resets class state after a fork, and an event
+loop whose methods belong to the loop's thread except the one it names thread-safe.
+"""
+
+from __future__ import annotations
+
+from auditor.engine.source_checks import check_bytes
+
+
+def _findings(code: str, language: str = "python", filename: str = "module.py"):
+    outcome = check_bytes(filename, code.encode(), language)
+    assert outcome.problem is None, outcome.problem
+    return [(finding.rule, finding.location.line, finding.message) for finding in outcome.findings]
+
+
+POOL_WITH_FORK_RESET = """\
+import os
+import threading
+
+_workers = [None]
+_pool_lock = None
+
+
+def get_pool_lock():
+    global _pool_lock
+    if _pool_lock is None:
+        _pool_lock = threading.Lock()
+    return _pool_lock
+
+
+def {reset}():
+    {docstring}
+    global _pool_lock
+    _workers[0] = None
+    _pool_lock = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child={registered})
+"""
+
+
+def _reset_lines(code: str) -> set[int]:
+    return {line for _rule, line, _message in _findings(code) if 18 <= line <= 19}
+
+
+def test_a_reset_registered_to_run_in_the_forked_child_is_not_a_race():
+    code = POOL_WITH_FORK_RESET.format(
+        reset="clear_workers", docstring='"""Drop the pool."""', registered="clear_workers"
+    )
+    assert _reset_lines(code) == set()
+    # the lazy lock itself is still a check-then-set
+    assert any(rule == "FTP003" and line == 10 for rule, line, _message in _findings(code))
+
+
+def test_a_reset_documented_as_called_only_in_a_forked_process_is_not_a_race():
+    docstring = '"""Forget the pool.\n\n    This should be called only on the init of a forked process."""'
+    code = POOL_WITH_FORK_RESET.format(reset="clear_workers", docstring=docstring, registered="print")
+    assert _reset_lines(code) == set()
+
+
+def test_the_same_reset_called_from_anywhere_is_still_reported():
+    code = POOL_WITH_FORK_RESET.format(
+        reset="clear_workers",
+        docstring='"""One lock per forked process, made on first use."""',
+        registered="print",
+    )
+    assert _reset_lines(code) == {18, 19}
+
+
+CACHED_META = """\
+import os
+import threading
+
+
+class CachedMeta(type):
+    def __init__(cls, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cls._instances = {{}}
+        cls._owner = os.getpid()
+
+    def __call__(cls, *args):
+        if {test}:
+            cls._instances.clear()
+            cls._owner = os.getpid()
+        return super().__call__(*args)
+"""
+
+
+def test_a_getpid_guard_that_resets_class_state_after_fork_is_not_a_check_then_act():
+    quiet = _findings(CACHED_META.format(test="os.getpid() != cls._owner"))
+    assert not [finding for finding in quiet if finding[0] == "FTP011"]
+    loud = _findings(CACHED_META.format(test="cls._owner is not None"))
+    assert [finding for finding in loud if finding[0] == "FTP011" and finding[1] == 12]
+
+
+EVENT_LOOP = """\
+cdef class Loop:
+    cdef object _ready
+    cdef object _waker
+    cdef int _ready_len
+    cdef object _last_error
+
+    def __cinit__(self):
+        self._ready = []
+        self._ready_len = 0
+
+    cdef _schedule(self, callback):
+        self._ready.append(callback)
+        self._ready_len += 1
+
+    cdef _record_error(self, exc):
+        self._last_error = exc
+
+    def call_soon(self, callback):
+        self._schedule(callback)
+
+    def {entry}(self, callback):
+        self._schedule(callback)
+        self._waker.send()
+
+
+cdef Loop _running_loop = None
+"""
+
+
+def test_a_loop_names_the_one_method_other_threads_may_call():
+    findings = _findings(EVENT_LOOP.format(entry="call_soon_threadsafe"), "cython", "loop.pyx")
+    lines = {line for rule, line, _message in findings if rule == "FTC016"}
+    assert {12, 13, 22} <= lines  # the thread-safe door and what it reaches
+    assert not lines & {16, 19}  # loop-thread methods
+    message = next(message for rule, line, message in findings if line == 22)
+    assert "call_soon_threadsafe() as the method other threads may call" in message
+
+
+def test_without_a_thread_safe_method_every_method_of_a_module_level_loop_races():
+    findings = _findings(EVENT_LOOP.format(entry="wake"), "cython", "loop.pyx")
+    lines = {line for rule, line, _message in findings if rule == "FTC016"}
+    assert {16, 19} <= lines
+
+
+def test_registering_an_after_fork_handler_runs_in_the_parent_and_is_reported():
+    code = (
+        "import itertools\n\n_handlers = {}\n_counter = itertools.count()\n\n\n"
+        "def register_after_fork(obj, func):\n"
+        "    _handlers[(next(_counter), id(obj), func)] = obj\n"
+    )
+    assert any(rule == "FTP001" and line == 8 for rule, line, _message in _findings(code))
