@@ -150,3 +150,32 @@ def test_registering_an_after_fork_handler_runs_in_the_parent_and_is_reported():
         "    _handlers[(next(_counter), id(obj), func)] = obj\n"
     )
     assert any(rule == "FTP001" and line == 8 for rule, line, _message in _findings(code))
+
+
+SUBCLASS_REGISTRY = """\
+class Representer:
+    representers = {{}}
+
+    @classmethod
+    def add_representer(cls, kind, function):
+        if {test}:
+            cls.representers = cls.representers.copy()
+        cls.representers[kind] = function
+
+    def represent(self, data):
+        return self.representers[type(data)](self, data)
+"""
+
+
+def test_a_subclass_copying_an_inherited_registry_on_first_use_is_a_check_then_act():
+    for test in ("'representers' not in cls.__dict__", "'representers' not in vars(cls)"):
+        findings = _findings(SUBCLASS_REGISTRY.format(test=test))
+        check = [message for rule, line, message in findings if rule == "FTP011" and line == 6]
+        assert check, (test, findings)
+        assert "line 7 rebinds `Representer.representers`" in check[0]
+        assert "copying what it inherits" in check[0]
+
+
+def test_a_membership_test_of_another_key_is_not_a_copy_test():
+    findings = _findings(SUBCLASS_REGISTRY.format(test="kind not in cls.__dict__"))
+    assert not [finding for finding in findings if finding[0] == "FTP011"]
