@@ -179,3 +179,22 @@ def test_a_subclass_copying_an_inherited_registry_on_first_use_is_a_check_then_a
 def test_a_membership_test_of_another_key_is_not_a_copy_test():
     findings = _findings(SUBCLASS_REGISTRY.format(test="kind not in cls.__dict__"))
     assert not [finding for finding in findings if finding[0] == "FTP011"]
+
+
+def test_a_service_locator_is_a_registry_every_caller_shares():
+    code = (
+        "class ServiceLocator:\n"
+        "    def __init__(self):\n        self._services = {}\n        self._factories = {}\n\n"
+        "    def register(self, name, factory):\n        self._factories[name] = factory\n\n"
+        "    def get(self, name):\n"
+        "        if name in self._factories:\n"
+        "            self._services[name] = self._factories[name]()\n"
+        "            del self._factories[name]\n"
+        "        return self._services[name]\n"
+    )
+    findings = _findings(code)
+    lines = {line for rule, line, _message in findings if rule == "FTP008"}
+    assert {10, 12} <= lines
+    assert "locator class" in next(message for rule, line, message in findings if line == 10)
+    plain = _findings(code.replace("ServiceLocator", "Services"))
+    assert not [finding for finding in plain if finding[0] == "FTP008"]
