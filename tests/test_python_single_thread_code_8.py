@@ -198,3 +198,44 @@ def test_a_service_locator_is_a_registry_every_caller_shares():
     assert "locator class" in next(message for rule, line, message in findings if line == 10)
     plain = _findings(code.replace("ServiceLocator", "Services"))
     assert not [finding for finding in plain if finding[0] == "FTP008"]
+
+
+RECONNECTING_CLIENT = """\
+import threading
+
+
+class ReconnectingClient:
+    def __init__(self, address):
+        self._address = address
+        self._reconnect_lock = threading.Lock()
+
+    def reconnect(self):
+        self._reconnect_lock.acquire()
+        try:
+            self._channel = open_channel(self._address)
+        finally:
+            self._reconnect_lock.release()
+
+    def call(self, request):
+{body}
+        return self._channel.send(request)
+"""
+
+
+def test_a_test_before_the_lock_the_called_method_takes_is_reported_with_both_statements():
+    body = "        if not hasattr(self, '_channel'):\n            self.reconnect()"
+    findings = [
+        finding for finding in _findings(RECONNECTING_CLIENT.format(body=body)) if finding[0] == "FTP012"
+    ]
+    by_line = {line: message for _rule, line, message in findings}
+    assert {17, 18} <= set(by_line)
+    assert "reconnect() sets `self._channel` holding `self._reconnect_lock` (line 12)" in by_line[17]
+
+
+def test_the_same_test_repeated_under_the_lock_is_quiet():
+    body = (
+        "        with self._reconnect_lock:\n            if not hasattr(self, '_channel'):\n"
+        "                self._channel = open_channel(self._address)"
+    )
+    findings = _findings(RECONNECTING_CLIENT.format(body=body))
+    assert not [finding for finding in findings if finding[0] == "FTP012" and finding[1] in (18, 19)]

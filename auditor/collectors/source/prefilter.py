@@ -222,7 +222,9 @@ _SHARED_INSTANCE_HINT = re.compile(
     r"Thread\(\s*target|class(?<!\wclass)\s+\w*(?:Registry|Cache|Client|Pool|Locator)\b|class(?<!\wclass)\s+_?Cached|"
     # Methods every thread's hooks call (sys.monitoring, threading.settrace) and tzinfo
     # objects, which datetimes on any thread share.
-    r"register_callback|settrace|tzinfo",
+    r"register_callback|settrace|tzinfo|"
+    # A lock of the instance taken by hand (`self._lock.acquire()`), not with `with`.
+    r"self\.(?<!\wself\.)\w*(?:lock|mutex)\w*\.acquire\(",
     re.IGNORECASE,
 )
 

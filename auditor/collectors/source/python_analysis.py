@@ -44,6 +44,7 @@ from .prefilter import (
     python_needs_full_analysis,
 )
 from .python_ast_walk import walk
+from .python_check_outside_lock import checks_outside_lock
 from .python_class_sequences import class_state_sequences
 from .python_container_aliases import container_alias_events
 from .python_event_collector import (
@@ -257,7 +258,11 @@ class PythonModuleAnalysis:
             event.location = found.location
             self.events.append(event)
         race_lines = {event.location.line for event in self.events if event.kind == "instance-race"}
-        for found in lock_discipline_events(tree, self.path, self.lines, self.facts.locks):
+        unlocked_checks = checks_outside_lock(tree, self.path, self.lines, self.facts.locks)
+        for found in [
+            *lock_discipline_events(tree, self.path, self.lines, self.facts.locks),
+            *unlocked_checks,
+        ]:
             if self._runs_once(found.function) or found.line in race_lines:
                 continue  # an FTP008 sequence on the same statement says more
             event = Event(found.kind, found.name, None, found.function, found.detail)
