@@ -239,3 +239,31 @@ def test_the_same_test_repeated_under_the_lock_is_quiet():
     )
     findings = _findings(RECONNECTING_CLIENT.format(body=body))
     assert not [finding for finding in findings if finding[0] == "FTP012" and finding[1] in (18, 19)]
+
+
+CONFIG_SWAP = """\
+class isolated_config:
+    def __enter__(self):
+        from .config import {name}
+
+        self._saved = {name}.copy()
+        {name}.clear()
+        return self
+
+    def __exit__(self, *exc):
+        from .config import {name}
+
+        {name}.clear()
+        {name}.update(self._saved)
+"""
+
+
+def test_another_modules_private_dict_swapped_in_a_context_manager_is_reported():
+    findings = _findings(CONFIG_SWAP.format(name="_loaded"))
+    lines = {line for rule, line, _message in findings if rule == "FTP001"}
+    assert lines == {6, 12, 13}
+    assert "imported from `.config` in this function" in findings[0][2]
+
+
+def test_a_public_name_imported_in_a_function_is_not_taken_for_shared_state():
+    assert not _findings(CONFIG_SWAP.format(name="defaults"))

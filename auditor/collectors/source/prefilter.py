@@ -238,6 +238,9 @@ _PROCESS_STATE_HINT = re.compile(
 
 
 _CLOSURE_HINT = re.compile(r"nonlocal\s|@(?:functools\.)?wraps\(")
+# `from .configuration import _cfgobjs` inside a function: another module's private
+# state, which the function may change (python_imported_containers).
+_LOCAL_PRIVATE_IMPORT = re.compile(r"\n[ \t]+from[ \t]+[\w.]+[ \t]+import[ \t]+\(?\s*_[A-Za-z]")
 
 
 def process_state_hint(text: str) -> bool:
@@ -270,6 +273,8 @@ def python_needs_full_analysis(text: str) -> bool:
         return True
     if _CLOSURE_HINT.search(text):
         return True  # a decorator's closure: every call of the function it makes shares it
+    if _LOCAL_PRIVATE_IMPORT.search(text):
+        return True
     if "global" in text and (GLOBAL_STATEMENT.search(text) or "globals()[" in text):
         return True
     module_containers = set(_MODULE_CONTAINER.findall(text))

@@ -52,6 +52,7 @@ from .python_event_collector import (
     _EventCollector,
 )
 from .python_fork_children import fork_child_functions
+from .python_imported_containers import imported_container_events
 from .python_lock_discipline import lock_discipline_events
 from .python_module_checks import module_check_events
 from .python_module_facts import (
@@ -246,6 +247,7 @@ class PythonModuleAnalysis:
         aliased = container_alias_events(
             tree, self.path, self.lines, set(self.facts.containers), changed, self.facts.locks
         )
+        aliased += imported_container_events(tree, self.path, self.lines, self.facts.locks)
         mutated_lines = {event.location.line for event in self.events if event.kind == "container-mutation"}
         for found in aliased:
             if self._runs_once(found.function) or found.line in mutated_lines:
