@@ -267,3 +267,34 @@ def test_another_modules_private_dict_swapped_in_a_context_manager_is_reported()
 
 def test_a_public_name_imported_in_a_function_is_not_taken_for_shared_state():
     assert not _findings(CONFIG_SWAP.format(name="defaults"))
+
+
+LAST_CALL = """\
+_last_call = {}
+
+
+def compile_and_run(source, names):
+    global _last_call
+    _last_call = dict(code=compile(source, "<expr>", "eval"), names=names)
+    return eval(_last_call["code"])
+
+
+def run_again(scope):
+    code = _last_call["code"]
+    names = _last_call["names"]
+    values = {name: scope[name] for name in names}
+    return eval(code, values)
+"""
+
+
+def test_each_read_of_a_rebound_global_after_the_first_is_reported_as_a_reread():
+    findings = [finding for finding in _findings(LAST_CALL) if finding[0] == "FTP002"]
+    by_line = {line: message for _rule, line, message in findings}
+    assert {11, 12} <= set(by_line)
+    assert "read again (first on line 11)" in by_line[12]
+
+
+def test_a_single_read_into_a_local_is_reported_once():
+    code = LAST_CALL.replace('    names = _last_call["names"]\n', "    names = code.co_names\n")
+    lines = {line for rule, line, _message in _findings(code) if rule == "FTP002"}
+    assert 11 in lines and 12 not in lines

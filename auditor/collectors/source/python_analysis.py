@@ -64,6 +64,8 @@ from .python_shared_instances import shared_instance_races
 from .python_vocabulary import PROCESS_CONTAINERS
 
 _MAIN_FUNCTIONS = {"main", "_main", "cli", "_cli"}
+# Later reads of a rebound global in one function, each of which can disagree with the first.
+_REREADS_REPORTED = 3
 
 
 def _rebound_names(tree: ast.Module, text: str) -> set[str]:
@@ -291,16 +293,22 @@ class PythonModuleAnalysis:
                 key = (event.function, event.name)
                 first_rebind[key] = min(first_rebind.get(key, event.location.line), event.location.line)
         written = {(event.name, event.location.line) for event in self.events if event.kind != "global-read"}
-        seen: set[tuple[str, str]] = set()
+        seen: dict[tuple[str, str], list[int]] = {}  # (function, name) -> lines read
         kept = []
         for event in self.events:
             if event.kind == "global-read":
                 key = (event.function, event.name)
-                if event.name not in rebinds or key in seen or (event.name, event.location.line) in written:
+                if event.name not in rebinds or (event.name, event.location.line) in written:
                     continue
                 if event.location.line > first_rebind.get(key, event.location.line):
                     continue  # after its own function's rebind: that finding covers it
-                seen.add(key)
+                read_lines = seen.setdefault(key, [])
+                if event.location.line in read_lines or len(read_lines) > _REREADS_REPORTED:
+                    continue
+                if read_lines:
+                    # `last['ex']`, then `last['argnames']`: each read can see another rebind.
+                    event.evidence = f"read again (first on line {read_lines[0]})"
+                read_lines.append(event.location.line)
                 rebinder = rebinds[event.name]
                 event.detail = rebinder.function
                 event.check_location = rebinder.location
