@@ -298,3 +298,25 @@ def test_a_single_read_into_a_local_is_reported_once():
     code = LAST_CALL.replace('    names = _last_call["names"]\n', "    names = code.co_names\n")
     lines = {line for rule, line, _message in _findings(code) if rule == "FTP002"}
     assert 11 in lines and 12 not in lines
+
+
+INCLUDED_FLAG = """\
+# cython: freethreading_compatible=True
+cdef class Spawner:
+    cdef _spawn(self, loop):
+        global _forking
+        if _forking:
+            raise RuntimeError("another loop is forking")
+        _forking = 1
+        try:
+            loop.fork()
+        finally:
+            _forking = 0
+"""
+
+
+def test_a_flag_from_an_included_file_tested_then_set_reports_the_test():
+    findings = _findings(INCLUDED_FLAG, "cython", "spawn.pyx")
+    by_line = {line: message for rule, line, message in findings if rule == "FTC014"}
+    assert {5, 7} <= set(by_line)
+    assert "_spawn() rebinds it at run time without a lock (line 7)" in by_line[5]
