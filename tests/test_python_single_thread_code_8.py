@@ -320,3 +320,15 @@ def test_a_flag_from_an_included_file_tested_then_set_reports_the_test():
     by_line = {line: message for rule, line, message in findings if rule == "FTC014"}
     assert {5, 7} <= set(by_line)
     assert "_spawn() rebinds it at run time without a lock (line 7)" in by_line[5]
+
+
+def test_a_list_inside_a_class_table_changed_through_setdefault_is_a_class_attribute_mutation():
+    code = (
+        "class Router:\n    routes = {}\n\n    @classmethod\n    def add_route(cls, prefix, handler):\n"
+        "        cls.routes.setdefault(prefix, []).append(handler)\n\n"
+        "    def handlers(self, prefix):\n        return list(self.routes.get(prefix, ()))\n"
+    )
+    findings = _findings(code)
+    assert [finding for finding in findings if finding[0] == "FTP004" and finding[1] == 6]
+    local = code.replace("cls.routes.setdefault", "dict(cls.routes).setdefault")
+    assert not [finding for finding in _findings(local) if finding[0] == "FTP004"]
