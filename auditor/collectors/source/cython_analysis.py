@@ -137,7 +137,7 @@ class CythonModuleAnalysis:
                     node.pos[2],
                     function,
                     detail=rebinder,
-                    what=self.module_names[name].what,
+                    what=self.module_names[name].what if name in self.module_names else "object",
                     related_line=line,
                 )
             )

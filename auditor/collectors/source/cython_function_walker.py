@@ -200,7 +200,9 @@ class _FunctionWalker:
     def _visit_NameNode(self, node) -> None:
         if id(node) in self._store_targets or self._protected():
             return
-        if self.analysis.module_state(node.name, self.scope) is not None:
+        # A `global` name the file never defines comes from an `include`d .pxi/.pyx.
+        included = node.name in self.scope.globals and node.name not in self.analysis.module_names
+        if included or self.analysis.module_state(node.name, self.scope) is not None:
             self.analysis.global_reads.append((node.name, node, self.scope.name))
 
     def _visit_TryExceptStatNode(self, node) -> bool:

@@ -10,6 +10,7 @@ for what is reported.
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from .cython_analysis_services import CythonAnalysisServices
@@ -28,6 +29,9 @@ from .cython_tree import (
     function_name,
 )
 from .python_vocabulary import MUTATING_METHODS
+
+# `call_soon_threadsafe`, `run_threadsafe`: the one door other threads may use.
+_THREADSAFE_NAME = re.compile(r"thread_?safe", re.IGNORECASE)
 
 
 class _SharedInstance:
@@ -55,6 +59,7 @@ class _SharedInstance:
         self.fields: set[str] = set()  # declared with cdef in the class body
         self.c_fields: set[str] = set()
         self.lock_fields: set[str] = set()
+        self._thread_affine_only: set[str] | None = None
         self._collect(class_node.body)
 
     def _add_method(self, key: str, node) -> None:
@@ -155,6 +160,11 @@ class _SharedInstance:
         facts = {name: _MethodFacts(self, method) for name, method in self.methods.items()}
         construction = self._construction(facts)
         evidence = self._evidence(facts)
+        if evidence and " takes `" not in evidence:  # a lock in some methods says they all race
+            self._thread_affine_only = self._cross_thread_methods(facts)
+        if self._thread_affine_only is not None:
+            entries = sorted(name for name in self._thread_affine_only if _THREADSAFE_NAME.search(name))
+            evidence += f", and {self.class_name} names {entries[0]}() as the method other threads may call"
         # One statement, one finding: the check-then-set message over the plain write.
         self._reported_lines: set[int] = set()
         if evidence is not None or self.is_cdef_class:
@@ -164,6 +174,26 @@ class _SharedInstance:
         if self.is_cdef_class:
             self._report_flags(facts, construction)
             self._report_buffer_exports(facts, construction)
+
+    def _cross_thread_methods(self, facts: dict[str, _MethodFacts]) -> set[str] | None:
+        """An event loop's ``call_soon_threadsafe()`` says the class's other methods belong
+        to the thread that runs it: only the methods named thread-safe, and what they call,
+        run on other threads. None when the class names no such method."""
+        reached = {name for name in facts if _THREADSAFE_NAME.search(name)}
+        if not reached:
+            return None
+        pending = list(reached)
+        while pending:
+            for called in facts[pending.pop()].self_calls:
+                matches = [name for name in facts if name.rstrip("'") == called.rstrip("'")]
+                for name in matches:
+                    if name not in reached:
+                        reached.add(name)
+                        pending.append(name)
+        return reached
+
+    def _runs_on_other_threads(self, name: str) -> bool:
+        return self._thread_affine_only is None or name in self._thread_affine_only
 
     def _report_flags(self, facts, construction: set[str]) -> None:
         """``freeze()`` sets ``self.frozen = True`` while ``__setitem__`` tests it: a plain C
@@ -240,7 +270,7 @@ class _SharedInstance:
             f"{self.class_name} is a cdef class: its fields are C struct members with no lock of their own"
         )
         for name, fact in facts.items():
-            if name in construction:
+            if name in construction or not self._runs_on_other_threads(name):
                 continue
             for path, check, store in fact.lazy_pairs:
                 for node, what, other in (
@@ -272,7 +302,7 @@ class _SharedInstance:
             path for name, fact in facts.items() if name not in construction for path, _node in fact.writes
         }
         for name, fact in facts.items():
-            if name in construction:
+            if name in construction or not self._runs_on_other_threads(name):
                 continue
             statements = [(node, f"writes `self.{path}`") for path, node in fact.unlocked_writes]
             statements += [

@@ -219,10 +219,12 @@ def module_objects(text: str) -> set[str]:
 # (three times faster on real modules; the same matches).
 _SHARED_INSTANCE_HINT = re.compile(
     r"meta_path|path_hooks|ref\((?<!\wref\()[^)\n]*,|finalize\(|with(?<!\wwith)\s+[\w.]*(?:lock|mutex)|"
-    r"Thread\(\s*target|class(?<!\wclass)\s+\w*(?:Registry|Cache|Client|Pool)\b|class(?<!\wclass)\s+_?Cached|"
+    r"Thread\(\s*target|class(?<!\wclass)\s+\w*(?:Registry|Cache|Client|Pool|Locator)\b|class(?<!\wclass)\s+_?Cached|"
     # Methods every thread's hooks call (sys.monitoring, threading.settrace) and tzinfo
     # objects, which datetimes on any thread share.
-    r"register_callback|settrace|tzinfo",
+    r"register_callback|settrace|tzinfo|"
+    # A lock of the instance taken by hand (`self._lock.acquire()`), not with `with`.
+    r"self\.(?<!\wself\.)\w*(?:lock|mutex)\w*\.acquire\(",
     re.IGNORECASE,
 )
 
@@ -236,6 +238,9 @@ _PROCESS_STATE_HINT = re.compile(
 
 
 _CLOSURE_HINT = re.compile(r"nonlocal\s|@(?:functools\.)?wraps\(")
+# `from .configuration import _cfgobjs` inside a function: another module's private
+# state, which the function may change (python_imported_containers).
+_LOCAL_PRIVATE_IMPORT = re.compile(r"\n[ \t]+from[ \t]+[\w.]+[ \t]+import[ \t]+\(?\s*_[A-Za-z]")
 
 
 def process_state_hint(text: str) -> bool:
@@ -268,6 +273,8 @@ def python_needs_full_analysis(text: str) -> bool:
         return True
     if _CLOSURE_HINT.search(text):
         return True  # a decorator's closure: every call of the function it makes shares it
+    if _LOCAL_PRIVATE_IMPORT.search(text):
+        return True
     if "global" in text and (GLOBAL_STATEMENT.search(text) or "globals()[" in text):
         return True
     module_containers = set(_MODULE_CONTAINER.findall(text))

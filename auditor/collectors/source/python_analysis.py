@@ -44,12 +44,15 @@ from .prefilter import (
     python_needs_full_analysis,
 )
 from .python_ast_walk import walk
+from .python_check_outside_lock import checks_outside_lock
 from .python_class_sequences import class_state_sequences
 from .python_container_aliases import container_alias_events
 from .python_event_collector import (
     Event,
     _EventCollector,
 )
+from .python_fork_children import fork_child_functions
+from .python_imported_containers import imported_container_events
 from .python_lock_discipline import lock_discipline_events
 from .python_module_checks import module_check_events
 from .python_module_facts import (
@@ -61,6 +64,8 @@ from .python_shared_instances import shared_instance_races
 from .python_vocabulary import PROCESS_CONTAINERS
 
 _MAIN_FUNCTIONS = {"main", "_main", "cli", "_cli"}
+# Later reads of a rebound global in one function, each of which can disagree with the first.
+_REREADS_REPORTED = 3
 
 
 def _rebound_names(tree: ast.Module, text: str) -> set[str]:
@@ -113,6 +118,7 @@ class PythonModuleAnalysis:
             self._drop_unmutated_iteration()
             return
         self.facts = ModuleFacts(tree, text)
+        self._fork_children = fork_child_functions(tree)
         class_attributes = (
             set().union(*self.facts.class_mutable_attrs.values()) if self.facts.class_mutable_attrs else set()
         )
@@ -243,6 +249,7 @@ class PythonModuleAnalysis:
         aliased = container_alias_events(
             tree, self.path, self.lines, set(self.facts.containers), changed, self.facts.locks
         )
+        aliased += imported_container_events(tree, self.path, self.lines, self.facts.locks)
         mutated_lines = {event.location.line for event in self.events if event.kind == "container-mutation"}
         for found in aliased:
             if self._runs_once(found.function) or found.line in mutated_lines:
@@ -255,7 +262,11 @@ class PythonModuleAnalysis:
             event.location = found.location
             self.events.append(event)
         race_lines = {event.location.line for event in self.events if event.kind == "instance-race"}
-        for found in lock_discipline_events(tree, self.path, self.lines, self.facts.locks):
+        unlocked_checks = checks_outside_lock(tree, self.path, self.lines, self.facts.locks)
+        for found in [
+            *lock_discipline_events(tree, self.path, self.lines, self.facts.locks),
+            *unlocked_checks,
+        ]:
             if self._runs_once(found.function) or found.line in race_lines:
                 continue  # an FTP008 sequence on the same statement says more
             event = Event(found.kind, found.name, None, found.function, found.detail)
@@ -282,16 +293,22 @@ class PythonModuleAnalysis:
                 key = (event.function, event.name)
                 first_rebind[key] = min(first_rebind.get(key, event.location.line), event.location.line)
         written = {(event.name, event.location.line) for event in self.events if event.kind != "global-read"}
-        seen: set[tuple[str, str]] = set()
+        seen: dict[tuple[str, str], list[int]] = {}  # (function, name) -> lines read
         kept = []
         for event in self.events:
             if event.kind == "global-read":
                 key = (event.function, event.name)
-                if event.name not in rebinds or key in seen or (event.name, event.location.line) in written:
+                if event.name not in rebinds or (event.name, event.location.line) in written:
                     continue
                 if event.location.line > first_rebind.get(key, event.location.line):
                     continue  # after its own function's rebind: that finding covers it
-                seen.add(key)
+                read_lines = seen.setdefault(key, [])
+                if event.location.line in read_lines or len(read_lines) > _REREADS_REPORTED:
+                    continue
+                if read_lines:
+                    # `last['ex']`, then `last['argnames']`: each read can see another rebind.
+                    event.evidence = f"read again (first on line {read_lines[0]})"
+                read_lines.append(event.location.line)
                 rebinder = rebinds[event.name]
                 event.detail = rebinder.function
                 event.check_location = rebinder.location
@@ -368,9 +385,18 @@ class PythonModuleAnalysis:
             )
             self.events.append(event)
 
+    def _fork_child_functions(self) -> set[str]:
+        if "_fork_children" not in self.__dict__:  # the module's newer syntax than `ast` reads
+            try:
+                self._fork_children = fork_child_functions(ast.parse(self.text))
+            except SyntaxError:
+                self._fork_children = set()
+        return self._fork_children
+
     def _runs_once(self, function: str) -> bool:
-        """Functions that only import-time code (or a script's main) calls."""
-        if function in _MAIN_FUNCTIONS:
+        """Functions that only import-time code (or a script's main) calls, and those that
+        run only in a forked child, where one thread exists."""
+        if function in _MAIN_FUNCTIONS or function.rsplit(".", 1)[-1] in self._fork_child_functions():
             return True
         return (
             function.startswith("_")

@@ -161,6 +161,16 @@ def _tests_unset(test: ast.AST) -> bool:
     )
 
 
+def _is_fork_guard(test: ast.AST) -> bool:
+    """``if os.getpid() != cls._pid:``: true only on the first call after a fork, in a
+    child that starts with one thread; what follows resets state the parent left."""
+    return any(
+        isinstance(node, ast.Call)
+        and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) == "getpid"
+        for node in walk(test)
+    )
+
+
 def _functions(tree: ast.Module):
     """Every function with the class it is a method of (module functions: ``None``)."""
     for statement in tree.body:
@@ -229,7 +239,7 @@ class _Walker:
 
     def _test(self, statement: ast.If | ast.While, rest: list[ast.stmt]) -> None:
         tested = self._tested(statement.test)
-        if not tested:
+        if not tested or _is_fork_guard(statement.test):
             return
         class_name, attribute = tested
         after = list(statement.body)
@@ -239,11 +249,42 @@ class _Walker:
         if act is None:
             return
         node, how = act
-        if how == f"rebinds `{class_name}.{attribute}`" and _tests_unset(statement.test):
+        own_copy = self._own_attribute_test(statement.test) is not None
+        if own_copy:
+            how += ", copying what it inherits into a class of its own"
+        if how == f"rebinds `{class_name}.{attribute}`" and _tests_unset(statement.test) and not own_copy:
             return  # `table = cls._table; if not table: cls._table = build()`: lazy initialisation (FTP003)
         self.found.append((statement.test, class_name, attribute, node, how))
 
+    def _own_attribute_test(self, test: ast.AST) -> tuple[str, str] | None:
+        """``'registry' not in cls.__dict__`` (or ``vars(cls)``): does this class
+        have its own copy yet? What follows copies the inherited one into the class and
+        adds to it, and two threads can both copy, one thread's addition lost."""
+        for node in walk(test):
+            owner = name = None
+            if (
+                isinstance(node, ast.Compare)
+                and len(node.ops) == 1
+                and isinstance(node.ops[0], (ast.In, ast.NotIn))
+            ):
+                mapping = node.comparators[0]
+                if isinstance(mapping, ast.Attribute) and mapping.attr == "__dict__":
+                    owner = self.references.owner(mapping.value)
+                elif (
+                    isinstance(mapping, ast.Call)
+                    and getattr(mapping.func, "id", None) == "vars"
+                    and mapping.args
+                ):
+                    owner = self.references.owner(mapping.args[0])
+                name = node.left.value if isinstance(node.left, ast.Constant) else None
+            if owner and isinstance(name, str) and name in self.changed.get(owner, {}):
+                return owner, name
+        return None
+
     def _tested(self, test: ast.AST) -> tuple[str, str] | None:
+        own = self._own_attribute_test(test)
+        if own is not None:
+            return own
         for node in walk(test):
             if isinstance(node, ast.Name) and node.id in self.aliases:
                 return self.aliases[node.id]

@@ -70,9 +70,8 @@ class _FunctionScope:
 
 
 class _EventCollector(cst.CSTVisitor):
-    # No METADATA_DEPENDENCIES: the visit reads no positions, and the analysis resolves
-    # PositionProvider (a code generation of the whole segment) only for a segment that
-    # produced events; most candidate segments produce none.
+    # No METADATA_DEPENDENCIES: the analysis resolves PositionProvider (a code generation of
+    # the whole segment) only for a segment that produced events; most produce none.
 
     def __init__(self, facts: ModuleFacts) -> None:
         self.facts = facts
@@ -404,6 +403,7 @@ class _EventCollector(cst.CSTVisitor):
                 if container:
                     self._record("container-mutation", container, node, f"element {detail}", compound)
                     return
+                target_object = root  # `cls._table.setdefault(k, []).append(v)`: the class's table
         if container is None and self._module_object(target_object) and detail in _OBJECT_MUTATORS:
             self._record("container-mutation", self._module_object(target_object), node, detail, compound)
             return

@@ -22,8 +22,8 @@ from .python_vocabulary import MUTATING_METHODS
 # Interpreter-wide registries whose entries any thread calls into.
 _GLOBAL_HOOKS = {"meta_path", "path_hooks", "path_importer_cache"}
 _WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
-_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool)$|^_?Cached[A-Z]")
-_CACHE_SUFFIX = re.compile(r"(?:Registry|Cache|Client|Pool)$")
+_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)$|^_?Cached[A-Z]")
+_CACHE_SUFFIX = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)$")
 # Interpreter hooks that call what they are handed from every thread: a bound method of
 # the instance handed to one makes the instance shared (a tracer, a profiler).
 # (`sys.settrace` sets the calling thread's hook only, and other `register_callback`s, such
@@ -185,8 +185,8 @@ class ModuleEvidence:
             )
         if _REGISTRY_CLASS.search(class_node.name) and (self.hooks or _CACHE_SUFFIX.search(class_node.name)):
             return (
-                f"{class_node.name} is a registry/cache/client/pool class: one instance is there to serve "
-                "every caller",
+                f"{class_node.name} is a registry/cache/client/pool/locator class: one instance is there "
+                "to serve every caller",
                 None,
             )
         guarded: dict[str, str] = {}  # field -> "takes `self._lock` around it in m()"

@@ -50,6 +50,13 @@ class CythonModuleStateWrite(CSourceRule):
     languages = frozenset({"cython"})
     invalid = [
         Example(
+            _HEADER + "def spawn(loop):\n    global _spawning\n    if _spawning:\n"
+            "        raise RuntimeError('another loop is spawning')\n    _spawning = 1\n    try:\n"
+            "        loop.spawn()\n    finally:\n        _spawning = 0\n",
+            language="cython",
+            note="`_spawning` is defined in an included file; the test and the set are two steps",
+        ),
+        Example(
             _HEADER + "cdef double _scratch[64]\n\ndef smooth(double[:] values):\n"
             "    cdef Py_ssize_t i\n    for i in range(64):\n        _scratch[i] = values[i] * 0.5\n"
             "    return sum(_scratch)\n",
@@ -92,6 +99,13 @@ class CythonModuleStateWrite(CSourceRule):
         ),
     ]
     valid = [
+        Example(
+            _HEADER + "import threading\n\n_spawn_lock = threading.Lock()\n\ndef spawn(loop):\n"
+            "    global _spawning\n    with _spawn_lock:\n        if _spawning:\n"
+            "            raise RuntimeError('another loop is spawning')\n        _spawning = 1\n",
+            language="cython",
+            note="the test and the set under one lock",
+        ),
         Example(
             _HEADER + "cimport cython\n\ncdef cython.pymutex _lock\ncdef double _scratch[64]\n\n"
             "def smooth(double[:] values):\n    cdef Py_ssize_t i\n    with _lock:\n"

@@ -35,6 +35,13 @@ class ClassAttributeMutation(PythonSourceRule):
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
         Example(
+            "class Resolver:\n    resolvers = {}\n\n    @classmethod\n"
+            "    def add_resolver(cls, first, tag):\n"
+            "        cls.resolvers.setdefault(first, []).append(tag)\n",
+            language="python",
+            note="the list inside the class's table is changed: every thread resolving reads it",
+        ),
+        Example(
             "class Plugin:\n    registry = {}\n\n    def register(self, name):\n"
             "        self.registry[name] = self\n",
             language="python",
@@ -67,6 +74,13 @@ class ClassAttributeMutation(PythonSourceRule):
         ),
     ]
     valid = [
+        Example(
+            "import threading\n\nclass Resolver:\n    resolvers = {}\n    _adding = threading.Lock()\n\n"
+            "    @classmethod\n    def add_resolver(cls, first, tag):\n        with cls._adding:\n"
+            "            cls.resolvers.setdefault(first, []).append(tag)\n",
+            language="python",
+            note="the change to the class's table under the class's lock",
+        ),
         Example(
             "class Plugin:\n    registry = {}\n\n    def __init__(self):\n        self.registry = {}\n\n"
             "    def register(self, name):\n        self.registry[name] = self\n",

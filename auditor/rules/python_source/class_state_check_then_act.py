@@ -20,6 +20,11 @@ class ClassStateCheckThenAct(PythonSourceRule):
     switch on both of two modes that must exclude each other. Each finding names the test,
     the change and the run-time write that makes the tested attribute state.
 
+    A registry a subclass copies on its first registration (``if 'handlers' not in
+    cls.__dict__: cls.handlers = dict(cls.handlers)``) is the same: two
+    threads registering on one class both copy, and the registration the first copy got
+    is lost when the second copy replaces it.
+
     Lazy initialisation of one attribute (``if cls._x is None: cls._x = ...``) is FTP003.
     """
 
@@ -52,6 +57,13 @@ class ClassStateCheckThenAct(PythonSourceRule):
             language="python",
             note="two flags that exclude each other, each tested and then the other set",
         ),
+        Example(
+            "class Loader:\n    handlers = {}\n\n    @classmethod\n    def register(cls, tag, handler):\n"
+            "        if 'handlers' not in cls.__dict__:\n            cls.handlers = dict(cls.handlers)\n"
+            "        cls.handlers[tag] = handler\n",
+            language="python",
+            note="a subclass's own copy of an inherited registry, tested for and made in two steps",
+        ),
     ]
     valid = [
         Example(
@@ -68,6 +80,15 @@ class ClassStateCheckThenAct(PythonSourceRule):
             "        if cls.DEBUG:\n            cls._calls[name] = True\n",
             language="python",
             note="`DEBUG` is never changed at run time: a constant, not state",
+        ),
+        Example(
+            "import threading\n\nclass Loader:\n    handlers = {}\n    _registering = threading.Lock()\n\n"
+            "    @classmethod\n    def register(cls, tag, handler):\n        with cls._registering:\n"
+            "            if 'handlers' not in cls.__dict__:\n"
+            "                cls.handlers = dict(cls.handlers)\n"
+            "            cls.handlers[tag] = handler\n",
+            language="python",
+            note="the copy-on-first-registration under the class's lock",
         ),
     ]
 

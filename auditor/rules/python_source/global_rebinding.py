@@ -18,7 +18,9 @@ class GlobalRebinding(PythonSourceRule):
     window; free-threaded Python runs both threads at once.
 
     ``globals()["flag"] = value`` is the same rebinding. The reads of such a global are
-    the other half of the race, and are reported too, once per function: a function
+    the other half of the race, and are reported too, the first in each function and a
+    few reads after it (each can see another rebind: ``_last['ex']``, then
+    ``_last['argnames']``, taken from two different dicts): a function
     that reads ``_last`` and then rebinds it loses the value another thread stored in
     between, and code that reads a switch set by ``use_solver(...)`` can take the old
     branch and the new one in the same call.
@@ -39,6 +41,13 @@ class GlobalRebinding(PythonSourceRule):
     )
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
+        Example(
+            "_last = {}\n\ndef run(expr, names):\n    global _last\n"
+            "    _last = dict(expr=expr, names=names)\n\n"
+            "def rerun():\n    expr = _last['expr']\n    names = _last['names']\n    return expr, names\n",
+            language="python",
+            note="the second read can see the dict another thread's run() put in place after the first",
+        ),
         Example("_calls = 0\n\ndef tick():\n    global _calls\n    _calls += 1\n", language="python"),
         Example(
             "_config = None\n\ndef configure(settings):\n    global _config\n    _config = dict(settings)\n",
@@ -60,6 +69,14 @@ class GlobalRebinding(PythonSourceRule):
     ]
     valid = [
         Example(
+            "import threading\n\n_lock = threading.Lock()\n_last = {}\n\ndef run(expr, names):\n"
+            "    global _last\n    with _lock:\n        _last = dict(expr=expr, names=names)\n\n"
+            "def rerun():\n    with _lock:\n        expr = _last['expr']\n        names = _last['names']\n"
+            "    return expr, names\n",
+            language="python",
+            note="both reads and the rebind under one lock",
+        ),
+        Example(
             "import threading\n_lock = threading.Lock()\n_calls = 0\n\ndef tick():\n    global _calls\n"
             "    with _lock:\n        _calls += 1\n",
             language="python",
@@ -80,6 +97,14 @@ class GlobalRebinding(PythonSourceRule):
     def check(cls, analysis):
         for event in analysis.events_of("global-read"):
             rebound = event.check_location.line if event.check_location else 0
+            if event.evidence:
+                yield cls.finding(
+                    f"global `{event.name}` is {event.evidence} in {event.function}() while {event.detail}() "
+                    f"rebinds it at run time without a lock (line {rebound}): the two reads can see two "
+                    "different objects, and the values taken from them disagree",
+                    event.location,
+                )
+                continue
             yield cls.finding(
                 f"global `{event.name}` is read here in {event.function}() while {event.detail}() rebinds it "
                 f"at run time without a lock (line {rebound}): the value read can be replaced before it is "

@@ -39,6 +39,14 @@ class ModuleContainerMutation(PythonSourceRule):
     ]
     invalid = [
         Example(
+            "class override_settings:\n    def __enter__(self):\n        from .settings import _overrides\n\n"
+            "        self._saved = _overrides.copy()\n        _overrides.clear()\n\n"
+            "    def __exit__(self, *exc):\n        from .settings import _overrides\n\n"
+            "        _overrides.clear()\n        _overrides.update(self._saved)\n",
+            language="python",
+            note="another module's private dict, imported in the method and swapped out and back",
+        ),
+        Example(
             "_handlers = []\n\ndef add_handler(handler):\n    _handlers.append(handler)\n", language="python"
         ),
         Example(
@@ -70,6 +78,14 @@ class ModuleContainerMutation(PythonSourceRule):
         ),
     ]
     valid = [
+        Example(
+            "import threading\n\n_settings_lock = threading.Lock()\n\n\nclass override_settings:\n"
+            "    def __enter__(self):\n        from .settings import _overrides\n\n"
+            "        with _settings_lock:\n            self._saved = _overrides.copy()\n"
+            "            _overrides.clear()\n",
+            language="python",
+            note="the swap under a lock",
+        ),
         Example(
             "_handlers = {}\n\ndef preview(name, handler):\n    table = dict(_handlers)\n"
             "    table[name] = handler\n    return table\n",

@@ -24,6 +24,11 @@ class UnlockedUseOfLockedState(PythonSourceRule):
     in another) of a class that takes a lock elsewhere is reported too: the lock says the
     instance is shared, and one thread's ``pop()`` can remove the entry another pushed.
 
+    So is a test made before the lock of a field that the method it then calls sets under
+    the lock (``if not hasattr(self, '_conn'): self.reconnect()``, ``reconnect()`` taking
+    ``self._reconnect_lock``): two threads both find it unset and both set it. The fix
+    repeats the test once the lock is held.
+
     Not reported: construction (``__init__`` and what only it calls), private helpers
     that every caller calls with the lock held, and ``async with`` locks (they order
     coroutines on one event loop, not threads).
@@ -36,6 +41,17 @@ class UnlockedUseOfLockedState(PythonSourceRule):
     fix = "Take the same lock around this statement too, or make the state immutable and swap it whole."
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
+        Example(
+            "import threading\n\nclass Connection:\n    def __init__(self, url):\n        self._url = url\n"
+            "        self._connect_lock = threading.Lock()\n\n    def connect(self):\n"
+            "        self._connect_lock.acquire()\n        try:\n"
+            "            self._sock = open_socket(self._url)\n"
+            "        finally:\n            self._connect_lock.release()\n\n    def send(self, data):\n"
+            "        if not hasattr(self, '_sock'):\n            self.connect()\n"
+            "        self._sock.send(data)\n",
+            language="python",
+            note="the test runs before connect() takes the lock: two senders both connect",
+        ),
         Example(
             "import threading\n\nclass Console:\n    def __init__(self):\n"
             "        self._lock = threading.RLock()\n        self._live = None\n        self._hooks = []\n\n"
@@ -68,6 +84,15 @@ class UnlockedUseOfLockedState(PythonSourceRule):
         ),
     ]
     valid = [
+        Example(
+            "import threading\n\nclass Connection:\n    def __init__(self, url):\n        self._url = url\n"
+            "        self._sock = None\n        self._connect_lock = threading.Lock()\n\n"
+            "    def _connect(self):\n        with self._connect_lock:\n            if self._sock is None:\n"
+            "                self._sock = open_socket(self._url)\n\n    def send(self, data):\n"
+            "        self._connect()\n        self._sock.send(data)\n",
+            language="python",
+            note="the test is repeated under the lock",
+        ),
         Example(
             "import threading\n\nclass Console:\n    def __init__(self):\n"
             "        self._lock = threading.RLock()\n        self._hooks = []\n\n"
