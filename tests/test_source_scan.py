@@ -196,3 +196,18 @@ def test_newer_syntax_and_declared_encodings_are_read(tmp_path):
         (finding.location.path.rsplit("/", 1)[1], finding.rule, finding.location.line)
         for finding in result.findings
     ) == [("legacy.py", "FTP001", 6), ("modern.py", "FTP003", 5), ("modern.py", "FTP003", 6)]
+
+
+def test_cython_with_cpp_rvalue_references_is_read_not_refused(tmp_path):
+    # memray's _memray.pyx declares `vector[T]&& lifetimes`, which the Cython parser the
+    # auditor runs on does not accept; the file must still be read, not become a problem.
+    source = tmp_path / "holder.pyx"
+    source.write_text(
+        "# distutils: language = c++\nfrom libcpp.vector cimport vector\ncdef list _seen = []\n"
+        "cdef class Holder:\n    cdef vector[int] items\n"
+        "    cdef setup(self, vector[int]&& items):\n        self.items = items\n"
+        "def see(x):\n    _seen.append(x)\n"
+    )
+    result = scan_source([source], use_cache=False)
+    assert result.problems == [] and not result.partial
+    assert (9, "FTC014") in {(finding.location.line, finding.rule) for finding in result.findings}
