@@ -67,8 +67,12 @@ from scoring import load_manifest, score_corpus  # noqa: E402
 # (FTP011) and locked state used unlocked (FTP012). session6 went to C 63/82 and Python 44/63
 # (now tuned on). A seventh held-out batch (28 files, 19 new projects), labelled blind while
 # that ran and scored once on the result: session7-c 30/72 = 42% / 91%, session7-python
-# 33/66 = 50% / 72%. Over all files that gives the floors below.
-FLOORS = {"c": (0.72, 0.96), "python": (0.73, 0.89)}
+# 33/66 = 50% / 72%. Then more C (busy-flag test-and-set, lazy fills through a pointer to
+# the field) and py-rules-8 on the session7-python misses (46/66 at 98%, now tuned on), and an
+# eighth held-out batch (24 files, 15 new projects), scored once on the result: session8-c
+# 27/47 = 57% / 100%, session8-python 14/53 = 26% / 80%. Over all files that gives the floors
+# below.
+FLOORS = {"c": (0.71, 0.96), "python": (0.70, 0.91)}
 
 
 def test_corpus_is_labelled_real_code():
