@@ -16,10 +16,12 @@ from .c_vocabulary import SYNCHRONISED_TYPE, THREAD_LOCAL_TOKENS
 
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 # `st = PyModule_GetState(m)`, `state = get_module_state(module)`, `st = find_state_by_type(tp)`.
-_STATE_POINTER = re.compile(
-    r"\b(\w+)\s*=\s*(?:\([^()]*\)\s*)?(PyModule_GetState|_PyModule_GetState|PyType_GetModuleState|"
-    r"\w*get_\w*state|\w*find_\w*state\w*|\w*_state_from_\w+)\s*\("
+_STATE_GETTERS = (
+    r"PyModule_GetState|_PyModule_GetState|PyType_GetModuleState|"
+    r"\w*get_\w*state|\w*find_\w*state\w*|\w*_state_from_\w+"
 )
+_STATE_POINTER_FORM = r"\b(\w+)\s*=\s*(?:\([^()]*\)\s*)?({getters})\s*\("
+_STATE_POINTER = re.compile(_STATE_POINTER_FORM.format(getters=_STATE_GETTERS))
 # Module teardown (m_clear / m_free / tp_traverse) runs when no other thread uses the module;
 # an object's tp_dealloc / tp_finalize does not: any thread drops the last reference.
 _TEARDOWN_NAME = re.compile(r"(?:clear|free|traverse|fini)$", re.IGNORECASE)
@@ -57,7 +59,7 @@ def _state_pointer_pattern(getters: set[str]) -> re.Pattern:
     if not getters:
         return _STATE_POINTER
     names = "|".join(re.escape(name) for name in sorted(getters, key=len, reverse=True))
-    return re.compile(_STATE_POINTER.pattern[:-len(r")\s*\(")] + "|" + names + r")\s*\(")
+    return re.compile(_STATE_POINTER_FORM.format(getters=f"{_STATE_GETTERS}|{names}"))
 
 
 def collect_top_level(unit, node) -> None:

@@ -237,11 +237,8 @@ class SharedContainerCheckThenAct(CSourceRule):
                 rf"\b{re.escape(container)}\s*=\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*\s*->\s*\w+)\s*;", body
             )
             if copied is None:
-                module = _MODULE_SOURCE.search(body[body.find(container) :]) if container in body else None
-                if module is not None and re.search(
-                    rf"\b{re.escape(container)}\s*=\s*(?:\([^()]*\)\s*)?{re.escape(module.group(1))}\s*\(",
-                    body,
-                ):
+                module = re.search(rf"\b{re.escape(container)}\s*{_MODULE_SOURCE.pattern}", body)
+                if module is not None:
                     return (
                         f"`{container}` is a module object from {module.group(1)}(), one per interpreter, "
                         "which every thread that imports it reaches"
