@@ -256,3 +256,23 @@ def cast_from_object_parameter(unit, name: str, function) -> bool:
         if source in function.parameters and declared_type(unit, source, function) == "PyObject":
             return True
     return False
+
+
+def read_only_parameter_behind(unit, name: str, function) -> str | None:
+    """The parameter ``name`` was derived from when that parameter is declared ``const T *``:
+    ``array = json_to_array(json)`` in ``do_dump(const json_t *json, ...)``. The function's
+    contract says it only reads the object, so callers hand the same value to many threads
+    at once; a store through ``name`` breaks that contract behind their backs."""
+    header = unit.source[function.node.start_byte : function.body.start_byte].decode("latin-1")
+    text = _COMMENT.sub(" ", unit.node_text(function.body))
+    for match in re.finditer(
+        rf"\b{re.escape(name)}\s*=\s*(?:\(\s*[A-Za-z_][\w\s]*\*\s*\)\s*|[A-Za-z_]\w*\s*\(\s*)*\(?\s*"
+        r"([A-Za-z_]\w*)\s*\)*\s*;",
+        text,
+    ):
+        source = match.group(1)
+        if source in function.parameters and re.search(
+            rf"\bconst\s+(?:struct\s+)?[A-Za-z_]\w*\s*\*\s*{re.escape(source)}\s*[,)]", header
+        ):
+            return source
+    return None

@@ -11,6 +11,7 @@ from ...collectors.source.c_races import (
     is_python_object,
     loop_without,
     lvalue_root,
+    read_only_parameter_behind,
 )
 from ...model.finding import Severity
 from ..registry import Example, register
@@ -52,6 +53,11 @@ class ArgumentObjectMutation(CSourceRule):
     freely; in the free-threaded build another thread reading the same object sees the
     temporary value (a wrong shape, a wrong length: out-of-bounds reads), and two
     threads doing it at once restore each other's values.
+
+    The same holds for a cycle or re-entry guard (``if (a->visited) fail; a->visited = 1;
+    ... a->visited = 0;``) kept in an object reached from a ``const`` parameter: the function
+    promises to only read the value, so callers share it freely, and the flag then belongs
+    to whichever thread set it last. The test, the raise and every clear are reported.
 
     Reported: two stores to the same field (or element behind an accessor such as
     ``PyArray_DIMS(a)[i]``) of a Python object that arrived as a parameter, with a call
@@ -96,8 +102,34 @@ class ArgumentObjectMutation(CSourceRule):
             "    PyArray_DIMS(aop)[axis] = n;\n    return ret;\n}\n",
             note="a dimension of the caller's array changed while the result is built",
         ),
+        Example(
+            "typedef struct { int type; size_t refcount; } node_t;\n"
+            "typedef struct { node_t base; int visited; node_t **items; size_t n; } list_t;\n"
+            "static int emit(const node_t *node, FILE *out) {\n"
+            "    list_t *list = (list_t *)node;\n"
+            "    if (list->visited)\n        return -1;\n"
+            "    list->visited = 1;\n"
+            "    for (size_t i = 0; i < list->n; i++) {\n"
+            "        if (emit(list->items[i], out)) {\n            list->visited = 0;\n            return -1;\n        }\n"
+            "    }\n"
+            "    list->visited = 0;\n    return 0;\n}\n",
+            note="a cycle guard kept in an object the function takes as const: two threads writing "
+            "out the same list see each other's flag",
+        ),
     ]
     valid = [
+        Example(
+            "typedef struct { int type; } node_t;\n"
+            "typedef struct { node_t base; node_t **items; size_t n; } list_t;\n"
+            "static int emit(const node_t *node, FILE *out, seen_set_t *seen) {\n"
+            "    const list_t *list = (const list_t *)node;\n"
+            "    if (seen_contains(seen, node))\n        return -1;\n"
+            "    seen_add(seen, node);\n"
+            "    for (size_t i = 0; i < list->n; i++)\n"
+            "        if (emit(list->items[i], out, seen))\n            return -1;\n"
+            "    seen_remove(seen, node);\n    return 0;\n}\n",
+            note="the objects being walked are kept in a set that belongs to the call",
+        ),
         Example(
             "static PyObject *repeat(PyArrayObject *aop, int axis, npy_intp total) {\n"
             "    npy_intp shape[NPY_MAXDIMS];\n"
@@ -130,6 +162,7 @@ class ArgumentObjectMutation(CSourceRule):
     @classmethod
     def _check_function(cls, unit, function):
         stores: dict[str, list] = {}
+        guards: dict[str, tuple[str, list]] = {}
         for node in unit.walk(function.body):
             if node.type != "assignment_expression":
                 continue
@@ -138,9 +171,16 @@ class ArgumentObjectMutation(CSourceRule):
             if left is None or left.type == "identifier" or (operator and unit.node_text(operator) != "="):
                 continue
             root = lvalue_root(unit, left)
-            if root is None or unit.node_text(root) not in function.parameters:
+            if root is None:
                 continue
-            stores.setdefault(_normalised(unit, left), []).append(node)
+            if unit.node_text(root) in function.parameters:
+                stores.setdefault(_normalised(unit, left), []).append(node)
+            elif unit.node_text(root) in function.locals:
+                read_only = read_only_parameter_behind(unit, unit.node_text(root), function)
+                if read_only is not None:
+                    guards.setdefault(_normalised(unit, left), (read_only, []))[1].append(node)
+        for target, (read_only, nodes) in guards.items():
+            yield from cls._guard_on_read_only_object(unit, function, target, read_only, nodes)
         for target, nodes in stores.items():
             pair = cls._change_and_restore(unit, function, nodes)
             if pair is None:
@@ -170,6 +210,49 @@ class ArgumentObjectMutation(CSourceRule):
                     f"meant to prevent ({why})",
                     unit.location(guard),
                 )
+
+    @classmethod
+    def _guard_on_read_only_object(cls, unit, function, target: str, read_only: str, nodes):
+        """``if (array->visited) goto fail; array->visited = 1; ... array->visited = 0;`` on an
+        object reached from a ``const`` parameter: a cycle or re-entry guard kept in the very
+        object the function promised only to read. Two threads walking the same value see
+        each other's flag (a false "cycle" error), and the first to finish clears it for both."""
+        literal = [node for node in nodes if _LITERAL.match(unit.node_text(node.child_by_field_name("right")).strip())]
+        if len(literal) < 2 or unit.is_protected(literal[0], function):
+            return
+        raised = literal[0]
+        raised_value = unit.node_text(raised.child_by_field_name("right")).strip()
+        cleared = [
+            node
+            for node in literal[1:]
+            if unit.node_text(node.child_by_field_name("right")).strip() != raised_value
+            and not unit.is_protected(node, function)
+        ]
+        test = cls._busy_test(unit, function, raised, target)
+        if test is None or not cleared:
+            return
+        raised_line = raised.start_point[0] + 1
+        why = (
+            f"it is reached from `{read_only}`, which {function.name}() takes as a const pointer: callers "
+            "treat the call as read-only and may run it on the same value from several threads"
+        )
+        yield cls.finding(
+            f"{function.name}() tests the flag `{target}` here and raises it on line {raised_line} with no "
+            f"lock: a second thread walking the same object finds it raised and takes the wrong path ({why})",
+            unit.location(test),
+        )
+        yield cls.finding(
+            f"{function.name}() raises `{target}` here and clears it on line "
+            f"{', '.join(str(node.start_point[0] + 1) for node in cleared)}: the flag is one per object, not "
+            f"one per call ({why}); keep the visited set in the call instead",
+            unit.location(raised),
+        )
+        for node in cleared:
+            yield cls.finding(
+                f"{function.name}() clears `{target}` here, raised on line {raised_line}: it can clear the "
+                f"flag another thread's walk of the same object still relies on ({why})",
+                unit.location(node),
+            )
 
     @staticmethod
     def _busy_test(unit, function, first, target: str):
