@@ -32,6 +32,11 @@ ACQUIRE = re.compile(
     r"\.\s*lock\s*\(\s*\)|->\s*lock\s*\(\s*\)"
     # A project's own lock macros: ENTER_HASHLIB(self), ACQUIRE_LOCK(self), HEAD_LOCK(runtime).
     r"|\b(?!RELEASE_|UN)(?:ENTER_[A-Z0-9_]+|[A-Z0-9_]*_LOCK(?:_[A-Z0-9_]+)?|LOCK_[A-Z0-9_]+|ACQUIRE_[A-Z0-9_]+)\s*\("
+    # A library's own lock functions, named for what they do: ares_thread_mutex_lock(e->mutex),
+    # uv_mutex_lock(&l), Curl_share_lock(data, ...), sqlite3_mutex_enter(m), g_rw_lock_writer_lock.
+    # (Making, freeing or testing a lock is not taking it: PyThread_allocate_lock.)
+    r"|\b(?!(?:\w*_)?(?:alloc|allocate|free|new|init|create|destroy|release|is|has|held|type|get)_(?:mutex_)?lock\b)"
+    r"[A-Za-z]\w*_(?:mutex_lock|mutex_enter|lock|rdlock|wrlock|reader_lock|writer_lock)\s*\("
     # A project's own RAII guard: `LockGuard lck(mut_);`, `ScopedLock hold(&mutex);`.
     r"|\b[A-Z]\w*(?:Lock|Guard)\w*(?:<[^<>;()]*>)?\s+\w+\s*[({]\s*&?\s*[\w.>-]*(?:mut|lock)\w*\s*[)}]"
 )
@@ -41,6 +46,7 @@ RELEASE = re.compile(
     r"PyEval_ReleaseLock)\b|\.\s*unlock\s*\(\s*\)|->\s*unlock\s*\(\s*\)"
     # A project's own release macros: LEAVE_HASHLIB(self), RELEASE_GLOBAL_LOCK(), HEAD_UNLOCK(runtime).
     r"|\b(?:LEAVE_[A-Z0-9_]+|RELEASE_(?:[A-Z0-9_]*_)?LOCK\w*|[A-Z0-9_]*_UNLOCK|UNLOCK_[A-Z0-9_]+)\s*\("
+    r"|\b[A-Za-z]\w*_(?:mutex_unlock|mutex_leave|unlock|reader_unlock|writer_unlock)\s*\("
 )
 # C++ container methods that change the container (a static std::vector grown from
 # two threads corrupts it).

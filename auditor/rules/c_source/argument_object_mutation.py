@@ -110,7 +110,8 @@ class ArgumentObjectMutation(CSourceRule):
             "    if (list->visited)\n        return -1;\n"
             "    list->visited = 1;\n"
             "    for (size_t i = 0; i < list->n; i++) {\n"
-            "        if (emit(list->items[i], out)) {\n            list->visited = 0;\n            return -1;\n        }\n"
+            "        if (emit(list->items[i], out)) {\n"
+            "            list->visited = 0;\n            return -1;\n        }\n"
             "    }\n"
             "    list->visited = 0;\n    return 0;\n}\n",
             note="a cycle guard kept in an object the function takes as const: two threads writing "
@@ -217,7 +218,11 @@ class ArgumentObjectMutation(CSourceRule):
         object reached from a ``const`` parameter: a cycle or re-entry guard kept in the very
         object the function promised only to read. Two threads walking the same value see
         each other's flag (a false "cycle" error), and the first to finish clears it for both."""
-        literal = [node for node in nodes if _LITERAL.match(unit.node_text(node.child_by_field_name("right")).strip())]
+        literal = [
+            node
+            for node in nodes
+            if _LITERAL.match(unit.node_text(node.child_by_field_name("right")).strip())
+        ]
         if len(literal) < 2 or unit.is_protected(literal[0], function):
             return
         raised = literal[0]

@@ -149,9 +149,12 @@ class NonReentrantLibcCall(CSourceRule):
     overwrites; ``getenv`` races with ``setenv``. The GIL used to serialise the C code
     calling them; free-threaded Python runs it in parallel.
 
-    Not reported: calls under a lock, the ``#else`` fallback of a ``HAVE_*_R`` check (the
-    platform has no reentrant variant), ``readdir`` on a ``DIR *`` the function holds
-    itself, and code that runs in a forked child (one thread only).
+    A lock of the file's own does not make these calls safe: libc's buffer or cursor is one
+    per process, and every other library in the process calls the same function without
+    that lock; such calls are reported with that said. Not reported: the ``#else`` fallback
+    of a ``HAVE_*_R`` check (the platform has no reentrant variant), ``readdir`` on a
+    ``DIR *`` the function holds itself, and code that runs in a forked child (one thread
+    only).
     """
 
     code = "FTC005"
@@ -205,8 +208,9 @@ class NonReentrantLibcCall(CSourceRule):
                 continue  # a project function that happens to share the name
             if name in _INIT_SAFE and unit.runs_at_import(call, function):
                 continue
-            if function is not None and unit.is_protected(call, function):
-                continue
+            # libc's state is one for the whole process: a lock of this file keeps out only
+            # this file's callers, not another library's call of the same function.
+            locked = function is not None and unit.is_protected(call, function)
             if unit.in_gil_only_branch(call) or in_reentrant_fallback(unit, call):
                 continue  # the `#else` of `#ifdef HAVE_GETPWNAM_R`: platforms without the _r call
             if name in _PER_STREAM and _own_stream(unit, call, function):
@@ -217,8 +221,15 @@ class NonReentrantLibcCall(CSourceRule):
             # Some replacements are functions (`strtok_r`), others advice ("pass the value
             # explicitly"); "use pass the value explicitly" read as a typo to users.
             advice = replacement if replacement.split()[0] in _ADVICE_VERBS else f"use {replacement}"
+            under_lock = (
+                f" (the lock held here does not help: every other library in the process calls {name}() "
+                "without it)"
+                if locked
+                else ""
+            )
+            shared = _SHARED_STATE.get(name, _STATIC_BUFFER)
             yield cls.finding(
-                f"{name}() is not thread-safe: {_SHARED_STATE.get(name, _STATIC_BUFFER)}; {advice}",
+                f"{name}() is not thread-safe: {shared}{under_lock}; {advice}",
                 unit.location(call),
                 fix=f"replace {name}(): {advice}",
             )
