@@ -19,6 +19,8 @@ SETUP_NAME = re.compile(
     r"InitTypes|exec_module|module_exec)$"
 )
 
+# Code that runs inside CPython: it includes Python.h or uses the C API's objects.
+_PYTHON_CODE = re.compile(r'#\s*include\s*[<"]Python\.h[>"]|\bPyObject\b|\bPyMODINIT_FUNC\b')
 _INITIALISER = re.compile(r"(?:^|_)init(?:iali[sz]e)?(?:_|$)", re.IGNORECASE)
 # The process's own start-up (CPython's Modules/main.c and getpath.c): one thread, before
 # any Python code runs.
@@ -50,7 +52,11 @@ def _entry_points(unit) -> None:
 def _exported_initialisers(unit, call_sites, referenced_elsewhere) -> None:
     """``npy_cpu_init(void)``, ``_PySignal_Init(int)``: an initialiser by name, taking no
     object to initialise, that this file exports and never calls itself, is called from
-    module or runtime initialisation in another file."""
+    module or runtime initialisation in another file. Only in Python's own code and its
+    extensions: a C library's exported ``sodium_init()`` or ``lib_init()`` is its public
+    entry point, which applications call from whatever thread first needs the library."""
+    if not _PYTHON_CODE.search(unit.text):
+        return
     for function in unit.functions:
         if function.init_only or not _INITIALISER.search(function.name):
             continue
