@@ -81,3 +81,111 @@ def test_strtok_under_the_files_own_lock_is_still_reported():
     )
     messages = [message for _, rule, message in _findings(code) if rule == "FTC005"]
     assert messages and all("lock held here does not help" in message for message in messages)
+
+
+def test_a_lock_only_one_platform_takes_guards_nothing_on_the_others():
+    code = (
+        "#include <pthread.h>\n"  # 1
+        "static ssize_t write_all(int fd, const void *buf, size_t len) {\n"  # 2
+        "  static int no_pwritev;\n"  # 3
+        "#if defined(__APPLE__)\n"  # 4
+        "  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;\n"  # 5
+        "  pthread_mutex_lock(&lock);\n"  # 6
+        "#endif\n"  # 7
+        "  ssize_t r = -1;\n"  # 8
+        "  if (!no_pwritev && errno == ENOSYS)\n"  # 9
+        "    no_pwritev = 1;\n"  # 10
+        "#if defined(__APPLE__)\n"  # 11
+        "  pthread_mutex_unlock(&lock);\n"  # 12
+        "#endif\n"  # 13
+        "  return r;\n"  # 14
+        "}\n"
+    )
+    assert 10 in {line for line, rule, _ in _findings(code) if rule in ("FTC001", "FTC002")}
+
+
+def test_a_function_whose_if_else_is_split_across_preprocessor_arms_is_still_read():
+    # libuv's uv__fs_write: the `if` sits in one `# if defined(__linux__)` arm and its
+    # `else` in another, which stops tree-sitter for the rest of the file unless the
+    # arms are read together.
+    middle = (
+        "static ssize_t fs_write(req_t *req) {\n"
+        "#if defined(__linux__)\n"
+        "  static int no_pwritev;\n"
+        "#endif\n"
+        "  ssize_t r;\n"
+        "#if HAVE_PREADV\n"
+        "  r = pwritev(req->file, req->bufs, req->nbufs, req->off);\n"
+        "#else\n"
+        "# if defined(__linux__)\n"
+        "  if (no_pwritev) retry:\n"
+        "# endif\n"
+        "  {\n"
+        "    r = pwrite(req->file, req->bufs[0].base, req->bufs[0].len, req->off);\n"
+        "  }\n"
+        "# if defined(__linux__)\n"
+        "  else {\n"
+        "    r = pwritev(req->file, req->bufs, req->nbufs, req->off);\n"
+        "    if (r == -1 && errno == ENOSYS) {\n"
+        "      no_pwritev = 1;\n"
+        "      goto retry;\n"
+        "    }\n"
+        "  }\n"
+        "# endif\n"
+        "#endif\n"
+        "  return r;\n"
+        "}\n"
+    )
+    # Enough ordinary functions after it for the parse error to swallow them.
+    tail = "".join(
+        f"static int counter_{n};\nint bump_{n}(void) {{\n  counter_{n}++;\n  return counter_{n};\n}}\n"
+        for n in range(12)
+    )
+    code = middle + tail
+    findings = _findings(code)
+    store = code.splitlines().index("      no_pwritev = 1;") + 1
+    assert store in {line for line, rule, _ in findings if rule == "FTC001"}
+    bumps = {
+        message.split("`")[1] for _, rule, message in findings if rule == "FTC001" and "counter_" in message
+    }
+    assert bumps == {f"counter_{n}" for n in range(12)}
+
+
+def test_code_for_the_gil_build_only_stays_quiet_when_the_arms_are_read_together():
+    code = (
+        "static ssize_t fs_write(req_t *req) {\n"
+        "  ssize_t r;\n"
+        "# if defined(__linux__)\n"
+        "  if (req->off) retry:\n"
+        "# endif\n"
+        "  { r = 1; }\n"
+        "# if defined(__linux__)\n"
+        "  else { r = 2; goto retry; }\n"
+        "# endif\n"
+        "  return r;\n"
+        "}\n"
+        + "".join(
+            f"static int cache_{n};\n#ifndef Py_GIL_DISABLED\nint fill_{n}(void) {{\n  cache_{n} = 1;\n"
+            f"  return cache_{n};\n}}\n#endif\n"
+            for n in range(12)
+        )
+        + "static int seen;\nint touch(void) {\n  seen = 1;\n  return 0;\n}\n"
+    )
+    findings = _findings(code)
+    assert any("`seen`" in message for _, _, message in findings)  # the file was read past the split
+    assert not [finding for finding in findings if "cache_" in finding[2]]
+
+
+def test_a_c_librarys_exported_init_runs_whenever_an_application_calls_it():
+    library = (
+        "static int initialized;\n"
+        "int lib_init(void) {\n"
+        "    if (initialized != 0)\n        return 1;\n"
+        "    pick_best_implementation();\n"
+        "    initialized = 1;\n    return 0;\n}\n"
+    )
+    lines = {line for line, rule, _ in _findings(library) if rule in ("FTC001", "FTC002")}
+    assert {3, 6} <= lines
+    # In an extension, the same shape is a set-up helper its module's exec calls once.
+    extension = "#include <Python.h>\n" + library
+    assert not [finding for finding in _findings(extension) if finding[1] in ("FTC001", "FTC002")]

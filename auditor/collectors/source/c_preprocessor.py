@@ -21,6 +21,12 @@ _REENTRANT_CHECK = re.compile(r"\bHAVE_\w+_R\b")
 
 def enclosing_arms(unit, node):
     """(first line of the ``#if``, whether ``node`` is in an ``#else``/``#elif`` arm), innermost first."""
+    text_arms = getattr(unit, "text_arms", None)
+    if text_arms is not None:  # the file was parsed with its directives blanked
+        around = [arm for arm in text_arms if arm[0] <= node.start_byte < arm[1]]
+        for _, _, chain in sorted(around, key=lambda arm: -arm[0]):
+            yield from chain
+        return
     child = node
     parent = unit.parent_of(node)
     while parent is not None:

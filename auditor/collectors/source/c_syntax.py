@@ -24,7 +24,13 @@ from .c_call_graph import mark_called_under_lock, mark_init_only
 from .c_declarations import collect_declarations
 from .c_model import FunctionInfo, HelperWrite, StaticVariable, StaticWrite
 from .c_preprocessor import in_gil_only_branch
-from .c_text import macro_names, mask_statement_macros
+from .c_text import (
+    blank_conditional_directives,
+    conditional_arms,
+    macro_names,
+    mask_statement_macros,
+    platform_only_ranges,
+)
 from .c_vocabulary import (
     ACQUIRE,
     RELEASE,
@@ -55,6 +61,33 @@ CONTAINER_CONSTRUCTORS = (
 _FRESH_MAKERS = rf"(?:{CONTAINER_CONSTRUCTORS}|PyObject_(?:GC_)?New(?:Var)?|PyType_GenericAlloc)"
 
 
+# An ERROR node longer than this hides functions, not just one unexpanded macro.
+_LARGE_PARSE_ERROR = 40
+
+
+def _unparsed_lines(root) -> int:
+    """Lines covered by the top-level ERROR nodes of a parse (a nested one is inside them)."""
+    total, pending = 0, [root]
+    while pending:
+        node = pending.pop()
+        if node.type == "ERROR":
+            total += node.end_point[0] - node.start_point[0] + 1
+        elif node.has_error:
+            pending.extend(node.children)
+    return total
+
+
+def _count_functions(root) -> int:
+    total, pending = 0, [root]
+    while pending:
+        node = pending.pop()
+        if node.type == "function_definition":
+            total += 1
+        else:
+            pending.extend(node.children)
+    return total
+
+
 @lru_cache(maxsize=2)
 def _parser(language: str):
     import tree_sitter
@@ -79,7 +112,21 @@ class CTranslationUnit:
         # The tree is built from a copy where statement macros without a semicolon are
         # replaced by same-length braces, so offsets and lines still match the file.
         self.source = mask_statement_macros(source)
+        # Set when the tree had to be built with the #if lines blanked: the arms, from the text.
+        self.text_arms: list | None = None
         self.tree = _parser(language).parse(self.source)
+        if _unparsed_lines(self.tree.root_node) > _LARGE_PARSE_ERROR:
+            # Preprocessor arms woven through the syntax: read the file with all arms in place
+            # when that loses less of it (the preprocessor-arm questions then see no arms).
+            flattened = blank_conditional_directives(self.source)
+            tree = _parser(language).parse(flattened)
+            # Taken only when it reads far more of the file and loses no function: arms that
+            # each open a brace (`#if A\n f(int a) {\n#else\n f(void) {`) merge functions.
+            if 2 * _unparsed_lines(tree.root_node) < _unparsed_lines(
+                self.tree.root_node
+            ) and _count_functions(tree.root_node) >= _count_functions(self.tree.root_node):
+                self.source, self.tree = flattened, tree
+                self.text_arms = conditional_arms(self.original.decode("latin-1"))
         self.root = self.tree.root_node
         self.statics: dict[str, StaticVariable] = {}
         self.declared_names: set[str] = macro_names(self.text)  # file-scope declarators and #defines
@@ -259,6 +306,12 @@ class CTranslationUnit:
         """Whether the function holds a lock anywhere (or its caller does)."""
         return function.caller_holds_lock or any(depth > 0 for depth in self._lock_events(function)[1])
 
+    def _platform_only_ranges(self) -> list[tuple[int, int]]:
+        cached = getattr(self, "_platform_ranges", None)
+        if cached is None:
+            cached = self._platform_ranges = platform_only_ranges(self.original.decode("latin-1"))
+        return cached
+
     def _lock_events(self, function: FunctionInfo) -> tuple[list[int], list[int]]:
         """End offsets of every acquire/release in the function and the lock count after each.
 
@@ -279,6 +332,14 @@ class CTranslationUnit:
                 for match in RELEASE.finditer(text)
                 if not _EARLY_EXIT.match(text, match.end())
             ]
+            # A lock only some platforms take (`#if defined(__APPLE__)`) guards nothing elsewhere.
+            platform_only = self._platform_only_ranges()
+            if platform_only:
+                events = [
+                    event
+                    for event in events
+                    if not any(low <= start + event[0] < high for low, high in platform_only)
+                ]
             events.sort()
             ends, depths, depth = [], [], 0
             for end, delta in events:

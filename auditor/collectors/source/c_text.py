@@ -100,3 +100,77 @@ def macro_names(text: str) -> set[str]:
     """Names this file ``#define``s: ``#define am (GEN->gen_param[0])`` makes ``am = x`` a
     write through a macro, not to an undeclared global."""
     return set(_DEFINE.findall(text))
+
+
+# Conditional directives, continuation lines included: `#if`, `#ifdef`, `#elif`, `#else`, `#endif`.
+_CONDITIONAL_DIRECTIVE = re.compile(
+    rb"^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b(?:[^\n]*\\\n)*[^\n]*",
+    re.MULTILINE,
+)
+
+
+def blank_conditional_directives(source: bytes) -> bytes:
+    """The file with every ``#if``/``#else``/``#endif`` line blanked and all arms kept.
+
+    Arms that interleave with C syntax (libuv's ``# if defined(__linux__)`` around the
+    ``if`` of an ``if``/``else`` whose ``else`` sits in another arm) make tree-sitter give
+    up on the rest of the file. Read with every arm's code in place, such a function
+    usually parses: the arms are alternatives for the same statements, and the races the
+    rules look for are in every arm alike. Offsets and lines stay as in the file.
+    """
+    return _CONDITIONAL_DIRECTIVE.sub(lambda match: re.sub(rb"[^\n]", b" ", match.group(0)), source)
+
+
+_PLATFORM_MACRO = re.compile(
+    r"\b(?:__APPLE__|__MACH__|__linux__|__linux|_WIN32|_WIN64|__CYGWIN__|__FreeBSD__|__OpenBSD__|"
+    r"__NetBSD__|__DragonFly__|__sun|__sun__|_AIX|__MVS__|__ANDROID__|__EMSCRIPTEN__|__wasi__|__hpux)\b"
+)
+_DIRECTIVE_LINE = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b([^\n]*)", re.MULTILINE)
+
+
+def platform_only_ranges(text: str) -> list[tuple[int, int]]:
+    """Offsets of ``#if``/``#elif`` arms that only some operating systems compile
+    (``#if defined(__APPLE__)``): a lock taken in one guards nothing on the others."""
+    ranges: list[tuple[int, int]] = []
+    stack: list[int | None] = []  # start of the open platform-only arm, per nesting level
+    for match in _DIRECTIVE_LINE.finditer(text):
+        keyword, condition = match.group(1), match.group(2)
+        if keyword in ("elif", "else", "endif") and stack:
+            start = stack.pop()
+            if start is not None:
+                ranges.append((start, match.start()))
+        if keyword == "endif":
+            continue
+        is_platform = keyword != "else" and _PLATFORM_MACRO.search(condition) is not None
+        stack.append(match.end() if is_platform else None)
+    return ranges
+
+
+def conditional_arms(text: str) -> list[tuple[int, int, list[tuple[str, bool]]]]:
+    """Every ``#if`` arm of the file as (start, end, [(condition line, in an else arm)]),
+    the chain's own conditions innermost first, as the tree's preprocessor nodes would give
+    them: an ``#elif B`` arm is ``#if B`` inside the ``#else`` of the ``#if`` before it.
+    Used when the file had to be read with its directives blanked."""
+    arms: list[tuple[int, int, list[tuple[str, bool]]]] = []
+    stack: list[dict] = []
+    for match in _DIRECTIVE_LINE.finditer(text):
+        keyword, rest = match.group(1), match.group(2).strip()
+        if keyword in ("if", "ifdef", "ifndef"):
+            stack.append({"conditions": [f"#{keyword} {rest}"], "start": match.end(), "in_else": False})
+            continue
+        if not stack:
+            continue  # an unbalanced directive: nothing to close
+        frame = stack[-1]
+        conditions = frame["conditions"]
+        chain = [(conditions[-1], frame["in_else"])] + [
+            (condition, True) for condition in reversed(conditions[:-1])
+        ]
+        arms.append((frame["start"], match.start(), chain))
+        if keyword == "elif":
+            conditions.append(f"#if {rest}")
+            frame.update(start=match.end(), in_else=False)
+        elif keyword == "else":
+            frame.update(start=match.end(), in_else=True)
+        else:
+            stack.pop()
+    return arms
