@@ -71,7 +71,7 @@ class CythonLazyModuleInit(CSourceRule):
                 yield cls.finding(
                     f"`{event.name}` (module-level {event.what}) is set in {event.function}() after the "
                     f"unlocked check on line {event.related_line}: threads that pass the check together "
-                    "all initialise it",
+                    f"all initialise it{_same_fill(analysis.events, event)}",
                     event.location,
                 )
             elif event.kind == "lazy-check" and (event.line, event.name) not in reported_checks:
@@ -81,3 +81,21 @@ class CythonLazyModuleInit(CSourceRule):
                     f"set on line {event.related_line} without a lock: two threads can both see it unset",
                     event.location,
                 )
+
+
+def _same_fill(events, fill) -> str:
+    """The other module names the same first-use block sets (FTC014 leaves them to this finding)."""
+    names = sorted(
+        {
+            event.name
+            for event in events
+            if event.kind == "module-write"
+            and event.function == fill.function
+            and event.line > fill.related_line
+            and event.name != fill.name
+        }
+    )
+    if not names:
+        return ""
+    listed = ", ".join(f"`{name}`" for name in names[:6]) + (" and others" if len(names) > 6 else "")
+    return f"; the same block also sets {listed}, which a thread finding `{fill.name}` set can read unfilled"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from ...collectors.source.cython_analysis import cython_analysis_of
 from ...model.finding import Severity
 from ..registry import Example, register
@@ -135,16 +138,43 @@ class CythonModuleStateWrite(CSourceRule):
     @classmethod
     def check(cls, unit):
         analysis = cython_analysis_of(unit)
+        # A lazy fill's own stores belong to FTC015's finding on that fill (it names them).
+        fill_checks = {
+            event.function: event.related_line for event in analysis.events if event.kind == "lazy-init"
+        }
+        rebound_reads: dict[tuple[str, str], list] = {}
         for event in analysis.events:
-            if event.kind not in (
-                "module-write",
-                "container-mutation",
-                "iteration",
-                "borrowed-read",
-                "rebound-read",
-            ):
+            if event.kind == "rebound-read":
+                if event.detail == event.function and event.function in fill_checks:
+                    continue  # read back after this function's own first-use fill: FTC015 says so
+                rebound_reads.setdefault((event.function, event.detail), []).append(event)
+                continue
+            if event.kind not in ("module-write", "container-mutation", "iteration", "borrowed-read"):
+                continue
+            if event.kind == "module-write" and 0 < fill_checks.get(event.function, 0) < event.line:
                 continue
             yield cls.finding(_message(event), event.location)
+        for (function, rebinder), reads in rebound_reads.items():
+            yield cls._rebound_reads_finding(unit, function, rebinder, reads, rebinder in fill_checks)
+
+    @classmethod
+    def _rebound_reads_finding(cls, unit, function: str, rebinder: str, reads, lazy_fill: bool):
+        """One finding per function and rebinding function, on the call of the rebinder
+        that precedes the reads when there is one (``_lazy_import()`` then ``_BooleanArray``):
+        that call is what the fix has to make safe, not each read after it."""
+        first = min(reads, key=lambda event: (event.line, event.column))
+        names = sorted({event.name for event in reads})
+        call_line = _call_before(unit, rebinder, first.line) if rebinder != function and lazy_fill else None
+        listed = ", ".join(f"`{name}`" for name in names[:6]) + (" and others" if len(names) > 6 else "")
+        if call_line is not None:
+            pronoun = "them" if len(names) > 1 else "it"
+            return cls.finding(
+                f"{function}() calls {rebinder}(), which fills module-level {listed} on first use "
+                f"without a lock, and then reads {pronoun} (first on line {first.line}): a thread arriving "
+                f"while another is inside {rebinder}() returns at once and reads names not yet set",
+                _line_location(unit, call_line),
+            )
+        return cls.finding(_message(first) + (f" (also {listed})" if len(names) > 1 else ""), first.location)
 
 
 def _message(event) -> str:
@@ -201,3 +231,25 @@ def _message(event) -> str:
         how = "updated in place (element read-modify-write)" if compound else "written element by element"
     risk = "concurrent calls lose updates" if compound else "concurrent calls overwrite each other's values"
     return f"`{event.name}` ({event.what}, {shared}) is {how} {where} without a lock: {risk}"
+
+
+_FUNCTION_START = re.compile(r"^\s*(?:async\s+)?(?:c?p?def|cdef\s.*\()\b")
+
+
+def _call_before(unit, callee: str, line: int) -> int | None:
+    """The line of the last ``callee(...)`` call above ``line`` within the same function."""
+    call = re.compile(rf"(?<![\w.]){re.escape(callee)}\s*\(")
+    for number in range(line - 1, max(line - 200, 0), -1):
+        text = unit.lines[number - 1]
+        if _FUNCTION_START.match(text):
+            return None
+        if call.search(text):
+            return number
+    return None
+
+
+def _line_location(unit, line: int):
+    text = unit.lines[line - 1]
+    return replace(
+        unit.location(0), line=line, column=len(text) - len(text.lstrip()) + 1, snippet=text.strip()
+    )
