@@ -20,7 +20,9 @@ class LazyStaticInit(CSourceRule):
     to is still being filled in (no memory ordering without a lock or atomics). The GIL
     made this idiom safe as long as ``build()`` did not release it; free-threaded
     CPython does not. The fill may be a helper handed the static's address
-    (``if (!cache) import_into(..., &cache);``). The test and the store are both reported.
+    (``if (!cache) import_into(..., &cache);``), or a helper of the file that sets the
+    static itself (``if (stream.initialized == 0) stir();``). The test and the store are
+    both reported.
     """
 
     code = "FTC002"
@@ -52,6 +54,13 @@ class LazyStaticInit(CSourceRule):
             "static int initialised;\nstatic double table[256];\n"
             "static void ensure_table(void) {\n"
             "    if (!initialised) { fill(table); initialised = 1; }\n}\n"
+        ),
+        Example(
+            "typedef struct { int initialized; unsigned char key[32]; } stream_t;\n"
+            "static stream_t stream;\n"
+            "static void stir(void) {\n    fill_key(stream.key);\n    stream.initialized = 1;\n}\n"
+            "static void stir_if_needed(void) {\n    if (stream.initialized == 0)\n        stir();\n}\n",
+            note="the test in one function, the store in the helper it calls",
         ),
     ]
     valid = [
@@ -113,6 +122,68 @@ class LazyStaticInit(CSourceRule):
                 unit.location(guard.child_by_field_name("condition") or guard),
                 evidence=[write.variable.declaration_text],
             )
+        for guard, call, write in fills_through_helper(unit):
+            condition = guard.child_by_field_name("condition") or guard
+            check_line, store_line = condition.start_point[0] + 1, write.node.start_point[0] + 1
+            if check_line in reported:
+                continue
+            reported.add(check_line)
+            helper = write.function.name
+            yield cls.finding(
+                f"`{write.variable.name}` is tested here and, while unset, {helper}() is called "
+                f"(line {call.start_point[0] + 1}), which sets it on line {store_line} with no lock: "
+                f"{_why_shared(write.variable)}, so two threads can both see it unset and both run "
+                f"{helper}() (check-then-act across two functions)",
+                unit.location(condition),
+                evidence=[write.variable.declaration_text],
+            )
+
+
+def _unset_test(name: str) -> re.Pattern[str]:
+    """``!S``, ``S == 0``, ``S.initialized == 0``, ``!S->ready``: a test that the static (or a
+    member of it) is still unset."""
+    member = rf"{re.escape(name)}(?:\s*(?:\.|->)\s*\w+)?"
+    return re.compile(
+        rf"!\s*\(?\s*{member}\b(?!\s*(?:\.|->|\[|\())|\b{member}\s*==\s*(?:NULL|nullptr|0|false)\b"
+        rf"|\b(?:NULL|nullptr|0|false)\s*==\s*{member}\b"
+    )
+
+
+def fills_through_helper(unit):
+    """``if (stream.initialized == 0) stir();`` where ``stir()``, a function of this file,
+    sets the static it was testing: the check-then-act of a lazy fill split across two
+    functions (libsodium's salsa20 stream). Yields (if node, call, static, the callee's write)."""
+    writes_by_function: dict[str, dict[str, object]] = {}
+    for write in unit.writes:
+        # A helper that tests again before its store is a lazy fill of its own, reported there;
+        # the caller's test is only its fast path.
+        if not write.protected and write.claimed_by != "lazy-init":
+            writes_by_function.setdefault(write.function.name, {}).setdefault(write.variable.name, write)
+    if not writes_by_function:
+        return
+    for function in unit.functions:
+        if function.init_only or function.caller_holds_lock:
+            continue
+        for node in unit.walk(function.body):
+            if node.type != "if_statement":
+                continue
+            condition = node.child_by_field_name("condition")
+            consequence = node.child_by_field_name("consequence")
+            if condition is None or consequence is None or unit.is_protected(node, function):
+                continue
+            tested = " ".join(unit.node_text(condition).split())
+            for call in unit.walk(consequence):
+                if call.type != "call_expression":
+                    continue
+                callee = unit.node_text(call.child_by_field_name("function") or call)
+                for name, write in writes_by_function.get(callee, {}).items():
+                    variable = unit.resolve(name, function)
+                    if variable is write.variable and _unset_test(name).search(tested):
+                        yield node, call, write
+                        break
+                else:
+                    continue
+                break
 
 
 def _filled_through_pointer(unit):
