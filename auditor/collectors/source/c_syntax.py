@@ -390,8 +390,19 @@ class CTranslationUnit:
             return False
         if name not in function.locals:
             return False
-        return self._made_here(
-            name, function, f"{CONTAINER_CONSTRUCTORS}|{self._fresh_returning_functions()}"
+        constructors = f"{CONTAINER_CONSTRUCTORS}|{self._fresh_returning_functions()}"
+        if not self._made_here(name, function, constructors):
+            return False
+        # `cache = self->cache; if (cache == NULL) cache = PyDict_New();`: made here on one
+        # path only; on the other it is the object's shared dict.
+        body = _COMMENT.sub(" ", self.node_text(function.body))
+        if re.search(_TUPLE_ASSERT.format(re.escape(name)), body):
+            return True  # asserted to be a tuple: immutable, whoever made it
+        sources = re.findall(rf"(?<![\w.>]){re.escape(name)}\s*=(?!=)\s*(?:\([^()]*\)\s*)?([^;,]*)[;,]", body)
+        return all(
+            re.match(rf"\s*(?:{constructors})\s*\(", source)
+            or re.fullmatch(r"\s*(?:NULL|nullptr|0)\s*", source)
+            for source in sources
         )
 
     def _made_here(self, name: str, function: FunctionInfo, constructors: str) -> bool:

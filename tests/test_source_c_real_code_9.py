@@ -1,4 +1,5 @@
-"""Locks as real C libraries spell them, and what a lock of the file's own cannot cover.
+"""C as real libraries write it: their lock functions, platform arms, exported inits,
+and containers that are fresh on one path only.
 
 Libraries wrap their mutexes in functions named for what they do (``ares_thread_mutex_lock``,
 ``uv_mutex_lock``, ``Curl_share_lock``): code between such a call and its unlock is locked.
@@ -189,3 +190,23 @@ def test_a_c_librarys_exported_init_runs_whenever_an_application_calls_it():
     # In an extension, the same shape is a set-up helper its module's exec calls once.
     extension = "#include <Python.h>\n" + library
     assert not [finding for finding in _findings(extension) if finding[1] in ("FTC001", "FTC002")]
+
+
+def test_a_dict_made_here_on_one_path_only_is_the_objects_shared_dict_on_the_other():
+    code = (
+        "#include <Python.h>\n"  # 1
+        "typedef struct { PyObject_HEAD PyObject *cache; } FFIObject;\n"  # 2
+        "static PyObject *init_once(FFIObject *self, PyObject *tag) {\n"  # 3
+        "    PyObject *cache = self->cache, *tup;\n"  # 4
+        "    if (cache == NULL) {\n"  # 5
+        "        cache = PyDict_New();\n"  # 6
+        "        if (cache == NULL)\n            return NULL;\n"  # 7-8
+        "        self->cache = cache;\n"  # 9
+        "    }\n"  # 10
+        "    tup = PyDict_GetItem(cache, tag);\n"  # 11
+        "    return Py_XNewRef(tup);\n"
+        "}\n"
+    )
+    assert any(line == 11 and rule == "FTC003" for line, rule, _ in _findings(code))
+    fresh = code.replace("PyObject *cache = self->cache, *tup;", "PyObject *cache = NULL, *tup;")
+    assert not [finding for finding in _findings(fresh) if finding[1] == "FTC003"]
