@@ -237,6 +237,12 @@ _PROCESS_STATE_HINT = re.compile(
 )
 
 
+# `cls._cache[key] = obj`, `cls._registry.append(x)`: a container on the class itself (a
+# metaclass's per-class memo, a classmethod's registry), changed through the class.
+_CLASS_CONTAINER_CHANGE = re.compile(
+    r"(?:cls|mcs|metacls)\.(?<!\wcls\.)(?<!\wmcs\.)(?<!\wmetacls\.)\w+"
+    rf"(?:\[[^\n]*\][ \t]*(?:[-+*|&]?=(?!=))|\.(?:{'|'.join(sorted(MUTATING_METHODS))})\()"
+)
 _CLOSURE_HINT = re.compile(r"nonlocal\s|@(?:functools\.)?wraps\(")
 # `from .configuration import _cfgobjs` inside a function: another module's private
 # state, which the function may change (python_imported_containers).
@@ -245,8 +251,10 @@ _LOCAL_PRIVATE_IMPORT = re.compile(r"\n[ \t]+from[ \t]+[\w.]+[ \t]+import[ \t]+\
 
 def process_state_hint(text: str) -> bool:
     """Text that may change process-wide settings, a class or a function object (see
-    python_process_state)."""
-    return _PROCESS_STATE_HINT.search(text) is not None
+    python_process_state), or a container kept on a class (python_class_sequences)."""
+    if _PROCESS_STATE_HINT.search(text) is not None:
+        return True
+    return ("cls." in text or "mcs." in text) and _CLASS_CONTAINER_CHANGE.search(text) is not None
 
 
 def shared_instance_hint(text: str) -> bool:

@@ -54,6 +54,7 @@ from .python_event_collector import (
 from .python_fork_children import fork_child_functions
 from .python_imported_containers import imported_container_events
 from .python_lock_discipline import lock_discipline_events
+from .python_locked_helpers import functions_called_under_lock
 from .python_module_checks import module_check_events
 from .python_module_facts import (
     ModuleFacts,
@@ -107,6 +108,7 @@ class PythonModuleAnalysis:
         self.events: list[Event] = []
         self.locked_mutations: set[str] = set()
         self.segments_parsed = 0
+        self._locked_helpers: set[str] = set()
         try:
             tree = ast.parse(text, filename=path)
         except SyntaxError:
@@ -119,6 +121,7 @@ class PythonModuleAnalysis:
             return
         self.facts = ModuleFacts(tree, text)
         self._fork_children = fork_child_functions(tree)
+        self._locked_helpers = functions_called_under_lock(tree, self.facts.locks)
         class_attributes = (
             set().union(*self.facts.class_mutable_attrs.values()) if self.facts.class_mutable_attrs else set()
         )
@@ -394,9 +397,14 @@ class PythonModuleAnalysis:
         return self._fork_children
 
     def _runs_once(self, function: str) -> bool:
-        """Functions that only import-time code (or a script's main) calls, and those that
-        run only in a forked child, where one thread exists."""
-        if function in _MAIN_FUNCTIONS or function.rsplit(".", 1)[-1] in self._fork_child_functions():
+        """Functions that only import-time code (or a script's main) calls, those that
+        run only in a forked child, where one thread exists, and private helpers that
+        every caller calls with a lock held: no other thread interleaves with them."""
+        short = function.rsplit(".", 1)[-1]
+        # (absent where a caller builds the analysis its own way, as the pre-filter test does)
+        if function in _MAIN_FUNCTIONS or short in self.__dict__.get("_locked_helpers", ()):
+            return True
+        if short in self._fork_child_functions():
             return True
         return (
             function.startswith("_")

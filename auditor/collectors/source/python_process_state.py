@@ -168,6 +168,10 @@ def _store(target, node, visit: Visit, classes: set[str], function_targets: dict
     events.append(_event("class-state", f"{owner}.{target.attr}", visit, node, f"{verb} the class attribute"))
 
 
+def _is_metaclass(class_node: ast.ClassDef) -> bool:
+    return any((dotted(base) or "").split(".")[-1] in ("type", "ABCMeta") for base in class_node.bases)
+
+
 def _bound_in(function: ast.AST) -> set[str]:
     names = {argument.arg for argument in walk(function.args) if isinstance(argument, ast.arg)}
     names |= {
@@ -183,6 +187,12 @@ def _class_of(expression: ast.AST, visit: Visit, classes: set[str]) -> str | Non
     class_name = visit.class_node.name if visit.class_node is not None else None
     first = function.args.args[0].arg if function.args.args else None
     is_classmethod = any(dotted(decorator) == "classmethod" for decorator in function.decorator_list)
+    # `__new__` is a static method handed the class: in an ordinary class, `cls.x = ...`
+    # there changes the one class object on every instantiation (a metaclass's `__new__`
+    # is handed the metaclass, and what it sets is the new class being made).
+    is_classmethod = is_classmethod or (
+        function.name == "__new__" and visit.class_node is not None and not _is_metaclass(visit.class_node)
+    )
     if isinstance(expression, ast.Name):
         if is_classmethod and expression.id == first and class_name:
             return class_name

@@ -1,0 +1,201 @@
+"""Kinds from the eighth held-out batch: shared class and instance state found where real
+projects had to fix it, and the code beside it that stays quiet.
+
+* a metaclass memoising instances in ``cls._cache`` (check, build, insert, re-read);
+* ``cls.attr = ...`` in an ordinary class's ``__new__`` (every instantiation changes the
+  one class object), but not in a metaclass's ``__new__`` (the class being made);
+* a private helper that every caller calls under a lock is as protected as its callers;
+* a Cython class named for serving many callers (a pool): its compound updates and a
+  key test followed by the use of that key.
+"""
+
+from __future__ import annotations
+
+from auditor.engine.source_checks import check_bytes
+
+
+def _findings(code: str, language: str = "python", filename: str = "module.py"):
+    outcome = check_bytes(filename, code.encode(), language)
+    assert outcome.problem is None, outcome.problem
+    return [(finding.rule, finding.location.line, finding.message) for finding in outcome.findings]
+
+
+def _lines(code: str, language: str = "python", filename: str = "module.py") -> set[int]:
+    return {line for _rule, line, _message in _findings(code, language, filename)}
+
+
+MEMOISING_METACLASS = """\
+class Memoized(type):
+    def __new__(mcs, name, bases, namespace):
+        if "_cache" not in namespace:
+            namespace["_cache"] = {}
+        return type.__new__(mcs, name, bases, namespace)
+
+    def __call__(cls, *args):
+        key = args or None
+        if key not in cls._cache:
+            cls._cache[key] = type.__call__(cls, *args)
+        return cls._cache[key]
+"""
+
+
+def test_a_metaclass_memo_check_then_insert_is_reported_with_both_statements():
+    found = _findings(MEMOISING_METACLASS)
+    assert [(rule, line) for rule, line, _message in found] == [("FTP011", 9)]
+    message = found[0][2]
+    assert "on line 10" in message and "per-class" in message
+
+
+def test_the_same_memo_under_a_class_lock_is_quiet():
+    locked = MEMOISING_METACLASS.replace(
+        "        if key not in cls._cache:\n            cls._cache[key] = type.__call__(cls, *args)\n",
+        "        with cls._lock:\n            if key not in cls._cache:\n"
+        "                cls._cache[key] = type.__call__(cls, *args)\n",
+    )
+    assert "with cls._lock" in locked
+    assert _findings(locked) == []
+
+
+NEW_SETS_CLASS_STATE = """\
+import threading
+
+
+class Bar:
+    interval = 10
+    _lock = threading.Lock()
+
+    def __new__(cls, *args, **kwargs):
+        instance = object.__new__(cls)
+        try:
+            start_monitor(cls.interval)
+        except Exception:
+            cls.interval = 0
+        return instance
+"""
+
+
+def test_new_changing_the_class_object_is_reported():
+    found = _findings(NEW_SETS_CLASS_STATE)
+    assert [(rule, line) for rule, line, _message in found] == [("FTP004", 13)]
+    assert "`Bar.interval`" in found[0][2]
+
+
+def test_new_changing_class_state_under_the_class_lock_is_quiet():
+    locked = NEW_SETS_CLASS_STATE.replace(
+        "            cls.interval = 0\n", "            with cls._lock:\n                cls.interval = 0\n"
+    )
+    assert _findings(locked) == []
+
+
+def test_a_metaclass_new_setting_the_class_it_makes_is_quiet():
+    code = """\
+class Registered(type):
+    def __new__(mcs, name, bases, namespace):
+        cls = super().__new__(mcs, name, bases, namespace)
+        cls.registered = True
+        return cls
+"""
+    assert _findings(code) == []
+
+
+HELPER_UNDER_CALLERS_LOCK = """\
+import threading
+from weakref import WeakSet
+
+
+class Bar:
+    _instances = WeakSet()
+    _lock = threading.RLock()
+
+    def __init__(self):
+        with self._lock:
+            self._instances.add(self)
+            self.pos = self._free_position()
+
+    def reset(self):
+        with self._lock:
+            self.pos = self._free_position()
+
+    @classmethod
+    def _free_position(cls):
+        used = {bar.pos for bar in cls._instances if hasattr(bar, "pos")}
+        return min(set(range(len(used) + 1)) - used)
+
+    @classmethod
+    def drop(cls, bar):
+        with cls._lock:
+            cls._instances.discard(bar)
+"""
+
+
+def test_a_private_helper_every_caller_calls_under_the_lock_is_quiet():
+    assert 20 not in _lines(HELPER_UNDER_CALLERS_LOCK)
+
+
+def test_the_same_helper_called_once_without_the_lock_is_reported():
+    unlocked = HELPER_UNDER_CALLERS_LOCK.replace(
+        "    def reset(self):\n        with self._lock:\n            self.pos = self._free_position()\n",
+        "    def reset(self):\n        self.pos = self._free_position()\n",
+    )
+    assert any(rule == "FTP005" for rule, _line, _message in _findings(unlocked))
+
+
+def test_a_helper_handed_on_as_a_callback_is_still_reported():
+    handed = HELPER_UNDER_CALLERS_LOCK.replace(
+        "    def reset(self):\n        with self._lock:\n            self.pos = self._free_position()\n",
+        "    def reset(self):\n        with self._lock:\n            self.pos = self._free_position()\n"
+        "        schedule(self._free_position)\n",
+    )
+    assert any(rule == "FTP005" for rule, _line, _message in _findings(handed))
+
+
+CYTHON_POOL = """\
+cdef class {name}:
+    cdef public size_t size
+    cdef public dict addresses
+
+    def __cinit__(self):
+        self.size = 0
+        self.addresses = {{}}
+
+    cdef void* alloc(self, size_t n) except NULL:
+        cdef void* p = malloc(n)
+        self.addresses[<size_t>p] = n
+        self.size += n
+        return p
+
+    cdef void* realloc(self, void* p, size_t new_size) except NULL:
+        if <size_t>p not in self.addresses:
+            raise ValueError("not in pool")
+        cdef void* new_ptr = self.alloc(new_size)
+        memcpy(new_ptr, p, self.addresses[<size_t>p])
+        return new_ptr
+
+    def keep(self, obj):
+        self.refs.append(obj)
+"""
+
+
+def test_a_cython_pool_reports_its_paired_updates_and_its_key_test_then_use():
+    found = _findings(CYTHON_POOL.format(name="Pool"), "cython", "pool.pyx")
+    lines = {line for rule, line, _message in found if rule == "FTC016"}
+    assert {11, 12, 16, 19} <= lines
+    assert 23 not in lines  # one append on its own is atomic
+    messages = {line: message for _rule, line, message in found}
+    assert "uses `self.addresses[...]` on line 19" in messages[16]
+    assert "pool/locator class" in messages[16]
+
+
+def test_the_same_cython_class_without_a_serving_name_is_quiet():
+    found = _findings(CYTHON_POOL.format(name="Arena"), "cython", "pool.pyx")
+    assert not any(rule == "FTC016" for rule, _line, _message in found)
+
+
+def test_a_cython_pool_under_a_critical_section_is_quiet():
+    locked = CYTHON_POOL.format(name="Pool").replace(
+        "        cdef void* p = malloc(n)\n        self.addresses[<size_t>p] = n\n        self.size += n\n",
+        "        cdef void* p = malloc(n)\n        with cython.critical_section(self):\n"
+        "            self.addresses[<size_t>p] = n\n            self.size += n\n",
+    )
+    lines = {line for rule, line, _message in _findings(locked, "cython", "pool.pyx") if rule == "FTC016"}
+    assert not lines & {11, 12, 13}
