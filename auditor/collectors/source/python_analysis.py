@@ -54,6 +54,7 @@ from .python_event_collector import (
 from .python_fork_children import fork_child_functions
 from .python_imported_containers import imported_container_events
 from .python_lock_discipline import lock_discipline_events
+from .python_lock_sequences import lock_sequence_events
 from .python_locked_helpers import functions_called_under_lock
 from .python_module_checks import module_check_events
 from .python_module_facts import (
@@ -276,6 +277,14 @@ class PythonModuleAnalysis:
             event.location, event.evidence = found.location, found.evidence
             self.events.append(event)
         facts = self.facts
+        for found in lock_sequence_events(
+            tree, self.path, self.lines, set(facts.containers), facts.locks, self._runs_once
+        ):
+            event = Event(found.kind, found.name, None, found.function, found.detail)
+            event.location, event.evidence = found.location, found.evidence
+            if found.other_line:
+                event.check_location = self._line_location(found.other_line)
+            self.events.append(event)
         for found in class_state_sequences(tree, self.path, self.lines, facts.metaclasses, facts.locks):
             if self._runs_once(found.function):
                 continue
