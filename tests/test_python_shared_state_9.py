@@ -199,3 +199,59 @@ def test_a_cython_pool_under_a_critical_section_is_quiet():
     )
     lines = {line for rule, line, _message in _findings(locked, "cython", "pool.pyx") if rule == "FTC016"}
     assert not lines & {11, 12, 13}
+
+
+POOL_MANAGER = """\
+class {name}:
+    def __init__(self):
+        self.pools = {{}}
+
+    def connection_from_host(self, host, port):
+        pool_key = (host, port)
+        pool = self.pools.get(pool_key)
+        if pool:
+            return pool
+        pool = make_pool(host, port)
+        self.pools[pool_key] = pool
+        return pool
+"""
+
+
+def test_a_pool_manager_get_or_create_is_reported_with_the_evidence():
+    found = _findings(POOL_MANAGER.format(name="PoolManager"))
+    assert {(rule, line) for rule, line, _message in found} == {("FTP008", 8), ("FTP008", 11)}
+    assert all("PoolManager is a registry/cache/client/pool" in message for _rule, _line, message in found)
+
+
+def test_the_same_get_or_create_on_a_class_named_for_something_else_is_quiet():
+    assert _findings(POOL_MANAGER.format(name="Formatter")) == []
+
+
+TRACKER = """\
+import threading
+
+
+class Tracker:
+    def __enter__(self):
+        {lock}setattr(threading.Thread, "_name", make_interceptor())
+        {lock}threading.setprofile(start_thread_trace)
+        return self
+"""
+
+
+def test_patching_another_modules_class_and_the_thread_hooks_is_process_wide():
+    found = _findings(TRACKER.format(lock=""))
+    assert [(rule, line) for rule, line, _message in found] == [("FTP009", 6), ("FTP009", 7)]
+    assert "`threading.Thread`" in found[0][2] and "every new thread" in found[1][2]
+
+
+def test_the_same_patching_under_a_lock_is_quiet():
+    locked = TRACKER.format(lock="    ").replace(
+        "    def __enter__(self):\n", "    def __enter__(self):\n        with _tracker_lock:\n"
+    )
+    assert _findings(locked) == []
+
+
+def test_a_local_named_like_a_module_is_not_another_modules_class():
+    code = "import threading\n\n\ndef patch(threading):\n    setattr(threading.Thread, 'x', 1)\n"
+    assert _findings(code) == []

@@ -219,7 +219,7 @@ def module_objects(text: str) -> set[str]:
 # (three times faster on real modules; the same matches).
 _SHARED_INSTANCE_HINT = re.compile(
     r"meta_path|path_hooks|ref\((?<!\wref\()[^)\n]*,|finalize\(|with(?<!\wwith)\s+[\w.]*(?:lock|mutex)|"
-    r"Thread\(\s*target|class(?<!\wclass)\s+\w*(?:Registry|Cache|Client|Pool|Locator)\b|class(?<!\wclass)\s+_?Cached|"
+    r"Thread\(\s*target|class(?<!\wclass)\s+\w*(?:Registry|Cache|Client|Pool|Locator)(?:Manager)?\b|class(?<!\wclass)\s+_?Cached|"
     # Methods every thread's hooks call (sys.monitoring, threading.settrace) and tzinfo
     # objects, which datetimes on any thread share.
     r"register_callback|settrace|tzinfo|"
@@ -231,6 +231,7 @@ _SHARED_INSTANCE_HINT = re.compile(
 
 _PROCESS_STATE_HINT = re.compile(
     r"catch_warnings|simplefilter|filterwarnings|resetwarnings|os\.chdir|os\.umask|setlocale|"
+    r"threading\.set(?:profile|trace)|"
     r"setdefaulttimeout|os\.environ|putenv|__code__|__globals__|__defaults__|"
     r"(?:set|del)attr\((?<!\wsetattr\()(?<!\wdelattr\()|cls\.(?<!\wcls\.)\w+\s*[-+*|&]?=[^=]|"
     r"__class__\.\w+\s*[-+*|&]?=[^=]|type\(self\)\.(?<!\wtype\(self\)\.)\w+\s*[-+*|&]?=[^=]"

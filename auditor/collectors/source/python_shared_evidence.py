@@ -22,8 +22,9 @@ from .python_vocabulary import MUTATING_METHODS
 # Interpreter-wide registries whose entries any thread calls into.
 _GLOBAL_HOOKS = {"meta_path", "path_hooks", "path_importer_cache"}
 _WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
-_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)$|^_?Cached[A-Z]")
-_CACHE_SUFFIX = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)$")
+# `PoolManager`, `CacheManager`: the manager of such things is as shared as they are.
+_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)(?:Manager)?$|^_?Cached[A-Z]")
+_CACHE_SUFFIX = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)(?:Manager)?$")
 # Interpreter hooks that call what they are handed from every thread: a bound method of
 # the instance handed to one makes the instance shared (a tracer, a profiler).
 # (`sys.settrace` sets the calling thread's hook only, and other `register_callback`s, such
