@@ -41,9 +41,10 @@ class Memoized(type):
 
 def test_a_metaclass_memo_check_then_insert_is_reported_with_both_statements():
     found = _findings(MEMOISING_METACLASS)
-    assert [(rule, line) for rule, line, _message in found] == [("FTP011", 9)]
-    message = found[0][2]
-    assert "on line 10" in message and "per-class" in message
+    assert [(rule, line) for rule, line, _message in found] == [("FTP011", 9), ("FTP011", 10)]
+    test, act = found[0][2], found[1][2]
+    assert "on line 10" in test and "per-class" in test
+    assert "is on line 9" in act
 
 
 def test_the_same_memo_under_a_class_lock_is_quiet():
@@ -255,3 +256,53 @@ def test_the_same_patching_under_a_lock_is_quiet():
 def test_a_local_named_like_a_module_is_not_another_modules_class():
     code = "import threading\n\n\ndef patch(threading):\n    setattr(threading.Thread, 'x', 1)\n"
     assert _findings(code) == []
+
+
+INSTANCE_CACHE_METACLASS = """\
+import os
+
+
+class _Cached(type):
+    def __init__(cls, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cls._cache = {}
+        cls._pid = os.getpid()
+
+    def __call__(cls, *args):
+        token = tokenize(cls, cls._pid, *args)
+        if os.getpid() != cls._pid:
+            cls._cache.clear()
+            cls._pid = os.getpid()
+        if token in cls._cache:
+            return cls._cache[token]
+        else:
+            obj = super().__call__(*args)
+            cls._cache[token] = obj
+            return obj
+"""
+
+
+def test_a_membership_test_then_a_read_of_a_cache_something_clears_is_reported():
+    found = {(rule, line): message for rule, line, message in _findings(INSTANCE_CACHE_METACLASS)}
+    # the test and the insert in `else` are FTP003's; the read after the test is FTP011's
+    assert {("FTP003", 15), ("FTP011", 16), ("FTP003", 19)} <= set(found)
+    assert "reads `_Cached._cache[...]`, an entry __call__() can remove" in found[("FTP011", 16)]
+    assert "is on line 15" in found[("FTP011", 16)]
+
+
+def test_a_local_computed_from_class_state_is_not_a_snapshot_of_it():
+    # `token = tokenize(cls._pid)` is a new value: the test of `token in cls._cache` is a
+    # test of the cache, not of `_pid`.
+    found = _findings(INSTANCE_CACHE_METACLASS)
+    assert not any("tests `_Cached._pid`" in message and line == 15 for _rule, line, message in found)
+
+
+def test_the_cache_read_under_a_lock_is_quiet():
+    body_start = INSTANCE_CACHE_METACLASS.index("        if token in cls._cache:")
+    body = INSTANCE_CACHE_METACLASS[body_start:]
+    locked = (
+        INSTANCE_CACHE_METACLASS[:body_start]
+        + "        with cls._lock:\n"
+        + "".join("    " + line + "\n" for line in body.splitlines())
+    )
+    assert not any(16 <= line <= 22 for _rule, line, _message in _findings(locked))

@@ -246,6 +246,12 @@ class PythonModuleAnalysis:
             if found.other_line:
                 event.check_location = self._line_location(found.other_line)
             self.events.append(event)
+        reported = {event.location.line for event in self.events if event.kind != "class-act-after-check"}
+        self.events = [
+            event
+            for event in self.events
+            if event.kind != "class-act-after-check" or event.location.line not in reported
+        ]
 
     def _sequence_events(self, tree: ast.Module, changed: set[str]) -> None:
         """Changes through a local alias of a module container, state used under a lock
@@ -292,6 +298,12 @@ class PythonModuleAnalysis:
             event.location, event.evidence = found.location, found.evidence
             event.check_location = self._line_location(found.other_line)  # here: the act
             self.events.append(event)
+            # The act is the sequence's other statement: a finding of its own, unless another
+            # finding already sits on it (see _drop_acts_reported_otherwise).
+            act = Event("class-act-after-check", found.name, None, found.function, found.detail)
+            act.location, act.evidence = self._line_location(found.other_line), found.evidence
+            act.check_location = found.location
+            self.events.append(act)
 
     def _keep_reads_of_rebound_globals(self) -> None:
         """Reads matter only of a global that a function rebinds at run time (a lazy
@@ -333,7 +345,7 @@ class PythonModuleAnalysis:
         self.events = [
             event
             for event in kept
-            if event.kind not in ("class-state", "class-check-then-act")
+            if event.kind not in ("class-state", "class-check-then-act", "class-act-after-check")
             or event.location.line not in lazy_lines
         ]
 
