@@ -306,3 +306,27 @@ def test_the_cache_read_under_a_lock_is_quiet():
         + "".join("    " + line + "\n" for line in body.splitlines())
     )
     assert not any(16 <= line <= 22 for _rule, line, _message in _findings(locked))
+
+
+def test_an_act_that_several_tests_lead_to_is_one_finding():
+    code = """\
+class Engine:
+    _fast = False
+    _strict = False
+    _mode = None
+
+    @classmethod
+    def enable(cls):
+        if cls._strict:
+            raise RuntimeError("strict")
+        if cls._fast:
+            return
+        cls._mode = "fast"
+
+    @classmethod
+    def reset(cls):
+        cls._strict = False
+        cls._fast = False
+"""
+    acts = [line for rule, line, _message in _findings(code) if rule == "FTP011" and line == 12]
+    assert acts == [12]

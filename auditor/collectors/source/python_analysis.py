@@ -246,12 +246,16 @@ class PythonModuleAnalysis:
             if found.other_line:
                 event.check_location = self._line_location(found.other_line)
             self.events.append(event)
+        # An act that several tests lead to is one statement: one finding (the first test's).
         reported = {event.location.line for event in self.events if event.kind != "class-act-after-check"}
-        self.events = [
-            event
-            for event in self.events
-            if event.kind != "class-act-after-check" or event.location.line not in reported
-        ]
+        kept = []
+        for event in self.events:
+            if event.kind == "class-act-after-check":
+                if event.location.line in reported:
+                    continue
+                reported.add(event.location.line)
+            kept.append(event)
+        self.events = kept
 
     def _sequence_events(self, tree: ast.Module, changed: set[str]) -> None:
         """Changes through a local alias of a module container, state used under a lock

@@ -167,8 +167,8 @@ def _is_snapshot(value: ast.AST) -> bool:
     something new of it."""
     for node in walk(value):
         if isinstance(node, ast.Call):
-            name = dotted(node.func) or ""
-            if name not in ("len", "bool") and not name.endswith(".get"):
+            getter = isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+            if dotted(node.func) not in ("len", "bool") and not getter:
                 return False
     return True
 
