@@ -29,7 +29,7 @@ from .cython_tree import (
 _THREADSAFE_NAME = re.compile(r"thread_?safe", re.IGNORECASE)
 # Classes named for serving many callers (the Python rules' word for it, in
 # python_shared_evidence): a pool of memory or connections, a cache, a registry.
-_SERVING_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)$|^_?Cached[A-Z]")
+_SERVING_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)(?:Manager)?$|^_?Cached[A-Z]")
 
 
 class _SharedInstance:
