@@ -219,7 +219,7 @@ def module_objects(text: str) -> set[str]:
 # (three times faster on real modules; the same matches).
 _SHARED_INSTANCE_HINT = re.compile(
     r"meta_path|path_hooks|ref\((?<!\wref\()[^)\n]*,|finalize\(|with(?<!\wwith)\s+[\w.]*(?:lock|mutex)|"
-    r"Thread\(\s*target|class(?<!\wclass)\s+\w*(?:Registry|Cache|Client|Pool|Locator)\b|class(?<!\wclass)\s+_?Cached|"
+    r"Thread\(\s*target|class(?<!\wclass)\s+\w*(?:Registry|Cache|Client|Pool|Locator)(?:Manager)?\b|class(?<!\wclass)\s+_?Cached|"
     # Methods every thread's hooks call (sys.monitoring, threading.settrace) and tzinfo
     # objects, which datetimes on any thread share.
     r"register_callback|settrace|tzinfo|"
@@ -231,12 +231,19 @@ _SHARED_INSTANCE_HINT = re.compile(
 
 _PROCESS_STATE_HINT = re.compile(
     r"catch_warnings|simplefilter|filterwarnings|resetwarnings|os\.chdir|os\.umask|setlocale|"
+    r"threading\.set(?:profile|trace)|"
     r"setdefaulttimeout|os\.environ|putenv|__code__|__globals__|__defaults__|"
     r"(?:set|del)attr\((?<!\wsetattr\()(?<!\wdelattr\()|cls\.(?<!\wcls\.)\w+\s*[-+*|&]?=[^=]|"
     r"__class__\.\w+\s*[-+*|&]?=[^=]|type\(self\)\.(?<!\wtype\(self\)\.)\w+\s*[-+*|&]?=[^=]"
 )
 
 
+# `cls._cache[key] = obj`, `cls._registry.append(x)`: a container on the class itself (a
+# metaclass's per-class memo, a classmethod's registry), changed through the class.
+_CLASS_CONTAINER_CHANGE = re.compile(
+    r"(?:cls|mcs|metacls)\.(?<!\wcls\.)(?<!\wmcs\.)(?<!\wmetacls\.)\w+"
+    rf"(?:\[[^\n]*\][ \t]*(?:[-+*|&]?=(?!=))|\.(?:{'|'.join(sorted(MUTATING_METHODS))})\()"
+)
 _CLOSURE_HINT = re.compile(r"nonlocal\s|@(?:functools\.)?wraps\(")
 # `from .configuration import _cfgobjs` inside a function: another module's private
 # state, which the function may change (python_imported_containers).
@@ -245,8 +252,10 @@ _LOCAL_PRIVATE_IMPORT = re.compile(r"\n[ \t]+from[ \t]+[\w.]+[ \t]+import[ \t]+\
 
 def process_state_hint(text: str) -> bool:
     """Text that may change process-wide settings, a class or a function object (see
-    python_process_state)."""
-    return _PROCESS_STATE_HINT.search(text) is not None
+    python_process_state), or a container kept on a class (python_class_sequences)."""
+    if _PROCESS_STATE_HINT.search(text) is not None:
+        return True
+    return ("cls." in text or "mcs." in text) and _CLASS_CONTAINER_CHANGE.search(text) is not None
 
 
 def shared_instance_hint(text: str) -> bool:

@@ -54,6 +54,8 @@ from .python_event_collector import (
 from .python_fork_children import fork_child_functions
 from .python_imported_containers import imported_container_events
 from .python_lock_discipline import lock_discipline_events
+from .python_lock_sequences import lock_sequence_events
+from .python_locked_helpers import functions_called_under_lock
 from .python_module_checks import module_check_events
 from .python_module_facts import (
     ModuleFacts,
@@ -107,6 +109,7 @@ class PythonModuleAnalysis:
         self.events: list[Event] = []
         self.locked_mutations: set[str] = set()
         self.segments_parsed = 0
+        self._locked_helpers: set[str] = set()
         try:
             tree = ast.parse(text, filename=path)
         except SyntaxError:
@@ -119,6 +122,7 @@ class PythonModuleAnalysis:
             return
         self.facts = ModuleFacts(tree, text)
         self._fork_children = fork_child_functions(tree)
+        self._locked_helpers = functions_called_under_lock(tree, self.facts.locks)
         class_attributes = (
             set().union(*self.facts.class_mutable_attrs.values()) if self.facts.class_mutable_attrs else set()
         )
@@ -242,6 +246,16 @@ class PythonModuleAnalysis:
             if found.other_line:
                 event.check_location = self._line_location(found.other_line)
             self.events.append(event)
+        # An act that several tests lead to is one statement: one finding (the first test's).
+        reported = {event.location.line for event in self.events if event.kind != "class-act-after-check"}
+        kept = []
+        for event in self.events:
+            if event.kind == "class-act-after-check":
+                if event.location.line in reported:
+                    continue
+                reported.add(event.location.line)
+            kept.append(event)
+        self.events = kept
 
     def _sequence_events(self, tree: ast.Module, changed: set[str]) -> None:
         """Changes through a local alias of a module container, state used under a lock
@@ -273,6 +287,14 @@ class PythonModuleAnalysis:
             event.location, event.evidence = found.location, found.evidence
             self.events.append(event)
         facts = self.facts
+        for found in lock_sequence_events(
+            tree, self.path, self.lines, set(facts.containers), facts.locks, self._runs_once
+        ):
+            event = Event(found.kind, found.name, None, found.function, found.detail)
+            event.location, event.evidence = found.location, found.evidence
+            if found.other_line:
+                event.check_location = self._line_location(found.other_line)
+            self.events.append(event)
         for found in class_state_sequences(tree, self.path, self.lines, facts.metaclasses, facts.locks):
             if self._runs_once(found.function):
                 continue
@@ -280,6 +302,12 @@ class PythonModuleAnalysis:
             event.location, event.evidence = found.location, found.evidence
             event.check_location = self._line_location(found.other_line)  # here: the act
             self.events.append(event)
+            # The act is the sequence's other statement: a finding of its own, unless another
+            # finding already sits on it (see _drop_acts_reported_otherwise).
+            act = Event("class-act-after-check", found.name, None, found.function, found.detail)
+            act.location, act.evidence = self._line_location(found.other_line), found.evidence
+            act.check_location = found.location
+            self.events.append(act)
 
     def _keep_reads_of_rebound_globals(self) -> None:
         """Reads matter only of a global that a function rebinds at run time (a lazy
@@ -321,7 +349,7 @@ class PythonModuleAnalysis:
         self.events = [
             event
             for event in kept
-            if event.kind not in ("class-state", "class-check-then-act")
+            if event.kind not in ("class-state", "class-check-then-act", "class-act-after-check")
             or event.location.line not in lazy_lines
         ]
 
@@ -394,9 +422,14 @@ class PythonModuleAnalysis:
         return self._fork_children
 
     def _runs_once(self, function: str) -> bool:
-        """Functions that only import-time code (or a script's main) calls, and those that
-        run only in a forked child, where one thread exists."""
-        if function in _MAIN_FUNCTIONS or function.rsplit(".", 1)[-1] in self._fork_child_functions():
+        """Functions that only import-time code (or a script's main) calls, those that
+        run only in a forked child, where one thread exists, and private helpers that
+        every caller calls with a lock held: no other thread interleaves with them."""
+        short = function.rsplit(".", 1)[-1]
+        # (absent where a caller builds the analysis its own way, as the pre-filter test does)
+        if function in _MAIN_FUNCTIONS or short in self.__dict__.get("_locked_helpers", ()):
+            return True
+        if short in self._fork_child_functions():
             return True
         return (
             function.startswith("_")

@@ -35,6 +35,7 @@ from .python_vocabulary import MUTATING_METHODS
 _CLASS_CREATION = {"__init_subclass__", "__set_name__", "__class_getitem__", "setUpClass", "tearDownClass"}
 _METACLASS_CREATION = {"__init__", "__new__", "__prepare__"}
 _EXITS = (ast.Return, ast.Raise)
+_REMOVING_CALLS = tuple(f"calls `.{method}()`" for method in ("clear", "pop", "popitem", "remove", "discard"))
 
 
 @dataclass
@@ -161,6 +162,17 @@ def _tests_unset(test: ast.AST) -> bool:
     )
 
 
+def _is_snapshot(value: ast.AST) -> bool:
+    """A read of state (``cls._x``, ``cls._x.get(k)``, ``len(cls._x)``), not a call that makes
+    something new of it."""
+    for node in walk(value):
+        if isinstance(node, ast.Call):
+            getter = isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+            if dotted(node.func) not in ("len", "bool") and not getter:
+                return False
+    return True
+
+
 def _is_fork_guard(test: ast.AST) -> bool:
     """``if os.getpid() != cls._pid:``: true only on the first call after a fork, in a
     child that starts with one thread; what follows resets state the parent left."""
@@ -200,6 +212,8 @@ class _Walker:
         self.locks = locks
         self.found: list[tuple[ast.AST, str, str, ast.AST, str]] = []  # test, class, attr, act, how
         self.aliases: dict[str, tuple[str, str]] = {}  # `done = cls._complete`: local -> (class, attr)
+        # (class, attr) -> the first (function, line) that removes entries from it
+        self.removed: dict[tuple[str, str], tuple[str, int]] = {}
 
     def block(self, statements: list[ast.stmt], locked: bool, after: list[ast.stmt] | None = None) -> None:
         """``after``: what runs once this block is done (the rest of the enclosing blocks), so
@@ -222,7 +236,9 @@ class _Walker:
                 continue
             if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
                 target = statement.targets[0]
-                read = self._tested(statement.value)
+                # `done = cls._complete` stands for the state; `token = tokenize(cls._pid)` is a
+                # new value computed from it, and a test of it tests nothing shared.
+                read = self._tested(statement.value) if _is_snapshot(statement.value) else None
                 if isinstance(target, ast.Name):
                     if read and not held:
                         self.aliases[target.id] = read
@@ -247,6 +263,18 @@ class _Walker:
             after = list(rest)  # `if Parser._other: raise ...`, then the change below
         act = self._first_write(after, class_name)
         if act is None:
+            read = self._read_after_membership(statement, class_name, attribute)
+            if read is not None:
+                remover, line = self.removed[(class_name, attribute)]
+                how = (
+                    f"reads `{class_name}.{attribute}[...]`, an entry {remover}() can remove in between "
+                    f"(line {line})"
+                )
+                self.found.append((statement.test, class_name, attribute, read, how))
+                return
+            # `if key in cls._cache: return cls._cache[key]` / `else: cls._cache[key] = make()`
+            act = self._first_write(statement.orelse, class_name)
+        if act is None:
             return
         node, how = act
         own_copy = self._own_attribute_test(statement.test) is not None
@@ -255,6 +283,29 @@ class _Walker:
         if how == f"rebinds `{class_name}.{attribute}`" and _tests_unset(statement.test) and not own_copy:
             return  # `table = cls._table; if not table: cls._table = build()`: lazy initialisation (FTP003)
         self.found.append((statement.test, class_name, attribute, node, how))
+
+    def _read_after_membership(self, statement: ast.If | ast.While, class_name: str, attribute: str):
+        """``if key in cls._cache: return cls._cache[key]`` on a container some function
+        empties or pops from: the entry can be gone by the time it is read (KeyError)."""
+        if (class_name, attribute) not in self.removed:
+            return None
+        tests_membership = any(
+            isinstance(node, ast.Compare)
+            and len(node.ops) == 1
+            and isinstance(node.ops[0], ast.In)
+            and self.references.attribute(node.comparators[0]) == (class_name, attribute)
+            for node in walk(statement.test)
+        )
+        if not tests_membership:
+            return None
+        for node in walk(ast.Module(body=statement.body, type_ignores=[])):
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.ctx, ast.Load)
+                and self.references.attribute(node.value) == (class_name, attribute)
+            ):
+                return node
+        return None
 
     def _own_attribute_test(self, test: ast.AST) -> tuple[str, str] | None:
         """``'registry' not in cls.__dict__`` (or ``vars(cls)``): does this class
@@ -316,6 +367,7 @@ def class_state_sequences(
         return []
     # Pass 1: which class attributes some function changes at run time, and where first.
     changed: dict[str, dict[str, tuple[str, int]]] = {}
+    removed: dict[tuple[str, str], tuple[str, int]] = {}  # entries some function removes
     prepared = []
     for function, class_node in _functions(tree):
         references = _ClassReferences(function, class_node, classes, metaclasses)
@@ -327,6 +379,8 @@ def class_state_sequences(
                 write = references.write(node)
                 if write:
                     changed.setdefault(write[0], {}).setdefault(write[1], (function.name, node.lineno))
+                    if write[2] == "deletes" or write[2].startswith(_REMOVING_CALLS):
+                        removed.setdefault((write[0], write[1]), (function.name, node.lineno))
     if not changed:
         return []
     # Pass 2: tests of that state followed by a change to the same class.
@@ -335,6 +389,7 @@ def class_state_sequences(
         if _creates_classes(function, class_node, metaclasses):
             continue
         walker = _Walker(function, references, changed, locks)
+        walker.removed = removed
         walker.block(function.body, False)
         for test, class_name, attribute, act, how in walker.found:
             kind = "the metaclass's per-class" if class_name in metaclasses else "class"

@@ -33,6 +33,12 @@ _PROCESS_SETTERS = {
     "socket.setdefaulttimeout": "the default socket timeout",
     "os.putenv": "the environment",
     "os.unsetenv": "the environment",
+    # What threading hands every thread it starts from now on (and, for the
+    # `_all_threads` forms of 3.12, every running thread too).
+    "threading.setprofile": "the profile hook every new thread starts with",
+    "threading.settrace": "the trace hook every new thread starts with",
+    "threading.setprofile_all_threads": "the profile hook of every thread",
+    "threading.settrace_all_threads": "the trace hook of every thread",
 }
 _ENVIRON_MUTATORS = {"update", "pop", "setdefault", "clear", "popitem"}
 _FUNCTION_ATTRIBUTES = {"__code__", "__globals__", "__defaults__", "__kwdefaults__"}
@@ -56,6 +62,7 @@ def process_state_events(
     tree: ast.Module, path: str, lines: list[str], locks: set[str]
 ) -> list[ProcessStateEvent]:
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    modules = _imported_modules(tree)
     events: list[ProcessStateEvent] = []
     catch_lines: dict[int, int] = {}  # id of a `with catch_warnings()` body statement -> with line
     function_targets: dict[int, set[str]] = {}  # function id -> receivers of __code__ etc. writes
@@ -72,9 +79,14 @@ def process_state_events(
             _setting_call(node, visit, catch_lines, events)
             if dotted(node.func) in ("setattr", "delattr") and node.args:
                 owner = _class_of(node.args[0], visit, classes)
+                foreign = _foreign_class(node.args[0], modules, visit)
                 if owner and visit.function.name not in _CLASS_CREATION:
                     detail = f"calls {dotted(node.func)}() on the class"
                     events.append(_event("class-state", f"{owner}.*", visit, node, detail))
+                elif foreign:
+                    detail = f"calls {dotted(node.func)}() on `{foreign}`"
+                    name = f"the class `{foreign}` of another module"
+                    events.append(_event("process-setting", name, visit, node, detail))
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             for target in targets:
@@ -168,6 +180,31 @@ def _store(target, node, visit: Visit, classes: set[str], function_targets: dict
     events.append(_event("class-state", f"{owner}.{target.attr}", visit, node, f"{verb} the class attribute"))
 
 
+def _imported_modules(tree: ast.Module) -> set[str]:
+    """Names that module-level ``import x`` / ``import x.y as z`` bind to modules."""
+    names = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Import):
+            names |= {alias.asname or alias.name.split(".")[0] for alias in statement.names}
+    return names
+
+
+def _foreign_class(expression: ast.AST, modules: set[str], visit: Visit) -> str | None:
+    """``threading.Thread``: a class another module defines, which every importer shares
+    (``module.Name`` with a capitalised name, the module not shadowed by a local)."""
+    name = dotted(expression)
+    if name is None or name.count(".") != 1:
+        return None
+    module, attribute = name.split(".")
+    if module not in modules or not attribute[:1].isupper() or module in _bound_in(visit.function):
+        return None
+    return name
+
+
+def _is_metaclass(class_node: ast.ClassDef) -> bool:
+    return any((dotted(base) or "").split(".")[-1] in ("type", "ABCMeta") for base in class_node.bases)
+
+
 def _bound_in(function: ast.AST) -> set[str]:
     names = {argument.arg for argument in walk(function.args) if isinstance(argument, ast.arg)}
     names |= {
@@ -183,6 +220,12 @@ def _class_of(expression: ast.AST, visit: Visit, classes: set[str]) -> str | Non
     class_name = visit.class_node.name if visit.class_node is not None else None
     first = function.args.args[0].arg if function.args.args else None
     is_classmethod = any(dotted(decorator) == "classmethod" for decorator in function.decorator_list)
+    # `__new__` is a static method handed the class: in an ordinary class, `cls.x = ...`
+    # there changes the one class object on every instantiation (a metaclass's `__new__`
+    # is handed the metaclass, and what it sets is the new class being made).
+    is_classmethod = is_classmethod or (
+        function.name == "__new__" and visit.class_node is not None and not _is_metaclass(visit.class_node)
+    )
     if isinstance(expression, ast.Name):
         if is_classmethod and expression.id == first and class_name:
             return class_name

@@ -7,7 +7,8 @@ in a module-level container; the class takes a lock in some method; a method han
 weakref callback that reaches ``self``; a method is handed to an interpreter hook that
 every thread calls (``sys.monitoring.register_callback``, ``threading.settrace``); the
 class is a ``tzinfo`` (attached to every datetime made with it); the class is a
-registry or a cache by name (``...Cache``, ``Cached...``).
+registry or a cache by name (``...Cache``, ``Cached...``, and the manager of one:
+``PoolManager``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from .python_vocabulary import MUTATING_METHODS
 # Interpreter-wide registries whose entries any thread calls into.
 _GLOBAL_HOOKS = {"meta_path", "path_hooks", "path_importer_cache"}
 _WEAKREF_CALLBACK_TAKERS = {"ref", "finalize", "proxy", "KeyedRef"}
-_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)$|^_?Cached[A-Z]")
-_CACHE_SUFFIX = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)$")
+# `PoolManager`, `CacheManager`: the manager of such things is as shared as they are.
+_REGISTRY_CLASS = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)(?:Manager)?$|^_?Cached[A-Z]")
+_CACHE_SUFFIX = re.compile(r"(?:Registry|Cache|Client|Pool|Locator)(?:Manager)?$")
 # Interpreter hooks that call what they are handed from every thread: a bound method of
 # the instance handed to one makes the instance shared (a tracer, a profiler).
 # (`sys.settrace` sets the calling thread's hook only, and other `register_callback`s, such
@@ -184,9 +186,10 @@ class ModuleEvidence:
                 None,
             )
         if _REGISTRY_CLASS.search(class_node.name) and (self.hooks or _CACHE_SUFFIX.search(class_node.name)):
+            manager = " (or the manager of one)" if class_node.name.endswith("Manager") else ""
             return (
-                f"{class_node.name} is a registry/cache/client/pool/locator class: one instance is there "
-                "to serve every caller",
+                f"{class_node.name} is a registry/cache/client/pool/locator class{manager}: one instance is "
+                "there to serve every caller",
                 None,
             )
         guarded: dict[str, str] = {}  # field -> "takes `self._lock` around it in m()"

@@ -20,7 +20,9 @@ class ClassAttributeMutation(PythonSourceRule):
     The class object itself is shared the same way: ``cls._count += 1`` in a
     classmethod loses increments, and flags set and removed on the class at run time
     (``cls.__complete__ = True``, ``delattr(cls, name)``, ``type(self).cache = ...``)
-    are seen half-done by other threads. Class creation (``__init_subclass__``,
+    are seen half-done by other threads. So is ``cls.x = ...`` in an ordinary class's
+    ``__new__``, which runs on every instantiation (a metaclass's ``__new__`` sets the
+    class it is making, and is left out). Class creation (``__init_subclass__``,
     ``__set_name__``) and lazy initialisation (FTP003) are left out.
     """
 
@@ -34,6 +36,13 @@ class ClassAttributeMutation(PythonSourceRule):
     )
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
+        Example(
+            "class Bar:\n    interval = 10\n\n    def __new__(cls, *args):\n"
+            "        instance = object.__new__(cls)\n        try:\n            start_monitor(cls.interval)\n"
+            "        except OSError:\n            cls.interval = 0\n        return instance\n",
+            language="python",
+            note="__new__ runs on every instantiation: the one class object changes under other threads",
+        ),
         Example(
             "class Resolver:\n    resolvers = {}\n\n    @classmethod\n"
             "    def add_resolver(cls, first, tag):\n"
@@ -74,6 +83,13 @@ class ClassAttributeMutation(PythonSourceRule):
         ),
     ]
     valid = [
+        Example(
+            "class Registered(type):\n    def __new__(mcs, name, bases, namespace):\n"
+            "        cls = super().__new__(mcs, name, bases, namespace)\n        cls.registered = True\n"
+            "        return cls\n",
+            language="python",
+            note="a metaclass's __new__ sets the class it is making",
+        ),
         Example(
             "import threading\n\nclass Resolver:\n    resolvers = {}\n    _adding = threading.Lock()\n\n"
             "    @classmethod\n    def add_resolver(cls, first, tag):\n        with cls._adding:\n"

@@ -25,6 +25,11 @@ class ClassStateCheckThenAct(PythonSourceRule):
     threads registering on one class both copy, and the registration the first copy got
     is lost when the second copy replaces it.
 
+    A test for a key followed by a read of it is a sequence too where some function
+    removes entries (``if token in cls._cache: return cls._cache[token]``, and a
+    ``cls._cache.clear()`` elsewhere): the entry can go between the two, and the read
+    raises ``KeyError``. Both statements are reported, each naming the other.
+
     Lazy initialisation of one attribute (``if cls._x is None: cls._x = ...``) is FTP003.
     """
 
@@ -38,6 +43,14 @@ class ClassStateCheckThenAct(PythonSourceRule):
     )
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
+        Example(
+            "class Cached(type):\n    def __init__(cls, *args):\n        super().__init__(*args)\n"
+            "        cls._cache = {}\n\n    def clear_instance_cache(cls):\n        cls._cache.clear()\n\n"
+            "    def __call__(cls, key):\n        if key in cls._cache:\n            return cls._cache[key]\n"
+            "        return super().__call__(key)\n",
+            language="python",
+            note="clear_instance_cache() can empty the cache between the test and the read",
+        ),
         Example(
             "from collections import OrderedDict\n\nclass Recent(type):\n    def __init__(cls, *args):\n"
             "        super().__init__(*args)\n        cls._recent = OrderedDict()\n\n"
@@ -66,6 +79,14 @@ class ClassStateCheckThenAct(PythonSourceRule):
         ),
     ]
     valid = [
+        Example(
+            "class Cached(type):\n    def __init__(cls, *args):\n        super().__init__(*args)\n"
+            "        cls._cache = {}\n\n    def clear_instance_cache(cls):\n        cls._cache.clear()\n\n"
+            "    def __call__(cls, key):\n        try:\n            return cls._cache[key]\n"
+            "        except KeyError:\n            return super().__call__(key)\n",
+            language="python",
+            note="one lookup, no test before it",
+        ),
         Example(
             "import threading\n\nclass Engine:\n    _lock = threading.Lock()\n    _fast = False\n"
             "    _strict = False\n\n    @classmethod\n    def enable_fast(cls):\n        with cls._lock:\n"
@@ -100,5 +121,13 @@ class ClassStateCheckThenAct(PythonSourceRule):
                 f"{event.function}() tests `{event.name}` here and on line {act.line} {event.detail} "
                 f"without a "
                 f"lock: another thread can change the class between the two ({event.evidence})",
+                event.location,
+            )
+        for event in analysis.events_of("class-act-after-check"):
+            test = event.check_location
+            yield cls.finding(
+                f"{event.function}() {event.detail}; the test of `{event.name}` it follows is on line "
+                f"{test.line}, and no lock covers the two: another thread can change the class in between "
+                f"({event.evidence})",
                 event.location,
             )

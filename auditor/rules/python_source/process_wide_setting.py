@@ -18,7 +18,11 @@ class ProcessWideSetting(PythonSourceRule):
     3.14 adds ``context_aware_warnings`` for this; 3.13 has nothing). ``os.chdir``,
     ``os.umask``, ``locale.setlocale``, ``socket.setdefaulttimeout`` and writes to
     ``os.environ`` change what every other thread's file names, sockets, number
-    formatting and subprocesses see, in the middle of their work.
+    formatting and subprocesses see, in the middle of their work. So do
+    ``threading.setprofile``/``settrace`` (the hooks every thread started afterwards
+    runs with) and ``setattr``/``delattr`` on another module's class
+    (``setattr(threading.Thread, "_name", ...)``): a tracer that installs them on
+    ``__enter__`` and removes them on ``__exit__`` undoes another thread's tracer.
 
     Not reported: module-level code, ``main()`` and helpers only import-time code
     calls, and calls made with a lock held (which serialises the callers that take it).
@@ -27,7 +31,10 @@ class ProcessWideSetting(PythonSourceRule):
     code = "FTP009"
     name = "process-wide-setting"
     severity = Severity.WARNING
-    summary = "process-wide setting (warnings filters, cwd, umask, locale, environ) changed in a function"
+    summary = (
+        "process-wide setting (warnings filters, cwd, umask, locale, environ, thread hooks, another "
+        "module's class) changed in a function"
+    )
     fix = (
         "Pass the setting explicitly instead (a `cwd=` or `env=` argument, an errors= flag, a check of the "
         "value instead of a warning filter); if it must be global, set it once at start-up."
@@ -48,6 +55,15 @@ class ProcessWideSetting(PythonSourceRule):
             "import os\n\ndef build(directory):\n    os.chdir(directory)\n    return os.listdir('.')\n",
             language="python",
         ),
+        Example(
+            "import threading\n\nclass Tracker:\n    def __enter__(self):\n"
+            "        setattr(threading.Thread, '_name', NameInterceptor())\n"
+            "        threading.setprofile(start_thread_trace)\n        return self\n\n"
+            "    def __exit__(self, *exc):\n        threading.setprofile(None)\n"
+            "        delattr(threading.Thread, '_name')\n",
+            language="python",
+            note="another module's class and the hooks of every new thread",
+        ),
     ]
     valid = [
         Example(
@@ -58,6 +74,13 @@ class ProcessWideSetting(PythonSourceRule):
         Example(
             "import os\n\ndef build(directory):\n    return os.listdir(directory)\n",
             language="python",
+        ),
+        Example(
+            "import threading\n\n_tracker_lock = threading.Lock()\n\nclass Tracker:\n"
+            "    def __enter__(self):\n        with _tracker_lock:\n"
+            "            threading.setprofile(start_thread_trace)\n        return self\n",
+            language="python",
+            note="every tracker takes one module-level lock around the swap",
         ),
     ]
 

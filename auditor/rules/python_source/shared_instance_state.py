@@ -33,7 +33,8 @@ class SharedInstanceState(PythonSourceRule):
     handed to a thread, a weakref callback that writes ``self`` (it runs on whichever
     thread drops the last reference), instances kept in a module-level container, a
     class that keeps its own process-wide instance (``cls._instance = cls()``), or a
-    registry, cache, client or pool class (one instance serves every caller).
+    registry, cache, client or pool class, or the manager of one (``PoolManager``: one
+    instance serves every caller).
     Writes inside ``with lock:`` and construction (``__init__`` and helpers only it
     calls) are not reported.
     """
@@ -48,6 +49,14 @@ class SharedInstanceState(PythonSourceRule):
     )
     references = ["https://py-free-threading.github.io/porting/"]
     invalid = [
+        Example(
+            "class PoolManager:\n    def __init__(self):\n        self.pools = {}\n\n"
+            "    def connection_from_host(self, host, port):\n        key = (host, port)\n"
+            "        pool = self.pools.get(key)\n        if pool:\n            return pool\n"
+            "        pool = make_pool(host, port)\n        self.pools[key] = pool\n        return pool\n",
+            language="python",
+            note="a manager of pools serves every caller: two misses make two pools, one leaked",
+        ),
         Example(
             "import sys\nimport threading\n\nclass LineTracer:\n    def __init__(self, tool):\n"
             "        self.tool = tool\n        self.lock = threading.Lock()\n        self.running = False\n\n"

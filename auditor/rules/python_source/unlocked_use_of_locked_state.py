@@ -29,6 +29,12 @@ class UnlockedUseOfLockedState(PythonSourceRule):
     ``self._reconnect_lock``): two threads both find it unset and both set it. The fix
     repeats the test once the lock is held.
 
+    The locked side is reported too where the unlocked writer is class-level or
+    module-level state (which no instance lock covers): ``for n in Logger._enabled:``
+    under ``Logger._lock`` while ``_log()`` stores ``Logger._enabled[name]`` without it.
+    The locked loop then fails with "dictionary changed size during iteration"; the
+    finding names the loop, the writer and its line.
+
     Not reported: construction (``__init__`` and what only it calls), private helpers
     that every caller calls with the lock held, and ``async with`` locks (they order
     coroutines on one event loop, not threads).
@@ -82,8 +88,26 @@ class UnlockedUseOfLockedState(PythonSourceRule):
             language="python",
             note="every call of every decorated method shares `cache`; clear() skips the lock",
         ),
+        Example(
+            "import threading\n\nclass Registry:\n    _enabled = {}\n    _lock = threading.Lock()\n\n"
+            "    def enable_all(self, status):\n        with Registry._lock:\n"
+            "            for name in Registry._enabled:\n                Registry._enabled[name] = status\n\n"
+            "    def is_enabled(self, name):\n        try:\n            return Registry._enabled[name]\n"
+            "        except KeyError:\n            Registry._enabled[name] = True\n            return True\n",
+            language="python",
+            note="the loop holds the lock; the insert that resizes the dict under it does not",
+        ),
     ]
     valid = [
+        Example(
+            "import threading\n\nclass Registry:\n    _enabled = {}\n    _lock = threading.Lock()\n\n"
+            "    def enable_all(self, status):\n        with Registry._lock:\n"
+            "            for name in Registry._enabled:\n                Registry._enabled[name] = status\n\n"
+            "    def is_enabled(self, name):\n        with Registry._lock:\n"
+            "            return Registry._enabled.setdefault(name, True)\n",
+            language="python",
+            note="every change to the class's dict takes the lock",
+        ),
         Example(
             "import threading\n\nclass Connection:\n    def __init__(self, url):\n        self._url = url\n"
             "        self._sock = None\n        self._connect_lock = threading.Lock()\n\n"
@@ -139,6 +163,15 @@ class UnlockedUseOfLockedState(PythonSourceRule):
                 f"{event.function}() {event.detail}, while {event.evidence}; another thread can be "
                 f"inside that "
                 "locked section as this statement runs",
+                event.location,
+            )
+        for event in analysis.events_of("locked-iteration"):
+            if event.location.line in reported:
+                continue
+            reported.add(event.location.line)
+            yield cls.finding(
+                f"{event.function}() {event.detail}, while {event.evidence}: the loop can fail with "
+                "'changed size during iteration' or skip entries",
                 event.location,
             )
         for event in analysis.events_of("shared-stack"):
