@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ...collectors.source.c_races import prior_read
 from ...model.finding import Severity
 from ..registry import Example, register
@@ -17,6 +19,11 @@ class StaticMutableWrite(CSourceRule):
     free-threaded build (PEP 703) several threads run that code at once: increments are
     lost, pointers are torn or overwritten while another thread uses them, and a
     ``PyObject *`` swapped without synchronisation is freed twice or leaked.
+
+    A static set just before a function of the file is handed to ``qsort`` (or any API
+    taking a callback) and read inside that callback is the callback's hidden context
+    argument: the read is reported too, since two threads sorting at once each compare
+    with the other's data.
 
     Writes are assignments, ``++``/``--``, ``Py_SETREF``/``Py_XSETREF``, C++ container
     mutators, and libc calls that fill a static buffer (``snprintf(buf, ...)``,
@@ -97,6 +104,15 @@ class StaticMutableWrite(CSourceRule):
             "#include <vector>\nstatic std::vector<int> seen;\n"
             "void note(int value) { seen.push_back(value); }\n",
             language="cpp",
+        ),
+        Example(
+            "#include <stdlib.h>\nstatic const unsigned char *g_text;\n"
+            "static int by_suffix(const void *a, const void *b) {\n"
+            "    return compare_suffixes(g_text, *(const unsigned *)a, *(const unsigned *)b);\n}\n"
+            "void sort_suffixes(const unsigned char *text, unsigned *index, size_t n) {\n"
+            "    g_text = text;\n    qsort(index, n, sizeof *index, by_suffix);\n}\n",
+            note="a static passes the context qsort's comparator cannot take: both the store and "
+            "the comparator's read are reported",
         ),
     ]
     valid = [
@@ -199,6 +215,7 @@ class StaticMutableWrite(CSourceRule):
                 read_location,
                 evidence=[write.variable.declaration_text],
             )
+        yield from _callback_context_reads(cls, unit, reported)
 
 
 def _where(variable) -> str:
@@ -213,3 +230,52 @@ def _why_shared(variable) -> str:
     if "->" in variable.name:
         return "the state is one per interpreter and every thread of it reaches the same copy"
     return "every thread that calls it shares that one copy"
+
+
+def _callback_context_reads(cls, unit, reported: set[int]):
+    """``g_ctx = ctx; qsort(base, n, size, compare);`` with ``compare()`` reading ``g_ctx``:
+    a static standing in for the context argument a callback API does not take. Two
+    threads sorting at once run each other's comparisons against the wrong context."""
+    by_name = {function.name: function for function in unit.functions}
+    for write in unit.writes:
+        if write.protected or unit.runs_at_import(write.node, write.function):
+            continue
+        name = write.variable.name
+        if not re.fullmatch(r"[A-Za-z_]\w*", name):
+            continue
+        for call in unit.walk(write.function.body):
+            if call.type != "call_expression" or call.start_byte < write.node.end_byte:
+                continue
+            handed = (
+                set(
+                    re.findall(
+                        r"&?\s*\b([A-Za-z_]\w*)\b",
+                        " ".join(unit.node_text(argument) for argument in unit.call_arguments(call)),
+                    )
+                )
+                & by_name.keys()
+            )
+            for callback_name in sorted(handed - {write.function.name}):
+                callback = by_name[callback_name]
+                if unit.resolve(name, callback) is not write.variable:
+                    continue
+                read = re.search(rf"(?<![\w.>]){re.escape(name)}\b", unit.node_text(callback.body))
+                if read is None:
+                    continue
+                line = (
+                    callback.body.start_point[0]
+                    + 1
+                    + unit.node_text(callback.body).count("\n", 0, read.start())
+                )
+                if line in reported:
+                    continue
+                reported.add(line)
+                api = unit.node_text(call.child_by_field_name("function") or call)
+                yield cls.finding(
+                    f"{callback_name}() reads `{name}`, which {write.function.name}() sets on line "
+                    f"{write.node.start_point[0] + 1} just before handing {callback_name}() to {api}() "
+                    f"(line {call.start_point[0] + 1}): the static carries the callback's context, so two "
+                    f"threads in {write.function.name}() at once run the callback with each other's context",
+                    unit.line_location(line),
+                    evidence=[write.variable.declaration_text],
+                )
