@@ -210,3 +210,43 @@ def test_a_dict_made_here_on_one_path_only_is_the_objects_shared_dict_on_the_oth
     assert any(line == 11 and rule == "FTC003" for line, rule, _ in _findings(code))
     fresh = code.replace("PyObject *cache = self->cache, *tup;", "PyObject *cache = NULL, *tup;")
     assert not [finding for finding in _findings(fresh) if finding[1] == "FTC003"]
+
+
+def test_a_static_buffer_handed_on_right_after_its_fill_is_reported_at_the_hand_off():
+    code = (
+        "#include <stdio.h>\n"  # 1
+        "void escape_char(struct printbuf *pb, int c) {\n"  # 2
+        "    static char sbuf[7];\n"  # 3
+        '    snprintf(sbuf, sizeof(sbuf), "\\\\u00%02x", c);\n'  # 4
+        "    printbuf_append(pb, sbuf, 6);\n"  # 5
+        "}\n"
+    )
+    findings = {line: message for line, rule, message in _findings(code) if rule == "FTC001"}
+    assert 4 in findings and 5 in findings and "line 4" in findings[5]
+
+
+def test_a_projects_thread_local_macro_in_the_specifiers_makes_the_static_per_thread():
+    code = (
+        "static SPEC___THREAD char *tls_format = NULL;\n"
+        "static int max_threads = MAX_THREADS;\n"
+        "void set_format(char *f) {\n    tls_format = f;\n    max_threads = 2;\n}\n"
+    )
+    written = {message.split("`")[1] for _, rule, message in _findings(code) if rule == "FTC001"}
+    assert written == {"max_threads"}  # a THREAD macro in the initialiser says nothing
+
+
+def test_a_page_size_read_from_every_platforms_query_is_the_same_in_every_thread():
+    code = (
+        "static long page_size;\n"
+        "static long pagesize(void) {\n"
+        "#ifdef _WIN32\n"
+        "    if (!page_size) {\n        SYSTEM_INFO info;\n        GetSystemInfo(&info);\n"
+        "        page_size = info.dwPageSize;\n    }\n"
+        "#else\n"
+        "    if (!page_size) {\n"
+        "#ifdef _SC_PAGESIZE\n        page_size = sysconf(_SC_PAGESIZE);\n#else\n"
+        "        page_size = getpagesize();\n#endif\n    }\n"
+        "#endif\n"
+        "    return page_size;\n}\n"
+    )
+    assert not [finding for finding in _findings(code) if finding[1] == "FTC002"]

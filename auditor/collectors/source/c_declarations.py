@@ -12,7 +12,7 @@ import re
 
 from .c_model import FunctionInfo, StaticVariable
 from .c_text import brace_scopes, released_regions
-from .c_vocabulary import SYNCHRONISED_TYPE, THREAD_LOCAL_TOKENS
+from .c_vocabulary import SYNCHRONISED_TYPE, THREAD_LOCAL_TOKENS, THREAD_SPECIFIER_MACRO
 
 _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 # `st = PyModule_GetState(m)`, `state = get_module_state(module)`, `st = find_state_by_type(tp)`.
@@ -121,6 +121,10 @@ def declared_variables(unit, declaration, function: str | None, require_static: 
     text = unit.node_text(declaration)
     if THREAD_LOCAL_TOKENS.search(text):
         return
+    first = declaration.child_by_field_name("declarator")
+    prefix = unit.source[declaration.start_byte : first.start_byte].decode("latin-1") if first else ""
+    if THREAD_SPECIFIER_MACRO.search(prefix):
+        return  # `static SPEC___THREAD char *fmt;`: a project's macro for __thread
     type_node = declaration.child_by_field_name("type")
     type_text = unit.node_text(type_node) if type_node is not None else ""
     qualifiers = {unit.node_text(child) for child in declaration.children if child.type == "type_qualifier"}

@@ -15,6 +15,10 @@ THREAD_LOCAL_TOKENS = re.compile(
     r"\b(_Thread_local|thread_local|__thread|\w*_thread_local|\w*THREAD_LOCAL|[A-Z_]*_TLS|TLS)\b"
     r"|__declspec\s*\(\s*thread"
 )
+# In a declaration's specifiers (before the name), an upper-case macro that speaks of
+# threads can only be the project's spelling of thread-local storage (json-c's
+# SPEC___THREAD, HB_THREAD_LOCAL-style names that the token list above does not cover).
+THREAD_SPECIFIER_MACRO = re.compile(r"\b[A-Z][A-Z0-9_]*THREAD(?:_[A-Z0-9_]*)?\b")
 SYNCHRONISED_TYPE = re.compile(
     r"\b(_Atomic|atomic\w*|std::atomic\w*|PyMutex|PyOnceFlag|_PyOnceFlag|std::mutex|std::recursive_mutex|"
     r"std::shared_mutex|std::once_flag|pthread_mutex_t|pthread_once_t|pthread_rwlock_t|mtx_t|once_flag|"

@@ -238,14 +238,31 @@ _SYSTEM_QUERIES = re.compile(
 )
 
 
+# System queries that fill a struct the caller hands in.
+_STRUCT_QUERIES = "GetSystemInfo|GetNativeSystemInfo|uname|sysinfo"
+_COMMENT_TEXT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+
+
 def _idempotent_lookup(unit, guard, write) -> bool:
     """``if (!s) s = PyUnicode_InternFromString("name");`` and nothing else in the block."""
     consequence = guard.child_by_field_name("consequence")
     if consequence is None or write.node.type != "assignment_expression":
         return False
-    statements = [child for child in consequence.named_children if child.type != "comment"]
-    if consequence.type == "compound_statement" and len(statements) != 1:
-        return False
     value = write.node.child_by_field_name("right")
     text = " ".join(unit.node_text(value).split()) if value is not None else ""
+    block = " ".join(_COMMENT_TEXT.sub(" ", unit.node_text(consequence)).split())
+    # `SYSTEM_INFO si; GetSystemInfo(&si); page = si.dwPageSize;`: the answer read out of the
+    # struct a system query filled, the same in every thread.
+    filled = re.match(r"^([A-Za-z_]\w*)\s*\.\s*\w+$", text)
+    if filled and re.search(rf"\b(?:{_STRUCT_QUERIES})\s*\(\s*&\s*{re.escape(filled.group(1))}\s*\)", block):
+        return True
+    statements = [child for child in consequence.named_children if child.type != "comment"]
+    if consequence.type == "compound_statement" and len(statements) != 1:
+        # `#ifdef _SC_PAGESIZE` arms read together: every statement stores a system query.
+        stores = [" ".join(unit.node_text(statement).split()) for statement in statements]
+        target = re.escape(write.variable.name)
+        return all(
+            (found := re.match(rf"^{target}\s*=\s*(.*?);$", store)) and _SYSTEM_QUERIES.match(found.group(1))
+            for store in stores
+        )
     return _IDEMPOTENT_CALLS.match(text) is not None or _SYSTEM_QUERIES.match(text) is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ...collectors.source.c_races import prior_read
+from ...collectors.source.c_vocabulary import BUFFER_WRITERS
 from ...model.finding import Severity
 from ..registry import Example, register
 from . import CSourceRule
@@ -216,6 +217,7 @@ class StaticMutableWrite(CSourceRule):
                 evidence=[write.variable.declaration_text],
             )
         yield from _callback_context_reads(cls, unit, reported)
+        yield from _filled_buffer_reads(cls, unit, reported)
 
 
 def _where(variable) -> str:
@@ -279,3 +281,33 @@ def _callback_context_reads(cls, unit, reported: set[int]):
                     unit.line_location(line),
                     evidence=[write.variable.declaration_text],
                 )
+
+
+def _filled_buffer_reads(cls, unit, reported: set[int]):
+    """``snprintf(sbuf, ...)`` into a static buffer, then ``append(pb, sbuf, n)``: the read
+    that hands the buffer on is where another thread's fill shows (json-c's escape buffer),
+    so it is reported with the fill's line."""
+    for write in unit.writes:
+        node = write.node
+        if write.protected or node.type != "call_expression" or unit.runs_at_import(node, write.function):
+            continue
+        callee = node.child_by_field_name("function")
+        if callee is None or unit.node_text(callee) not in BUFFER_WRITERS:
+            continue
+        name = write.variable.name
+        after = unit.source[node.end_byte : write.function.body.end_byte].decode("latin-1")
+        use = re.search(rf"(?<![\w.>]){re.escape(name)}\b(?!\s*(?:\[[^\]]*\]\s*)?=(?!=))", after)
+        if use is None:
+            continue
+        line = node.end_point[0] + 1 + after.count("\n", 0, use.start())
+        if line in reported:
+            continue
+        reported.add(line)
+        fill_line = node.start_point[0] + 1
+        yield cls.finding(
+            f"`{name}` ({_where(write.variable)}) is read here in {write.function.name}() right after "
+            f"{unit.node_text(callee)}() filled it on line {fill_line}: it is one buffer for every thread, "
+            "so another thread's fill in between hands this caller the other thread's text",
+            unit.line_location(line),
+            evidence=[write.variable.declaration_text],
+        )
