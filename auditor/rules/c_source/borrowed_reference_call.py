@@ -65,7 +65,13 @@ def _read_only_table(unit, argument) -> bool:
     if not re.search(rf"\*\s*{re.escape(field)}\s*;", source):
         return False  # the struct is declared elsewhere: other files can change the field
     made = rf"(?:->|\.)\s*{re.escape(field)}\s*=\s*(?:\([^()]*\)\s*)?(?:{CONTAINER_CONSTRUCTORS})\s*\("
-    if not re.search(made, source):
+    # `st->name_mapping = PyObject_GetAttrString(compat, "NAME_MAPPING")`: a module constant
+    # by Python's naming convention (PEP 8), a table nobody is meant to change.
+    constant = (
+        rf"(?:->|\.)\s*{re.escape(field)}\s*=\s*(?:\\\s*)?(?:PyObject_GetAttrString|_PyImport_GetModuleAttrString)"
+        r"\s*\([^;]*\"[A-Z][A-Z0-9_]*\"\s*\)\s*;"
+    )
+    if not re.search(made, source) and not re.search(constant, source):
         return False  # taken from Python code (copyreg's registry): Python can change it
     for member_entry in re.finditer(
         rf"^.*\b(?:offsetof\s*\([^)]*|\w*OFF\s*\()\b{re.escape(field)}\b.*$", source, re.M
@@ -167,6 +173,17 @@ class BorrowedReferenceCall(CSourceRule):
             "    State *st = get_state(module);\n"
             "    return Py_XNewRef(PyDict_GetItemWithError(st->renames, name));\n}\n",
             note="a table filled at module exec and only read afterwards",
+        ),
+        Example(
+            "typedef struct {\n    PyObject *name_mapping;\n} State;\n"
+            "static int module_exec(PyObject *module) {\n    State *st = get_state(module);\n"
+            '    PyObject *compat = PyImport_ImportModule("_compat_names");\n'
+            '    st->name_mapping = PyObject_GetAttrString(compat, "NAME_MAPPING");\n'
+            "    Py_XDECREF(compat);\n    return st->name_mapping ? 0 : -1;\n}\n"
+            "static PyObject *rename(PyObject *module, PyObject *key) {\n"
+            "    State *st = get_state(module);\n"
+            "    return Py_XNewRef(PyDict_GetItemWithError(st->name_mapping, key));\n}\n",
+            note="an UPPER_CASE module constant, taken at exec and never changed",
         ),
         Example(
             "static PyObject *lookup(PyObject *self, PyObject *key) {\n"
