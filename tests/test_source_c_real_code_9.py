@@ -250,3 +250,22 @@ def test_a_page_size_read_from_every_platforms_query_is_the_same_in_every_thread
         "    return page_size;\n}\n"
     )
     assert not [finding for finding in _findings(code) if finding[1] == "FTC002"]
+
+
+def test_readline_hooks_run_under_cpythons_readline_lock():
+    code = (
+        "#include <Python.h>\n"
+        "static char *completed_input_string;\n"
+        "static void rlhandler(char *text) {\n    completed_input_string = text;\n}\n"
+        "static char *call_readline(FILE *in, FILE *out, const char *prompt) {\n"
+        "    rl_callback_handler_install(prompt, rlhandler);\n"
+        "    completed_input_string = NULL;\n"
+        "    while (completed_input_string == NULL) rl_callback_read_char();\n"
+        "    return completed_input_string;\n}\n"
+        "static int readline_exec(PyObject *module) {\n"
+        "    PyOS_ReadlineFunctionPointer = call_readline;\n    return 0;\n}\n"
+    )
+    assert not [finding for finding in _findings(code) if "completed_input_string" in finding[2]]
+    # The same functions in a file that never installs them are ordinary code.
+    elsewhere = code.replace("PyOS_ReadlineFunctionPointer = call_readline;", "")
+    assert [finding for finding in _findings(elsewhere) if "completed_input_string" in finding[2]]

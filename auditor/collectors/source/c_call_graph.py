@@ -145,9 +145,29 @@ def mark_init_only(unit) -> dict[str, list]:
     return {name: sites for name, sites in call_sites.items() if name not in referenced_elsewhere}
 
 
+# CPython calls the function installed as PyOS_ReadlineFunctionPointer only while holding
+# _PyOS_ReadlineLock (Parser/myreadline.c); GNU readline calls its hooks only from inside
+# that function's readline()/rl_callback_read_char(), so they run under the same lock.
+_READLINE_ENTRY = re.compile(r"\bPyOS_ReadlineFunctionPointer\s*=\s*(?:\([^()]*\)\s*)?&?\s*(\w+)")
+_READLINE_HOOK = re.compile(
+    r"\brl_\w+(?:_hook|_function)\s*=\s*(?:\([^()]*\)\s*)?&?\s*(\w+)"
+    r"|\brl_callback_handler_install\s*\([^,;]*,\s*(?:\([^()]*\)\s*)?&?\s*(\w+)\s*\)"
+)
+
+
+def _mark_readline_callbacks(unit, by_name) -> None:
+    entries = set(_READLINE_ENTRY.findall(unit.text))
+    if not entries & by_name.keys():
+        return
+    hooks = {name for pair in _READLINE_HOOK.findall(unit.text) for name in pair if name}
+    for name in (entries | hooks) & by_name.keys():
+        by_name[name].caller_holds_lock = True
+
+
 def mark_called_under_lock(unit, call_sites: dict[str, list]) -> None:
     """Set ``caller_holds_lock`` on helpers that every caller in the file calls under a lock."""
     by_name = {function.name: function for function in unit.functions}
+    _mark_readline_callbacks(unit, by_name)
     for _ in range(2):  # a helper of a helper: one more round
         for name, sites in call_sites.items():
             function = by_name.get(name)
