@@ -269,3 +269,23 @@ def test_readline_hooks_run_under_cpythons_readline_lock():
     # The same functions in a file that never installs them are ordinary code.
     elsewhere = code.replace("PyOS_ReadlineFunctionPointer = call_readline;", "")
     assert [finding for finding in _findings(elsewhere) if "completed_input_string" in finding[2]]
+
+
+def test_a_busy_flag_cleared_after_a_cleanup_label_is_still_a_test_and_set():
+    code = (
+        "#include <Python.h>\n"  # 1
+        "typedef struct { PyObject_HEAD int processing; void *dec; } Decompressor;\n"  # 2
+        "static PyObject *process(Decompressor *self, PyObject *data) {\n"  # 3
+        "    PyObject *ret = NULL;\n"  # 4
+        "    if (self->processing != 0) {\n"  # 5
+        '        PyErr_SetString(PyExc_RuntimeError, "concurrent use");\n'  # 6
+        "        return NULL;\n    }\n"  # 7-8
+        "    self->processing = 1;\n"  # 9
+        "    if (decode(self->dec, data) < 0)\n        goto finally;\n"  # 10-11
+        "    ret = collect(self->dec);\n"  # 12
+        "finally:\n"  # 13
+        "    self->processing = 0;\n"  # 14
+        "    return ret;\n}\n"
+    )
+    lines = {line for line, rule, _ in _findings(code) if rule == "FTC020"}
+    assert {5, 9, 14} <= lines

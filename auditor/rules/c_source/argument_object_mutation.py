@@ -306,8 +306,12 @@ class ArgumentObjectMutation(CSourceRule):
         if restored.isidentifier() and restored not in function.locals:
             return False  # a function or global stored over a default: setup, not a saved value put back
         between = unit.source[first.end_byte : second.start_byte]
-        if _LABEL.search(between):
-            return False  # the second store follows an `error:` label: cleanup on failure
+        if _LABEL.search(between) and not ArgumentObjectMutation._busy_test(
+            unit, function, first, _normalised(unit, first.child_by_field_name("left"))
+        ):
+            # The second store follows an `error:` label: cleanup on failure. (A busy flag
+            # tested before it was raised is cleared on every path, labels or not.)
+            return False
         if _LITERAL.match(restored) and _RELEASED_BEFORE.search(between[-200:].decode("latin-1")):
             return False  # `PyMem_Free(o->buf); o->buf = NULL;`: cleanup, not a restore
         if re.search(rb"\b\w+\s*\(", between) is None:
