@@ -213,3 +213,43 @@ def test_indexing_without_any_removal_elsewhere_is_quiet():
         "            self._keep.popleft()\n", "            break\n"
     )
     assert [line for _, line, _ in _findings(code, "FTP008") if line in (25, 27)] == []
+
+
+def test_an_asyncio_done_callback_alone_is_no_thread():
+    code = """\
+class Protocol:
+    def __init__(self):
+        self.closed = False
+
+    def ping(self, future):
+        future.add_done_callback(self._on_pong)
+
+    def _on_pong(self, future):
+        self.closed = False
+
+    def close(self):
+        if not self.closed:
+            self.closed = True
+"""
+    assert _findings(code, "FTP008") == []
+
+
+def test_a_loop_over_a_field_the_class_locks_elsewhere_is_left_to_ftp012():
+    code = """\
+import threading
+
+
+class LRUCache:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._queue = []
+
+    def add(self, key):
+        with self._lock:
+            self._queue.append(key)
+
+    def keys(self):
+        return [key for key in self._queue]
+"""
+    found = _findings(code)
+    assert [(rule, line) for rule, line, _ in found] == [("FTP012", 14)]

@@ -110,3 +110,15 @@ def indexed_field(node: ast.AST, self_name: str) -> str | None:
     ):
         return _self_container(node.value, self_name)
     return None
+
+
+def fields_used_under_lock(class_node: ast.ClassDef, is_lock) -> set[str]:
+    """Fields some method touches inside ``with <lock>:``: FTP012 reports the unlocked
+    loops over those, naming the lock, so these passes leave them to it."""
+    used: set[str] = set()
+    for node in walk(class_node):
+        if isinstance(node, ast.With) and any(is_lock(item.context_expr) for item in node.items):
+            for inner in walk(ast.Module(body=node.body, type_ignores=[])):
+                if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
+                    used.add(inner.attr)
+    return used

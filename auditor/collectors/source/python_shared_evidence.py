@@ -100,7 +100,6 @@ class ModuleEvidence:
         self.containers = containers
         self.locks = locks
         self.evidence: dict[str, str] = {}
-        self.lock_guarded: dict[str, set[str]] = {}  # class -> fields its methods use under a lock
         # One look at the module, not two walks of every method: is a hook named at all?
         hook_names = {hook.split(".")[-1] for hook in _EVERY_THREAD_HOOKS}
         self.hooks_named = any(
@@ -224,7 +223,6 @@ class ModuleEvidence:
                     ), None
         if not guarded and not across:
             return None
-        self.lock_guarded[class_node.name] = set(guarded)
         return "", {**across, **guarded}
 
     def is_lock(self, expression: ast.AST) -> bool:
@@ -312,6 +310,10 @@ def _handed_to_thread(class_node: ast.ClassDef) -> tuple[str, set[str]] | None:
                     and argument.attr in methods
                 ):
                     handed_names.add(argument.attr)
+                    if call_name(node) == "add_done_callback":
+                        # An asyncio future calls back on its loop's thread: a done callback
+                        # counts only beside a hand-off to a thread (`pool.submit(...)`).
+                        continue
                     first = first or (
                         f"{method.name}() hands `self.{argument.attr}` to `{_dotted(node.func)}` (line "
                         f"{node.lineno}), which runs it on another thread"

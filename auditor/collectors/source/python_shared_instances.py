@@ -34,7 +34,12 @@ from ...model.finding import Location
 from .python_ast_walk import dotted, is_lock_expression, walk
 from .python_instance_calls import acquired_branch as _acquired_branch
 from .python_instance_calls import self_calls as _self_calls
-from .python_instance_iteration import changed_in_place, indexed_field, iterated_fields
+from .python_instance_iteration import (
+    changed_in_place,
+    fields_used_under_lock,
+    indexed_field,
+    iterated_fields,
+)
 from .python_instance_sequences import InstanceContainers, container_sequences
 from .python_shared_evidence import (
     ModuleEvidence,
@@ -393,6 +398,7 @@ class _ClassRaces:
         self.evidence_source = evidence_source
         self.races: list[InstanceRace] = []
         self._reported: set[int] = set()
+        self.has_loops = False  # any loop race found (then the fields under a lock are worked out)
         self.lock_fields = {
             target.attr
             for node in walk(class_node)
@@ -545,6 +551,7 @@ class _ClassRaces:
         if node.lineno in self._reported:
             return
         self._reported.add(node.lineno)
+        self.has_loops = self.has_loops or iteration
         self.races.append(
             InstanceRace(
                 self.class_node.name,
@@ -578,11 +585,11 @@ def shared_instance_races(
         analysis = _ClassRaces(class_node, evidence, source)
         analysis.analyse()
         for race in analysis.races:
-            # On a lock alone FTP012 reports the loops (over fields locked elsewhere).
-            locked = source.lock_guarded.get(class_node.name, set())
-            if fields is None or (
-                race.field_name in fields and not (race.iteration and race.field_name in locked)
-            ):
+            # FTP012 reports the loops over fields the class locks elsewhere, naming the lock.
+            locked = fields_used_under_lock(class_node, source.is_lock) if analysis.has_loops else set()
+            if race.iteration and race.field_name in locked:
+                continue
+            if fields is None or race.field_name in fields:
                 race.evidence = race.evidence if fields is None else fields[race.field_name]
                 races.append(race)
     for race in races:
