@@ -253,3 +253,38 @@ class LRUCache:
 """
     found = _findings(code)
     assert [(rule, line) for rule, line, _ in found] == [("FTP012", 14)]
+
+
+# proxystore's register_store(): an early exit on the name, then the insert.
+REGISTER = """\
+_stores = {}
+
+
+def register_store(store, exist_ok=False):
+    if store.name in _stores and not exist_ok:
+        raise ValueError(store.name)
+    _stores[store.name] = store
+
+
+def unregister_store(name):
+    _stores.pop(name, None)
+"""
+
+
+def test_early_exit_test_then_insert_on_a_module_dict():
+    found = _findings(REGISTER, "FTP010")
+    assert [line for _, line, _ in found] == [5, 7]
+    assert "tests `_stores` and then, on line 7, inserts into `_stores`" in found[0][2]
+
+
+def test_early_exit_then_insert_at_import_time_or_under_a_lock_is_quiet():
+    locked = REGISTER.replace(
+        "_stores = {}\n", "import threading\n_lock = threading.Lock()\n_stores = {}\n"
+    ).replace(
+        "    if store.name in _stores and not exist_ok:\n        raise ValueError(store.name)\n"
+        "    _stores[store.name] = store\n",
+        "    with _lock:\n        if store.name in _stores and not exist_ok:\n"
+        "            raise ValueError(store.name)\n"
+        "        _stores[store.name] = store\n",
+    )
+    assert _findings(locked, "FTP010") == []
