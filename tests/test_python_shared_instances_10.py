@@ -288,3 +288,22 @@ def test_early_exit_then_insert_at_import_time_or_under_a_lock_is_quiet():
         "        _stores[store.name] = store\n",
     )
     assert _findings(locked, "FTP010") == []
+
+
+def test_a_memo_that_returns_the_entry_is_not_an_exit_then_insert():
+    code = """\
+_cache = {}
+
+
+def decoded(key):
+    if key in _cache:
+        return _cache[key]
+    value = key.upper()
+    _cache[key] = value
+    return value
+
+
+def reset():
+    _cache.clear()
+"""
+    assert [line for _, line, message in _findings(code, "FTP010") if "inserts into" in message] == []

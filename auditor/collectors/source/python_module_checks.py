@@ -234,6 +234,9 @@ class _Finder:
         block = next(
             (body for body in _blocks(self._function) if any(item is statement for item in body)), None
         )
+        exit_value = getattr(statement.body[-1], "value", None)
+        if isinstance(exit_value, ast.Subscript) and dotted(exit_value.value) in tested:
+            return  # `if k in _memo: return _memo[k]`: a memo; both threads store the same value
         if not tested or block is None:
             return
         for later in block[[id(item) for item in block].index(id(statement)) + 1 :]:
