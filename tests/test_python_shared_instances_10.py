@@ -307,3 +307,18 @@ def reset():
     _cache.clear()
 """
     assert [line for _, line, message in _findings(code, "FTP010") if "inserts into" in message] == []
+
+
+def test_a_persistent_set_making_a_new_one_is_no_change_in_place():
+    code = """\
+class Registry:
+    def __init__(self, uncrawled):
+        self._uncrawled = uncrawled
+
+    def remove(self, uri):
+        return Registry(uncrawled=self._uncrawled.discard(uri))
+
+    def crawl(self):
+        return [uri for uri in self._uncrawled]
+"""
+    assert _findings(code, "FTP008") == []

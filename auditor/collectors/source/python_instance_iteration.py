@@ -20,6 +20,7 @@ from .python_ast_walk import walk
 from .python_vocabulary import MUTATING_METHODS
 
 _REMOVING_METHODS = {"pop", "popleft", "popitem", "remove", "discard", "clear"}
+_RETURN_NONE = {"add", "discard", "remove", "update", "clear", "append", "extend", "insert", "appendleft"}
 _VIEW_METHODS = {"items", "keys", "values"}
 # Builtins that walk their argument one entry at a time (a copy made this way is no snapshot).
 _ENTRY_BY_ENTRY = {"list", "tuple", "sorted", "set", "frozenset", "dict", "sum", "min", "max", "any", "all"}
@@ -46,6 +47,9 @@ def changed_in_place(
         if method.name in construction:
             continue
         self_name = self_parameter(method)
+        # `add`/`discard`/`append`... return None on the builtin containers: a call whose result
+        # is used (`uncrawled=self._uncrawled.discard(uri)`) is a persistent set making a new one.
+        statements = {id(node.value) for node in walk(method) if isinstance(node, ast.Expr)}
         for node in walk(method):
             field_name, removal = None, False
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
@@ -57,7 +61,8 @@ def changed_in_place(
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 if node.func.attr in MUTATING_METHODS or node.func.attr == "popleft":
                     owner = node.func.value
-                    if isinstance(owner, ast.Attribute):
+                    returns_none = node.func.attr in _RETURN_NONE
+                    if isinstance(owner, ast.Attribute) and (id(node) in statements or not returns_none):
                         field_name = _self_container(owner, self_name)
                         removal = node.func.attr in _REMOVING_METHODS
             if field_name:
