@@ -223,6 +223,8 @@ _SHARED_INSTANCE_HINT = re.compile(
     # Methods every thread's hooks call (sys.monitoring, threading.settrace) and tzinfo
     # objects, which datetimes on any thread share.
     r"register_callback|settrace|tzinfo|"
+    # A bound method handed to another thread (`pool.submit(self.handle, conn)`).
+    r"(?:submit|run_in_executor|apply_async|start_new_thread|Timer)\([^\n]*\bself\.\w|"
     # A lock of the instance taken by hand (`self._lock.acquire()`), not with `with`.
     r"self\.(?<!\wself\.)\w*(?:lock|mutex)\w*\.acquire\(",
     re.IGNORECASE,

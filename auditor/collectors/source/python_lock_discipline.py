@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from ...model.finding import Location
 from .python_ast_walk import dotted, is_lock_expression, walk
+from .python_helper_lock_sites import helper_lock_site_events
 from .python_shared_evidence import class_methods, self_parameter
 from .python_vocabulary import MUTATING_METHODS
 
@@ -287,6 +288,10 @@ def _method_regions(method, locks: set[str]) -> list[tuple[ast.stmt, str]]:
     return statements
 
 
+def _event(name: str, function: str, node: ast.AST, detail: str, evidence: str) -> LockDisciplineEvent:
+    return LockDisciplineEvent(name, function, node.lineno, node.col_offset + 1, detail, evidence)
+
+
 def _instance_events(class_node: ast.ClassDef, locks: set[str]) -> list[LockDisciplineEvent]:
     methods = class_methods(class_node)
     if {"acquire", "release"} <= {method.name for method in methods}:
@@ -316,6 +321,9 @@ def _instance_events(class_node: ast.ClassDef, locks: set[str]) -> list[LockDisc
         return []
     skipped = _unshared_methods(methods, locks)
     events = _stack_events(class_node, methods, skipped, guarded, lock_fields, locks)
+    events += helper_lock_site_events(
+        class_node, methods, skipped, lambda method: _method_regions(method, locks), _own_nodes, locks, _event
+    )
     for method in methods:
         if method.name in skipped:
             continue

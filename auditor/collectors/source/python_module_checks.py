@@ -159,6 +159,8 @@ class _Finder:
     def _shared_visit(self, node: ast.AST, function: str, shared: set[str], iterating) -> None:
         if isinstance(node, (ast.If, ast.While)):
             self._check_then_use(node, function, shared)
+            if isinstance(node, ast.If):
+                self._exit_then_insert(node, function, shared)
         elif isinstance(node, ast.Try):
             self._lookup_then_insert(node, function, shared)
         elif isinstance(node, ast.stmt) and not isinstance(node, (ast.For, ast.With)):
@@ -216,6 +218,50 @@ class _Finder:
                     "check-then-use", used, function, node, f"{how} after the test on line {statement.lineno}"
                 )
                 return
+
+    def _exit_then_insert(self, statement: ast.If, function: str, shared: set[str]) -> None:
+        """``if name in _stores: raise Exists(name)`` and then ``_stores[name] = store``: two
+        threads registering one name both pass the test and both insert."""
+        if not statement.body or not isinstance(statement.body[-1], (ast.Raise, ast.Return)):
+            return
+        tested = {
+            name
+            for node in walk(statement.test)
+            if isinstance(node, ast.Compare) and isinstance(node.ops[0], (ast.In, ast.NotIn))
+            for name in [dotted(node.comparators[0])]
+            if name in shared
+        }
+        block = next(
+            (body for body in _blocks(self._function) if any(item is statement for item in body)), None
+        )
+        exit_value = getattr(statement.body[-1], "value", None)
+        if isinstance(exit_value, ast.Subscript) and dotted(exit_value.value) in tested:
+            return  # `if k in _memo: return _memo[k]`: a memo; both threads store the same value
+        if not tested or block is None:
+            return
+        for later in block[[id(item) for item in block].index(id(statement)) + 1 :]:
+            for node in walk(later):
+                targets = node.targets if isinstance(node, ast.Assign) else []
+                for target in targets:
+                    name = dotted(target.value) if isinstance(target, ast.Subscript) else None
+                    if name in tested:
+                        how = f"inserts into `{name}`"
+                        self._add(
+                            "check-then-use",
+                            name,
+                            function,
+                            statement.test,
+                            f"tests `{name}` and then, on line {node.lineno}, {how}",
+                            node.lineno,
+                        )
+                        self._add(
+                            "check-then-use",
+                            name,
+                            function,
+                            node,
+                            f"{how} after the test on line {statement.lineno}",
+                        )
+                        return
 
     def _lookup_then_insert(self, statement: ast.Try, function: str, shared: set[str]) -> None:
         """``try: return _cache[k]`` / ``except KeyError: _cache[k] = make()``: the lookup
@@ -431,6 +477,15 @@ class _Finder:
                             "does not check again inside it",
                             statement.lineno,
                         )
+
+
+def _blocks(function: ast.AST):
+    """Every statement list in ``function`` (bodies, else branches, handlers)."""
+    for node in walk(function):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield block
 
 
 def _acquires_lock(statement: ast.stmt, locks: set[str]) -> bool:

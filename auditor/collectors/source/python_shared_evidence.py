@@ -5,7 +5,8 @@ such a class. The evidence, strongest first: a module-level variable holds an
 instance; the class is put in ``sys.meta_path`` / ``sys.path_hooks``; instances are kept
 in a module-level container; the class takes a lock in some method; a method hands a
 weakref callback that reaches ``self``; a method is handed to an interpreter hook that
-every thread calls (``sys.monitoring.register_callback``, ``threading.settrace``); the
+every thread calls (``sys.monitoring.register_callback``, ``threading.settrace``) or to a
+thread or an executor (``Thread(target=self._run)``, ``pool.submit(self.handle, c)``); the
 class is a ``tzinfo`` (attached to every datetime made with it); the class is a
 registry or a cache by name (``...Cache``, ``Cached...``, and the manager of one:
 ``PoolManager``).
@@ -192,6 +193,14 @@ class ModuleEvidence:
                 "there to serve every caller",
                 None,
             )
+        handed = _handed_to_thread(class_node) if self.hooks else None
+        across: dict[str, str] = {}  # field -> "m() hands self.run to a thread, and both use it"
+        if handed is not None:
+            text, names = handed
+            across = {
+                name: f"{text}, and that thread and the other methods both use `self.{name}`"
+                for name in _fields_across_threads(class_node, names)
+            }
         guarded: dict[str, str] = {}  # field -> "takes `self._lock` around it in m()"
         for method in class_methods(class_node):
             self_name = self_parameter(method)
@@ -212,9 +221,9 @@ class ModuleEvidence:
                         f"{method.name}() hands `{callback}` to a weakref (line {node.lineno}): the "
                         "callback runs on whichever thread drops the last reference"
                     ), None
-        if not guarded:
+        if not guarded and not across:
             return None
-        return "", guarded
+        return "", {**across, **guarded}
 
     def is_lock(self, expression: ast.AST) -> bool:
         return is_lock_expression(expression, self.locks)
@@ -264,6 +273,100 @@ def _every_thread_hook(class_node: ast.ClassDef) -> str | None:
                         "calls it from every thread"
                     )
     return None
+
+
+# Calls that run what they are handed on another thread: `threading.Thread(target=...)`,
+# `Timer(delay, f)`, an executor's `submit(f, ...)`, `loop.run_in_executor(pool, f)`, and
+# a future's `add_done_callback(f)` (run by the thread that completes the future).
+_THREAD_STARTERS = {
+    "Thread",
+    "Timer",
+    "start_new_thread",
+    "submit",
+    "run_in_executor",
+    "apply_async",
+    "add_done_callback",
+}
+_CONSTRUCTORS = {"__init__", "__new__", "__post_init__"}
+
+
+def _handed_to_thread(class_node: ast.ClassDef) -> tuple[str, set[str]] | None:
+    """``self.tpool.submit(self.handle, conn)``, ``Thread(target=self._run)``: the bound
+    methods that run on another thread while the caller goes on using the same instance,
+    and the first such hand-off as evidence."""
+    methods = {method.name: method for method in class_methods(class_node)}
+    first, handed_names = None, set()
+    for method in methods.values():
+        self_name = self_parameter(method)
+        for node in walk(method):
+            if not isinstance(node, ast.Call) or call_name(node) not in _THREAD_STARTERS:
+                continue
+            handed = list(node.args) + [keyword.value for keyword in node.keywords if keyword.arg == "target"]
+            for argument in handed:
+                if (
+                    isinstance(argument, ast.Attribute)
+                    and isinstance(argument.value, ast.Name)
+                    and argument.value.id == self_name
+                    and argument.attr in methods
+                ):
+                    handed_names.add(argument.attr)
+                    if call_name(node) == "add_done_callback":
+                        # An asyncio future calls back on its loop's thread: a done callback
+                        # counts only beside a hand-off to a thread (`pool.submit(...)`).
+                        continue
+                    first = first or (
+                        f"{method.name}() hands `self.{argument.attr}` to `{_dotted(node.func)}` (line "
+                        f"{node.lineno}), which runs it on another thread"
+                    )
+    return (first, handed_names) if first else None
+
+
+def _fields_across_threads(class_node: ast.ClassDef, handed: set[str]) -> set[str]:
+    """Fields that the methods run on the other thread (and what they call) and the rest
+    of the class both use, one side writing: only those can race. A field the thread's
+    method keeps to itself is used by one thread at a time."""
+    methods = {method.name: method for method in class_methods(class_node)}
+    uses: dict[str, tuple[set[str], set[str], set[str]]] = {}  # method -> (read, written, self calls)
+    for name, method in methods.items():
+        self_name = self_parameter(method)
+        read, written, calls = set(), set(), set()
+        for node in walk(method):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == self_name
+            ):
+                (
+                    calls
+                    if node.attr in methods
+                    else written
+                    if isinstance(node.ctx, (ast.Store, ast.Del))
+                    else read
+                ).add(node.attr)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                owner = node.func.value
+                while isinstance(owner, ast.Subscript):
+                    owner = owner.value
+                if node.func.attr in MUTATING_METHODS and isinstance(owner, ast.Attribute):
+                    if isinstance(owner.value, ast.Name) and owner.value.id == self_name:
+                        written.add(owner.attr)
+        uses[name] = (read, written, calls)
+    on_thread, pending = set(), list(handed)
+    while pending:
+        name = pending.pop()
+        if name in on_thread or name not in uses:
+            continue
+        on_thread.add(name)
+        pending.extend(uses[name][2])
+
+    def side(names):
+        read = set().union(*(uses[n][0] | uses[n][1] for n in names)) if names else set()
+        written = set().union(*(uses[n][1] for n in names)) if names else set()
+        return read, written
+
+    thread_used, thread_written = side(on_thread)
+    other_used, other_written = side(set(uses) - on_thread - _CONSTRUCTORS)
+    return (thread_used & other_written) | (thread_written & other_used)
 
 
 def _singleton_store(class_node: ast.ClassDef) -> str | None:

@@ -32,6 +32,14 @@ from dataclasses import dataclass, field
 
 from ...model.finding import Location
 from .python_ast_walk import dotted, is_lock_expression, walk
+from .python_instance_calls import acquired_branch as _acquired_branch
+from .python_instance_calls import self_calls as _self_calls
+from .python_instance_iteration import (
+    changed_in_place,
+    fields_used_under_lock,
+    indexed_field,
+    iterated_fields,
+)
 from .python_instance_sequences import InstanceContainers, container_sequences
 from .python_shared_evidence import (
     ModuleEvidence,
@@ -59,6 +67,7 @@ class InstanceRace:
     what: str  # "checks `self.x` ..." — the statement's part in the race
     evidence: str
     other_line: int = 0  # the other statement of a check-then-act
+    iteration: bool = False  # a loop over a container (FTP012 reports those on lock-only evidence)
     location: Location | None = None
 
 
@@ -152,6 +161,7 @@ class _MethodWalker:
             return
         if isinstance(statement, (ast.For, ast.AsyncFor)):
             self._reads_twice(statement)
+            self._iterates(statement)
             self._writes_in(statement.iter, statement)
             self._block(statement.body)
             self._block(statement.orelse)
@@ -222,7 +232,24 @@ class _MethodWalker:
                 else:
                     self.snapshots.pop(target.id, None)
         self._reads_twice(statement)
+        self._iterates(statement)
         self._writes_in(statement, statement)
+
+    def _iterates(self, statement: ast.stmt) -> None:
+        """A loop over a container another method changes in place: 'changed size during iteration'."""
+        if self.lock_depth:
+            return
+        for field_name, node in iterated_fields(statement, self.self_name):
+            line = self.owner.changed.get(field_name)
+            if line is not None and not self.owner.is_lock_field(field_name):
+                self.owner.single(
+                    self.method.name,
+                    field_name,
+                    node,
+                    f"iterates over `self.{field_name}` entry by entry while line {line} changes it in "
+                    "place: the loop can fail with 'changed size during iteration' or skip entries",
+                    iteration=True,
+                )
 
     def _reads_twice(self, statement: ast.stmt) -> None:
         """``self._list[bisect(self._list, a):]``: two reads of a field that another method
@@ -289,11 +316,7 @@ class _MethodWalker:
             elif isinstance(node, ast.Delete):
                 targets = [(target, False) for target in node.targets]
             elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load):
-                entry_of = self.entries.get(node.value.id) if isinstance(node.value, ast.Name) else None
-                if entry_of and self._check_of(entry_of) is not None:
-                    # `lst = self._index.get(k); if lst: return lst[0]`: the entry may be
-                    # emptied by another thread between the test and this read.
-                    self._write(entry_of, node, f"reads `{node.value.id}[...]`, an entry of", False)
+                self._indexed_read(node)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 owner = node.func.value
                 if (
@@ -311,6 +334,19 @@ class _MethodWalker:
                 field_name = _stored_field(target, self.self_name)
                 if field_name:
                     self._write(field_name, node, "writes" if not compound else "updates", compound)
+
+    def _indexed_read(self, node: ast.Subscript) -> None:
+        entry_of = self.entries.get(node.value.id) if isinstance(node.value, ast.Name) else None
+        if entry_of and self._check_of(entry_of) is not None:
+            # `lst = self._index.get(k); if lst: return lst[0]`: the entry may be
+            # emptied by another thread between the test and this read.
+            self._write(entry_of, node, f"reads `{node.value.id}[...]`, an entry of", False)
+        indexed = indexed_field(node, self.self_name)
+        if indexed in self.owner.removed and self._check_of(indexed) is not None:
+            # `if len(self._keep): self._keep[0]`: another method's removal (line N) can
+            # empty it in between (IndexError, KeyError).
+            removal = self.owner.removed[indexed]
+            self._write(indexed, node, f"indexes (line {removal} removes entries from)", False)
 
     def _written_through(self, method_name: str) -> set[str]:
         seen, pending, written = set(), [method_name], set()
@@ -351,56 +387,6 @@ def _snapshot_field(value: ast.AST, self_name: str) -> str | None:
     return None
 
 
-def _self_calls(statements: list[ast.stmt], self_name: str, is_lock, held: bool):
-    """``(method, lock held)`` for every ``self.method(...)`` call in ``statements``."""
-    for statement in statements:
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        if isinstance(statement, (ast.With, ast.AsyncWith)):
-            inner = held or any(is_lock(item.context_expr) for item in statement.items)
-            for item in statement.items:
-                yield from _calls_in(item.context_expr, self_name, held)
-            yield from _self_calls(statement.body, self_name, is_lock, inner)
-            continue
-        acquired = _acquired_branch(statement.test, is_lock) if isinstance(statement, ast.If) else None
-        blocks = [
-            (getattr(statement, name), held or name == acquired)
-            for name in ("body", "orelse", "finalbody")
-            if hasattr(statement, name)
-        ]
-        blocks += [(handler.body, held) for handler in getattr(statement, "handlers", [])]
-        for child in ast.iter_child_nodes(statement):
-            if not isinstance(child, (ast.stmt, ast.excepthandler)):
-                yield from _calls_in(child, self_name, held)
-        for block, block_held in blocks:
-            yield from _self_calls(block, self_name, is_lock, block_held)
-
-
-def _calls_in(expression: ast.AST, self_name: str, held: bool):
-    for node in walk(expression):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == self_name
-        ):
-            yield node.func.attr, held
-
-
-def _acquired_branch(test: ast.AST, is_lock) -> str | None:
-    """``"body"`` for ``if lock.acquire(False):``, ``"orelse"`` for ``if not lock.acquire(...)``."""
-    negated = isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
-    call = test.operand if negated else test
-    if (
-        isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Attribute)
-        and call.func.attr == "acquire"
-        and is_lock(call.func.value)
-    ):
-        return "orelse" if negated else "body"
-    return None
-
-
 def _ends_in_exit(body: list[ast.stmt]) -> bool:
     return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise, ast.Continue, ast.Break))
 
@@ -412,6 +398,7 @@ class _ClassRaces:
         self.evidence_source = evidence_source
         self.races: list[InstanceRace] = []
         self._reported: set[int] = set()
+        self.has_loops = False  # any loop race found (then the fields under a lock are worked out)
         self.lock_fields = {
             target.attr
             for node in walk(class_node)
@@ -447,6 +434,7 @@ class _ClassRaces:
         construction = self._construction(methods, summaries)
         construction |= self._called_under_lock(methods, construction)
         self.changed_fields(methods, summaries, construction)
+        self.changed, self.removed = changed_in_place(methods, construction, self_parameter)
         containers = InstanceContainers(self.class_node, construction)
         for method in methods:
             if method.name in construction:
@@ -548,13 +536,22 @@ class _ClassRaces:
             check.lineno,
         )
 
-    def single(self, method: str, field_name: str, node: ast.AST, what: str) -> None:
-        self._add(method, field_name, node, what)
+    def single(self, method: str, field_name: str, node: ast.AST, what: str, iteration: bool = False) -> None:
+        self._add(method, field_name, node, what, iteration=iteration)
 
-    def _add(self, method: str, field_name: str, node: ast.AST, what: str, other_line: int = 0) -> None:
+    def _add(
+        self,
+        method: str,
+        field_name: str,
+        node: ast.AST,
+        what: str,
+        other_line: int = 0,
+        iteration: bool = False,
+    ) -> None:
         if node.lineno in self._reported:
             return
         self._reported.add(node.lineno)
+        self.has_loops = self.has_loops or iteration
         self.races.append(
             InstanceRace(
                 self.class_node.name,
@@ -565,6 +562,7 @@ class _ClassRaces:
                 what,
                 self.evidence,
                 other_line,
+                iteration=iteration,
             )
         )
 
@@ -587,6 +585,10 @@ def shared_instance_races(
         analysis = _ClassRaces(class_node, evidence, source)
         analysis.analyse()
         for race in analysis.races:
+            # FTP012 reports the loops over fields the class locks elsewhere, naming the lock.
+            locked = fields_used_under_lock(class_node, source.is_lock) if analysis.has_loops else set()
+            if race.iteration and race.field_name in locked:
+                continue
             if fields is None or race.field_name in fields:
                 race.evidence = race.evidence if fields is None else fields[race.field_name]
                 races.append(race)

@@ -16,7 +16,9 @@ class ModuleCheckThenUse(PythonSourceRule):
     ``_shrink_cache(_cache)``, handing the container to a helper that changes it) lets two
     threads both shrink (or one shrink what the other just filled); ``entry =
     _index.get(name); if entry: return entry[0]`` reads an entry another thread is
-    emptying; ``_cache.get(a) or _cache[b]`` reads the dict twice in one expression.
+    emptying; ``_cache.get(a) or _cache[b]`` reads the dict twice in one expression;
+    ``if name in _stores: raise Exists(name)`` followed by ``_stores[name] = store`` lets
+    two threads registering one name both pass the test and both insert.
     The same holds for a module-level instance whose methods change its fields: ``if n
     <= len(sieve._list): return sieve[n]`` tests a list another thread's ``sieve.extend()``
     is replacing.
@@ -71,8 +73,22 @@ class ModuleCheckThenUse(PythonSourceRule):
             language="python",
             note="an entry read into a local, run, then cleared: an append in between is lost",
         ),
+        Example(
+            "_stores = {}\n\ndef register(store, exist_ok=False):\n"
+            "    if store.name in _stores and not exist_ok:\n        raise ValueError(store.name)\n"
+            "    _stores[store.name] = store\n\ndef unregister(name):\n    _stores.pop(name, None)\n",
+            language="python",
+            note="the early exit is the check, the insert after it the act",
+        ),
     ]
     valid = [
+        Example(
+            "import threading\n_lock = threading.Lock()\n_stores = {}\n\n"
+            "def register(store):\n    with _lock:\n        if store.name in _stores:\n"
+            "            raise ValueError(store.name)\n        _stores[store.name] = store\n",
+            language="python",
+            note="test and insert under one lock",
+        ),
         Example(
             "_cache = {}\n\ndef get(key):\n    return _cache.get(key)\n\n"
             "def forget(key):\n    _cache.pop(key, None)\n",

@@ -21,7 +21,11 @@ class SharedInstanceState(PythonSourceRule):
     on a length another thread is changing. So do two reads in one statement:
     ``self._list[bisect(self._list, a):]`` over a field another method rebinds can
     index one list with a position found in another, and ``k in self._idx and
-    self._idx[k]`` can find the key and then miss it. Sequences over the instance's
+    self._idx[k]`` can find the key and then miss it. So do a loop over a container
+    that another method fills (``for tid, t in self._cache.items():``, or
+    ``list(self._subs.values())``, which copies entry by entry; ``.copy()`` is one
+    snapshot) and an index after a test (``if not len(self._keep): break`` then
+    ``self._keep[0]``) where another method removes entries. Sequences over the instance's
     containers as a whole count too: two containers kept in step and changed one
     after the other (``del self._map[k]; self._order.remove(k)``: in between they
     disagree), and ``if key in self: return self[key]`` on a class whose
@@ -32,7 +36,10 @@ class SharedInstanceState(PythonSourceRule):
     a class that takes a lock in some methods, an instance put in ``sys.meta_path`` or
     handed to a thread, a weakref callback that writes ``self`` (it runs on whichever
     thread drops the last reference), instances kept in a module-level container, a
-    class that keeps its own process-wide instance (``cls._instance = cls()``), or a
+    class that keeps its own process-wide instance (``cls._instance = cls()``), a bound
+    method handed to a thread or an executor (``pool.submit(self.handle, c)``,
+    ``fut.add_done_callback(self.finish)``: only the fields that thread and the other
+    methods both use), or a
     registry, cache, client or pool class, or the manager of one (``PoolManager``: one
     instance serves every caller).
     Writes inside ``with lock:`` and construction (``__init__`` and helpers only it
@@ -135,8 +142,43 @@ class SharedInstanceState(PythonSourceRule):
             language="python",
             note="a cache class: the protocol check-then-read, and two containers kept in step",
         ),
+        Example(
+            "import threading\n\nclass TraceCache:\n    def __init__(self):\n        self._cache = {}\n\n"
+            "    def save(self, trace):\n        self._cache[threading.get_ident()] = trace\n\n"
+            "    def active(self):\n        return [t for t in self._cache.values() if t.active]\n\n"
+            "_trace_cache = TraceCache()\n",
+            language="python",
+            note="every thread's save() adds while active() walks the dict",
+        ),
+        Example(
+            "from collections import deque\n\nclass Worker:\n    def __init__(self, pool):\n"
+            "        self.pool = pool\n        self._keep = deque()\n\n"
+            "    def serve(self, conn):\n        fut = self.pool.submit(self.handle, conn)\n"
+            "        fut.add_done_callback(self.finish)\n\n"
+            "    def handle(self, conn):\n        return conn\n\n"
+            "    def finish(self, fut):\n        self._keep.remove(fut.result())\n\n"
+            "    def oldest(self):\n        if not len(self._keep):\n            return None\n"
+            "        first = self._keep[0]\n        return first\n",
+            language="python",
+            note="the done callback runs on the pool's thread and can empty the deque after the test",
+        ),
     ]
     valid = [
+        Example(
+            "import threading\n\nclass TraceCache:\n    def __init__(self):\n        self._cache = {}\n\n"
+            "    def save(self, trace):\n        self._cache[threading.get_ident()] = trace\n\n"
+            "    def active(self):\n        return [t for t in self._cache.copy().values() if t.active]\n\n"
+            "_trace_cache = TraceCache()\n",
+            language="python",
+            note="dict.copy() takes one snapshot under the dict's lock",
+        ),
+        Example(
+            "import threading\n\nclass Poller:\n    def open(self):\n"
+            "        threading.Thread(target=self._run).start()\n\n    def _run(self):\n"
+            "        if self._ticks is None:\n            self._ticks = 0\n",
+            language="python",
+            note="only the thread's own method uses the field: one thread at a time",
+        ),
         Example(
             "import sys\nimport threading\n\nclass LineTracer:\n    def __init__(self):\n"
             "        self.lock = threading.Lock()\n        self.running = False\n\n"

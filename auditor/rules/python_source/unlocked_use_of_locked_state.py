@@ -24,6 +24,12 @@ class UnlockedUseOfLockedState(PythonSourceRule):
     in another) of a class that takes a lock elsewhere is reported too: the lock says the
     instance is shared, and one thread's ``pop()`` can remove the entry another pushed.
 
+    So is a bare call of a private helper that changes the instance where another call
+    site holds a lock around it (``with self._state_lock: self._housekeeping()`` in one
+    method, ``self._housekeeping()`` on an ``except`` path of another): the locked site is
+    the class's word that the helper's writes need the lock. A call under another lock,
+    or a helper that takes the lock itself, is left alone.
+
     So is a test made before the lock of a field that the method it then calls sets under
     the lock (``if not hasattr(self, '_conn'): self.reconnect()``, ``reconnect()`` taking
     ``self._reconnect_lock``): two threads both find it unset and both set it. The fix
@@ -97,8 +103,28 @@ class UnlockedUseOfLockedState(PythonSourceRule):
             language="python",
             note="the loop holds the lock; the insert that resizes the dict under it does not",
         ),
+        Example(
+            "import threading\n\nclass Connection:\n    def __init__(self):\n"
+            "        self._state_lock = threading.Lock()\n        self._count = 0\n\n"
+            "    def request(self, sem):\n        try:\n            sem.acquire()\n"
+            "        except BaseException:\n            self._housekeeping()\n            raise\n\n"
+            "    def closed(self):\n        with self._state_lock:\n            self._housekeeping()\n\n"
+            "    def _housekeeping(self):\n        if self._count == 0:\n            self._state = 'idle'\n",
+            language="python",
+            note="closed() holds the lock around the housekeeping; the except path does not",
+        ),
     ]
     valid = [
+        Example(
+            "import threading\n\nclass Connection:\n    def __init__(self):\n"
+            "        self._state_lock = threading.Lock()\n\n"
+            "    def request(self):\n        self._housekeeping()\n\n"
+            "    def closed(self):\n        with self._state_lock:\n            self._housekeeping()\n\n"
+            "    def _housekeeping(self):\n        with self._state_lock:\n"
+            "            self._state = 'idle'\n",
+            language="python",
+            note="the helper takes the lock itself",
+        ),
         Example(
             "import threading\n\nclass Registry:\n    _enabled = {}\n    _lock = threading.Lock()\n\n"
             "    def enable_all(self, status):\n        with Registry._lock:\n"
