@@ -14,7 +14,10 @@ _HEADER = "# cython: freethreading_compatible=True\n"
 class CythonUnlockedInstanceState(CSourceRule):
     """Instance state of a Cython class whose instances the code shows to be shared.
 
-    Two pieces of evidence count. A class that locks ``self.lock`` in some methods says
+    Three pieces of evidence count. A class named for serving many callers (``...Pool``,
+    ``...Cache``, ``...Registry``, ``...Client``, ``Cached...``) is made to be shared;
+    with only its name to go on, compound updates and a key tested then used are
+    reported, not single appends or stores. A class that locks ``self.lock`` in some methods says
     one object is used by several threads: its authors serialised the methods they
     thought of. A module-level variable holding an instance (``cdef _BaseLog _LOG =
     _RotatingLog()``; a variable typed with a base class may hold any subclass) is one
