@@ -105,10 +105,12 @@ class UnlockedUseOfLockedState(PythonSourceRule):
         ),
         Example(
             "import threading\n\nclass Connection:\n    def __init__(self):\n"
-            "        self._state_lock = threading.Lock()\n        self._count = 0\n\n"
+            "        self._state_lock = threading.Lock()\n"
+            "        self._state = 'idle'\n        self._count = 0\n\n"
             "    def request(self, sem):\n        try:\n            sem.acquire()\n"
             "        except BaseException:\n            self._housekeeping()\n            raise\n\n"
-            "    def closed(self):\n        with self._state_lock:\n            self._housekeeping()\n\n"
+            "    def closed(self):\n        with self._state_lock:\n            self._count -= 1\n"
+            "            self._housekeeping()\n\n"
             "    def _housekeeping(self):\n        if self._count == 0:\n            self._state = 'idle'\n",
             language="python",
             note="closed() holds the lock around the housekeeping; the except path does not",
