@@ -240,7 +240,7 @@ _SYSTEM_QUERIES = re.compile(
 
 # System queries that fill a struct the caller hands in.
 _STRUCT_QUERIES = "GetSystemInfo|GetNativeSystemInfo|uname|sysinfo"
-_COMMENT_TEXT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 
 
 def _idempotent_lookup(unit, guard, write) -> bool:
@@ -250,7 +250,7 @@ def _idempotent_lookup(unit, guard, write) -> bool:
         return False
     value = write.node.child_by_field_name("right")
     text = " ".join(unit.node_text(value).split()) if value is not None else ""
-    block = " ".join(_COMMENT_TEXT.sub(" ", unit.node_text(consequence)).split())
+    block = " ".join(_COMMENT.sub(" ", unit.node_text(consequence)).split())
     # `SYSTEM_INFO si; GetSystemInfo(&si); page = si.dwPageSize;`: the answer read out of the
     # struct a system query filled, the same in every thread.
     filled = re.match(r"^([A-Za-z_]\w*)\s*\.\s*\w+$", text)
