@@ -26,7 +26,8 @@ def is_write_target(unit, node) -> bool:
     child = node
     parent = unit.parent_of(node)
     if parent is not None and (parent.type.endswith("declarator") or parent.type == "declaration"):
-        return True  # the name being declared (`static PyObject *cache = NULL;`)
+        # The name being declared, not the initialiser it is read into (`int n = g_count;`).
+        return parent.child_by_field_name("value") != node
     while parent is not None and parent.type in _LVALUE_WRAPPERS:
         if parent.type == "subscript_expression" and parent.child_by_field_name("argument") != child:
             return False  # used as an index: `table[n]` reads `n`
