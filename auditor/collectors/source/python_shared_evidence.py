@@ -117,7 +117,6 @@ class ModuleEvidence:
         for function in walk(tree):
             if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._function(function)
-        self.thread_import = _thread_import(tree)
 
     def _add(self, class_name: str | None, evidence: str) -> None:
         if class_name in self.classes:
@@ -222,36 +221,12 @@ class ModuleEvidence:
                         f"{method.name}() hands `{callback}` to a weakref (line {node.lineno}): the "
                         "callback runs on whichever thread drops the last reference"
                     ), None
-        if True:
-            if self.hooks and self.thread_import is not None:
-                module, line = self.thread_import
-                return (
-                    f"this module works with threads (it imports `{module}`, line {line}) and nothing ties "
-                    f"an instance of {class_node.name} to one thread",
-                    None,
-                )
+        if not guarded and not across:
             return None
         return "", {**across, **guarded}
 
     def is_lock(self, expression: ast.AST) -> bool:
         return is_lock_expression(expression, self.locks)
-
-
-_THREAD_MODULES = {"threading", "_thread", "concurrent.futures", "concurrent"}
-
-
-def _thread_import(tree: ast.Module) -> tuple[str, int] | None:
-    """The first import of a threading module (`import threading`, `from threading import
-    Lock`, `from concurrent.futures import ThreadPoolExecutor`), and its line."""
-    for node in walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name in _THREAD_MODULES or alias.name.startswith("concurrent."):
-                    return alias.name, node.lineno
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module in _THREAD_MODULES or node.module.startswith("concurrent."):
-                return node.module, node.lineno
-    return None
 
 
 def _is_tzinfo(class_node: ast.ClassDef, classes: dict[str, ast.ClassDef], depth: int = 0) -> bool:
