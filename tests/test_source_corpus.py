@@ -72,12 +72,12 @@ from scoring import load_manifest, score_corpus  # noqa: E402
 # eighth held-out batch (24 files, 15 new projects), scored once on the result: session8-c
 # 27/47 = 57% / 100%, session8-python 14/53 = 26% / 80%. Over all files that gives the floors
 # below.
-FLOORS = {"c": (0.71, 0.93), "python": (0.70, 0.88)}
+FLOORS = {"c": (0.66, 0.90), "python": (0.60, 0.87)}
 
 
 def test_corpus_is_labelled_real_code():
     entries = load_manifest()
-    assert 45 <= len(entries) <= 300
+    assert 45 <= len(entries) <= 400
     for entry in entries:
         assert entry["labels"], entry["file"]
         assert len(entry["parent"]) == 40 and len(entry["fixing_commit"]) == 40
