@@ -289,3 +289,24 @@ def test_a_busy_flag_cleared_after_a_cleanup_label_is_still_a_test_and_set():
     )
     lines = {line for line, rule, _ in _findings(code) if rule == "FTC020"}
     assert {5, 9, 14} <= lines
+
+
+def test_static_read_into_a_local_is_the_check_of_the_write_after_it():
+    # blosc2_set_nthreads: the previous value is read into a local, compared, then replaced.
+    code = (
+        "static short g_nthreads;\n"
+        "short set_nthreads(short n) {\n"
+        "    short previous = g_nthreads;\n"
+        "    if (n != previous)\n"
+        "        g_nthreads = n;\n"
+        "    return previous;\n"
+        "}\n"
+    )
+    found = [(line, rule) for line, rule, message in _findings(code) if rule == "FTC001"]
+    assert (3, "FTC001") in found and (5, "FTC001") in found
+
+
+def test_a_static_initialised_in_its_declaration_is_not_read():
+    code = "static int limit = 4;\nint bump(void) {\n    static int calls = 0;\n    calls++;\n    return calls;\n}\n"
+    lines = [line for line, rule, message in _findings(code) if rule == "FTC001"]
+    assert 3 not in lines
