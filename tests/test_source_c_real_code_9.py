@@ -307,6 +307,13 @@ def test_static_read_into_a_local_is_the_check_of_the_write_after_it():
 
 
 def test_a_static_initialised_in_its_declaration_is_not_read():
-    code = "static int limit = 4;\nint bump(void) {\n    static int calls = 0;\n    calls++;\n    return calls;\n}\n"
+    code = (
+        "static int limit = 4;\n"
+        "int bump(void) {\n"
+        "    static int calls = 0;\n"
+        "    calls++;\n"
+        "    return calls;\n"
+        "}\n"
+    )
     lines = [line for line, rule, message in _findings(code) if rule == "FTC001"]
     assert 3 not in lines
