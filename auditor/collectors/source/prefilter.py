@@ -226,8 +226,10 @@ _SHARED_INSTANCE_HINT = re.compile(
     # A bound method handed to another thread (`pool.submit(self.handle, conn)`).
     r"(?:submit|run_in_executor|apply_async|start_new_thread|Timer)\([^\n]*\bself\.\w|"
     # A lock of the instance taken by hand (`self._lock.acquire()`), not with `with`.
-    r"self\.(?<!\wself\.)\w*(?:lock|mutex)\w*\.acquire\(",
-    re.IGNORECASE,
+    r"self\.(?<!\wself\.)\w*(?:lock|mutex)\w*\.acquire\(|"
+    # A module that works with threads: its classes' instances may be handed to them.
+    r"^[ \t]*(?:import|from)[ \t]+(?:threading|_thread|concurrent)\b",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 

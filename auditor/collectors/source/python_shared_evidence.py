@@ -117,6 +117,7 @@ class ModuleEvidence:
         for function in walk(tree):
             if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self._function(function)
+        self.thread_start = _thread_start(tree) if _thread_import(tree) else None
 
     def _add(self, class_name: str | None, evidence: str) -> None:
         if class_name in self.classes:
@@ -201,11 +202,28 @@ class ModuleEvidence:
                 name: f"{text}, and that thread and the other methods both use `self.{name}`"
                 for name in _fields_across_threads(class_node, names)
             }
+        guarded, takes_lock, weakref_evidence = self._lock_account(class_node)
+        if weakref_evidence is not None:
+            return weakref_evidence, None
+        if guarded or across:
+            return "", {**across, **guarded}
+        if handed is None and not takes_lock:
+            module_evidence = self._module_thread_evidence(class_node)
+            if module_evidence is not None:
+                return module_evidence, None
+        return None
+
+    def _lock_account(self, class_node: ast.ClassDef) -> tuple[dict[str, str], bool, str | None]:
+        """The fields the class's methods touch while holding a lock (field -> which lock,
+        where), whether it takes one at all, and the first weakref callback that is handed
+        ``self`` (evidence for every field)."""
         guarded: dict[str, str] = {}  # field -> "takes `self._lock` around it in m()"
+        takes_lock = False
         for method in class_methods(class_node):
             self_name = self_parameter(method)
             for node in walk(method):
                 if isinstance(node, ast.With) and any(self.is_lock(item.context_expr) for item in node.items):
+                    takes_lock = True
                     text = _dotted(node.items[0].context_expr) or "a lock"
                     for inner in walk(ast.Module(body=node.body, type_ignores=[])):
                         if isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name):
@@ -218,15 +236,87 @@ class ModuleEvidence:
                 callback = weakref_callback(node, self_name, method)
                 if callback is not None:
                     return (
-                        f"{method.name}() hands `{callback}` to a weakref (line {node.lineno}): the "
-                        "callback runs on whichever thread drops the last reference"
-                    ), None
-        if not guarded and not across:
+                        guarded,
+                        takes_lock,
+                        (
+                            f"{method.name}() hands `{callback}` to a weakref (line {node.lineno}): the "
+                            "callback runs on whichever thread drops the last reference"
+                        ),
+                    )
+        return guarded, takes_lock, None
+
+    def _module_thread_evidence(self, class_node: ast.ClassDef) -> str | None:
+        """A module that starts threads or pools hands its objects to them, and a class
+        that neither takes a lock nor names the one thread it runs on says nothing that
+        ties its instances to one thread. (A class that does either has given its own
+        account of what is shared, used before this.) A module that only imports a lock
+        says less: its author put the lock where it was meant."""
+        if not self.hooks or self.thread_start is None or _loop_bound(class_node):
             return None
-        return "", {**across, **guarded}
+        started, line = self.thread_start
+        return (
+            f"this module starts threads (`{started}`, line {line}) and nothing ties an instance of "
+            f"{class_node.name} to one thread"
+        )
 
     def is_lock(self, expression: ast.AST) -> bool:
         return is_lock_expression(expression, self.locks)
+
+
+def _thread_import(tree: ast.Module) -> tuple[str, int] | None:
+    """The first import of a threading module (`import threading`, `from threading import
+    Lock`, `from concurrent.futures import ThreadPoolExecutor`), and its line."""
+    for node in walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if _is_thread_module(alias.name):
+                    return alias.name, node.lineno
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if _is_thread_module(node.module):
+                return node.module, node.lineno
+    return None
+
+
+def _loop_bound(class_node: ast.ClassDef) -> bool:
+    """A class with coroutine methods, or one that keeps an event loop (`self._loop`), runs
+    on that loop's thread: asyncio objects are not shared between threads."""
+    for method in class_methods(class_node):
+        if isinstance(method, ast.AsyncFunctionDef):
+            return True
+        self_name = self_parameter(method)
+        for node in walk(method):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == self_name
+                and node.attr.lstrip("_") in ("loop", "event_loop")
+            ):
+                return True
+    return False
+
+
+_MODULE_THREAD_STARTERS = {"Thread", "Timer", "start_new_thread", "ThreadPoolExecutor", "local"}
+
+
+def _thread_start(tree: ast.Module) -> tuple[str, int] | None:
+    """The first place the module starts a thread or a pool, or keeps per-thread state
+    (`threading.Thread(...)`, `class Worker(threading.Thread)`, `ThreadPoolExecutor(...)`,
+    `threading.local()`), and its line."""
+    for node in walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                if (_dotted(base) or "").split(".")[-1] == "Thread":
+                    return f"class {node.name}({_dotted(base)})", node.lineno
+        elif isinstance(node, ast.Call) and call_name(node) in _MODULE_THREAD_STARTERS:
+            dotted = _dotted(node.func) or ""
+            if call_name(node) == "local" and dotted not in ("threading.local", "local"):
+                continue
+            return f"{dotted}(...)", node.lineno
+    return None
+
+
+def _is_thread_module(name: str) -> bool:
+    return name in ("threading", "_thread", "concurrent") or name.startswith("concurrent.")
 
 
 def _is_tzinfo(class_node: ast.ClassDef, classes: dict[str, ast.ClassDef], depth: int = 0) -> bool:
@@ -296,6 +386,12 @@ def _handed_to_thread(class_node: ast.ClassDef) -> tuple[str, set[str]] | None:
     and the first such hand-off as evidence."""
     methods = {method.name: method for method in class_methods(class_node)}
     first, handed_names = None, set()
+    is_thread = any((_dotted(base) or "").split(".")[-1] == "Thread" for base in class_node.bases)
+    if is_thread and "run" in methods:
+        # A Thread subclass: start() runs self.run on the new thread while whoever holds
+        # the object goes on calling its other methods.
+        first = f"{class_node.name} is a Thread: run() (line {methods['run'].lineno}) runs on the new thread"
+        handed_names.add("run")
     for method in methods.values():
         self_name = self_parameter(method)
         for node in walk(method):

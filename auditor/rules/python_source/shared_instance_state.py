@@ -41,7 +41,11 @@ class SharedInstanceState(PythonSourceRule):
     ``fut.add_done_callback(self.finish)``: only the fields that thread and the other
     methods both use), or a
     registry, cache, client or pool class, or the manager of one (``PoolManager``: one
-    instance serves every caller).
+    instance serves every caller). A module that starts threads itself
+    (``threading.Thread(...)``, a ``Thread`` subclass, ``ThreadPoolExecutor(...)``,
+    ``threading.local()``) is evidence for its classes that give no account of their own:
+    none takes a lock or hands a method to a thread, and none is bound to an event loop
+    (coroutine methods or a ``self._loop``), which would tie it to the loop's thread.
     Writes inside ``with lock:`` and construction (``__init__`` and helpers only it
     calls) are not reported.
     """
@@ -162,8 +166,33 @@ class SharedInstanceState(PythonSourceRule):
             language="python",
             note="the done callback runs on the pool's thread and can empty the deque after the test",
         ),
+        Example(
+            "import threading\n\nclass Session:\n    def __init__(self):\n        self.nonce_count = 0\n"
+            "        self.last_nonce = ''\n\n    def header(self, nonce):\n"
+            "        if nonce == self.last_nonce:\n            self.nonce_count += 1\n        else:\n"
+            "            self.nonce_count = 1\n        self.last_nonce = nonce\n\n"
+            "def serve_forever(session, handle):\n"
+            "    threading.Thread(target=handle, args=(session,)).start()\n",
+            language="python",
+            note="the module starts threads and the session says nothing of its own about them",
+        ),
     ]
     valid = [
+        Example(
+            "import threading\n\nclass Session:\n    def __init__(self):\n        self.nonce_count = 0\n\n"
+            "    def header(self):\n        self.nonce_count += 1\n\n_registry_lock = threading.Lock()\n",
+            language="python",
+            note="a module that only makes a lock has put it where its author meant: no thread is started",
+        ),
+        Example(
+            "import threading\n\nclass Transport:\n    def __init__(self, loop):\n"
+            "        self._loop = loop\n        self._paused = False\n\n    def resume(self):\n"
+            "        if self._paused:\n            self._paused = False\n"
+            "            self._loop.call_soon(print)\n\n"
+            "def watch():\n    threading.Thread(target=print).start()\n",
+            language="python",
+            note="a class that keeps an event loop runs on that loop's thread",
+        ),
         Example(
             "import threading\n\nclass TraceCache:\n    def __init__(self):\n        self._cache = {}\n\n"
             "    def save(self, trace):\n        self._cache[threading.get_ident()] = trace\n\n"
