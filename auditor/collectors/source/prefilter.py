@@ -227,6 +227,11 @@ _SHARED_INSTANCE_HINT = re.compile(
     r"(?:submit|run_in_executor|apply_async|start_new_thread|Timer)\([^\n]*\bself\.\w|"
     # A lock of the instance taken by hand (`self._lock.acquire()`), not with `with`.
     r"self\.(?<!\wself\.)\w*(?:lock|mutex)\w*\.acquire\(|"
+    # A decorator that enters itself for every call, and bound methods registered as
+    # event callbacks (python_per_call_state).
+    r"with(?<!\wwith)[ \t]+self[ \t]*:|ContextDecorator|"
+    r"(?:listen|connect|subscribe|add_\w*(?:listener|handler|hook|callback)|register_(?:callback|hook))"
+    r"\([^\n]*\bself\.\w|"
     # A module that works with threads: its classes' instances may be handed to them.
     r"^[ \t]*(?:import|from)[ \t]+(?:threading|_thread|concurrent)\b",
     re.IGNORECASE | re.MULTILINE,

@@ -61,6 +61,7 @@ from .python_module_facts import (
     ModuleFacts,
     _ast_call_name,
 )
+from .python_per_call_state import per_call_state_events
 from .python_process_state import process_state_events
 from .python_shared_instances import shared_instance_races
 from .python_vocabulary import PROCESS_CONTAINERS
@@ -276,6 +277,19 @@ class PythonModuleAnalysis:
             event.location = found.location
             self.events.append(event)
         race_lines = {event.location.line for event in self.events if event.kind == "instance-race"}
+        for state in per_call_state_events(tree, self.path, self.lines):
+            if state.line in race_lines:
+                continue  # an FTP008 sequence on the same statement says more
+            event = Event(
+                "per-call-state",
+                f"{state.class_name}.{state.field_name}",
+                None,
+                state.function,
+                state.detail,
+                location=state.location,
+            )
+            event.evidence = state.evidence
+            self.events.append(event)
         unlocked_checks = checks_outside_lock(tree, self.path, self.lines, self.facts.locks)
         for found in [
             *lock_discipline_events(tree, self.path, self.lines, self.facts.locks),
