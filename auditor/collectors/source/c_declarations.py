@@ -31,10 +31,35 @@ def collect_declarations(unit) -> None:
     for child in unit.root.children:
         collect_top_level(unit, child)
     # After every function is known, so a file's own state getter counts wherever it sits.
-    state_pointer = _state_pointer_pattern(_state_getters(unit))
+    getters = _state_getters(unit)
+    state_pointer = _state_pointer_pattern(getters)
+    state_types = _module_state_types(unit, getters)
     for function in unit.functions:
         if not _TEARDOWN_NAME.search(function.name):
             _collect_state_pointers(unit, function, function.body, state_pointer)
+            # `static void set_simd_path(pybase64_state *state, ...)`: a helper handed the
+            # module state works on the one object every thread's calls share.
+            for parameter, type_name in function.pointer_parameter_types.items():
+                if type_name in state_types:
+                    function.state_pointers.add(parameter)
+
+
+# `(pybase64_state *)PyModule_GetState(m)`, `my_state *st = get_my_state(m)`: the struct
+# type the module keeps its state in.
+_STATE_CAST = re.compile(
+    r"\(\s*(?:struct\s+)?(\w+)\s*\*\s*\)\s*(?:PyModule_GetState|_PyModule_GetState|PyType_GetModuleState)\s*\("
+)
+_STATE_DECLARATION_FORM = r"\b(\w+)\s*\*\s*\w+\s*=\s*(?:\([^()]*\)\s*)?(?:{getters})\s*\("
+_NOT_STATE_TYPES = {"void", "PyObject", "char", "PyInterpreterState", "PyThreadState"}
+
+
+def _module_state_types(unit, getters: set[str]) -> set[str]:
+    text = _COMMENT.sub(" ", unit.text)
+    names = "|".join([_STATE_GETTERS, *(re.escape(name) for name in sorted(getters))])
+    found = set(_STATE_CAST.findall(text)) | set(
+        re.findall(_STATE_DECLARATION_FORM.format(getters=names), text)
+    )
+    return {name for name in found if name not in _NOT_STATE_TYPES and "thread" not in name.lower()}
 
 
 # `return (my_state *)PyModule_GetState(module);`: the function is a state getter, whatever
@@ -212,6 +237,9 @@ def add_function(unit, node) -> None:
             if param_name:
                 function.locals.add(param_name)
                 function.parameters.append(param_name)
+                type_node = descendant.child_by_field_name("type")
+                if inner.type == "pointer_declarator" and type_node is not None:
+                    function.pointer_parameter_types[param_name] = unit.node_text(type_node).strip()
     _collect_locals(unit, function, body)
     function.released_regions = released_regions(unit.original, body.start_byte, body.end_byte)
     function.caller_holds_lock = caller_holds_lock(unit, name, node)

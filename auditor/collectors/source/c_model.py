@@ -50,6 +50,8 @@ class FunctionInfo:
     lock_events: tuple[list[int], list[int]] | None = None
     # Parameter names in order, so a call's arguments can be matched to them.
     parameters: list[str] = field(default_factory=list)
+    # The type named by each pointer parameter (`pybase64_state *state` -> "pybase64_state").
+    pointer_parameter_types: dict[str, str] = field(default_factory=dict)
     # Locals that point at or refer to a static (`T *arena = &default_arena;`,
     # `auto &cache = table;`), with the declaration node: writes through them are writes
     # to the static.

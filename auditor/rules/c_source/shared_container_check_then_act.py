@@ -46,11 +46,11 @@ _SIZES = {
     "PySequence_Fast_GET_SIZE",
 }
 # The act: an insert that assumes the lookup still holds, or an index that assumes the size does.
+# PyDict_SetDefault(Ref) is not one: it is the atomic get-or-insert this rule's fix asks
+# for, and a lookup before it is a fast path (zoneinfo's timedelta cache), not a race.
 _INSERTS = {
     "PyDict_SetItem",
     "PyDict_SetItemString",
-    "PyDict_SetDefault",
-    "PyDict_SetDefaultRef",
     "PyList_Append",
     "PyList_Insert",
     "PySet_Add",
@@ -130,6 +130,13 @@ class SharedContainerCheckThenAct(CSourceRule):
         ),
     ]
     valid = [
+        Example(
+            "static PyObject *cache;\n"
+            "static PyObject *get(PyObject *key, PyObject *made) {\n    PyObject *value;\n"
+            "    if (PyDict_GetItemRef(cache, key, &value) == 0) {\n"
+            "        PyDict_SetDefaultRef(cache, key, made, &value);\n    }\n    return value;\n}\n",
+            note="PyDict_SetDefaultRef inserts or returns the winner's value in one step",
+        ),
         Example(
             "static PyObject *build(PyObject *keys) {\n    PyObject *d = PyDict_New();\n"
             "    if (d && PyDict_GetItemWithError(d, keys) == NULL) PyDict_SetItem(d, keys, Py_None);\n"
