@@ -62,3 +62,15 @@ def test_a_lookup_before_setdefault_is_a_fast_path_not_a_race():
         code.replace("PyDict_SetDefaultRef(cache, key, made, &value)", "PyDict_SetItem(cache, key, made)"),
         "FTC021",
     )
+
+
+def test_twin_block_openings_in_preprocessor_arms_keep_the_function_readable():
+    # c-blosc's init_shuffle_implementation: `__builtin_expect` on GCC, a plain test elsewhere.
+    code = (
+        "static int initialized;\nstatic int impl;\nint get_impl(void);\n"
+        "void init_impl(void) {\n"
+        "#if defined(__GNUC__)\n  if (__builtin_expect(!initialized, 0)) {\n"
+        "#else\n  if (!initialized) {\n#endif\n"
+        "    impl = get_impl();\n    initialized = 1;\n  }\n}\n"
+    )
+    assert sorted(line for line, _ in _findings(code, "FTC002")) == [8, 11]

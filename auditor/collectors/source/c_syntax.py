@@ -26,6 +26,7 @@ from .c_model import FunctionInfo, HelperWrite, StaticVariable, StaticWrite
 from .c_preprocessor import in_gil_only_branch
 from .c_text import (
     blank_conditional_directives,
+    blank_twin_openings,
     conditional_arms,
     macro_names,
     mask_statement_macros,
@@ -111,7 +112,7 @@ class CTranslationUnit:
         self.lines = self.text.splitlines()
         # The tree is built from a copy where statement macros without a semicolon are
         # replaced by same-length braces, so offsets and lines still match the file.
-        self.source = mask_statement_macros(source)
+        self.source = blank_twin_openings(mask_statement_macros(source))
         # Set when the tree had to be built with the #if lines blanked: the arms, from the text.
         self.text_arms: list | None = None
         self.tree = _parser(language).parse(self.source)

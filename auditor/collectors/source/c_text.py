@@ -121,6 +121,32 @@ def blank_conditional_directives(source: bytes) -> bytes:
     return _CONDITIONAL_DIRECTIVE.sub(lambda match: re.sub(rb"[^\n]", b" ", match.group(0)), source)
 
 
+# `#if defined(__GNUC__)\n  if (__builtin_expect(!x, 0)) {\n#else\n  if (!x) {\n#endif`: two
+# one-line arms that each open the same block. tree-sitter sees two `{` and one `}`, and
+# the function is lost.
+_TWIN_OPENINGS = re.compile(
+    rb"^[ \t]*#[ \t]*if(?:n?def)?\b[^\n]*\n([^\n#]*\{[ \t]*)\n[ \t]*#[ \t]*else\b[^\n]*\n"
+    rb"([^\n#]*\{[ \t]*)\n[ \t]*#[ \t]*endif\b[^\n]*",
+    re.MULTILINE,
+)
+
+
+def blank_twin_openings(source: bytes) -> bytes:
+    """The file with the first arm of each pair of twin block openings blanked (see
+    ``_TWIN_OPENINGS``), with its directives, so one opening is left for the one close.
+    Offsets and lines stay as in the file; the ``#else`` arm's opening is what is read."""
+    if b"#" not in source:
+        return source
+
+    def keep_else_arm(match: re.Match) -> bytes:
+        kept_start, kept_end = match.start(2) - match.start(0), match.end(2) - match.start(0)
+        whole = match.group(0)
+        blank = re.sub(rb"[^\n]", b" ", whole)
+        return blank[:kept_start] + whole[kept_start:kept_end] + blank[kept_end:]
+
+    return _TWIN_OPENINGS.sub(keep_else_arm, source)
+
+
 _PLATFORM_MACRO = re.compile(
     r"\b(?:__APPLE__|__MACH__|__linux__|__linux|_WIN32|_WIN64|__CYGWIN__|__FreeBSD__|__OpenBSD__|"
     r"__NetBSD__|__DragonFly__|__sun|__sun__|_AIX|__MVS__|__ANDROID__|__EMSCRIPTEN__|__wasi__|__hpux)\b"
